@@ -1,0 +1,1 @@
+//! BBS signatures (IRTF CFRG draft "The BBS Signature Scheme").

@@ -1,0 +1,1 @@
+//! Conformance checks of Civitas against upstream test vectors.
