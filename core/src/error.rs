@@ -37,7 +37,9 @@ pub enum Error {
     #[error("invalid key material: {0}")]
     InvalidKeyMaterial(&'static str),
     /// Disclosed indexes are not strictly increasing or point past the last message.
-    #[error("invalid disclosed index {index} (messages: {count}); indexes must be unique, sorted and in range")]
+    #[error(
+        "invalid disclosed index {index} (messages: {count}); indexes must be unique, sorted and in range"
+    )]
     InvalidIndex {
         /// The offending index.
         index: usize,

@@ -25,7 +25,10 @@ pub struct SuiteReport {
 impl SuiteReport {
     /// An empty report for `suite`.
     pub fn new(suite: impl Into<String>) -> Self {
-        Self { suite: suite.into(), ..Self::default() }
+        Self {
+            suite: suite.into(),
+            ..Self::default()
+        }
     }
 
     /// Record one case: `Ok(())` passes; `Err(reason)` fails with `case: reason`.
@@ -47,4 +50,11 @@ pub fn vectors_dir() -> PathBuf {
         Some(dir) => PathBuf::from(dir),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
     }
+}
+
+pub mod bbs;
+
+/// Every suite the runner knows, in report order.
+pub fn run_all(vectors: &std::path::Path) -> Vec<SuiteReport> {
+    bbs::run_all(vectors)
 }
