@@ -1,0 +1,327 @@
+//! BBS benchmark: civitas against zkryptium 0.8 and against the arithmetic floor, in one run.
+//!
+//! `cargo bench -p civitas-core --bench bbs` prints a table and writes
+//! `target/bench/bbs.json`: a list of `{"op","messages","civitas_us","zkryptium_us","floor_us"}`
+//! with median microseconds. Everything runs single-threaded (blst is built with
+//! `no-threads`; zkryptium does not spawn threads), so each operation uses one core.
+//!
+//! The floor of an operation is the cost of its unavoidable curve arithmetic, done with plain
+//! blst calls on inputs of the same sizes (Pippenger MSM, constant-time scalar
+//! multiplication, a two-pairing product with one final exponentiation):
+//! - keygen: one G2 scalar multiplication (SkToPk);
+//! - sign: MSM over L+2 points (B) and one G1 scalar multiplication (A);
+//! - verify: MSM over L+3 points (A*e - B) and a 2-pairing product;
+//! - proof_gen: MSMs over L+2 (B), U+1 (T2) and 2 (T1) points, four G1 scalar multiplications;
+//! - proof_verify: MSMs over 3 (T1) and L+3 (T2) points and a 2-pairing product.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use blst::{MultiPoint, blst_fp12, blst_p1_affine, blst_p2_affine};
+use civitas_core::bbs::{self, Ciphersuite, Proof, SecretKey};
+use civitas_core::hazmat;
+use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
+use zkryptium::keys::pair::KeyPair;
+use zkryptium::schemes::algorithms::BBSplus;
+use zkryptium::schemes::generics::{PoKSignature, Signature as ZkSignature};
+
+type Zk = BBSplus<Bls12381Sha256>;
+const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
+
+/// Median of per-call times, after a warm-up, running at least `min_iters` calls and at
+/// least `min_time`.
+fn median_us(min_iters: usize, min_time: Duration, mut f: impl FnMut()) -> f64 {
+    for _ in 0..2 {
+        f();
+    }
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    while samples.len() < min_iters || (start.elapsed() < min_time && samples.len() < 2000) {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+struct Row {
+    op: &'static str,
+    messages: usize,
+    civitas_us: f64,
+    zkryptium_us: f64,
+    floor_us: f64,
+}
+
+/// Raw blst inputs of the right sizes for the floor measurements.
+struct Floor {
+    g1: Vec<blst_p1_affine>,
+    g2: Vec<blst_p2_affine>,
+    scalars: Vec<u8>,
+}
+
+impl Floor {
+    fn new(max_points: usize) -> Floor {
+        // Any valid points will do: take the ciphersuite's generators and two public keys.
+        let g1 = hazmat::create_generators(CS, max_points)
+            .unwrap()
+            .iter()
+            .map(|b| blst_p1_affine::from(blst::min_sig::Signature::uncompress(b).unwrap()))
+            .collect();
+        let g2 = (1..=2u8)
+            .map(|i| {
+                let pk = SecretKey::key_gen(CS, &[i; 32], b"", None)
+                    .unwrap()
+                    .public_key();
+                blst_p2_affine::from(blst::min_sig::PublicKey::uncompress(&pk.to_bytes()).unwrap())
+            })
+            .collect();
+        // Little-endian scalars below r (top byte cleared).
+        let scalars = (0..max_points * 32)
+            .map(|i| {
+                if i % 32 == 31 {
+                    0x3f
+                } else {
+                    (i * 131 + 7) as u8
+                }
+            })
+            .collect();
+        Floor { g1, g2, scalars }
+    }
+
+    fn msm(&self, n: usize) {
+        black_box(self.g1[..n].mult(&self.scalars[..n * 32], 255));
+    }
+
+    fn mul(&self) {
+        black_box(self.g1[..1].mult(&self.scalars[..32], 255));
+    }
+
+    fn pairing2(&self) {
+        let ml = blst_fp12::miller_loop_n(&self.g2, &self.g1[..2]);
+        black_box(ml.final_exp());
+    }
+
+    fn keygen(&self) {
+        let sk = blst::min_sig::SecretKey::from_bytes(&[0x11; 32]).unwrap();
+        black_box(sk.sk_to_pk().compress());
+    }
+}
+
+fn bench_size(l: usize, floor: &Floor, rows: &mut Vec<Row>) {
+    let messages: Vec<Vec<u8>> = (0..l)
+        .map(|i| format!("claim {i}: value of a realistic length").into_bytes())
+        .collect();
+    let disclosed: Vec<usize> = (0..l).step_by(2).collect();
+    let disclosed_msgs: Vec<Vec<u8>> = disclosed.iter().map(|&i| messages[i].clone()).collect();
+    let u = l - disclosed.len();
+    let header = b"bench header".as_slice();
+    let ph = b"bench presentation header".as_slice();
+    let material = [7u8; 32];
+    let fast = Duration::from_millis(300);
+    let slow = Duration::from_millis(800);
+
+    let sk = SecretKey::key_gen(CS, &material, b"", None).unwrap();
+    let pk = sk.public_key();
+    let sig = bbs::sign(CS, &sk, &pk, header, &messages).unwrap();
+    let proof = bbs::proof_gen(CS, &pk, &sig, header, ph, &messages, &disclosed).unwrap();
+    let proof_bytes = proof.to_bytes();
+
+    let zk_pair = KeyPair::<Zk>::generate(&material, None, None).unwrap();
+    let zk_sig = ZkSignature::<Zk>::sign(
+        Some(&messages),
+        zk_pair.private_key(),
+        zk_pair.public_key(),
+        Some(header),
+    )
+    .unwrap();
+    let zk_proof = PoKSignature::<Zk>::proof_gen(
+        zk_pair.public_key(),
+        &zk_sig.to_bytes(),
+        Some(header),
+        Some(ph),
+        Some(&messages),
+        Some(&disclosed),
+    )
+    .unwrap();
+
+    let mut row = |op, c: f64, z: f64, f: f64| {
+        rows.push(Row {
+            op,
+            messages: l,
+            civitas_us: c,
+            zkryptium_us: z,
+            floor_us: f,
+        })
+    };
+
+    row(
+        "keygen",
+        median_us(20, fast, || {
+            drop(black_box(
+                SecretKey::key_gen(CS, &material, b"", None)
+                    .unwrap()
+                    .public_key(),
+            ))
+        }),
+        median_us(10, slow, || {
+            drop(black_box(
+                KeyPair::<Zk>::generate(&material, None, None).unwrap(),
+            ))
+        }),
+        median_us(20, fast, || floor.keygen()),
+    );
+    row(
+        "sign",
+        median_us(20, fast, || {
+            drop(black_box(
+                bbs::sign(CS, &sk, &pk, header, &messages).unwrap(),
+            ))
+        }),
+        median_us(10, slow, || {
+            drop(black_box(
+                ZkSignature::<Zk>::sign(
+                    Some(&messages),
+                    zk_pair.private_key(),
+                    zk_pair.public_key(),
+                    Some(header),
+                )
+                .unwrap(),
+            ))
+        }),
+        median_us(20, fast, || {
+            floor.msm(l + 2);
+            floor.mul();
+        }),
+    );
+    row(
+        "verify",
+        median_us(20, fast, || {
+            bbs::verify(CS, &pk, &sig, header, &messages).unwrap()
+        }),
+        median_us(10, slow, || {
+            assert!(
+                zk_sig
+                    .verify(zk_pair.public_key(), Some(&messages), Some(header))
+                    .is_ok()
+            )
+        }),
+        median_us(20, fast, || {
+            floor.msm(l + 3);
+            floor.pairing2();
+        }),
+    );
+    row(
+        "proof_gen",
+        median_us(20, fast, || {
+            drop(black_box(
+                bbs::proof_gen(CS, &pk, &sig, header, ph, &messages, &disclosed).unwrap(),
+            ))
+        }),
+        median_us(10, slow, || {
+            drop(black_box(
+                PoKSignature::<Zk>::proof_gen(
+                    zk_pair.public_key(),
+                    &zk_sig.to_bytes(),
+                    Some(header),
+                    Some(ph),
+                    Some(&messages),
+                    Some(&disclosed),
+                )
+                .unwrap(),
+            ))
+        }),
+        median_us(20, fast, || {
+            floor.msm(l + 2);
+            floor.msm(u + 1);
+            floor.msm(2);
+            for _ in 0..4 {
+                floor.mul();
+            }
+        }),
+    );
+    row(
+        "proof_verify",
+        median_us(20, fast, || {
+            let p = Proof::from_bytes(&proof_bytes).unwrap();
+            bbs::proof_verify(CS, &pk, &p, header, ph, &disclosed_msgs, &disclosed).unwrap()
+        }),
+        median_us(10, slow, || {
+            assert!(
+                zk_proof
+                    .proof_verify(
+                        zk_pair.public_key(),
+                        Some(&disclosed_msgs),
+                        Some(&disclosed),
+                        Some(header),
+                        Some(ph)
+                    )
+                    .is_ok()
+            )
+        }),
+        median_us(20, fast, || {
+            floor.msm(3);
+            floor.msm(l + 3);
+            floor.pairing2();
+        }),
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
+    let floor = Floor::new(104);
+    let mut rows = Vec::new();
+    for l in [10, 100] {
+        eprintln!("measuring {l} messages...");
+        bench_size(l, &floor, &mut rows);
+    }
+
+    println!("BBS (BLS12-381-SHA-256), median microseconds per call, one core");
+    println!(
+        "{:<13} {:>4} {:>11} {:>13} {:>10} {:>9} {:>12}",
+        "op", "L", "civitas", "zkryptium", "floor", "÷floor", "zk÷civitas"
+    );
+    for r in &rows {
+        println!(
+            "{:<13} {:>4} {:>11.1} {:>13.1} {:>10.1} {:>8.2}x {:>11.1}x",
+            r.op,
+            r.messages,
+            r.civitas_us,
+            r.zkryptium_us,
+            r.floor_us,
+            r.civitas_us / r.floor_us,
+            r.zkryptium_us / r.civitas_us
+        );
+    }
+
+    let json: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{{\"op\":\"{}\",\"messages\":{},\"civitas_us\":{:.1},\"zkryptium_us\":{:.1},\"floor_us\":{:.1}}}",
+                r.op, r.messages, r.civitas_us, r.zkryptium_us, r.floor_us
+            )
+        })
+        .collect();
+    let dir = target_dir().join("bench");
+    let path = dir.join("bbs.json");
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::File::create(&path))
+        .and_then(|mut f| writeln!(f, "[\n  {}\n]", json.join(",\n  ")));
+    match written {
+        Ok(()) => println!("\nwrote {}", path.display()),
+        Err(e) => {
+            eprintln!("cannot write {}: {e}", path.display());
+            std::process::exit(2);
+        }
+    }
+}
+
+/// `target/` at the workspace root (or `$CARGO_TARGET_DIR`).
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
