@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Runs every test of Civitas, installing what the tests need. This is the command the README
+# gives and the one .ci/run calls.
+#
+#   ./scripts/test.sh            everything
+#   ./scripts/test.sh --quick    skip the JavaScript interop self-test
+#
+# Steps: formatting check, the Rust test suites of every crate (unit, conformance against
+# ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
+# compile check of the benchmarks, and the bbs-2023 JavaScript interop harness self-test.
+# The last line is "N passed, N failed" over all test cases run.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+QUICK=0
+[ "${1:-}" = "--quick" ] && QUICK=1
+
+LOG="$(mktemp -d)"
+trap 'rm -rf "$LOG"' EXIT
+passed=0
+failed=0
+failed_steps=()
+
+step() { printf '\n==> %s\n' "$1"; }
+fail_step() { failed_steps+=("$1"); }
+
+if [ -z "${CIVITAS_VECTORS:-}" ] && [ ! -d "$ROOT/../shared/vectors" ]; then
+  echo "test.sh: upstream vectors not found at ../shared/vectors; set CIVITAS_VECTORS" >&2
+  echo "0 passed, 1 failed"
+  exit 2
+fi
+
+step "cargo fmt --check"
+if cargo fmt --all -- --check >"$LOG/fmt" 2>&1; then
+  echo "formatted"
+else
+  head -40 "$LOG/fmt"
+  echo "run: cargo fmt --all"
+  failed=$((failed + 1))
+  fail_step "formatting"
+fi
+
+step "cargo test --workspace"
+cargo test --workspace 2>&1 | tee "$LOG/cargo-test"
+rc=${PIPESTATUS[0]}
+# Sum "test result: ok. N passed; M failed" over every test binary.
+read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } } END { print p+0, f+0 }' "$LOG/cargo-test")
+passed=$((passed + p))
+failed=$((failed + f))
+if [ "$rc" -ne 0 ]; then
+  [ "$f" -eq 0 ] && failed=$((failed + 1))
+  fail_step "cargo test"
+fi
+
+step "conformance report"
+if cargo run -q -p civitas-test-vectors --bin conformance; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  fail_step "conformance report"
+fi
+
+step "benchmarks compile"
+if cargo check -q --workspace --benches; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+  fail_step "benchmarks compile"
+fi
+
+if [ "$QUICK" -eq 0 ]; then
+  step "bbs-2023 JavaScript interop harness self-test"
+  bash interop/bbs2023-js/selftest.sh 2>&1 | tee "$LOG/interop"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(tail -n 1 "$LOG/interop" | awk '{ print $1+0, $3+0 }')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    fail_step "interop self-test"
+  fi
+fi
+
+echo
+if [ "${#failed_steps[@]}" -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+fi
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ] && [ "${#failed_steps[@]}" -eq 0 ]
