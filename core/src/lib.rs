@@ -9,12 +9,15 @@
 //!   message mapping, mocked random scalars) for conformance testing and protocol work.
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
+//! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
 //!
 //! Every decoder validates its input and returns [`Error`] on bad input; nothing panics on
 //! input-derived data.
 #![cfg_attr(not(test), warn(missing_docs))]
 
 pub mod bbs;
+pub mod bbs2023;
+pub(crate) mod cbor;
 pub mod did;
 mod error;
 pub mod hazmat;
