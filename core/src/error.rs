@@ -136,7 +136,7 @@ pub enum Error {
     /// The CBOR of a proof value is malformed or outside the strict subset accepted.
     #[error("CBOR at byte {offset}: {kind}")]
     Cbor {
-        /// Offset in the decoded proof value (after the three header bytes).
+        /// Byte offset of the offending item in the decoded proof value, header included.
         offset: usize,
         /// What is wrong.
         kind: CborErrorKind,

@@ -647,3 +647,31 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn issuer_public_key_is_validated() {
+    let mut base = BaseProofValue::parse(&proof_value("addSignedSDBase.json")).unwrap();
+    let key = base.issuer_public_key().unwrap();
+    assert_eq!(key.as_bytes(), base.public_key.as_slice());
+    base.public_key = [0u8; 96];
+    base.public_key[0] = 0xc0;
+    assert!(matches!(
+        base.issuer_public_key(),
+        Err(Error::InvalidPoint { .. })
+    ));
+}
+
+#[test]
+fn large_label_maps_parse_quickly() {
+    // 60,000 entries: insertion must not be quadratic.
+    let labels: Vec<(String, String)> = (0..60_000u32)
+        .map(|i| (format!("c14n{i}"), format!("b{}", 59_999 - i)))
+        .collect();
+    let map = LabelMap::compress(labels.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
+    let mut derived = DerivedProofValue::parse(&proof_value("derivedRevealDocument.json")).unwrap();
+    derived.label_map = map;
+    let start = std::time::Instant::now();
+    let reparsed = DerivedProofValue::parse(&derived.serialize()).unwrap();
+    assert_eq!(reparsed, derived);
+    assert!(start.elapsed().as_secs() < 5);
+}

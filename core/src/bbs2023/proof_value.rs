@@ -20,13 +20,14 @@
 //! (label map keys in increasing order), so a canonical input re-serializes byte for byte.
 
 use core::fmt;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::cbor::{Reader, Writer};
 use crate::keys::multibase::{Base, decode_base64url};
+use crate::keys::{KeyType, PublicKey};
 use crate::{CborErrorKind, Error};
 
 /// Longest proof value string accepted, in characters (1 MiB).
@@ -220,7 +221,11 @@ impl DerivedFeature {
 /// A compressed label map (<https://www.w3.org/TR/vc-di-bbs/#compresslabelmap>): canonical
 /// blank node label `c14nN` to HMAC-derived label `bM`, stored as `N -> M`. One-to-one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LabelMap(BTreeMap<u32, u32>);
+pub struct LabelMap {
+    map: BTreeMap<u32, u32>,
+    /// The values, to keep the map one-to-one in O(log n) per insertion.
+    values: BTreeSet<u32>,
+}
 
 fn parse_label_number(label: &str, prefix: &str) -> Option<u32> {
     let digits = label.strip_prefix(prefix)?;
@@ -236,7 +241,7 @@ fn parse_label_number(label: &str, prefix: &str) -> Option<u32> {
 impl LabelMap {
     /// An empty label map.
     pub fn new() -> Self {
-        LabelMap(BTreeMap::new())
+        LabelMap::default()
     }
 
     /// Adds `c14n{canonical}` -> `b{hmac}`.
@@ -244,15 +249,15 @@ impl LabelMap {
     /// # Errors
     /// [`Error::InvalidLabelMap`] if `canonical` is already mapped or `hmac` already used.
     pub fn insert(&mut self, canonical: u32, hmac: u32) -> Result<(), Error> {
-        if self.0.contains_key(&canonical) {
+        if self.map.contains_key(&canonical) {
             return Err(Error::InvalidLabelMap("duplicate canonical label"));
         }
-        if self.0.values().any(|&v| v == hmac) {
+        if !self.values.insert(hmac) {
             return Err(Error::InvalidLabelMap(
                 "two canonical labels map to the same label",
             ));
         }
-        self.0.insert(canonical, hmac);
+        self.map.insert(canonical, hmac);
         Ok(())
     }
 
@@ -278,7 +283,7 @@ impl LabelMap {
 
     /// decompressLabelMap: the `("c14nN", "bM")` pairs, in increasing `N`.
     pub fn decompress(&self) -> Vec<(String, String)> {
-        self.0
+        self.map
             .iter()
             .map(|(k, v)| (format!("c14n{k}"), format!("b{v}")))
             .collect()
@@ -286,22 +291,22 @@ impl LabelMap {
 
     /// The HMAC label number for canonical label number `canonical`.
     pub fn get(&self, canonical: u32) -> Option<u32> {
-        self.0.get(&canonical).copied()
+        self.map.get(&canonical).copied()
     }
 
     /// The `(N, M)` entries in increasing `N`.
     pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.0.iter().map(|(&k, &v)| (k, v))
+        self.map.iter().map(|(&k, &v)| (k, v))
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.map.len()
     }
 
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.map.is_empty()
     }
 }
 
@@ -405,6 +410,14 @@ impl BaseProofValue {
         }
         let bytes = Zeroizing::new(w.into_inner());
         Base::Base64Url.encode(&bytes)
+    }
+
+    /// The issuer public key component, validated as a BLS12-381 G2 point.
+    ///
+    /// # Errors
+    /// [`Error::InvalidPoint`].
+    pub fn issuer_public_key(&self) -> Result<PublicKey, Error> {
+        PublicKey::from_bytes(KeyType::Bls12381G2, &self.public_key)
     }
 
     /// parseBaseProofValue.

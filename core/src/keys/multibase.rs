@@ -8,6 +8,8 @@
 //! Decoders are strict: every string decodes to at most one byte string and every byte string
 //! has exactly one encoding (base64url: no `=` padding, unused low bits must be zero).
 
+use zeroize::Zeroize;
+
 use crate::Error;
 
 /// The Bitcoin base58 alphabet.
@@ -40,14 +42,10 @@ impl Base {
 
     /// Encodes `bytes` with this base, prefix included.
     pub fn encode(self, bytes: &[u8]) -> String {
-        let body = match self {
-            Base::Base58Btc => encode_base58btc(bytes),
-            Base::Base64Url => encode_base64url(bytes),
-        };
-        let mut out = String::with_capacity(body.len() + 1);
-        out.push(self.prefix());
-        out.push_str(&body);
-        out
+        match self {
+            Base::Base58Btc => base58btc_into(bytes, Some('z')),
+            Base::Base64Url => base64url_into(bytes, Some('u')),
+        }
     }
 
     /// Decodes a multibase string that must use this base.
@@ -70,6 +68,12 @@ impl Base {
 
 /// Encodes `bytes` as base58btc (no multibase prefix).
 pub fn encode_base58btc(bytes: &[u8]) -> String {
+    base58btc_into(bytes, None)
+}
+
+/// Base58btc after an optional prefix, in one allocation of the final size, with the scratch
+/// digits zeroized (the input may be a secret key).
+fn base58btc_into(bytes: &[u8], prefix: Option<char>) -> String {
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
     // Base-58 digits, least significant first. log(256)/log(58) < 1.37.
     let mut digits: Vec<u8> = Vec::with_capacity(bytes.len() * 138 / 100 + 1);
@@ -85,7 +89,8 @@ pub fn encode_base58btc(bytes: &[u8]) -> String {
             carry /= 58;
         }
     }
-    let mut out = String::with_capacity(zeros + digits.len());
+    let mut out = String::with_capacity(1 + zeros + digits.len());
+    out.extend(prefix);
     for _ in 0..zeros {
         out.push('1');
     }
@@ -138,14 +143,23 @@ pub fn decode_base58btc(s: &str) -> Result<Vec<u8>, Error> {
             carry >>= 8;
         }
     }
-    let mut out = vec![0u8; zeros];
+    let mut out = Vec::with_capacity(zeros + bytes.len());
+    out.resize(zeros, 0);
     out.extend(bytes.iter().rev());
+    // The scratch buffer may hold a secret key.
+    bytes.zeroize();
     Ok(out)
 }
 
 /// Encodes `bytes` as base64url without padding (no multibase prefix).
 pub fn encode_base64url(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    base64url_into(bytes, None)
+}
+
+/// Base64url after an optional prefix, in one allocation of the final size.
+fn base64url_into(bytes: &[u8], prefix: Option<char>) -> String {
+    let mut out = String::with_capacity(1 + bytes.len().div_ceil(3) * 4);
+    out.extend(prefix);
     let sym = |v: u32| {
         char::from(
             BASE64URL_ALPHABET
