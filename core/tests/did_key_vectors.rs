@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use civitas_core::Error;
 use civitas_core::did::{
-    did_document, did_key, parse_did_key, parse_verification_method, resolve,
+    did_document, did_key, parse_did_key, parse_verification_method, resolve, verification_method,
     verification_method_id,
 };
 use civitas_core::keys::multibase::{Base, decode_base58btc, decode_base64url};
@@ -55,6 +55,7 @@ fn check_did(did: &str, case: &Value, expected_type: KeyType, expected_key: &[u8
 
     let doc = did_document(&key);
     assert_eq!(resolve(did).unwrap(), doc);
+    assert_eq!(doc["verificationMethod"][0], verification_method(&key));
     let upstream = &case["didDocument"];
     assert_eq!(doc["id"], upstream["id"]);
     assert_eq!(

@@ -456,6 +456,9 @@ impl BaseProofValue {
 impl DerivedProofValue {
     /// serializeDerivedProofValue: header bytes, then the CBOR array of components (the label
     /// map as a map of unsigned integers, keys increasing), as multibase base64url-no-pad.
+    ///
+    /// Values beyond the parse limits (for example more than [`MAX_INDEXES`] indexes) are
+    /// serialized all the same but will not parse.
     pub fn serialize(&self) -> String {
         let header = self.feature.feature().header(ProofKind::Derived);
         let mut w = Writer::new(header.to_vec());

@@ -97,23 +97,30 @@ pub fn parse_verification_method(id: &str) -> Result<PublicKey, Error> {
     Ok(key)
 }
 
+/// The `Multikey` verification method object for `key`, as it appears in its DID document
+/// (what a verifier gets by dereferencing [`verification_method_id`]).
+pub fn verification_method(key: &PublicKey) -> Value {
+    let mb = key.to_multibase();
+    let did = format!("{DID_KEY_PREFIX}{mb}");
+    json!({
+        "id": format!("{did}#{mb}"),
+        "type": "Multikey",
+        "controller": did,
+        "publicKeyMultibase": mb,
+    })
+}
+
 /// The DID document of the did:key for `key`, with one `Multikey` verification method
 /// referenced from `assertionMethod`, `authentication`, `capabilityInvocation` and
 /// `capabilityDelegation`
 /// (<https://w3c-ccg.github.io/did-key-spec/#document-creation-algorithm>).
 pub fn did_document(key: &PublicKey) -> Value {
-    let mb = key.to_multibase();
-    let did = format!("{DID_KEY_PREFIX}{mb}");
-    let vm_id = format!("{did}#{mb}");
+    let did = did_key(key);
+    let vm_id = verification_method_id(key);
     json!({
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
-        "verificationMethod": [{
-            "id": vm_id,
-            "type": "Multikey",
-            "controller": did,
-            "publicKeyMultibase": mb,
-        }],
+        "verificationMethod": [verification_method(key)],
         "assertionMethod": [vm_id],
         "authentication": [vm_id],
         "capabilityInvocation": [vm_id],

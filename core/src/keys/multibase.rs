@@ -1,8 +1,8 @@
 //! Multibase encodings used by Data Integrity: base58btc (prefix `z`) for keys and DIDs,
 //! base64url without padding (prefix `u`) for proof values.
 //!
-//! See the Controlled Identifiers spec,
-//! <https://www.w3.org/TR/cid-1.0/#multibase-0>, and the multibase draft
+//! See Controlled Identifiers v1.0, section "Multibase"
+//! (<https://www.w3.org/TR/cid-1.0/#multibase>), and the multibase draft
 //! <https://datatracker.ietf.org/doc/html/draft-multiformats-multibase>.
 //!
 //! Decoders are strict: every string decodes to at most one byte string and every byte string
