@@ -81,4 +81,124 @@ pub enum Error {
     /// A computation produced a value the draft treats as failure (for example `SK + e = 0`).
     #[error("cryptographic operation failed: {0}")]
     Crypto(&'static str),
+
+    // ---- keys, did:key, proof values -------------------------------------------------------
+    /// A multibase string does not start with the prefix the context requires (`z` for
+    /// base58btc, `u` for base64url-no-pad).
+    #[error("multibase: expected prefix '{expected}'")]
+    MultibasePrefix {
+        /// The required prefix character.
+        expected: char,
+    },
+    /// A base58btc or base64url string holds a character outside its alphabet, has an
+    /// impossible length, or (base64url) has non-zero padding bits.
+    #[error("invalid {encoding} encoding at character {position}")]
+    InvalidEncoding {
+        /// `"base58btc"` or `"base64url"`.
+        encoding: &'static str,
+        /// Index of the first offending character (after the multibase prefix).
+        position: usize,
+    },
+    /// A multicodec prefix is not a well-formed unsigned varint.
+    #[error("malformed multicodec varint")]
+    InvalidVarint,
+    /// The multicodec code is well formed but not supported where it was found (for example
+    /// a P-384 key, or a secret key where a public key is required).
+    #[error("unsupported multicodec 0x{codec:x}")]
+    UnsupportedCodec {
+        /// The multicodec code.
+        codec: u64,
+    },
+    /// A DID or DID URL is not syntactically valid for this use.
+    #[error("invalid DID: {0}")]
+    InvalidDid(&'static str),
+    /// The DID method is not `key`; only did:key is resolved offline.
+    #[error("unsupported DID method (only did:key is supported)")]
+    UnsupportedDidMethod,
+    /// A did:key verification method fragment differs from the method-specific identifier.
+    #[error("did:key verification method fragment does not match the DID")]
+    FragmentMismatch,
+    /// A proof value starts with a three-byte header that no bbs-2023 feature defines.
+    #[error("unknown bbs-2023 proof value header")]
+    UnknownProofHeader,
+    /// A base proof value was given where a derived one was expected, or the reverse.
+    #[error("expected a {expected} proof value, found a {found} proof value")]
+    ProofKindMismatch {
+        /// `"base"` or `"derived"`.
+        expected: &'static str,
+        /// `"base"` or `"derived"`.
+        found: &'static str,
+    },
+    /// The proof value uses a bbs-2023 feature that this implementation does not support yet.
+    #[error("unsupported bbs-2023 feature: {feature}")]
+    UnsupportedFeature {
+        /// The feature option name from the specification.
+        feature: &'static str,
+    },
+    /// The CBOR of a proof value is malformed or outside the strict subset accepted.
+    #[error("CBOR at byte {offset}: {kind}")]
+    Cbor {
+        /// Byte offset of the offending item in the decoded proof value, header included.
+        offset: usize,
+        /// What is wrong.
+        kind: CborErrorKind,
+    },
+    /// A label map entry is not of the form `c14nN` -> `bM`, or the map is not one-to-one.
+    #[error("invalid label map: {0}")]
+    InvalidLabelMap(&'static str),
+}
+
+/// What is wrong with a CBOR item (see [`Error::Cbor`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CborErrorKind {
+    /// The input ends inside an item.
+    #[error("truncated input")]
+    Truncated,
+    /// Bytes remain after the top-level item.
+    #[error("trailing bytes after the top-level item")]
+    TrailingBytes,
+    /// The item has another major type or simple value than the one required here.
+    #[error("expected {expected}")]
+    UnexpectedType {
+        /// What was required (`"byte string"`, `"array"`, ...).
+        expected: &'static str,
+    },
+    /// A length or integer is not encoded in its shortest form.
+    #[error("non-shortest length or integer encoding")]
+    NonCanonical,
+    /// Indefinite-length items are not accepted.
+    #[error("indefinite-length item")]
+    IndefiniteLength,
+    /// Additional information values 28..=30 are reserved.
+    #[error("reserved additional information")]
+    Reserved,
+    /// A CBOR tag appears; the specification forbids tagging the components.
+    #[error("tagged item")]
+    Tagged,
+    /// A text string is not valid UTF-8.
+    #[error("text string is not UTF-8")]
+    InvalidUtf8,
+    /// An array has the wrong number of elements.
+    #[error("array of {actual} elements, expected {expected}")]
+    ArrayLength {
+        /// Required number of elements.
+        expected: usize,
+        /// Number found.
+        actual: usize,
+    },
+    /// A length or count exceeds the explicit limit.
+    #[error("length {actual} exceeds the limit {limit}")]
+    TooLong {
+        /// The declared length or count.
+        actual: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// An integer exceeds the range allowed for this field.
+    #[error("integer out of range")]
+    IntegerRange,
+    /// A map repeats a key.
+    #[error("duplicate map key")]
+    DuplicateKey,
 }

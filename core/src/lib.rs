@@ -7,14 +7,21 @@
 //!   BLS12-381-SHA-256 and BLS12-381-SHAKE-256, on `blst`.
 //! - [`hazmat`]: the draft's low-level building blocks (generators, hash-to-scalar,
 //!   message mapping, mocked random scalars) for conformance testing and protocol work.
+//! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
+//!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
+//! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
 //!
 //! Every decoder validates its input and returns [`Error`] on bad input; nothing panics on
 //! input-derived data.
 #![cfg_attr(not(test), warn(missing_docs))]
 
 pub mod bbs;
+pub mod bbs2023;
+pub(crate) mod cbor;
+pub mod did;
 mod error;
 pub mod hazmat;
+pub mod keys;
 pub mod rdf;
 
-pub use error::Error;
+pub use error::{CborErrorKind, Error};
