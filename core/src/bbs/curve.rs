@@ -313,7 +313,12 @@ impl G1Affine {
         if !unsafe { blst_p1_affine_in_g1(&out) } {
             return Err("point is not in the prime-order subgroup");
         }
-        Ok(G1Affine(out))
+        let point = G1Affine(out);
+        // Only the canonical encoding of a point is accepted (no second encoding of it).
+        if point.compress() != *bytes {
+            return Err("non-canonical point encoding");
+        }
+        Ok(point)
     }
 
     pub(crate) fn compress(&self) -> [u8; G1_LEN] {
@@ -498,7 +503,11 @@ impl G2Affine {
         if !unsafe { blst_p2_affine_in_g2(&out) } {
             return Err("point is not in the prime-order subgroup");
         }
-        Ok(G2Affine(out))
+        let point = G2Affine(out);
+        if point.compress() != *bytes {
+            return Err("non-canonical point encoding");
+        }
+        Ok(point)
     }
 
     /// `BP2 * s` (SkToPk), in constant time.

@@ -198,29 +198,21 @@ impl PublicKey {
 /// Validates a compressed BLS12-381 G2 public key: canonical compressed encoding of a point
 /// in the prime-order subgroup, not the identity.
 ///
-/// This is the single place that decides G2 key validity, so that it can move to the `bbs`
-/// module's curve code later.
+/// Delegates to [`crate::bbs::PublicKey::from_bytes`], the one place that decides G2 key
+/// validity (canonical compressed encoding, on the curve, in the subgroup, not the identity).
 ///
 /// # Errors
 /// [`Error::InvalidPoint`] naming the failed rule.
 pub fn validate_bls12_381_g2(bytes: &[u8; 96]) -> Result<(), Error> {
-    let invalid = |reason| Error::InvalidPoint {
-        what: "BLS12-381 G2 public key",
-        reason,
-    };
-    if bytes.first().is_none_or(|b| b & 0x80 == 0) {
-        return Err(invalid("not a compressed encoding"));
-    }
-    match blst::min_sig::PublicKey::key_validate(bytes) {
-        Ok(pk) if pk.compress() == *bytes => Ok(()),
-        Ok(_) => Err(invalid("non-canonical encoding")),
-        Err(blst::BLST_ERROR::BLST_PK_IS_INFINITY) => Err(invalid("identity point")),
-        Err(blst::BLST_ERROR::BLST_POINT_NOT_IN_GROUP) => {
-            Err(invalid("not in the prime-order subgroup"))
-        }
-        Err(blst::BLST_ERROR::BLST_POINT_NOT_ON_CURVE) => Err(invalid("not on the curve")),
-        Err(_) => Err(invalid("bad encoding")),
-    }
+    crate::bbs::PublicKey::from_bytes(bytes)
+        .map(|_| ())
+        .map_err(|e| match e {
+            Error::InvalidPoint { reason, .. } => Error::InvalidPoint {
+                what: "BLS12-381 G2 public key",
+                reason,
+            },
+            other => other,
+        })
 }
 
 fn validate_p256(compressed: &[u8; 33]) -> Result<(), Error> {
