@@ -7,6 +7,8 @@
 //!   BLS12-381-SHA-256 and BLS12-381-SHAKE-256, on `blst`.
 //! - [`hazmat`]: the draft's low-level building blocks (generators, hash-to-scalar,
 //!   message mapping, mocked random scalars) for conformance testing and protocol work.
+//! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
+//!   ([`canonicalize`]).
 //!
 //! Every decoder validates its input and returns [`Error`] on bad input; nothing panics on
 //! input-derived data.
@@ -18,3 +20,4 @@ pub mod hazmat;
 pub mod rdf;
 
 pub use error::Error;
+pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};
