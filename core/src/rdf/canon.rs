@@ -710,3 +710,268 @@ fn push_decimal_bytes(out: &mut Vec<u8>, n: usize) {
     let mut tmp = [0u8; 20];
     out.extend_from_slice(decimal(n, &mut tmp));
 }
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+mod tests {
+    use super::*;
+    use crate::rdf::{Literal, XSD_STRING, parse_nquads};
+
+    fn canon(doc: &str) -> Canonicalized {
+        canonicalize_nquads(doc, &CanonOptions::default()).unwrap()
+    }
+
+    /// The example of https://www.w3.org/TR/rdf-canon/#ex-unique-hashes and
+    /// https://www.w3.org/TR/rdf-canon/#ex-shared-hashes.
+    #[test]
+    fn spec_examples() {
+        let unique = "<http://example.com/#p> <http://example.com/#q> _:e0 .\n\
+                      <http://example.com/#p> <http://example.com/#r> _:e1 .\n\
+                      _:e0 <http://example.com/#s> <http://example.com/#u> .\n\
+                      _:e1 <http://example.com/#t> <http://example.com/#u> .\n";
+        let c = canon(unique);
+        assert_eq!(
+            c.nquads(),
+            "<http://example.com/#p> <http://example.com/#q> _:c14n0 .\n\
+             <http://example.com/#p> <http://example.com/#r> _:c14n1 .\n\
+             _:c14n0 <http://example.com/#s> <http://example.com/#u> .\n\
+             _:c14n1 <http://example.com/#t> <http://example.com/#u> .\n"
+        );
+        assert_eq!(c.canonical_label("e0"), Some("c14n0"));
+        assert_eq!(c.canonical_label("e1"), Some("c14n1"));
+
+        let shared = "<http://example.com/#p> <http://example.com/#q> _:e0 .\n\
+                      <http://example.com/#p> <http://example.com/#q> _:e1 .\n\
+                      _:e0 <http://example.com/#p> _:e2 .\n\
+                      _:e1 <http://example.com/#p> _:e3 .\n\
+                      _:e2 <http://example.com/#r> _:e3 .\n";
+        let c = canon(shared);
+        let map: Vec<(&str, &str)> = c
+            .issued_identifiers()
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(
+            map,
+            [
+                ("e2", "c14n0"),
+                ("e3", "c14n1"),
+                ("e1", "c14n2"),
+                ("e0", "c14n3")
+            ]
+        );
+    }
+
+    #[test]
+    fn relabelling_and_reordering_do_not_change_the_output() {
+        let doc = "_:a <http://ex/p> _:b .\n_:b <http://ex/p> _:c .\n_:c <http://ex/p> _:a .\n\
+                   _:a <http://ex/q> _:d _:g .\n_:d <http://ex/p> \"x\" _:g .\n\
+                   _:e <http://ex/p> _:f .\n_:f <http://ex/p> _:e .\n";
+        let expected = canon(doc);
+        let mut lines: Vec<&str> = doc.lines().collect();
+        lines.reverse();
+        let relabelled: String = lines
+            .iter()
+            .map(|l| {
+                l.replace("_:a", "_:n9")
+                    .replace("_:b", "_:x")
+                    .replace("_:e", "_:b")
+                    .replace("_:g", "_:a")
+            })
+            .map(|l| l + "\n")
+            .collect();
+        assert_eq!(canon(&relabelled).nquads(), expected.nquads());
+    }
+
+    #[test]
+    fn duplicates_are_ignored() {
+        let c =
+            canon("_:a <http://ex/p> _:b .\n_:a <http://ex/p> _:b .\n_:b <http://ex/p> \"1\" .\n");
+        assert_eq!(
+            c,
+            canon("_:a <http://ex/p> _:b .\n_:b <http://ex/p> \"1\" .\n")
+        );
+        assert_eq!(
+            c.nquads(),
+            "_:c14n0 <http://ex/p> \"1\" .\n_:c14n1 <http://ex/p> _:c14n0 .\n"
+        );
+        assert_eq!(c.lines().count(), 2);
+        assert_eq!(c.quads().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn invalid_quads_are_typed_errors() {
+        let iri = |s: &str| Term::Iri(s.into());
+        let lit = Term::Literal(Literal {
+            value: "v".into(),
+            datatype: XSD_STRING.into(),
+            language: None,
+        });
+        let ok = Quad {
+            subject: iri("a:s"),
+            predicate: iri("a:p"),
+            object: lit.clone(),
+            graph: None,
+        };
+        let cases = [
+            (
+                Quad {
+                    subject: lit.clone(),
+                    ..ok.clone()
+                },
+                "subject is a literal",
+            ),
+            (
+                Quad {
+                    predicate: Term::BlankNode("p".into()),
+                    ..ok.clone()
+                },
+                "predicate is not an IRI",
+            ),
+            (
+                Quad {
+                    graph: Some(lit.clone()),
+                    ..ok.clone()
+                },
+                "graph name is a literal",
+            ),
+        ];
+        for (bad, why) in cases {
+            let err = canonicalize(&[ok.clone(), bad], &CanonOptions::default()).unwrap_err();
+            assert_eq!(
+                err,
+                Error::InvalidQuad {
+                    index: 1,
+                    reason: why
+                }
+            );
+        }
+    }
+
+    /// Many indistinguishable blank nodes under a distinguishable parent are cheap: 8
+    /// identical sails (each with an identical nested blank node) and 4 identical boards.
+    #[test]
+    fn symmetric_children_are_accepted() {
+        let mut doc = String::from("_:boat <http://ex/type> <http://ex/Boat> .\n");
+        for i in 0..8 {
+            doc += &format!(
+                "_:boat <http://ex/sail> _:s{i} .\n_:s{i} <http://ex/type> <http://ex/Sail> .\n"
+            );
+            doc += &format!("_:s{i} <http://ex/size> _:d{i} .\n_:d{i} <http://ex/area> \"12\" .\n");
+        }
+        for i in 0..4 {
+            doc += &format!(
+                "_:boat <http://ex/board> _:b{i} .\n_:b{i} <http://ex/type> <http://ex/Board> .\n"
+            );
+        }
+        let c = canon(&doc);
+        assert_eq!(c.issued_identifiers().len(), 21);
+        assert_eq!(c.lines().count(), 41);
+    }
+
+    /// A list of 40 identical values: a chain of indistinguishable blank nodes.
+    #[test]
+    fn long_chain_is_accepted() {
+        let mut doc = String::from("<http://ex/s> <http://ex/list> _:l0 .\n");
+        for i in 0..40 {
+            doc += &format!("_:l{i} <http://ex/first> \"x\" .\n");
+            if i < 39 {
+                doc += &format!("_:l{i} <http://ex/rest> _:l{} .\n", i + 1);
+            } else {
+                doc += &format!("_:l{i} <http://ex/rest> <http://ex/nil> .\n");
+            }
+        }
+        assert_eq!(canon(&doc).issued_identifiers().len(), 40);
+    }
+
+    fn clique(n: usize) -> String {
+        let mut doc = String::new();
+        for i in 0..n {
+            for j in 0..n {
+                doc += &format!("_:e{i} <http://example.com/p> _:e{j} .\n");
+            }
+        }
+        doc
+    }
+
+    #[test]
+    fn poison_clique_is_refused() {
+        let quads = parse_nquads(&clique(10)).unwrap();
+        let err = canonicalize(&quads, &CanonOptions::default()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::CanonicalizationLimit {
+                    what: "permutations",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn limits_are_configurable() {
+        let doc = clique(4);
+        assert!(canonicalize_nquads(&doc, &CanonOptions::default()).is_ok());
+        let mut opts = CanonOptions::default();
+        opts.max_n_degree_calls = 3;
+        assert_eq!(
+            canonicalize_nquads(&doc, &opts),
+            Err(Error::CanonicalizationLimit {
+                what: "calls to Hash N-Degree Quads",
+                limit: 3
+            })
+        );
+        let mut opts = CanonOptions::default();
+        opts.max_permutations = 5;
+        assert!(matches!(
+            canonicalize_nquads(&doc, &opts),
+            Err(Error::CanonicalizationLimit {
+                what: "permutations",
+                limit: 5
+            })
+        ));
+        let mut opts = CanonOptions::default();
+        opts.max_recursion_depth = 0;
+        assert!(matches!(
+            canonicalize_nquads(&doc, &opts),
+            Err(Error::CanonicalizationLimit {
+                what: "Hash N-Degree Quads recursion depth",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn sha384_differs_only_when_needed() {
+        let mut opts = CanonOptions::default();
+        opts.hash_algorithm = HashAlgorithm::Sha384;
+        let doc = "_:a <http://ex/p> \"1\" .\n_:b <http://ex/p> \"2\" .\n";
+        assert_eq!(
+            canonicalize_nquads(doc, &opts)
+                .unwrap()
+                .nquads()
+                .lines()
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn next_permutation_enumerates_all() {
+        let mut p = [0, 1, 2, 3];
+        let mut count = 1;
+        while next_permutation(&mut p) {
+            count += 1;
+        }
+        assert_eq!(count, 24);
+        assert_eq!(p, [3, 2, 1, 0]);
+        assert!(!next_permutation(&mut []));
+    }
+}
