@@ -568,9 +568,13 @@ impl<'a> State<'a> {
                 continue;
             };
             data_to_hash.update(related_hash.as_bytes());
-            let list: Vec<u32> = group.iter().map(|&(_, b)| b).collect();
+            // Permuting the sorted list of blank nodes (rather than positions) enumerates each
+            // distinct permutation once: a blank node related through several quads with the
+            // same related hash would only repeat identical paths.
+            let mut permutation: Vec<u32> = group.iter().map(|&(_, b)| b).collect();
+            permutation.sort_unstable();
 
-            let count = factorial(list.len());
+            let count = distinct_permutations(&permutation);
             let used = self.permutations.get();
             if count > self.opts.max_permutations.saturating_sub(used) {
                 return Err(Self::limit("permutations", self.opts.max_permutations));
@@ -579,7 +583,6 @@ impl<'a> State<'a> {
 
             chosen_path.clear();
             let mut chosen_issuer: Option<Issuer> = None;
-            let mut permutation: Vec<usize> = (0..list.len()).collect();
             let mut first = true;
             'permutations: loop {
                 if !first && !next_permutation(&mut permutation) {
@@ -589,8 +592,7 @@ impl<'a> State<'a> {
                 let mut issuer_copy = issuer.clone();
                 path.clear();
                 recursion_list.clear();
-                for &i in &permutation {
-                    let Some(&r) = list.get(i) else { continue };
+                for &r in &permutation {
                     if let Some(c) = self.canonical_of(r) {
                         path.extend_from_slice(b"_:c14n");
                         push_decimal_bytes(&mut path, c as usize);
@@ -638,17 +640,32 @@ fn worse(path: &[u8], chosen_path: &[u8]) -> bool {
     !chosen_path.is_empty() && path.len() >= chosen_path.len() && path > chosen_path
 }
 
-fn factorial(n: usize) -> usize {
-    (2..=n).fold(1usize, |acc, k| acc.saturating_mul(k))
+/// The number of distinct permutations of a sorted list: `n! / (m1! m2! ...)` for runs of
+/// equal items of lengths `m1, m2, ...`, saturating at `usize::MAX`.
+fn distinct_permutations<T: PartialEq>(sorted: &[T]) -> usize {
+    let mut total: u128 = 1;
+    let mut placed: u128 = 0;
+    for run in sorted.chunk_by(|a, b| a == b) {
+        // Multiply by the binomial coefficient C(placed + m, m), one exact step at a time.
+        for j in 1..=run.len() as u128 {
+            placed += 1;
+            total = match total.checked_mul(placed) {
+                Some(t) => t / j,
+                None => return usize::MAX,
+            };
+        }
+    }
+    usize::try_from(total).unwrap_or(usize::MAX)
 }
 
-/// Advances to the next permutation in lexicographic order; `false` after the last one.
-fn next_permutation(p: &mut [usize]) -> bool {
+/// Advances to the next permutation in lexicographic order, skipping repeats of equal items;
+/// `false` after the last one.
+fn next_permutation<T: Ord>(p: &mut [T]) -> bool {
     let Some(i) = p.windows(2).rposition(|w| matches!(w, [a, b] if a < b)) else {
         return false;
     };
-    let Some(&pivot) = p.get(i) else { return false };
-    let Some(j) = p.iter().rposition(|&x| x > pivot) else {
+    let Some(pivot) = p.get(i) else { return false };
+    let Some(j) = p.iter().rposition(|x| x > pivot) else {
         return false;
     };
     p.swap(i, j);
@@ -919,8 +936,10 @@ mod tests {
     fn limits_are_configurable() {
         let doc = clique(4);
         assert!(canonicalize_nquads(&doc, &CanonOptions::default()).is_ok());
-        let mut opts = CanonOptions::default();
-        opts.max_n_degree_calls = 3;
+        let opts = CanonOptions {
+            max_n_degree_calls: 3,
+            ..CanonOptions::default()
+        };
         assert_eq!(
             canonicalize_nquads(&doc, &opts),
             Err(Error::CanonicalizationLimit {
@@ -928,8 +947,10 @@ mod tests {
                 limit: 3
             })
         );
-        let mut opts = CanonOptions::default();
-        opts.max_permutations = 5;
+        let opts = CanonOptions {
+            max_permutations: 5,
+            ..CanonOptions::default()
+        };
         assert!(matches!(
             canonicalize_nquads(&doc, &opts),
             Err(Error::CanonicalizationLimit {
@@ -937,8 +958,10 @@ mod tests {
                 limit: 5
             })
         ));
-        let mut opts = CanonOptions::default();
-        opts.max_recursion_depth = 0;
+        let opts = CanonOptions {
+            max_recursion_depth: 0,
+            ..CanonOptions::default()
+        };
         assert!(matches!(
             canonicalize_nquads(&doc, &opts),
             Err(Error::CanonicalizationLimit {
@@ -950,8 +973,10 @@ mod tests {
 
     #[test]
     fn sha384_differs_only_when_needed() {
-        let mut opts = CanonOptions::default();
-        opts.hash_algorithm = HashAlgorithm::Sha384;
+        let opts = CanonOptions {
+            hash_algorithm: HashAlgorithm::Sha384,
+            ..CanonOptions::default()
+        };
         let doc = "_:a <http://ex/p> \"1\" .\n_:b <http://ex/p> \"2\" .\n";
         assert_eq!(
             canonicalize_nquads(doc, &opts)
@@ -972,6 +997,19 @@ mod tests {
         }
         assert_eq!(count, 24);
         assert_eq!(p, [3, 2, 1, 0]);
-        assert!(!next_permutation(&mut []));
+        assert!(!next_permutation::<u32>(&mut []));
+        let mut m = [1, 1, 2, 2, 2];
+        let mut count = 1;
+        while next_permutation(&mut m) {
+            count += 1;
+        }
+        assert_eq!(count, 10);
+        assert_eq!(distinct_permutations(&[1, 1, 2, 2, 2]), 10);
+        assert_eq!(distinct_permutations(&[0, 1, 2, 3, 4, 5, 6, 7, 8]), 362_880);
+        assert_eq!(distinct_permutations(&[7; 100]), 1);
+        assert_eq!(
+            distinct_permutations(&(0..100).collect::<Vec<u32>>()),
+            usize::MAX
+        );
     }
 }
