@@ -44,7 +44,8 @@ pub struct CanonOptions {
     /// permutations would exceed what is left is refused before any is examined.
     pub max_permutations: usize,
     /// The deepest recursion of Hash N-Degree Quads allowed (long chains of
-    /// indistinguishable blank nodes recurse once per node).
+    /// indistinguishable blank nodes recurse once per node). Each level takes about 1 KiB of
+    /// stack; the default, 128, suits 512 KiB threads.
     pub max_recursion_depth: usize,
 }
 
@@ -54,7 +55,7 @@ impl Default for CanonOptions {
             hash_algorithm: HashAlgorithm::Sha256,
             max_n_degree_calls: 10_000,
             max_permutations: 50_000,
-            max_recursion_depth: 256,
+            max_recursion_depth: 128,
         }
     }
 }
@@ -904,6 +905,35 @@ mod tests {
             }
         }
         assert_eq!(canon(&doc).issued_identifiers().len(), 40);
+    }
+
+    /// Chains too long for the defaults are refused, not a stack overflow.
+    #[test]
+    fn very_long_chain_is_refused() {
+        let mut doc = String::from("<http://ex/s> <http://ex/list> _:l0 .\n");
+        for i in 0..600 {
+            doc += &format!(
+                "_:l{i} <http://ex/first> \"x\" .\n_:l{i} <http://ex/rest> _:l{} .\n",
+                i + 1
+            );
+        }
+        let err = canonicalize_nquads(&doc, &CanonOptions::default()).unwrap_err();
+        assert!(
+            matches!(err, Error::CanonicalizationLimit { .. }),
+            "{err:?}"
+        );
+        let opts = CanonOptions {
+            max_n_degree_calls: usize::MAX,
+            ..CanonOptions::default()
+        };
+        let err = canonicalize_nquads(&doc, &opts).unwrap_err();
+        assert_eq!(
+            err,
+            Error::CanonicalizationLimit {
+                what: "Hash N-Degree Quads recursion depth",
+                limit: 128
+            }
+        );
     }
 
     fn clique(n: usize) -> String {
