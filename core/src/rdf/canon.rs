@@ -187,10 +187,15 @@ pub fn canonicalize(quads: &[Quad], opts: &CanonOptions) -> Result<Canonicalized
     ranges.clear();
     for q in &state.quads {
         let start = buf.len();
-        write_bquad(&mut buf, q, &mut |out: &mut String, b: u32| {
-            out.push_str("_:c14n");
-            push_decimal(out, state.canonical_of(b).unwrap_or(0) as usize);
-        });
+        write_bquad(
+            &mut buf,
+            &state.terms,
+            q,
+            &mut |out: &mut String, b: u32| {
+                out.push_str("_:c14n");
+                push_decimal(out, state.canonical_of(b).unwrap_or(0) as usize);
+            },
+        );
         ranges.push((start, buf.len()));
     }
     ranges.sort_unstable_by(|a, b| buf.get(a.0..a.1).cmp(&buf.get(b.0..b.1)));
@@ -306,6 +311,9 @@ impl Issuer {
 /// A quad with the blank node indexes of its subject, object and graph name.
 struct BQuad<'a> {
     quad: &'a Quad,
+    /// Byte ranges, in [`State::terms`], of the canonical N-Quads form of the subject,
+    /// predicate, object and graph name when they are not blank nodes (else empty).
+    text: [(usize, usize); 4],
     s: u32,
     o: u32,
     g: u32,
@@ -316,6 +324,8 @@ struct BQuad<'a> {
 struct State<'a> {
     opts: &'a CanonOptions,
     quads: Vec<BQuad<'a>>,
+    /// Canonical N-Quads forms of the terms that are not blank nodes.
+    terms: String,
     /// Input label of each blank node.
     labels: Vec<&'a str>,
     /// The blank node to quads map, flattened: the quads of `b` are
@@ -371,11 +381,34 @@ impl<'a> State<'a> {
             }
         };
         let mut quads = Vec::with_capacity(input.len());
+        // Terms other than blank nodes are serialized once, here.
+        let mut terms = String::with_capacity(input.len() * 96);
+        let mut text = |term: Option<&Term>, b: u32| {
+            let start = terms.len();
+            if let Some(term) = term
+                && b == NONE
+            {
+                nquads::write_term(&mut terms, term);
+            }
+            (start, terms.len())
+        };
         for (q, _) in input.iter().zip(&keep).filter(|(_, k)| **k) {
             let s = intern(&q.subject);
             let o = intern(&q.object);
             let g = q.graph.as_ref().map_or(NONE, &mut intern);
-            quads.push(BQuad { quad: q, s, o, g });
+            let text = [
+                text(Some(&q.subject), s),
+                text(Some(&q.predicate), NONE),
+                text(Some(&q.object), o),
+                text(q.graph.as_ref(), g),
+            ];
+            quads.push(BQuad {
+                quad: q,
+                text,
+                s,
+                o,
+                g,
+            });
         }
         let n = labels.len();
         if n >= NONE as usize {
@@ -423,6 +456,7 @@ impl<'a> State<'a> {
         Ok(State {
             opts,
             quads,
+            terms,
             labels,
             mention_start,
             mention_list,
@@ -479,7 +513,7 @@ impl<'a> State<'a> {
                 continue;
             };
             let start = buf.len();
-            write_bquad(buf, q, &mut |out: &mut String, b: u32| {
+            write_bquad(buf, &self.terms, q, &mut |out: &mut String, b: u32| {
                 out.push_str(if b == reference { "_:a" } else { "_:z" });
             });
             ranges.push((start, buf.len()));
@@ -676,30 +710,32 @@ fn next_permutation<T: Ord>(p: &mut [T]) -> bool {
     true
 }
 
-fn write_bquad(out: &mut String, q: &BQuad<'_>, bnode: &mut impl FnMut(&mut String, u32)) {
-    write_component(out, &q.quad.subject, q.s, bnode);
-    out.push(' ');
-    nquads::write_term(out, &q.quad.predicate);
-    out.push(' ');
-    write_component(out, &q.quad.object, q.o, bnode);
-    if let Some(graph) = &q.quad.graph {
-        out.push(' ');
-        write_component(out, graph, q.g, bnode);
-    }
-    out.push_str(" .\n");
-}
-
-fn write_component(
+/// Appends a quad in canonical N-Quads form; blank nodes are written by `bnode`.
+fn write_bquad(
     out: &mut String,
-    term: &Term,
-    b: u32,
+    terms: &str,
+    q: &BQuad<'_>,
     bnode: &mut impl FnMut(&mut String, u32),
 ) {
-    if b == NONE {
-        nquads::write_term(out, term);
-    } else {
-        bnode(out, b);
+    let [s, p, o, g] = q.text;
+    let text = |(start, end): (usize, usize)| terms.get(start..end).unwrap_or("");
+    let mut component = |out: &mut String, range: (usize, usize), b: u32| {
+        if b == NONE {
+            out.push_str(text(range));
+        } else {
+            bnode(out, b);
+        }
+    };
+    component(out, s, q.s);
+    out.push(' ');
+    out.push_str(text(p));
+    out.push(' ');
+    component(out, o, q.o);
+    if q.quad.graph.is_some() {
+        out.push(' ');
+        component(out, g, q.g);
     }
+    out.push_str(" .\n");
 }
 
 fn decimal(mut n: usize, tmp: &mut [u8; 20]) -> &[u8] {

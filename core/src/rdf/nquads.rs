@@ -158,6 +158,19 @@ impl Parser<'_> {
     fn iri(&mut self) -> Result<String, Error> {
         let start = self.pos;
         self.pos += 1; // '<'
+        // Fast path: no escapes, every character allowed.
+        let rest = self.rest().as_bytes();
+        if let Some(end) = rest.iter().position(|&b| !iri_byte_allowed(b))
+            && rest.get(end) == Some(&b'>')
+        {
+            let iri = self.rest().get(..end).unwrap_or("").to_owned();
+            if !has_scheme(&iri) {
+                self.pos = start;
+                return Err(self.err("IRI is not absolute (no scheme)"));
+            }
+            self.pos += end + 1;
+            return Ok(iri);
+        }
         let mut out = String::new();
         loop {
             let at = self.pos;
@@ -257,7 +270,25 @@ impl Parser<'_> {
     fn literal(&mut self) -> Result<Literal, Error> {
         let open = self.pos;
         self.pos += 1; // '"'
+        // Fast path: no escapes; the slow path below starts over if there is one.
+        let rest = self.rest().as_bytes();
+        let stop = rest
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | b'\n' | b'\r'));
         let mut value = String::new();
+        if let Some(end) = stop
+            && rest.get(end) == Some(&b'"')
+        {
+            value.push_str(self.rest().get(..end).unwrap_or(""));
+            self.pos += end + 1;
+        } else {
+            self.literal_value_escaped(open, &mut value)?;
+        }
+        self.literal_suffix(value)
+    }
+
+    /// The lexical form after the opening quote, decoding `ECHAR` and `UCHAR`.
+    fn literal_value_escaped(&mut self, open: usize, value: &mut String) -> Result<(), Error> {
         loop {
             let at = self.pos;
             match self.bump() {
@@ -288,6 +319,11 @@ impl Parser<'_> {
                 Some(c) => value.push(c),
             }
         }
+        Ok(())
+    }
+
+    /// `('^^' IRIREF | LANGTAG)?` after a lexical form.
+    fn literal_suffix(&mut self, value: String) -> Result<Literal, Error> {
         match self.peek() {
             Some('@') => {
                 self.pos += 1;
@@ -334,6 +370,15 @@ impl Parser<'_> {
             }),
         }
     }
+}
+
+/// Bytes of UTF-8 text that may appear unescaped in `IRIREF` (non-ASCII bytes all may).
+fn iri_byte_allowed(b: u8) -> bool {
+    b > 0x20
+        && !matches!(
+            b,
+            b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'^' | b'`' | b'\\'
+        )
 }
 
 /// Characters allowed unescaped in `IRIREF`.
@@ -449,7 +494,7 @@ pub(crate) fn write_term_with(
 /// the output always parses (well-formed IRIs contain none).
 pub(crate) fn write_iri(out: &mut String, iri: &str) {
     out.push('<');
-    if iri.chars().all(iri_char_allowed) {
+    if iri.bytes().all(iri_byte_allowed) {
         out.push_str(iri);
     } else {
         for c in iri.chars() {
@@ -477,6 +522,14 @@ fn push_uchar(out: &mut String, c: char) {
 /// BS, HT, LF, FF, CR, `"` and `\`; `UCHAR` (`\uXXXX`, uppercase) for the other C0 controls,
 /// DEL and the non-characters U+FFFE and U+FFFF (not XML 1.1 `Char`); everything else native.
 pub(crate) fn write_escaped_string(out: &mut String, value: &str) {
+    // Fast path; 0xEF leads the UTF-8 encodings of U+FFFE and U+FFFF.
+    if !value
+        .bytes()
+        .any(|b| b < 0x20 || matches!(b, b'"' | b'\\' | 0x7F | 0xEF))
+    {
+        out.push_str(value);
+        return;
+    }
     let mut run_start = 0;
     for (i, c) in value.char_indices() {
         let escape: Option<&str> = match c {
