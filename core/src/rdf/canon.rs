@@ -43,6 +43,11 @@ pub struct CanonOptions {
     /// (<https://www.w3.org/TR/rdf-canon/#hndq-alg>, step 5.4). A list whose `n!`
     /// permutations would exceed what is left is refused before any is examined.
     pub max_permutations: usize,
+    /// The most Hash Related Blank Node computations
+    /// (<https://www.w3.org/TR/rdf-canon/#hash-related-blank-node>) allowed for one dataset:
+    /// this bounds the work of Hash N-Degree Quads calls on blank nodes with large mention
+    /// sets, which the call limit alone does not.
+    pub max_related_hashes: usize,
     /// The deepest recursion of Hash N-Degree Quads allowed (long chains of
     /// indistinguishable blank nodes recurse once per node). Each level takes about 1 KiB of
     /// stack; the default, 128, suits 512 KiB threads.
@@ -55,6 +60,7 @@ impl Default for CanonOptions {
             hash_algorithm: HashAlgorithm::Sha256,
             max_n_degree_calls: 10_000,
             max_permutations: 50_000,
+            max_related_hashes: 100_000,
             max_recursion_depth: 128,
         }
     }
@@ -339,6 +345,7 @@ struct State<'a> {
     canonical_order: Vec<u32>,
     calls: Cell<usize>,
     permutations: Cell<usize>,
+    related_hashes: Cell<usize>,
 }
 
 impl<'a> State<'a> {
@@ -465,6 +472,7 @@ impl<'a> State<'a> {
             canonical_order: Vec::with_capacity(n),
             calls: Cell::new(0),
             permutations: Cell::new(0),
+            related_hashes: Cell::new(0),
         })
     }
 
@@ -589,6 +597,14 @@ impl<'a> State<'a> {
                     related.push((self.hash_related(b, q, &issuer, position), b));
                 }
             }
+        }
+        let related_hashes = self.related_hashes.get().saturating_add(related.len());
+        self.related_hashes.set(related_hashes);
+        if related_hashes > self.opts.max_related_hashes {
+            return Err(Self::limit(
+                "Hash Related Blank Node computations",
+                self.opts.max_related_hashes,
+            ));
         }
         related.sort_by_key(|r| r.0);
 
@@ -1024,6 +1040,17 @@ mod tests {
                 limit: 5
             })
         ));
+        let opts = CanonOptions {
+            max_related_hashes: 10,
+            ..CanonOptions::default()
+        };
+        assert_eq!(
+            canonicalize_nquads(&doc, &opts),
+            Err(Error::CanonicalizationLimit {
+                what: "Hash Related Blank Node computations",
+                limit: 10
+            })
+        );
         let opts = CanonOptions {
             max_recursion_depth: 0,
             ..CanonOptions::default()
