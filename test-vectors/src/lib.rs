@@ -27,10 +27,7 @@ pub struct SuiteReport {
 impl SuiteReport {
     /// An empty report for `suite`.
     pub fn new(suite: impl Into<String>) -> Self {
-        Self {
-            suite: suite.into(),
-            ..Self::default()
-        }
+        Self { suite: suite.into(), ..Self::default() }
     }
 
     /// Record one case: `Ok(())` passes; `Err(reason)` fails with `case: reason`.
