@@ -858,6 +858,76 @@ mod tests {
         assert_eq!(canon(&relabelled).nquads(), expected.nquads());
     }
 
+    /// A tiny deterministic generator (xorshift64*), to avoid a dependency.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Random small datasets with many symmetries: the canonical form must not depend on
+    /// blank node labels or quad order, and must be a fixpoint.
+    #[test]
+    fn random_datasets_are_canonical() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..300 {
+            let bnodes = 1 + rng.below(6);
+            let mut lines = Vec::new();
+            for _ in 0..1 + rng.below(10) {
+                let s = format!("_:n{}", rng.below(bnodes));
+                let p = format!("<http://ex/p{}>", rng.below(2));
+                let o = match rng.below(4) {
+                    0 => "<http://ex/o>".to_owned(),
+                    1 => format!("\"{}\"", rng.below(2)),
+                    _ => format!("_:n{}", rng.below(bnodes)),
+                };
+                let g = match rng.below(5) {
+                    0 => format!(" _:n{}", rng.below(bnodes)),
+                    1 => " <http://ex/g>".to_owned(),
+                    _ => String::new(),
+                };
+                lines.push(format!("{s} {p} {o}{g} .\n"));
+            }
+            let doc = lines.concat();
+            let expected = canon(&doc);
+            assert_eq!(
+                canon(expected.nquads()).nquads(),
+                expected.nquads(),
+                "{doc}"
+            );
+
+            // Relabel with a random permutation of labels and shuffle the lines.
+            let mut perm: Vec<usize> = (0..bnodes).collect();
+            for i in (1..bnodes).rev() {
+                perm.swap(i, rng.below(i + 1));
+            }
+            let mut relabelled: Vec<String> = lines
+                .iter()
+                .map(|l| {
+                    let mut out = l.clone();
+                    for (from, to) in perm.iter().enumerate() {
+                        out = out.replace(&format!("_:n{from} "), &format!("_:t{to} "));
+                    }
+                    out
+                })
+                .collect();
+            for i in (1..relabelled.len()).rev() {
+                relabelled.swap(i, rng.below(i + 1));
+            }
+            let again = canon(&relabelled.concat());
+            assert_eq!(again.nquads(), expected.nquads(), "{doc}");
+        }
+    }
+
     #[test]
     fn duplicates_are_ignored() {
         let c =

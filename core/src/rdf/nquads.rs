@@ -706,4 +706,30 @@ mod tests {
         }
         assert_eq!(parse_nquads(doc).unwrap().len(), 3);
     }
+
+    /// Every single-character substitution with a syntax-relevant character parses or fails
+    /// with a typed error, and whatever parses round-trips through the serializer.
+    #[test]
+    fn substitutions_never_panic() {
+        let doc = "<http://example.org/s> <http://example.org/p> \"a\\u00e9\\n\"@en _:g .\n\
+                   _:b0 <http://example.org/p> \"42\"^^<http://example.org/int> .\n";
+        let specials = [
+            '<', '>', '"', '\\', '_', ':', '.', '@', '^', ' ', '\n', '#', 'u', 'U', '\u{e9}',
+        ];
+        for (i, c) in doc.char_indices() {
+            for &sub in &specials {
+                let mut mutated = String::with_capacity(doc.len() + 4);
+                mutated.push_str(&doc[..i]);
+                mutated.push(sub);
+                mutated.push_str(&doc[i + c.len_utf8()..]);
+                match parse_nquads(&mutated) {
+                    Ok(quads) => assert_eq!(parse_nquads(&to_nquads(&quads)).unwrap(), quads),
+                    Err(Error::NQuadsSyntax { line, column, .. }) => {
+                        assert!(line >= 1 && column >= 1);
+                    }
+                    Err(other) => panic!("unexpected error {other:?}"),
+                }
+            }
+        }
+    }
 }
