@@ -5,11 +5,19 @@
 //! issued identifiers map (input label to canonical label), which the bbs-2023 cryptosuite
 //! needs for its HMAC relabelling.
 //!
+//! When every blank node has a unique first degree hash (the usual case for credentials),
+//! Hash N-Degree Quads is never called: the cost is one hash per blank node plus one
+//! serialization and sort of the quads.
+//!
 //! Work is bounded by [`CanonOptions`]: a dataset that needs more calls to Hash N-Degree
-//! Quads, more permutations or deeper recursion than allowed is refused with
-//! [`Error::CanonicalizationLimit`] (<https://www.w3.org/TR/rdf-canon/#dataset-poisoning>).
-//! The permutation budget is checked before a permutation loop starts, so the usual poison
-//! datasets (cliques of indistinguishable blank nodes) are refused almost immediately.
+//! Quads, more permutations, more related-blank-node hashes or deeper recursion than allowed
+//! is refused with [`Error::CanonicalizationLimit`]
+//! (<https://www.w3.org/TR/rdf-canon/#dataset-poisoning>). The permutation budget is checked
+//! before a permutation loop starts, so the usual poison datasets (cliques of
+//! indistinguishable blank nodes, such as test074 of the W3C suite) are refused after the
+//! first degree hashes, in microseconds. The defaults leave a margin of 17 to 35 times over
+//! the most demanding accepted case of the W3C suite (468 calls, 2,880 permutations, 2,808
+//! related hashes, recursion depth 6).
 
 use std::cell::Cell;
 use std::collections::HashMap;
