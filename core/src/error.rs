@@ -146,6 +146,37 @@ pub enum Error {
     /// A label map entry is not of the form `c14nN` -> `bM`, or the map is not one-to-one.
     #[error("invalid label map: {0}")]
     InvalidLabelMap(&'static str),
+
+    // ---- RDF / RDFC-1.0 -------------------------------------------------------------------
+    /// An N-Quads document does not match the grammar
+    /// (<https://www.w3.org/TR/n-quads/#sec-grammar>).
+    #[error("N-Quads syntax error at line {line}, column {column}: {reason}")]
+    NQuadsSyntax {
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// Which rule failed.
+        reason: &'static str,
+    },
+    /// A quad given to the canonicalizer has a term kind its position does not allow
+    /// (for example a literal subject or a blank node predicate).
+    #[error("invalid quad at index {index}: {reason}")]
+    InvalidQuad {
+        /// 0-based index of the quad in the input.
+        index: usize,
+        /// Which rule failed.
+        reason: &'static str,
+    },
+    /// RDFC-1.0 gave up on a dataset that needs more work than the configured limit
+    /// (<https://www.w3.org/TR/rdf-canon/#dataset-poisoning>).
+    #[error("canonicalization refused: {what} exceeds the limit of {limit}")]
+    CanonicalizationLimit {
+        /// The counter that ran out.
+        what: &'static str,
+        /// The configured limit.
+        limit: usize,
+    },
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

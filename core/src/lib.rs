@@ -10,6 +10,8 @@
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
+//! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
+//!   ([`canonicalize`]).
 //!
 //! Every decoder validates its input and returns [`Error`] on bad input; nothing panics on
 //! input-derived data.
@@ -25,3 +27,4 @@ pub mod keys;
 pub mod rdf;
 
 pub use error::{CborErrorKind, Error};
+pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};

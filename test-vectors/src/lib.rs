@@ -5,6 +5,8 @@
 //! Vectors are read from `../shared/vectors` beside the workspace, or from the directory named
 //! by the environment variable `CIVITAS_VECTORS`.
 
+pub mod rdfc;
+
 use std::path::PathBuf;
 
 /// Outcome of one conformance suite.
@@ -56,5 +58,7 @@ pub mod bbs;
 
 /// Every suite the runner knows, in report order.
 pub fn run_all(vectors: &std::path::Path) -> Vec<SuiteReport> {
-    bbs::run_all(vectors)
+    let mut reports = bbs::run_all(vectors);
+    reports.push(rdfc::run_rdfc_suite());
+    reports
 }
