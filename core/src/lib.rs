@@ -15,6 +15,7 @@
 pub mod bbs;
 mod error;
 pub mod hazmat;
+pub mod jsonld;
 pub mod rdf;
 
 pub use error::Error;
