@@ -5,6 +5,8 @@
 //! Vectors are read from `../shared/vectors` beside the workspace, or from the directory named
 //! by the environment variable `CIVITAS_VECTORS`.
 
+pub mod jsonld;
+
 use std::path::PathBuf;
 
 /// Outcome of one conformance suite.
@@ -25,7 +27,10 @@ pub struct SuiteReport {
 impl SuiteReport {
     /// An empty report for `suite`.
     pub fn new(suite: impl Into<String>) -> Self {
-        Self { suite: suite.into(), ..Self::default() }
+        Self {
+            suite: suite.into(),
+            ..Self::default()
+        }
     }
 
     /// Record one case: `Ok(())` passes; `Err(reason)` fails with `case: reason`.
