@@ -41,60 +41,127 @@ impl Issuer {
     }
 }
 
-type Graphs = Map<String, Value>;
-
-enum Subject<'a> {
-    None,
-    Id(&'a str),
-    Reverse(Value),
+/// An entry of a node's property in the node map: a reference to a node, a value object of
+/// the expanded document, or a list.
+#[derive(Debug)]
+enum Item<'a> {
+    Ref(String),
+    Value(&'a Map<String, Value>),
+    List(Vec<Item<'a>>),
 }
 
-fn node_mut<'a>(
-    graphs: &'a mut Graphs,
-    graph: &str,
-    subject: &str,
-) -> Option<&'a mut Map<String, Value>> {
-    graphs
-        .get_mut(graph)?
-        .as_object_mut()?
-        .get_mut(subject)?
-        .as_object_mut()
-}
-
-fn add_unique(node: &mut Map<String, Value>, property: &str, value: Value) {
-    let entry = node
-        .entry(property.to_string())
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if let Value::Array(a) = entry
-        && !a.contains(&value)
-    {
-        a.push(value);
+impl PartialEq for Item<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Item::Ref(a), Item::Ref(b)) => a == b,
+            (Item::Value(a), Item::Value(b)) => a == b,
+            _ => false,
+        }
     }
 }
 
-fn add_always(node: &mut Map<String, Value>, property: &str, value: Value) {
-    let entry = node
-        .entry(property.to_string())
-        .or_insert_with(|| Value::Array(Vec::new()));
-    if let Value::Array(a) = entry {
-        a.push(value);
+/// A node of the [node map](https://www.w3.org/TR/json-ld11-api/#dfn-node-map).
+#[derive(Debug)]
+struct Node<'a> {
+    id: String,
+    types: Vec<String>,
+    index: Option<&'a Value>,
+    props: Vec<(String, Vec<Item<'a>>)>,
+}
+
+impl<'a> Node<'a> {
+    fn prop(&mut self, p: &str) -> Option<&mut Vec<Item<'a>>> {
+        let i = match self.props.iter().position(|(k, _)| k == p) {
+            Some(i) => i,
+            None => {
+                self.props.push((p.to_string(), Vec::new()));
+                self.props.len() - 1
+            }
+        };
+        self.props.get_mut(i).map(|(_, v)| v)
+    }
+
+    fn add_unique(&mut self, p: &str, item: Item<'a>) {
+        if let Some(v) = self.prop(p) {
+            if !v.contains(&item) {
+                v.push(item);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Graph<'a> {
+    nodes: Vec<Node<'a>>,
+    index: HashMap<String, usize>,
+}
+
+impl<'a> Graph<'a> {
+    fn ensure(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        self.nodes.push(Node {
+            id: id.to_string(),
+            types: Vec::new(),
+            index: None,
+            props: Vec::new(),
+        });
+        self.index.insert(id.to_string(), self.nodes.len() - 1);
+        self.nodes.len() - 1
+    }
+
+    fn node(&mut self, id: &str) -> Option<&mut Node<'a>> {
+        let i = *self.index.get(id)?;
+        self.nodes.get_mut(i)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Graphs<'a> {
+    graphs: Vec<(String, Graph<'a>)>,
+}
+
+impl<'a> Graphs<'a> {
+    fn graph(&mut self, name: &str) -> Option<&mut Graph<'a>> {
+        let i = match self.graphs.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.graphs.push((name.to_string(), Graph::default()));
+                self.graphs.len() - 1
+            }
+        };
+        self.graphs.get_mut(i).map(|(_, g)| g)
+    }
+}
+
+enum Subject<'s> {
+    None,
+    Id(&'s str),
+    /// Reverse property: the referencing node's id.
+    Reverse(&'s str),
+}
+
+fn items(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(a) => a,
+        other => std::slice::from_ref(other),
     }
 }
 
 /// [Node Map Generation](https://www.w3.org/TR/json-ld11-api/#node-map-generation).
-fn generate(
-    element: &Value,
-    graphs: &mut Graphs,
+fn generate<'a>(
+    element: &'a Value,
+    graphs: &mut Graphs<'a>,
     active_graph: &str,
     active_subject: &Subject<'_>,
     active_property: Option<&str>,
-    list: Option<&mut Vec<Value>>,
+    mut list: Option<&mut Vec<Item<'a>>>,
     issuer: &mut Issuer,
 ) -> Result<(), Error> {
     // 1.
-    if let Value::Array(items) = element {
-        let mut list = list;
-        for item in items {
+    if let Value::Array(elems) = element {
+        for item in elems {
             generate(
                 item,
                 graphs,
@@ -110,46 +177,25 @@ fn generate(
     let Value::Object(element) = element else {
         return Ok(());
     };
-    // 2.
-    let types: Option<Vec<Value>> = element.get("@type").map(|t| {
-        let items: &[Value] = match t {
-            Value::Array(a) => a,
-            other => std::slice::from_ref(other),
-        };
-        items
-            .iter()
-            .map(|it| match it.as_str() {
-                Some(s) if s.starts_with("_:") => Value::String(issuer.relabel(s)),
-                _ => it.clone(),
-            })
-            .collect()
-    });
     // 3.
     if element.contains_key("@value") {
-        let mut v = element.clone();
-        if let Some(t) = types
-            && let Some(first) = t.into_iter().next()
-        {
-            v.insert("@type".into(), first);
-        }
-        let v = Value::Object(v);
         match list {
             None => {
-                if let (Subject::Id(s), Some(p)) = (active_subject, active_property)
-                    && let Some(node) = node_mut(graphs, active_graph, s)
-                {
-                    add_unique(node, p, v);
+                if let (Subject::Id(s), Some(p)) = (active_subject, active_property) {
+                    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
+                        node.add_unique(p, Item::Value(element));
+                    }
                 }
             }
-            Some(l) => l.push(v),
+            Some(l) => l.push(Item::Value(element)),
         }
         return Ok(());
     }
     // 4.
-    if let Some(items) = element.get("@list") {
+    if let Some(elems) = element.get("@list") {
         let mut inner = Vec::new();
         generate(
-            items,
+            elems,
             graphs,
             active_graph,
             active_subject,
@@ -157,22 +203,38 @@ fn generate(
             Some(&mut inner),
             issuer,
         )?;
-        let mut m = Map::new();
-        m.insert("@list".into(), Value::Array(inner));
-        let v = Value::Object(m);
         match list {
             None => {
-                if let (Subject::Id(s), Some(p)) = (active_subject, active_property)
-                    && let Some(node) = node_mut(graphs, active_graph, s)
-                {
-                    add_always(node, p, v);
+                if let (Subject::Id(s), Some(p)) = (active_subject, active_property) {
+                    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
+                        if let Some(v) = node.prop(p) {
+                            v.push(Item::List(inner));
+                        }
+                    }
                 }
             }
-            Some(l) => l.push(v),
+            Some(l) => l.push(Item::List(inner)),
         }
         return Ok(());
     }
-    // 5. node object
+    // 2. (types of a node object)
+    let types: Vec<String> = element
+        .get("@type")
+        .map(|t| {
+            items(t)
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| {
+                    if s.starts_with("_:") {
+                        issuer.relabel(s)
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // 5.1
     let id = match element.get("@id") {
         // An `@id` that expanded to null (keyword-like form): the node is dropped.
         Some(Value::Null) => return Ok(()),
@@ -180,84 +242,63 @@ fn generate(
         Some(Value::String(s)) => s.clone(),
         _ => issuer.fresh(),
     };
-    {
-        let g = graphs
-            .entry(active_graph.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(g) = g
-            && !g.contains_key(&id)
-        {
-            let mut n = Map::new();
-            n.insert("@id".into(), Value::String(id.clone()));
-            g.insert(id.clone(), Value::Object(n));
-        }
+    // 5.2, 5.3
+    if let Some(g) = graphs.graph(active_graph) {
+        g.ensure(&id);
     }
-    let reference = || {
-        let mut m = Map::new();
-        m.insert("@id".into(), Value::String(id.clone()));
-        Value::Object(m)
-    };
     match active_subject {
+        // 5.4
         Subject::Reverse(subject) => {
-            // 5.4
-            if let (Some(p), Some(node)) = (active_property, node_mut(graphs, active_graph, &id)) {
-                add_unique(node, p, subject.clone());
+            if let (Some(p), Some(node)) = (
+                active_property,
+                graphs.graph(active_graph).and_then(|g| g.node(&id)),
+            ) {
+                node.add_unique(p, Item::Ref((*subject).to_string()));
             }
         }
+        // 5.5
         _ => {
             if let Some(p) = active_property {
-                // 5.5
                 match list {
                     None => {
-                        if let Subject::Id(s) = active_subject
-                            && let Some(node) = node_mut(graphs, active_graph, s)
-                        {
-                            add_unique(node, p, reference());
+                        if let Subject::Id(s) = active_subject {
+                            if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
+                                node.add_unique(p, Item::Ref(id.clone()));
+                            }
                         }
                     }
-                    Some(l) => l.push(reference()),
+                    Some(l) => l.push(Item::Ref(id.clone())),
                 }
             }
         }
     }
-    // 5.6
-    if let Some(types) = types
-        && let Some(node) = node_mut(graphs, active_graph, &id)
-    {
+    // 5.6, 5.7
+    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
         for t in types {
-            add_unique(node, "@type", t);
-        }
-    }
-    // 5.7
-    if let Some(ix) = element.get("@index")
-        && let Some(node) = node_mut(graphs, active_graph, &id)
-    {
-        if let Some(existing) = node.get("@index") {
-            if existing != ix {
-                return Err(syntax("conflicting indexes"));
+            if !node.types.contains(&t) {
+                node.types.push(t);
             }
-        } else {
-            node.insert("@index".into(), ix.clone());
+        }
+        if let Some(ix) = element.get("@index") {
+            match node.index {
+                Some(existing) if existing != ix => return Err(syntax("conflicting indexes")),
+                Some(_) => {}
+                None => node.index = Some(ix),
+            }
         }
     }
     // 5.8
     if let Some(Value::Object(rev)) = element.get("@reverse") {
-        let referenced = Subject::Reverse(reference());
+        let referenced = Subject::Reverse(&id);
         for (p, values) in rev {
-            let items: &[Value] = match values {
-                Value::Array(a) => a,
-                other => std::slice::from_ref(other),
-            };
-            for v in items {
+            for v in items(values) {
                 generate(v, graphs, active_graph, &referenced, Some(p), None, issuer)?;
             }
         }
     }
     // 5.9
     if let Some(g) = element.get("@graph") {
-        graphs
-            .entry(id.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
+        graphs.graph(&id);
         generate(g, graphs, &id, &Subject::None, None, None, issuer)?;
     }
     // 5.10
@@ -290,10 +331,8 @@ fn generate(
         } else {
             p.clone()
         };
-        if let Some(node) = node_mut(graphs, active_graph, &id)
-            && !node.contains_key(&prop)
-        {
-            node.insert(prop.clone(), Value::Array(Vec::new()));
+        if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
+            node.prop(&prop);
         }
         generate(
             v,
@@ -363,17 +402,14 @@ fn literal(value: String, datatype: &str, language: Option<String>) -> Term {
 }
 
 /// [Object to RDF Conversion](https://www.w3.org/TR/json-ld11-api/#object-to-rdf-conversion).
-fn object_to_rdf(item: &Value, cx: &mut Ctx<'_>) -> Result<Option<Term>, Error> {
-    let Value::Object(m) = item else {
-        return Ok(None);
+fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Error> {
+    let m = match item {
+        Item::Ref(id) => return Ok(node_term(id)),
+        Item::List(items) => return list_to_rdf(items, cx).map(Some),
+        Item::Value(m) => m,
     };
-    if let Some(list) = m.get("@list") {
-        let items: &[Value] = list.as_array().map(Vec::as_slice).unwrap_or(&[]);
-        return list_to_rdf(items, cx).map(Some);
-    }
     let Some(value) = m.get("@value") else {
-        // node object / reference
-        return Ok(m.get("@id").and_then(Value::as_str).and_then(node_term));
+        return Ok(None);
     };
     let mut datatype: Option<String> = m.get("@type").and_then(Value::as_str).map(str::to_string);
     if let Some(d) = &datatype
@@ -461,7 +497,7 @@ fn object_to_rdf(item: &Value, cx: &mut Ctx<'_>) -> Result<Option<Term>, Error> 
 }
 
 /// [List to RDF Conversion](https://www.w3.org/TR/json-ld11-api/#list-to-rdf-conversion).
-fn list_to_rdf(items: &[Value], cx: &mut Ctx<'_>) -> Result<Term, Error> {
+fn list_to_rdf(items: &[Item<'_>], cx: &mut Ctx<'_>) -> Result<Term, Error> {
     if items.is_empty() {
         return Ok(Term::Iri(format!("{RDF}nil")));
     }
@@ -490,8 +526,8 @@ pub(crate) fn to_rdf(
     expanded: &Value,
     rdf_direction: Option<RdfDirection>,
 ) -> Result<Vec<Quad>, Error> {
-    let mut graphs = Graphs::new();
-    graphs.insert("@default".into(), Value::Object(Map::new()));
+    let mut graphs = Graphs::default();
+    graphs.graph("@default");
     let mut issuer = Issuer::default();
     generate(
         expanded,
@@ -503,7 +539,8 @@ pub(crate) fn to_rdf(
         &mut issuer,
     )?;
     let mut out = Vec::new();
-    for (graph_name, graph) in &graphs {
+    let rdf_type = format!("{RDF}type");
+    for (graph_name, graph) in &graphs.graphs {
         let graph_term = if graph_name == "@default" {
             None
         } else {
@@ -512,32 +549,22 @@ pub(crate) fn to_rdf(
                 None => continue,
             }
         };
-        let Value::Object(graph) = graph else {
-            continue;
-        };
         let mut cx = Ctx {
             rdf_direction,
             issuer: &mut issuer,
             out: &mut out,
             graph: graph_term,
         };
-        for (subject, node) in graph {
-            let Some(s) = node_term(subject) else {
+        for node in &graph.nodes {
+            let Some(s) = node_term(&node.id) else {
                 continue;
             };
-            let Value::Object(node) = node else { continue };
-            for (property, values) in node {
-                let Value::Array(values) = values else {
-                    continue;
-                };
-                if property == "@type" {
-                    for t in values {
-                        if let Some(o) = t.as_str().and_then(node_term) {
-                            cx.emit(s.clone(), &format!("{RDF}type"), o);
-                        }
-                    }
-                    continue;
+            for t in &node.types {
+                if let Some(o) = node_term(t) {
+                    cx.emit(s.clone(), &rdf_type, o);
                 }
+            }
+            for (property, values) in &node.props {
                 if property.starts_with('@')
                     || property.starts_with("_:")
                     || !is_well_formed_iri(property)
