@@ -177,6 +177,39 @@ pub enum Error {
         /// The configured limit.
         limit: usize,
     },
+
+    // ---- JSON-LD ------------------------------------------------------------------------
+    /// A remote context URL is neither bundled nor registered; nothing is ever fetched.
+    #[error("JSON-LD: unknown context {url} (not bundled or registered; no network access)")]
+    JsonLdUnknownContext {
+        /// The context URL.
+        url: String,
+    },
+    /// Safe mode: a property or type does not expand to an absolute IRI, so its data would be
+    /// silently dropped from the signed statements.
+    #[error("JSON-LD: term `{term}` is not defined by the active context")]
+    JsonLdUndefinedTerm {
+        /// The term, as written in the document.
+        term: String,
+    },
+    /// The document is invalid JSON-LD; `code` is the JSON-LD 1.1 API error code
+    /// (<https://www.w3.org/TR/json-ld11-api/#jsonlderrorcode>).
+    #[error("JSON-LD: {code}{}", term.as_ref().map(|t| format!(" (term `{t}`)")).unwrap_or_default())]
+    JsonLdSyntax {
+        /// The JSON-LD error code, for example `invalid context entry`.
+        code: &'static str,
+        /// The term or keyword concerned, when known.
+        term: Option<String>,
+    },
+    /// The document exceeds an explicit processing limit (nesting depth, node count, context
+    /// chain length).
+    #[error("JSON-LD: {what} exceeds the limit of {limit}")]
+    JsonLdLimit {
+        /// Which limit.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

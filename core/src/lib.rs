@@ -23,6 +23,7 @@ pub(crate) mod cbor;
 pub mod did;
 mod error;
 pub mod hazmat;
+pub mod jsonld;
 pub mod keys;
 pub mod rdf;
 

@@ -5,6 +5,7 @@
 //! Vectors are read from `../shared/vectors` beside the workspace, or from the directory named
 //! by the environment variable `CIVITAS_VECTORS`.
 
+pub mod jsonld;
 pub mod rdfc;
 
 use std::path::PathBuf;
@@ -59,6 +60,7 @@ pub mod bbs;
 /// Every suite the runner knows, in report order.
 pub fn run_all(vectors: &std::path::Path) -> Vec<SuiteReport> {
     let mut reports = bbs::run_all(vectors);
+    reports.push(jsonld::run_to_rdf_suite());
     reports.push(rdfc::run_rdfc_suite());
     reports
 }

@@ -1,0 +1,806 @@
+//! The [Expansion Algorithm](https://www.w3.org/TR/json-ld11-api/#expansion-algorithm) and
+//! [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::context::{ActiveContext, TermDef, container, expand_iri_ctx, keyword};
+use super::iri::{has_keyword_form, is_absolute_iri};
+use super::{Env, syntax, syntax_term};
+use crate::Error;
+
+type Ctx = Arc<ActiveContext>;
+
+fn as_array(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a,
+        other => vec![other],
+    }
+}
+
+/// Append `value` (flattening arrays) to the array entry `key` of `map`.
+fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
+    let entry = map
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if !entry.is_array() {
+        let old = std::mem::take(entry);
+        *entry = Value::Array(vec![old]);
+    }
+    if let Value::Array(a) = entry {
+        match value {
+            Value::Array(vs) => a.extend(vs),
+            v => a.push(v),
+        }
+    }
+}
+
+fn is_value_object(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.contains_key("@value"))
+}
+
+fn is_list_object(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| m.contains_key("@list"))
+}
+
+fn is_graph_object(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| {
+        m.contains_key("@graph")
+            && m.keys()
+                .all(|k| matches!(k.as_str(), "@graph" | "@id" | "@index" | "@context"))
+    })
+}
+
+fn is_scalar(v: &Value) -> bool {
+    matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))
+}
+
+/// Expand a key to a property IRI; `None` when it maps to nothing.
+fn expand_key(active: &ActiveContext, key: &str) -> Option<String> {
+    expand_iri_ctx(active, key, false, true)
+}
+
+/// Run expansion over a whole document and apply the top-level post-processing
+/// ([expand()](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) steps 8 and 9).
+pub(crate) fn expand_document(env: &Env<'_>, active: Ctx, doc: &Value) -> Result<Value, Error> {
+    let base = env.opts.base.clone();
+    let r = expand(env, &active, None, doc, base.as_deref(), false, 0)?;
+    let r = match r {
+        Value::Object(mut m) if m.len() == 1 && m.contains_key("@graph") => {
+            m.remove("@graph").unwrap_or(Value::Null)
+        }
+        other => other,
+    };
+    Ok(match r {
+        Value::Null => Value::Array(Vec::new()),
+        Value::Array(a) => Value::Array(a),
+        other => Value::Array(vec![other]),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn expand(
+    env: &Env<'_>,
+    active: &Ctx,
+    active_property: Option<&str>,
+    element: &Value,
+    base_url: Option<&str>,
+    from_map: bool,
+    depth: usize,
+) -> Result<Value, Error> {
+    if depth > env.opts.limits.max_depth {
+        return Err(Error::JsonLdLimit {
+            what: "nesting depth",
+            limit: env.opts.limits.max_depth,
+        });
+    }
+    env.count_node()?;
+    // 1.
+    if element.is_null() {
+        return Ok(Value::Null);
+    }
+    // 3.
+    let prop_def: Option<&TermDef> = active_property.and_then(|p| active.term(p));
+    let property_scoped =
+        prop_def.and_then(|d| d.context.as_ref().map(|c| (c, d.base_url.as_deref())));
+    // 4.
+    if is_scalar(element) {
+        if active_property.is_none() || active_property == Some("@graph") {
+            return Ok(Value::Null);
+        }
+        if let Some((ctx, b)) = property_scoped {
+            let ac = env.process_cached(active, ctx, b, false, true)?;
+            return expand_value(&ac, active_property, element);
+        }
+        return expand_value(active, active_property, element);
+    }
+    // 5.
+    if let Value::Array(items) = element {
+        let is_list = prop_def.is_some_and(|d| d.container & container::LIST != 0);
+        let mut result = Vec::with_capacity(items.len());
+        for item in items {
+            let mut e = expand(
+                env,
+                active,
+                active_property,
+                item,
+                base_url,
+                from_map,
+                depth + 1,
+            )?;
+            if is_list && e.is_array() {
+                let mut m = Map::new();
+                m.insert("@list".into(), e);
+                e = Value::Object(m);
+            }
+            match e {
+                Value::Array(a) => result.extend(a),
+                Value::Null => {}
+                other => result.push(other),
+            }
+        }
+        return Ok(Value::Array(result));
+    }
+    // 6.
+    let Value::Object(element) = element else {
+        return Ok(Value::Null);
+    };
+    let mut active: Ctx = active.clone();
+    // 7.
+    if active.previous.is_some() && !from_map {
+        let mut revert = true;
+        for k in element.keys() {
+            let e = expand_key(&active, k);
+            if e.as_deref() == Some("@value") {
+                revert = false;
+                break;
+            }
+        }
+        if revert
+            && element.len() == 1
+            && let Some(k) = element.keys().next()
+            && expand_key(&active, k).as_deref() == Some("@id")
+        {
+            revert = false;
+        }
+        if revert && let Some(p) = active.previous.clone() {
+            active = p;
+        }
+    }
+    // 8.
+    if let Some((ctx, b)) = property_scoped {
+        active = env.process_cached(&active, ctx, b, true, true)?;
+    }
+    // 9.
+    if let Some(ctx) = element.get("@context") {
+        active = env.process_cached_inline(&active, ctx, base_url)?;
+    }
+    // 10.
+    let type_scoped: Ctx = active.clone();
+    // 11.
+    let mut keys: Vec<&String> = element.keys().collect();
+    keys.sort_unstable();
+    let mut input_type: Option<String> = None;
+    let mut first_type_key = true;
+    for k in &keys {
+        if expand_key(&active, k).as_deref() != Some("@type") {
+            continue;
+        }
+        let Some(v) = element.get(k.as_str()) else {
+            continue;
+        };
+        let mut terms: Vec<&str> = match v {
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            Value::String(s) => vec![s.as_str()],
+            _ => Vec::new(),
+        };
+        if first_type_key {
+            first_type_key = false;
+            if let Some(last) = terms.last() {
+                input_type = expand_iri_ctx(&type_scoped, last, true, true);
+            }
+        }
+        terms.sort_unstable();
+        for t in terms {
+            if let Some(d) = type_scoped.term(t)
+                && let Some(ctx) = &d.context
+            {
+                active = env.process_cached(&active, ctx, d.base_url.as_deref(), false, false)?;
+            }
+        }
+    }
+    // 12.-14.
+    let mut result = Map::new();
+    expand_entries(
+        env,
+        &active,
+        &type_scoped,
+        active_property,
+        element,
+        &keys,
+        input_type.as_deref(),
+        base_url,
+        &mut result,
+        depth,
+    )?;
+    // 15.
+    if let Some(v) = result.get("@value") {
+        for k in result.keys() {
+            if !matches!(
+                k.as_str(),
+                "@direction" | "@index" | "@language" | "@type" | "@value"
+            ) {
+                return Err(syntax("invalid value object"));
+            }
+        }
+        if result.contains_key("@type")
+            && (result.contains_key("@language") || result.contains_key("@direction"))
+        {
+            return Err(syntax("invalid value object"));
+        }
+        let ty = result.get("@type");
+        if ty.and_then(Value::as_str) == Some("@json") {
+            // any value
+        } else if v.is_null() {
+            return Ok(Value::Null);
+        } else if !v.is_string() && result.contains_key("@language") {
+            return Err(syntax("invalid language-tagged value"));
+        } else if let Some(t) = ty {
+            match t {
+                Value::String(t) if is_absolute_iri(t) && !t.contains(char::is_whitespace) => {}
+                _ => return Err(syntax("invalid typed value")),
+            }
+        }
+        if !v.is_null() && !is_scalar(v) && ty.and_then(Value::as_str) != Some("@json") {
+            return Err(syntax("invalid value object value"));
+        }
+    } else if let Some(t) = result.get_mut("@type") {
+        // 16.
+        if !t.is_array() {
+            let old = std::mem::take(t);
+            *t = Value::Array(vec![old]);
+        }
+    } else if result.contains_key("@set") || result.contains_key("@list") {
+        // 17.
+        if result.len() > 2 || (result.len() == 2 && !result.contains_key("@index")) {
+            return Err(syntax("invalid set or list object"));
+        }
+        if let Some(s) = result.remove("@set") {
+            return Ok(s);
+        }
+    }
+    // 18.
+    if result.len() == 1 && result.contains_key("@language") {
+        return Ok(Value::Null);
+    }
+    // 19.
+    if active_property.is_none() || active_property == Some("@graph") {
+        if result.is_empty() || result.contains_key("@value") || result.contains_key("@list") {
+            return Ok(Value::Null);
+        }
+        if result.len() == 1 && result.contains_key("@id") {
+            return Ok(Value::Null);
+        }
+    }
+    Ok(Value::Object(result))
+}
+
+/// Steps 13 and 14 of the Expansion Algorithm over `element`'s entries (`keys` sorted).
+#[allow(clippy::too_many_arguments)]
+fn expand_entries(
+    env: &Env<'_>,
+    active: &Ctx,
+    type_scoped: &Ctx,
+    active_property: Option<&str>,
+    element: &Map<String, Value>,
+    keys: &[&String],
+    input_type: Option<&str>,
+    base_url: Option<&str>,
+    result: &mut Map<String, Value>,
+    depth: usize,
+) -> Result<(), Error> {
+    let mut nests: Vec<&String> = Vec::new();
+    for &key in keys {
+        let Some(value) = element.get(key.as_str()) else {
+            continue;
+        };
+        // 13.1
+        if key == "@context" {
+            continue;
+        }
+        // 13.2
+        let expanded_property = expand_key(active, key);
+        // 13.3
+        let Some(expanded_property) = expanded_property.filter(|e| e.contains(':') || keyword(e))
+        else {
+            if env.opts.safe_mode {
+                return Err(Error::JsonLdUndefinedTerm { term: key.clone() });
+            }
+            continue;
+        };
+        if env.opts.safe_mode
+            && !keyword(&expanded_property)
+            && !is_absolute_iri(&expanded_property)
+        {
+            return Err(Error::JsonLdUndefinedTerm { term: key.clone() });
+        }
+        // 13.4
+        if keyword(&expanded_property) {
+            let ep = expanded_property.as_str();
+            if active_property == Some("@reverse") {
+                return Err(syntax("invalid reverse property map"));
+            }
+            if result.contains_key(ep) && !matches!(ep, "@included" | "@type") {
+                return Err(syntax_term("colliding keywords", ep));
+            }
+            let expanded_value: Value = match ep {
+                "@id" => {
+                    let Value::String(s) = value else {
+                        return Err(syntax("invalid @id value"));
+                    };
+                    match expand_iri_ctx(active, s, true, false) {
+                        Some(i) => Value::String(i),
+                        None => Value::Null,
+                    }
+                }
+                "@type" => {
+                    let types: Vec<&str> = match value {
+                        Value::String(s) => vec![s.as_str()],
+                        Value::Array(a) => {
+                            let mut v = Vec::with_capacity(a.len());
+                            for t in a {
+                                v.push(t.as_str().ok_or_else(|| syntax("invalid type value"))?);
+                            }
+                            v
+                        }
+                        _ => return Err(syntax("invalid type value")),
+                    };
+                    let mut out = Vec::with_capacity(types.len());
+                    for t in types {
+                        let e = expand_iri_ctx(type_scoped, t, true, true);
+                        if env.opts.safe_mode && !e.as_deref().is_some_and(is_absolute_iri) {
+                            return Err(Error::JsonLdUndefinedTerm {
+                                term: t.to_string(),
+                            });
+                        }
+                        if let Some(e) = e {
+                            out.push(Value::String(e));
+                        }
+                    }
+                    let ev = if value.is_string() && out.len() == 1 {
+                        out.pop().unwrap_or(Value::Null)
+                    } else {
+                        Value::Array(out)
+                    };
+                    if let Some(existing) = result.remove("@type") {
+                        let mut all = as_array(existing);
+                        all.extend(as_array(ev));
+                        Value::Array(all)
+                    } else {
+                        ev
+                    }
+                }
+                "@graph" => {
+                    let e = expand(
+                        env,
+                        active,
+                        Some("@graph"),
+                        value,
+                        base_url,
+                        false,
+                        depth + 1,
+                    )?;
+                    Value::Array(as_array(e).into_iter().filter(|v| !v.is_null()).collect())
+                }
+                "@included" => {
+                    if active.mode_10 {
+                        continue;
+                    }
+                    let e = expand(env, active, None, value, base_url, false, depth + 1)?;
+                    let e = as_array(e);
+                    for item in &e {
+                        let ok = item.as_object().is_some_and(|m| {
+                            !m.contains_key("@value")
+                                && !m.contains_key("@list")
+                                && !m.contains_key("@set")
+                        });
+                        if !ok {
+                            return Err(syntax("invalid @included value"));
+                        }
+                    }
+                    let mut all = result.remove("@included").map(as_array).unwrap_or_default();
+                    all.extend(e);
+                    Value::Array(all)
+                }
+                "@value" => {
+                    if input_type == Some("@json") {
+                        if active.mode_10 {
+                            return Err(syntax("invalid value object value"));
+                        }
+                        value.clone()
+                    } else if value.is_null() {
+                        result.insert("@value".into(), Value::Null);
+                        continue;
+                    } else if is_scalar(value) {
+                        value.clone()
+                    } else {
+                        return Err(syntax("invalid value object value"));
+                    }
+                }
+                "@language" => {
+                    let Value::String(s) = value else {
+                        return Err(syntax("invalid language-tagged string"));
+                    };
+                    Value::String(s.to_ascii_lowercase())
+                }
+                "@direction" => {
+                    if active.mode_10 {
+                        continue;
+                    }
+                    match value {
+                        Value::String(s) if s == "ltr" || s == "rtl" => value.clone(),
+                        _ => return Err(syntax("invalid base direction")),
+                    }
+                }
+                "@index" => {
+                    if !value.is_string() {
+                        return Err(syntax("invalid @index value"));
+                    }
+                    value.clone()
+                }
+                "@list" => {
+                    if active_property.is_none() || active_property == Some("@graph") {
+                        continue;
+                    }
+                    let e = expand(
+                        env,
+                        active,
+                        active_property,
+                        value,
+                        base_url,
+                        false,
+                        depth + 1,
+                    )?;
+                    Value::Array(as_array(e))
+                }
+                "@set" => expand(
+                    env,
+                    active,
+                    active_property,
+                    value,
+                    base_url,
+                    false,
+                    depth + 1,
+                )?,
+                "@reverse" => {
+                    if !value.is_object() {
+                        return Err(syntax("invalid @reverse value"));
+                    }
+                    let e = expand(
+                        env,
+                        active,
+                        Some("@reverse"),
+                        value,
+                        base_url,
+                        false,
+                        depth + 1,
+                    )?;
+                    if let Value::Object(mut em) = e {
+                        if let Some(Value::Object(rev)) = em.remove("@reverse") {
+                            for (p, v) in rev {
+                                add_value(result, &p, v);
+                            }
+                        }
+                        if !em.is_empty() {
+                            let rm = result
+                                .entry("@reverse".to_string())
+                                .or_insert_with(|| Value::Object(Map::new()));
+                            if let Value::Object(rm) = rm {
+                                for (p, items) in em {
+                                    for item in as_array(items) {
+                                        if is_value_object(&item) || is_list_object(&item) {
+                                            return Err(syntax("invalid reverse property value"));
+                                        }
+                                        add_value(rm, &p, item);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    continue;
+                }
+                "@nest" => {
+                    nests.push(key);
+                    continue;
+                }
+                _ => continue,
+            };
+            result.insert(expanded_property, expanded_value);
+            continue;
+        }
+        // 13.5
+        let def = active.term(key);
+        let cont = def.map_or(0, |d| d.container);
+        let expanded_value: Value = if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json")
+        {
+            // 13.6
+            let mut m = Map::new();
+            m.insert("@value".into(), value.clone());
+            m.insert("@type".into(), Value::String("@json".into()));
+            Value::Object(m)
+        } else if cont & container::LANGUAGE != 0 && value.is_object() {
+            // 13.7
+            let mut out = Vec::new();
+            let direction = match def.and_then(|d| d.direction) {
+                Some(d) => d,
+                None => active.default_direction,
+            };
+            let Value::Object(lm) = value else { continue };
+            let mut langs: Vec<&String> = lm.keys().collect();
+            langs.sort_unstable();
+            for lang in langs {
+                let Some(lv) = lm.get(lang.as_str()) else {
+                    continue;
+                };
+                let items: &[Value] = match lv {
+                    Value::Array(a) => a,
+                    other => std::slice::from_ref(other),
+                };
+                for item in items {
+                    match item {
+                        Value::Null => continue,
+                        Value::String(_) => {}
+                        _ => return Err(syntax("invalid language map value")),
+                    }
+                    let mut v = Map::new();
+                    v.insert("@value".into(), item.clone());
+                    if lang != "@none" && expand_key(active, lang).as_deref() != Some("@none") {
+                        v.insert("@language".into(), Value::String(lang.to_ascii_lowercase()));
+                    }
+                    if let Some(d) = direction {
+                        v.insert("@direction".into(), Value::String(d.as_str().into()));
+                    }
+                    out.push(Value::Object(v));
+                }
+            }
+            Value::Array(out)
+        } else if cont & (container::INDEX | container::TYPE | container::ID) != 0
+            && value.is_object()
+        {
+            // 13.8
+            expand_index_map(env, active, key, def, cont, value, base_url, depth)?
+        } else {
+            // 13.9
+            expand(env, active, Some(key), value, base_url, false, depth + 1)?
+        };
+        // 13.10
+        if expanded_value.is_null() {
+            continue;
+        }
+        // 13.11
+        let mut expanded_value = expanded_value;
+        if cont & container::LIST != 0 && !is_list_object(&expanded_value) {
+            let mut m = Map::new();
+            m.insert("@list".into(), Value::Array(as_array(expanded_value)));
+            expanded_value = Value::Object(m);
+        }
+        // 13.12
+        if cont & container::GRAPH != 0 && cont & (container::ID | container::INDEX) == 0 {
+            let items = as_array(expanded_value)
+                .into_iter()
+                .map(|ev| {
+                    let mut m = Map::new();
+                    m.insert("@graph".into(), Value::Array(as_array(ev)));
+                    Value::Object(m)
+                })
+                .collect();
+            expanded_value = Value::Array(items);
+        }
+        // 13.13
+        if def.is_some_and(|d| d.reverse) {
+            let rm = result
+                .entry("@reverse".to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(rm) = rm {
+                for item in as_array(expanded_value) {
+                    if is_value_object(&item) || is_list_object(&item) {
+                        return Err(syntax("invalid reverse property value"));
+                    }
+                    add_value(rm, &expanded_property, item);
+                }
+            }
+        } else {
+            // 13.14
+            add_value(result, &expanded_property, expanded_value);
+        }
+    }
+    // 14.
+    nests.sort_unstable();
+    for nk in nests {
+        let Some(nv) = element.get(nk.as_str()) else {
+            continue;
+        };
+        let items: &[Value] = match nv {
+            Value::Array(a) => a,
+            other => std::slice::from_ref(other),
+        };
+        // A nesting term's own scoped context applies to its nested entries.
+        let nested_active: Ctx = match active
+            .term(nk)
+            .and_then(|d| d.context.as_ref().map(|c| (c, d.base_url.clone())))
+        {
+            Some((ctx, b)) => env.process_cached(active, ctx, b.as_deref(), true, true)?,
+            None => active.clone(),
+        };
+        let active = &nested_active;
+        for nested in items {
+            let Value::Object(nm) = nested else {
+                return Err(syntax("invalid @nest value"));
+            };
+            for k in nm.keys() {
+                if expand_key(active, k).as_deref() == Some("@value") {
+                    return Err(syntax("invalid @nest value"));
+                }
+            }
+            let mut nkeys: Vec<&String> = nm.keys().collect();
+            nkeys.sort_unstable();
+            expand_entries(
+                env,
+                active,
+                type_scoped,
+                active_property,
+                nm,
+                &nkeys,
+                input_type,
+                base_url,
+                result,
+                depth + 1,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Step 13.8: index, id and type maps.
+#[allow(clippy::too_many_arguments)]
+fn expand_index_map(
+    env: &Env<'_>,
+    active: &Ctx,
+    key: &str,
+    def: Option<&TermDef>,
+    cont: u16,
+    value: &Value,
+    base_url: Option<&str>,
+    depth: usize,
+) -> Result<Value, Error> {
+    let Value::Object(map) = value else {
+        return Ok(Value::Null);
+    };
+    let mut out = Vec::new();
+    let index_key = def.and_then(|d| d.index.as_deref()).unwrap_or("@index");
+    let mut indexes: Vec<&String> = map.keys().collect();
+    indexes.sort_unstable();
+    for index in indexes {
+        let Some(index_value) = map.get(index.as_str()) else {
+            continue;
+        };
+        // 13.8.2.1 - 13.8.2.3
+        let mut map_context: Ctx = active.clone();
+        if cont & (container::ID | container::TYPE) != 0
+            && let Some(p) = &active.previous
+        {
+            map_context = p.clone();
+        }
+        if cont & container::TYPE != 0
+            && let Some(d) = map_context.term(index)
+            && let Some(ctx) = &d.context
+        {
+            let b = d.base_url.clone();
+            map_context = env.process_cached(&map_context, ctx, b.as_deref(), false, true)?;
+        }
+        // 13.8.2.4
+        let expanded_index = expand_iri_ctx(active, index, false, true);
+        let is_none = expanded_index.as_deref() == Some("@none");
+        // 13.8.2.5, 13.8.2.6
+        let iv = match index_value {
+            Value::Array(_) => index_value.clone(),
+            other => Value::Array(vec![other.clone()]),
+        };
+        let items = expand(env, &map_context, Some(key), &iv, base_url, true, depth + 1)?;
+        for item in as_array(items) {
+            let mut item = item;
+            // 13.8.2.7.1
+            if cont & container::GRAPH != 0 && !is_graph_object(&item) {
+                let mut m = Map::new();
+                m.insert("@graph".into(), Value::Array(as_array(item)));
+                item = Value::Object(m);
+            }
+            let Value::Object(im) = &mut item else {
+                out.push(item);
+                continue;
+            };
+            if cont & container::INDEX != 0 && index_key != "@index" && !is_none {
+                // 13.8.2.7.2
+                let re = expand_value(active, Some(index_key), &Value::String(index.clone()))?;
+                let eik = expand_iri_ctx(active, index_key, false, true).unwrap_or_default();
+                if im.contains_key("@value") {
+                    return Err(syntax("invalid value object"));
+                }
+                let mut vals = vec![re];
+                if let Some(existing) = im.remove(&eik) {
+                    vals.extend(as_array(existing));
+                }
+                im.insert(eik, Value::Array(vals));
+            } else if cont & container::INDEX != 0 && !im.contains_key("@index") && !is_none {
+                im.insert("@index".into(), Value::String(index.clone()));
+            } else if cont & container::ID != 0 && !im.contains_key("@id") && !is_none {
+                let id = expand_iri_ctx(active, index, true, false).unwrap_or_default();
+                im.insert("@id".into(), Value::String(id));
+            } else if cont & container::TYPE != 0 && !is_none {
+                let mut types = vec![Value::String(expanded_index.clone().unwrap_or_default())];
+                if let Some(existing) = im.remove("@type") {
+                    types.extend(as_array(existing));
+                }
+                im.insert("@type".into(), Value::Array(types));
+            }
+            out.push(item);
+        }
+    }
+    Ok(Value::Array(out))
+}
+
+/// [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
+pub(crate) fn expand_value(
+    active: &ActiveContext,
+    active_property: Option<&str>,
+    value: &Value,
+) -> Result<Value, Error> {
+    let def = active_property.and_then(|p| active.term(p));
+    let tm = def.and_then(|d| d.type_mapping.as_deref());
+    let mut m = Map::new();
+    if let Value::String(s) = value {
+        // 1., 2.
+        if tm == Some("@id") || tm == Some("@vocab") {
+            let id = expand_iri_ctx(active, s, true, tm == Some("@vocab"));
+            match id {
+                Some(id) => m.insert("@id".into(), Value::String(id)),
+                None => m.insert("@id".into(), Value::Null),
+            };
+            return Ok(Value::Object(m));
+        }
+    }
+    // 3.
+    m.insert("@value".into(), value.clone());
+    match tm {
+        // 4.
+        Some(t) if t != "@id" && t != "@vocab" && t != "@none" => {
+            m.insert("@type".into(), Value::String(t.to_string()));
+        }
+        _ => {
+            // 5.
+            if value.is_string() {
+                let language = match def.and_then(|d| d.language.as_ref()) {
+                    Some(l) => l.clone(),
+                    None => active.default_language.clone(),
+                };
+                let direction = match def.and_then(|d| d.direction) {
+                    Some(d) => d,
+                    None => active.default_direction,
+                };
+                if let Some(l) = language {
+                    m.insert("@language".into(), Value::String(l));
+                }
+                if let Some(d) = direction {
+                    m.insert("@direction".into(), Value::String(d.as_str().into()));
+                }
+            }
+        }
+    }
+    Ok(Value::Object(m))
+}
+
+#[allow(dead_code)]
+fn _unused(s: &str) -> bool {
+    has_keyword_form(s)
+}

@@ -1,0 +1,472 @@
+//! JSON-LD 1.1 [expansion](https://www.w3.org/TR/json-ld11-api/#expansion-algorithm) and
+//! [deserialization to RDF](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm),
+//! synchronous and offline.
+//!
+//! Remote contexts come only from a [`ContextRegistry`]: the bundled W3C/W3ID contexts (see
+//! `core/contexts/README.md`) plus any the caller registers. An unknown context URL is an
+//! error ([`Error::JsonLdUnknownContext`]); nothing is fetched from the network.
+//!
+//! Each context document is parsed once; each processed context (active context plus local
+//! context) is cached by the [`JsonLdProcessor`], so a credential with
+//! `["https://www.w3.org/ns/credentials/v2", ...]` reuses the same term definitions.
+//!
+//! **Safe mode** (the default, [`ToRdfOptions::safe_mode`]): a property or `@type` that does
+//! not expand to an absolute IRI would be silently dropped from the RDF (and so from what is
+//! signed); it is reported as [`Error::JsonLdUndefinedTerm`] instead.
+
+mod context;
+mod expand;
+mod iri;
+mod jcs;
+mod to_rdf;
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use serde_json::Value;
+
+pub use context::ActiveContext;
+
+use crate::Error;
+use crate::rdf::Quad;
+use context::process_context;
+
+/// The contexts bundled with the library: `(URL, JSON text)`. Provenance in
+/// `core/contexts/README.md`.
+pub const BUNDLED_CONTEXTS: &[(&str, &str)] = &[
+    (
+        "https://www.w3.org/2018/credentials/v1",
+        include_str!("../../contexts/www.w3.org_2018_credentials_v1.jsonld"),
+    ),
+    (
+        "https://www.w3.org/ns/credentials/v2",
+        include_str!("../../contexts/www.w3.org_ns_credentials_v2.jsonld"),
+    ),
+    (
+        "https://www.w3.org/ns/credentials/undefined-terms/v2",
+        include_str!("../../contexts/www.w3.org_ns_credentials_undefined-terms_v2.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/data-integrity/v1",
+        include_str!("../../contexts/w3id.org_security_data-integrity_v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/data-integrity/v2",
+        include_str!("../../contexts/w3id.org_security_data-integrity_v2.jsonld"),
+    ),
+    (
+        "https://w3id.org/security/multikey/v1",
+        include_str!("../../contexts/w3id.org_security_multikey_v1.jsonld"),
+    ),
+    (
+        "https://www.w3.org/ns/did/v1",
+        include_str!("../../contexts/www.w3.org_ns_did_v1.jsonld"),
+    ),
+    (
+        "https://www.w3.org/ns/credentials/status/v1",
+        include_str!("../../contexts/www.w3.org_ns_credentials_status_v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/citizenship/v1",
+        include_str!("../../contexts/w3id.org_citizenship_v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/citizenship/v2",
+        include_str!("../../contexts/w3id.org_citizenship_v2.jsonld"),
+    ),
+    (
+        "https://w3id.org/citizenship/v3",
+        include_str!("../../contexts/w3id.org_citizenship_v3.jsonld"),
+    ),
+    (
+        "https://w3id.org/citizenship/v4rc1",
+        include_str!("../../contexts/w3id.org_citizenship_v4rc1.jsonld"),
+    ),
+    (
+        "https://w3id.org/vdl/v1",
+        include_str!("../../contexts/w3id.org_vdl_v1.jsonld"),
+    ),
+    (
+        "https://w3id.org/vdl/aamva/v1",
+        include_str!("../../contexts/w3id.org_vdl_aamva_v1.jsonld"),
+    ),
+];
+
+/// A source of context documents beyond the registry (for example a test suite's files).
+/// Must not touch the network in production use.
+pub trait DocumentLoader: Send + Sync + std::fmt::Debug {
+    /// The JSON text of the document at `url`, or `None` if unknown.
+    fn load(&self, url: &str) -> Option<String>;
+}
+
+/// Context documents by URL: the bundled ones, those registered at run time, and an optional
+/// fallback [`DocumentLoader`]. Documents are parsed once and kept as their `@context` value.
+#[derive(Debug, Default)]
+pub struct ContextRegistry {
+    parsed: RwLock<HashMap<String, Arc<Value>>>,
+    extra: RwLock<HashMap<String, String>>,
+    loader: Option<Box<dyn DocumentLoader>>,
+}
+
+impl ContextRegistry {
+    /// A registry with the bundled contexts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A registry with the bundled contexts that asks `loader` for any other URL.
+    pub fn with_loader(loader: Box<dyn DocumentLoader>) -> Self {
+        ContextRegistry {
+            loader: Some(loader),
+            ..Self::default()
+        }
+    }
+
+    /// Register (or replace) the context document `json` for `url`. The text is validated
+    /// (must be a JSON object with `@context`) now.
+    pub fn register(&self, url: &str, json: &str) -> Result<(), Error> {
+        let parsed = parse_context_document(json)?;
+        if let Ok(mut m) = self.extra.write() {
+            m.insert(url.to_string(), json.to_string());
+        }
+        if let Ok(mut m) = self.parsed.write() {
+            m.insert(url.to_string(), parsed);
+        }
+        Ok(())
+    }
+
+    /// The `@context` value of the document at `url`.
+    pub fn get(&self, url: &str) -> Result<Arc<Value>, Error> {
+        if let Some(v) = self.parsed.read().ok().and_then(|m| m.get(url).cloned()) {
+            return Ok(v);
+        }
+        let text: Option<String> = BUNDLED_CONTEXTS
+            .iter()
+            .find(|(u, _)| *u == url)
+            .map(|(_, t)| (*t).to_string())
+            .or_else(|| self.loader.as_ref().and_then(|l| l.load(url)));
+        let Some(text) = text else {
+            return Err(Error::JsonLdUnknownContext {
+                url: url.to_string(),
+            });
+        };
+        let parsed = parse_context_document(&text)?;
+        if let Ok(mut m) = self.parsed.write() {
+            m.insert(url.to_string(), parsed.clone());
+        }
+        Ok(parsed)
+    }
+}
+
+fn parse_context_document(json: &str) -> Result<Arc<Value>, Error> {
+    let doc: Value =
+        serde_json::from_str(json).map_err(|_| syntax("loading remote context failed"))?;
+    match doc {
+        Value::Object(mut m) => match m.remove("@context") {
+            Some(c) => Ok(Arc::new(c)),
+            None => Err(syntax("invalid remote context")),
+        },
+        _ => Err(syntax("invalid remote context")),
+    }
+}
+
+/// How `@direction` is represented in RDF
+/// ([rdfDirection](https://www.w3.org/TR/json-ld11-api/#dom-jsonldoptions-rdfdirection)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RdfDirection {
+    /// `https://www.w3.org/ns/i18n#{language}_{direction}` datatypes.
+    I18nDatatype,
+    /// A blank node with `rdf:value`, `rdf:language`, `rdf:direction`.
+    CompoundLiteral,
+}
+
+/// Explicit processing limits; exceeding one is [`Error::JsonLdLimit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum JSON nesting depth.
+    pub max_depth: usize,
+    /// Maximum number of JSON values visited during expansion.
+    pub max_nodes: usize,
+    /// Maximum length of a chain of remote contexts (beyond it: `context overflow`).
+    pub max_remote_contexts: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_nodes: 200_000,
+            max_remote_contexts: 32,
+        }
+    }
+}
+
+/// Options of [`JsonLdProcessor::expand`] and [`JsonLdProcessor::to_rdf`]
+/// ([JsonLdOptions](https://www.w3.org/TR/json-ld11-api/#the-jsonldoptions-type)).
+#[derive(Clone, Debug)]
+pub struct ToRdfOptions {
+    /// The document's base IRI.
+    pub base: Option<String>,
+    /// `processingMode: json-ld-1.0`.
+    pub json_ld_10: bool,
+    /// How to represent `@direction` in RDF; `None` drops the direction.
+    pub rdf_direction: Option<RdfDirection>,
+    /// A context applied before the document's own
+    /// ([expandContext](https://www.w3.org/TR/json-ld11-api/#dom-jsonldoptions-expandcontext)).
+    pub expand_context: Option<Value>,
+    /// Reject properties and types that do not expand to absolute IRIs (default `true`).
+    pub safe_mode: bool,
+    /// Processing limits.
+    pub limits: Limits,
+}
+
+impl Default for ToRdfOptions {
+    fn default() -> Self {
+        ToRdfOptions {
+            base: None,
+            json_ld_10: false,
+            rdf_direction: None,
+            expand_context: None,
+            safe_mode: true,
+            limits: Limits::default(),
+        }
+    }
+}
+
+impl ToRdfOptions {
+    /// Options for the W3C conformance suite: no safe mode (undefined terms are dropped).
+    pub fn conformance() -> Self {
+        ToRdfOptions {
+            safe_mode: false,
+            ..Self::default()
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum LocalKey {
+    /// Identity of a shared context value (kept alive by the cache entry).
+    Ptr(usize),
+    /// The context's JSON text.
+    Text(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CacheKey {
+    parent: u64,
+    local: LocalKey,
+    base_url: Option<String>,
+    override_protected: bool,
+    propagate: bool,
+}
+
+const CACHE_CAPACITY: usize = 4096;
+
+/// Cached context-processing results; the `Arc<Value>` keeps a pointer-keyed context alive.
+type ContextCache = HashMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
+
+/// A JSON-LD processor over a shared [`ContextRegistry`], caching processed contexts.
+#[derive(Debug)]
+pub struct JsonLdProcessor {
+    registry: Arc<ContextRegistry>,
+    cache: Mutex<ContextCache>,
+    initial: Arc<ActiveContext>,
+}
+
+impl Default for JsonLdProcessor {
+    fn default() -> Self {
+        Self::new(Arc::new(ContextRegistry::new()))
+    }
+}
+
+impl JsonLdProcessor {
+    /// A processor resolving remote contexts through `registry`.
+    pub fn new(registry: Arc<ContextRegistry>) -> Self {
+        JsonLdProcessor {
+            registry,
+            cache: Mutex::new(HashMap::new()),
+            initial: Arc::new(ActiveContext::initial(None, false)),
+        }
+    }
+
+    /// The registry (to register more contexts).
+    pub fn registry(&self) -> &Arc<ContextRegistry> {
+        &self.registry
+    }
+
+    /// Register a context document for `url`; clears the processed-context cache.
+    pub fn register_context(&self, url: &str, json: &str) -> Result<(), Error> {
+        self.registry.register(url, json)?;
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+        Ok(())
+    }
+
+    /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
+    pub fn expand(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Value, Error> {
+        let env = Env {
+            processor: self,
+            opts,
+            nodes: Cell::new(0),
+        };
+        let mut active = if opts.base.is_none() && !opts.json_ld_10 {
+            self.initial.clone()
+        } else {
+            Arc::new(ActiveContext::initial(opts.base.clone(), opts.json_ld_10))
+        };
+        if let Some(ec) = &opts.expand_context {
+            let ec = match ec {
+                Value::Object(m) if m.contains_key("@context") => m.get("@context").unwrap_or(ec),
+                other => other,
+            };
+            active = env.process_cached_inline(&active, ec, opts.base.as_deref())?;
+        }
+        expand::expand_document(&env, active, doc)
+    }
+
+    /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
+    /// `doc` to RDF quads. Blank nodes are labelled `b0`, `b1`, ... in document order.
+    pub fn to_rdf(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Vec<Quad>, Error> {
+        let expanded = self.expand(doc, opts)?;
+        to_rdf::to_rdf(&expanded, opts.rdf_direction)
+    }
+}
+
+/// Per-call processing state.
+pub(crate) struct Env<'a> {
+    processor: &'a JsonLdProcessor,
+    pub(crate) opts: &'a ToRdfOptions,
+    nodes: Cell<usize>,
+}
+
+impl Env<'_> {
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.opts.limits
+    }
+
+    fn count_node(&self) -> Result<(), Error> {
+        let n = self.nodes.get() + 1;
+        self.nodes.set(n);
+        if n > self.opts.limits.max_nodes {
+            return Err(Error::JsonLdLimit {
+                what: "node count",
+                limit: self.opts.limits.max_nodes,
+            });
+        }
+        Ok(())
+    }
+
+    pub(crate) fn load_context(&self, url: &str) -> Result<Arc<Value>, Error> {
+        self.processor.registry.get(url)
+    }
+
+    fn lookup(&self, key: &CacheKey) -> Option<Arc<ActiveContext>> {
+        self.processor
+            .cache
+            .lock()
+            .ok()?
+            .get(key)
+            .map(|(_, c)| c.clone())
+    }
+
+    fn store(&self, key: CacheKey, keep: Option<Arc<Value>>, ctx: Arc<ActiveContext>) {
+        if let Ok(mut c) = self.processor.cache.lock() {
+            if c.len() >= CACHE_CAPACITY {
+                c.clear();
+            }
+            c.insert(key, (keep, ctx));
+        }
+    }
+
+    /// Process a shared (scoped) context, cached by identity.
+    pub(crate) fn process_cached(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Arc<Value>,
+        base_url: Option<&str>,
+        override_protected: bool,
+        propagate: bool,
+    ) -> Result<Arc<ActiveContext>, Error> {
+        let key = CacheKey {
+            parent: active.id,
+            local: LocalKey::Ptr(Arc::as_ptr(local) as usize),
+            base_url: base_url.map(str::to_string),
+            override_protected,
+            propagate,
+        };
+        if let Some(c) = self.lookup(&key) {
+            return Ok(c);
+        }
+        let r = process_context(
+            self,
+            active,
+            local,
+            base_url,
+            &mut Vec::new(),
+            override_protected,
+            propagate,
+            true,
+        )?;
+        self.store(key, Some(local.clone()), r.clone());
+        Ok(r)
+    }
+
+    /// Process an embedded `@context` value, cached by its text.
+    pub(crate) fn process_cached_inline(
+        &self,
+        active: &Arc<ActiveContext>,
+        local: &Value,
+        base_url: Option<&str>,
+    ) -> Result<Arc<ActiveContext>, Error> {
+        let text = serde_json::to_string(local).map_err(|_| syntax("invalid local context"))?;
+        let key = CacheKey {
+            parent: active.id,
+            local: LocalKey::Text(text),
+            base_url: base_url.map(str::to_string),
+            override_protected: false,
+            propagate: true,
+        };
+        if let Some(c) = self.lookup(&key) {
+            return Ok(c);
+        }
+        let r = process_context(
+            self,
+            active,
+            local,
+            base_url,
+            &mut Vec::new(),
+            false,
+            true,
+            true,
+        )?;
+        self.store(key, None, r.clone());
+        Ok(r)
+    }
+}
+
+pub(crate) fn syntax(code: &'static str) -> Error {
+    Error::JsonLdSyntax { code, term: None }
+}
+
+pub(crate) fn syntax_term(code: &'static str, term: &str) -> Error {
+    Error::JsonLdSyntax {
+        code,
+        term: Some(term.to_string()),
+    }
+}
+
+/// The JSON-LD API error code an error corresponds to
+/// (<https://www.w3.org/TR/json-ld11-api/#jsonlderrorcode>), if any.
+pub fn error_code(e: &Error) -> Option<&'static str> {
+    match e {
+        Error::JsonLdSyntax { code, .. } => Some(code),
+        Error::JsonLdUnknownContext { .. } => Some("loading remote context failed"),
+        Error::JsonLdLimit {
+            what: "remote contexts",
+            ..
+        } => Some("context overflow"),
+        _ => None,
+    }
+}

@@ -1,0 +1,583 @@
+//! [Node Map Generation](https://www.w3.org/TR/json-ld11-api/#node-map-generation) and
+//! [Deserialize JSON-LD to RDF](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm).
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::iri::is_well_formed_iri;
+use super::jcs;
+use super::{RdfDirection, syntax};
+use crate::Error;
+use crate::rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
+
+const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+const XSD_BOOLEAN: &str = "http://www.w3.org/2001/XMLSchema#boolean";
+const XSD_INTEGER: &str = "http://www.w3.org/2001/XMLSchema#integer";
+const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
+
+/// [Generate Blank Node Identifier](https://www.w3.org/TR/json-ld11-api/#generate-blank-node-identifier):
+/// `_:b0`, `_:b1`, ... in order of first use.
+#[derive(Debug, Default)]
+pub(crate) struct Issuer {
+    map: HashMap<String, String>,
+    counter: usize,
+}
+
+impl Issuer {
+    fn fresh(&mut self) -> String {
+        let id = format!("_:b{}", self.counter);
+        self.counter += 1;
+        id
+    }
+
+    fn relabel(&mut self, old: &str) -> String {
+        if let Some(n) = self.map.get(old) {
+            return n.clone();
+        }
+        let n = self.fresh();
+        self.map.insert(old.to_string(), n.clone());
+        n
+    }
+}
+
+/// An entry of a node's property in the node map: a reference to a node, a value object of
+/// the expanded document, or a list.
+#[derive(Debug)]
+enum Item<'a> {
+    Ref(String),
+    Value(&'a Map<String, Value>),
+    List(Vec<Item<'a>>),
+}
+
+impl PartialEq for Item<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Item::Ref(a), Item::Ref(b)) => a == b,
+            (Item::Value(a), Item::Value(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A node of the [node map](https://www.w3.org/TR/json-ld11-api/#dfn-node-map).
+#[derive(Debug)]
+struct Node<'a> {
+    id: String,
+    types: Vec<String>,
+    index: Option<&'a Value>,
+    props: Vec<(String, Vec<Item<'a>>)>,
+}
+
+impl<'a> Node<'a> {
+    fn prop(&mut self, p: &str) -> Option<&mut Vec<Item<'a>>> {
+        let i = match self.props.iter().position(|(k, _)| k == p) {
+            Some(i) => i,
+            None => {
+                self.props.push((p.to_string(), Vec::new()));
+                self.props.len() - 1
+            }
+        };
+        self.props.get_mut(i).map(|(_, v)| v)
+    }
+
+    fn add_unique(&mut self, p: &str, item: Item<'a>) {
+        if let Some(v) = self.prop(p) {
+            if !v.contains(&item) {
+                v.push(item);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct Graph<'a> {
+    nodes: Vec<Node<'a>>,
+    index: HashMap<String, usize>,
+}
+
+impl<'a> Graph<'a> {
+    fn ensure(&mut self, id: &str) -> usize {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        self.nodes.push(Node {
+            id: id.to_string(),
+            types: Vec::new(),
+            index: None,
+            props: Vec::new(),
+        });
+        self.index.insert(id.to_string(), self.nodes.len() - 1);
+        self.nodes.len() - 1
+    }
+
+    fn node(&mut self, id: &str) -> Option<&mut Node<'a>> {
+        let i = *self.index.get(id)?;
+        self.nodes.get_mut(i)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Graphs<'a> {
+    graphs: Vec<(String, Graph<'a>)>,
+}
+
+impl<'a> Graphs<'a> {
+    fn graph(&mut self, name: &str) -> Option<&mut Graph<'a>> {
+        let i = match self.graphs.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.graphs.push((name.to_string(), Graph::default()));
+                self.graphs.len() - 1
+            }
+        };
+        self.graphs.get_mut(i).map(|(_, g)| g)
+    }
+}
+
+enum Subject<'s> {
+    None,
+    Id(&'s str),
+    /// Reverse property: the referencing node's id.
+    Reverse(&'s str),
+}
+
+fn items(v: &Value) -> &[Value] {
+    match v {
+        Value::Array(a) => a,
+        other => std::slice::from_ref(other),
+    }
+}
+
+/// [Node Map Generation](https://www.w3.org/TR/json-ld11-api/#node-map-generation).
+fn generate<'a>(
+    element: &'a Value,
+    graphs: &mut Graphs<'a>,
+    active_graph: &str,
+    active_subject: &Subject<'_>,
+    active_property: Option<&str>,
+    mut list: Option<&mut Vec<Item<'a>>>,
+    issuer: &mut Issuer,
+) -> Result<(), Error> {
+    // 1.
+    if let Value::Array(elems) = element {
+        for item in elems {
+            generate(
+                item,
+                graphs,
+                active_graph,
+                active_subject,
+                active_property,
+                list.as_deref_mut(),
+                issuer,
+            )?;
+        }
+        return Ok(());
+    }
+    let Value::Object(element) = element else {
+        return Ok(());
+    };
+    // 3.
+    if element.contains_key("@value") {
+        match list {
+            None => {
+                if let (Subject::Id(s), Some(p)) = (active_subject, active_property) {
+                    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
+                        node.add_unique(p, Item::Value(element));
+                    }
+                }
+            }
+            Some(l) => l.push(Item::Value(element)),
+        }
+        return Ok(());
+    }
+    // 4.
+    if let Some(elems) = element.get("@list") {
+        let mut inner = Vec::new();
+        generate(
+            elems,
+            graphs,
+            active_graph,
+            active_subject,
+            active_property,
+            Some(&mut inner),
+            issuer,
+        )?;
+        match list {
+            None => {
+                if let (Subject::Id(s), Some(p)) = (active_subject, active_property) {
+                    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
+                        if let Some(v) = node.prop(p) {
+                            v.push(Item::List(inner));
+                        }
+                    }
+                }
+            }
+            Some(l) => l.push(Item::List(inner)),
+        }
+        return Ok(());
+    }
+    // 2. (types of a node object)
+    let types: Vec<String> = element
+        .get("@type")
+        .map(|t| {
+            items(t)
+                .iter()
+                .filter_map(Value::as_str)
+                .map(|s| {
+                    if s.starts_with("_:") {
+                        issuer.relabel(s)
+                    } else {
+                        s.to_string()
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // 5.1
+    let id = match element.get("@id") {
+        // An `@id` that expanded to null (keyword-like form): the node is dropped.
+        Some(Value::Null) => return Ok(()),
+        Some(Value::String(s)) if s.starts_with("_:") => issuer.relabel(s),
+        Some(Value::String(s)) => s.clone(),
+        _ => issuer.fresh(),
+    };
+    // 5.2, 5.3
+    if let Some(g) = graphs.graph(active_graph) {
+        g.ensure(&id);
+    }
+    match active_subject {
+        // 5.4
+        Subject::Reverse(subject) => {
+            if let (Some(p), Some(node)) = (
+                active_property,
+                graphs.graph(active_graph).and_then(|g| g.node(&id)),
+            ) {
+                node.add_unique(p, Item::Ref((*subject).to_string()));
+            }
+        }
+        // 5.5
+        _ => {
+            if let Some(p) = active_property {
+                match list {
+                    None => {
+                        if let Subject::Id(s) = active_subject {
+                            if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
+                                node.add_unique(p, Item::Ref(id.clone()));
+                            }
+                        }
+                    }
+                    Some(l) => l.push(Item::Ref(id.clone())),
+                }
+            }
+        }
+    }
+    // 5.6, 5.7
+    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
+        for t in types {
+            if !node.types.contains(&t) {
+                node.types.push(t);
+            }
+        }
+        if let Some(ix) = element.get("@index") {
+            match node.index {
+                Some(existing) if existing != ix => return Err(syntax("conflicting indexes")),
+                Some(_) => {}
+                None => node.index = Some(ix),
+            }
+        }
+    }
+    // 5.8
+    if let Some(Value::Object(rev)) = element.get("@reverse") {
+        let referenced = Subject::Reverse(&id);
+        for (p, values) in rev {
+            for v in items(values) {
+                generate(v, graphs, active_graph, &referenced, Some(p), None, issuer)?;
+            }
+        }
+    }
+    // 5.9
+    if let Some(g) = element.get("@graph") {
+        graphs.graph(&id);
+        generate(g, graphs, &id, &Subject::None, None, None, issuer)?;
+    }
+    // 5.10
+    if let Some(inc) = element.get("@included") {
+        generate(
+            inc,
+            graphs,
+            active_graph,
+            &Subject::None,
+            None,
+            None,
+            issuer,
+        )?;
+    }
+    // 5.11
+    let mut props: Vec<&String> = element.keys().collect();
+    props.sort_unstable();
+    for p in props {
+        if matches!(
+            p.as_str(),
+            "@id" | "@type" | "@index" | "@reverse" | "@graph" | "@included" | "@context"
+        ) {
+            continue;
+        }
+        let Some(v) = element.get(p.as_str()) else {
+            continue;
+        };
+        let prop = if p.starts_with("_:") {
+            issuer.relabel(p)
+        } else {
+            p.clone()
+        };
+        if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
+            node.prop(&prop);
+        }
+        generate(
+            v,
+            graphs,
+            active_graph,
+            &Subject::Id(&id),
+            Some(&prop),
+            None,
+            issuer,
+        )?;
+    }
+    Ok(())
+}
+
+fn node_term(id: &str) -> Option<Term> {
+    if let Some(b) = id.strip_prefix("_:") {
+        Some(Term::BlankNode(b.to_string()))
+    } else if is_well_formed_iri(id) {
+        Some(Term::Iri(id.to_string()))
+    } else {
+        None
+    }
+}
+
+fn well_formed_language(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The canonical `xsd:double` lexical form, as `5.3E0`.
+pub(crate) fn canonical_double(f: f64) -> String {
+    let s = format!("{f:E}");
+    match s.split_once('E') {
+        Some((mantissa, exp)) if !mantissa.contains('.') => format!("{mantissa}.0E{exp}"),
+        _ => s,
+    }
+}
+
+struct Ctx<'a> {
+    rdf_direction: Option<RdfDirection>,
+    issuer: &'a mut Issuer,
+    out: &'a mut Vec<Quad>,
+    graph: Option<Term>,
+}
+
+impl Ctx<'_> {
+    fn emit(&mut self, s: Term, p: &str, o: Term) {
+        self.out.push(Quad {
+            subject: s,
+            predicate: Term::Iri(p.to_string()),
+            object: o,
+            graph: self.graph.clone(),
+        });
+    }
+}
+
+fn literal(value: String, datatype: &str, language: Option<String>) -> Term {
+    Term::Literal(Literal {
+        value,
+        datatype: datatype.to_string(),
+        language,
+    })
+}
+
+/// [Object to RDF Conversion](https://www.w3.org/TR/json-ld11-api/#object-to-rdf-conversion).
+fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Error> {
+    let m = match item {
+        Item::Ref(id) => return Ok(node_term(id)),
+        Item::List(items) => return list_to_rdf(items, cx).map(Some),
+        Item::Value(m) => m,
+    };
+    let Some(value) = m.get("@value") else {
+        return Ok(None);
+    };
+    let mut datatype: Option<String> = m.get("@type").and_then(Value::as_str).map(str::to_string);
+    if let Some(d) = &datatype
+        && d != "@json"
+        && !is_well_formed_iri(d)
+    {
+        return Ok(None);
+    }
+    let language = m.get("@language").and_then(Value::as_str);
+    if let Some(l) = language
+        && !well_formed_language(l)
+    {
+        return Ok(None);
+    }
+    let lexical: String;
+    if datatype.as_deref() == Some("@json") {
+        lexical = jcs::canonicalize(value);
+        datatype = Some(format!("{RDF}JSON"));
+    } else {
+        match value {
+            Value::Bool(b) => {
+                lexical = b.to_string();
+                datatype.get_or_insert_with(|| XSD_BOOLEAN.to_string());
+            }
+            Value::Number(n) => {
+                let f = n.as_f64().unwrap_or(0.0);
+                let integral = n.is_i64() || n.is_u64() || (f.fract() == 0.0 && f.abs() < 1e21);
+                if !integral || datatype.as_deref() == Some(XSD_DOUBLE) {
+                    lexical = canonical_double(f);
+                    datatype.get_or_insert_with(|| XSD_DOUBLE.to_string());
+                } else {
+                    lexical = if f == 0.0 {
+                        "0".to_string()
+                    } else if let Some(i) = n.as_i64() {
+                        i.to_string()
+                    } else if let Some(u) = n.as_u64() {
+                        u.to_string()
+                    } else {
+                        format!("{f:.0}")
+                    };
+                    datatype.get_or_insert_with(|| XSD_INTEGER.to_string());
+                }
+            }
+            Value::String(s) => lexical = s.clone(),
+            _ => return Ok(None),
+        }
+    }
+    let direction = m.get("@direction").and_then(Value::as_str);
+    if let (Some(dir), Some(mode)) = (direction, cx.rdf_direction) {
+        let lang = language.map(str::to_ascii_lowercase).unwrap_or_default();
+        match mode {
+            RdfDirection::I18nDatatype => {
+                let dt = format!("https://www.w3.org/ns/i18n#{lang}_{dir}");
+                return Ok(Some(literal(lexical, &dt, None)));
+            }
+            RdfDirection::CompoundLiteral => {
+                let b = cx.issuer.fresh();
+                let node = node_term(&b).unwrap_or(Term::BlankNode(b));
+                cx.emit(
+                    node.clone(),
+                    &format!("{RDF}value"),
+                    literal(lexical, XSD_STRING, None),
+                );
+                if language.is_some() {
+                    cx.emit(
+                        node.clone(),
+                        &format!("{RDF}language"),
+                        literal(lang, XSD_STRING, None),
+                    );
+                }
+                cx.emit(
+                    node.clone(),
+                    &format!("{RDF}direction"),
+                    literal(dir.to_string(), XSD_STRING, None),
+                );
+                return Ok(Some(node));
+            }
+        }
+    }
+    Ok(Some(match (datatype, language) {
+        (Some(d), _) => literal(lexical, &d, None),
+        (None, Some(l)) => literal(lexical, RDF_LANG_STRING, Some(l.to_ascii_lowercase())),
+        (None, None) => literal(lexical, XSD_STRING, None),
+    }))
+}
+
+/// [List to RDF Conversion](https://www.w3.org/TR/json-ld11-api/#list-to-rdf-conversion).
+fn list_to_rdf(items: &[Item<'_>], cx: &mut Ctx<'_>) -> Result<Term, Error> {
+    if items.is_empty() {
+        return Ok(Term::Iri(format!("{RDF}nil")));
+    }
+    let nodes: Vec<String> = items.iter().map(|_| cx.issuer.fresh()).collect();
+    for (i, item) in items.iter().enumerate() {
+        let Some(subject) = nodes.get(i).and_then(|b| node_term(b)) else {
+            continue;
+        };
+        if let Some(o) = object_to_rdf(item, cx)? {
+            cx.emit(subject.clone(), &format!("{RDF}first"), o);
+        }
+        let rest = match nodes.get(i + 1).and_then(|b| node_term(b)) {
+            Some(n) => n,
+            None => Term::Iri(format!("{RDF}nil")),
+        };
+        cx.emit(subject, &format!("{RDF}rest"), rest);
+    }
+    Ok(nodes
+        .first()
+        .and_then(|b| node_term(b))
+        .unwrap_or(Term::Iri(format!("{RDF}nil"))))
+}
+
+/// Node map generation over an expanded document, then toRdf.
+pub(crate) fn to_rdf(
+    expanded: &Value,
+    rdf_direction: Option<RdfDirection>,
+) -> Result<Vec<Quad>, Error> {
+    let mut graphs = Graphs::default();
+    graphs.graph("@default");
+    let mut issuer = Issuer::default();
+    generate(
+        expanded,
+        &mut graphs,
+        "@default",
+        &Subject::None,
+        None,
+        None,
+        &mut issuer,
+    )?;
+    let mut out = Vec::new();
+    let rdf_type = format!("{RDF}type");
+    for (graph_name, graph) in &graphs.graphs {
+        let graph_term = if graph_name == "@default" {
+            None
+        } else {
+            match node_term(graph_name) {
+                Some(t) => Some(t),
+                None => continue,
+            }
+        };
+        let mut cx = Ctx {
+            rdf_direction,
+            issuer: &mut issuer,
+            out: &mut out,
+            graph: graph_term,
+        };
+        for node in &graph.nodes {
+            let Some(s) = node_term(&node.id) else {
+                continue;
+            };
+            for t in &node.types {
+                if let Some(o) = node_term(t) {
+                    cx.emit(s.clone(), &rdf_type, o);
+                }
+            }
+            for (property, values) in &node.props {
+                if property.starts_with('@')
+                    || property.starts_with("_:")
+                    || !is_well_formed_iri(property)
+                {
+                    continue;
+                }
+                for item in values {
+                    if let Some(o) = object_to_rdf(item, &mut cx)? {
+                        cx.emit(s.clone(), property, o);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,159 @@
+//! JSON-LD to RDF on the W3C bbs-2023 credentials, and the safety policy.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::PathBuf;
+
+use civitas_core::Error;
+use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
+use serde_json::{Value, json};
+
+fn vectors() -> PathBuf {
+    match std::env::var_os("CIVITAS_VECTORS") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+    }
+}
+
+fn read_json(rel: &str) -> Value {
+    let p = vectors().join("vc-di-bbs/TestVectors").join(rel);
+    serde_json::from_str(&std::fs::read_to_string(&p).expect("vector file")).unwrap()
+}
+
+fn quad_count_matches(doc: &str, canon: &str) {
+    let processor = JsonLdProcessor::default();
+    let doc = read_json(doc);
+    let quads = processor.to_rdf(&doc, &ToRdfOptions::default()).unwrap();
+    let expected = read_json(canon).as_array().unwrap().len();
+    let mut unique = quads.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), quads.len(), "no duplicate quads");
+    assert_eq!(quads.len(), expected);
+    // Processing again reuses the cached contexts and gives the same quads.
+    assert_eq!(
+        processor.to_rdf(&doc, &ToRdfOptions::default()).unwrap(),
+        quads
+    );
+}
+
+#[test]
+fn windsurf_credential_quad_count() {
+    quad_count_matches("windDoc.json", "addBaseDocCanon.json");
+}
+
+#[test]
+fn permanent_resident_card_quad_count() {
+    // Two types with type-scoped contexts (`PermanentResident`, `Person`): both apply.
+    quad_count_matches("prCredUnsigned.json", "prc/addBaseDocCanon.json");
+}
+
+#[test]
+fn credentials_v2_with_data_integrity_v2_is_accepted() {
+    // Both contexts define the protected term `DataIntegrityProof` identically.
+    let doc = json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://w3id.org/security/data-integrity/v2"
+        ],
+        "type": ["VerifiableCredential"],
+        "issuer": "https://issuer.example/",
+        "credentialSubject": {"id": "did:example:123"},
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "bbs-2023",
+            "proofPurpose": "assertionMethod",
+            "verificationMethod": "did:key:z#z",
+            "proofValue": "u"
+        }
+    });
+    let quads = JsonLdProcessor::default()
+        .to_rdf(&doc, &ToRdfOptions::default())
+        .unwrap();
+    assert!(quads.len() >= 8);
+}
+
+#[test]
+fn undefined_term_is_an_error_naming_it() {
+    let doc = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": "https://issuer.example/",
+        "credentialSubject": {"favouriteColour": "blue"}
+    });
+    // credentials/v2 defines no `@vocab`: the undefined claim would vanish from the signed
+    // statements, so it is refused, naming the term and not the value.
+    let p = JsonLdProcessor::default();
+    let err = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::JsonLdUndefinedTerm {
+            term: "favouriteColour".into()
+        }
+    );
+    assert!(!err.to_string().contains("blue"));
+    // With the undefined-terms context, the term gets an IRI and the document is accepted.
+    let mut doc = doc;
+    doc["@context"].as_array_mut().unwrap().push(json!(
+        "https://www.w3.org/ns/credentials/undefined-terms/v2"
+    ));
+    assert!(p.to_rdf(&doc, &ToRdfOptions::default()).is_ok());
+    // A relative type that cannot be expanded is refused too.
+    let doc =
+        json!({"@context": {"name": "https://schema.org/name"}, "@type": "Person", "name": "A"});
+    assert_eq!(
+        p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err(),
+        Error::JsonLdUndefinedTerm {
+            term: "Person".into()
+        }
+    );
+    // The conformance option drops it as the specification says.
+    let doc = json!({"@context": {"name": "https://schema.org/name"}, "name": "A", "x": 1});
+    assert_eq!(
+        p.to_rdf(&doc, &ToRdfOptions::conformance()).unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn unknown_context_is_an_error_naming_the_url() {
+    let doc = json!({"@context": "https://example.invalid/ctx", "name": "x"});
+    let err = JsonLdProcessor::default()
+        .to_rdf(&doc, &ToRdfOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::JsonLdUnknownContext {
+            url: "https://example.invalid/ctx".into()
+        }
+    );
+}
+
+#[test]
+fn registered_context_is_used() {
+    let p = JsonLdProcessor::default();
+    p.register_context(
+        "https://example.invalid/ctx",
+        r#"{"@context": {"name": "https://schema.org/name"}}"#,
+    )
+    .unwrap();
+    let doc = json!({"@context": "https://example.invalid/ctx", "name": "x"});
+    assert_eq!(p.to_rdf(&doc, &ToRdfOptions::default()).unwrap().len(), 1);
+}
+
+#[test]
+fn limits_are_enforced() {
+    let mut v = json!({"@id": "https://x.example/"});
+    for _ in 0..100 {
+        v = json!({"https://schema.org/knows": v});
+    }
+    let err = JsonLdProcessor::default()
+        .to_rdf(&v, &ToRdfOptions::default())
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::JsonLdLimit {
+            what: "nesting depth",
+            ..
+        }
+    ));
+}
