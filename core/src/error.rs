@@ -210,6 +210,27 @@ pub enum Error {
         /// The limit.
         limit: usize,
     },
+
+    // ---- bbs-2023 cryptosuite
+    /// A JSON pointer is malformed or does not resolve in the document.
+    #[error("JSON pointer {pointer:?}: {reason}")]
+    InvalidPointer {
+        /// The pointer (at most 200 characters).
+        pointer: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A document or proof is not what the cryptosuite accepts (wrong proof type, missing
+    /// field, unsupported construct); the message names the rule.
+    #[error("bbs-2023: {0}")]
+    Bbs2023(&'static str),
+    /// A document uses a construct Civitas refuses to sign or derive over, named here.
+    #[error("unsupported in a credential: {0}")]
+    Unsupported(&'static str),
+    /// The proof does not verify: what was checked failed (tampered data, wrong key, wrong
+    /// presentation header, or a base proof given where a derived proof is needed).
+    #[error("proof verification failed: {0}")]
+    VerificationFailed(&'static str),
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

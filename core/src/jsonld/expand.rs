@@ -274,6 +274,9 @@ fn expand(
     if result.len() == 1 && result.contains_key("@language") {
         return Ok(Value::Null);
     }
+    if let Some(sites) = &env.skolem {
+        record_skolem_site(sites, &active, element, &result, active_property);
+    }
     // 19.
     if active_property.is_none() || active_property == Some("@graph") {
         if result.is_empty() || result.contains_key("@value") || result.contains_key("@list") {
@@ -284,6 +287,37 @@ fn expand(
         }
     }
     Ok(Value::Object(result))
+}
+
+/// For skolemization: remember `element` when it expanded to a node object with no IRI
+/// identifier (no `@id`, or a blank node identifier), with the key that held its `@id`.
+fn record_skolem_site(
+    sites: &std::cell::RefCell<Vec<super::SkolemSite>>,
+    active: &Ctx,
+    element: &Map<String, Value>,
+    result: &Map<String, Value>,
+    active_property: Option<&str>,
+) {
+    let is_node = !result.contains_key("@value")
+        && !result.contains_key("@list")
+        && !(result.len() == 1 && result.contains_key("@language"))
+        // The top-level wrapper of a `@graph` document is not a node of its own.
+        && !(active_property.is_none() && result.keys().all(|k| k == "@graph"));
+    let anonymous = match result.get("@id") {
+        None => true,
+        Some(Value::String(id)) => id.starts_with("_:"),
+        Some(_) => false,
+    };
+    if is_node && anonymous {
+        let id_key = element
+            .keys()
+            .find(|k| expand_key(active, k).as_deref() == Some("@id"))
+            .cloned();
+        sites.borrow_mut().push(super::SkolemSite {
+            addr: element as *const Map<String, Value> as usize,
+            id_key,
+        });
+    }
 }
 
 /// Steps 13 and 14 of the Expansion Algorithm over `element`'s entries (`keys` sorted).

@@ -306,10 +306,20 @@ impl JsonLdProcessor {
 
     /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
     pub fn expand(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Value, Error> {
+        self.expand_with(doc, opts, None).map(|(v, _)| v)
+    }
+
+    fn expand_with(
+        &self,
+        doc: &Value,
+        opts: &ToRdfOptions,
+        skolem: Option<std::cell::RefCell<Vec<SkolemSite>>>,
+    ) -> Result<(Value, Vec<SkolemSite>), Error> {
         let env = Env {
             processor: self,
             opts,
             nodes: Cell::new(0),
+            skolem,
         };
         let mut active = if opts.base.is_none() && !opts.json_ld_10 {
             self.initial.clone()
@@ -323,7 +333,39 @@ impl JsonLdProcessor {
             };
             active = env.process_cached_inline(&active, ec, opts.base.as_deref())?;
         }
-        expand::expand_document(&env, active, doc)
+        let expanded = expand::expand_document(&env, active, doc)?;
+        let sites = env
+            .skolem
+            .map(std::cell::RefCell::into_inner)
+            .unwrap_or_default();
+        Ok((expanded, sites))
+    }
+
+    /// Skolemize a compact document: a copy in which every JSON object that is a node object
+    /// without an IRI identifier gets `"@id": "<prefix><label>"`, the prefix being a fresh
+    /// random `urn:civitas-skolem:...:` returned alongside. Objects that shared a blank node
+    /// identifier share the skolem IRI. Value objects, `@context`s, `@json` literals and
+    /// container maps are left as they are, because only what expansion turns into a node
+    /// object is touched. This is what the selective disclosure primitives of
+    /// [DI-ECDSA](https://www.w3.org/TR/vc-di-ecdsa/#skolemizecompactjsonld) need, without a
+    /// compaction round trip.
+    pub fn skolemize(&self, doc: &Value, opts: &ToRdfOptions) -> Result<(Value, String), Error> {
+        let (_, sites) = self.expand_with(doc, opts, Some(std::cell::RefCell::new(Vec::new())))?;
+        let sites: HashMap<usize, Option<String>> =
+            sites.into_iter().map(|s| (s.addr, s.id_key)).collect();
+        let mut nonce = [0u8; 12];
+        getrandom::getrandom(&mut nonce).map_err(|_| Error::Crypto("no system randomness"))?;
+        let prefix = format!(
+            "urn:civitas-skolem:{}:",
+            nonce.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        );
+        let mut state = Skolemizer {
+            sites: &sites,
+            prefix: &prefix,
+            fresh: 0,
+            blank: HashMap::new(),
+        };
+        Ok((state.copy(doc), prefix))
     }
 
     /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
@@ -334,11 +376,77 @@ impl JsonLdProcessor {
     }
 }
 
+/// Builds the skolemized copy of a document.
+struct Skolemizer<'a> {
+    sites: &'a HashMap<usize, Option<String>>,
+    prefix: &'a str,
+    fresh: usize,
+    /// Blank node identifiers of the document -> their skolem labels.
+    blank: HashMap<String, String>,
+}
+
+impl Skolemizer<'_> {
+    fn copy(&mut self, v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out = serde_json::Map::with_capacity(m.len() + 1);
+                for (k, child) in m {
+                    out.insert(k.clone(), self.copy(child));
+                }
+                if let Some(id_key) = self
+                    .sites
+                    .get(&(m as *const serde_json::Map<String, Value> as usize))
+                {
+                    let existing = id_key
+                        .as_ref()
+                        .and_then(|k| m.get(k))
+                        .and_then(Value::as_str);
+                    let label = match existing {
+                        Some(b) => {
+                            let next = self.blank.len();
+                            self.blank
+                                .entry(b.to_owned())
+                                .or_insert_with(|| format!("e{next}"))
+                                .clone()
+                        }
+                        None => {
+                            self.fresh += 1;
+                            format!("s{}", self.fresh - 1)
+                        }
+                    };
+                    if let Some(k) = id_key {
+                        out.remove(k);
+                    }
+                    out.insert(
+                        "@id".into(),
+                        Value::String(format!("{}{label}", self.prefix)),
+                    );
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.copy(i)).collect()),
+            other => other.clone(),
+        }
+    }
+}
+
 /// Per-call processing state.
 pub(crate) struct Env<'a> {
     processor: &'a JsonLdProcessor,
     pub(crate) opts: &'a ToRdfOptions,
     nodes: Cell<usize>,
+    /// When skolemizing: the input objects that expanded to anonymous node objects.
+    pub(crate) skolem: Option<std::cell::RefCell<Vec<SkolemSite>>>,
+}
+
+/// An input JSON object that expanded to a node object without an IRI identifier. `addr`
+/// is the address of the object in the input document (which stays borrowed, unchanged,
+/// while it is used), so it identifies the object without copying or mutating anything.
+#[derive(Debug)]
+pub(crate) struct SkolemSite {
+    pub(crate) addr: usize,
+    /// The key of the object that holds a blank node `@id` (the keyword or an alias).
+    pub(crate) id_key: Option<String>,
 }
 
 impl Env<'_> {
