@@ -558,12 +558,11 @@ impl Bbs2023 {
             .iter()
             .map(|&i| i as usize)
             .collect();
-        if let Some(&bad) = derived
+        if derived
             .mandatory_indexes
             .iter()
-            .find(|&&i| i as usize >= nquads.len())
+            .any(|&i| i as usize >= nquads.len())
         {
-            let _ = bad;
             return Err(Error::VerificationFailed(
                 "a mandatory index points past the disclosed statements",
             ));
@@ -584,6 +583,13 @@ impl Bbs2023 {
             .iter()
             .map(|&i| i as usize)
             .collect();
+        if non_mandatory.len() != selective.len()
+            || mandatory.len() != derived.mandatory_indexes.len()
+        {
+            return Err(Error::VerificationFailed(
+                "the disclosed statements do not match what the proof covers (a claim was added or removed)",
+            ));
+        }
         bbs::proof_verify(CS, &pk, &bbs_proof, &header, &derived.presentation_header, &non_mandatory, &selective)
             .map_err(|e| match e {
                 Error::ProofInvalid => Error::VerificationFailed(
