@@ -3,11 +3,12 @@
 # gives and the one .ci/run calls.
 #
 #   ./scripts/test.sh            everything
-#   ./scripts/test.sh --quick    skip the JavaScript interop self-test
+#   ./scripts/test.sh --quick    skip the JavaScript interop steps (no node needed)
 #
 # Steps: formatting check, the Rust test suites of every crate (unit, conformance against
 # ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
-# compile check of the benchmarks, and the bbs-2023 JavaScript interop harness self-test.
+# compile check of the benchmarks, and bbs-2023 interop with the JavaScript implementation
+# (its harness self-test, then our proofs there and theirs here).
 # The last line is "N passed, N failed" over all test cases run.
 set -uo pipefail
 
@@ -80,6 +81,17 @@ if [ "$QUICK" -eq 0 ]; then
   if [ "$rc" -ne 0 ]; then
     [ "$f" -eq 0 ] && failed=$((failed + 1))
     fail_step "interop self-test"
+  fi
+
+  step "bbs-2023 interop both ways with the JavaScript implementation"
+  cargo test -p civitas-test-vectors --test interop_js -- --ignored 2>&1 | tee "$LOG/interop-rs"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } } END { print p+0, f+0 }' "$LOG/interop-rs")
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    fail_step "interop tests"
   fi
 fi
 
