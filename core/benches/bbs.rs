@@ -16,36 +16,20 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::hint::black_box;
-use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use blst::{MultiPoint, blst_fp12, blst_p1_affine, blst_p2_affine};
 use civitas_core::bbs::{self, Ciphersuite, Proof, SecretKey};
-use civitas_core::hazmat;
 use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
 use zkryptium::keys::pair::KeyPair;
 use zkryptium::schemes::algorithms::BBSplus;
 use zkryptium::schemes::generics::{PoKSignature, Signature as ZkSignature};
 
+mod support;
+
+use support::{Floor, median_us};
+
 type Zk = BBSplus<Bls12381Sha256>;
 const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
-
-/// Median of per-call times, after a warm-up, running at least `min_iters` calls and at
-/// least `min_time`.
-fn median_us(min_iters: usize, min_time: Duration, mut f: impl FnMut()) -> f64 {
-    for _ in 0..2 {
-        f();
-    }
-    let mut samples = Vec::new();
-    let start = Instant::now();
-    while samples.len() < min_iters || (start.elapsed() < min_time && samples.len() < 2000) {
-        let t = Instant::now();
-        f();
-        samples.push(t.elapsed().as_secs_f64() * 1e6);
-    }
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
-}
 
 struct Row {
     op: &'static str,
@@ -53,61 +37,6 @@ struct Row {
     civitas_us: f64,
     zkryptium_us: f64,
     floor_us: f64,
-}
-
-/// Raw blst inputs of the right sizes for the floor measurements.
-struct Floor {
-    g1: Vec<blst_p1_affine>,
-    g2: Vec<blst_p2_affine>,
-    scalars: Vec<u8>,
-}
-
-impl Floor {
-    fn new(max_points: usize) -> Floor {
-        // Any valid points will do: take the ciphersuite's generators and two public keys.
-        let g1 = hazmat::create_generators(CS, max_points)
-            .unwrap()
-            .iter()
-            .map(|b| blst_p1_affine::from(blst::min_sig::Signature::uncompress(b).unwrap()))
-            .collect();
-        let g2 = (1..=2u8)
-            .map(|i| {
-                let pk = SecretKey::key_gen(CS, &[i; 32], b"", None)
-                    .unwrap()
-                    .public_key();
-                blst_p2_affine::from(blst::min_sig::PublicKey::uncompress(&pk.to_bytes()).unwrap())
-            })
-            .collect();
-        // Little-endian scalars below r (top byte cleared).
-        let scalars = (0..max_points * 32)
-            .map(|i| {
-                if i % 32 == 31 {
-                    0x3f
-                } else {
-                    (i * 131 + 7) as u8
-                }
-            })
-            .collect();
-        Floor { g1, g2, scalars }
-    }
-
-    fn msm(&self, n: usize) {
-        black_box(self.g1[..n].mult(&self.scalars[..n * 32], 255));
-    }
-
-    fn mul(&self) {
-        black_box(self.g1[..1].mult(&self.scalars[..32], 255));
-    }
-
-    fn pairing2(&self) {
-        let ml = blst_fp12::miller_loop_n(&self.g2, &self.g1[..2]);
-        black_box(ml.final_exp());
-    }
-
-    fn keygen(&self) {
-        let sk = blst::min_sig::SecretKey::from_bytes(&[0x11; 32]).unwrap();
-        black_box(sk.sk_to_pk().compress());
-    }
 }
 
 fn bench_size(l: usize, floor: &Floor, rows: &mut Vec<Row>) {
@@ -305,23 +234,5 @@ fn main() {
             )
         })
         .collect();
-    let dir = target_dir().join("bench");
-    let path = dir.join("bbs.json");
-    let written = std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::File::create(&path))
-        .and_then(|mut f| writeln!(f, "[\n  {}\n]", json.join(",\n  ")));
-    match written {
-        Ok(()) => println!("\nwrote {}", path.display()),
-        Err(e) => {
-            eprintln!("cannot write {}: {e}", path.display());
-            std::process::exit(2);
-        }
-    }
-}
-
-/// `target/` at the workspace root (or `$CARGO_TARGET_DIR`).
-fn target_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+    support::write_json("bbs.json", &format!("[\n  {}\n]\n", json.join(",\n  ")));
 }

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use civitas_core::bbs::SecretKey;
+use civitas_core::bbs::{KeyPair, SecretKey};
 use civitas_core::bbs2023::proof_value::{DerivedProofValue, HmacKey};
 use civitas_core::bbs2023::{Bbs2023, ProofOptions};
 use civitas_core::jsonld::JsonLdProcessor;
@@ -121,7 +121,7 @@ struct Inputs {
     doc: Value,
     mandatory: Vec<String>,
     selective: Vec<String>,
-    sk: SecretKey,
+    key: KeyPair,
     hmac: [u8; 32],
     options: ProofOptions,
     ph: Vec<u8>,
@@ -165,7 +165,7 @@ fn inputs(root: &Path, set: &Set) -> Result<Inputs, String> {
         doc,
         mandatory: strings(&read(&set.mandatory)?)?,
         selective: strings(&read(&set.selective)?)?,
-        sk,
+        key: KeyPair::from_secret(sk),
         hmac,
         options,
         ph: hex_field(&derive, "presentationHeaderHex")?,
@@ -281,7 +281,7 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
             let want = signed_vector.clone()?;
             let got = inp
                 .suite
-                .sign_with_hmac_key(&inp.doc, &inp.sk, &inp.options, &inp.mandatory, hmac())
+                .sign_with_hmac_key(&inp.doc, &inp.key, &inp.options, &inp.mandatory, hmac())
                 .map_err(|e| e.to_string())?;
             same(
                 "base proof value",

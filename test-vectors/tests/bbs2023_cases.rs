@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::Error;
-use civitas_core::bbs::{Ciphersuite, SecretKey};
+use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::{Bbs2023, ProofOptions};
 use civitas_core::did;
 use civitas_core::jsonld::JsonLdProcessor;
@@ -33,15 +33,16 @@ fn suite() -> Bbs2023 {
 }
 
 struct Issuer {
-    sk: SecretKey,
+    key: KeyPair,
     method: String,
 }
 
 fn issuer(seed: u8) -> Issuer {
     let sk = SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[seed; 32], b"", None).unwrap();
-    let key = MultikeyPublic::Bls12381G2(sk.public_key().to_bytes());
+    let pair = KeyPair::from_secret(sk);
+    let key = MultikeyPublic::Bls12381G2(pair.public().to_bytes());
     Issuer {
-        sk,
+        key: pair,
         method: did::verification_method_id(&key),
     }
 }
@@ -58,7 +59,7 @@ fn signed(suite: &Bbs2023, issuer: &Issuer) -> Value {
     let mandatory: Vec<String> = serde_json::from_value(data("diploma-mandatory.json")).unwrap();
     let mut options = ProofOptions::assertion(issuer.method.clone());
     options.created = Some("2026-06-30T09:00:00Z".into());
-    suite.sign(&doc, &issuer.sk, &options, &mandatory).unwrap()
+    suite.sign(&doc, &issuer.key, &options, &mandatory).unwrap()
 }
 
 #[test]
@@ -237,7 +238,7 @@ fn malformed_input_gets_typed_errors() {
     assert!(matches!(
         suite.sign(
             &doc,
-            &issuer.sk,
+            &issuer.key,
             &opts,
             &pointers(&["/credentialSubject/nope"])
         ),
@@ -255,7 +256,7 @@ fn malformed_input_gets_typed_errors() {
     // An undefined term would silently vanish from the signed data: refused, naming the term.
     let mut undefined = doc.clone();
     undefined["credentialSubject"]["favouriteColour"] = json!("blue");
-    match suite.sign(&undefined, &issuer.sk, &opts, &[]) {
+    match suite.sign(&undefined, &issuer.key, &opts, &[]) {
         Err(e @ Error::JsonLdUndefinedTerm { .. }) => {
             assert!(e.to_string().contains("favouriteColour"), "{e}")
         }
@@ -268,14 +269,14 @@ fn malformed_input_gets_typed_errors() {
         "https://evil.example/ctx"
     ]);
     assert!(matches!(
-        suite.sign(&unknown, &issuer.sk, &opts, &[]),
+        suite.sign(&unknown, &issuer.key, &opts, &[]),
         Err(Error::JsonLdUnknownContext { .. })
     ));
     // @list values cannot keep their identity across selections.
     let mut list = doc.clone();
     list["credentialSubject"]["grades"] = json!({"@list": [{"course": "A"}]});
     assert!(matches!(
-        suite.sign(&list, &issuer.sk, &opts, &[]),
+        suite.sign(&list, &issuer.key, &opts, &[]),
         Err(Error::Unsupported(_))
     ));
 }

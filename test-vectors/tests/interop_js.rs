@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use civitas_core::bbs::{Ciphersuite, SecretKey};
+use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::{Bbs2023, ProofOptions};
 use civitas_core::did;
 use civitas_core::jsonld::JsonLdProcessor;
@@ -28,7 +28,9 @@ fn repo() -> PathBuf {
 fn suite() -> Bbs2023 {
     let jsonld = JsonLdProcessor::default();
     let ctx = repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
-    jsonld.register_context(DIPLOMA_CONTEXT, &std::fs::read_to_string(ctx).unwrap()).unwrap();
+    jsonld
+        .register_context(DIPLOMA_CONTEXT, &std::fs::read_to_string(ctx).unwrap())
+        .unwrap();
     Bbs2023::new(Arc::new(jsonld))
 }
 
@@ -43,7 +45,10 @@ fn node(args: &[&str]) -> (i32, String) {
         .arg(&harness)
         .args(args)
         .args(["--contexts", repo().join("core/contexts").to_str().unwrap()])
-        .args(["--contexts", repo().join("test-vectors/contexts").to_str().unwrap()])
+        .args([
+            "--contexts",
+            repo().join("test-vectors/contexts").to_str().unwrap(),
+        ])
         .output()
         .expect("node is not installed");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -70,38 +75,55 @@ struct Case {
 /// The diploma (our test data) and the W3C windsurf document, with their pointers.
 fn cases(issuer_did: &str) -> Vec<(&'static str, Case)> {
     let td = repo().join("test-vectors/data");
-    let mut diploma: Value = serde_json::from_str(&std::fs::read_to_string(td.join("diploma.json")).unwrap()).unwrap();
+    let mut diploma: Value =
+        serde_json::from_str(&std::fs::read_to_string(td.join("diploma.json")).unwrap()).unwrap();
     diploma["issuer"]["id"] = json!(issuer_did);
     let mandatory: Vec<String> =
-        serde_json::from_str(&std::fs::read_to_string(td.join("diploma-mandatory.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(td.join("diploma-mandatory.json")).unwrap())
+            .unwrap();
     let vectors = civitas_test_vectors::vectors_dir().join("vc-di-bbs/TestVectors");
-    let wind: Value = serde_json::from_str(&std::fs::read_to_string(vectors.join("windDoc.json")).unwrap()).unwrap();
+    let wind: Value =
+        serde_json::from_str(&std::fs::read_to_string(vectors.join("windDoc.json")).unwrap())
+            .unwrap();
     let wind_m: Vec<String> =
-        serde_json::from_str(&std::fs::read_to_string(vectors.join("windMandatory.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(vectors.join("windMandatory.json")).unwrap())
+            .unwrap();
     let wind_s: Vec<String> =
-        serde_json::from_str(&std::fs::read_to_string(vectors.join("windSelective.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(vectors.join("windSelective.json")).unwrap())
+            .unwrap();
     vec![
         (
             "diploma",
             Case {
                 doc: diploma,
                 mandatory,
-                selective: vec!["/credentialSubject/degree/name".into(), "/credentialSubject/grades/1".into()],
+                selective: vec![
+                    "/credentialSubject/degree/name".into(),
+                    "/credentialSubject/grades/1".into(),
+                ],
             },
         ),
-        ("windsurf", Case { doc: wind, mandatory: wind_m, selective: wind_s }),
+        (
+            "windsurf",
+            Case {
+                doc: wind,
+                mandatory: wind_m,
+                selective: wind_s,
+            },
+        ),
     ]
 }
 
 struct Issuer {
-    sk: SecretKey,
+    key: KeyPair,
     did: String,
     method: String,
     key_file: Value,
 }
 
 fn issuer() -> Issuer {
-    let sk = SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[0x5a; 32], b"interop", None).unwrap();
+    let sk =
+        SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[0x5a; 32], b"interop", None).unwrap();
     let pk = sk.public_key();
     let key = MultikeyPublic::Bls12381G2(pk.to_bytes());
     let method = did::verification_method_id(&key);
@@ -110,7 +132,12 @@ fn issuer() -> Issuer {
         "publicKeyHex": hex::encode(pk.to_bytes()),
         "privateKeyHex": hex::encode(sk.to_bytes().as_slice()),
     });
-    Issuer { sk, did, method, key_file }
+    Issuer {
+        key: KeyPair::from_secret(sk),
+        did,
+        method,
+        key_file,
+    }
 }
 
 #[test]
@@ -120,7 +147,14 @@ fn our_proofs_verify_in_javascript() {
     let suite = suite();
     let issuer = issuer();
     for (name, case) in cases(&issuer.did) {
-        let signed = suite.sign(&case.doc, &issuer.sk, &ProofOptions::assertion(issuer.method.clone()), &case.mandatory).unwrap();
+        let signed = suite
+            .sign(
+                &case.doc,
+                &issuer.key,
+                &ProofOptions::assertion(issuer.method.clone()),
+                &case.mandatory,
+            )
+            .unwrap();
         for ph in [&b""[..], b"\x01\x02verifier-nonce"] {
             let derived = suite.derive(&signed, &case.selective, ph).unwrap();
             let file = write(&tmp, &format!("{name}-ours.json"), &derived);
@@ -130,7 +164,10 @@ fn our_proofs_verify_in_javascript() {
                 args.extend(["--presentation-header", ph_hex.as_str()]);
             }
             let (code, out) = node(&args);
-            assert_eq!(code, 0, "{name}: JavaScript rejects our derived proof (ph {ph_hex}): {out}");
+            assert_eq!(
+                code, 0,
+                "{name}: JavaScript rejects our derived proof (ph {ph_hex}): {out}"
+            );
             // And it rejects a tampered copy, as we do.
             let mut tampered = derived.clone();
             tampered["credentialSubject"]["sailNumber"] = json!("Mars999");
@@ -149,8 +186,18 @@ fn our_proofs_verify_in_javascript() {
         let signed_file = write(&tmp, &format!("{name}-base-ours.json"), &signed);
         let reveal = write(&tmp, &format!("{name}-reveal.json"), &json!(case.selective));
         let out_file = tmp.join(format!("{name}-js-derived.json"));
-        let (code, out) = node(&["derive", &signed_file, "--reveal", &reveal, "-o", out_file.to_str().unwrap()]);
-        assert_eq!(code, 0, "{name}: JavaScript cannot derive from our base proof: {out}");
+        let (code, out) = node(&[
+            "derive",
+            &signed_file,
+            "--reveal",
+            &reveal,
+            "-o",
+            out_file.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            code, 0,
+            "{name}: JavaScript cannot derive from our base proof: {out}"
+        );
         suite.verify(&read(out_file.to_str().unwrap())).unwrap();
     }
 }
@@ -164,14 +211,28 @@ fn javascript_proofs_verify_here() {
     let key = write(&tmp, "key.json", &issuer.key_file);
     for (name, case) in cases(&issuer.did) {
         let unsigned = write(&tmp, &format!("{name}-unsigned.json"), &case.doc);
-        let mandatory = write(&tmp, &format!("{name}-mandatory.json"), &json!(case.mandatory));
+        let mandatory = write(
+            &tmp,
+            &format!("{name}-mandatory.json"),
+            &json!(case.mandatory),
+        );
         let signed_file = tmp.join(format!("{name}-js-signed.json"));
-        let (code, out) =
-            node(&["sign", &unsigned, "--key", &key, "--mandatory", &mandatory, "-o", signed_file.to_str().unwrap()]);
+        let (code, out) = node(&[
+            "sign",
+            &unsigned,
+            "--key",
+            &key,
+            "--mandatory",
+            &mandatory,
+            "-o",
+            signed_file.to_str().unwrap(),
+        ]);
         assert_eq!(code, 0, "{name}: JavaScript signing failed: {out}");
         let signed = read(signed_file.to_str().unwrap());
         // The holder side here accepts their base proof and derives from it.
-        suite.verify_base(&signed).unwrap_or_else(|e| panic!("{name}: their base proof: {e}"));
+        suite
+            .verify_base(&signed)
+            .unwrap_or_else(|e| panic!("{name}: their base proof: {e}"));
         let ours = suite.derive(&signed, &case.selective, b"nonce").unwrap();
         suite.verify(&ours).unwrap();
         // Their derived proof verifies here.
@@ -189,13 +250,19 @@ fn javascript_proofs_verify_here() {
         ]);
         assert_eq!(code, 0, "{name}: JavaScript derive failed: {out}");
         let derived = read(derived_file.to_str().unwrap());
-        let verified = suite.verify(&derived).unwrap_or_else(|e| panic!("{name}: their derived proof: {e}"));
+        let verified = suite
+            .verify(&derived)
+            .unwrap_or_else(|e| panic!("{name}: their derived proof: {e}"));
         assert_eq!(verified.presentation_header(), [0xc0, 0xff, 0xee]);
     }
 }
 
 fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("civitas-interop-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "civitas-interop-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

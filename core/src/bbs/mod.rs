@@ -169,6 +169,31 @@ impl SecretKey {
     }
 }
 
+/// A secret key with its public key, computed once (SkToPk is a G2 scalar multiplication).
+#[derive(Clone, Debug)]
+pub struct KeyPair {
+    secret: SecretKey,
+    public: PublicKey,
+}
+
+impl KeyPair {
+    /// The pair for `secret`.
+    pub fn from_secret(secret: SecretKey) -> Self {
+        let public = secret.public_key();
+        Self { secret, public }
+    }
+
+    /// The secret key.
+    pub fn secret(&self) -> &SecretKey {
+        &self.secret
+    }
+
+    /// The public key.
+    pub fn public(&self) -> &PublicKey {
+        &self.public
+    }
+}
+
 /// A BBS public key: a validated point of G2 (not the identity), with its encoding.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey {

@@ -21,7 +21,7 @@ use super::proof_value::{
 };
 use super::select::select_json_ld;
 use crate::Error;
-use crate::bbs::{self, Ciphersuite, Proof, PublicKey, SecretKey, Signature};
+use crate::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, Signature};
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
 use crate::rdf::canon::{CanonOptions, canonicalize};
 use crate::rdf::nquads::write_quad;
@@ -132,7 +132,13 @@ pub struct Bbs2023 {
     jsonld: Arc<JsonLdProcessor>,
     canon: CanonOptions,
     rdf: ToRdfOptions,
+    /// Issuer keys already decoded and validated (subgroup check), by verification method:
+    /// a verifier desk sees the same few issuers all day.
+    keys: Arc<std::sync::Mutex<HashMap<String, PublicKey>>>,
 }
+
+/// Most issuer keys kept decoded.
+const KEY_CACHE: usize = 256;
 
 /// Statements as lines, each ending in `\n`, with blank nodes relabelled through `labels`.
 fn relabel_lines(quads: &[Quad], labels: &HashMap<String, String>) -> Result<Vec<String>, Error> {
@@ -183,7 +189,23 @@ impl Bbs2023 {
             jsonld,
             canon: CanonOptions::default(),
             rdf: ToRdfOptions::default(),
+            keys: Arc::default(),
         }
+    }
+
+    /// The BBS key of a did:key verification method, decoded once.
+    fn issuer_key(&self, method: &str) -> Result<PublicKey, Error> {
+        if let Some(k) = self.keys.lock().ok().and_then(|m| m.get(method).cloned()) {
+            return Ok(k);
+        }
+        let key = key_from_method(method)?;
+        if let Ok(mut m) = self.keys.lock() {
+            if m.len() >= KEY_CACHE {
+                m.clear();
+            }
+            m.insert(method.to_owned(), key.clone());
+        }
+        Ok(key)
     }
 
     /// The JSON-LD processor in use.
@@ -328,15 +350,15 @@ impl Bbs2023 {
     pub fn sign(
         &self,
         document: &Value,
-        sk: &SecretKey,
+        key: &KeyPair,
         options: &ProofOptions,
         mandatory_pointers: &[String],
     ) -> Result<Value, Error> {
-        let mut key = [0u8; 32];
-        getrandom::getrandom(&mut key).map_err(|_| Error::Crypto("no system randomness"))?;
-        let hmac_key = HmacKey::new(key);
-        zeroize::Zeroize::zeroize(&mut key);
-        self.sign_with_hmac_key(document, sk, options, mandatory_pointers, hmac_key)
+        let mut hmac = [0u8; 32];
+        getrandom::getrandom(&mut hmac).map_err(|_| Error::Crypto("no system randomness"))?;
+        let hmac_key = HmacKey::new(hmac);
+        zeroize::Zeroize::zeroize(&mut hmac);
+        self.sign_with_hmac_key(document, key, options, mandatory_pointers, hmac_key)
     }
 
     /// Create a base proof with the given HMAC key. The key must be fresh and secret for each
@@ -344,7 +366,7 @@ impl Bbs2023 {
     pub fn sign_with_hmac_key(
         &self,
         document: &Value,
-        sk: &SecretKey,
+        key: &KeyPair,
         options: &ProofOptions,
         mandatory_pointers: &[String],
         hmac_key: HmacKey,
@@ -356,9 +378,9 @@ impl Bbs2023 {
             return Err(Error::Bbs2023("the document already has a proof"));
         }
         let data = self.base_proof_data(document, options, mandatory_pointers, &hmac_key)?;
-        let pk = sk.public_key();
+        let pk = key.public();
         let header: Vec<u8> = [data.proof_hash, data.mandatory_hash].concat();
-        let signature = bbs::sign(CS, sk, &pk, &header, &data.non_mandatory)?;
+        let signature = bbs::sign(CS, key.secret(), pk, &header, &data.non_mandatory)?;
         let mut bbs_header = [0u8; 64];
         bbs_header.copy_from_slice(&header);
         let value = BaseProofValue {
@@ -540,7 +562,7 @@ impl Bbs2023 {
         }
         let derived = DerivedProofValue::parse(value)?;
         let options = options_from_proof(proof)?;
-        let pk = key_from_method(&options.verification_method)?;
+        let pk = self.issuer_key(&options.verification_method)?;
         let proof_hash = self.proof_hash(proof, context_of(&document)?)?;
 
         // labelReplacementCanonicalize with the proof's label map.

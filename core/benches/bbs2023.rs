@@ -1,0 +1,346 @@
+//! bbs-2023 benchmark: issue, derive and verify on the W3C windsurf document and on a
+//! realistic 20-claim diploma (`test-vectors/data/diploma.json`), one core.
+//!
+//! `cargo bench -p civitas-core --bench bbs2023` prints a table and writes
+//! `target/bench/bbs2023.json`: a list of
+//! `{"doc","op","civitas_us","jsonld_us","canon_us","bbs_us","other_us","bbs_floor_us"}` with
+//! median microseconds. The split is measured by timing, on the same inputs, the same public
+//! calls the operation makes: `jsonld_us` its JSON-LD to RDF conversions (document, proof
+//! configuration, selections), `canon_us` its RDFC-1.0 runs, `bbs_us` its BBS call;
+//! `other_us` is the rest (hashing, HMAC relabelling, selection, CBOR). `bbs_floor_us` is the
+//! plain-blst arithmetic of the BBS operation at the same message count (for verify:
+//! ProofVerify's MSMs and a 2-pairing product). It also reports the whole JSON to canonical
+//! N-Quads step for each document.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use civitas_core::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, SecretKey, Signature};
+use civitas_core::bbs2023::proof_value::{BaseProofValue, DerivedProofValue, HmacKey};
+use civitas_core::bbs2023::select::select_json_ld;
+use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
+use civitas_core::{CanonOptions, canonicalize, did, keys};
+use serde_json::Value;
+
+mod support;
+
+use support::{Floor, median_us};
+
+const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
+const T: Duration = Duration::from_millis(400);
+
+struct Doc {
+    name: &'static str,
+    doc: Value,
+    mandatory: Vec<String>,
+    selective: Vec<String>,
+}
+
+fn read(p: &Path) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+    )
+    .unwrap()
+}
+
+fn docs(root: &Path, vectors: &Path, issuer_did: &str) -> Vec<Doc> {
+    let tv = vectors.join("vc-di-bbs/TestVectors");
+    let mut diploma = read(&root.join("test-vectors/data/diploma.json"));
+    diploma["issuer"]["id"] = issuer_did.into();
+    vec![
+        Doc {
+            name: "windsurf",
+            doc: read(&tv.join("windDoc.json")),
+            mandatory: serde_json::from_value(read(&tv.join("windMandatory.json"))).unwrap(),
+            selective: serde_json::from_value(read(&tv.join("windSelective.json"))).unwrap(),
+        },
+        Doc {
+            name: "diploma",
+            doc: diploma,
+            mandatory: serde_json::from_value(read(
+                &root.join("test-vectors/data/diploma-mandatory.json"),
+            ))
+            .unwrap(),
+            selective: vec![
+                "/credentialSubject/degree/name".into(),
+                "/credentialSubject/grades/1".into(),
+            ],
+        },
+    ]
+}
+
+struct Row {
+    doc: &'static str,
+    op: &'static str,
+    civitas: f64,
+    jsonld: f64,
+    canon: f64,
+    bbs: f64,
+    floor: f64,
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let vectors = std::env::var_os("CIVITAS_VECTORS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/vectors"));
+    let jsonld = Arc::new(JsonLdProcessor::default());
+    let ctx = std::fs::read_to_string(
+        root.join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
+    )
+    .unwrap();
+    jsonld
+        .register_context("https://civitas.example/contexts/diploma/v1", &ctx)
+        .unwrap();
+    let suite = Bbs2023::new(Arc::clone(&jsonld));
+    let rdf = ToRdfOptions::default();
+    let canon = CanonOptions::default();
+    let sk = SecretKey::key_gen(CS, &[3u8; 32], b"", None).unwrap();
+    let pk = sk.public_key();
+    let pair = KeyPair::from_secret(sk.clone());
+    let key = keys::PublicKey::Bls12381G2(pk.to_bytes());
+    let options = ProofOptions::assertion(did::verification_method_id(&key));
+    let floor = Floor::new(260);
+    let mut rows = Vec::new();
+    let mut pipeline = Vec::new();
+
+    for d in docs(&root, &vectors, &did::did_key(&key)) {
+        eprintln!("measuring {}...", d.name);
+        let quads = jsonld.to_rdf(&d.doc, &rdf).unwrap();
+        let to_canon = median_us(50, T, || {
+            let q = jsonld.to_rdf(&d.doc, &rdf).unwrap();
+            black_box(canonicalize(&q, &canon).unwrap().nquads().len());
+        });
+        let to_rdf_us = median_us(50, T, || {
+            drop(black_box(jsonld.to_rdf(&d.doc, &rdf).unwrap()))
+        });
+        pipeline.push((d.name, quads.len(), to_rdf_us, to_canon));
+
+        let signed = suite.sign(&d.doc, &pair, &options, &d.mandatory).unwrap();
+        let base = BaseProofValue::parse(signed["proof"]["proofValue"].as_str().unwrap()).unwrap();
+        let hmac = || HmacKey::new(*base.hmac_key.expose());
+        let data = suite
+            .base_proof_data(&d.doc, &options, &d.mandatory, &hmac())
+            .unwrap();
+        let l = data.non_mandatory.len();
+        let header: Vec<u8> = [data.proof_hash, data.mandatory_hash].concat();
+        let mut proof_config = signed["proof"].as_object().unwrap().clone();
+        proof_config.remove("proofValue");
+        proof_config.insert("@context".into(), d.doc["@context"].clone());
+        let proof_config = Value::Object(proof_config);
+        let (skolemized, _) = jsonld.skolemize(&d.doc, &rdf).unwrap();
+        let sel = |p: &[String]| select_json_ld(&skolemized, p).unwrap();
+        let combined: Vec<String> = d.mandatory.iter().chain(&d.selective).cloned().collect();
+        let (sel_m, sel_s, sel_c) = (sel(&d.mandatory), sel(&d.selective), sel(&combined));
+
+        // issue
+        let civitas = median_us(20, T, || {
+            drop(black_box(
+                suite.sign(&d.doc, &pair, &options, &d.mandatory).unwrap(),
+            ))
+        });
+        let jsonld_us = median_us(20, T, || {
+            black_box(jsonld.skolemize(&d.doc, &rdf).unwrap());
+            black_box(jsonld.to_rdf(&skolemized, &rdf).unwrap());
+            black_box(jsonld.to_rdf(sel_m.as_ref().unwrap(), &rdf).unwrap());
+            black_box(jsonld.to_rdf(&proof_config, &rdf).unwrap());
+        });
+        let pc_quads = jsonld.to_rdf(&proof_config, &rdf).unwrap();
+        let canon_us = median_us(20, T, || {
+            black_box(canonicalize(&quads, &canon).unwrap());
+            black_box(canonicalize(&pc_quads, &canon).unwrap());
+        });
+        let bbs_us = median_us(20, T, || {
+            drop(black_box(
+                bbs::sign(CS, &sk, &pk, &header, &data.non_mandatory).unwrap(),
+            ))
+        });
+        let floor_us = median_us(20, T, || {
+            floor.msm(l + 2);
+            floor.mul();
+        });
+        rows.push(Row {
+            doc: d.name,
+            op: "issue",
+            civitas,
+            jsonld: jsonld_us,
+            canon: canon_us,
+            bbs: bbs_us,
+            floor: floor_us,
+        });
+
+        // derive
+        let signature = Signature::from_bytes(&base.bbs_signature).unwrap();
+        let grouped = suite
+            .canonicalize_and_group(
+                &d.doc,
+                &hmac(),
+                &[
+                    ("mandatory", &d.mandatory),
+                    ("selective", &d.selective),
+                    ("combined", &combined),
+                ],
+            )
+            .unwrap();
+        let combined_quads = grouped
+            .selections
+            .get("combined")
+            .cloned()
+            .unwrap_or_default();
+        let m_idx = grouped
+            .matching
+            .get("mandatory")
+            .cloned()
+            .unwrap_or_default();
+        let s_idx = grouped
+            .matching
+            .get("selective")
+            .cloned()
+            .unwrap_or_default();
+        let non_m: Vec<usize> = (0..grouped.nquads.len())
+            .filter(|i| !m_idx.contains(i))
+            .collect();
+        let disclosed: Vec<usize> = non_m
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| s_idx.contains(i))
+            .map(|(p, _)| p)
+            .collect();
+        let civitas = median_us(20, T, || {
+            drop(black_box(
+                suite.derive(&signed, &d.selective, b"nonce").unwrap(),
+            ))
+        });
+        let jsonld_us = median_us(20, T, || {
+            black_box(jsonld.skolemize(&d.doc, &rdf).unwrap());
+            black_box(jsonld.to_rdf(&skolemized, &rdf).unwrap());
+            for s in [&sel_m, &sel_s, &sel_c] {
+                black_box(jsonld.to_rdf(s.as_ref().unwrap(), &rdf).unwrap());
+            }
+        });
+        let canon_us = median_us(20, T, || {
+            black_box(canonicalize(&quads, &canon).unwrap());
+            black_box(canonicalize(&combined_quads, &canon).unwrap());
+        });
+        let bbs_us = median_us(20, T, || {
+            drop(black_box(
+                bbs::proof_gen(
+                    CS,
+                    &pk,
+                    &signature,
+                    &header,
+                    b"nonce",
+                    &data.non_mandatory,
+                    &disclosed,
+                )
+                .unwrap(),
+            ))
+        });
+        let u = l - disclosed.len();
+        let floor_us = median_us(20, T, || {
+            floor.msm(l + 2);
+            floor.msm(u + 1);
+            floor.msm(2);
+            for _ in 0..4 {
+                floor.mul();
+            }
+        });
+        rows.push(Row {
+            doc: d.name,
+            op: "derive",
+            civitas,
+            jsonld: jsonld_us,
+            canon: canon_us,
+            bbs: bbs_us,
+            floor: floor_us,
+        });
+
+        // verify
+        let derived = suite.derive(&signed, &d.selective, b"nonce").unwrap();
+        let mut reveal = derived.clone();
+        reveal.as_object_mut().unwrap().remove("proof");
+        let reveal_quads = jsonld.to_rdf(&reveal, &rdf).unwrap();
+        let dv =
+            DerivedProofValue::parse(derived["proof"]["proofValue"].as_str().unwrap()).unwrap();
+        let bbs_proof = Proof::from_bytes(&dv.bbs_proof).unwrap();
+        let disclosed_msgs: Vec<&String> =
+            disclosed.iter().map(|&i| &data.non_mandatory[i]).collect();
+        let civitas = median_us(20, T, || drop(black_box(suite.verify(&derived).unwrap())));
+        let jsonld_us = median_us(20, T, || {
+            black_box(jsonld.to_rdf(&reveal, &rdf).unwrap());
+            black_box(jsonld.to_rdf(&proof_config, &rdf).unwrap());
+        });
+        let canon_us = median_us(20, T, || {
+            black_box(canonicalize(&reveal_quads, &canon).unwrap());
+            black_box(canonicalize(&pc_quads, &canon).unwrap());
+        });
+        let bbs_us = median_us(20, T, || {
+            let p = Proof::from_bytes(&dv.bbs_proof).unwrap();
+            let k = PublicKey::from_bytes(&pk.to_bytes()).unwrap();
+            bbs::proof_verify(CS, &k, &p, &header, b"nonce", &disclosed_msgs, &disclosed).unwrap();
+        });
+        let _ = &bbs_proof;
+        let floor_us = median_us(20, T, || floor.proof_verify(l));
+        rows.push(Row {
+            doc: d.name,
+            op: "verify",
+            civitas,
+            jsonld: jsonld_us,
+            canon: canon_us,
+            bbs: bbs_us,
+            floor: floor_us,
+        });
+        eprintln!(
+            "  {}: {} statements, {} BBS messages, {} disclosed",
+            d.name,
+            grouped.nquads.len(),
+            l,
+            disclosed.len()
+        );
+    }
+
+    println!("bbs-2023, median microseconds per call, one core");
+    println!(
+        "{:<9} {:<7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8}",
+        "doc", "op", "civitas", "jsonld", "canon", "bbs", "other", "floor", "÷floor"
+    );
+    for r in &rows {
+        println!(
+            "{:<9} {:<7} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>7.2}x",
+            r.doc,
+            r.op,
+            r.civitas,
+            r.jsonld,
+            r.canon,
+            r.bbs,
+            (r.civitas - r.jsonld - r.canon - r.bbs).max(0.0),
+            r.floor,
+            r.civitas / r.floor
+        );
+    }
+    println!("\nJSON to canonical N-Quads (toRdf + RDFC-1.0), whole step:");
+    for (name, n, to_rdf_us, total) in &pipeline {
+        println!("  {name:<9} {n:>3} statements: {total:>7.1} us (toRdf {to_rdf_us:.1} us)");
+    }
+    let json: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{{\"doc\":\"{}\",\"op\":\"{}\",\"civitas_us\":{:.1},\"jsonld_us\":{:.1},\"canon_us\":{:.1},\"bbs_us\":{:.1},\"other_us\":{:.1},\"bbs_floor_us\":{:.1}}}",
+                r.doc,
+                r.op,
+                r.civitas,
+                r.jsonld,
+                r.canon,
+                r.bbs,
+                (r.civitas - r.jsonld - r.canon - r.bbs).max(0.0),
+                r.floor
+            )
+        })
+        .collect();
+    support::write_json("bbs2023.json", &format!("[\n  {}\n]\n", json.join(",\n  ")));
+}

@@ -1,0 +1,113 @@
+//! Shared benchmark support: timing and the arithmetic floor built from plain blst calls.
+#![allow(dead_code, clippy::unwrap_used, clippy::indexing_slicing)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use blst::{MultiPoint, blst_fp12, blst_p1_affine, blst_p2_affine};
+use civitas_core::bbs::{Ciphersuite, SecretKey};
+use civitas_core::hazmat;
+
+const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
+
+/// Median of per-call times, after a warm-up, running at least `min_iters` calls and at
+/// least `min_time`.
+pub fn median_us(min_iters: usize, min_time: Duration, mut f: impl FnMut()) -> f64 {
+    for _ in 0..2 {
+        f();
+    }
+    let mut samples = Vec::new();
+    let start = Instant::now();
+    while samples.len() < min_iters || (start.elapsed() < min_time && samples.len() < 2000) {
+        let t = Instant::now();
+        f();
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+    }
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+/// Raw blst inputs of the right sizes for the floor measurements.
+pub struct Floor {
+    g1: Vec<blst_p1_affine>,
+    g2: Vec<blst_p2_affine>,
+    scalars: Vec<u8>,
+}
+
+impl Floor {
+    pub fn new(max_points: usize) -> Floor {
+        // Any valid points will do: take the ciphersuite's generators and two public keys.
+        let g1 = hazmat::create_generators(CS, max_points)
+            .unwrap()
+            .iter()
+            .map(|b| blst_p1_affine::from(blst::min_sig::Signature::uncompress(b).unwrap()))
+            .collect();
+        let g2 = (1..=2u8)
+            .map(|i| {
+                let pk = SecretKey::key_gen(CS, &[i; 32], b"", None)
+                    .unwrap()
+                    .public_key();
+                blst_p2_affine::from(blst::min_sig::PublicKey::uncompress(&pk.to_bytes()).unwrap())
+            })
+            .collect();
+        // Little-endian scalars below r (top byte cleared).
+        let scalars = (0..max_points * 32)
+            .map(|i| {
+                if i % 32 == 31 {
+                    0x3f
+                } else {
+                    (i * 131 + 7) as u8
+                }
+            })
+            .collect();
+        Floor { g1, g2, scalars }
+    }
+
+    pub fn msm(&self, n: usize) {
+        black_box(self.g1[..n].mult(&self.scalars[..n * 32], 255));
+    }
+
+    pub fn mul(&self) {
+        black_box(self.g1[..1].mult(&self.scalars[..32], 255));
+    }
+
+    pub fn pairing2(&self) {
+        let ml = blst_fp12::miller_loop_n(&self.g2, &self.g1[..2]);
+        black_box(ml.final_exp());
+    }
+
+    pub fn keygen(&self) {
+        let sk = blst::min_sig::SecretKey::from_bytes(&[0x11; 32]).unwrap();
+        black_box(sk.sk_to_pk().compress());
+    }
+}
+
+impl Floor {
+    /// ProofVerify's arithmetic for `l` messages: MSMs over 3 (T1) and L+3 (T2) points and a
+    /// 2-pairing product.
+    pub fn proof_verify(&self, l: usize) {
+        self.msm(3);
+        self.msm(l + 3);
+        self.pairing2();
+    }
+}
+
+/// `target/` at the workspace root (or `$CARGO_TARGET_DIR`).
+pub fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// Write `json` to `target/bench/<name>` and say where.
+pub fn write_json(name: &str, json: &str) {
+    let dir = target_dir().join("bench");
+    let path = dir.join(name);
+    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
+        Ok(()) => println!("\nwrote {}", path.display()),
+        Err(e) => {
+            eprintln!("cannot write {}: {e}", path.display());
+            std::process::exit(2);
+        }
+    }
+}
