@@ -42,6 +42,16 @@ impl Timestamp {
         }
     }
 
+    /// Seconds since 1970-01-01T00:00:00Z (negative before).
+    pub fn unix_seconds(&self) -> i64 {
+        self.secs
+    }
+
+    /// Nanoseconds within the second (0 to 999,999,999).
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
     /// Parses an `xsd:dateTimeStamp` (see the module documentation for the accepted form).
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.as_bytes();
@@ -161,6 +171,7 @@ mod tests {
         assert_eq!(epoch, Timestamp::from_system_time(UNIX_EPOCH));
         // 2021-04-05T14:27:40Z = 1617632860 (spec example 3's validFrom).
         let t = Timestamp::parse("2021-04-05T14:27:40Z").unwrap();
+        assert_eq!((t.unix_seconds(), t.subsec_nanos()), (1_617_632_860, 0));
         let st = UNIX_EPOCH + Duration::from_secs(1_617_632_860);
         assert_eq!(t, Timestamp::from_system_time(st));
         // Offsets move the instant.
