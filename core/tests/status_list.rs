@@ -119,6 +119,39 @@ fn examples_3_and_5_parse_as_status_list_credentials() {
 }
 
 #[test]
+fn built_credential_has_the_shape_of_example3() {
+    let built = build_status_list_credential(
+        "https://example.com/credentials/status/3",
+        "did:example:12345",
+        StatusPurpose::Revocation,
+        &StatusList::new(1).unwrap(),
+        "2021-04-05T14:27:40Z",
+        None,
+    )
+    .unwrap();
+    let mut expected = example(3);
+    // The builder names the subject `<id>#list`; example 3 uses another URL. The GZIP bytes
+    // may differ; the bits may not.
+    expected["credentialSubject"]["id"] = json!("https://example.com/credentials/status/3#list");
+    let theirs = expected["credentialSubject"]["encodedList"].take();
+    let ours = built["credentialSubject"]["encodedList"].clone();
+    expected["credentialSubject"]["encodedList"] = ours.clone();
+    assert_eq!(built, expected);
+    let limits = DecodeLimits::default();
+    assert_eq!(
+        expand_bitstring(ours.as_str().unwrap(), &limits).unwrap(),
+        expand_bitstring(theirs.as_str().unwrap(), &limits).unwrap()
+    );
+    // Same key order as the specification's example.
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&built), keys(&expected));
+    assert_eq!(
+        keys(&built["credentialSubject"]),
+        keys(&expected["credentialSubject"])
+    );
+}
+
+#[test]
 fn example_credential_status_entries() {
     // (example, [(purpose, index, list URL)])
     let expected: [(u32, &[(StatusPurpose, u64, &str)]); 4] = [
