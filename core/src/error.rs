@@ -231,6 +231,85 @@ pub enum Error {
     /// presentation header, or a base proof given where a derived proof is needed).
     #[error("proof verification failed: {0}")]
     VerificationFailed(&'static str),
+
+    // ---- Bitstring Status List ------------------------------------------------------------
+    /// A status list index is at or past the number of entries in the list (the spec's
+    /// `RANGE_ERROR`, <https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm>).
+    #[error("status list index {index} out of range (entries: {len})")]
+    StatusIndexOutOfRange {
+        /// The index asked for.
+        index: u64,
+        /// The number of entries in the list.
+        len: usize,
+    },
+    /// A status value does not fit in `statusSize` bits.
+    #[error("status value {value} does not fit in {status_size} bits")]
+    StatusValueOutOfRange {
+        /// The value given.
+        value: u8,
+        /// The entry size in bits.
+        status_size: u8,
+    },
+    /// `statusSize` is zero, or larger than this implementation supports
+    /// ([`crate::status::MAX_STATUS_SIZE`]).
+    #[error("unsupported statusSize {size} (supported: 1 to 8)")]
+    UnsupportedStatusSize {
+        /// The size given.
+        size: u64,
+    },
+    /// The list holds fewer entries than the minimum for herd privacy (the spec's
+    /// `STATUS_LIST_LENGTH_ERROR`).
+    #[error("status list too short: {entries} entries (minimum {minimum})")]
+    StatusListTooShort {
+        /// Entries in the list (bits divided by `statusSize`).
+        entries: u64,
+        /// The required minimum.
+        minimum: u64,
+    },
+    /// `encodedList` is not a valid single-member GZIP stream.
+    #[error("status list GZIP: {reason}")]
+    StatusListGzip {
+        /// Which rule failed.
+        reason: &'static str,
+    },
+    /// `encodedList` or its decompressed bitstring exceeds a configured limit (checked while
+    /// inflating, so a decompression bomb stops at the limit).
+    #[error("status list {what} exceeds the limit of {limit} bytes")]
+    StatusListTooLarge {
+        /// `"encodedList"` or `"bitstring"`.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// A status list entry or status list credential breaks a MUST of the data model (the
+    /// spec's `MALFORMED_VALUE_ERROR`).
+    #[error("malformed status {field}: {reason}")]
+    MalformedStatus {
+        /// The property (`"statusListIndex"`, `"credentialSubject.type"`, ...).
+        field: &'static str,
+        /// Which rule failed.
+        reason: &'static str,
+    },
+    /// The entry's `statusPurpose` is not among the status list credential's purposes.
+    #[error("status purpose of the entry does not match the status list")]
+    StatusPurposeMismatch,
+    /// The entry's `statusListCredential` differs from the status list credential's `id`.
+    #[error("statusListCredential does not match the status list credential id")]
+    StatusListUrlMismatch,
+    /// The entry's `statusSize` differs from the one the status list declares.
+    #[error("statusSize mismatch: entry {entry}, list {list}")]
+    StatusSizeMismatch {
+        /// The entry's `statusSize`.
+        entry: u8,
+        /// The list's `statusSize`.
+        list: u8,
+    },
+    /// The status list credential's `validFrom` is after the time of the check.
+    #[error("status list credential is not valid yet")]
+    StatusListNotYetValid,
+    /// The status list credential's `validUntil` is before the time of the check.
+    #[error("status list credential has expired")]
+    StatusListExpired,
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

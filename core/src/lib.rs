@@ -12,6 +12,8 @@
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
 //! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
 //!   ([`canonicalize`]).
+//! - [`status`]: W3C Bitstring Status List: status bitstrings, `encodedList`, status list
+//!   credentials and entries, and the verifier's status check ([`check_status`]).
 //!
 //! Every decoder validates its input and returns [`Error`] on bad input; nothing panics on
 //! input-derived data.
@@ -26,6 +28,11 @@ pub mod hazmat;
 pub mod jsonld;
 pub mod keys;
 pub mod rdf;
+pub mod status;
 
 pub use error::{CborErrorKind, Error};
 pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};
+pub use status::{
+    BitstringStatusListEntry, StatusList, StatusListCredential, StatusPurpose, StatusResult,
+    VerifiedStatusList, check_status,
+};
