@@ -16,6 +16,10 @@
 //! The JSON is minified before compression: whitespace outside strings is removed and nothing
 //! else changes (member order, number spellings and escapes are kept byte for byte).
 //!
+//! There is no checksum: the QR symbol's Reed-Solomon code catches damage in transit, and
+//! the presentation's proofs catch any change to what it says. A corrupted payload decodes to
+//! an error, or (rarely) to JSON that then fails verification.
+//!
 //! # Decoding limits
 //!
 //! [`decode`] applies [`DecodeLimits::default`]: at most [`DEFAULT_MAX_PAYLOAD_CHARS`] characters

@@ -192,6 +192,29 @@ proptest! {
         let _ = decode(&format!("{PREFIX_V1}{s}"));
     }
 
+    /// A valid payload with one character changed: an error or JSON, never a panic.
+    #[test]
+    fn decoder_survives_mutated_payloads(at in 0usize..1681, to in 0usize..45) {
+        let payload = encode_bytes(PRESENTATION.as_bytes()).unwrap();
+        let mut bytes = payload.into_bytes();
+        let at = PREFIX_V1.len() + at % (bytes.len() - PREFIX_V1.len());
+        bytes[at] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"[to];
+        let mutated = String::from_utf8(bytes).unwrap();
+        match decode(&mutated) {
+            Ok(_) => {}
+            Err(e) => {
+                let expected = matches!(
+                    e,
+                    Error::CompactBase45 { .. }
+                        | Error::CompactDeflate { .. }
+                        | Error::CompactNotJson { .. }
+                        | Error::CompactTooLarge { .. }
+                );
+                prop_assert!(expected, "unexpected error {:?}", e);
+            }
+        }
+    }
+
     /// Random bytes as the DEFLATE stream: an error or (rarely) JSON, never a panic.
     #[test]
     fn decoder_survives_random_deflate(data in proptest::collection::vec(any::<u8>(), 0..600)) {
