@@ -310,6 +310,44 @@ pub enum Error {
     /// The status list credential's `validUntil` is before the time of the check.
     #[error("status list credential has expired")]
     StatusListExpired,
+
+    // ---- compact payload ------------------------------------------------------------------
+    /// A compact payload does not start with a known `CIVn:` prefix.
+    #[error("compact payload: {reason}")]
+    CompactPrefix {
+        /// Missing prefix, or a version this build does not know.
+        reason: &'static str,
+    },
+    /// The Base45 text of a compact payload is malformed.
+    #[error("compact payload: bad Base45 at character {position}: {reason}")]
+    CompactBase45 {
+        /// 0-based position in the Base45 text (after the prefix).
+        position: usize,
+        /// Which rule failed.
+        reason: &'static str,
+    },
+    /// The DEFLATE data of a compact payload is malformed or truncated.
+    #[error("compact payload: bad DEFLATE data: {reason}")]
+    CompactDeflate {
+        /// Which rule failed.
+        reason: &'static str,
+    },
+    /// A compact payload, or what it inflates to, exceeds a limit.
+    #[error("compact payload: {what} exceed the limit of {limit}")]
+    CompactTooLarge {
+        /// What was counted.
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+    /// What a compact payload carries (or what was given to encode) is not one JSON value.
+    #[error("compact payload: not JSON (line {line}, column {column})")]
+    CompactNotJson {
+        /// 1-based line of the fault as reported by the parser (0 if unknown).
+        line: usize,
+        /// 1-based column of the fault (0 if unknown).
+        column: usize,
+    },
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

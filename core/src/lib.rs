@@ -22,6 +22,7 @@
 pub mod bbs;
 pub mod bbs2023;
 pub(crate) mod cbor;
+pub mod compact;
 pub mod did;
 mod error;
 pub mod hazmat;

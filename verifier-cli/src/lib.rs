@@ -1,0 +1,3 @@
+//! Library side of the `civitas` command: modules the binary calls.
+
+pub mod qr;
