@@ -2,6 +2,7 @@
 //! [Create Term Definition](https://www.w3.org/TR/json-ld11-api/#create-term-definition) and
 //! [IRI Expansion](https://www.w3.org/TR/json-ld11-api/#iri-expansion).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::{Map, Value};
 
 use super::iri::{has_keyword_form, is_absolute_iri, resolve};
-use super::{Env, syntax, syntax_term};
+use super::{Env, FxMap, syntax, syntax_term};
 use crate::Error;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -95,7 +96,7 @@ impl TermDef {
 #[derive(Clone, Debug)]
 pub struct ActiveContext {
     pub(crate) id: u64,
-    pub(crate) terms: Arc<HashMap<String, Arc<TermDef>>>,
+    pub(crate) terms: Arc<FxMap<String, Arc<TermDef>>>,
     pub(crate) base: Option<String>,
     pub(crate) original_base: Option<String>,
     pub(crate) vocab: Option<String>,
@@ -110,7 +111,7 @@ impl ActiveContext {
     pub(crate) fn initial(base: Option<String>, mode_10: bool) -> Self {
         ActiveContext {
             id: next_id(),
-            terms: Arc::new(HashMap::new()),
+            terms: Arc::new(FxMap::default()),
             original_base: base.clone(),
             base,
             vocab: None,
@@ -835,45 +836,67 @@ fn expand_iri_ro_inner(
     Ok(Some(value.to_string()))
 }
 
-/// IRI expansion against a finished active context (no local context).
-pub(crate) fn expand_iri_ctx(
-    active: &ActiveContext,
-    value: &str,
+fn concat(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    s
+}
+
+/// The keyword `value` expands to, if any (cheaper than full [`expand_iri_ctx`] with
+/// `vocab: true`: compact IRIs and vocabulary-relative IRIs never expand to keywords).
+pub(crate) fn key_keyword<'c>(active: &'c ActiveContext, value: &'c str) -> Option<&'c str> {
+    if is_keyword(value) {
+        return Some(value);
+    }
+    if value.starts_with('@') && has_keyword_form(value) {
+        return None;
+    }
+    active.term(value)?.iri.as_deref().filter(|i| is_keyword(i))
+}
+
+/// IRI expansion against a finished active context (no local context); borrows from the
+/// context or the input where it can.
+pub(crate) fn expand_iri_ctx<'c>(
+    active: &'c ActiveContext,
+    value: &'c str,
     document_relative: bool,
     vocab: bool,
-) -> Option<String> {
-    if is_keyword(value) {
-        return Some(value.to_string());
-    }
-    if has_keyword_form(value) {
-        return None;
+) -> Option<Cow<'c, str>> {
+    if value.starts_with('@') {
+        if is_keyword(value) {
+            return Some(Cow::Borrowed(value));
+        }
+        if has_keyword_form(value) {
+            return None;
+        }
     }
     if let Some(d) = active.term(value) {
         if let Some(i) = d.iri.as_deref().filter(|i| is_keyword(i)) {
-            return Some(i.to_string());
+            return Some(Cow::Borrowed(i));
         }
         if vocab {
-            return d.iri.clone();
+            return d.iri.as_deref().map(Cow::Borrowed);
         }
     }
     if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
         if prefix == "_" || suffix.starts_with("//") {
-            return Some(value.to_string());
+            return Some(Cow::Borrowed(value));
         }
         if let Some(d) = active.term(prefix)
             && let Some(p) = d.iri.as_deref().filter(|_| d.prefix)
         {
-            return Some(format!("{p}{suffix}"));
+            return Some(Cow::Owned(concat(p, suffix)));
         }
         if is_absolute_iri(value) {
-            return Some(value.to_string());
+            return Some(Cow::Borrowed(value));
         }
     }
     if vocab && let Some(v) = &active.vocab {
-        return Some(format!("{v}{value}"));
+        return Some(Cow::Owned(concat(v, value)));
     }
     if document_relative {
-        return Some(resolve(value, active.base.as_deref()));
+        return Some(Cow::Owned(resolve(value, active.base.as_deref())));
     }
-    Some(value.to_string())
+    Some(Cow::Borrowed(value))
 }

@@ -1,11 +1,12 @@
 //! The [Expansion Algorithm](https://www.w3.org/TR/json-ld11-api/#expansion-algorithm) and
 //! [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::context::{ActiveContext, TermDef, container, expand_iri_ctx, keyword};
+use super::context::{ActiveContext, TermDef, container, expand_iri_ctx, key_keyword, keyword};
 use super::iri::{has_keyword_form, is_absolute_iri};
 use super::{Env, syntax, syntax_term};
 use crate::Error;
@@ -57,7 +58,7 @@ fn is_scalar(v: &Value) -> bool {
 }
 
 /// Expand a key to a property IRI; `None` when it maps to nothing.
-fn expand_key(active: &ActiveContext, key: &str) -> Option<String> {
+fn expand_key<'c>(active: &'c ActiveContext, key: &'c str) -> Option<Cow<'c, str>> {
     expand_iri_ctx(active, key, false, true)
 }
 
@@ -151,8 +152,7 @@ fn expand(
     if active.previous.is_some() && !from_map {
         let mut revert = true;
         for k in element.keys() {
-            let e = expand_key(&active, k);
-            if e.as_deref() == Some("@value") {
+            if key_keyword(&active, k) == Some("@value") {
                 revert = false;
                 break;
             }
@@ -160,7 +160,7 @@ fn expand(
         if revert
             && element.len() == 1
             && let Some(k) = element.keys().next()
-            && expand_key(&active, k).as_deref() == Some("@id")
+            && key_keyword(&active, k) == Some("@id")
         {
             revert = false;
         }
@@ -184,7 +184,7 @@ fn expand(
     let mut input_type: Option<String> = None;
     let mut first_type_key = true;
     for k in &keys {
-        if expand_key(&active, k).as_deref() != Some("@type") {
+        if key_keyword(&active, k) != Some("@type") {
             continue;
         }
         let Some(v) = element.get(k.as_str()) else {
@@ -198,7 +198,7 @@ fn expand(
         if first_type_key {
             first_type_key = false;
             if let Some(last) = terms.last() {
-                input_type = expand_iri_ctx(&type_scoped, last, true, true);
+                input_type = expand_iri_ctx(&type_scoped, last, true, true).map(Cow::into_owned);
             }
         }
         terms.sort_unstable();
@@ -327,7 +327,7 @@ fn expand_entries(
         }
         // 13.4
         if keyword(&expanded_property) {
-            let ep = expanded_property.as_str();
+            let ep: &str = &expanded_property;
             if active_property == Some("@reverse") {
                 return Err(syntax("invalid reverse property map"));
             }
@@ -340,7 +340,7 @@ fn expand_entries(
                         return Err(syntax("invalid @id value"));
                     };
                     match expand_iri_ctx(active, s, true, false) {
-                        Some(i) => Value::String(i),
+                        Some(i) => Value::String(i.into_owned()),
                         None => Value::Null,
                     }
                 }
@@ -365,7 +365,7 @@ fn expand_entries(
                             });
                         }
                         if let Some(e) = e {
-                            out.push(Value::String(e));
+                            out.push(Value::String(e.into_owned()));
                         }
                     }
                     let ev = if value.is_string() && out.len() == 1 {
@@ -516,7 +516,7 @@ fn expand_entries(
                 }
                 _ => continue,
             };
-            result.insert(expanded_property, expanded_value);
+            result.insert(expanded_property.into_owned(), expanded_value);
             continue;
         }
         // 13.5
@@ -555,7 +555,7 @@ fn expand_entries(
                     }
                     let mut v = Map::new();
                     v.insert("@value".into(), item.clone());
-                    if lang != "@none" && expand_key(active, lang).as_deref() != Some("@none") {
+                    if lang != "@none" && key_keyword(active, lang) != Some("@none") {
                         v.insert("@language".into(), Value::String(lang.to_ascii_lowercase()));
                     }
                     if let Some(d) = direction {
@@ -639,7 +639,7 @@ fn expand_entries(
                 return Err(syntax("invalid @nest value"));
             };
             for k in nm.keys() {
-                if expand_key(active, k).as_deref() == Some("@value") {
+                if key_keyword(active, k) == Some("@value") {
                     return Err(syntax("invalid @nest value"));
                 }
             }
@@ -700,7 +700,7 @@ fn expand_index_map(
             map_context = env.process_cached(&map_context, ctx, b.as_deref(), false, true)?;
         }
         // 13.8.2.4
-        let expanded_index = expand_iri_ctx(active, index, false, true);
+        let expanded_index = expand_iri_ctx(active, index, false, true).map(Cow::into_owned);
         let is_none = expanded_index.as_deref() == Some("@none");
         // 13.8.2.5, 13.8.2.6
         let iv = match index_value {
@@ -723,7 +723,9 @@ fn expand_index_map(
             if cont & container::INDEX != 0 && index_key != "@index" && !is_none {
                 // 13.8.2.7.2
                 let re = expand_value(active, Some(index_key), &Value::String(index.clone()))?;
-                let eik = expand_iri_ctx(active, index_key, false, true).unwrap_or_default();
+                let eik = expand_iri_ctx(active, index_key, false, true)
+                    .map(Cow::into_owned)
+                    .unwrap_or_default();
                 if im.contains_key("@value") {
                     return Err(syntax("invalid value object"));
                 }
@@ -735,7 +737,9 @@ fn expand_index_map(
             } else if cont & container::INDEX != 0 && !im.contains_key("@index") && !is_none {
                 im.insert("@index".into(), Value::String(index.clone()));
             } else if cont & container::ID != 0 && !im.contains_key("@id") && !is_none {
-                let id = expand_iri_ctx(active, index, true, false).unwrap_or_default();
+                let id = expand_iri_ctx(active, index, true, false)
+                    .map(Cow::into_owned)
+                    .unwrap_or_default();
                 im.insert("@id".into(), Value::String(id));
             } else if cont & container::TYPE != 0 && !is_none {
                 let mut types = vec![Value::String(expanded_index.clone().unwrap_or_default())];
@@ -764,7 +768,7 @@ pub(crate) fn expand_value(
         if tm == Some("@id") || tm == Some("@vocab") {
             let id = expand_iri_ctx(active, s, true, tm == Some("@vocab"));
             match id {
-                Some(id) => m.insert("@id".into(), Value::String(id)),
+                Some(id) => m.insert("@id".into(), Value::String(id.into_owned())),
                 None => m.insert("@id".into(), Value::Null),
             };
             return Ok(Value::Object(m));

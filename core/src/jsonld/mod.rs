@@ -264,7 +264,7 @@ struct CacheKey {
 const CACHE_CAPACITY: usize = 4096;
 
 /// Cached context-processing results; the `Arc<Value>` keeps a pointer-keyed context alive.
-type ContextCache = HashMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
+type ContextCache = FxMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
 
 /// A JSON-LD processor over a shared [`ContextRegistry`], caching processed contexts.
 #[derive(Debug)]
@@ -285,7 +285,7 @@ impl JsonLdProcessor {
     pub fn new(registry: Arc<ContextRegistry>) -> Self {
         JsonLdProcessor {
             registry,
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::new(ContextCache::default()),
             initial: Arc::new(ActiveContext::initial(None, false)),
         }
     }
@@ -331,6 +331,16 @@ impl JsonLdProcessor {
     pub fn to_rdf(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Vec<Quad>, Error> {
         let expanded = self.expand(doc, opts)?;
         to_rdf::to_rdf(&expanded, opts.rdf_direction)
+    }
+
+    /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
+    /// an already [expanded](Self::expand) document to RDF quads.
+    pub fn expanded_to_rdf(
+        &self,
+        expanded: &Value,
+        opts: &ToRdfOptions,
+    ) -> Result<Vec<Quad>, Error> {
+        to_rdf::to_rdf(expanded, opts.rdf_direction)
     }
 }
 
@@ -445,6 +455,58 @@ impl Env<'_> {
         Ok(r)
     }
 }
+
+/// A small non-cryptographic hasher (the multiply-rotate "Fx" scheme) for the processor's
+/// internal maps keyed by short strings: term names, blank node labels, node ids. SipHash
+/// dominated profiles; these maps are bounded by [`Limits`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_SEED);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.add(u64::from_le_bytes(a));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut a = [0u8; 8];
+            for (d, s) in a.iter_mut().zip(rest) {
+                *d = *s;
+            }
+            self.add(u64::from_le_bytes(a));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap` with [`FxHasher`].
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 pub(crate) fn syntax(code: &'static str) -> Error {
     Error::JsonLdSyntax { code, term: None }

@@ -1,13 +1,11 @@
 //! [Node Map Generation](https://www.w3.org/TR/json-ld11-api/#node-map-generation) and
 //! [Deserialize JSON-LD to RDF](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm).
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value};
 
 use super::iri::is_well_formed_iri;
 use super::jcs;
-use super::{RdfDirection, syntax};
+use super::{FxMap, RdfDirection, syntax};
 use crate::Error;
 use crate::rdf::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
 
@@ -20,13 +18,15 @@ const XSD_DOUBLE: &str = "http://www.w3.org/2001/XMLSchema#double";
 /// `_:b0`, `_:b1`, ... in order of first use.
 #[derive(Debug, Default)]
 pub(crate) struct Issuer {
-    map: HashMap<String, String>,
+    map: FxMap<String, String>,
     counter: usize,
 }
 
 impl Issuer {
     fn fresh(&mut self) -> String {
-        let id = format!("_:b{}", self.counter);
+        let mut id = String::with_capacity(8);
+        id.push_str("_:b");
+        id.push_str(&self.counter.to_string());
         self.counter += 1;
         id
     }
@@ -67,33 +67,60 @@ struct Node<'a> {
     types: Vec<String>,
     index: Option<&'a Value>,
     props: Vec<(String, Vec<Item<'a>>)>,
+    /// Property positions, built once a node has many properties (keeps lookups linear-time).
+    prop_index: FxMap<String, usize>,
 }
+
+/// Below this size, lists are searched linearly; above it, maps are used, or (for value
+/// lists) duplicates are allowed and removed from the quads at the end. This keeps node map
+/// generation O(n) on hostile input.
+const SMALL: usize = 32;
 
 impl<'a> Node<'a> {
     fn prop(&mut self, p: &str) -> Option<&mut Vec<Item<'a>>> {
-        let i = match self.props.iter().position(|(k, _)| k == p) {
+        let found = if self.props.len() <= SMALL {
+            self.props.iter().position(|(k, _)| k == p)
+        } else {
+            if self.prop_index.is_empty() {
+                for (i, (k, _)) in self.props.iter().enumerate() {
+                    self.prop_index.insert(k.clone(), i);
+                }
+            }
+            self.prop_index.get(p).copied()
+        };
+        let i = match found {
             Some(i) => i,
             None => {
                 self.props.push((p.to_string(), Vec::new()));
-                self.props.len() - 1
+                let i = self.props.len() - 1;
+                if !self.prop_index.is_empty() {
+                    self.prop_index.insert(p.to_string(), i);
+                }
+                i
             }
         };
         self.props.get_mut(i).map(|(_, v)| v)
     }
 
-    fn add_unique(&mut self, p: &str, item: Item<'a>) {
+    /// Add `item` unless already present; returns `false` when the check was skipped.
+    fn add_unique(&mut self, p: &str, item: Item<'a>) -> bool {
         if let Some(v) = self.prop(p) {
+            if v.len() > SMALL {
+                v.push(item);
+                return false;
+            }
             if !v.contains(&item) {
                 v.push(item);
             }
         }
+        true
     }
 }
 
 #[derive(Debug, Default)]
 struct Graph<'a> {
     nodes: Vec<Node<'a>>,
-    index: HashMap<String, usize>,
+    index: FxMap<String, usize>,
 }
 
 impl<'a> Graph<'a> {
@@ -106,6 +133,7 @@ impl<'a> Graph<'a> {
             types: Vec::new(),
             index: None,
             props: Vec::new(),
+            prop_index: FxMap::default(),
         });
         self.index.insert(id.to_string(), self.nodes.len() - 1);
         self.nodes.len() - 1
@@ -120,18 +148,32 @@ impl<'a> Graph<'a> {
 #[derive(Debug, Default)]
 struct Graphs<'a> {
     graphs: Vec<(String, Graph<'a>)>,
+    index: FxMap<String, usize>,
+    /// Some duplicate check was skipped: deduplicate the quads at the end.
+    may_have_duplicates: bool,
 }
 
 impl<'a> Graphs<'a> {
     fn graph(&mut self, name: &str) -> Option<&mut Graph<'a>> {
-        let i = match self.graphs.iter().position(|(n, _)| n == name) {
-            Some(i) => i,
+        let i = match self.index.get(name) {
+            Some(&i) => i,
             None => {
                 self.graphs.push((name.to_string(), Graph::default()));
+                self.index.insert(name.to_string(), self.graphs.len() - 1);
                 self.graphs.len() - 1
             }
         };
         self.graphs.get_mut(i).map(|(_, g)| g)
+    }
+
+    fn add_unique(&mut self, graph: &str, subject: &str, p: &str, item: Item<'a>) {
+        let checked = match self.graph(graph).and_then(|g| g.node(subject)) {
+            Some(node) => node.add_unique(p, item),
+            None => true,
+        };
+        if !checked {
+            self.may_have_duplicates = true;
+        }
     }
 }
 
@@ -147,6 +189,42 @@ fn items(v: &Value) -> &[Value] {
         Value::Array(a) => a,
         other => std::slice::from_ref(other),
     }
+}
+
+/// The keyword entries of an expanded object, found in one pass (no hashing).
+#[derive(Default)]
+struct Keywords<'a> {
+    value: Option<&'a Value>,
+    list: Option<&'a Value>,
+    types: Option<&'a Value>,
+    id: Option<&'a Value>,
+    index: Option<&'a Value>,
+    reverse: Option<&'a Value>,
+    graph: Option<&'a Value>,
+    included: Option<&'a Value>,
+    language: Option<&'a Value>,
+    direction: Option<&'a Value>,
+}
+
+fn keywords(m: &Map<String, Value>) -> Keywords<'_> {
+    let mut k = Keywords::default();
+    for (key, v) in m {
+        let slot = match key.as_str() {
+            "@value" => &mut k.value,
+            "@list" => &mut k.list,
+            "@type" => &mut k.types,
+            "@id" => &mut k.id,
+            "@index" => &mut k.index,
+            "@reverse" => &mut k.reverse,
+            "@graph" => &mut k.graph,
+            "@included" => &mut k.included,
+            "@language" => &mut k.language,
+            "@direction" => &mut k.direction,
+            _ => continue,
+        };
+        *slot = Some(v);
+    }
+    k
 }
 
 /// [Node Map Generation](https://www.w3.org/TR/json-ld11-api/#node-map-generation).
@@ -177,14 +255,13 @@ fn generate<'a>(
     let Value::Object(element) = element else {
         return Ok(());
     };
+    let kw = keywords(element);
     // 3.
-    if element.contains_key("@value") {
+    if kw.value.is_some() {
         match list {
             None => {
                 if let (Subject::Id(s), Some(p)) = (active_subject, active_property) {
-                    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
-                        node.add_unique(p, Item::Value(element));
-                    }
+                    graphs.add_unique(active_graph, s, p, Item::Value(element));
                 }
             }
             Some(l) => l.push(Item::Value(element)),
@@ -192,7 +269,7 @@ fn generate<'a>(
         return Ok(());
     }
     // 4.
-    if let Some(elems) = element.get("@list") {
+    if let Some(elems) = kw.list {
         let mut inner = Vec::new();
         generate(
             elems,
@@ -205,12 +282,11 @@ fn generate<'a>(
         )?;
         match list {
             None => {
-                if let (Subject::Id(s), Some(p)) = (active_subject, active_property) {
-                    if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
-                        if let Some(v) = node.prop(p) {
-                            v.push(Item::List(inner));
-                        }
-                    }
+                if let (Subject::Id(s), Some(p)) = (active_subject, active_property)
+                    && let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s))
+                    && let Some(v) = node.prop(p)
+                {
+                    v.push(Item::List(inner));
                 }
             }
             Some(l) => l.push(Item::List(inner)),
@@ -218,8 +294,8 @@ fn generate<'a>(
         return Ok(());
     }
     // 2. (types of a node object)
-    let types: Vec<String> = element
-        .get("@type")
+    let types: Vec<String> = kw
+        .types
         .map(|t| {
             items(t)
                 .iter()
@@ -235,7 +311,7 @@ fn generate<'a>(
         })
         .unwrap_or_default();
     // 5.1
-    let id = match element.get("@id") {
+    let id = match kw.id {
         // An `@id` that expanded to null (keyword-like form): the node is dropped.
         Some(Value::Null) => return Ok(()),
         Some(Value::String(s)) if s.starts_with("_:") => issuer.relabel(s),
@@ -249,11 +325,8 @@ fn generate<'a>(
     match active_subject {
         // 5.4
         Subject::Reverse(subject) => {
-            if let (Some(p), Some(node)) = (
-                active_property,
-                graphs.graph(active_graph).and_then(|g| g.node(&id)),
-            ) {
-                node.add_unique(p, Item::Ref((*subject).to_string()));
+            if let Some(p) = active_property {
+                graphs.add_unique(active_graph, &id, p, Item::Ref((*subject).to_string()));
             }
         }
         // 5.5
@@ -262,9 +335,7 @@ fn generate<'a>(
                 match list {
                     None => {
                         if let Subject::Id(s) = active_subject {
-                            if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(s)) {
-                                node.add_unique(p, Item::Ref(id.clone()));
-                            }
+                            graphs.add_unique(active_graph, s, p, Item::Ref(id.clone()));
                         }
                     }
                     Some(l) => l.push(Item::Ref(id.clone())),
@@ -273,13 +344,17 @@ fn generate<'a>(
         }
     }
     // 5.6, 5.7
+    let mut graphs_dup = false;
     if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
         for t in types {
-            if !node.types.contains(&t) {
+            if node.types.len() > SMALL {
+                node.types.push(t);
+                graphs_dup = true;
+            } else if !node.types.contains(&t) {
                 node.types.push(t);
             }
         }
-        if let Some(ix) = element.get("@index") {
+        if let Some(ix) = kw.index {
             match node.index {
                 Some(existing) if existing != ix => return Err(syntax("conflicting indexes")),
                 Some(_) => {}
@@ -287,8 +362,9 @@ fn generate<'a>(
             }
         }
     }
+    graphs.may_have_duplicates |= graphs_dup;
     // 5.8
-    if let Some(Value::Object(rev)) = element.get("@reverse") {
+    if let Some(Value::Object(rev)) = kw.reverse {
         let referenced = Subject::Reverse(&id);
         for (p, values) in rev {
             for v in items(values) {
@@ -297,12 +373,12 @@ fn generate<'a>(
         }
     }
     // 5.9
-    if let Some(g) = element.get("@graph") {
+    if let Some(g) = kw.graph {
         graphs.graph(&id);
         generate(g, graphs, &id, &Subject::None, None, None, issuer)?;
     }
     // 5.10
-    if let Some(inc) = element.get("@included") {
+    if let Some(inc) = kw.included {
         generate(
             inc,
             graphs,
@@ -314,18 +390,17 @@ fn generate<'a>(
         )?;
     }
     // 5.11
-    let mut props: Vec<&String> = element.keys().collect();
-    props.sort_unstable();
-    for p in props {
-        if matches!(
-            p.as_str(),
-            "@id" | "@type" | "@index" | "@reverse" | "@graph" | "@included" | "@context"
-        ) {
-            continue;
-        }
-        let Some(v) = element.get(p.as_str()) else {
-            continue;
-        };
+    let mut props: Vec<(&String, &Value)> = element
+        .iter()
+        .filter(|(p, _)| {
+            !matches!(
+                p.as_str(),
+                "@id" | "@type" | "@index" | "@reverse" | "@graph" | "@included" | "@context"
+            )
+        })
+        .collect();
+    props.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (p, v) in props {
         let prop = if p.starts_with("_:") {
             issuer.relabel(p)
         } else {
@@ -408,17 +483,18 @@ fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Erro
         Item::List(items) => return list_to_rdf(items, cx).map(Some),
         Item::Value(m) => m,
     };
-    let Some(value) = m.get("@value") else {
+    let kw = keywords(m);
+    let Some(value) = kw.value else {
         return Ok(None);
     };
-    let mut datatype: Option<String> = m.get("@type").and_then(Value::as_str).map(str::to_string);
+    let mut datatype: Option<String> = kw.types.and_then(Value::as_str).map(str::to_string);
     if let Some(d) = &datatype
         && d != "@json"
         && !is_well_formed_iri(d)
     {
         return Ok(None);
     }
-    let language = m.get("@language").and_then(Value::as_str);
+    let language = kw.language.and_then(Value::as_str);
     if let Some(l) = language
         && !well_formed_language(l)
     {
@@ -457,7 +533,7 @@ fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Erro
             _ => return Ok(None),
         }
     }
-    let direction = m.get("@direction").and_then(Value::as_str);
+    let direction = kw.direction.and_then(Value::as_str);
     if let (Some(dir), Some(mode)) = (direction, cx.rdf_direction) {
         let lang = language.map(str::to_ascii_lowercase).unwrap_or_default();
         match mode {
@@ -578,6 +654,13 @@ pub(crate) fn to_rdf(
                 }
             }
         }
+    }
+    if graphs.may_have_duplicates {
+        let mut seen: std::collections::HashSet<
+            Quad,
+            std::hash::BuildHasherDefault<super::FxHasher>,
+        > = std::collections::HashSet::default();
+        out.retain(|q| seen.insert(q.clone()));
     }
     Ok(out)
 }
