@@ -157,3 +157,48 @@ fn limits_are_enforced() {
         }
     ));
 }
+
+#[test]
+fn hostile_inputs_are_refused_without_panicking() {
+    let p = JsonLdProcessor::default();
+    // Deeply nested inline context (would recurse in context processing).
+    let mut ctx = json!({"@vocab": "https://x.example/"});
+    for _ in 0..1000 {
+        ctx = json!({"t": {"@id": "https://x.example/t", "@context": ctx}});
+    }
+    let doc = json!({"@context": ctx, "t": 1});
+    assert!(matches!(
+        p.to_rdf(&doc, &ToRdfOptions::default()),
+        Err(Error::JsonLdLimit { .. })
+    ));
+    // A long chain of prefix definitions.
+    let mut m = serde_json::Map::new();
+    for i in 0..10_000 {
+        m.insert(format!("p{i}"), json!(format!("p{}:x", i + 1)));
+    }
+    m.insert("p10000".into(), json!("https://x.example/"));
+    let doc = json!({"@context": Value::Object(m), "p0": 1});
+    assert!(matches!(
+        p.to_rdf(&doc, &ToRdfOptions::default()),
+        Err(Error::JsonLdLimit {
+            what: "term definition chain",
+            ..
+        })
+    ));
+    // Many values: bounded, and the node map stays linear.
+    let values: Vec<Value> = (0..50_000).map(|i| json!(i)).collect();
+    let doc = json!({"https://x.example/p": values});
+    assert_eq!(
+        p.to_rdf(&doc, &ToRdfOptions::default()).unwrap().len(),
+        50_000
+    );
+    let values: Vec<Value> = (0..300_000).map(|i| json!(i)).collect();
+    let doc = json!({"https://x.example/p": values});
+    assert!(matches!(
+        p.to_rdf(&doc, &ToRdfOptions::default()),
+        Err(Error::JsonLdLimit {
+            what: "node count",
+            ..
+        })
+    ));
+}

@@ -140,7 +140,13 @@ pub(crate) struct Local<'a> {
     protected: bool,
     override_protected: bool,
     remote_contexts: &'a [String],
+    /// Current depth of term definitions triggered by other term definitions.
+    depth: std::cell::Cell<usize>,
 }
+
+/// Longest chain of term definitions that depend on each other (`"a": "b:x"`, `"b": "c:x"`,
+/// ...) before [`Error::JsonLdLimit`]; bounds recursion on hostile contexts.
+const MAX_TERM_CHAIN: usize = 64;
 
 /// Process `local` against `active`
 /// ([Context Processing](https://www.w3.org/TR/json-ld11-api/#context-processing-algorithm)).
@@ -333,6 +339,7 @@ pub(crate) fn process_context(
             protected,
             override_protected,
             remote_contexts,
+            depth: std::cell::Cell::new(0),
         };
         for key in ctx_map.keys() {
             if matches!(
@@ -393,6 +400,26 @@ pub(crate) fn keyword(s: &str) -> bool {
 /// [Create Term Definition](https://www.w3.org/TR/json-ld11-api/#create-term-definition).
 #[allow(clippy::too_many_arguments)]
 fn create_term_definition(
+    env: &Env<'_>,
+    active: &mut ActiveContext,
+    local: &Local<'_>,
+    term: &str,
+    defined: &mut Defined,
+) -> Result<(), Error> {
+    let d = local.depth.get() + 1;
+    if d > MAX_TERM_CHAIN {
+        return Err(Error::JsonLdLimit {
+            what: "term definition chain",
+            limit: MAX_TERM_CHAIN,
+        });
+    }
+    local.depth.set(d);
+    let r = create_term_definition_inner(env, active, local, term, defined);
+    local.depth.set(d - 1);
+    r
+}
+
+fn create_term_definition_inner(
     env: &Env<'_>,
     active: &mut ActiveContext,
     local: &Local<'_>,

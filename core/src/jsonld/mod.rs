@@ -306,6 +306,10 @@ impl JsonLdProcessor {
 
     /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
     pub fn expand(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Value, Error> {
+        check_depth(doc, opts.limits.max_depth)?;
+        if let Some(ec) = &opts.expand_context {
+            check_depth(ec, opts.limits.max_depth)?;
+        }
         let env = Env {
             processor: self,
             opts,
@@ -342,6 +346,26 @@ impl JsonLdProcessor {
     ) -> Result<Vec<Quad>, Error> {
         to_rdf::to_rdf(expanded, opts.rdf_direction)
     }
+}
+
+/// Reject a JSON value nested deeper than `max` (iteratively, so hostile input cannot exhaust
+/// the stack before any recursive algorithm runs).
+fn check_depth(doc: &Value, max: usize) -> Result<(), Error> {
+    let mut stack: Vec<(&Value, usize)> = vec![(doc, 0)];
+    while let Some((v, d)) = stack.pop() {
+        if d > max {
+            return Err(Error::JsonLdLimit {
+                what: "nesting depth",
+                limit: max,
+            });
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
+            Value::Object(m) => stack.extend(m.values().map(|x| (x, d + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Per-call processing state.
