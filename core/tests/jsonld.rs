@@ -202,3 +202,26 @@ fn hostile_inputs_are_refused_without_panicking() {
         })
     ));
 }
+
+#[test]
+fn safe_mode_refuses_statements_that_would_be_dropped() {
+    let p = JsonLdProcessor::default();
+    // A relative `@id` with no base: its statements would vanish.
+    let doc = json!({"@id": "relative", "https://schema.org/name": "A"});
+    let err = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err();
+    assert_eq!(
+        civitas_core::jsonld::error_code(&err),
+        Some("invalid @id value")
+    );
+    assert_eq!(
+        p.to_rdf(&doc, &ToRdfOptions::conformance()).unwrap().len(),
+        0
+    );
+    // A malformed language tag.
+    let doc = json!({"https://schema.org/name": {"@value": "A", "@language": "not a tag"}});
+    let err = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err();
+    assert_eq!(
+        civitas_core::jsonld::error_code(&err),
+        Some("invalid language-tagged string")
+    );
+}

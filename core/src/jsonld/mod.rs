@@ -12,7 +12,10 @@
 //!
 //! **Safe mode** (the default, [`ToRdfOptions::safe_mode`]): a property or `@type` that does
 //! not expand to an absolute IRI would be silently dropped from the RDF (and so from what is
-//! signed); it is reported as [`Error::JsonLdUndefinedTerm`] instead.
+//! signed); it is reported as [`Error::JsonLdUndefinedTerm`] instead. Likewise a statement
+//! that toRdf would drop for a malformed subject, object, datatype IRI or language tag is an
+//! [`Error::JsonLdSyntax`] (`invalid @id value`, `invalid typed value`, ...), never naming the
+//! value.
 
 mod context;
 mod expand;
@@ -262,6 +265,8 @@ struct CacheKey {
 }
 
 const CACHE_CAPACITY: usize = 4096;
+/// Largest embedded context (JSON text bytes) whose processed form is cached.
+const MAX_CACHED_INLINE: usize = 4096;
 
 /// Cached context-processing results; the `Arc<Value>` keeps a pointer-keyed context alive.
 type ContextCache = FxMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
@@ -334,7 +339,7 @@ impl JsonLdProcessor {
     /// `doc` to RDF quads. Blank nodes are labelled `b0`, `b1`, ... in document order.
     pub fn to_rdf(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Vec<Quad>, Error> {
         let expanded = self.expand(doc, opts)?;
-        to_rdf::to_rdf(&expanded, opts.rdf_direction)
+        to_rdf::to_rdf(&expanded, opts.rdf_direction, opts.safe_mode)
     }
 
     /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
@@ -344,7 +349,7 @@ impl JsonLdProcessor {
         expanded: &Value,
         opts: &ToRdfOptions,
     ) -> Result<Vec<Quad>, Error> {
-        to_rdf::to_rdf(expanded, opts.rdf_direction)
+        to_rdf::to_rdf(expanded, opts.rdf_direction, opts.safe_mode)
     }
 }
 
@@ -475,7 +480,12 @@ impl Env<'_> {
             true,
             true,
         )?;
-        self.store(key, None, r.clone());
+        // Large embedded contexts are not kept: the cache must not grow with hostile input.
+        if let LocalKey::Text(t) = &key.local
+            && t.len() <= MAX_CACHED_INLINE
+        {
+            self.store(key, None, r.clone());
+        }
         Ok(r)
     }
 }

@@ -102,6 +102,10 @@ impl<'a> Node<'a> {
         self.props.get_mut(i).map(|(_, v)| v)
     }
 
+    fn has_statements(&self) -> bool {
+        !self.types.is_empty() || self.props.iter().any(|(_, v)| !v.is_empty())
+    }
+
     /// Add `item` unless already present; returns `false` when the check was skipped.
     fn add_unique(&mut self, p: &str, item: Item<'a>) -> bool {
         if let Some(v) = self.prop(p) {
@@ -452,12 +456,23 @@ pub(crate) fn canonical_double(f: f64) -> String {
 
 struct Ctx<'a> {
     rdf_direction: Option<RdfDirection>,
+    /// Safe mode: a statement that would be dropped is an error instead.
+    strict: bool,
     issuer: &'a mut Issuer,
     out: &'a mut Vec<Quad>,
     graph: Option<Term>,
 }
 
 impl Ctx<'_> {
+    /// A statement is being dropped as not well-formed: an error with `code` in safe mode.
+    fn dropped(&self, code: &'static str) -> Result<(), Error> {
+        if self.strict {
+            Err(syntax(code))
+        } else {
+            Ok(())
+        }
+    }
+
     fn emit(&mut self, s: Term, p: &str, o: Term) {
         self.out.push(Quad {
             subject: s,
@@ -479,7 +494,13 @@ fn literal(value: String, datatype: &str, language: Option<String>) -> Term {
 /// [Object to RDF Conversion](https://www.w3.org/TR/json-ld11-api/#object-to-rdf-conversion).
 fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Error> {
     let m = match item {
-        Item::Ref(id) => return Ok(node_term(id)),
+        Item::Ref(id) => {
+            let t = node_term(id);
+            if t.is_none() {
+                cx.dropped("invalid @id value")?;
+            }
+            return Ok(t);
+        }
         Item::List(items) => return list_to_rdf(items, cx).map(Some),
         Item::Value(m) => m,
     };
@@ -492,12 +513,14 @@ fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Erro
         && d != "@json"
         && !is_well_formed_iri(d)
     {
+        cx.dropped("invalid typed value")?;
         return Ok(None);
     }
     let language = kw.language.and_then(Value::as_str);
     if let Some(l) = language
         && !well_formed_language(l)
     {
+        cx.dropped("invalid language-tagged string")?;
         return Ok(None);
     }
     let lexical: String;
@@ -598,9 +621,12 @@ fn list_to_rdf(items: &[Item<'_>], cx: &mut Ctx<'_>) -> Result<Term, Error> {
 }
 
 /// Node map generation over an expanded document, then toRdf.
+/// With `strict` (safe mode), a statement dropped for a malformed IRI or language tag is an
+/// error instead.
 pub(crate) fn to_rdf(
     expanded: &Value,
     rdf_direction: Option<RdfDirection>,
+    strict: bool,
 ) -> Result<Vec<Quad>, Error> {
     let mut graphs = Graphs::default();
     graphs.graph("@default");
@@ -622,22 +648,32 @@ pub(crate) fn to_rdf(
         } else {
             match node_term(graph_name) {
                 Some(t) => Some(t),
-                None => continue,
+                None => {
+                    if strict && graph.nodes.iter().any(Node::has_statements) {
+                        return Err(syntax("invalid @id value"));
+                    }
+                    continue;
+                }
             }
         };
         let mut cx = Ctx {
             rdf_direction,
+            strict,
             issuer: &mut issuer,
             out: &mut out,
             graph: graph_term,
         };
         for node in &graph.nodes {
             let Some(s) = node_term(&node.id) else {
+                if node.has_statements() {
+                    cx.dropped("invalid @id value")?;
+                }
                 continue;
             };
             for t in &node.types {
-                if let Some(o) = node_term(t) {
-                    cx.emit(s.clone(), &rdf_type, o);
+                match node_term(t) {
+                    Some(o) => cx.emit(s.clone(), &rdf_type, o),
+                    None => cx.dropped("invalid type value")?,
                 }
             }
             for (property, values) in &node.props {
@@ -645,6 +681,11 @@ pub(crate) fn to_rdf(
                     || property.starts_with("_:")
                     || !is_well_formed_iri(property)
                 {
+                    if strict && !values.is_empty() {
+                        return Err(Error::JsonLdUndefinedTerm {
+                            term: property.clone(),
+                        });
+                    }
                     continue;
                 }
                 for item in values {
