@@ -39,3 +39,17 @@ fn bbs_vectors_quads_match_canonical_nquads() {
         assert!(isomorphic(&quads, &expected), "{canon}");
     }
 }
+
+#[test]
+fn expand_suite() {
+    let report = civitas_test_vectors::jsonld::run_expand_suite();
+    for f in &report.failures {
+        eprintln!("{f}");
+    }
+    eprintln!(
+        "{}: passed {}, failed {}, skipped {}",
+        report.suite, report.passed, report.failed, report.skipped
+    );
+    assert_eq!(report.failed, 0, "unexpected failures");
+    assert!(report.passed >= 376, "pass count fell below 376");
+}

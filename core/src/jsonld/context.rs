@@ -547,6 +547,15 @@ fn create_term_definition_inner(
                 _ => return Err(syntax_term("invalid reverse property", term)),
             }
         }
+        // A property-valued index on a reverse property (`@index` with `@container: @index`).
+        if let Some(ix) = value.get("@index") {
+            match ix {
+                Value::String(ix) if def.container & container::INDEX != 0 && !active.mode_10 => {
+                    def.index = Some(ix.clone());
+                }
+                _ => return Err(syntax_term("invalid term definition", term)),
+            }
+        }
         def.reverse = true;
         return finish(active, term, def, previous, override_protected, defined);
     }
