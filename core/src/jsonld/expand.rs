@@ -22,9 +22,14 @@ fn as_array(v: Value) -> Vec<Value> {
 
 /// Append `value` (flattening arrays) to the array entry `key` of `map`.
 fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let entry = map
-        .entry(key.to_string())
-        .or_insert_with(|| Value::Array(Vec::new()));
+    let Some(entry) = map.get_mut(key) else {
+        let v = match value {
+            Value::Array(vs) => Value::Array(vs),
+            v => Value::Array(vec![v]),
+        };
+        map.insert(key.to_string(), v);
+        return;
+    };
     if !entry.is_array() {
         let old = std::mem::take(entry);
         *entry = Value::Array(vec![old]);
@@ -179,17 +184,14 @@ fn expand(
     // 10.
     let type_scoped: Ctx = active.clone();
     // 11.
-    let mut keys: Vec<&String> = element.keys().collect();
-    keys.sort_unstable();
+    let mut keys: Vec<(&String, &Value)> = element.iter().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut input_type: Option<String> = None;
     let mut first_type_key = true;
-    for k in &keys {
+    for &(k, v) in &keys {
         if key_keyword(&active, k) != Some("@type") {
             continue;
         }
-        let Some(v) = element.get(k.as_str()) else {
-            continue;
-        };
         let mut terms: Vec<&str> = match v {
             Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
             Value::String(s) => vec![s.as_str()],
@@ -211,7 +213,7 @@ fn expand(
         }
     }
     // 12.-14.
-    let mut result = Map::new();
+    let mut result = Map::with_capacity(element.len());
     expand_entries(
         env,
         &active,
@@ -294,17 +296,14 @@ fn expand_entries(
     type_scoped: &Ctx,
     active_property: Option<&str>,
     element: &Map<String, Value>,
-    keys: &[&String],
+    keys: &[(&String, &Value)],
     input_type: Option<&str>,
     base_url: Option<&str>,
     result: &mut Map<String, Value>,
     depth: usize,
 ) -> Result<(), Error> {
     let mut nests: Vec<&String> = Vec::new();
-    for &key in keys {
-        let Some(value) = element.get(key.as_str()) else {
-            continue;
-        };
+    for &(key, value) in keys {
         // 13.1
         if key == "@context" {
             continue;
@@ -525,7 +524,7 @@ fn expand_entries(
         let expanded_value: Value = if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json")
         {
             // 13.6
-            let mut m = Map::new();
+            let mut m = Map::with_capacity(2);
             m.insert("@value".into(), value.clone());
             m.insert("@type".into(), Value::String("@json".into()));
             Value::Object(m)
@@ -553,7 +552,7 @@ fn expand_entries(
                         Value::String(_) => {}
                         _ => return Err(syntax("invalid language map value")),
                     }
-                    let mut v = Map::new();
+                    let mut v = Map::with_capacity(3);
                     v.insert("@value".into(), item.clone());
                     if lang != "@none" && key_keyword(active, lang) != Some("@none") {
                         v.insert("@language".into(), Value::String(lang.to_ascii_lowercase()));
@@ -643,8 +642,8 @@ fn expand_entries(
                     return Err(syntax("invalid @nest value"));
                 }
             }
-            let mut nkeys: Vec<&String> = nm.keys().collect();
-            nkeys.sort_unstable();
+            let mut nkeys: Vec<(&String, &Value)> = nm.iter().collect();
+            nkeys.sort_unstable_by(|a, b| a.0.cmp(b.0));
             expand_entries(
                 env,
                 active,
@@ -762,7 +761,7 @@ pub(crate) fn expand_value(
 ) -> Result<Value, Error> {
     let def = active_property.and_then(|p| active.term(p));
     let tm = def.and_then(|d| d.type_mapping.as_deref());
-    let mut m = Map::new();
+    let mut m = Map::with_capacity(3);
     if let Value::String(s) = value {
         // 1., 2.
         if tm == Some("@id") || tm == Some("@vocab") {
