@@ -1,6 +1,12 @@
 //! [Node Map Generation](https://www.w3.org/TR/json-ld11-api/#node-map-generation) and
 //! [Deserialize JSON-LD to RDF](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm).
 
+// Node map keys are `&Cow`: borrowed from the expanded document, owned only for relabelled
+// blank nodes, and cloned cheaply into the map.
+#![allow(clippy::ptr_arg)]
+
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use super::iri::is_well_formed_iri;
@@ -45,7 +51,7 @@ impl Issuer {
 /// the expanded document, or a list.
 #[derive(Debug)]
 enum Item<'a> {
-    Ref(String),
+    Ref(Cow<'a, str>),
     Value(&'a Map<String, Value>),
     List(Vec<Item<'a>>),
 }
@@ -63,12 +69,12 @@ impl PartialEq for Item<'_> {
 /// A node of the [node map](https://www.w3.org/TR/json-ld11-api/#dfn-node-map).
 #[derive(Debug)]
 struct Node<'a> {
-    id: String,
-    types: Vec<String>,
+    id: Cow<'a, str>,
+    types: Vec<Cow<'a, str>>,
     index: Option<&'a Value>,
-    props: Vec<(String, Vec<Item<'a>>)>,
+    props: Vec<(Cow<'a, str>, Vec<Item<'a>>)>,
     /// Property positions, built once a node has many properties (keeps lookups linear-time).
-    prop_index: FxMap<String, usize>,
+    prop_index: FxMap<Cow<'a, str>, usize>,
 }
 
 /// Below this size, lists are searched linearly; above it, maps are used, or (for value
@@ -77,7 +83,7 @@ struct Node<'a> {
 const SMALL: usize = 32;
 
 impl<'a> Node<'a> {
-    fn prop(&mut self, p: &str) -> Option<&mut Vec<Item<'a>>> {
+    fn prop(&mut self, p: &Cow<'a, str>) -> Option<&mut Vec<Item<'a>>> {
         let found = if self.props.len() <= SMALL {
             self.props.iter().position(|(k, _)| k == p)
         } else {
@@ -86,15 +92,15 @@ impl<'a> Node<'a> {
                     self.prop_index.insert(k.clone(), i);
                 }
             }
-            self.prop_index.get(p).copied()
+            self.prop_index.get(p.as_ref()).copied()
         };
         let i = match found {
             Some(i) => i,
             None => {
-                self.props.push((p.to_string(), Vec::new()));
+                self.props.push((p.clone(), Vec::with_capacity(1)));
                 let i = self.props.len() - 1;
                 if !self.prop_index.is_empty() {
-                    self.prop_index.insert(p.to_string(), i);
+                    self.prop_index.insert(p.clone(), i);
                 }
                 i
             }
@@ -107,7 +113,7 @@ impl<'a> Node<'a> {
     }
 
     /// Add `item` unless already present; returns `false` when the check was skipped.
-    fn add_unique(&mut self, p: &str, item: Item<'a>) -> bool {
+    fn add_unique(&mut self, p: &Cow<'a, str>, item: Item<'a>) -> bool {
         if let Some(v) = self.prop(p) {
             if v.len() > SMALL {
                 v.push(item);
@@ -124,22 +130,22 @@ impl<'a> Node<'a> {
 #[derive(Debug, Default)]
 struct Graph<'a> {
     nodes: Vec<Node<'a>>,
-    index: FxMap<String, usize>,
+    index: FxMap<Cow<'a, str>, usize>,
 }
 
 impl<'a> Graph<'a> {
-    fn ensure(&mut self, id: &str) -> usize {
-        if let Some(&i) = self.index.get(id) {
+    fn ensure(&mut self, id: &Cow<'a, str>) -> usize {
+        if let Some(&i) = self.index.get(id.as_ref()) {
             return i;
         }
         self.nodes.push(Node {
-            id: id.to_string(),
+            id: id.clone(),
             types: Vec::new(),
             index: None,
             props: Vec::new(),
             prop_index: FxMap::default(),
         });
-        self.index.insert(id.to_string(), self.nodes.len() - 1);
+        self.index.insert(id.clone(), self.nodes.len() - 1);
         self.nodes.len() - 1
     }
 
@@ -151,26 +157,32 @@ impl<'a> Graph<'a> {
 
 #[derive(Debug, Default)]
 struct Graphs<'a> {
-    graphs: Vec<(String, Graph<'a>)>,
-    index: FxMap<String, usize>,
+    graphs: Vec<(Cow<'a, str>, Graph<'a>)>,
+    index: FxMap<Cow<'a, str>, usize>,
     /// Some duplicate check was skipped: deduplicate the quads at the end.
     may_have_duplicates: bool,
 }
 
 impl<'a> Graphs<'a> {
-    fn graph(&mut self, name: &str) -> Option<&mut Graph<'a>> {
-        let i = match self.index.get(name) {
+    fn graph(&mut self, name: &Cow<'a, str>) -> Option<&mut Graph<'a>> {
+        let i = match self.index.get(name.as_ref()) {
             Some(&i) => i,
             None => {
-                self.graphs.push((name.to_string(), Graph::default()));
-                self.index.insert(name.to_string(), self.graphs.len() - 1);
+                self.graphs.push((name.clone(), Graph::default()));
+                self.index.insert(name.clone(), self.graphs.len() - 1);
                 self.graphs.len() - 1
             }
         };
         self.graphs.get_mut(i).map(|(_, g)| g)
     }
 
-    fn add_unique(&mut self, graph: &str, subject: &str, p: &str, item: Item<'a>) {
+    fn add_unique(
+        &mut self,
+        graph: &Cow<'a, str>,
+        subject: &str,
+        p: &Cow<'a, str>,
+        item: Item<'a>,
+    ) {
         let checked = match self.graph(graph).and_then(|g| g.node(subject)) {
             Some(node) => node.add_unique(p, item),
             None => true,
@@ -181,11 +193,11 @@ impl<'a> Graphs<'a> {
     }
 }
 
-enum Subject<'s> {
+enum Subject<'s, 'a> {
     None,
     Id(&'s str),
     /// Reverse property: the referencing node's id.
-    Reverse(&'s str),
+    Reverse(&'s Cow<'a, str>),
 }
 
 fn items(v: &Value) -> &[Value] {
@@ -235,9 +247,9 @@ fn keywords(m: &Map<String, Value>) -> Keywords<'_> {
 fn generate<'a>(
     element: &'a Value,
     graphs: &mut Graphs<'a>,
-    active_graph: &str,
-    active_subject: &Subject<'_>,
-    active_property: Option<&str>,
+    active_graph: &Cow<'a, str>,
+    active_subject: &Subject<'_, 'a>,
+    active_property: Option<&Cow<'a, str>>,
     mut list: Option<&mut Vec<Item<'a>>>,
     issuer: &mut Issuer,
 ) -> Result<(), Error> {
@@ -298,7 +310,7 @@ fn generate<'a>(
         return Ok(());
     }
     // 2. (types of a node object)
-    let types: Vec<String> = kw
+    let types: Vec<Cow<'a, str>> = kw
         .types
         .map(|t| {
             items(t)
@@ -306,9 +318,9 @@ fn generate<'a>(
                 .filter_map(Value::as_str)
                 .map(|s| {
                     if s.starts_with("_:") {
-                        issuer.relabel(s)
+                        Cow::Owned(issuer.relabel(s))
                     } else {
-                        s.to_string()
+                        Cow::Borrowed(s)
                     }
                 })
                 .collect()
@@ -318,9 +330,9 @@ fn generate<'a>(
     let id = match kw.id {
         // An `@id` that expanded to null (keyword-like form): the node is dropped.
         Some(Value::Null) => return Ok(()),
-        Some(Value::String(s)) if s.starts_with("_:") => issuer.relabel(s),
-        Some(Value::String(s)) => s.clone(),
-        _ => issuer.fresh(),
+        Some(Value::String(s)) if s.starts_with("_:") => Cow::Owned(issuer.relabel(s)),
+        Some(Value::String(s)) => Cow::Borrowed(s.as_str()),
+        _ => Cow::Owned(issuer.fresh()),
     };
     // 5.2, 5.3
     if let Some(g) = graphs.graph(active_graph) {
@@ -330,7 +342,7 @@ fn generate<'a>(
         // 5.4
         Subject::Reverse(subject) => {
             if let Some(p) = active_property {
-                graphs.add_unique(active_graph, &id, p, Item::Ref((*subject).to_string()));
+                graphs.add_unique(active_graph, &id, p, Item::Ref((*subject).clone()));
             }
         }
         // 5.5
@@ -371,8 +383,9 @@ fn generate<'a>(
     if let Some(Value::Object(rev)) = kw.reverse {
         let referenced = Subject::Reverse(&id);
         for (p, values) in rev {
+            let p: Cow<'a, str> = Cow::Borrowed(p.as_str());
             for v in items(values) {
-                generate(v, graphs, active_graph, &referenced, Some(p), None, issuer)?;
+                generate(v, graphs, active_graph, &referenced, Some(&p), None, issuer)?;
             }
         }
     }
@@ -405,10 +418,10 @@ fn generate<'a>(
         .collect();
     props.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (p, v) in props {
-        let prop = if p.starts_with("_:") {
-            issuer.relabel(p)
+        let prop: Cow<'a, str> = if p.starts_with("_:") {
+            Cow::Owned(issuer.relabel(p))
         } else {
-            p.clone()
+            Cow::Borrowed(p.as_str())
         };
         if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
             node.prop(&prop);
@@ -629,18 +642,19 @@ pub(crate) fn to_rdf(
     strict: bool,
 ) -> Result<Vec<Quad>, Error> {
     let mut graphs = Graphs::default();
-    graphs.graph("@default");
+    let default_graph: Cow<'_, str> = Cow::Borrowed("@default");
+    graphs.graph(&default_graph);
     let mut issuer = Issuer::default();
     generate(
         expanded,
         &mut graphs,
-        "@default",
+        &default_graph,
         &Subject::None,
         None,
         None,
         &mut issuer,
     )?;
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(64);
     let rdf_type = format!("{RDF}type");
     for (graph_name, graph) in &graphs.graphs {
         let graph_term = if graph_name == "@default" {
@@ -683,7 +697,7 @@ pub(crate) fn to_rdf(
                 {
                     if strict && !values.is_empty() {
                         return Err(Error::JsonLdUndefinedTerm {
-                            term: property.clone(),
+                            term: property.to_string(),
                         });
                     }
                     continue;
