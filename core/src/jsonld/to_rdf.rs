@@ -84,7 +84,12 @@ const SMALL: usize = 32;
 
 impl<'a> Node<'a> {
     fn prop(&mut self, p: &Cow<'a, str>) -> Option<&mut Vec<Item<'a>>> {
-        let found = if self.props.len() <= SMALL {
+        // Values are mostly added to the property created last.
+        let last = self.props.len().checked_sub(1);
+        let found = if let Some(i) = last.filter(|_| self.props.last().is_some_and(|(k, _)| k == p))
+        {
+            Some(i)
+        } else if self.props.len() <= SMALL {
             self.props.iter().position(|(k, _)| k == p)
         } else {
             if self.prop_index.is_empty() {
@@ -165,6 +170,10 @@ struct Graphs<'a> {
 
 impl<'a> Graphs<'a> {
     fn graph(&mut self, name: &Cow<'a, str>) -> Option<&mut Graph<'a>> {
+        // The default graph is created first: position 0.
+        if name == "@default" && self.graphs.first().is_some_and(|(n, _)| n == "@default") {
+            return self.graphs.first_mut().map(|(_, g)| g);
+        }
         let i = match self.index.get(name.as_ref()) {
             Some(&i) => i,
             None => {
