@@ -42,6 +42,31 @@ fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
+/// [`add_value`] with an owned key: one hash lookup.
+fn add_value_owned(map: &mut Map<String, Value>, key: String, value: Value) {
+    match map.entry(key) {
+        serde_json::map::Entry::Vacant(e) => {
+            e.insert(match value {
+                Value::Array(vs) => Value::Array(vs),
+                v => Value::Array(vec![v]),
+            });
+        }
+        serde_json::map::Entry::Occupied(mut e) => {
+            let entry = e.get_mut();
+            if !entry.is_array() {
+                let old = std::mem::take(entry);
+                *entry = Value::Array(vec![old]);
+            }
+            if let Value::Array(a) = entry {
+                match value {
+                    Value::Array(vs) => a.extend(vs),
+                    v => a.push(v),
+                }
+            }
+        }
+    }
+}
+
 fn is_value_object(v: &Value) -> bool {
     v.as_object().is_some_and(|m| m.contains_key("@value"))
 }
@@ -177,15 +202,15 @@ fn expand(
     if let Some((ctx, b)) = property_scoped {
         active = env.process_cached(&active, ctx, b, true, true)?;
     }
+    let mut keys: Vec<(&String, &Value)> = element.iter().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // 9.
-    if let Some(ctx) = element.get("@context") {
+    if let Some(&(_, ctx)) = keys.iter().find(|(k, _)| k.as_str() == "@context") {
         active = env.process_cached_inline(&active, ctx, base_url)?;
     }
     // 10.
     let type_scoped: Ctx = active.clone();
     // 11.
-    let mut keys: Vec<(&String, &Value)> = element.iter().collect();
-    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut input_type: Option<String> = None;
     let mut first_type_key = true;
     for &(k, v) in &keys {
@@ -226,27 +251,40 @@ fn expand(
         &mut result,
         depth,
     )?;
-    // 15.
-    if let Some(v) = result.get("@value") {
-        for k in result.keys() {
-            if !matches!(
-                k.as_str(),
-                "@direction" | "@index" | "@language" | "@type" | "@value"
-            ) {
-                return Err(syntax("invalid value object"));
-            }
+    // Which keywords `result` has, in one pass (avoids a hash lookup per test below).
+    let (mut has_value, mut has_type, mut has_language, mut has_direction) =
+        (false, false, false, false);
+    let (mut has_set, mut has_list, mut has_id, mut has_index, mut other) =
+        (false, false, false, false, false);
+    for k in result.keys() {
+        match k.as_str() {
+            "@value" => has_value = true,
+            "@type" => has_type = true,
+            "@language" => has_language = true,
+            "@direction" => has_direction = true,
+            "@set" => has_set = true,
+            "@list" => has_list = true,
+            "@id" => has_id = true,
+            "@index" => has_index = true,
+            _ => other = true,
         }
-        if result.contains_key("@type")
-            && (result.contains_key("@language") || result.contains_key("@direction"))
-        {
+    }
+    // 15.
+    if has_value {
+        if other || has_set || has_list || has_id {
             return Err(syntax("invalid value object"));
         }
-        let ty = result.get("@type");
-        if ty.and_then(Value::as_str) == Some("@json") {
+        if has_type && (has_language || has_direction) {
+            return Err(syntax("invalid value object"));
+        }
+        let v = result.get("@value").unwrap_or(&Value::Null);
+        let ty = if has_type { result.get("@type") } else { None };
+        let is_json = ty.and_then(Value::as_str) == Some("@json");
+        if is_json {
             // any value
         } else if v.is_null() {
             return Ok(Value::Null);
-        } else if !v.is_string() && result.contains_key("@language") {
+        } else if !v.is_string() && has_language {
             return Err(syntax("invalid language-tagged value"));
         } else if let Some(t) = ty {
             match t {
@@ -254,34 +292,36 @@ fn expand(
                 _ => return Err(syntax("invalid typed value")),
             }
         }
-        if !v.is_null() && !is_scalar(v) && ty.and_then(Value::as_str) != Some("@json") {
+        if !v.is_null() && !is_scalar(v) && !is_json {
             return Err(syntax("invalid value object value"));
         }
-    } else if let Some(t) = result.get_mut("@type") {
+    } else if has_type {
         // 16.
-        if !t.is_array() {
+        if let Some(t) = result.get_mut("@type")
+            && !t.is_array()
+        {
             let old = std::mem::take(t);
             *t = Value::Array(vec![old]);
         }
-    } else if result.contains_key("@set") || result.contains_key("@list") {
+    } else if has_set || has_list {
         // 17.
-        if result.len() > 2 || (result.len() == 2 && !result.contains_key("@index")) {
+        if result.len() > 2 || (result.len() == 2 && !has_index) {
             return Err(syntax("invalid set or list object"));
         }
-        if let Some(s) = result.remove("@set") {
+        if has_set && let Some(s) = result.remove("@set") {
             return Ok(s);
         }
     }
     // 18.
-    if result.len() == 1 && result.contains_key("@language") {
+    if result.len() == 1 && has_language {
         return Ok(Value::Null);
     }
     // 19.
     if active_property.is_none() || active_property == Some("@graph") {
-        if result.is_empty() || result.contains_key("@value") || result.contains_key("@list") {
+        if result.is_empty() || has_value || has_list {
             return Ok(Value::Null);
         }
-        if result.len() == 1 && result.contains_key("@id") {
+        if result.len() == 1 && has_id {
             return Ok(Value::Null);
         }
     }
@@ -611,7 +651,7 @@ fn expand_entries(
             }
         } else {
             // 13.14
-            add_value(result, &expanded_property, expanded_value);
+            add_value_owned(result, expanded_property.into_owned(), expanded_value);
         }
     }
     // 14.
