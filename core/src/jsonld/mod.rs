@@ -17,6 +17,23 @@
 //! [`Error::JsonLdSyntax`] (`invalid @id value`, `invalid typed value`, ...), never naming the
 //! value.
 
+//!
+//! ```
+//! use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
+//! use serde_json::json;
+//!
+//! let processor = JsonLdProcessor::default(); // bundled contexts; share it (it is `Sync`)
+//! let credential = json!({
+//!     "@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://vocab.example/#"}],
+//!     "type": ["VerifiableCredential"],
+//!     "issuer": "https://issuer.example/",
+//!     "credentialSubject": {"name": "Alice"}
+//! });
+//! let quads = processor.to_rdf(&credential, &ToRdfOptions::default())?;
+//! assert_eq!(quads.len(), 4);
+//! # Ok::<(), civitas_core::Error>(())
+//! ```
+
 mod context;
 mod expand;
 mod iri;
@@ -541,6 +558,14 @@ impl std::hash::Hasher for FxHasher {
 
 /// `HashMap` with [`FxHasher`].
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<JsonLdProcessor>();
+    is::<ContextRegistry>();
+    is::<Arc<ActiveContext>>();
+}
 
 pub(crate) fn syntax(code: &'static str) -> Error {
     Error::JsonLdSyntax { code, term: None }
