@@ -393,6 +393,37 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
+const KEYWORDS: [&str; 23] = [
+    "@base",
+    "@container",
+    "@context",
+    "@direction",
+    "@graph",
+    "@id",
+    "@import",
+    "@included",
+    "@index",
+    "@json",
+    "@language",
+    "@list",
+    "@nest",
+    "@none",
+    "@prefix",
+    "@propagate",
+    "@protected",
+    "@reverse",
+    "@set",
+    "@type",
+    "@value",
+    "@version",
+    "@vocab",
+];
+
+/// The `'static` spelling of keyword `s`, if it is one.
+pub(crate) fn static_keyword(s: &str) -> Option<&'static str> {
+    KEYWORDS.iter().find(|k| **k == s).copied()
+}
+
 pub(crate) fn keyword(s: &str) -> bool {
     is_keyword(s)
 }

@@ -6,85 +6,81 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::context::{ActiveContext, TermDef, container, expand_iri_ctx, key_keyword, keyword};
+use super::xv::{XMap, XValue};
+
+use super::context::{
+    ActiveContext, TermDef, container, expand_iri_ctx, key_keyword, keyword, static_keyword,
+};
 use super::iri::{has_keyword_form, is_absolute_iri};
 use super::{Env, syntax, syntax_term};
 use crate::Error;
 
 type Ctx = Arc<ActiveContext>;
 
-fn as_array(v: Value) -> Vec<Value> {
+fn as_array(v: XValue) -> Vec<XValue> {
     match v {
-        Value::Array(a) => a,
+        XValue::Array(a) => a,
         other => vec![other],
     }
 }
 
 /// Append `value` (flattening arrays) to the array entry `key` of `map`.
-fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
+fn add_value(map: &mut XMap, key: &str, value: XValue) {
     let Some(entry) = map.get_mut(key) else {
         let v = match value {
-            Value::Array(vs) => Value::Array(vs),
-            v => Value::Array(vec![v]),
+            XValue::Array(vs) => XValue::Array(vs),
+            v => XValue::Array(vec![v]),
         };
         map.insert(key.to_string(), v);
         return;
     };
     if !entry.is_array() {
         let old = std::mem::take(entry);
-        *entry = Value::Array(vec![old]);
+        *entry = XValue::Array(vec![old]);
     }
-    if let Value::Array(a) = entry {
+    if let XValue::Array(a) = entry {
         match value {
-            Value::Array(vs) => a.extend(vs),
+            XValue::Array(vs) => a.extend(vs),
             v => a.push(v),
         }
     }
 }
 
-/// [`add_value`] with an owned key: one hash lookup.
-fn add_value_owned(map: &mut Map<String, Value>, key: String, value: Value) {
-    match map.entry(key) {
-        serde_json::map::Entry::Vacant(e) => {
-            e.insert(match value {
-                Value::Array(vs) => Value::Array(vs),
-                v => Value::Array(vec![v]),
-            });
-        }
-        serde_json::map::Entry::Occupied(mut e) => {
-            let entry = e.get_mut();
-            if !entry.is_array() {
-                let old = std::mem::take(entry);
-                *entry = Value::Array(vec![old]);
-            }
-            if let Value::Array(a) = entry {
-                match value {
-                    Value::Array(vs) => a.extend(vs),
-                    v => a.push(v),
-                }
-            }
-        }
+/// [`add_value`] with an owned key.
+fn add_value_owned(map: &mut XMap, key: String, value: XValue) {
+    if map.contains_key(&key) {
+        add_value(map, &key, value);
+    } else {
+        let v = match value {
+            XValue::Array(vs) => XValue::Array(vs),
+            v => XValue::Array(vec![v]),
+        };
+        map.insert(key, v);
     }
 }
 
-fn is_value_object(v: &Value) -> bool {
+fn is_value_object(v: &XValue) -> bool {
     v.as_object().is_some_and(|m| m.contains_key("@value"))
 }
 
-fn is_list_object(v: &Value) -> bool {
+fn is_list_object(v: &XValue) -> bool {
     v.as_object().is_some_and(|m| m.contains_key("@list"))
 }
 
-fn is_graph_object(v: &Value) -> bool {
+fn is_graph_object(v: &XValue) -> bool {
     v.as_object().is_some_and(|m| {
         m.contains_key("@graph")
             && m.keys()
-                .all(|k| matches!(k.as_str(), "@graph" | "@id" | "@index" | "@context"))
+                .all(|k| matches!(k, "@graph" | "@id" | "@index" | "@context"))
     })
 }
 
 fn is_scalar(v: &Value) -> bool {
     matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))
+}
+
+fn is_xscalar(v: &XValue) -> bool {
+    matches!(v, XValue::String(_) | XValue::Number(_) | XValue::Bool(_))
 }
 
 /// Expand a key to a property IRI; `None` when it maps to nothing.
@@ -94,19 +90,19 @@ fn expand_key<'c>(active: &'c ActiveContext, key: &'c str) -> Option<Cow<'c, str
 
 /// Run expansion over a whole document and apply the top-level post-processing
 /// ([expand()](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) steps 8 and 9).
-pub(crate) fn expand_document(env: &Env<'_>, active: Ctx, doc: &Value) -> Result<Value, Error> {
+pub(crate) fn expand_document(env: &Env<'_>, active: Ctx, doc: &Value) -> Result<XValue, Error> {
     let base = env.opts.base.clone();
     let r = expand(env, &active, None, doc, base.as_deref(), false, 0)?;
     let r = match r {
-        Value::Object(mut m) if m.len() == 1 && m.contains_key("@graph") => {
-            m.remove("@graph").unwrap_or(Value::Null)
+        XValue::Object(mut m) if m.len() == 1 && m.contains_key("@graph") => {
+            m.remove("@graph").unwrap_or(XValue::Null)
         }
         other => other,
     };
     Ok(match r {
-        Value::Null => Value::Array(Vec::new()),
-        Value::Array(a) => Value::Array(a),
-        other => Value::Array(vec![other]),
+        XValue::Null => XValue::Array(Vec::new()),
+        XValue::Array(a) => XValue::Array(a),
+        other => XValue::Array(vec![other]),
     })
 }
 
@@ -119,7 +115,7 @@ fn expand(
     base_url: Option<&str>,
     from_map: bool,
     depth: usize,
-) -> Result<Value, Error> {
+) -> Result<XValue, Error> {
     if depth > env.opts.limits.max_depth {
         return Err(Error::JsonLdLimit {
             what: "nesting depth",
@@ -129,7 +125,7 @@ fn expand(
     env.count_node()?;
     // 1.
     if element.is_null() {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     }
     // 3.
     let prop_def: Option<&TermDef> = active_property.and_then(|p| active.term(p));
@@ -138,7 +134,7 @@ fn expand(
     // 4.
     if is_scalar(element) {
         if active_property.is_none() || active_property == Some("@graph") {
-            return Ok(Value::Null);
+            return Ok(XValue::Null);
         }
         if let Some((ctx, b)) = property_scoped {
             let ac = env.process_cached(active, ctx, b, false, true)?;
@@ -161,21 +157,21 @@ fn expand(
                 depth + 1,
             )?;
             if is_list && e.is_array() {
-                let mut m = Map::new();
-                m.insert("@list".into(), e);
-                e = Value::Object(m);
+                let mut m = XMap::with_capacity(1);
+                m.insert("@list", e);
+                e = XValue::Object(m);
             }
             match e {
-                Value::Array(a) => result.extend(a),
-                Value::Null => {}
+                XValue::Array(a) => result.extend(a),
+                XValue::Null => {}
                 other => result.push(other),
             }
         }
-        return Ok(Value::Array(result));
+        return Ok(XValue::Array(result));
     }
     // 6.
     let Value::Object(element) = element else {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     };
     let mut active: Ctx = active.clone();
     // 7.
@@ -238,7 +234,7 @@ fn expand(
         }
     }
     // 12.-14.
-    let mut result = Map::with_capacity(element.len());
+    let mut result = XMap::with_capacity(element.len());
     expand_entries(
         env,
         &active,
@@ -257,7 +253,7 @@ fn expand(
     let (mut has_set, mut has_list, mut has_id, mut has_index, mut other) =
         (false, false, false, false, false);
     for k in result.keys() {
-        match k.as_str() {
+        match k {
             "@value" => has_value = true,
             "@type" => has_type = true,
             "@language" => has_language = true,
@@ -277,22 +273,22 @@ fn expand(
         if has_type && (has_language || has_direction) {
             return Err(syntax("invalid value object"));
         }
-        let v = result.get("@value").unwrap_or(&Value::Null);
+        let v = result.get("@value").unwrap_or(&XValue::Null);
         let ty = if has_type { result.get("@type") } else { None };
-        let is_json = ty.and_then(Value::as_str) == Some("@json");
+        let is_json = ty.and_then(XValue::as_str) == Some("@json");
         if is_json {
             // any value
         } else if v.is_null() {
-            return Ok(Value::Null);
+            return Ok(XValue::Null);
         } else if !v.is_string() && has_language {
             return Err(syntax("invalid language-tagged value"));
         } else if let Some(t) = ty {
             match t {
-                Value::String(t) if is_absolute_iri(t) && !t.contains(char::is_whitespace) => {}
+                XValue::String(t) if is_absolute_iri(t) && !t.contains(char::is_whitespace) => {}
                 _ => return Err(syntax("invalid typed value")),
             }
         }
-        if !v.is_null() && !is_scalar(v) && !is_json {
+        if !v.is_null() && !is_xscalar(v) && !is_json {
             return Err(syntax("invalid value object value"));
         }
     } else if has_type {
@@ -301,7 +297,7 @@ fn expand(
             && !t.is_array()
         {
             let old = std::mem::take(t);
-            *t = Value::Array(vec![old]);
+            *t = XValue::Array(vec![old]);
         }
     } else if has_set || has_list {
         // 17.
@@ -314,18 +310,18 @@ fn expand(
     }
     // 18.
     if result.len() == 1 && has_language {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     }
     // 19.
     if active_property.is_none() || active_property == Some("@graph") {
         if result.is_empty() || has_value || has_list {
-            return Ok(Value::Null);
+            return Ok(XValue::Null);
         }
         if result.len() == 1 && has_id {
-            return Ok(Value::Null);
+            return Ok(XValue::Null);
         }
     }
-    Ok(Value::Object(result))
+    Ok(XValue::Object(result))
 }
 
 /// Steps 13 and 14 of the Expansion Algorithm over `element`'s entries (`keys` sorted).
@@ -339,7 +335,7 @@ fn expand_entries(
     keys: &[(&String, &Value)],
     input_type: Option<&str>,
     base_url: Option<&str>,
-    result: &mut Map<String, Value>,
+    result: &mut XMap,
     depth: usize,
 ) -> Result<(), Error> {
     let mut nests: Vec<&String> = Vec::new();
@@ -373,14 +369,14 @@ fn expand_entries(
             if result.contains_key(ep) && !matches!(ep, "@included" | "@type") {
                 return Err(syntax_term("colliding keywords", ep));
             }
-            let expanded_value: Value = match ep {
+            let expanded_value: XValue = match ep {
                 "@id" => {
                     let Value::String(s) = value else {
                         return Err(syntax("invalid @id value"));
                     };
                     match expand_iri_ctx(active, s, true, false) {
-                        Some(i) => Value::String(i.into_owned()),
-                        None => Value::Null,
+                        Some(i) => XValue::String(i.into_owned()),
+                        None => XValue::Null,
                     }
                 }
                 "@type" => {
@@ -404,18 +400,18 @@ fn expand_entries(
                             });
                         }
                         if let Some(e) = e {
-                            out.push(Value::String(e.into_owned()));
+                            out.push(XValue::String(e.into_owned()));
                         }
                     }
                     let ev = if value.is_string() && out.len() == 1 {
-                        out.pop().unwrap_or(Value::Null)
+                        out.pop().unwrap_or(XValue::Null)
                     } else {
-                        Value::Array(out)
+                        XValue::Array(out)
                     };
                     if let Some(existing) = result.remove("@type") {
                         let mut all = as_array(existing);
                         all.extend(as_array(ev));
-                        Value::Array(all)
+                        XValue::Array(all)
                     } else {
                         ev
                     }
@@ -430,7 +426,7 @@ fn expand_entries(
                         false,
                         depth + 1,
                     )?;
-                    Value::Array(as_array(e).into_iter().filter(|v| !v.is_null()).collect())
+                    XValue::Array(as_array(e).into_iter().filter(|v| !v.is_null()).collect())
                 }
                 "@included" => {
                     if active.mode_10 {
@@ -450,19 +446,19 @@ fn expand_entries(
                     }
                     let mut all = result.remove("@included").map(as_array).unwrap_or_default();
                     all.extend(e);
-                    Value::Array(all)
+                    XValue::Array(all)
                 }
                 "@value" => {
                     if input_type == Some("@json") {
                         if active.mode_10 {
                             return Err(syntax("invalid value object value"));
                         }
-                        value.clone()
+                        XValue::Json(value.clone())
                     } else if value.is_null() {
-                        result.insert("@value".into(), Value::Null);
+                        result.insert("@value", XValue::Null);
                         continue;
                     } else if is_scalar(value) {
-                        value.clone()
+                        XValue::scalar(value)
                     } else {
                         return Err(syntax("invalid value object value"));
                     }
@@ -471,22 +467,22 @@ fn expand_entries(
                     let Value::String(s) = value else {
                         return Err(syntax("invalid language-tagged string"));
                     };
-                    Value::String(s.to_ascii_lowercase())
+                    XValue::String(s.to_ascii_lowercase())
                 }
                 "@direction" => {
                     if active.mode_10 {
                         continue;
                     }
                     match value {
-                        Value::String(s) if s == "ltr" || s == "rtl" => value.clone(),
+                        Value::String(s) if s == "ltr" || s == "rtl" => XValue::String(s.clone()),
                         _ => return Err(syntax("invalid base direction")),
                     }
                 }
                 "@index" => {
-                    if !value.is_string() {
+                    let Value::String(ix) = value else {
                         return Err(syntax("invalid @index value"));
-                    }
-                    value.clone()
+                    };
+                    XValue::String(ix.clone())
                 }
                 "@list" => {
                     if active_property.is_none() || active_property == Some("@graph") {
@@ -501,7 +497,7 @@ fn expand_entries(
                         false,
                         depth + 1,
                     )?;
-                    Value::Array(as_array(e))
+                    XValue::Array(as_array(e))
                 }
                 "@set" => expand(
                     env,
@@ -525,17 +521,16 @@ fn expand_entries(
                         false,
                         depth + 1,
                     )?;
-                    if let Value::Object(mut em) = e {
-                        if let Some(Value::Object(rev)) = em.remove("@reverse") {
+                    if let XValue::Object(mut em) = e {
+                        if let Some(XValue::Object(rev)) = em.remove("@reverse") {
                             for (p, v) in rev {
                                 add_value(result, &p, v);
                             }
                         }
                         if !em.is_empty() {
                             let rm = result
-                                .entry("@reverse".to_string())
-                                .or_insert_with(|| Value::Object(Map::new()));
-                            if let Value::Object(rm) = rm {
+                                .get_or_insert_with("@reverse", || XValue::Object(XMap::new()));
+                            if let Some(XValue::Object(rm)) = rm {
                                 for (p, items) in em {
                                     for item in as_array(items) {
                                         if is_value_object(&item) || is_list_object(&item) {
@@ -555,19 +550,22 @@ fn expand_entries(
                 }
                 _ => continue,
             };
-            result.insert(expanded_property.into_owned(), expanded_value);
+            match static_keyword(ep) {
+                Some(k) => result.insert(k, expanded_value),
+                None => result.insert(expanded_property.into_owned(), expanded_value),
+            }
             continue;
         }
         // 13.5
         let def = active.term(key);
         let cont = def.map_or(0, |d| d.container);
-        let expanded_value: Value = if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json")
+        let expanded_value: XValue = if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json")
         {
             // 13.6
-            let mut m = Map::with_capacity(2);
-            m.insert("@value".into(), value.clone());
-            m.insert("@type".into(), Value::String("@json".into()));
-            Value::Object(m)
+            let mut m = XMap::with_capacity(2);
+            m.insert("@value", XValue::Json(value.clone()));
+            m.insert("@type", XValue::String("@json".into()));
+            XValue::Object(m)
         } else if cont & container::LANGUAGE != 0 && value.is_object() {
             // 13.7
             let mut out = Vec::new();
@@ -592,18 +590,18 @@ fn expand_entries(
                         Value::String(_) => {}
                         _ => return Err(syntax("invalid language map value")),
                     }
-                    let mut v = Map::with_capacity(3);
-                    v.insert("@value".into(), item.clone());
+                    let mut v = XMap::with_capacity(3);
+                    v.insert("@value", XValue::scalar(item));
                     if lang != "@none" && key_keyword(active, lang) != Some("@none") {
-                        v.insert("@language".into(), Value::String(lang.to_ascii_lowercase()));
+                        v.insert("@language", XValue::String(lang.to_ascii_lowercase()));
                     }
                     if let Some(d) = direction {
-                        v.insert("@direction".into(), Value::String(d.as_str().into()));
+                        v.insert("@direction", XValue::String(d.as_str().into()));
                     }
-                    out.push(Value::Object(v));
+                    out.push(XValue::Object(v));
                 }
             }
-            Value::Array(out)
+            XValue::Array(out)
         } else if cont & (container::INDEX | container::TYPE | container::ID) != 0
             && value.is_object()
         {
@@ -620,28 +618,26 @@ fn expand_entries(
         // 13.11
         let mut expanded_value = expanded_value;
         if cont & container::LIST != 0 && !is_list_object(&expanded_value) {
-            let mut m = Map::new();
-            m.insert("@list".into(), Value::Array(as_array(expanded_value)));
-            expanded_value = Value::Object(m);
+            let mut m = XMap::with_capacity(1);
+            m.insert("@list", XValue::Array(as_array(expanded_value)));
+            expanded_value = XValue::Object(m);
         }
         // 13.12
         if cont & container::GRAPH != 0 && cont & (container::ID | container::INDEX) == 0 {
             let items = as_array(expanded_value)
                 .into_iter()
                 .map(|ev| {
-                    let mut m = Map::new();
-                    m.insert("@graph".into(), Value::Array(as_array(ev)));
-                    Value::Object(m)
+                    let mut m = XMap::with_capacity(1);
+                    m.insert("@graph", XValue::Array(as_array(ev)));
+                    XValue::Object(m)
                 })
                 .collect();
-            expanded_value = Value::Array(items);
+            expanded_value = XValue::Array(items);
         }
         // 13.13
         if def.is_some_and(|d| d.reverse) {
-            let rm = result
-                .entry("@reverse".to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(rm) = rm {
+            let rm = result.get_or_insert_with("@reverse", || XValue::Object(XMap::new()));
+            if let Some(XValue::Object(rm)) = rm {
                 for item in as_array(expanded_value) {
                     if is_value_object(&item) || is_list_object(&item) {
                         return Err(syntax("invalid reverse property value"));
@@ -712,9 +708,9 @@ fn expand_index_map(
     value: &Value,
     base_url: Option<&str>,
     depth: usize,
-) -> Result<Value, Error> {
+) -> Result<XValue, Error> {
     let Value::Object(map) = value else {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     };
     let mut out = Vec::new();
     let index_key = def.and_then(|d| d.index.as_deref()).unwrap_or("@index");
@@ -751,11 +747,11 @@ fn expand_index_map(
             let mut item = item;
             // 13.8.2.7.1
             if cont & container::GRAPH != 0 && !is_graph_object(&item) {
-                let mut m = Map::new();
-                m.insert("@graph".into(), Value::Array(as_array(item)));
-                item = Value::Object(m);
+                let mut m = XMap::with_capacity(1);
+                m.insert("@graph", XValue::Array(as_array(item)));
+                item = XValue::Object(m);
             }
-            let Value::Object(im) = &mut item else {
+            let XValue::Object(im) = &mut item else {
                 out.push(item);
                 continue;
             };
@@ -772,25 +768,25 @@ fn expand_index_map(
                 if let Some(existing) = im.remove(&eik) {
                     vals.extend(as_array(existing));
                 }
-                im.insert(eik, Value::Array(vals));
+                im.insert(eik, XValue::Array(vals));
             } else if cont & container::INDEX != 0 && !im.contains_key("@index") && !is_none {
-                im.insert("@index".into(), Value::String(index.clone()));
+                im.insert("@index", XValue::String(index.clone()));
             } else if cont & container::ID != 0 && !im.contains_key("@id") && !is_none {
                 let id = expand_iri_ctx(active, index, true, false)
                     .map(Cow::into_owned)
                     .unwrap_or_default();
-                im.insert("@id".into(), Value::String(id));
+                im.insert("@id", XValue::String(id));
             } else if cont & container::TYPE != 0 && !is_none {
-                let mut types = vec![Value::String(expanded_index.clone().unwrap_or_default())];
+                let mut types = vec![XValue::String(expanded_index.clone().unwrap_or_default())];
                 if let Some(existing) = im.remove("@type") {
                     types.extend(as_array(existing));
                 }
-                im.insert("@type".into(), Value::Array(types));
+                im.insert("@type", XValue::Array(types));
             }
             out.push(item);
         }
     }
-    Ok(Value::Array(out))
+    Ok(XValue::Array(out))
 }
 
 /// [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
@@ -798,27 +794,27 @@ pub(crate) fn expand_value(
     active: &ActiveContext,
     active_property: Option<&str>,
     value: &Value,
-) -> Result<Value, Error> {
+) -> Result<XValue, Error> {
     let def = active_property.and_then(|p| active.term(p));
     let tm = def.and_then(|d| d.type_mapping.as_deref());
-    let mut m = Map::with_capacity(3);
+    let mut m = XMap::with_capacity(3);
     if let Value::String(s) = value {
         // 1., 2.
         if tm == Some("@id") || tm == Some("@vocab") {
             let id = expand_iri_ctx(active, s, true, tm == Some("@vocab"));
             match id {
-                Some(id) => m.insert("@id".into(), Value::String(id.into_owned())),
-                None => m.insert("@id".into(), Value::Null),
+                Some(id) => m.insert("@id", XValue::String(id.into_owned())),
+                None => m.insert("@id", XValue::Null),
             };
-            return Ok(Value::Object(m));
+            return Ok(XValue::Object(m));
         }
     }
     // 3.
-    m.insert("@value".into(), value.clone());
+    m.insert("@value", XValue::scalar(value));
     match tm {
         // 4.
         Some(t) if t != "@id" && t != "@vocab" && t != "@none" => {
-            m.insert("@type".into(), Value::String(t.to_string()));
+            m.insert("@type", XValue::String(t.to_string()));
         }
         _ => {
             // 5.
@@ -832,15 +828,15 @@ pub(crate) fn expand_value(
                     None => active.default_direction,
                 };
                 if let Some(l) = language {
-                    m.insert("@language".into(), Value::String(l));
+                    m.insert("@language", XValue::String(l));
                 }
                 if let Some(d) = direction {
-                    m.insert("@direction".into(), Value::String(d.as_str().into()));
+                    m.insert("@direction", XValue::String(d.as_str().into()));
                 }
             }
         }
     }
-    Ok(Value::Object(m))
+    Ok(XValue::Object(m))
 }
 
 #[allow(dead_code)]

@@ -39,6 +39,7 @@ mod expand;
 mod iri;
 mod jcs;
 mod to_rdf;
+mod xv;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -328,6 +329,10 @@ impl JsonLdProcessor {
 
     /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
     pub fn expand(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Value, Error> {
+        self.expand_internal(doc, opts).map(xv::XValue::into_json)
+    }
+
+    fn expand_internal(&self, doc: &Value, opts: &ToRdfOptions) -> Result<xv::XValue, Error> {
         check_depth(doc, opts.limits.max_depth)?;
         if let Some(ec) = &opts.expand_context {
             check_depth(ec, opts.limits.max_depth)?;
@@ -355,7 +360,7 @@ impl JsonLdProcessor {
     /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
     /// `doc` to RDF quads. Blank nodes are labelled `b0`, `b1`, ... in document order.
     pub fn to_rdf(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Vec<Quad>, Error> {
-        let expanded = self.expand(doc, opts)?;
+        let expanded = self.expand_internal(doc, opts)?;
         to_rdf::to_rdf(&expanded, opts.rdf_direction, opts.safe_mode)
     }
 
@@ -366,7 +371,8 @@ impl JsonLdProcessor {
         expanded: &Value,
         opts: &ToRdfOptions,
     ) -> Result<Vec<Quad>, Error> {
-        to_rdf::to_rdf(expanded, opts.rdf_direction, opts.safe_mode)
+        let expanded = xv::XValue::from_expanded(expanded);
+        to_rdf::to_rdf(&expanded, opts.rdf_direction, opts.safe_mode)
     }
 }
 

@@ -7,7 +7,8 @@
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value};
+// The expanded form, under the names the algorithm text uses.
+use super::xv::{XMap as Map, XValue as Value};
 
 use super::iri::is_well_formed_iri;
 use super::jcs;
@@ -52,7 +53,7 @@ impl Issuer {
 #[derive(Debug)]
 enum Item<'a> {
     Ref(Cow<'a, str>),
-    Value(&'a Map<String, Value>),
+    Value(&'a Map),
     List(Vec<Item<'a>>),
 }
 
@@ -231,10 +232,10 @@ struct Keywords<'a> {
     direction: Option<&'a Value>,
 }
 
-fn keywords(m: &Map<String, Value>) -> Keywords<'_> {
+fn keywords(m: &Map) -> Keywords<'_> {
     let mut k = Keywords::default();
     for (key, v) in m {
-        let slot = match key.as_str() {
+        let slot = match key {
             "@value" => &mut k.value,
             "@list" => &mut k.list,
             "@type" => &mut k.types,
@@ -392,7 +393,7 @@ fn generate<'a>(
     if let Some(Value::Object(rev)) = kw.reverse {
         let referenced = Subject::Reverse(&id);
         for (p, values) in rev {
-            let p: Cow<'a, str> = Cow::Borrowed(p.as_str());
+            let p: Cow<'a, str> = Cow::Borrowed(p);
             for v in items(values) {
                 generate(v, graphs, active_graph, &referenced, Some(&p), None, issuer)?;
             }
@@ -416,11 +417,11 @@ fn generate<'a>(
         )?;
     }
     // 5.11
-    let mut props: Vec<(&String, &Value)> = element
+    let mut props: Vec<(&str, &Value)> = element
         .iter()
         .filter(|(p, _)| {
             !matches!(
-                p.as_str(),
+                *p,
                 "@id" | "@type" | "@index" | "@reverse" | "@graph" | "@included" | "@context"
             )
         })
@@ -430,7 +431,7 @@ fn generate<'a>(
         let prop: Cow<'a, str> = if p.starts_with("_:") {
             Cow::Owned(issuer.relabel(p))
         } else {
-            Cow::Borrowed(p.as_str())
+            Cow::Borrowed(p)
         };
         if let Some(node) = graphs.graph(active_graph).and_then(|g| g.node(&id)) {
             node.prop(&prop);
@@ -547,7 +548,10 @@ fn object_to_rdf(item: &Item<'_>, cx: &mut Ctx<'_>) -> Result<Option<Term>, Erro
     }
     let lexical: String;
     if datatype.as_deref() == Some("@json") {
-        lexical = jcs::canonicalize(value);
+        lexical = match value {
+            Value::Json(v) => jcs::canonicalize(v),
+            other => jcs::canonicalize(&other.clone().into_json()),
+        };
         datatype = Some(format!("{RDF}JSON"));
     } else {
         match value {
