@@ -11,7 +11,7 @@ use super::xv::{XMap, XValue};
 use super::context::{
     ActiveContext, TermDef, container, expand_iri_ctx, key_keyword, keyword, static_keyword,
 };
-use super::iri::{has_keyword_form, is_absolute_iri};
+use super::iri::is_absolute_iri;
 use super::{Env, syntax, syntax_term};
 use crate::Error;
 
@@ -837,9 +837,4 @@ pub(crate) fn expand_value(
         }
     }
     Ok(XValue::Object(m))
-}
-
-#[allow(dead_code)]
-fn _unused(s: &str) -> bool {
-    has_keyword_form(s)
 }

@@ -8,7 +8,12 @@
 //!
 //! Each context document is parsed once; each processed context (active context plus local
 //! context) is cached by the [`JsonLdProcessor`], so a credential with
-//! `["https://www.w3.org/ns/credentials/v2", ...]` reuses the same term definitions.
+//! `["https://www.w3.org/ns/credentials/v2", ...]` reuses the same term definitions:
+//! embedded contexts are keyed by their JSON text, scoped (type- and property-scoped)
+//! contexts by the identity of their shared value, both together with the identity of the
+//! active context they apply to. Active contexts are immutable and shared through `Arc`.
+//! Between expansion and toRdf the document is held in a small vector-map tree (no hashing,
+//! `'static` keyword keys), and the node map borrows from it.
 //!
 //! **Safe mode** (the default, [`ToRdfOptions::safe_mode`]): a property or `@type` that does
 //! not expand to an absolute IRI would be silently dropped from the RDF (and so from what is
