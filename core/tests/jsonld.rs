@@ -225,3 +225,26 @@ fn safe_mode_refuses_statements_that_would_be_dropped() {
         Some("invalid language-tagged string")
     );
 }
+
+#[test]
+fn expand_then_expanded_to_rdf_equals_to_rdf() {
+    let p = JsonLdProcessor::default();
+    let o = ToRdfOptions::default();
+    for doc in ["windDoc.json", "prCredUnsigned.json"] {
+        let doc = read_json(doc);
+        let expanded = p.expand(&doc, &o).unwrap();
+        assert_eq!(
+            p.expanded_to_rdf(&expanded, &o).unwrap(),
+            p.to_rdf(&doc, &o).unwrap()
+        );
+    }
+    // `@json` literals survive the round trip through the public expanded form.
+    let doc = json!({"@context": {"j": {"@id": "https://x.example/j", "@type": "@json"}}, "j": {"b": [1, 2], "a": null}});
+    let expanded = p.expand(&doc, &o).unwrap();
+    let quads = p.expanded_to_rdf(&expanded, &o).unwrap();
+    assert_eq!(quads, p.to_rdf(&doc, &o).unwrap());
+    let civitas_core::rdf::Term::Literal(l) = &quads[0].object else {
+        panic!("literal")
+    };
+    assert_eq!(l.value, r#"{"a":null,"b":[1,2]}"#);
+}
