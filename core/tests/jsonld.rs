@@ -1,5 +1,5 @@
 //! JSON-LD to RDF on the W3C bbs-2023 credentials, and the safety policy.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::PathBuf;
 
