@@ -1,5 +1,10 @@
 //! JSON-LD to RDF on the W3C bbs-2023 credentials, and the safety policy.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
 
@@ -138,6 +143,25 @@ fn registered_context_is_used() {
     .unwrap();
     let doc = json!({"@context": "https://example.invalid/ctx", "name": "x"});
     assert_eq!(p.to_rdf(&doc, &ToRdfOptions::default()).unwrap().len(), 1);
+    // Same text again: fine. Other text, or a bundled URL: refused.
+    p.register_context(
+        "https://example.invalid/ctx",
+        r#"{"@context": {"name": "https://schema.org/name"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        p.register_context("https://example.invalid/ctx", r#"{"@context": {}}"#),
+        Err(Error::JsonLdContextConflict {
+            url: "https://example.invalid/ctx".into()
+        })
+    );
+    assert!(matches!(
+        p.register_context(
+            "https://www.w3.org/ns/credentials/v2",
+            r#"{"@context": {}}"#
+        ),
+        Err(Error::JsonLdContextConflict { .. })
+    ));
 }
 
 #[test]

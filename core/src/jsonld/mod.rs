@@ -21,7 +21,6 @@
 //! that toRdf would drop for a malformed subject, object, datatype IRI or language tag is an
 //! [`Error::JsonLdSyntax`] (`invalid @id value`, `invalid typed value`, ...), never naming the
 //! value.
-
 //!
 //! ```
 //! use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
@@ -149,16 +148,31 @@ impl ContextRegistry {
         }
     }
 
-    /// Register (or replace) the context document `json` for `url`. The text is validated
-    /// (must be a JSON object with `@context`) now.
+    /// Register the context document `json` for `url`. The text is validated (a JSON object
+    /// with `@context`) now. The registry only grows: a bundled URL, or a URL already
+    /// registered with other text, is [`Error::JsonLdContextConflict`] (the meaning of signed
+    /// data must not change under a known URL); registering identical text again is a no-op.
     pub fn register(&self, url: &str, json: &str) -> Result<(), Error> {
+        let conflict = || Error::JsonLdContextConflict {
+            url: url.to_string(),
+        };
+        if BUNDLED_CONTEXTS.iter().any(|(u, _)| *u == url) {
+            return Err(conflict());
+        }
         let parsed = parse_context_document(json)?;
-        if let Ok(mut m) = self.extra.write() {
-            m.insert(url.to_string(), json.to_string());
+        let mut extra = self.extra.write().map_err(|_| conflict())?;
+        match extra.get(url) {
+            Some(existing) if existing == json => return Ok(()),
+            Some(_) => return Err(conflict()),
+            None => {}
         }
-        if let Ok(mut m) = self.parsed.write() {
-            m.insert(url.to_string(), parsed);
+        let mut cache = self.parsed.write().map_err(|_| conflict())?;
+        if cache.contains_key(url) {
+            // Already served by the fallback loader.
+            return Err(conflict());
         }
+        cache.insert(url.to_string(), parsed);
+        extra.insert(url.to_string(), json.to_string());
         Ok(())
     }
 
@@ -323,13 +337,10 @@ impl JsonLdProcessor {
         &self.registry
     }
 
-    /// Register a context document for `url`; clears the processed-context cache.
+    /// Register a context document for `url` ([`ContextRegistry::register`]). Registration
+    /// only adds URLs, so processed contexts already cached stay valid.
     pub fn register_context(&self, url: &str, json: &str) -> Result<(), Error> {
-        self.registry.register(url, json)?;
-        if let Ok(mut c) = self.cache.lock() {
-            c.clear();
-        }
-        Ok(())
+        self.registry.register(url, json)
     }
 
     /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
