@@ -305,6 +305,9 @@ const CACHE_CAPACITY: usize = 4096;
 /// Largest embedded context (JSON text bytes) whose processed form is cached.
 const MAX_CACHED_INLINE: usize = 4096;
 
+/// Initial active contexts by (base IRI, JSON-LD 1.0 mode).
+type InitialContexts = FxMap<(Option<String>, bool), Arc<ActiveContext>>;
+
 /// Cached context-processing results; the `Arc<Value>` keeps a pointer-keyed context alive.
 type ContextCache = FxMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
 
@@ -313,7 +316,9 @@ type ContextCache = FxMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
 pub struct JsonLdProcessor {
     registry: Arc<ContextRegistry>,
     cache: Mutex<ContextCache>,
-    initial: Arc<ActiveContext>,
+    /// Initial contexts by (base IRI, JSON-LD 1.0 mode), so that documents processed with the
+    /// same options share cached context processing (bounded like the context cache).
+    initial: Mutex<InitialContexts>,
 }
 
 impl Default for JsonLdProcessor {
@@ -328,7 +333,7 @@ impl JsonLdProcessor {
         JsonLdProcessor {
             registry,
             cache: Mutex::new(ContextCache::default()),
-            initial: Arc::new(ActiveContext::initial(None, false)),
+            initial: Mutex::new(FxMap::default()),
         }
     }
 
@@ -341,6 +346,22 @@ impl JsonLdProcessor {
     /// only adds URLs, so processed contexts already cached stay valid.
     pub fn register_context(&self, url: &str, json: &str) -> Result<(), Error> {
         self.registry.register(url, json)
+    }
+
+    fn initial_context(&self, opts: &ToRdfOptions) -> Arc<ActiveContext> {
+        let key = (opts.base.clone(), opts.json_ld_10);
+        let Ok(mut m) = self.initial.lock() else {
+            return Arc::new(ActiveContext::initial(key.0, key.1));
+        };
+        if let Some(c) = m.get(&key) {
+            return c.clone();
+        }
+        if m.len() >= CACHE_CAPACITY {
+            m.clear();
+        }
+        let c = Arc::new(ActiveContext::initial(key.0.clone(), key.1));
+        m.insert(key, c.clone());
+        c
     }
 
     /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
@@ -358,11 +379,7 @@ impl JsonLdProcessor {
             opts,
             nodes: Cell::new(0),
         };
-        let mut active = if opts.base.is_none() && !opts.json_ld_10 {
-            self.initial.clone()
-        } else {
-            Arc::new(ActiveContext::initial(opts.base.clone(), opts.json_ld_10))
-        };
+        let mut active = self.initial_context(opts);
         if let Some(ec) = &opts.expand_context {
             let ec = match ec {
                 Value::Object(m) if m.contains_key("@context") => m.get("@context").unwrap_or(ec),
