@@ -315,7 +315,7 @@ type ContextCache = FxMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
 #[derive(Debug)]
 pub struct JsonLdProcessor {
     registry: Arc<ContextRegistry>,
-    cache: Mutex<ContextCache>,
+    cache: RwLock<ContextCache>,
     /// Initial contexts by (base IRI, JSON-LD 1.0 mode), so that documents processed with the
     /// same options share cached context processing (bounded like the context cache).
     initial: Mutex<InitialContexts>,
@@ -332,7 +332,7 @@ impl JsonLdProcessor {
     pub fn new(registry: Arc<ContextRegistry>) -> Self {
         JsonLdProcessor {
             registry,
-            cache: Mutex::new(ContextCache::default()),
+            cache: RwLock::new(ContextCache::default()),
             initial: Mutex::new(FxMap::default()),
         }
     }
@@ -460,14 +460,14 @@ impl Env<'_> {
     fn lookup(&self, key: &CacheKey) -> Option<Arc<ActiveContext>> {
         self.processor
             .cache
-            .lock()
+            .read()
             .ok()?
             .get(key)
             .map(|(_, c)| c.clone())
     }
 
     fn store(&self, key: CacheKey, keep: Option<Arc<Value>>, ctx: Arc<ActiveContext>) {
-        if let Ok(mut c) = self.processor.cache.lock() {
+        if let Ok(mut c) = self.processor.cache.write() {
             if c.len() >= CACHE_CAPACITY {
                 c.clear();
             }
