@@ -272,3 +272,23 @@ fn expand_then_expanded_to_rdf_equals_to_rdf() {
     };
     assert_eq!(l.value, r#"{"a":null,"b":[1,2]}"#);
 }
+
+#[test]
+fn shared_processor_across_threads() {
+    let p = std::sync::Arc::new(JsonLdProcessor::default());
+    let doc = std::sync::Arc::new(read_json("prCredUnsigned.json"));
+    let want = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (p, doc) = (p.clone(), doc.clone());
+            std::thread::spawn(move || {
+                (0..50)
+                    .map(|_| p.to_rdf(&doc, &ToRdfOptions::default()).unwrap())
+                    .last()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().unwrap(), want);
+    }
+}
