@@ -282,9 +282,11 @@ fn shared_processor_across_threads() {
         .map(|_| {
             let (p, doc) = (p.clone(), doc.clone());
             std::thread::spawn(move || {
-                (0..50)
-                    .map(|_| p.to_rdf(&doc, &ToRdfOptions::default()).unwrap())
-                    .last()
+                let mut last = None;
+                for _ in 0..50 {
+                    last = Some(p.to_rdf(&doc, &ToRdfOptions::default()).unwrap());
+                }
+                last
             })
         })
         .collect();
