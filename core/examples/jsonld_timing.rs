@@ -21,6 +21,24 @@ fn main() {
         "credentialSubject": subject,
     });
     let text = serde_json::to_string(&doc).unwrap();
+    // `jsonld_timing {expand|rdf|all} N`: only that step, N times (for profilers).
+    if let Some(step) = std::env::args().nth(1) {
+        let n: usize = std::env::args()
+            .nth(2)
+            .and_then(|a| a.parse().ok())
+            .unwrap_or(1000);
+        let p = JsonLdProcessor::default();
+        let o = ToRdfOptions::default();
+        let e = p.expand(&doc, &o).unwrap();
+        for _ in 0..n {
+            match step.as_str() {
+                "expand" => drop(p.expand(&doc, &o).unwrap()),
+                "rdf" => drop(p.expanded_to_rdf(&e, &o).unwrap()),
+                _ => drop(p.to_rdf(&doc, &o).unwrap()),
+            }
+        }
+        return;
+    }
     let p = JsonLdProcessor::default();
     let opts = ToRdfOptions::default();
     let n: u32 = 20_000;
@@ -47,4 +65,10 @@ fn main() {
         p.expand(&d, &opts).unwrap();
     }
     println!("{:?} per expand", t.elapsed() / n);
+    let e = p.expand(&d, &opts).unwrap();
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        p.expanded_to_rdf(&e, &opts).unwrap();
+    }
+    println!("{:?} per expanded_to_rdf", t.elapsed() / n);
 }

@@ -201,6 +201,13 @@ pub enum Error {
         /// The term or keyword concerned, when known.
         term: Option<String>,
     },
+    /// A context URL is bundled or already registered with other content; registrations
+    /// cannot change what a known context URL means.
+    #[error("JSON-LD: context {url} is already defined")]
+    JsonLdContextConflict {
+        /// The context URL.
+        url: String,
+    },
     /// The document exceeds an explicit processing limit (nesting depth, node count, context
     /// chain length).
     #[error("JSON-LD: {what} exceeds the limit of {limit}")]

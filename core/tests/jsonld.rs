@@ -1,5 +1,10 @@
 //! JSON-LD to RDF on the W3C bbs-2023 credentials, and the safety policy.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::path::PathBuf;
 
@@ -138,6 +143,25 @@ fn registered_context_is_used() {
     .unwrap();
     let doc = json!({"@context": "https://example.invalid/ctx", "name": "x"});
     assert_eq!(p.to_rdf(&doc, &ToRdfOptions::default()).unwrap().len(), 1);
+    // Same text again: fine. Other text, or a bundled URL: refused.
+    p.register_context(
+        "https://example.invalid/ctx",
+        r#"{"@context": {"name": "https://schema.org/name"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        p.register_context("https://example.invalid/ctx", r#"{"@context": {}}"#),
+        Err(Error::JsonLdContextConflict {
+            url: "https://example.invalid/ctx".into()
+        })
+    );
+    assert!(matches!(
+        p.register_context(
+            "https://www.w3.org/ns/credentials/v2",
+            r#"{"@context": {}}"#
+        ),
+        Err(Error::JsonLdContextConflict { .. })
+    ));
 }
 
 #[test]
@@ -156,4 +180,117 @@ fn limits_are_enforced() {
             ..
         }
     ));
+}
+
+#[test]
+fn hostile_inputs_are_refused_without_panicking() {
+    let p = JsonLdProcessor::default();
+    // Deeply nested inline context (would recurse in context processing).
+    let mut ctx = json!({"@vocab": "https://x.example/"});
+    for _ in 0..1000 {
+        ctx = json!({"t": {"@id": "https://x.example/t", "@context": ctx}});
+    }
+    let doc = json!({"@context": ctx, "t": 1});
+    assert!(matches!(
+        p.to_rdf(&doc, &ToRdfOptions::default()),
+        Err(Error::JsonLdLimit { .. })
+    ));
+    // A long chain of prefix definitions.
+    let mut m = serde_json::Map::new();
+    for i in 0..10_000 {
+        m.insert(format!("p{i}"), json!(format!("p{}:x", i + 1)));
+    }
+    m.insert("p10000".into(), json!("https://x.example/"));
+    let doc = json!({"@context": Value::Object(m), "p0": 1});
+    assert!(matches!(
+        p.to_rdf(&doc, &ToRdfOptions::default()),
+        Err(Error::JsonLdLimit {
+            what: "term definition chain",
+            ..
+        })
+    ));
+    // Many values: bounded, and the node map stays linear.
+    let values: Vec<Value> = (0..50_000).map(|i| json!(i)).collect();
+    let doc = json!({"https://x.example/p": values});
+    assert_eq!(
+        p.to_rdf(&doc, &ToRdfOptions::default()).unwrap().len(),
+        50_000
+    );
+    let values: Vec<Value> = (0..300_000).map(|i| json!(i)).collect();
+    let doc = json!({"https://x.example/p": values});
+    assert!(matches!(
+        p.to_rdf(&doc, &ToRdfOptions::default()),
+        Err(Error::JsonLdLimit {
+            what: "node count",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn safe_mode_refuses_statements_that_would_be_dropped() {
+    let p = JsonLdProcessor::default();
+    // A relative `@id` with no base: its statements would vanish.
+    let doc = json!({"@id": "relative", "https://schema.org/name": "A"});
+    let err = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err();
+    assert_eq!(
+        civitas_core::jsonld::error_code(&err),
+        Some("invalid @id value")
+    );
+    assert_eq!(
+        p.to_rdf(&doc, &ToRdfOptions::conformance()).unwrap().len(),
+        0
+    );
+    // A malformed language tag.
+    let doc = json!({"https://schema.org/name": {"@value": "A", "@language": "not a tag"}});
+    let err = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err();
+    assert_eq!(
+        civitas_core::jsonld::error_code(&err),
+        Some("invalid language-tagged string")
+    );
+}
+
+#[test]
+fn expand_then_expanded_to_rdf_equals_to_rdf() {
+    let p = JsonLdProcessor::default();
+    let o = ToRdfOptions::default();
+    for doc in ["windDoc.json", "prCredUnsigned.json"] {
+        let doc = read_json(doc);
+        let expanded = p.expand(&doc, &o).unwrap();
+        assert_eq!(
+            p.expanded_to_rdf(&expanded, &o).unwrap(),
+            p.to_rdf(&doc, &o).unwrap()
+        );
+    }
+    // `@json` literals survive the round trip through the public expanded form.
+    let doc = json!({"@context": {"j": {"@id": "https://x.example/j", "@type": "@json"}}, "j": {"b": [1, 2], "a": null}});
+    let expanded = p.expand(&doc, &o).unwrap();
+    let quads = p.expanded_to_rdf(&expanded, &o).unwrap();
+    assert_eq!(quads, p.to_rdf(&doc, &o).unwrap());
+    let civitas_core::rdf::Term::Literal(l) = &quads[0].object else {
+        panic!("literal")
+    };
+    assert_eq!(l.value, r#"{"a":null,"b":[1,2]}"#);
+}
+
+#[test]
+fn shared_processor_across_threads() {
+    let p = std::sync::Arc::new(JsonLdProcessor::default());
+    let doc = std::sync::Arc::new(read_json("prCredUnsigned.json"));
+    let want = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (p, doc) = (p.clone(), doc.clone());
+            std::thread::spawn(move || {
+                let mut last = None;
+                for _ in 0..50 {
+                    last = Some(p.to_rdf(&doc, &ToRdfOptions::default()).unwrap());
+                }
+                last
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap().unwrap(), want);
+    }
 }

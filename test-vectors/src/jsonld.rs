@@ -1,4 +1,5 @@
-//! The W3C JSON-LD 1.1 API toRdf suite (`json-ld-api/tests/toRdf-manifest.jsonld`).
+//! The W3C JSON-LD 1.1 API toRdf suite (`json-ld-api/tests/toRdf-manifest.jsonld`), and the
+//! expansion suite (`expand-manifest.jsonld`, exceptions in `exceptions/json-ld-expand.json`).
 //!
 //! Remote documents the suite serves from `https://w3c.github.io/json-ld-api/tests/` are read
 //! from the local copy of the test directory; nothing is fetched.
@@ -48,9 +49,11 @@ pub struct Exception {
     pub reason: String,
 }
 
-/// The exceptions file: test id → entry.
-pub fn exceptions() -> BTreeMap<String, Exception> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("exceptions/json-ld-toRdf.json");
+/// An exceptions file (`json-ld-toRdf.json`, `json-ld-expand.json`): test id → entry.
+pub fn exceptions(file: &str) -> BTreeMap<String, Exception> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("exceptions")
+        .join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|_| "[]".into());
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::Array(Vec::new()));
     let mut out = BTreeMap::new();
@@ -84,11 +87,37 @@ fn out_of_scope(test: &Value) -> Option<&'static str> {
     None
 }
 
-/// Run the suite.
+/// Which algorithm a suite tests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    ToRdf,
+    Expand,
+}
+
+/// Run the toRdf suite (`json-ld/toRdf`).
 pub fn run_to_rdf_suite() -> SuiteReport {
-    let mut report = SuiteReport::new("json-ld/toRdf");
+    run_suite(
+        "json-ld/toRdf",
+        "toRdf-manifest.jsonld",
+        "json-ld-toRdf.json",
+        Kind::ToRdf,
+    )
+}
+
+/// Run the expansion suite (`json-ld/expand`): the same processor, compared as expanded JSON.
+pub fn run_expand_suite() -> SuiteReport {
+    run_suite(
+        "json-ld/expand",
+        "expand-manifest.jsonld",
+        "json-ld-expand.json",
+        Kind::Expand,
+    )
+}
+
+fn run_suite(name: &str, manifest_file: &str, exceptions_file: &str, kind: Kind) -> SuiteReport {
+    let mut report = SuiteReport::new(name);
     let dir = vectors_dir().join("json-ld-api/tests");
-    let manifest: Value = match std::fs::read_to_string(dir.join("toRdf-manifest.jsonld"))
+    let manifest: Value = match std::fs::read_to_string(dir.join(manifest_file))
         .map_err(|e| e.to_string())
         .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
     {
@@ -100,7 +129,7 @@ pub fn run_to_rdf_suite() -> SuiteReport {
     };
     let registry = ContextRegistry::with_loader(Box::new(SuiteLoader { dir: dir.clone() }));
     let processor = JsonLdProcessor::new(Arc::new(registry));
-    let exceptions = exceptions();
+    let exceptions = exceptions(exceptions_file);
     let mut seen = BTreeSet::new();
     for test in manifest["sequence"].as_array().into_iter().flatten() {
         let id = test["@id"].as_str().unwrap_or("?").to_string();
@@ -129,11 +158,13 @@ pub fn run_to_rdf_suite() -> SuiteReport {
             }
             _ => {}
         }
-        let outcome = run_one(&processor, &dir, test);
+        let outcome = run_one(&processor, &dir, test, kind);
         match (listed, outcome) {
             (Some(_), Ok(())) => report.record(
                 &id,
-                Err("listed in exceptions/json-ld-toRdf.json but passes: remove it".into()),
+                Err(format!(
+                    "listed in exceptions/{exceptions_file} but passes: remove it"
+                )),
             ),
             (Some(_), Err(_)) => report.skipped += 1,
             (None, outcome) => report.record(&id, outcome),
@@ -147,7 +178,12 @@ pub fn run_to_rdf_suite() -> SuiteReport {
     report
 }
 
-fn run_one(processor: &JsonLdProcessor, dir: &Path, test: &Value) -> Result<(), String> {
+fn run_one(
+    processor: &JsonLdProcessor,
+    dir: &Path,
+    test: &Value,
+    kind: Kind,
+) -> Result<(), String> {
     let input_rel = test["input"].as_str().ok_or("no input")?;
     let input_text = std::fs::read_to_string(dir.join(input_rel)).map_err(|e| e.to_string())?;
     let input: Value = serde_json::from_str(&input_text).map_err(|e| format!("input: {e}"))?;
@@ -175,6 +211,28 @@ fn run_one(processor: &JsonLdProcessor, dir: &Path, test: &Value) -> Result<(), 
         .flatten()
         .filter_map(Value::as_str)
         .collect();
+    if kind == Kind::Expand {
+        let result = processor.expand(&input, &opts);
+        if types.contains(&"jld:NegativeEvaluationTest") {
+            let want = test["expectErrorCode"].as_str().unwrap_or("?");
+            return match result {
+                Ok(_) => Err(format!("expected error `{want}`, got success")),
+                Err(e) if error_code(&e) == Some(want) => Ok(()),
+                Err(e) => Err(format!("expected error `{want}`, got `{e}`")),
+            };
+        }
+        let got = result.map_err(|e| format!("error: {e}"))?;
+        let expect_rel = test["expect"].as_str().ok_or("no expect")?;
+        let text = std::fs::read_to_string(dir.join(expect_rel)).map_err(|e| e.to_string())?;
+        let expected: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        return if json_ld_equal(&got, &expected, false) {
+            Ok(())
+        } else {
+            Err(format!(
+                "expanded output differs:\n  got:      {got}\n  expected: {expected}"
+            ))
+        };
+    }
     let result = processor.to_rdf(&input, &opts);
     if types.contains(&"jld:NegativeEvaluationTest") {
         let want = test["expectErrorCode"].as_str().unwrap_or("?");
@@ -204,6 +262,43 @@ fn run_one(processor: &JsonLdProcessor, dir: &Path, test: &Value) -> Result<(), 
                 .collect::<Vec<_>>()
                 .join("\n")
         ))
+    }
+}
+
+/// Equality of expanded JSON-LD: arrays are unordered except `@list` values; numbers by
+/// value.
+pub fn json_ld_equal(a: &Value, b: &Value, ordered: bool) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return false;
+            }
+            if ordered {
+                return x.iter().zip(y).all(|(p, q)| json_ld_equal(p, q, false));
+            }
+            let mut used = vec![false; y.len()];
+            x.iter().all(|p| {
+                let found = y
+                    .iter()
+                    .enumerate()
+                    .find(|(i, q)| !used[*i] && json_ld_equal(p, q, false))
+                    .map(|(i, _)| i);
+                match found {
+                    Some(i) => {
+                        used[i] = true;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_ld_equal(v, w, k == "@list")))
+        }
+        _ => a == b,
     }
 }
 

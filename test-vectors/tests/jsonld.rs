@@ -28,6 +28,19 @@ fn bbs_vectors_quads_match_canonical_nquads() {
         // prCredUnsigned.json has another `description` than the prc set was made from;
         // the signed base document (without its proof) is that set's document.
         ("prc/addSignedSDBase.json", "prc/addBaseDocCanon.json"),
+        // credentials v1 + data-integrity v2 + vdl + vdl aamva.
+        (
+            "HolderBinding/addSignedSDBase.json",
+            "HolderBinding/addBaseDocCanon.json",
+        ),
+        (
+            "Pseudonym/addSignedSDBase.json",
+            "Pseudonym/addBaseDocCanon.json",
+        ),
+        (
+            "PseudonymHB/addSignedSDBase.json",
+            "PseudonymHB/addBaseDocCanon.json",
+        ),
     ] {
         let mut doc: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(doc)).unwrap()).unwrap();
@@ -38,4 +51,18 @@ fn bbs_vectors_quads_match_canonical_nquads() {
         let quads = processor.to_rdf(&doc, &ToRdfOptions::default()).unwrap();
         assert!(isomorphic(&quads, &expected), "{canon}");
     }
+}
+
+#[test]
+fn expand_suite() {
+    let report = civitas_test_vectors::jsonld::run_expand_suite();
+    for f in &report.failures {
+        eprintln!("{f}");
+    }
+    eprintln!(
+        "{}: passed {}, failed {}, skipped {}",
+        report.suite, report.passed, report.failed, report.skipped
+    );
+    assert_eq!(report.failed, 0, "unexpected failures");
+    assert!(report.passed >= 376, "pass count fell below 376");
 }

@@ -2,6 +2,7 @@
 //! [Create Term Definition](https://www.w3.org/TR/json-ld11-api/#create-term-definition) and
 //! [IRI Expansion](https://www.w3.org/TR/json-ld11-api/#iri-expansion).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -9,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde_json::{Map, Value};
 
 use super::iri::{has_keyword_form, is_absolute_iri, resolve};
-use super::{Env, syntax, syntax_term};
+use super::{Env, FxMap, syntax, syntax_term};
 use crate::Error;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -95,7 +96,7 @@ impl TermDef {
 #[derive(Clone, Debug)]
 pub struct ActiveContext {
     pub(crate) id: u64,
-    pub(crate) terms: Arc<HashMap<String, Arc<TermDef>>>,
+    pub(crate) terms: Arc<FxMap<String, Arc<TermDef>>>,
     pub(crate) base: Option<String>,
     pub(crate) original_base: Option<String>,
     pub(crate) vocab: Option<String>,
@@ -110,7 +111,7 @@ impl ActiveContext {
     pub(crate) fn initial(base: Option<String>, mode_10: bool) -> Self {
         ActiveContext {
             id: next_id(),
-            terms: Arc::new(HashMap::new()),
+            terms: Arc::new(FxMap::default()),
             original_base: base.clone(),
             base,
             vocab: None,
@@ -139,7 +140,13 @@ pub(crate) struct Local<'a> {
     protected: bool,
     override_protected: bool,
     remote_contexts: &'a [String],
+    /// Current depth of term definitions triggered by other term definitions.
+    depth: std::cell::Cell<usize>,
 }
+
+/// Longest chain of term definitions that depend on each other (`"a": "b:x"`, `"b": "c:x"`,
+/// ...) before [`Error::JsonLdLimit`]; bounds recursion on hostile contexts.
+const MAX_TERM_CHAIN: usize = 64;
 
 /// Process `local` against `active`
 /// ([Context Processing](https://www.w3.org/TR/json-ld11-api/#context-processing-algorithm)).
@@ -332,6 +339,7 @@ pub(crate) fn process_context(
             protected,
             override_protected,
             remote_contexts,
+            depth: std::cell::Cell::new(0),
         };
         for key in ctx_map.keys() {
             if matches!(
@@ -385,6 +393,37 @@ fn is_keyword(s: &str) -> bool {
     )
 }
 
+const KEYWORDS: [&str; 23] = [
+    "@base",
+    "@container",
+    "@context",
+    "@direction",
+    "@graph",
+    "@id",
+    "@import",
+    "@included",
+    "@index",
+    "@json",
+    "@language",
+    "@list",
+    "@nest",
+    "@none",
+    "@prefix",
+    "@propagate",
+    "@protected",
+    "@reverse",
+    "@set",
+    "@type",
+    "@value",
+    "@version",
+    "@vocab",
+];
+
+/// The `'static` spelling of keyword `s`, if it is one.
+pub(crate) fn static_keyword(s: &str) -> Option<&'static str> {
+    KEYWORDS.iter().find(|k| **k == s).copied()
+}
+
 pub(crate) fn keyword(s: &str) -> bool {
     is_keyword(s)
 }
@@ -392,6 +431,26 @@ pub(crate) fn keyword(s: &str) -> bool {
 /// [Create Term Definition](https://www.w3.org/TR/json-ld11-api/#create-term-definition).
 #[allow(clippy::too_many_arguments)]
 fn create_term_definition(
+    env: &Env<'_>,
+    active: &mut ActiveContext,
+    local: &Local<'_>,
+    term: &str,
+    defined: &mut Defined,
+) -> Result<(), Error> {
+    let d = local.depth.get() + 1;
+    if d > MAX_TERM_CHAIN {
+        return Err(Error::JsonLdLimit {
+            what: "term definition chain",
+            limit: MAX_TERM_CHAIN,
+        });
+    }
+    local.depth.set(d);
+    let r = create_term_definition_inner(env, active, local, term, defined);
+    local.depth.set(d - 1);
+    r
+}
+
+fn create_term_definition_inner(
     env: &Env<'_>,
     active: &mut ActiveContext,
     local: &Local<'_>,
@@ -517,6 +576,15 @@ fn create_term_definition(
                 Value::String(s) if s == "@set" => def.container = container::SET,
                 Value::String(s) if s == "@index" => def.container = container::INDEX,
                 _ => return Err(syntax_term("invalid reverse property", term)),
+            }
+        }
+        // A property-valued index on a reverse property (`@index` with `@container: @index`).
+        if let Some(ix) = value.get("@index") {
+            match ix {
+                Value::String(ix) if def.container & container::INDEX != 0 && !active.mode_10 => {
+                    def.index = Some(ix.clone());
+                }
+                _ => return Err(syntax_term("invalid term definition", term)),
             }
         }
         def.reverse = true;
@@ -835,45 +903,67 @@ fn expand_iri_ro_inner(
     Ok(Some(value.to_string()))
 }
 
-/// IRI expansion against a finished active context (no local context).
-pub(crate) fn expand_iri_ctx(
-    active: &ActiveContext,
-    value: &str,
+fn concat(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len());
+    s.push_str(a);
+    s.push_str(b);
+    s
+}
+
+/// The keyword `value` expands to, if any (cheaper than full [`expand_iri_ctx`] with
+/// `vocab: true`: compact IRIs and vocabulary-relative IRIs never expand to keywords).
+pub(crate) fn key_keyword<'c>(active: &'c ActiveContext, value: &'c str) -> Option<&'c str> {
+    if is_keyword(value) {
+        return Some(value);
+    }
+    if value.starts_with('@') && has_keyword_form(value) {
+        return None;
+    }
+    active.term(value)?.iri.as_deref().filter(|i| is_keyword(i))
+}
+
+/// IRI expansion against a finished active context (no local context); borrows from the
+/// context or the input where it can.
+pub(crate) fn expand_iri_ctx<'c>(
+    active: &'c ActiveContext,
+    value: &'c str,
     document_relative: bool,
     vocab: bool,
-) -> Option<String> {
-    if is_keyword(value) {
-        return Some(value.to_string());
-    }
-    if has_keyword_form(value) {
-        return None;
+) -> Option<Cow<'c, str>> {
+    if value.starts_with('@') {
+        if is_keyword(value) {
+            return Some(Cow::Borrowed(value));
+        }
+        if has_keyword_form(value) {
+            return None;
+        }
     }
     if let Some(d) = active.term(value) {
         if let Some(i) = d.iri.as_deref().filter(|i| is_keyword(i)) {
-            return Some(i.to_string());
+            return Some(Cow::Borrowed(i));
         }
         if vocab {
-            return d.iri.clone();
+            return d.iri.as_deref().map(Cow::Borrowed);
         }
     }
     if let Some((prefix, suffix)) = value.split_once(':').filter(|(p, _)| !p.is_empty()) {
         if prefix == "_" || suffix.starts_with("//") {
-            return Some(value.to_string());
+            return Some(Cow::Borrowed(value));
         }
         if let Some(d) = active.term(prefix)
             && let Some(p) = d.iri.as_deref().filter(|_| d.prefix)
         {
-            return Some(format!("{p}{suffix}"));
+            return Some(Cow::Owned(concat(p, suffix)));
         }
         if is_absolute_iri(value) {
-            return Some(value.to_string());
+            return Some(Cow::Borrowed(value));
         }
     }
     if vocab && let Some(v) = &active.vocab {
-        return Some(format!("{v}{value}"));
+        return Some(Cow::Owned(concat(v, value)));
     }
     if document_relative {
-        return Some(resolve(value, active.base.as_deref()));
+        return Some(Cow::Owned(resolve(value, active.base.as_deref())));
     }
-    Some(value.to_string())
+    Some(Cow::Borrowed(value))
 }

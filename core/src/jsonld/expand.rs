@@ -1,54 +1,77 @@
 //! The [Expansion Algorithm](https://www.w3.org/TR/json-ld11-api/#expansion-algorithm) and
 //! [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
-use super::context::{ActiveContext, TermDef, container, expand_iri_ctx, keyword};
-use super::iri::{has_keyword_form, is_absolute_iri};
+use super::xv::{XMap, XValue};
+
+use super::context::{
+    ActiveContext, TermDef, container, expand_iri_ctx, key_keyword, keyword, static_keyword,
+};
+use super::iri::is_absolute_iri;
 use super::{Env, syntax, syntax_term};
 use crate::Error;
 
 type Ctx = Arc<ActiveContext>;
 
-fn as_array(v: Value) -> Vec<Value> {
+fn as_array(v: XValue) -> Vec<XValue> {
     match v {
-        Value::Array(a) => a,
+        XValue::Array(a) => a,
         other => vec![other],
     }
 }
 
 /// Append `value` (flattening arrays) to the array entry `key` of `map`.
-fn add_value(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let entry = map
-        .entry(key.to_string())
-        .or_insert_with(|| Value::Array(Vec::new()));
+fn add_value(map: &mut XMap, key: &str, value: XValue) {
+    let Some(entry) = map.get_mut(key) else {
+        let v = match value {
+            XValue::Array(vs) => XValue::Array(vs),
+            v => XValue::Array(vec![v]),
+        };
+        map.insert(key.to_string(), v);
+        return;
+    };
     if !entry.is_array() {
         let old = std::mem::take(entry);
-        *entry = Value::Array(vec![old]);
+        *entry = XValue::Array(vec![old]);
     }
-    if let Value::Array(a) = entry {
+    if let XValue::Array(a) = entry {
         match value {
-            Value::Array(vs) => a.extend(vs),
+            XValue::Array(vs) => a.extend(vs),
             v => a.push(v),
         }
     }
 }
 
-fn is_value_object(v: &Value) -> bool {
+/// [`add_value`] with an owned key.
+fn add_value_owned(map: &mut XMap, key: String, value: XValue) {
+    if map.contains_key(&key) {
+        add_value(map, &key, value);
+    } else {
+        let v = match value {
+            XValue::Array(vs) => XValue::Array(vs),
+            v => XValue::Array(vec![v]),
+        };
+        map.insert(key, v);
+    }
+}
+
+fn is_value_object(v: &XValue) -> bool {
     v.as_object().is_some_and(|m| m.contains_key("@value"))
 }
 
-fn is_list_object(v: &Value) -> bool {
+fn is_list_object(v: &XValue) -> bool {
     v.as_object().is_some_and(|m| m.contains_key("@list"))
 }
 
-fn is_graph_object(v: &Value) -> bool {
+fn is_graph_object(v: &XValue) -> bool {
     v.as_object().is_some_and(|m| {
         m.contains_key("@graph")
             && m.keys()
-                .all(|k| matches!(k.as_str(), "@graph" | "@id" | "@index" | "@context"))
+                .all(|k| matches!(k, "@graph" | "@id" | "@index" | "@context"))
     })
 }
 
@@ -56,26 +79,30 @@ fn is_scalar(v: &Value) -> bool {
     matches!(v, Value::String(_) | Value::Number(_) | Value::Bool(_))
 }
 
+fn is_xscalar(v: &XValue) -> bool {
+    matches!(v, XValue::String(_) | XValue::Number(_) | XValue::Bool(_))
+}
+
 /// Expand a key to a property IRI; `None` when it maps to nothing.
-fn expand_key(active: &ActiveContext, key: &str) -> Option<String> {
+fn expand_key<'c>(active: &'c ActiveContext, key: &'c str) -> Option<Cow<'c, str>> {
     expand_iri_ctx(active, key, false, true)
 }
 
 /// Run expansion over a whole document and apply the top-level post-processing
 /// ([expand()](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) steps 8 and 9).
-pub(crate) fn expand_document(env: &Env<'_>, active: Ctx, doc: &Value) -> Result<Value, Error> {
+pub(crate) fn expand_document(env: &Env<'_>, active: Ctx, doc: &Value) -> Result<XValue, Error> {
     let base = env.opts.base.clone();
     let r = expand(env, &active, None, doc, base.as_deref(), false, 0)?;
     let r = match r {
-        Value::Object(mut m) if m.len() == 1 && m.contains_key("@graph") => {
-            m.remove("@graph").unwrap_or(Value::Null)
+        XValue::Object(mut m) if m.len() == 1 && m.contains_key("@graph") => {
+            m.remove("@graph").unwrap_or(XValue::Null)
         }
         other => other,
     };
     Ok(match r {
-        Value::Null => Value::Array(Vec::new()),
-        Value::Array(a) => Value::Array(a),
-        other => Value::Array(vec![other]),
+        XValue::Null => XValue::Array(Vec::new()),
+        XValue::Array(a) => XValue::Array(a),
+        other => XValue::Array(vec![other]),
     })
 }
 
@@ -88,7 +115,7 @@ fn expand(
     base_url: Option<&str>,
     from_map: bool,
     depth: usize,
-) -> Result<Value, Error> {
+) -> Result<XValue, Error> {
     if depth > env.opts.limits.max_depth {
         return Err(Error::JsonLdLimit {
             what: "nesting depth",
@@ -98,7 +125,7 @@ fn expand(
     env.count_node()?;
     // 1.
     if element.is_null() {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     }
     // 3.
     let prop_def: Option<&TermDef> = active_property.and_then(|p| active.term(p));
@@ -107,7 +134,7 @@ fn expand(
     // 4.
     if is_scalar(element) {
         if active_property.is_none() || active_property == Some("@graph") {
-            return Ok(Value::Null);
+            return Ok(XValue::Null);
         }
         if let Some((ctx, b)) = property_scoped {
             let ac = env.process_cached(active, ctx, b, false, true)?;
@@ -130,29 +157,28 @@ fn expand(
                 depth + 1,
             )?;
             if is_list && e.is_array() {
-                let mut m = Map::new();
-                m.insert("@list".into(), e);
-                e = Value::Object(m);
+                let mut m = XMap::with_capacity(1);
+                m.insert("@list", e);
+                e = XValue::Object(m);
             }
             match e {
-                Value::Array(a) => result.extend(a),
-                Value::Null => {}
+                XValue::Array(a) => result.extend(a),
+                XValue::Null => {}
                 other => result.push(other),
             }
         }
-        return Ok(Value::Array(result));
+        return Ok(XValue::Array(result));
     }
     // 6.
     let Value::Object(element) = element else {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     };
     let mut active: Ctx = active.clone();
     // 7.
     if active.previous.is_some() && !from_map {
         let mut revert = true;
         for k in element.keys() {
-            let e = expand_key(&active, k);
-            if e.as_deref() == Some("@value") {
+            if key_keyword(&active, k) == Some("@value") {
                 revert = false;
                 break;
             }
@@ -160,7 +186,7 @@ fn expand(
         if revert
             && element.len() == 1
             && let Some(k) = element.keys().next()
-            && expand_key(&active, k).as_deref() == Some("@id")
+            && key_keyword(&active, k) == Some("@id")
         {
             revert = false;
         }
@@ -172,24 +198,21 @@ fn expand(
     if let Some((ctx, b)) = property_scoped {
         active = env.process_cached(&active, ctx, b, true, true)?;
     }
+    let mut keys: Vec<(&String, &Value)> = element.iter().collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     // 9.
-    if let Some(ctx) = element.get("@context") {
+    if let Some(&(_, ctx)) = keys.iter().find(|(k, _)| k.as_str() == "@context") {
         active = env.process_cached_inline(&active, ctx, base_url)?;
     }
     // 10.
     let type_scoped: Ctx = active.clone();
     // 11.
-    let mut keys: Vec<&String> = element.keys().collect();
-    keys.sort_unstable();
     let mut input_type: Option<String> = None;
     let mut first_type_key = true;
-    for k in &keys {
-        if expand_key(&active, k).as_deref() != Some("@type") {
+    for &(k, v) in &keys {
+        if key_keyword(&active, k) != Some("@type") {
             continue;
         }
-        let Some(v) = element.get(k.as_str()) else {
-            continue;
-        };
         let mut terms: Vec<&str> = match v {
             Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
             Value::String(s) => vec![s.as_str()],
@@ -198,7 +221,7 @@ fn expand(
         if first_type_key {
             first_type_key = false;
             if let Some(last) = terms.last() {
-                input_type = expand_iri_ctx(&type_scoped, last, true, true);
+                input_type = expand_iri_ctx(&type_scoped, last, true, true).map(Cow::into_owned);
             }
         }
         terms.sort_unstable();
@@ -211,7 +234,7 @@ fn expand(
         }
     }
     // 12.-14.
-    let mut result = Map::new();
+    let mut result = XMap::with_capacity(element.len());
     expand_entries(
         env,
         &active,
@@ -224,69 +247,84 @@ fn expand(
         &mut result,
         depth,
     )?;
-    // 15.
-    if let Some(v) = result.get("@value") {
-        for k in result.keys() {
-            if !matches!(
-                k.as_str(),
-                "@direction" | "@index" | "@language" | "@type" | "@value"
-            ) {
-                return Err(syntax("invalid value object"));
-            }
+    // Which keywords `result` has, in one pass (avoids a hash lookup per test below).
+    let (mut has_value, mut has_type, mut has_language, mut has_direction) =
+        (false, false, false, false);
+    let (mut has_set, mut has_list, mut has_id, mut has_index, mut other) =
+        (false, false, false, false, false);
+    for k in result.keys() {
+        match k {
+            "@value" => has_value = true,
+            "@type" => has_type = true,
+            "@language" => has_language = true,
+            "@direction" => has_direction = true,
+            "@set" => has_set = true,
+            "@list" => has_list = true,
+            "@id" => has_id = true,
+            "@index" => has_index = true,
+            _ => other = true,
         }
-        if result.contains_key("@type")
-            && (result.contains_key("@language") || result.contains_key("@direction"))
-        {
+    }
+    // 15.
+    if has_value {
+        if other || has_set || has_list || has_id {
             return Err(syntax("invalid value object"));
         }
-        let ty = result.get("@type");
-        if ty.and_then(Value::as_str) == Some("@json") {
+        if has_type && (has_language || has_direction) {
+            return Err(syntax("invalid value object"));
+        }
+        let v = result.get("@value").unwrap_or(&XValue::Null);
+        let ty = if has_type { result.get("@type") } else { None };
+        let is_json = ty.and_then(XValue::as_str) == Some("@json");
+        if is_json {
             // any value
         } else if v.is_null() {
-            return Ok(Value::Null);
-        } else if !v.is_string() && result.contains_key("@language") {
+            return Ok(XValue::Null);
+        } else if !v.is_string() && has_language {
             return Err(syntax("invalid language-tagged value"));
         } else if let Some(t) = ty {
             match t {
-                Value::String(t) if is_absolute_iri(t) && !t.contains(char::is_whitespace) => {}
+                XValue::String(t) if is_absolute_iri(t) && !t.contains(char::is_whitespace) => {}
                 _ => return Err(syntax("invalid typed value")),
             }
         }
-        if !v.is_null() && !is_scalar(v) && ty.and_then(Value::as_str) != Some("@json") {
+        if !v.is_null() && !is_xscalar(v) && !is_json {
             return Err(syntax("invalid value object value"));
         }
-    } else if let Some(t) = result.get_mut("@type") {
+    } else if has_type {
         // 16.
-        if !t.is_array() {
+        if let Some(t) = result.get_mut("@type")
+            && !t.is_array()
+        {
             let old = std::mem::take(t);
-            *t = Value::Array(vec![old]);
+            *t = XValue::Array(vec![old]);
         }
-    } else if result.contains_key("@set") || result.contains_key("@list") {
+    } else if has_set || has_list {
         // 17.
-        if result.len() > 2 || (result.len() == 2 && !result.contains_key("@index")) {
+        if result.len() > 2 || (result.len() == 2 && !has_index) {
             return Err(syntax("invalid set or list object"));
         }
-        if let Some(s) = result.remove("@set") {
+        if has_set && let Some(s) = result.remove("@set") {
             return Ok(s);
         }
     }
     // 18.
-    if result.len() == 1 && result.contains_key("@language") {
-        return Ok(Value::Null);
+    if result.len() == 1 && has_language {
+        return Ok(XValue::Null);
     }
     if let Some(sites) = &env.skolem {
         record_skolem_site(sites, &active, element, &result, active_property);
     }
     // 19.
     if active_property.is_none() || active_property == Some("@graph") {
-        if result.is_empty() || result.contains_key("@value") || result.contains_key("@list") {
-            return Ok(Value::Null);
+        if result.is_empty() || has_value || has_list {
+            return Ok(XValue::Null);
         }
-        if result.len() == 1 && result.contains_key("@id") {
-            return Ok(Value::Null);
+        if result.len() == 1 && has_id {
+            return Ok(XValue::Null);
         }
     }
-    Ok(Value::Object(result))
+    Ok(XValue::Object(result))
 }
 
 /// For skolemization: remember `element` when it expanded to a node object with no IRI
@@ -295,7 +333,7 @@ fn record_skolem_site(
     sites: &std::cell::RefCell<Vec<super::SkolemSite>>,
     active: &Ctx,
     element: &Map<String, Value>,
-    result: &Map<String, Value>,
+    result: &XMap,
     active_property: Option<&str>,
 ) {
     let is_node = !result.contains_key("@value")
@@ -305,7 +343,7 @@ fn record_skolem_site(
         && !(active_property.is_none() && result.keys().all(|k| k == "@graph"));
     let anonymous = match result.get("@id") {
         None => true,
-        Some(Value::String(id)) => id.starts_with("_:"),
+        Some(XValue::String(id)) => id.starts_with("_:"),
         Some(_) => false,
     };
     if is_node && anonymous {
@@ -328,17 +366,14 @@ fn expand_entries(
     type_scoped: &Ctx,
     active_property: Option<&str>,
     element: &Map<String, Value>,
-    keys: &[&String],
+    keys: &[(&String, &Value)],
     input_type: Option<&str>,
     base_url: Option<&str>,
-    result: &mut Map<String, Value>,
+    result: &mut XMap,
     depth: usize,
 ) -> Result<(), Error> {
     let mut nests: Vec<&String> = Vec::new();
-    for &key in keys {
-        let Some(value) = element.get(key.as_str()) else {
-            continue;
-        };
+    for &(key, value) in keys {
         // 13.1
         if key == "@context" {
             continue;
@@ -361,21 +396,21 @@ fn expand_entries(
         }
         // 13.4
         if keyword(&expanded_property) {
-            let ep = expanded_property.as_str();
+            let ep: &str = &expanded_property;
             if active_property == Some("@reverse") {
                 return Err(syntax("invalid reverse property map"));
             }
             if result.contains_key(ep) && !matches!(ep, "@included" | "@type") {
                 return Err(syntax_term("colliding keywords", ep));
             }
-            let expanded_value: Value = match ep {
+            let expanded_value: XValue = match ep {
                 "@id" => {
                     let Value::String(s) = value else {
                         return Err(syntax("invalid @id value"));
                     };
                     match expand_iri_ctx(active, s, true, false) {
-                        Some(i) => Value::String(i),
-                        None => Value::Null,
+                        Some(i) => XValue::String(i.into_owned()),
+                        None => XValue::Null,
                     }
                 }
                 "@type" => {
@@ -399,18 +434,18 @@ fn expand_entries(
                             });
                         }
                         if let Some(e) = e {
-                            out.push(Value::String(e));
+                            out.push(XValue::String(e.into_owned()));
                         }
                     }
                     let ev = if value.is_string() && out.len() == 1 {
-                        out.pop().unwrap_or(Value::Null)
+                        out.pop().unwrap_or(XValue::Null)
                     } else {
-                        Value::Array(out)
+                        XValue::Array(out)
                     };
                     if let Some(existing) = result.remove("@type") {
                         let mut all = as_array(existing);
                         all.extend(as_array(ev));
-                        Value::Array(all)
+                        XValue::Array(all)
                     } else {
                         ev
                     }
@@ -425,7 +460,7 @@ fn expand_entries(
                         false,
                         depth + 1,
                     )?;
-                    Value::Array(as_array(e).into_iter().filter(|v| !v.is_null()).collect())
+                    XValue::Array(as_array(e).into_iter().filter(|v| !v.is_null()).collect())
                 }
                 "@included" => {
                     if active.mode_10 {
@@ -445,19 +480,19 @@ fn expand_entries(
                     }
                     let mut all = result.remove("@included").map(as_array).unwrap_or_default();
                     all.extend(e);
-                    Value::Array(all)
+                    XValue::Array(all)
                 }
                 "@value" => {
                     if input_type == Some("@json") {
                         if active.mode_10 {
                             return Err(syntax("invalid value object value"));
                         }
-                        value.clone()
+                        XValue::Json(value.clone())
                     } else if value.is_null() {
-                        result.insert("@value".into(), Value::Null);
+                        result.insert("@value", XValue::Null);
                         continue;
                     } else if is_scalar(value) {
-                        value.clone()
+                        XValue::scalar(value)
                     } else {
                         return Err(syntax("invalid value object value"));
                     }
@@ -466,22 +501,22 @@ fn expand_entries(
                     let Value::String(s) = value else {
                         return Err(syntax("invalid language-tagged string"));
                     };
-                    Value::String(s.to_ascii_lowercase())
+                    XValue::String(s.to_ascii_lowercase())
                 }
                 "@direction" => {
                     if active.mode_10 {
                         continue;
                     }
                     match value {
-                        Value::String(s) if s == "ltr" || s == "rtl" => value.clone(),
+                        Value::String(s) if s == "ltr" || s == "rtl" => XValue::String(s.clone()),
                         _ => return Err(syntax("invalid base direction")),
                     }
                 }
                 "@index" => {
-                    if !value.is_string() {
+                    let Value::String(ix) = value else {
                         return Err(syntax("invalid @index value"));
-                    }
-                    value.clone()
+                    };
+                    XValue::String(ix.clone())
                 }
                 "@list" => {
                     if active_property.is_none() || active_property == Some("@graph") {
@@ -496,7 +531,7 @@ fn expand_entries(
                         false,
                         depth + 1,
                     )?;
-                    Value::Array(as_array(e))
+                    XValue::Array(as_array(e))
                 }
                 "@set" => expand(
                     env,
@@ -520,17 +555,16 @@ fn expand_entries(
                         false,
                         depth + 1,
                     )?;
-                    if let Value::Object(mut em) = e {
-                        if let Some(Value::Object(rev)) = em.remove("@reverse") {
+                    if let XValue::Object(mut em) = e {
+                        if let Some(XValue::Object(rev)) = em.remove("@reverse") {
                             for (p, v) in rev {
                                 add_value(result, &p, v);
                             }
                         }
                         if !em.is_empty() {
                             let rm = result
-                                .entry("@reverse".to_string())
-                                .or_insert_with(|| Value::Object(Map::new()));
-                            if let Value::Object(rm) = rm {
+                                .get_or_insert_with("@reverse", || XValue::Object(XMap::new()));
+                            if let Some(XValue::Object(rm)) = rm {
                                 for (p, items) in em {
                                     for item in as_array(items) {
                                         if is_value_object(&item) || is_list_object(&item) {
@@ -550,19 +584,22 @@ fn expand_entries(
                 }
                 _ => continue,
             };
-            result.insert(expanded_property, expanded_value);
+            match static_keyword(ep) {
+                Some(k) => result.insert(k, expanded_value),
+                None => result.insert(expanded_property.into_owned(), expanded_value),
+            }
             continue;
         }
         // 13.5
         let def = active.term(key);
         let cont = def.map_or(0, |d| d.container);
-        let expanded_value: Value = if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json")
+        let expanded_value: XValue = if def.and_then(|d| d.type_mapping.as_deref()) == Some("@json")
         {
             // 13.6
-            let mut m = Map::new();
-            m.insert("@value".into(), value.clone());
-            m.insert("@type".into(), Value::String("@json".into()));
-            Value::Object(m)
+            let mut m = XMap::with_capacity(2);
+            m.insert("@value", XValue::Json(value.clone()));
+            m.insert("@type", XValue::String("@json".into()));
+            XValue::Object(m)
         } else if cont & container::LANGUAGE != 0 && value.is_object() {
             // 13.7
             let mut out = Vec::new();
@@ -587,18 +624,18 @@ fn expand_entries(
                         Value::String(_) => {}
                         _ => return Err(syntax("invalid language map value")),
                     }
-                    let mut v = Map::new();
-                    v.insert("@value".into(), item.clone());
-                    if lang != "@none" && expand_key(active, lang).as_deref() != Some("@none") {
-                        v.insert("@language".into(), Value::String(lang.to_ascii_lowercase()));
+                    let mut v = XMap::with_capacity(3);
+                    v.insert("@value", XValue::scalar(item));
+                    if lang != "@none" && key_keyword(active, lang) != Some("@none") {
+                        v.insert("@language", XValue::String(lang.to_ascii_lowercase()));
                     }
                     if let Some(d) = direction {
-                        v.insert("@direction".into(), Value::String(d.as_str().into()));
+                        v.insert("@direction", XValue::String(d.as_str().into()));
                     }
-                    out.push(Value::Object(v));
+                    out.push(XValue::Object(v));
                 }
             }
-            Value::Array(out)
+            XValue::Array(out)
         } else if cont & (container::INDEX | container::TYPE | container::ID) != 0
             && value.is_object()
         {
@@ -615,28 +652,26 @@ fn expand_entries(
         // 13.11
         let mut expanded_value = expanded_value;
         if cont & container::LIST != 0 && !is_list_object(&expanded_value) {
-            let mut m = Map::new();
-            m.insert("@list".into(), Value::Array(as_array(expanded_value)));
-            expanded_value = Value::Object(m);
+            let mut m = XMap::with_capacity(1);
+            m.insert("@list", XValue::Array(as_array(expanded_value)));
+            expanded_value = XValue::Object(m);
         }
         // 13.12
         if cont & container::GRAPH != 0 && cont & (container::ID | container::INDEX) == 0 {
             let items = as_array(expanded_value)
                 .into_iter()
                 .map(|ev| {
-                    let mut m = Map::new();
-                    m.insert("@graph".into(), Value::Array(as_array(ev)));
-                    Value::Object(m)
+                    let mut m = XMap::with_capacity(1);
+                    m.insert("@graph", XValue::Array(as_array(ev)));
+                    XValue::Object(m)
                 })
                 .collect();
-            expanded_value = Value::Array(items);
+            expanded_value = XValue::Array(items);
         }
         // 13.13
         if def.is_some_and(|d| d.reverse) {
-            let rm = result
-                .entry("@reverse".to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(rm) = rm {
+            let rm = result.get_or_insert_with("@reverse", || XValue::Object(XMap::new()));
+            if let Some(XValue::Object(rm)) = rm {
                 for item in as_array(expanded_value) {
                     if is_value_object(&item) || is_list_object(&item) {
                         return Err(syntax("invalid reverse property value"));
@@ -646,7 +681,7 @@ fn expand_entries(
             }
         } else {
             // 13.14
-            add_value(result, &expanded_property, expanded_value);
+            add_value_owned(result, expanded_property.into_owned(), expanded_value);
         }
     }
     // 14.
@@ -673,12 +708,12 @@ fn expand_entries(
                 return Err(syntax("invalid @nest value"));
             };
             for k in nm.keys() {
-                if expand_key(active, k).as_deref() == Some("@value") {
+                if key_keyword(active, k) == Some("@value") {
                     return Err(syntax("invalid @nest value"));
                 }
             }
-            let mut nkeys: Vec<&String> = nm.keys().collect();
-            nkeys.sort_unstable();
+            let mut nkeys: Vec<(&String, &Value)> = nm.iter().collect();
+            nkeys.sort_unstable_by(|a, b| a.0.cmp(b.0));
             expand_entries(
                 env,
                 active,
@@ -707,9 +742,9 @@ fn expand_index_map(
     value: &Value,
     base_url: Option<&str>,
     depth: usize,
-) -> Result<Value, Error> {
+) -> Result<XValue, Error> {
     let Value::Object(map) = value else {
-        return Ok(Value::Null);
+        return Ok(XValue::Null);
     };
     let mut out = Vec::new();
     let index_key = def.and_then(|d| d.index.as_deref()).unwrap_or("@index");
@@ -734,7 +769,7 @@ fn expand_index_map(
             map_context = env.process_cached(&map_context, ctx, b.as_deref(), false, true)?;
         }
         // 13.8.2.4
-        let expanded_index = expand_iri_ctx(active, index, false, true);
+        let expanded_index = expand_iri_ctx(active, index, false, true).map(Cow::into_owned);
         let is_none = expanded_index.as_deref() == Some("@none");
         // 13.8.2.5, 13.8.2.6
         let iv = match index_value {
@@ -746,18 +781,20 @@ fn expand_index_map(
             let mut item = item;
             // 13.8.2.7.1
             if cont & container::GRAPH != 0 && !is_graph_object(&item) {
-                let mut m = Map::new();
-                m.insert("@graph".into(), Value::Array(as_array(item)));
-                item = Value::Object(m);
+                let mut m = XMap::with_capacity(1);
+                m.insert("@graph", XValue::Array(as_array(item)));
+                item = XValue::Object(m);
             }
-            let Value::Object(im) = &mut item else {
+            let XValue::Object(im) = &mut item else {
                 out.push(item);
                 continue;
             };
             if cont & container::INDEX != 0 && index_key != "@index" && !is_none {
                 // 13.8.2.7.2
                 let re = expand_value(active, Some(index_key), &Value::String(index.clone()))?;
-                let eik = expand_iri_ctx(active, index_key, false, true).unwrap_or_default();
+                let eik = expand_iri_ctx(active, index_key, false, true)
+                    .map(Cow::into_owned)
+                    .unwrap_or_default();
                 if im.contains_key("@value") {
                     return Err(syntax("invalid value object"));
                 }
@@ -765,23 +802,25 @@ fn expand_index_map(
                 if let Some(existing) = im.remove(&eik) {
                     vals.extend(as_array(existing));
                 }
-                im.insert(eik, Value::Array(vals));
+                im.insert(eik, XValue::Array(vals));
             } else if cont & container::INDEX != 0 && !im.contains_key("@index") && !is_none {
-                im.insert("@index".into(), Value::String(index.clone()));
+                im.insert("@index", XValue::String(index.clone()));
             } else if cont & container::ID != 0 && !im.contains_key("@id") && !is_none {
-                let id = expand_iri_ctx(active, index, true, false).unwrap_or_default();
-                im.insert("@id".into(), Value::String(id));
+                let id = expand_iri_ctx(active, index, true, false)
+                    .map(Cow::into_owned)
+                    .unwrap_or_default();
+                im.insert("@id", XValue::String(id));
             } else if cont & container::TYPE != 0 && !is_none {
-                let mut types = vec![Value::String(expanded_index.clone().unwrap_or_default())];
+                let mut types = vec![XValue::String(expanded_index.clone().unwrap_or_default())];
                 if let Some(existing) = im.remove("@type") {
                     types.extend(as_array(existing));
                 }
-                im.insert("@type".into(), Value::Array(types));
+                im.insert("@type", XValue::Array(types));
             }
             out.push(item);
         }
     }
-    Ok(Value::Array(out))
+    Ok(XValue::Array(out))
 }
 
 /// [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
@@ -789,27 +828,27 @@ pub(crate) fn expand_value(
     active: &ActiveContext,
     active_property: Option<&str>,
     value: &Value,
-) -> Result<Value, Error> {
+) -> Result<XValue, Error> {
     let def = active_property.and_then(|p| active.term(p));
     let tm = def.and_then(|d| d.type_mapping.as_deref());
-    let mut m = Map::new();
+    let mut m = XMap::with_capacity(3);
     if let Value::String(s) = value {
         // 1., 2.
         if tm == Some("@id") || tm == Some("@vocab") {
             let id = expand_iri_ctx(active, s, true, tm == Some("@vocab"));
             match id {
-                Some(id) => m.insert("@id".into(), Value::String(id)),
-                None => m.insert("@id".into(), Value::Null),
+                Some(id) => m.insert("@id", XValue::String(id.into_owned())),
+                None => m.insert("@id", XValue::Null),
             };
-            return Ok(Value::Object(m));
+            return Ok(XValue::Object(m));
         }
     }
     // 3.
-    m.insert("@value".into(), value.clone());
+    m.insert("@value", XValue::scalar(value));
     match tm {
         // 4.
         Some(t) if t != "@id" && t != "@vocab" && t != "@none" => {
-            m.insert("@type".into(), Value::String(t.to_string()));
+            m.insert("@type", XValue::String(t.to_string()));
         }
         _ => {
             // 5.
@@ -823,18 +862,13 @@ pub(crate) fn expand_value(
                     None => active.default_direction,
                 };
                 if let Some(l) = language {
-                    m.insert("@language".into(), Value::String(l));
+                    m.insert("@language", XValue::String(l));
                 }
                 if let Some(d) = direction {
-                    m.insert("@direction".into(), Value::String(d.as_str().into()));
+                    m.insert("@direction", XValue::String(d.as_str().into()));
                 }
             }
         }
     }
-    Ok(Value::Object(m))
-}
-
-#[allow(dead_code)]
-fn _unused(s: &str) -> bool {
-    has_keyword_form(s)
+    Ok(XValue::Object(m))
 }

@@ -28,14 +28,34 @@ pub(crate) fn is_absolute_iri(s: &str) -> bool {
 /// A well-formed absolute IRI for RDF output: a scheme and no characters N-Quads forbids
 /// inside `<...>`.
 pub(crate) fn is_well_formed_iri(s: &str) -> bool {
-    has_scheme(s)
-        && s.matches('#').count() <= 1
-        && !s.chars().any(|c| {
-            matches!(
-                c,
-                '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`' | ' '
-            ) || c <= ' '
-        })
+    // 1: a byte N-Quads forbids in an IRIREF (controls, space, `<>"{}|\\^` and '`'); 2: `#`.
+    // Built by const evaluation: the indexing below runs at compile time only.
+    #[allow(clippy::indexing_slicing)]
+    static CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i <= 0x20 {
+            t[i] = 1;
+            i += 1;
+        }
+        let bad = [b'<', b'>', b'"', b'{', b'}', b'|', b'\\', b'^', b'`'];
+        let mut j = 0;
+        while j < bad.len() {
+            t[bad[j] as usize] = 1;
+            j += 1;
+        }
+        t[b'#' as usize] = 2;
+        t
+    };
+    let mut hashes = 0u32;
+    for &b in s.as_bytes() {
+        match CLASS.get(usize::from(b)) {
+            Some(1) => return false,
+            Some(2) => hashes += 1,
+            _ => {}
+        }
+    }
+    hashes <= 1 && has_scheme(s)
 }
 
 /// Has the form of a JSON-LD keyword: `@` followed by one or more ASCII letters

@@ -8,17 +8,42 @@
 //!
 //! Each context document is parsed once; each processed context (active context plus local
 //! context) is cached by the [`JsonLdProcessor`], so a credential with
-//! `["https://www.w3.org/ns/credentials/v2", ...]` reuses the same term definitions.
+//! `["https://www.w3.org/ns/credentials/v2", ...]` reuses the same term definitions:
+//! embedded contexts are keyed by their JSON text, scoped (type- and property-scoped)
+//! contexts by the identity of their shared value, both together with the identity of the
+//! active context they apply to. Active contexts are immutable and shared through `Arc`.
+//! Between expansion and toRdf the document is held in a small vector-map tree (no hashing,
+//! `'static` keyword keys), and the node map borrows from it.
 //!
 //! **Safe mode** (the default, [`ToRdfOptions::safe_mode`]): a property or `@type` that does
 //! not expand to an absolute IRI would be silently dropped from the RDF (and so from what is
-//! signed); it is reported as [`Error::JsonLdUndefinedTerm`] instead.
+//! signed); it is reported as [`Error::JsonLdUndefinedTerm`] instead. Likewise a statement
+//! that toRdf would drop for a malformed subject, object, datatype IRI or language tag is an
+//! [`Error::JsonLdSyntax`] (`invalid @id value`, `invalid typed value`, ...), never naming the
+//! value.
+//!
+//! ```
+//! use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
+//! use serde_json::json;
+//!
+//! let processor = JsonLdProcessor::default(); // bundled contexts; share it (it is `Sync`)
+//! let credential = json!({
+//!     "@context": ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://vocab.example/#"}],
+//!     "type": ["VerifiableCredential"],
+//!     "issuer": "https://issuer.example/",
+//!     "credentialSubject": {"name": "Alice"}
+//! });
+//! let quads = processor.to_rdf(&credential, &ToRdfOptions::default())?;
+//! assert_eq!(quads.len(), 4);
+//! # Ok::<(), civitas_core::Error>(())
+//! ```
 
 mod context;
 mod expand;
 mod iri;
 mod jcs;
 mod to_rdf;
+mod xv;
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -123,16 +148,31 @@ impl ContextRegistry {
         }
     }
 
-    /// Register (or replace) the context document `json` for `url`. The text is validated
-    /// (must be a JSON object with `@context`) now.
+    /// Register the context document `json` for `url`. The text is validated (a JSON object
+    /// with `@context`) now. The registry only grows: a bundled URL, or a URL already
+    /// registered with other text, is [`Error::JsonLdContextConflict`] (the meaning of signed
+    /// data must not change under a known URL); registering identical text again is a no-op.
     pub fn register(&self, url: &str, json: &str) -> Result<(), Error> {
+        let conflict = || Error::JsonLdContextConflict {
+            url: url.to_string(),
+        };
+        if BUNDLED_CONTEXTS.iter().any(|(u, _)| *u == url) {
+            return Err(conflict());
+        }
         let parsed = parse_context_document(json)?;
-        if let Ok(mut m) = self.extra.write() {
-            m.insert(url.to_string(), json.to_string());
+        let mut extra = self.extra.write().map_err(|_| conflict())?;
+        match extra.get(url) {
+            Some(existing) if existing == json => return Ok(()),
+            Some(_) => return Err(conflict()),
+            None => {}
         }
-        if let Ok(mut m) = self.parsed.write() {
-            m.insert(url.to_string(), parsed);
+        let mut cache = self.parsed.write().map_err(|_| conflict())?;
+        if cache.contains_key(url) {
+            // Already served by the fallback loader.
+            return Err(conflict());
         }
+        cache.insert(url.to_string(), parsed);
+        extra.insert(url.to_string(), json.to_string());
         Ok(())
     }
 
@@ -262,16 +302,23 @@ struct CacheKey {
 }
 
 const CACHE_CAPACITY: usize = 4096;
+/// Largest embedded context (JSON text bytes) whose processed form is cached.
+const MAX_CACHED_INLINE: usize = 4096;
+
+/// Initial active contexts by (base IRI, JSON-LD 1.0 mode).
+type InitialContexts = FxMap<(Option<String>, bool), Arc<ActiveContext>>;
 
 /// Cached context-processing results; the `Arc<Value>` keeps a pointer-keyed context alive.
-type ContextCache = HashMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
+type ContextCache = FxMap<CacheKey, (Option<Arc<Value>>, Arc<ActiveContext>)>;
 
 /// A JSON-LD processor over a shared [`ContextRegistry`], caching processed contexts.
 #[derive(Debug)]
 pub struct JsonLdProcessor {
     registry: Arc<ContextRegistry>,
-    cache: Mutex<ContextCache>,
-    initial: Arc<ActiveContext>,
+    cache: RwLock<ContextCache>,
+    /// Initial contexts by (base IRI, JSON-LD 1.0 mode), so that documents processed with the
+    /// same options share cached context processing (bounded like the context cache).
+    initial: Mutex<InitialContexts>,
 }
 
 impl Default for JsonLdProcessor {
@@ -285,8 +332,8 @@ impl JsonLdProcessor {
     pub fn new(registry: Arc<ContextRegistry>) -> Self {
         JsonLdProcessor {
             registry,
-            cache: Mutex::new(HashMap::new()),
-            initial: Arc::new(ActiveContext::initial(None, false)),
+            cache: RwLock::new(ContextCache::default()),
+            initial: Mutex::new(FxMap::default()),
         }
     }
 
@@ -295,37 +342,51 @@ impl JsonLdProcessor {
         &self.registry
     }
 
-    /// Register a context document for `url`; clears the processed-context cache.
+    /// Register a context document for `url` ([`ContextRegistry::register`]). Registration
+    /// only adds URLs, so processed contexts already cached stay valid.
     pub fn register_context(&self, url: &str, json: &str) -> Result<(), Error> {
-        self.registry.register(url, json)?;
-        if let Ok(mut c) = self.cache.lock() {
-            c.clear();
+        self.registry.register(url, json)
+    }
+
+    fn initial_context(&self, opts: &ToRdfOptions) -> Arc<ActiveContext> {
+        let key = (opts.base.clone(), opts.json_ld_10);
+        let Ok(mut m) = self.initial.lock() else {
+            return Arc::new(ActiveContext::initial(key.0, key.1));
+        };
+        if let Some(c) = m.get(&key) {
+            return c.clone();
         }
-        Ok(())
+        if m.len() >= CACHE_CAPACITY {
+            m.clear();
+        }
+        let c = Arc::new(ActiveContext::initial(key.0.clone(), key.1));
+        m.insert(key, c.clone());
+        c
     }
 
     /// [Expand](https://www.w3.org/TR/json-ld11-api/#dom-jsonldprocessor-expand) `doc`.
     pub fn expand(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Value, Error> {
-        self.expand_with(doc, opts, None).map(|(v, _)| v)
+        self.expand_internal(doc, opts, None)
+            .map(|(x, _)| x.into_json())
     }
 
-    fn expand_with(
+    fn expand_internal(
         &self,
         doc: &Value,
         opts: &ToRdfOptions,
         skolem: Option<std::cell::RefCell<Vec<SkolemSite>>>,
-    ) -> Result<(Value, Vec<SkolemSite>), Error> {
+    ) -> Result<(xv::XValue, Vec<SkolemSite>), Error> {
+        check_depth(doc, opts.limits.max_depth)?;
+        if let Some(ec) = &opts.expand_context {
+            check_depth(ec, opts.limits.max_depth)?;
+        }
         let env = Env {
             processor: self,
             opts,
             nodes: Cell::new(0),
             skolem,
         };
-        let mut active = if opts.base.is_none() && !opts.json_ld_10 {
-            self.initial.clone()
-        } else {
-            Arc::new(ActiveContext::initial(opts.base.clone(), opts.json_ld_10))
-        };
+        let mut active = self.initial_context(opts);
         if let Some(ec) = &opts.expand_context {
             let ec = match ec {
                 Value::Object(m) if m.contains_key("@context") => m.get("@context").unwrap_or(ec),
@@ -350,7 +411,8 @@ impl JsonLdProcessor {
     /// [DI-ECDSA](https://www.w3.org/TR/vc-di-ecdsa/#skolemizecompactjsonld) need, without a
     /// compaction round trip.
     pub fn skolemize(&self, doc: &Value, opts: &ToRdfOptions) -> Result<(Value, String), Error> {
-        let (_, sites) = self.expand_with(doc, opts, Some(std::cell::RefCell::new(Vec::new())))?;
+        let (_, sites) =
+            self.expand_internal(doc, opts, Some(std::cell::RefCell::new(Vec::new())))?;
         let sites: HashMap<usize, Option<String>> =
             sites.into_iter().map(|s| (s.addr, s.id_key)).collect();
         let mut nonce = [0u8; 12];
@@ -371,9 +433,40 @@ impl JsonLdProcessor {
     /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
     /// `doc` to RDF quads. Blank nodes are labelled `b0`, `b1`, ... in document order.
     pub fn to_rdf(&self, doc: &Value, opts: &ToRdfOptions) -> Result<Vec<Quad>, Error> {
-        let expanded = self.expand(doc, opts)?;
-        to_rdf::to_rdf(&expanded, opts.rdf_direction)
+        let (expanded, _) = self.expand_internal(doc, opts, None)?;
+        to_rdf::to_rdf(&expanded, opts.rdf_direction, opts.safe_mode)
     }
+
+    /// [Deserialize](https://www.w3.org/TR/json-ld11-api/#deserialize-json-ld-to-rdf-algorithm)
+    /// an already [expanded](Self::expand) document to RDF quads.
+    pub fn expanded_to_rdf(
+        &self,
+        expanded: &Value,
+        opts: &ToRdfOptions,
+    ) -> Result<Vec<Quad>, Error> {
+        let expanded = xv::XValue::from_expanded(expanded);
+        to_rdf::to_rdf(&expanded, opts.rdf_direction, opts.safe_mode)
+    }
+}
+
+/// Reject a JSON value nested deeper than `max` (iteratively, so hostile input cannot exhaust
+/// the stack before any recursive algorithm runs).
+fn check_depth(doc: &Value, max: usize) -> Result<(), Error> {
+    let mut stack: Vec<(&Value, usize)> = vec![(doc, 0)];
+    while let Some((v, d)) = stack.pop() {
+        if d > max {
+            return Err(Error::JsonLdLimit {
+                what: "nesting depth",
+                limit: max,
+            });
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
+            Value::Object(m) => stack.extend(m.values().map(|x| (x, d + 1))),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Builds the skolemized copy of a document.
@@ -473,14 +566,14 @@ impl Env<'_> {
     fn lookup(&self, key: &CacheKey) -> Option<Arc<ActiveContext>> {
         self.processor
             .cache
-            .lock()
+            .read()
             .ok()?
             .get(key)
             .map(|(_, c)| c.clone())
     }
 
     fn store(&self, key: CacheKey, keep: Option<Arc<Value>>, ctx: Arc<ActiveContext>) {
-        if let Ok(mut c) = self.processor.cache.lock() {
+        if let Ok(mut c) = self.processor.cache.write() {
             if c.len() >= CACHE_CAPACITY {
                 c.clear();
             }
@@ -549,9 +642,74 @@ impl Env<'_> {
             true,
             true,
         )?;
-        self.store(key, None, r.clone());
+        // Large embedded contexts are not kept: the cache must not grow with hostile input.
+        if let LocalKey::Text(t) = &key.local
+            && t.len() <= MAX_CACHED_INLINE
+        {
+            self.store(key, None, r.clone());
+        }
         Ok(r)
     }
+}
+
+/// A small non-cryptographic hasher (the multiply-rotate "Fx" scheme) for the processor's
+/// internal maps keyed by short strings: term names, blank node labels, node ids. SipHash
+/// dominated profiles; these maps are bounded by [`Limits`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(FX_SEED);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(c);
+            self.add(u64::from_le_bytes(a));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut a = [0u8; 8];
+            for (d, s) in a.iter_mut().zip(rest) {
+                *d = *s;
+            }
+            self.add(u64::from_le_bytes(a));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap` with [`FxHasher`].
+pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<JsonLdProcessor>();
+    is::<ContextRegistry>();
+    is::<Arc<ActiveContext>>();
 }
 
 pub(crate) fn syntax(code: &'static str) -> Error {
