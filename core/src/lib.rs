@@ -10,6 +10,7 @@
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
+//! - [`ecdsa`]: ECDSA P-256 keys and signers, and the `ecdsa-rdfc-2019` cryptosuite.
 //! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
 //!   ([`canonicalize`]).
 //!
@@ -21,6 +22,7 @@ pub mod bbs;
 pub mod bbs2023;
 pub(crate) mod cbor;
 pub mod did;
+pub mod ecdsa;
 mod error;
 pub mod hazmat;
 pub mod jsonld;
