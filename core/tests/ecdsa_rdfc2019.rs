@@ -1,5 +1,6 @@
 //! ecdsa-rdfc-2019 with P-256: a credential inside a presentation, both signed and verified,
 //! and every tampering rejected with its typed error.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -213,6 +213,7 @@ pub fn verify_p256(public: &PublicKey, message: &[u8], signature: &[u8; 64]) -> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
