@@ -271,6 +271,13 @@ pub enum Error {
     /// A [`crate::ecdsa::Signer`] (a secure element, a keystore) could not sign.
     #[error("ecdsa: the signer failed: {0}")]
     EcdsaSigner(&'static str),
+    /// The proof verified but is not the proof the verifier asked for: another proof purpose,
+    /// challenge or domain (a replayed or misdirected presentation).
+    #[error("ecdsa-rdfc-2019: the proof's {field} is not the one expected")]
+    EcdsaUnexpectedProof {
+        /// `"proofPurpose"`, `"challenge"` or `"domain"`.
+        field: &'static str,
+    },
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

@@ -113,6 +113,51 @@ fn presentation_round_trip() {
 }
 
 #[test]
+fn presentation_policy() {
+    let f = fixture();
+    let verified = f
+        .suite
+        .verify_presentation(&f.vp, CHALLENGE, Some(DOMAIN))
+        .unwrap();
+    assert_eq!(verified.public_key(), &f.holder.public_key());
+    let unexpected = |field| Error::EcdsaUnexpectedProof { field };
+    assert_eq!(
+        f.suite
+            .verify_presentation(&f.vp, "another-challenge", Some(DOMAIN))
+            .unwrap_err(),
+        unexpected("challenge")
+    );
+    assert_eq!(
+        f.suite
+            .verify_presentation(&f.vp, CHALLENGE, Some("https://other.example"))
+            .unwrap_err(),
+        unexpected("domain")
+    );
+    assert_eq!(
+        f.suite
+            .verify_presentation(&f.vp, CHALLENGE, None)
+            .unwrap_err(),
+        unexpected("domain")
+    );
+    // A credential's assertion proof is not a presentation proof.
+    assert_eq!(
+        f.suite
+            .verify_presentation(&f.vc, CHALLENGE, Some(DOMAIN))
+            .unwrap_err(),
+        unexpected("proofPurpose")
+    );
+    // A tampered presentation fails on the signature first.
+    let mut vp = f.vp.clone();
+    set(&mut vp, "/holder", json!("did:example:someone-else"));
+    assert_eq!(
+        f.suite
+            .verify_presentation(&vp, CHALLENGE, Some(DOMAIN))
+            .unwrap_err(),
+        Error::EcdsaSignatureMismatch
+    );
+}
+
+#[test]
 fn deterministic_signatures() {
     let f = fixture();
     let mut options =

@@ -424,6 +424,39 @@ impl EcdsaRdfc2019 {
         self.verify_at(secured, now_unix())
     }
 
+    /// Verify a holder's presentation: the proof must verify (as [`EcdsaRdfc2019::verify`]),
+    /// its purpose must be `authentication`, its `challenge` must be `expected_challenge`, and
+    /// its `domain` must be `expected_domain` (`None`: the proof must have no domain). See
+    /// [DI §4.3 Verify Proof](https://www.w3.org/TR/vc-data-integrity/#verify-proof), steps on
+    /// `expectedProofPurpose`, `domain` and `challenge`.
+    ///
+    /// The credentials inside the presentation are not verified here: verify each with
+    /// [`EcdsaRdfc2019::verify`] or the cryptosuite it uses.
+    ///
+    /// # Errors
+    /// As [`EcdsaRdfc2019::verify`], and [`Error::EcdsaUnexpectedProof`] naming the field that
+    /// differs.
+    pub fn verify_presentation(
+        &self,
+        secured: &Value,
+        expected_challenge: &str,
+        expected_domain: Option<&str>,
+    ) -> Result<VerifiedEcdsa, Error> {
+        let verified = self.verify(secured)?;
+        if verified.proof_purpose() != "authentication" {
+            return Err(Error::EcdsaUnexpectedProof {
+                field: "proofPurpose",
+            });
+        }
+        if verified.challenge() != Some(expected_challenge) {
+            return Err(Error::EcdsaUnexpectedProof { field: "challenge" });
+        }
+        if verified.domain() != expected_domain {
+            return Err(Error::EcdsaUnexpectedProof { field: "domain" });
+        }
+        Ok(verified)
+    }
+
     /// [`EcdsaRdfc2019::verify`] at the given time (seconds since the Unix epoch), against
     /// which `expires` is checked.
     ///
