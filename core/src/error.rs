@@ -355,6 +355,53 @@ pub enum Error {
         /// 1-based column of the fault (0 if unknown).
         column: usize,
     },
+
+    // ---- ECDSA / ecdsa-rdfc-2019
+    /// An ecdsa-rdfc-2019 `proofValue` is missing, not a string, not multibase base58btc
+    /// (`z...`), or does not decode to a 64-byte P1363 signature `r || s` with `r` and `s` in
+    /// `1..n`.
+    #[error("ecdsa-rdfc-2019: bad proofValue: {0}")]
+    EcdsaProofValue(&'static str),
+    /// The proof's `type` is not `DataIntegrityProof`.
+    #[error("ecdsa-rdfc-2019: proof type is not DataIntegrityProof")]
+    EcdsaProofType,
+    /// The proof's `cryptosuite` is not `ecdsa-rdfc-2019`.
+    #[error("ecdsa-rdfc-2019: cryptosuite is not ecdsa-rdfc-2019")]
+    EcdsaCryptosuite,
+    /// The key is not a P-256 key (P-384, Ed25519, BLS12-381, ...): only ECDSA P-256 is
+    /// supported.
+    #[error("ecdsa: unsupported key type or curve: {0}")]
+    EcdsaUnsupportedCurve(&'static str),
+    /// The ECDSA signature does not verify: the document, the proof options or the key differ
+    /// from what was signed.
+    #[error("ecdsa: the signature does not verify")]
+    EcdsaSignatureMismatch,
+    /// The document or proof is malformed or not supported by ecdsa-rdfc-2019 here (no
+    /// `@context`, no proof, several proofs, a missing field); the message names the rule.
+    #[error("ecdsa-rdfc-2019: {0}")]
+    EcdsaProof(&'static str),
+    /// `created` or `expires` is not a valid XML Schema 1.1 dateTime.
+    #[error("ecdsa-rdfc-2019: `{field}` is not a valid XML Schema dateTime")]
+    EcdsaInvalidDateTime {
+        /// `"created"` or `"expires"`.
+        field: &'static str,
+    },
+    /// The proof's `expires` time has passed.
+    #[error("ecdsa-rdfc-2019: the proof has expired")]
+    EcdsaProofExpired,
+    /// The signer's public key is not the key of the verification method named in the proof.
+    #[error("ecdsa: the signer's key is not the verification method's key")]
+    EcdsaKeyMismatch,
+    /// A [`crate::ecdsa::Signer`] (a secure element, a keystore) could not sign.
+    #[error("ecdsa: the signer failed: {0}")]
+    EcdsaSigner(&'static str),
+    /// The proof verified but is not the proof the verifier asked for: another proof purpose,
+    /// challenge or domain (a replayed or misdirected presentation).
+    #[error("ecdsa-rdfc-2019: the proof's {field} is not the one expected")]
+    EcdsaUnexpectedProof {
+        /// `"proofPurpose"`, `"challenge"` or `"domain"`.
+        field: &'static str,
+    },
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

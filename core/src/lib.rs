@@ -10,6 +10,7 @@
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
+//! - [`ecdsa`]: ECDSA P-256 keys and signers, and the `ecdsa-rdfc-2019` cryptosuite.
 //! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
 //!   ([`canonicalize`]).
 //! - [`status`]: W3C Bitstring Status List: status bitstrings, `encodedList`, status list
@@ -24,6 +25,7 @@ pub mod bbs2023;
 pub(crate) mod cbor;
 pub mod compact;
 pub mod did;
+pub mod ecdsa;
 mod error;
 pub mod hazmat;
 pub mod jsonld;

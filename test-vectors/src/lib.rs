@@ -57,6 +57,7 @@ pub fn vectors_dir() -> PathBuf {
 
 pub mod bbs;
 pub mod bbs2023;
+pub mod ecdsa;
 
 /// Every suite the runner knows, in report order.
 pub fn run_all(vectors: &std::path::Path) -> Vec<SuiteReport> {
@@ -64,5 +65,6 @@ pub fn run_all(vectors: &std::path::Path) -> Vec<SuiteReport> {
     reports.push(jsonld::run_to_rdf_suite());
     reports.push(rdfc::run_rdfc_suite());
     reports.extend(bbs2023::run_all(vectors));
+    reports.push(ecdsa::run_suite(vectors));
     reports
 }
