@@ -10,6 +10,8 @@
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
+//! - [`wallet`]: the holder wallet: encrypted storage, import, display data, consent
+//!   summaries and presentation history.
 //! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
 //!   ([`canonicalize`]).
 //!
@@ -26,6 +28,7 @@ pub mod hazmat;
 pub mod jsonld;
 pub mod keys;
 pub mod rdf;
+pub mod wallet;
 
 pub use error::{CborErrorKind, Error};
 pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};
