@@ -12,7 +12,8 @@ use civitas_core::did;
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::keys::PublicKey as MultikeyPublic;
 use civitas_core::wallet::{
-    Claim, CredentialStore, EncryptedFileStore, FixedClock, MemoryStore, Wallet,
+    Claim, CredentialStore, Disclosure, EncryptedFileStore, FixedClock, MemoryStore,
+    PresentationBuilder, PresentationRequest, Wallet,
 };
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
@@ -588,4 +589,80 @@ fn wallet_over_the_encrypted_store_keeps_history_encrypted() {
     let history = reopened.history().unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].domain.as_deref(), Some("town-hall.example"));
+}
+
+/// Stands in for the integration's ECDSA signer: wraps the derived credentials in an
+/// unsigned presentation (no proof is invented), or fails.
+struct UnsignedWrapper {
+    fail: bool,
+}
+
+impl PresentationBuilder for UnsignedWrapper {
+    fn build(
+        &self,
+        derived_credentials: Vec<Value>,
+        request: &PresentationRequest,
+    ) -> Result<Value, Error> {
+        if self.fail {
+            return Err(Error::Crypto("device key unavailable"));
+        }
+        Ok(json!({
+            "type": "VerifiablePresentation",
+            "verifiableCredential": derived_credentials,
+            "domain": request.domain,
+            "challenge": request.challenge,
+        }))
+    }
+}
+
+#[test]
+fn present_goes_through_the_builder_and_records_only_on_success() {
+    let (wallet, _) = wallet();
+    let id = wallet
+        .import(&serde_json::to_string(signed_diploma()).unwrap())
+        .unwrap()
+        .id;
+    let disclosures = [Disclosure {
+        credential_id: id.clone(),
+        pointers: pointers(&["/credentialSubject/nationality"]),
+    }];
+    let request = PresentationRequest {
+        domain: Some("border.example".into()),
+        challenge: Some("n-0S6_WzA2Mj".into()),
+    };
+    let err = wallet
+        .present(
+            &disclosures,
+            b"ph",
+            &request,
+            &UnsignedWrapper { fail: true },
+        )
+        .unwrap_err();
+    assert_eq!(err, Error::Crypto("device key unavailable"));
+    assert!(
+        wallet.history().unwrap().is_empty(),
+        "nothing released, nothing recorded"
+    );
+
+    let vp = wallet
+        .present(
+            &disclosures,
+            b"ph",
+            &request,
+            &UnsignedWrapper { fail: false },
+        )
+        .unwrap();
+    let verified = suite().verify(&vp["verifiableCredential"][0]).unwrap();
+    assert_eq!(
+        verified.document()["credentialSubject"]["nationality"],
+        "Utopian"
+    );
+    assert_eq!(verified.presentation_header(), b"ph");
+    let history = wallet.history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].domain.as_deref(), Some("border.example"));
+    assert_eq!(
+        history[0].disclosed_pointers.last().unwrap(),
+        "/credentialSubject/nationality"
+    );
 }

@@ -7,8 +7,9 @@
 //!   tree whose `mandatory` flags mark what every presentation reveals.
 //! - [`Wallet::disclosure_preview`] gives the [`ConsentSummary`] to show before disclosing.
 //! - [`Wallet::derive_for`] derives the selectively disclosed credential and records a
-//!   [`HistoryEntry`]. Wrapping derived credentials in a presentation signed with the device
-//!   key (ECDSA) is the caller's step: the wallet never signs presentations itself.
+//!   [`HistoryEntry`]; [`Wallet::present`] does so for several credentials and hands them to
+//!   a [`PresentationBuilder`], the hook where the integration signs the presentation with
+//!   the device key (ECDSA). The wallet never signs presentations itself.
 //!
 //! Errors never carry claim values; pointers and credential ids (hashes) may appear.
 
@@ -105,6 +106,36 @@ pub struct HistoryEntry {
     pub credential_id: String,
     /// The pointers disclosed: the issuer's mandatory pointers, then those requested.
     pub disclosed_pointers: Vec<String>,
+}
+
+/// One credential to present and the pointers requested from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disclosure {
+    /// The wallet id of the credential.
+    pub credential_id: String,
+    /// The requested JSON pointers (the mandatory ones are always added).
+    pub pointers: Vec<String>,
+}
+
+/// The verifier's request parameters that the signed presentation binds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PresentationRequest {
+    /// The verifier's domain, when the request names one (also recorded in the history).
+    pub domain: Option<String>,
+    /// The verifier's challenge (nonce), when given.
+    pub challenge: Option<String>,
+}
+
+/// Wraps derived credentials in a verifiable presentation and signs it with the holder's
+/// device key (ECDSA). Implemented by the integration that owns the device key; the wallet
+/// itself never signs or fakes a presentation proof.
+pub trait PresentationBuilder {
+    /// The signed presentation of `derived_credentials` for `request`.
+    fn build(
+        &self,
+        derived_credentials: Vec<Value>,
+        request: &PresentationRequest,
+    ) -> Result<Value, Error>;
 }
 
 /// The holder's wallet over a [`CredentialStore`].
@@ -283,7 +314,8 @@ impl Wallet {
     /// Derive the credential `id` disclosing the mandatory claims and `requested_pointers`,
     /// bound to `presentation_header`, and record a [`HistoryEntry`] for `domain` (the
     /// verifier's domain, when known) before returning it. The result is a derived `bbs-2023`
-    /// credential; the caller puts it in a presentation signed with the device key.
+    /// credential; the caller puts it in a presentation signed with the device key (or uses
+    /// [`Wallet::present`] with a [`PresentationBuilder`]).
     pub fn derive_for(
         &self,
         id: &str,
@@ -291,6 +323,45 @@ impl Wallet {
         presentation_header: &[u8],
         domain: Option<&str>,
     ) -> Result<Value, Error> {
+        let (derived, entry) =
+            self.derive_unrecorded(id, requested_pointers, presentation_header, domain)?;
+        self.append_history(vec![entry])?;
+        Ok(derived)
+    }
+
+    /// Derive each of `disclosures` (bound to `presentation_header`), hand the derived
+    /// credentials to `builder` (which wraps them in a presentation signed with the device
+    /// key), record one [`HistoryEntry`] per credential, and return the presentation. Nothing
+    /// is recorded when deriving or building fails; nothing is returned unless recorded.
+    pub fn present(
+        &self,
+        disclosures: &[Disclosure],
+        presentation_header: &[u8],
+        request: &PresentationRequest,
+        builder: &dyn PresentationBuilder,
+    ) -> Result<Value, Error> {
+        let domain = request.domain.as_deref();
+        let mut derived = Vec::with_capacity(disclosures.len());
+        let mut entries = Vec::with_capacity(disclosures.len());
+        for d in disclosures {
+            let (credential, entry) =
+                self.derive_unrecorded(&d.credential_id, &d.pointers, presentation_header, domain)?;
+            derived.push(credential);
+            entries.push(entry);
+        }
+        let presentation = builder.build(derived, request)?;
+        self.append_history(entries)?;
+        Ok(presentation)
+    }
+
+    /// The derived credential and the history entry to record for it.
+    fn derive_unrecorded(
+        &self,
+        id: &str,
+        requested_pointers: &[String],
+        presentation_header: &[u8],
+        domain: Option<&str>,
+    ) -> Result<(Value, HistoryEntry), Error> {
         let credential = self.credential(id)?;
         // Refuses unknown pointers with the wallet's error before deriving.
         preview(id, &credential, requested_pointers)?;
@@ -303,13 +374,13 @@ impl Wallet {
                 disclosed_pointers.push(p.clone());
             }
         }
-        self.append_history(HistoryEntry {
+        let entry = HistoryEntry {
             at: self.clock.now_rfc3339(),
             domain: domain.map(str::to_owned),
             credential_id: id.to_owned(),
             disclosed_pointers,
-        })?;
-        Ok(derived)
+        };
+        Ok((derived, entry))
     }
 
     /// Every recorded presentation, oldest first.
@@ -320,13 +391,13 @@ impl Wallet {
         parse_history(&bytes)
     }
 
-    fn append_history(&self, entry: HistoryEntry) -> Result<(), Error> {
+    fn append_history(&self, new_entries: Vec<HistoryEntry>) -> Result<(), Error> {
         let _guard = self
             .history_lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut entries = self.history()?;
-        entries.push(entry);
+        entries.extend(new_entries);
         let excess = entries.len().saturating_sub(MAX_HISTORY_ENTRIES);
         entries.drain(..excess);
         let record = json!({
