@@ -217,3 +217,107 @@ fn push_id_type(value: &Value, path: &str, out: &mut Vec<String>) {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn p(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn pointers_escape_and_prefixes_are_token_wise() {
+        assert_eq!(escape_token("a/b~c"), "a~1b~0c");
+        assert!(at_or_under("/a/b", "/a"));
+        assert!(at_or_under("/a", "/a"));
+        assert!(!at_or_under("/ab", "/a"));
+        assert!(!at_or_under("/a", "/a/b"));
+    }
+
+    #[test]
+    fn disclosure_follows_the_selection_rules() {
+        let doc = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "id": "urn:x", "type": ["VerifiableCredential"],
+            "credentialSubject": {
+                "id": "_:b0", "type": "Person",
+                "a/b": "slash",
+                "name": {"@value": "Ada", "@language": "en"},
+                "abc": "prefix trap", "ab": "target",
+                "list": [{"v": 1}, {"v": 2}]
+            },
+            "proof": {"type": "DataIntegrityProof"}
+        });
+        let tree = claim_tree(&doc, &BTreeSet::new());
+        let all: Vec<&str> = leaves(&tree).iter().map(|c| c.pointer.as_str()).collect();
+        assert_eq!(
+            all,
+            [
+                "/id",
+                "/type",
+                "/credentialSubject/id",
+                "/credentialSubject/type",
+                "/credentialSubject/a~1b",
+                "/credentialSubject/name",
+                "/credentialSubject/abc",
+                "/credentialSubject/ab",
+                "/credentialSubject/list/0/v",
+                "/credentialSubject/list/1/v",
+            ]
+        );
+        let name = &tree[2].children[3];
+        assert_eq!(
+            (name.label.as_str(), name.value.as_deref()),
+            ("name", Some("Ada"))
+        );
+
+        let shown = disclosed_leaves(
+            &doc,
+            &tree,
+            &p(&[
+                "/credentialSubject/ab",
+                "/credentialSubject/a~1b",
+                "/credentialSubject/list/1",
+            ]),
+        )
+        .unwrap();
+        // The blank-node subject id is not revealed; "/abc" is not under "/ab".
+        assert_eq!(
+            shown.into_iter().collect::<Vec<_>>(),
+            [
+                "/credentialSubject/ab",
+                "/credentialSubject/a~1b",
+                "/credentialSubject/list/1/v",
+                "/credentialSubject/type",
+                "/id",
+                "/type",
+            ]
+        );
+        // Into a leaf (a type entry, a value object's @value): the whole leaf.
+        let shown = disclosed_leaves(
+            &doc,
+            &tree,
+            &p(&["/credentialSubject/name/@value", "/type/0"]),
+        )
+        .unwrap();
+        assert!(shown.contains("/credentialSubject/name") && shown.contains("/type"));
+        for bad in [
+            "",
+            "/proof",
+            "/proof/type",
+            "/@context",
+            "/credentialSubject/list/01",
+        ] {
+            assert_eq!(
+                disclosed_leaves(&doc, &tree, &p(&[bad])).unwrap_err(),
+                Error::WalletUnknownPointer {
+                    pointer: bad.into()
+                }
+            );
+        }
+        assert!(disclosed_leaves(&doc, &tree, &[]).unwrap().is_empty());
+    }
+}
