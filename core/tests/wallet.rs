@@ -429,7 +429,15 @@ fn encrypted_store_round_trip_and_wrong_key() {
         b"Ada Lovelace, updated"
     );
 
-    // A wrong key: typed errors, no panic, no data.
+    // A wrong key: refused at open, typed, no panic.
+    assert_eq!(
+        EncryptedFileStore::open(&dir.0, key(2)).unwrap_err(),
+        Error::WalletStorage {
+            reason: "wrong storage key (or a damaged key-check file)"
+        }
+    );
+    // Even without the key-check file, records do not open under another key.
+    std::fs::remove_file(dir.0.join("keycheck")).unwrap();
     let wrong = EncryptedFileStore::open(&dir.0, key(2)).unwrap();
     assert_eq!(
         wrong.get("alpha").unwrap(),
@@ -440,6 +448,8 @@ fn encrypted_store_round_trip_and_wrong_key() {
         wrong.list().unwrap_err(),
         Error::WalletStorage { .. }
     ));
+    std::fs::remove_file(dir.0.join("keycheck")).unwrap();
+    let store = EncryptedFileStore::open(&dir.0, key(1)).unwrap();
 
     store.delete("alpha").unwrap();
     store.delete("alpha").unwrap();

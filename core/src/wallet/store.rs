@@ -97,6 +97,10 @@ pub const MAX_RECORD_FILE: u64 = 16 * 1024 * 1024;
 pub const MAX_ID_LEN: usize = 1024;
 /// Extension of record files.
 const RECORD_EXT: &str = "rec";
+/// Name of the key-check file: an empty plaintext sealed under the store's key.
+const KEY_CHECK_FILE: &str = "keycheck";
+/// Associated data of the key-check file.
+const KEY_CHECK_AAD: &[u8] = b"CVW1 key check";
 /// Prefix of temporary files (never listed, never read).
 const TEMP_PREFIX: &str = ".tmp-";
 
@@ -131,8 +135,9 @@ fn hmac(key: &[u8], data: &[&[u8]]) -> Result<[u8; 32], Error> {
 /// - A write goes to a temporary file in the same directory, is flushed to disk, renamed over
 ///   the old file and the directory is flushed: a crash leaves either the old or the new
 ///   record, never a mix. Leftover temporary files are ignored.
-/// - A wrong key, a tampered, truncated or swapped file gives [`Error::WalletStorage`], never
-///   a panic and never unauthenticated data.
+/// - A wrong key is refused at [`EncryptedFileStore::open`] (a sealed key-check file); a
+///   tampered, truncated or swapped record gives [`Error::WalletStorage`] when read, never a
+///   panic and never unauthenticated data.
 pub struct EncryptedFileStore {
     dir: PathBuf,
     cipher_key: Zeroizing<[u8; 32]>,
@@ -153,18 +158,22 @@ impl fmt::Debug for EncryptedFileStore {
 
 impl EncryptedFileStore {
     /// Open (creating it when absent) the store in `dir`, with the app's 32-byte storage key.
+    /// A key other than the one the store was created with is refused here
+    /// ([`Error::WalletStorage`]), through a small key-check file sealed at creation.
     pub fn open(dir: impl AsRef<Path>, key: Zeroizing<[u8; 32]>) -> Result<Self, Error> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir).map_err(io("create directory"))?;
         let cipher_key =
             Zeroizing::new(hmac(&key[..], &[b"civitas wallet v1: record encryption"])?);
         let name_key = Zeroizing::new(hmac(&key[..], &[b"civitas wallet v1: file names"])?);
-        Ok(Self {
+        let store = Self {
             dir,
             cipher_key,
             name_key,
             write_lock: Mutex::new(()),
-        })
+        };
+        store.check_key()?;
+        Ok(store)
     }
 
     /// The keyed hash naming the file of `id`.
@@ -196,8 +205,23 @@ impl EncryptedFileStore {
         aad
     }
 
-    /// Decrypt the file with name tag `tag`: its id and its record.
-    fn open_file(&self, tag: &[u8; 32], bytes: &[u8]) -> Result<(String, Vec<u8>), Error> {
+    /// `MAGIC || nonce || AEAD(plain, aad)` under a fresh random nonce.
+    fn seal(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::getrandom(&mut nonce).map_err(|_| storage("no randomness for a nonce"))?;
+        let ciphertext = self
+            .cipher()?
+            .encrypt(&XNonce::from(nonce), Payload { msg: plain, aad })
+            .map_err(|_| storage("encryption failed"))?;
+        let mut file = Vec::with_capacity(MAGIC.len() + NONCE_LEN + ciphertext.len());
+        file.extend_from_slice(MAGIC);
+        file.extend_from_slice(&nonce);
+        file.extend_from_slice(&ciphertext);
+        Ok(file)
+    }
+
+    /// The plaintext of a sealed file, authenticated with `aad`.
+    fn unseal(&self, aad: &[u8], bytes: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
         let rest = bytes
             .strip_prefix(&MAGIC[..])
             .ok_or_else(|| storage("not a wallet record file"))?;
@@ -207,19 +231,23 @@ impl EncryptedFileStore {
         let (nonce, ciphertext) = rest
             .split_first_chunk::<NONCE_LEN>()
             .ok_or_else(|| storage("record file truncated"))?;
-        let plain = Zeroizing::new(
-            self.cipher()?
-                .decrypt(
-                    &XNonce::from(*nonce),
-                    Payload {
-                        msg: ciphertext,
-                        aad: &Self::aad(tag),
-                    },
-                )
-                .map_err(|_| {
-                    storage("record does not authenticate (wrong key, tampered or swapped file)")
-                })?,
-        );
+        self.cipher()?
+            .decrypt(
+                &XNonce::from(*nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad,
+                },
+            )
+            .map(Zeroizing::new)
+            .map_err(|_| {
+                storage("record does not authenticate (wrong key, tampered or swapped file)")
+            })
+    }
+
+    /// Decrypt the file with name tag `tag`: its id and its record.
+    fn open_file(&self, tag: &[u8; 32], bytes: &[u8]) -> Result<(String, Vec<u8>), Error> {
+        let plain = self.unseal(&Self::aad(tag), bytes)?;
         let (len, body) = plain
             .split_first_chunk::<4>()
             .ok_or_else(|| storage("record plaintext truncated"))?;
@@ -232,6 +260,50 @@ impl EncryptedFileStore {
             .map_err(|_| storage("record id is not UTF-8"))?
             .to_owned();
         Ok((id, record.to_vec()))
+    }
+
+    /// Write `bytes` to `path` atomically: a temporary file in the same directory, flushed,
+    /// renamed over `path`, then the directory flushed.
+    fn write_atomic(&self, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+        let _guard = self.lock();
+        let mut suffix = [0u8; 16];
+        getrandom::getrandom(&mut suffix).map_err(|_| storage("no randomness for a file name"))?;
+        let temp = self
+            .dir
+            .join(format!("{TEMP_PREFIX}{}", hex_lower(&suffix)));
+        let written = (|| {
+            let mut f = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+                .map_err(io("create temporary file"))?;
+            f.write_all(bytes).map_err(io("write"))?;
+            f.sync_all().map_err(io("sync file"))?;
+            drop(f);
+            fs::rename(&temp, path).map_err(io("rename"))
+        })();
+        if let Err(e) = written {
+            // Best effort: the temporary file is ignored by every reader anyway.
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+        self.sync_dir()
+    }
+
+    /// Check the key against the directory's key-check file, creating it in a new store.
+    fn check_key(&self) -> Result<(), Error> {
+        let path = self.dir.join(KEY_CHECK_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => self
+                .unseal(KEY_CHECK_AAD, &bytes)
+                .map(drop)
+                .map_err(|_| storage("wrong storage key (or a damaged key-check file)")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let sealed = self.seal(KEY_CHECK_AAD, b"")?;
+                self.write_atomic(&path, &sealed)
+            }
+            Err(e) => Err(io("read key check")(e)),
+        }
     }
 
     /// Read the file with name tag `tag`, if it exists.
@@ -279,22 +351,7 @@ impl CredentialStore for EncryptedFileStore {
         plain.extend_from_slice(id.as_bytes());
         plain.extend_from_slice(record);
 
-        let mut nonce = [0u8; NONCE_LEN];
-        getrandom::getrandom(&mut nonce).map_err(|_| storage("no randomness for a nonce"))?;
-        let ciphertext = self
-            .cipher()?
-            .encrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: &plain,
-                    aad: &Self::aad(&tag),
-                },
-            )
-            .map_err(|_| storage("encryption failed"))?;
-        let mut file = Vec::with_capacity(MAGIC.len() + NONCE_LEN + ciphertext.len());
-        file.extend_from_slice(MAGIC);
-        file.extend_from_slice(&nonce);
-        file.extend_from_slice(&ciphertext);
+        let file = self.seal(&Self::aad(&tag), &plain)?;
         if file.len() as u64 > MAX_RECORD_FILE {
             return Err(Error::TooLarge {
                 what: "wallet record",
@@ -302,30 +359,7 @@ impl CredentialStore for EncryptedFileStore {
                 limit: MAX_RECORD_FILE as usize,
             });
         }
-
-        let _guard = self.lock();
-        let mut suffix = [0u8; 16];
-        getrandom::getrandom(&mut suffix).map_err(|_| storage("no randomness for a file name"))?;
-        let temp = self
-            .dir
-            .join(format!("{TEMP_PREFIX}{}", hex_lower(&suffix)));
-        let written = (|| {
-            let mut f = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&temp)
-                .map_err(io("create temporary file"))?;
-            f.write_all(&file).map_err(io("write"))?;
-            f.sync_all().map_err(io("sync file"))?;
-            drop(f);
-            fs::rename(&temp, self.path_for(&tag)).map_err(io("rename"))
-        })();
-        if let Err(e) = written {
-            // Best effort: the temporary file is ignored by every reader anyway.
-            let _ = fs::remove_file(&temp);
-            return Err(e);
-        }
-        self.sync_dir()
+        self.write_atomic(&self.path_for(&tag), &file)
     }
 
     fn get(&self, id: &str) -> Result<Option<Vec<u8>>, Error> {
