@@ -402,6 +402,38 @@ pub enum Error {
         /// `"proofPurpose"`, `"challenge"` or `"domain"`.
         field: &'static str,
     },
+
+    // ---- wallet
+    /// A stored wallet record cannot be read back: wrong storage key, a tampered, truncated
+    /// or swapped file, or an unknown format. Nothing is returned from such a record.
+    #[error("wallet storage: {reason}")]
+    WalletStorage {
+        /// Which check failed.
+        reason: &'static str,
+    },
+    /// A file system operation of the wallet store failed (paths are not reported: they may
+    /// name the user).
+    #[error("wallet storage I/O: {op}: {kind}")]
+    WalletIo {
+        /// The operation (`"write"`, `"rename"`, ...).
+        op: &'static str,
+        /// The operating system's error kind.
+        kind: std::io::ErrorKind,
+    },
+    /// A credential offered to the wallet is not one it accepts (not JSON, no bbs-2023 base
+    /// proof, ...); the message names the rule. A base proof that does not verify is reported
+    /// with the cryptosuite's own error instead.
+    #[error("wallet: credential refused: {0}")]
+    WalletInvalidCredential(&'static str),
+    /// No credential with the given id is in the wallet.
+    #[error("wallet: no such credential")]
+    WalletNotFound,
+    /// A requested JSON pointer does not name a claim of the credential.
+    #[error("wallet: pointer {pointer:?} does not name a claim of this credential")]
+    WalletUnknownPointer {
+        /// The pointer as requested (at most 200 characters).
+        pointer: String,
+    },
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

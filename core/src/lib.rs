@@ -11,6 +11,8 @@
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
 //! - [`ecdsa`]: ECDSA P-256 keys and signers, and the `ecdsa-rdfc-2019` cryptosuite.
+//! - [`wallet`]: the holder wallet: encrypted storage, import, display data, consent
+//!   summaries and presentation history.
 //! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
 //!   ([`canonicalize`]).
 //! - [`status`]: W3C Bitstring Status List: status bitstrings, `encodedList`, status list
@@ -32,6 +34,7 @@ pub mod jsonld;
 pub mod keys;
 pub mod rdf;
 pub mod status;
+pub mod wallet;
 
 pub use error::{CborErrorKind, Error};
 pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};

@@ -1,0 +1,517 @@
+//! The holder's wallet: credentials with `bbs-2023` base proofs, kept in a
+//! [`CredentialStore`], shown with display data, disclosed selectively after a consent
+//! summary, with a history of what was disclosed to whom.
+//!
+//! - [`Wallet::import`] checks the issuer's base proof before anything is stored.
+//! - [`Wallet::list`] / [`Wallet::get`] give [`CredentialSummary`] values with a [`Claim`]
+//!   tree whose `mandatory` flags mark what every presentation reveals.
+//! - [`Wallet::disclosure_preview`] gives the [`ConsentSummary`] to show before disclosing.
+//! - [`Wallet::derive_for`] derives the selectively disclosed credential and records a
+//!   [`HistoryEntry`]; [`Wallet::present`] does so for several credentials and hands them to
+//!   a [`PresentationBuilder`], the hook where the integration signs the presentation with
+//!   the device key (ECDSA). The wallet never signs presentations itself.
+//!
+//! Errors never carry claim values; pointers and credential ids (hashes) may appear.
+
+mod claims;
+mod clock;
+mod store;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+pub use claims::Claim;
+pub use clock::{Clock, FixedClock, SystemClock, rfc3339_from_unix};
+pub use store::{CredentialStore, EncryptedFileStore, MAX_ID_LEN, MAX_RECORD_FILE, MemoryStore};
+
+use crate::Error;
+use crate::bbs2023::Bbs2023;
+use crate::bbs2023::proof_value::BaseProofValue;
+use store::hex_lower;
+
+/// Largest credential accepted by [`Wallet::import`], in bytes of JSON.
+pub const MAX_CREDENTIAL_BYTES: usize = 1024 * 1024;
+/// Most history entries kept; when full, the oldest entry is dropped for each new one.
+pub const MAX_HISTORY_ENTRIES: usize = 10_000;
+/// Store id of the presentation history record (not a credential id: those are 64 hex
+/// digits).
+pub const HISTORY_RECORD_ID: &str = "civitas.wallet.history";
+
+/// Display data of a stored credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialSummary {
+    /// The wallet's id of the credential: lower-case hex SHA-256 of its stored JSON.
+    pub id: String,
+    /// The credential's `type` values.
+    pub types: Vec<String>,
+    /// The issuer's id (a DID or URL), when present.
+    pub issuer_id: Option<String>,
+    /// The issuer's display name, when present.
+    pub issuer_name: Option<String>,
+    /// `validFrom` (or a VC 1.1 `issuanceDate`), as written.
+    pub valid_from: Option<String>,
+    /// `validUntil` (or a VC 1.1 `expirationDate`), as written.
+    pub valid_until: Option<String>,
+    /// The issuer's mandatory pointers: always disclosed.
+    pub mandatory_pointers: Vec<String>,
+    /// The claim tree (everything but `@context` and `proof`).
+    pub claims: Vec<Claim>,
+}
+
+impl CredentialSummary {
+    /// The claim tree, in document order.
+    pub fn claims(&self) -> &[Claim] {
+        &self.claims
+    }
+}
+
+/// One leaf claim that a presentation would reveal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisclosedClaim {
+    /// JSON pointer of the claim.
+    pub pointer: String,
+    /// The last key of the pointer.
+    pub label: String,
+    /// Display string of the value.
+    pub value: String,
+    /// Revealed in every presentation, whatever is requested.
+    pub mandatory: bool,
+}
+
+/// What a presentation of one credential would disclose and what would stay hidden, to
+/// show the holder before asking consent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentSummary {
+    /// The credential concerned.
+    pub credential_id: String,
+    /// Every leaf claim revealed (mandatory ones and those the request reaches, with the
+    /// `id`/`type` of the objects on the way), in document order.
+    pub disclosed: Vec<DisclosedClaim>,
+    /// Pointers of every leaf claim that stays hidden, in document order.
+    pub hidden: Vec<String>,
+}
+
+/// One past presentation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    /// When the credential was derived (RFC 3339, from the wallet's [`Clock`]).
+    pub at: String,
+    /// The verifier's domain, when the request named one.
+    pub domain: Option<String>,
+    /// The wallet id of the credential presented.
+    pub credential_id: String,
+    /// The pointers disclosed: the issuer's mandatory pointers, then those requested.
+    pub disclosed_pointers: Vec<String>,
+}
+
+/// One credential to present and the pointers requested from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Disclosure {
+    /// The wallet id of the credential.
+    pub credential_id: String,
+    /// The requested JSON pointers (the mandatory ones are always added).
+    pub pointers: Vec<String>,
+}
+
+/// The verifier's request parameters that the signed presentation binds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PresentationRequest {
+    /// The verifier's domain, when the request names one (also recorded in the history).
+    pub domain: Option<String>,
+    /// The verifier's challenge (nonce), when given.
+    pub challenge: Option<String>,
+}
+
+/// Wraps derived credentials in a verifiable presentation and signs it with the holder's
+/// device key (ECDSA). Implemented by the integration that owns the device key; the wallet
+/// itself never signs or fakes a presentation proof.
+pub trait PresentationBuilder {
+    /// The signed presentation of `derived_credentials` for `request`.
+    fn build(
+        &self,
+        derived_credentials: Vec<Value>,
+        request: &PresentationRequest,
+    ) -> Result<Value, Error>;
+}
+
+/// The holder's wallet over a [`CredentialStore`].
+pub struct Wallet {
+    store: Arc<dyn CredentialStore>,
+    bbs: Bbs2023,
+    clock: Arc<dyn Clock>,
+    /// Serializes read-modify-write of the history record.
+    history_lock: Mutex<()>,
+}
+
+impl fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Wallet").finish_non_exhaustive()
+    }
+}
+
+/// Whether `id` has the form of a credential id (64 lower-case hex digits).
+fn is_credential_id(id: &str) -> bool {
+    id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn str_field(obj: &Value, key: &str) -> Option<String> {
+    obj.get(key).and_then(display_text)
+}
+
+/// A plain string, a value object's string `@value`, or the first of those in an array
+/// (language maps of names).
+fn display_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("@value").and_then(Value::as_str).map(str::to_owned),
+        Value::Array(items) => items.iter().find_map(display_text),
+        _ => None,
+    }
+}
+
+/// The single proof object of a credential, required to be a bbs-2023 Data Integrity proof.
+fn bbs2023_proof(credential: &Value) -> Result<&Map<String, Value>, Error> {
+    let refuse = Error::WalletInvalidCredential;
+    let proof = match credential.get("proof") {
+        Some(Value::Object(p)) => p,
+        Some(Value::Array(_)) => return Err(refuse("more than one proof")),
+        _ => return Err(refuse("no proof")),
+    };
+    if proof.get("type").and_then(Value::as_str) != Some("DataIntegrityProof") {
+        return Err(refuse("the proof is not a DataIntegrityProof"));
+    }
+    if proof.get("cryptosuite").and_then(Value::as_str) != Some("bbs-2023") {
+        return Err(refuse("the proof's cryptosuite is not bbs-2023"));
+    }
+    Ok(proof)
+}
+
+/// The parsed base proof value of a credential (errs on a derived proof).
+fn base_proof(credential: &Value) -> Result<BaseProofValue, Error> {
+    let value = bbs2023_proof(credential)?
+        .get("proofValue")
+        .and_then(Value::as_str)
+        .ok_or(Error::WalletInvalidCredential(
+            "the proof has no proofValue",
+        ))?;
+    BaseProofValue::parse(value)
+}
+
+impl Wallet {
+    /// A wallet over `store`, verifying and deriving with `bbs`, timed by the system clock.
+    pub fn new(store: Arc<dyn CredentialStore>, bbs: Bbs2023) -> Self {
+        Self::with_clock(store, bbs, Arc::new(SystemClock))
+    }
+
+    /// A wallet with its own clock for history timestamps.
+    pub fn with_clock(
+        store: Arc<dyn CredentialStore>,
+        bbs: Bbs2023,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            bbs,
+            clock,
+            history_lock: Mutex::new(()),
+        }
+    }
+
+    /// Import a credential (JSON text of at most [`MAX_CREDENTIAL_BYTES`]): it must carry one
+    /// `bbs-2023` base proof that verifies (the issuer's key comes from its did:key
+    /// verification method). Refusals say why: [`Error::WalletInvalidCredential`] for the
+    /// form, the cryptosuite's error (for example [`Error::VerificationFailed`]) for a proof
+    /// that does not verify. Importing the same credential twice keeps one copy.
+    pub fn import(&self, credential_json: &str) -> Result<CredentialSummary, Error> {
+        if credential_json.len() > MAX_CREDENTIAL_BYTES {
+            return Err(Error::TooLarge {
+                what: "credential",
+                actual: credential_json.len(),
+                limit: MAX_CREDENTIAL_BYTES,
+            });
+        }
+        let credential: Value = serde_json::from_str(credential_json)
+            .map_err(|_| Error::WalletInvalidCredential("not valid JSON"))?;
+        if !credential.is_object() {
+            return Err(Error::WalletInvalidCredential("not a JSON object"));
+        }
+        base_proof(&credential)?;
+        self.bbs.verify_base(&credential)?;
+        let bytes = serde_json::to_vec(&credential)
+            .map_err(|_| Error::WalletInvalidCredential("cannot be serialized"))?;
+        let id = hex_lower(&Sha256::digest(&bytes));
+        self.store.put(&id, &bytes)?;
+        summarize(&id, &credential)
+    }
+
+    /// The stored credential `id`, as JSON.
+    pub fn credential(&self, id: &str) -> Result<Value, Error> {
+        if !is_credential_id(id) {
+            return Err(Error::WalletNotFound);
+        }
+        let bytes = self.store.get(id)?.ok_or(Error::WalletNotFound)?;
+        serde_json::from_slice(&bytes).map_err(|_| Error::WalletStorage {
+            reason: "a stored credential is not valid JSON",
+        })
+    }
+
+    /// Summaries of all stored credentials, ordered by id.
+    pub fn list(&self) -> Result<Vec<CredentialSummary>, Error> {
+        let mut ids: Vec<String> = self
+            .store
+            .list()?
+            .into_iter()
+            .filter(|id| is_credential_id(id))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            // A record deleted between list and get is skipped.
+            match self.credential(&id) {
+                Ok(c) => out.push(summarize(&id, &c)?),
+                Err(Error::WalletNotFound) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The summary of credential `id`, or `None` when it is not in the wallet.
+    pub fn get(&self, id: &str) -> Result<Option<CredentialSummary>, Error> {
+        match self.credential(id) {
+            Ok(c) => summarize(id, &c).map(Some),
+            Err(Error::WalletNotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Remove credential `id` (its history entries stay). Removing an absent id is not an
+    /// error.
+    pub fn delete(&self, id: &str) -> Result<(), Error> {
+        if !is_credential_id(id) {
+            return Ok(());
+        }
+        self.store.delete(id)
+    }
+
+    /// What presenting credential `id` with `requested_pointers` would disclose (the
+    /// mandatory claims and those requested) and what would stay hidden. A pointer naming
+    /// nothing in the credential is [`Error::WalletUnknownPointer`].
+    pub fn disclosure_preview(
+        &self,
+        id: &str,
+        requested_pointers: &[String],
+    ) -> Result<ConsentSummary, Error> {
+        let credential = self.credential(id)?;
+        preview(id, &credential, requested_pointers)
+    }
+
+    /// Derive the credential `id` disclosing the mandatory claims and `requested_pointers`,
+    /// bound to `presentation_header`, and record a [`HistoryEntry`] for `domain` (the
+    /// verifier's domain, when known) before returning it. The result is a derived `bbs-2023`
+    /// credential; the caller puts it in a presentation signed with the device key (or uses
+    /// [`Wallet::present`] with a [`PresentationBuilder`]).
+    pub fn derive_for(
+        &self,
+        id: &str,
+        requested_pointers: &[String],
+        presentation_header: &[u8],
+        domain: Option<&str>,
+    ) -> Result<Value, Error> {
+        let (derived, entry) =
+            self.derive_unrecorded(id, requested_pointers, presentation_header, domain)?;
+        self.append_history(vec![entry])?;
+        Ok(derived)
+    }
+
+    /// Derive each of `disclosures` (bound to `presentation_header`), hand the derived
+    /// credentials to `builder` (which wraps them in a presentation signed with the device
+    /// key), record one [`HistoryEntry`] per credential, and return the presentation. Nothing
+    /// is recorded when deriving or building fails; nothing is returned unless recorded.
+    pub fn present(
+        &self,
+        disclosures: &[Disclosure],
+        presentation_header: &[u8],
+        request: &PresentationRequest,
+        builder: &dyn PresentationBuilder,
+    ) -> Result<Value, Error> {
+        let domain = request.domain.as_deref();
+        let mut derived = Vec::with_capacity(disclosures.len());
+        let mut entries = Vec::with_capacity(disclosures.len());
+        for d in disclosures {
+            let (credential, entry) =
+                self.derive_unrecorded(&d.credential_id, &d.pointers, presentation_header, domain)?;
+            derived.push(credential);
+            entries.push(entry);
+        }
+        let presentation = builder.build(derived, request)?;
+        self.append_history(entries)?;
+        Ok(presentation)
+    }
+
+    /// The derived credential and the history entry to record for it.
+    fn derive_unrecorded(
+        &self,
+        id: &str,
+        requested_pointers: &[String],
+        presentation_header: &[u8],
+        domain: Option<&str>,
+    ) -> Result<(Value, HistoryEntry), Error> {
+        let credential = self.credential(id)?;
+        // Refuses unknown pointers with the wallet's error before deriving.
+        preview(id, &credential, requested_pointers)?;
+        let derived = self
+            .bbs
+            .derive(&credential, requested_pointers, presentation_header)?;
+        let mut disclosed_pointers = base_proof(&credential)?.mandatory_pointers;
+        for p in requested_pointers {
+            if !disclosed_pointers.contains(p) {
+                disclosed_pointers.push(p.clone());
+            }
+        }
+        let entry = HistoryEntry {
+            at: self.clock.now_rfc3339(),
+            domain: domain.map(str::to_owned),
+            credential_id: id.to_owned(),
+            disclosed_pointers,
+        };
+        Ok((derived, entry))
+    }
+
+    /// Every recorded presentation, oldest first.
+    pub fn history(&self) -> Result<Vec<HistoryEntry>, Error> {
+        let Some(bytes) = self.store.get(HISTORY_RECORD_ID)? else {
+            return Ok(Vec::new());
+        };
+        parse_history(&bytes)
+    }
+
+    fn append_history(&self, new_entries: Vec<HistoryEntry>) -> Result<(), Error> {
+        let _guard = self
+            .history_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = self.history()?;
+        entries.extend(new_entries);
+        let excess = entries.len().saturating_sub(MAX_HISTORY_ENTRIES);
+        entries.drain(..excess);
+        let record = json!({
+            "version": 1,
+            "entries": entries.iter().map(|e| json!({
+                "at": e.at,
+                "domain": e.domain,
+                "credentialId": e.credential_id,
+                "disclosedPointers": e.disclosed_pointers,
+            })).collect::<Vec<_>>(),
+        });
+        let bytes = serde_json::to_vec(&record).map_err(|_| Error::WalletStorage {
+            reason: "cannot serialize the history",
+        })?;
+        self.store.put(HISTORY_RECORD_ID, &bytes)
+    }
+}
+
+fn parse_history(bytes: &[u8]) -> Result<Vec<HistoryEntry>, Error> {
+    let bad = || Error::WalletStorage {
+        reason: "the history record is malformed",
+    };
+    let record: Value = serde_json::from_slice(bytes).map_err(|_| bad())?;
+    if record.get("version").and_then(Value::as_u64) != Some(1) {
+        return Err(bad());
+    }
+    let entries = record
+        .get("entries")
+        .and_then(Value::as_array)
+        .ok_or_else(bad)?;
+    entries
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
+            Ok(HistoryEntry {
+                at: text("at").ok_or_else(bad)?,
+                domain: text("domain"),
+                credential_id: text("credentialId").ok_or_else(bad)?,
+                disclosed_pointers: e
+                    .get("disclosedPointers")
+                    .and_then(Value::as_array)
+                    .ok_or_else(bad)?
+                    .iter()
+                    .map(|p| p.as_str().map(str::to_owned).ok_or_else(bad))
+                    .collect::<Result<_, _>>()?,
+            })
+        })
+        .collect()
+}
+
+/// The leaf pointers always disclosed, and the claim tree flagged with them.
+fn tree_with_flags(
+    credential: &Value,
+    mandatory: &[String],
+) -> Result<(BTreeSet<String>, Vec<Claim>), Error> {
+    let plain = claims::claim_tree(credential, &BTreeSet::new());
+    let always = claims::disclosed_leaves(credential, &plain, mandatory)?;
+    let tree = claims::claim_tree(credential, &always);
+    Ok((always, tree))
+}
+
+fn summarize(id: &str, credential: &Value) -> Result<CredentialSummary, Error> {
+    let mandatory_pointers = base_proof(credential)?.mandatory_pointers;
+    let (_, claims) = tree_with_flags(credential, &mandatory_pointers)?;
+    let types = match credential.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let (issuer_id, issuer_name) = match credential.get("issuer") {
+        Some(Value::String(i)) => (Some(i.clone()), None),
+        Some(issuer @ Value::Object(_)) => (str_field(issuer, "id"), str_field(issuer, "name")),
+        _ => (None, None),
+    };
+    Ok(CredentialSummary {
+        id: id.to_owned(),
+        types,
+        issuer_id,
+        issuer_name,
+        valid_from: str_field(credential, "validFrom")
+            .or_else(|| str_field(credential, "issuanceDate")),
+        valid_until: str_field(credential, "validUntil")
+            .or_else(|| str_field(credential, "expirationDate")),
+        mandatory_pointers,
+        claims,
+    })
+}
+
+fn preview(id: &str, credential: &Value, requested: &[String]) -> Result<ConsentSummary, Error> {
+    let mandatory = base_proof(credential)?.mandatory_pointers;
+    let (always, tree) = tree_with_flags(credential, &mandatory)?;
+    let all: Vec<String> = mandatory.iter().chain(requested).cloned().collect();
+    // Checks every requested pointer, naming the first unknown one.
+    let disclosed = claims::disclosed_leaves(credential, &tree, &all)?;
+    let mut summary = ConsentSummary {
+        credential_id: id.to_owned(),
+        disclosed: Vec::new(),
+        hidden: Vec::new(),
+    };
+    for leaf in claims::leaves(&tree) {
+        if disclosed.contains(&leaf.pointer) {
+            summary.disclosed.push(DisclosedClaim {
+                pointer: leaf.pointer.clone(),
+                label: leaf.label.clone(),
+                value: leaf.value.clone().unwrap_or_default(),
+                mandatory: always.contains(&leaf.pointer),
+            });
+        } else {
+            summary.hidden.push(leaf.pointer.clone());
+        }
+    }
+    Ok(summary)
+}

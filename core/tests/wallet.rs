@@ -1,0 +1,678 @@
+//! The holder wallet: import of a bbs-2023 diploma issued here, display data, consent
+//! summaries, derivation with history, and the encrypted file store's failure cases.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use civitas_core::Error;
+use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
+use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::did;
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::keys::PublicKey as MultikeyPublic;
+use civitas_core::wallet::{
+    Claim, CredentialStore, Disclosure, EncryptedFileStore, FixedClock, MemoryStore,
+    PresentationBuilder, PresentationRequest, Wallet,
+};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+const DIPLOMA_CONTEXT: &str = "https://civitas.example/contexts/diploma/v1";
+
+fn vectors() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
+}
+
+fn data(name: &str) -> Value {
+    let path = vectors().join("data").join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn suite() -> Bbs2023 {
+    let jsonld = JsonLdProcessor::default();
+    let ctx = vectors().join("contexts/civitas.example_contexts_diploma_v1.jsonld");
+    jsonld
+        .register_context(DIPLOMA_CONTEXT, &std::fs::read_to_string(ctx).unwrap())
+        .unwrap();
+    Bbs2023::new(Arc::new(jsonld))
+}
+
+/// One diploma signed by a test issuer, shared by the tests (signing is the slow part).
+fn signed_diploma() -> &'static Value {
+    static SIGNED: OnceLock<Value> = OnceLock::new();
+    SIGNED.get_or_init(|| {
+        let sk = SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[7; 32], b"", None).unwrap();
+        let pair = KeyPair::from_secret(sk);
+        let method =
+            did::verification_method_id(&MultikeyPublic::Bls12381G2(pair.public().to_bytes()));
+        let mut doc = data("diploma.json");
+        doc["issuer"]["id"] = json!(method.split('#').next().unwrap());
+        let mandatory: Vec<String> =
+            serde_json::from_value(data("diploma-mandatory.json")).unwrap();
+        let mut options = ProofOptions::assertion(method.clone());
+        options.created = Some("2026-06-30T09:00:00Z".into());
+        suite().sign(&doc, &pair, &options, &mandatory).unwrap()
+    })
+}
+
+fn wallet() -> (Wallet, Arc<MemoryStore>) {
+    let store = Arc::new(MemoryStore::new());
+    let wallet = Wallet::with_clock(
+        store.clone(),
+        suite(),
+        Arc::new(FixedClock("2026-11-21T10:00:00Z".into())),
+    );
+    (wallet, store)
+}
+
+fn pointers(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn find<'a>(claims: &'a [Claim], pointer: &str) -> Option<&'a Claim> {
+    claims.iter().find_map(|c| {
+        if c.pointer == pointer {
+            Some(c)
+        } else {
+            find(&c.children, pointer)
+        }
+    })
+}
+
+#[test]
+fn imports_and_lists_with_claims_tree_and_mandatory_flags() {
+    let (wallet, _) = wallet();
+    let text = serde_json::to_string(signed_diploma()).unwrap();
+    let summary = wallet.import(&text).unwrap();
+    assert_eq!(summary.id.len(), 64);
+    assert_eq!(
+        summary.types,
+        ["VerifiableCredential", "UniversityDegreeCredential"]
+    );
+    assert!(
+        summary
+            .issuer_id
+            .as_deref()
+            .unwrap()
+            .starts_with("did:key:z")
+    );
+    assert_eq!(
+        summary.issuer_name.as_deref(),
+        Some("University of Civitas")
+    );
+    assert_eq!(summary.valid_from.as_deref(), Some("2026-06-30T00:00:00Z"));
+    assert_eq!(summary.valid_until.as_deref(), Some("2076-06-30T00:00:00Z"));
+
+    // Importing again keeps one copy.
+    assert_eq!(wallet.import(&text).unwrap().id, summary.id);
+    let listed = wallet.list().unwrap();
+    assert_eq!(listed, vec![summary.clone()]);
+    assert_eq!(wallet.get(&summary.id).unwrap().unwrap(), summary);
+
+    let claims = summary.claims();
+    assert!(find(claims, "/@context").is_none() && find(claims, "/proof").is_none());
+    let name = find(claims, "/credentialSubject/degree/name").unwrap();
+    assert_eq!(name.label, "name");
+    assert_eq!(name.value.as_deref(), Some("MSc Computer Science"));
+    assert!(!name.mandatory);
+    let degree_type = find(claims, "/credentialSubject/degree/type").unwrap();
+    assert_eq!(degree_type.value.as_deref(), Some("MasterDegree"));
+    assert!(degree_type.mandatory);
+    let issuer = find(claims, "/issuer").unwrap();
+    assert!(issuer.mandatory && issuer.value.is_none());
+    assert_eq!(issuer.children.len(), 2);
+    assert!(find(claims, "/validFrom").unwrap().mandatory);
+    // Ids and types of objects on a mandatory path are always disclosed too.
+    assert!(find(claims, "/credentialSubject/id").unwrap().mandatory);
+    let subject_type = find(claims, "/credentialSubject/type").unwrap();
+    assert_eq!(subject_type.value.as_deref(), Some("Person, Graduate"));
+    assert!(subject_type.mandatory);
+    assert!(!find(claims, "/credentialSubject").unwrap().mandatory);
+    let level = find(claims, "/credentialSubject/degree/level").unwrap();
+    assert_eq!(level.value.as_deref(), Some("7"));
+    let honours = find(claims, "/credentialSubject/degree/honours").unwrap();
+    assert_eq!(honours.value.as_deref(), Some("true"));
+    let grade = find(claims, "/credentialSubject/grades/1/grade").unwrap();
+    assert_eq!(
+        (grade.label.as_str(), grade.value.as_deref()),
+        ("grade", Some("B+"))
+    );
+    assert_eq!(
+        find(claims, "/credentialSubject/grades/1").unwrap().label,
+        "1"
+    );
+
+    wallet.delete(&summary.id).unwrap();
+    assert!(wallet.list().unwrap().is_empty());
+    assert_eq!(wallet.get(&summary.id).unwrap(), None);
+}
+
+#[test]
+fn refuses_tampered_and_non_bbs_credentials_with_a_reason() {
+    let (wallet, store) = wallet();
+    let mut tampered = signed_diploma().clone();
+    tampered["credentialSubject"]["gpa"] = json!(4.0);
+    let err = wallet
+        .import(&serde_json::to_string(&tampered).unwrap())
+        .unwrap_err();
+    assert!(matches!(err, Error::VerificationFailed(_)), "{err:?}");
+    // The reason names no claim value.
+    assert!(!err.to_string().contains("4.0"));
+
+    let mut no_proof = signed_diploma().clone();
+    no_proof.as_object_mut().unwrap().remove("proof");
+    assert_eq!(
+        wallet.import(&no_proof.to_string()).unwrap_err(),
+        Error::WalletInvalidCredential("no proof")
+    );
+    let mut other_suite = signed_diploma().clone();
+    other_suite["proof"]["cryptosuite"] = json!("ecdsa-sd-2023");
+    assert_eq!(
+        wallet.import(&other_suite.to_string()).unwrap_err(),
+        Error::WalletInvalidCredential("the proof's cryptosuite is not bbs-2023")
+    );
+    // A derived credential is not a base proof.
+    let derived = suite()
+        .derive(
+            signed_diploma(),
+            &pointers(&["/credentialSubject/gpa"]),
+            b"",
+        )
+        .unwrap();
+    assert!(matches!(
+        wallet.import(&derived.to_string()).unwrap_err(),
+        Error::ProofKindMismatch { .. }
+    ));
+    assert!(matches!(
+        wallet.import("{not json").unwrap_err(),
+        Error::WalletInvalidCredential(_)
+    ));
+    let huge = format!("\"{}\"", "a".repeat(1024 * 1024 + 1));
+    assert!(matches!(
+        wallet.import(&huge).unwrap_err(),
+        Error::TooLarge { .. }
+    ));
+    assert!(
+        store.list().unwrap().is_empty(),
+        "nothing refused is stored"
+    );
+}
+
+#[test]
+fn consent_preview_derive_and_history() {
+    let (wallet, _) = wallet();
+    let id = wallet
+        .import(&serde_json::to_string(signed_diploma()).unwrap())
+        .unwrap()
+        .id;
+    let requested = pointers(&[
+        "/credentialSubject/degree/name",
+        "/credentialSubject/grades/1",
+    ]);
+    let preview = wallet.disclosure_preview(&id, &requested).unwrap();
+    assert_eq!(preview.credential_id, id);
+    let disclosed: Vec<&str> = preview
+        .disclosed
+        .iter()
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(
+        disclosed,
+        [
+            "/id",
+            "/type",
+            "/issuer/id",
+            "/issuer/name",
+            "/validFrom",
+            "/validUntil",
+            "/credentialSubject/id",
+            "/credentialSubject/type",
+            "/credentialSubject/degree/type",
+            "/credentialSubject/degree/name",
+            "/credentialSubject/grades/1/course",
+            "/credentialSubject/grades/1/grade",
+        ]
+    );
+    let name = &preview.disclosed[9];
+    assert_eq!(
+        (name.value.as_str(), name.mandatory),
+        ("MSc Computer Science", false)
+    );
+    assert!(preview.disclosed[4].mandatory);
+    assert_eq!(
+        preview.hidden,
+        [
+            "/credentialSubject/givenName",
+            "/credentialSubject/familyName",
+            "/credentialSubject/birthDate",
+            "/credentialSubject/nationality",
+            "/credentialSubject/studentNumber",
+            "/credentialSubject/degree/field",
+            "/credentialSubject/degree/level",
+            "/credentialSubject/degree/ects",
+            "/credentialSubject/degree/honours",
+            "/credentialSubject/degree/awardedOn",
+            "/credentialSubject/grades/0/course",
+            "/credentialSubject/grades/0/grade",
+            "/credentialSubject/grades/2/course",
+            "/credentialSubject/grades/2/grade",
+            "/credentialSubject/thesisTitle",
+            "/credentialSubject/gpa",
+        ]
+    );
+
+    // Unknown pointers are refused by name, before anything is derived or recorded.
+    for bad in [
+        "/credentialSubject/shoeSize",
+        "/credentialSubject/grades/3",
+        "/proof",
+    ] {
+        let err = wallet
+            .disclosure_preview(&id, &pointers(&[bad]))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::WalletUnknownPointer {
+                pointer: bad.into()
+            }
+        );
+        assert_eq!(
+            wallet
+                .derive_for(&id, &pointers(&[bad]), b"", None)
+                .unwrap_err(),
+            Error::WalletUnknownPointer {
+                pointer: bad.into()
+            }
+        );
+    }
+    assert!(matches!(
+        wallet
+            .disclosure_preview(&id, &pointers(&["no-slash"]))
+            .unwrap_err(),
+        Error::InvalidPointer { .. }
+    ));
+    assert_eq!(
+        wallet
+            .disclosure_preview(&"0".repeat(64), &requested)
+            .unwrap_err(),
+        Error::WalletNotFound
+    );
+    assert!(wallet.history().unwrap().is_empty());
+
+    // Derive: the verifier sees exactly the previewed claims.
+    let derived = wallet
+        .derive_for(&id, &requested, b"challenge-1", Some("verifier.example"))
+        .unwrap();
+    let verified = suite().verify(&derived).unwrap();
+    let doc = verified.document();
+    assert_eq!(
+        doc["credentialSubject"]["degree"]["name"],
+        "MSc Computer Science"
+    );
+    assert_eq!(
+        doc["credentialSubject"]["grades"],
+        json!([{"course": "Distributed Systems", "grade": "B+"}])
+    );
+    assert!(doc["credentialSubject"].get("birthDate").is_none());
+    assert_eq!(verified.presentation_header(), b"challenge-1");
+    for hidden in &preview.hidden {
+        let mapped = hidden.replace("/grades/1/", "/grades/0/");
+        if hidden.contains("/grades/") {
+            continue; // array positions are compacted in the derived document
+        }
+        assert!(doc.pointer(&mapped).is_none(), "{hidden} must stay hidden");
+    }
+    for d in &preview.disclosed {
+        let mapped = d.pointer.replace("/grades/1/", "/grades/0/");
+        assert!(
+            doc.pointer(&mapped).is_some(),
+            "{} must be disclosed",
+            d.pointer
+        );
+    }
+
+    wallet
+        .derive_for(&id, &pointers(&["/credentialSubject/gpa"]), b"", None)
+        .unwrap();
+    let history = wallet.history().unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0].at, "2026-11-21T10:00:00Z");
+    assert_eq!(history[0].domain.as_deref(), Some("verifier.example"));
+    assert_eq!(history[0].credential_id, id);
+    assert_eq!(
+        history[0].disclosed_pointers,
+        [
+            "/issuer",
+            "/validFrom",
+            "/validUntil",
+            "/credentialSubject/degree/type",
+            "/credentialSubject/degree/name",
+            "/credentialSubject/grades/1",
+        ]
+    );
+    assert_eq!(history[1].domain, None);
+    assert_eq!(
+        history[1].disclosed_pointers.last().unwrap(),
+        "/credentialSubject/gpa"
+    );
+    // The history record is not listed as a credential.
+    assert_eq!(wallet.list().unwrap().len(), 1);
+}
+
+/// A fresh directory under the system temporary directory, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("civitas-wallet-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn records(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rec"))
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn key(byte: u8) -> Zeroizing<[u8; 32]> {
+    Zeroizing::new([byte; 32])
+}
+
+#[test]
+fn encrypted_store_round_trip_and_wrong_key() {
+    let dir = TempDir::new("roundtrip");
+    let store = EncryptedFileStore::open(&dir.0, key(1)).unwrap();
+    store.put("alpha", b"Ada Lovelace, 1990-12-10").unwrap();
+    store.put("beta", b"").unwrap();
+    store.put("alpha", b"Ada Lovelace, updated").unwrap();
+    assert_eq!(
+        store.get("alpha").unwrap().unwrap(),
+        b"Ada Lovelace, updated"
+    );
+    assert_eq!(store.get("beta").unwrap().unwrap(), b"");
+    assert_eq!(store.get("gamma").unwrap(), None);
+    let mut ids = store.list().unwrap();
+    ids.sort();
+    assert_eq!(ids, ["alpha", "beta"]);
+
+    // No personal data or ids in file names or contents.
+    let files = dir.records();
+    assert_eq!(files.len(), 2);
+    for f in &files {
+        let name = f.file_name().unwrap().to_str().unwrap();
+        assert!(!name.contains("alpha") && !name.contains("beta"));
+        let bytes = std::fs::read(f).unwrap();
+        assert!(!bytes.windows(3).any(|w| w == b"Ada"));
+        assert!(!bytes.windows(5).any(|w| w == b"alpha"));
+    }
+
+    // Reopened with the same key: everything is there.
+    drop(store);
+    let store = EncryptedFileStore::open(&dir.0, key(1)).unwrap();
+    assert_eq!(
+        store.get("alpha").unwrap().unwrap(),
+        b"Ada Lovelace, updated"
+    );
+
+    // A wrong key: refused at open, typed, no panic.
+    assert_eq!(
+        EncryptedFileStore::open(&dir.0, key(2)).unwrap_err(),
+        Error::WalletStorage {
+            reason: "wrong storage key (or a damaged key-check file)"
+        }
+    );
+    // Even without the key-check file, records do not open under another key.
+    std::fs::remove_file(dir.0.join("keycheck")).unwrap();
+    let wrong = EncryptedFileStore::open(&dir.0, key(2)).unwrap();
+    assert_eq!(
+        wrong.get("alpha").unwrap(),
+        None,
+        "file names are keyed too"
+    );
+    assert!(matches!(
+        wrong.list().unwrap_err(),
+        Error::WalletStorage { .. }
+    ));
+    std::fs::remove_file(dir.0.join("keycheck")).unwrap();
+    let store = EncryptedFileStore::open(&dir.0, key(1)).unwrap();
+
+    store.delete("alpha").unwrap();
+    store.delete("alpha").unwrap();
+    assert_eq!(store.get("alpha").unwrap(), None);
+    assert_eq!(store.list().unwrap(), ["beta"]);
+}
+
+#[test]
+fn encrypted_store_rejects_tampered_and_swapped_files() {
+    let dir = TempDir::new("tamper");
+    let store = EncryptedFileStore::open(&dir.0, key(3)).unwrap();
+    store.put("one", b"first record").unwrap();
+    store.put("two", b"second record").unwrap();
+    let files = dir.records();
+    let originals: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+
+    // Every single flipped byte (header, nonce, ciphertext, tag) is detected.
+    for i in 0..originals[0].len() {
+        let mut bad = originals[0].clone();
+        bad[i] ^= 0x01;
+        std::fs::write(&files[0], &bad).unwrap();
+        assert!(
+            matches!(store.list().unwrap_err(), Error::WalletStorage { .. }),
+            "byte {i}"
+        );
+    }
+    // Truncated and empty files.
+    for len in [0, 3, 20, originals[0].len() - 1] {
+        std::fs::write(&files[0], &originals[0][..len]).unwrap();
+        assert!(matches!(
+            store.list().unwrap_err(),
+            Error::WalletStorage { .. }
+        ));
+    }
+
+    // Swapped files: each record fails to authenticate under the other's name.
+    std::fs::write(&files[0], &originals[1]).unwrap();
+    std::fs::write(&files[1], &originals[0]).unwrap();
+    assert!(matches!(
+        store.get("one").unwrap_err(),
+        Error::WalletStorage { .. }
+    ));
+    assert!(matches!(
+        store.get("two").unwrap_err(),
+        Error::WalletStorage { .. }
+    ));
+    // A copy of one record over the other is refused too.
+    std::fs::write(&files[0], &originals[0]).unwrap();
+    std::fs::write(&files[1], &originals[0]).unwrap();
+    let ok_and_bad: Vec<_> = ["one", "two"].iter().map(|id| store.get(id)).collect();
+    assert_eq!(ok_and_bad.iter().filter(|r| r.is_ok()).count(), 1);
+    assert_eq!(
+        ok_and_bad
+            .iter()
+            .filter(|r| matches!(r, Err(Error::WalletStorage { .. })))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn encrypted_store_survives_a_crash_mid_save() {
+    let dir = TempDir::new("crash");
+    let store = EncryptedFileStore::open(&dir.0, key(4)).unwrap();
+    store.put("diploma", b"saved before the crash").unwrap();
+    let file = dir.records().pop().unwrap();
+    let before = std::fs::read(&file).unwrap();
+    // A crash during the next save: the temporary file was written (partly) but never
+    // renamed over the record.
+    std::fs::write(
+        dir.0.join(".tmp-0123456789abcdef"),
+        &before[..before.len() / 2],
+    )
+    .unwrap();
+    std::fs::write(dir.0.join(".tmp-fedcba9876543210"), b"").unwrap();
+    drop(store);
+
+    let store = EncryptedFileStore::open(&dir.0, key(4)).unwrap();
+    assert_eq!(store.list().unwrap(), ["diploma"]);
+    assert_eq!(
+        store.get("diploma").unwrap().unwrap(),
+        b"saved before the crash"
+    );
+    // Saving again still works and leaves no temporary file of its own.
+    store.put("diploma", b"saved after").unwrap();
+    assert_eq!(store.get("diploma").unwrap().unwrap(), b"saved after");
+    let temps = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_str()
+                .unwrap()
+                .starts_with(".tmp-")
+        })
+        .count();
+    assert_eq!(temps, 2, "only the crash's leftovers");
+}
+
+#[test]
+fn debug_never_shows_the_key() {
+    let dir = TempDir::new("debug");
+    let store = EncryptedFileStore::open(&dir.0, Zeroizing::new([0xAB; 32])).unwrap();
+    let shown = format!("{store:?} {store:#?}");
+    assert!(!shown.contains("171"), "{shown}");
+    assert!(!shown.to_lowercase().contains("abab"), "{shown}");
+    assert!(
+        !shown.contains(dir.0.to_str().unwrap()),
+        "no path either: {shown}"
+    );
+    assert!(shown.contains("redacted"));
+}
+
+#[test]
+fn wallet_over_the_encrypted_store_keeps_history_encrypted() {
+    let dir = TempDir::new("wallet");
+    let store = Arc::new(EncryptedFileStore::open(&dir.0, key(5)).unwrap());
+    let wallet = Wallet::with_clock(
+        store.clone(),
+        suite(),
+        Arc::new(FixedClock("2026-11-21T11:00:00Z".into())),
+    );
+    let id = wallet
+        .import(&serde_json::to_string(signed_diploma()).unwrap())
+        .unwrap()
+        .id;
+    wallet
+        .derive_for(
+            &id,
+            &pointers(&["/credentialSubject/familyName"]),
+            b"",
+            Some("town-hall.example"),
+        )
+        .unwrap();
+    for f in dir.records() {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(!bytes.windows(8).any(|w| w == b"Lovelace"));
+        assert!(!bytes.windows(9).any(|w| w == b"town-hall"));
+    }
+    // A fresh wallet over a reopened store sees both.
+    let reopened = Wallet::new(
+        Arc::new(EncryptedFileStore::open(&dir.0, key(5)).unwrap()),
+        suite(),
+    );
+    assert_eq!(reopened.list().unwrap().len(), 1);
+    let history = reopened.history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].domain.as_deref(), Some("town-hall.example"));
+}
+
+/// Stands in for the integration's ECDSA signer: wraps the derived credentials in an
+/// unsigned presentation (no proof is invented), or fails.
+struct UnsignedWrapper {
+    fail: bool,
+}
+
+impl PresentationBuilder for UnsignedWrapper {
+    fn build(
+        &self,
+        derived_credentials: Vec<Value>,
+        request: &PresentationRequest,
+    ) -> Result<Value, Error> {
+        if self.fail {
+            return Err(Error::Crypto("device key unavailable"));
+        }
+        Ok(json!({
+            "type": "VerifiablePresentation",
+            "verifiableCredential": derived_credentials,
+            "domain": request.domain,
+            "challenge": request.challenge,
+        }))
+    }
+}
+
+#[test]
+fn present_goes_through_the_builder_and_records_only_on_success() {
+    let (wallet, _) = wallet();
+    let id = wallet
+        .import(&serde_json::to_string(signed_diploma()).unwrap())
+        .unwrap()
+        .id;
+    let disclosures = [Disclosure {
+        credential_id: id.clone(),
+        pointers: pointers(&["/credentialSubject/nationality"]),
+    }];
+    let request = PresentationRequest {
+        domain: Some("border.example".into()),
+        challenge: Some("n-0S6_WzA2Mj".into()),
+    };
+    let err = wallet
+        .present(
+            &disclosures,
+            b"ph",
+            &request,
+            &UnsignedWrapper { fail: true },
+        )
+        .unwrap_err();
+    assert_eq!(err, Error::Crypto("device key unavailable"));
+    assert!(
+        wallet.history().unwrap().is_empty(),
+        "nothing released, nothing recorded"
+    );
+
+    let vp = wallet
+        .present(
+            &disclosures,
+            b"ph",
+            &request,
+            &UnsignedWrapper { fail: false },
+        )
+        .unwrap();
+    let verified = suite().verify(&vp["verifiableCredential"][0]).unwrap();
+    assert_eq!(
+        verified.document()["credentialSubject"]["nationality"],
+        "Utopian"
+    );
+    assert_eq!(verified.presentation_header(), b"ph");
+    let history = wallet.history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].domain.as_deref(), Some("border.example"));
+    assert_eq!(
+        history[0].disclosed_pointers.last().unwrap(),
+        "/credentialSubject/nationality"
+    );
+}
