@@ -434,6 +434,11 @@ pub enum Error {
         /// The pointer as requested (at most 200 characters).
         pointer: String,
     },
+
+    // ---- verifier policy
+    /// The trust file is not valid: the message says where and why.
+    #[error("trust file: {0}")]
+    TrustFile(String),
 }
 
 /// What is wrong with a CBOR item (see [`Error::Cbor`]).

@@ -13,6 +13,8 @@
 //! - [`ecdsa`]: ECDSA P-256 keys and signers, and the `ecdsa-rdfc-2019` cryptosuite.
 //! - [`wallet`]: the holder wallet: encrypted storage, import, display data, consent
 //!   summaries and presentation history.
+//! - [`verifier`]: the verifier's policy (trust, validity, status, replay, required claims)
+//!   over both cryptosuites; [`presentation`]: holder-signed Verifiable Presentations.
 //! - [`rdf`]: the RDF data model, N-Quads, and RDFC-1.0 dataset canonicalization
 //!   ([`canonicalize`]).
 //! - [`status`]: W3C Bitstring Status List: status bitstrings, `encodedList`, status list
@@ -32,8 +34,10 @@ mod error;
 pub mod hazmat;
 pub mod jsonld;
 pub mod keys;
+pub mod presentation;
 pub mod rdf;
 pub mod status;
+pub mod verifier;
 pub mod wallet;
 
 pub use error::{CborErrorKind, Error};

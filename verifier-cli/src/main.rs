@@ -1,19 +1,175 @@
-//! `civitas`: the command for agency verifiers and issuers.
+//! `civitas`: verify presentations at the agency desk; issue and revoke credentials at the
+//! university or agency.
 //!
-//! The verify, issue, derive, present, status and qr commands arrive with the CLI issue; until
-//! then the command only reports its version, so that nothing appears to work that does not.
+//! Exit status: 0 valid (or the command succeeded), 1 invalid, 2 usage or input error.
 
-use clap::Parser;
+mod commands;
+mod util;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use civitas_core::jsonld::JsonLdProcessor;
+use clap::{Parser, Subcommand};
+
+use crate::util::{Alg, CliError, CliResult, EXIT_ERROR};
+
+const EXIT_CODES: &str = "Exit status: 0 valid (or success), 1 invalid, 2 usage or input error.";
 
 /// Civitas: verify presentations at the agency desk; issue and revoke credentials.
 #[derive(Debug, Parser)]
-#[command(name = "civitas", version, about)]
-struct Cli {}
+#[command(name = "civitas", version, about, after_help = EXIT_CODES)]
+struct Cli {
+    /// Register a JSON-LD context from a file: URL=FILE (repeatable). The bundled contexts
+    /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing.
+    #[arg(long = "context", value_name = "URL=FILE", global = true)]
+    contexts: Vec<String>,
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _cli = Cli::parse();
-    println!(
-        "civitas {}: no commands are available yet; see README.md",
-        env!("CARGO_PKG_VERSION")
-    );
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a key file (owner-only permissions) and print its did:key.
+    #[command(
+        after_help = "Example: civitas keygen --alg bbs -o university.key\n\nbbs keys sign credentials (bbs-2023); p256 keys sign status lists and holder presentations (ecdsa-rdfc-2019)."
+    )]
+    Keygen {
+        /// Key algorithm.
+        #[arg(long, value_enum)]
+        alg: Alg,
+        /// Where to write the key file (refuses to overwrite unless --force).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Issue credentials with a bbs-2023 base proof: one, or a batch from a CSV file.
+    #[command(
+        after_help = "Examples:\n  civitas issue --key university.key --mandatory mandatory.json diploma.json -o signed.json\n  civitas issue --key university.key --template diploma-template.json --csv graduates.csv --out-dir issued/\n\nThe issuer is set to the key's DID. /issuer, /validFrom, /validUntil and /credentialStatus are always mandatory, so a holder can never hide them."
+    )]
+    Issue(commands::issue::IssueArgs),
+    /// Derive a selective-disclosure credential from a signed one (what a wallet does).
+    #[command(
+        after_help = "Example: civitas derive --disclose disclose.json --presentation-header 6e6f6e6365 signed.json -o derived.json"
+    )]
+    Derive {
+        /// JSON array of JSON pointers to disclose (besides the mandatory ones).
+        #[arg(long, value_name = "POINTERS.json")]
+        disclose: PathBuf,
+        /// Presentation header to bind the proof to, in hexadecimal.
+        #[arg(long, value_name = "HEX")]
+        presentation_header: Option<String>,
+        /// The signed credential (base proof); - for standard input.
+        signed: PathBuf,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Wrap derived credentials in a Verifiable Presentation signed by the holder's key.
+    #[command(
+        after_help = "Example: civitas present --holder-key phone.key --challenge 4f1c --domain https://agency.example derived.json -o presentation.json"
+    )]
+    Present {
+        /// The holder's P-256 key file.
+        #[arg(long, value_name = "KEY")]
+        holder_key: PathBuf,
+        /// The verifier's challenge.
+        #[arg(long)]
+        challenge: String,
+        /// The verifier's domain.
+        #[arg(long)]
+        domain: String,
+        /// Derived credentials to present.
+        #[arg(required = true)]
+        derived: Vec<PathBuf>,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Verify presentations or derived credentials: from files, a directory, standard input or
+    /// a QR code image.
+    #[command(
+        after_help = "Examples:\n  civitas verify --trust trust.toml --status-dir lists/ --challenge 4f1c --domain https://agency.example presentation.json\n  civitas verify --trust trust.toml --qr photo.png --format json\n  civitas verify --trust trust.toml --dangerous-skip-status inbox/\n\nExit status: 0 valid, 1 invalid (any input), 2 usage or input error."
+    )]
+    Verify(commands::verify::VerifyArgs),
+    /// Create and update Bitstring Status Lists (revocation, suspension).
+    #[command(subcommand)]
+    Status(commands::status::StatusCommand),
+    /// Encode a presentation as a QR code image.
+    #[command(subcommand)]
+    Qr(commands::qr::QrCommand),
+    /// Run the end-to-end story: a university issues, a citizen discloses, an agency verifies.
+    #[command(after_help = "Example: civitas demo")]
+    Demo {
+        /// Keep the files in this directory instead of a temporary one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// The JSON-LD processor with the bundled contexts and any `--context URL=FILE`.
+pub fn jsonld(contexts: &[String]) -> CliResult<Arc<JsonLdProcessor>> {
+    let p = JsonLdProcessor::default();
+    for c in contexts {
+        let (url, file) = c
+            .split_once('=')
+            .ok_or_else(|| CliError::input(format!("--context {c}: expected URL=FILE")))?;
+        let text = String::from_utf8(util::read_bytes(std::path::Path::new(file))?)
+            .map_err(|_| CliError::input(format!("{file} is not UTF-8")))?;
+        p.register_context(url, &text)
+            .map_err(|e| CliError::input(format!("--context {url}: {e}")))?;
+    }
+    Ok(Arc::new(p))
+}
+
+fn run(cli: Cli) -> CliResult<u8> {
+    let contexts = &cli.contexts;
+    match cli.command {
+        Command::Keygen { alg, output, force } => commands::keygen::run(alg, &output, force),
+        Command::Issue(args) => commands::issue::run(&jsonld(contexts)?, &args),
+        Command::Derive {
+            disclose,
+            presentation_header,
+            signed,
+            output,
+        } => commands::derive::run(
+            &jsonld(contexts)?,
+            &disclose,
+            presentation_header.as_deref(),
+            &signed,
+            output.as_deref(),
+        ),
+        Command::Present {
+            holder_key,
+            challenge,
+            domain,
+            derived,
+            output,
+        } => commands::present::run(
+            &jsonld(contexts)?,
+            &holder_key,
+            &challenge,
+            &domain,
+            &derived,
+            output.as_deref(),
+        ),
+        Command::Verify(args) => commands::verify::run(&jsonld(contexts)?, &args),
+        Command::Status(cmd) => commands::status::run(&jsonld(contexts)?, cmd),
+        Command::Qr(cmd) => commands::qr::run(cmd),
+        Command::Demo { dir } => commands::demo::run(dir),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("civitas: {}", e.message);
+            ExitCode::from(if e.code == 0 { EXIT_ERROR } else { e.code })
+        }
+    }
 }

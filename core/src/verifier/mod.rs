@@ -1,0 +1,697 @@
+//! The verifier's policy: what an agency desk accepts.
+//!
+//! [`Verifier::verify`] takes what a citizen presents (a Verifiable Presentation signed by the
+//! holder's device key with `ecdsa-rdfc-2019`, or a bare `bbs-2023` derived credential) and a
+//! [`Policy`], and returns either a [`VerifiedPresentation`], which only this module can
+//! construct, or a [`Rejection`] listing every check that failed with its reason.
+//!
+//! Checks, each failing closed:
+//! - `format`: the input is a presentation or credential we understand;
+//! - `holder-proof`: the presentation's ECDSA proof (purpose `authentication`) verifies and its
+//!   signer is the presentation's `holder`;
+//! - `challenge`, `domain`: equal to what the desk asked for (replay protection);
+//! - `proof`: each credential's bbs-2023 derived proof verifies;
+//! - `issuer`: the credential's issuer is the key that signed it, and the trust list names
+//!   that issuer for one of the credential's types (relaxed only by
+//!   [`Policy::dangerous_allow_any_issuer`], which still requires a valid proof);
+//! - `validity`: `validFrom <= now <= validUntil`, with a configurable clock skew and an
+//!   audit time;
+//! - `status`: every `credentialStatus` entry is checked against a status list credential
+//!   that is available locally, signed (ecdsa-rdfc-2019) by a key the trust list allows for
+//!   that issuer, and within its validity period; revoked or suspended is a rejection, and so
+//!   is an unavailable or unverifiable list (relaxed only by
+//!   [`Policy::dangerous_skip_status`]);
+//! - `required-claims`: each JSON pointer the desk requires is disclosed.
+
+mod trust;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+pub use trust::{TrustList, TrustedIssuer};
+
+use crate::Error;
+use crate::bbs2023::Bbs2023;
+use crate::bbs2023::select::parse_pointer;
+use crate::ecdsa::{EcdsaRdfc2019, VerifiedEcdsa};
+use crate::jsonld::JsonLdProcessor;
+use crate::status::{
+    DecodeLimits, StatusListCredential, Timestamp, VerifiedStatusList, check_status,
+    parse_credential_status,
+};
+
+/// A check the verifier performs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Check {
+    /// The input is a presentation or a credential of a supported kind.
+    Format,
+    /// The holder's signature on the presentation.
+    HolderProof,
+    /// The presentation's challenge.
+    Challenge,
+    /// The presentation's domain.
+    Domain,
+    /// A credential's bbs-2023 proof.
+    Proof,
+    /// The issuer is the signer and is trusted for the credential's type.
+    Issuer,
+    /// The credential's validity period.
+    Validity,
+    /// Revocation and suspension.
+    Status,
+    /// Claims the verifier requires to be disclosed.
+    RequiredClaims,
+}
+
+impl Check {
+    /// The stable name used in output: `format`, `holder-proof`, `challenge`, `domain`,
+    /// `proof`, `issuer`, `validity`, `status`, `required-claims`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::Format => "format",
+            Check::HolderProof => "holder-proof",
+            Check::Challenge => "challenge",
+            Check::Domain => "domain",
+            Check::Proof => "proof",
+            Check::Issuer => "issuer",
+            Check::Validity => "validity",
+            Check::Status => "status",
+            Check::RequiredClaims => "required-claims",
+        }
+    }
+}
+
+/// One failed check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// Which check.
+    pub check: Check,
+    /// Which credential of the presentation (0-based), if the check is per credential.
+    pub credential: Option<usize>,
+    /// Why, in words an officer can act on. Never contains an undisclosed claim.
+    pub reason: String,
+}
+
+/// A relaxation of the default policy, reported with every result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Danger {
+    /// Any issuer is accepted (the proof and everything else are still checked).
+    AllowAnyIssuer,
+    /// Status (revocation, suspension) is not checked.
+    SkipStatus,
+}
+
+impl Danger {
+    /// The command-line flag that enables it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Danger::AllowAnyIssuer => "--dangerous-allow-any-issuer",
+            Danger::SkipStatus => "--dangerous-skip-status",
+        }
+    }
+}
+
+/// Why the input was not accepted: every failed check.
+#[derive(Clone, Debug)]
+pub struct Rejection {
+    failures: Vec<Failure>,
+    dangers: Vec<Danger>,
+}
+
+impl Rejection {
+    /// The failed checks, in the order they were made.
+    pub fn failures(&self) -> &[Failure] {
+        &self.failures
+    }
+    /// Relaxations that were in force.
+    pub fn dangers(&self) -> &[Danger] {
+        &self.dangers
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let reasons: Vec<String> = self
+            .failures
+            .iter()
+            .map(|x| format!("{}: {}", x.check.name(), x.reason))
+            .collect();
+        write!(f, "rejected: {}", reasons.join("; "))
+    }
+}
+
+/// What the desk requires. The defaults fail closed: nothing is trusted until the trust list
+/// says so, and status is checked.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    trust: TrustList,
+    at: Option<SystemTime>,
+    clock_skew: Duration,
+    challenge: Option<String>,
+    domain: Option<String>,
+    required_claims: Vec<String>,
+    dangers: Vec<Danger>,
+}
+
+impl Policy {
+    /// A policy trusting the issuers in `trust`, with a five-minute clock skew.
+    pub fn new(trust: TrustList) -> Self {
+        Self {
+            trust,
+            at: None,
+            clock_skew: Duration::from_secs(300),
+            challenge: None,
+            domain: None,
+            required_claims: Vec::new(),
+            dangers: Vec::new(),
+        }
+    }
+    /// Evaluate validity at `at` instead of now (audits).
+    pub fn at(mut self, at: SystemTime) -> Self {
+        self.at = Some(at);
+        self
+    }
+    /// Accepted difference between clocks.
+    pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew;
+        self
+    }
+    /// Require a presentation with this challenge.
+    pub fn challenge(mut self, challenge: impl Into<String>) -> Self {
+        self.challenge = Some(challenge.into());
+        self
+    }
+    /// Require a presentation with this domain.
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.domain = Some(domain.into());
+        self
+    }
+    /// Require the claim at this JSON pointer (into each credential) to be disclosed.
+    pub fn require(mut self, pointer: impl Into<String>) -> Self {
+        self.required_claims.push(pointer.into());
+        self
+    }
+    /// DANGEROUS: accept credentials from any issuer. The proof, validity, status and every
+    /// other check still apply, and the result reports this relaxation.
+    pub fn dangerous_allow_any_issuer(mut self) -> Self {
+        self.dangers.push(Danger::AllowAnyIssuer);
+        self
+    }
+    /// DANGEROUS: do not check revocation or suspension. The result reports it.
+    pub fn dangerous_skip_status(mut self) -> Self {
+        self.dangers.push(Danger::SkipStatus);
+        self
+    }
+    fn has(&self, d: Danger) -> bool {
+        self.dangers.contains(&d)
+    }
+    fn now(&self) -> SystemTime {
+        self.at.unwrap_or_else(SystemTime::now)
+    }
+}
+
+/// Status list credentials available to the verifier, by URL (their `id`). Fetching them is
+/// the caller's business (a local directory or cache); the verifier never goes online.
+#[derive(Clone, Debug, Default)]
+pub struct StatusLists {
+    by_url: HashMap<String, Value>,
+}
+
+impl StatusLists {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Add a status list credential (keyed by its `id`); one without an `id` is refused.
+    pub fn insert(&mut self, credential: Value) -> Result<(), Error> {
+        let id = credential
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or(Error::MalformedStatus {
+                field: "id",
+                reason: "a status list credential needs an id",
+            })?
+            .to_owned();
+        self.by_url.insert(id, credential);
+        Ok(())
+    }
+    /// Number of lists.
+    pub fn len(&self) -> usize {
+        self.by_url.len()
+    }
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.by_url.is_empty()
+    }
+}
+
+/// One accepted credential.
+#[derive(Clone, Debug)]
+pub struct VerifiedCredential {
+    document: Value,
+    issuer: String,
+    issuer_name: Option<String>,
+    types: Vec<String>,
+    status: Vec<String>,
+}
+
+impl VerifiedCredential {
+    /// The disclosed credential, without its proof.
+    pub fn document(&self) -> &Value {
+        &self.document
+    }
+    /// The issuer's DID.
+    pub fn issuer(&self) -> &str {
+        &self.issuer
+    }
+    /// The issuer's name from the trust list (`None` when any issuer was allowed and the
+    /// issuer is not listed).
+    pub fn issuer_name(&self) -> Option<&str> {
+        self.issuer_name.as_deref()
+    }
+    /// The credential's types.
+    pub fn types(&self) -> &[String] {
+        &self.types
+    }
+    /// One line per status entry checked (`revocation: unset`).
+    pub fn status(&self) -> &[String] {
+        &self.status
+    }
+}
+
+/// An accepted presentation: only [`Verifier::verify`] constructs it.
+#[derive(Clone, Debug)]
+pub struct VerifiedPresentation {
+    credentials: Vec<VerifiedCredential>,
+    holder: Option<String>,
+    challenge: Option<String>,
+    domain: Option<String>,
+    dangers: Vec<Danger>,
+}
+
+impl VerifiedPresentation {
+    /// The accepted credentials.
+    pub fn credentials(&self) -> &[VerifiedCredential] {
+        &self.credentials
+    }
+    /// The holder's DID when a signed presentation was given.
+    pub fn holder(&self) -> Option<&str> {
+        self.holder.as_deref()
+    }
+    /// The presentation's challenge.
+    pub fn challenge(&self) -> Option<&str> {
+        self.challenge.as_deref()
+    }
+    /// The presentation's domain.
+    pub fn domain(&self) -> Option<&str> {
+        self.domain.as_deref()
+    }
+    /// Relaxations that were in force.
+    pub fn dangers(&self) -> &[Danger] {
+        &self.dangers
+    }
+}
+
+/// The verifier: the two cryptosuites over one JSON-LD processor.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    bbs: Bbs2023,
+    ecdsa: EcdsaRdfc2019,
+}
+
+fn types_of(doc: &Value) -> Vec<String> {
+    match doc.get("type") {
+        Some(Value::String(t)) => vec![t.clone()],
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn issuer_of(doc: &Value) -> Option<&str> {
+    match doc.get("issuer") {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// The DID of a DID URL (`did:key:z..#z..` -> `did:key:z..`).
+fn did_of(method: &str) -> &str {
+    method.split('#').next().unwrap_or(method)
+}
+
+fn unix(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+impl Verifier {
+    /// A verifier over `jsonld` (bundled contexts plus any registered ones).
+    pub fn new(jsonld: Arc<JsonLdProcessor>) -> Self {
+        Self {
+            bbs: Bbs2023::new(Arc::clone(&jsonld)),
+            ecdsa: EcdsaRdfc2019::new(jsonld),
+        }
+    }
+
+    /// Verify what was presented against `policy`, with the status lists available.
+    pub fn verify(
+        &self,
+        input: &Value,
+        policy: &Policy,
+        lists: &StatusLists,
+    ) -> Result<VerifiedPresentation, Rejection> {
+        let mut failures: Vec<Failure> = Vec::new();
+        let fail = |failures: &mut Vec<Failure>,
+                    check: Check,
+                    credential: Option<usize>,
+                    reason: String| {
+            failures.push(Failure {
+                check,
+                credential,
+                reason,
+            });
+        };
+        let types = types_of(input);
+        let (credentials, holder, challenge, domain): (
+            Vec<Value>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        ) = if types.iter().any(|t| t == "VerifiablePresentation") {
+            match self.holder_proof(input) {
+                Ok(vp) => {
+                    let holder = input
+                        .get("holder")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    let signer = did_of(vp.verification_method()).to_owned();
+                    if holder.as_deref() != Some(signer.as_str()) {
+                        fail(
+                            &mut failures,
+                            Check::HolderProof,
+                            None,
+                            "the presentation is not signed by its holder".into(),
+                        );
+                    }
+                    let creds = match vp.document().get("verifiableCredential") {
+                        Some(Value::Array(a)) => a.clone(),
+                        Some(v @ Value::Object(_)) => vec![v.clone()],
+                        _ => Vec::new(),
+                    };
+                    (
+                        creds,
+                        Some(signer),
+                        vp.challenge().map(str::to_owned),
+                        vp.domain().map(str::to_owned),
+                    )
+                }
+                Err(e) => {
+                    fail(&mut failures, Check::HolderProof, None, e.to_string());
+                    (Vec::new(), None, None, None)
+                }
+            }
+        } else if types.iter().any(|t| t == "VerifiableCredential") {
+            (vec![input.clone()], None, None, None)
+        } else {
+            fail(
+                &mut failures,
+                Check::Format,
+                None,
+                "neither a VerifiablePresentation nor a VerifiableCredential".into(),
+            );
+            (Vec::new(), None, None, None)
+        };
+        let is_presentation = types.iter().any(|t| t == "VerifiablePresentation");
+        let holder_proof_failed = failures.iter().any(|f| f.check == Check::HolderProof);
+        for (check, wanted, got) in [
+            (Check::Challenge, &policy.challenge, &challenge),
+            (Check::Domain, &policy.domain, &domain),
+        ] {
+            if let Some(wanted) = wanted {
+                let reason = match got {
+                    _ if !is_presentation => Some("replay protection needs a presentation signed by the holder; a bare credential was given".to_owned()),
+                    // Already reported: nothing in an unverified presentation can be trusted.
+                    _ if holder_proof_failed => None,
+                    Some(g) if g == wanted => None,
+                    Some(_) => Some(format!("the presentation's {} is not the one this desk asked for", check.name())),
+                    None => Some(format!("the presentation has no {}", check.name())),
+                };
+                if let Some(reason) = reason {
+                    fail(&mut failures, check, None, reason);
+                }
+            }
+        }
+        if credentials.is_empty()
+            && !failures
+                .iter()
+                .any(|f| matches!(f.check, Check::Format | Check::HolderProof))
+        {
+            fail(
+                &mut failures,
+                Check::Format,
+                None,
+                "the presentation holds no credential".into(),
+            );
+        }
+        let mut accepted = Vec::new();
+        for (i, credential) in credentials.iter().enumerate() {
+            let before = failures.len();
+            let vc = self.check_credential(credential, policy, lists, &mut |check, reason| {
+                failures.push(Failure {
+                    check,
+                    credential: Some(i),
+                    reason,
+                })
+            });
+            if failures.len() == before {
+                if let Some(vc) = vc {
+                    accepted.push(vc);
+                }
+            }
+        }
+        if failures.is_empty() {
+            Ok(VerifiedPresentation {
+                credentials: accepted,
+                holder,
+                challenge,
+                domain,
+                dangers: policy.dangers.clone(),
+            })
+        } else {
+            Err(Rejection {
+                failures,
+                dangers: policy.dangers.clone(),
+            })
+        }
+    }
+
+    /// The presentation's ECDSA proof, for authentication.
+    fn holder_proof(&self, vp: &Value) -> Result<VerifiedEcdsa, Error> {
+        let verified = self.ecdsa.verify(vp)?;
+        if verified.proof_purpose() != "authentication" {
+            return Err(Error::VerificationFailed(
+                "the presentation's proof purpose is not authentication",
+            ));
+        }
+        Ok(verified)
+    }
+
+    /// Every check on one credential; `None` when its proof failed (nothing else is trusted).
+    fn check_credential(
+        &self,
+        credential: &Value,
+        policy: &Policy,
+        lists: &StatusLists,
+        fail: &mut dyn FnMut(Check, String),
+    ) -> Option<VerifiedCredential> {
+        let verified = match self.bbs.verify(credential) {
+            Ok(v) => v,
+            Err(e) => {
+                fail(Check::Proof, e.to_string());
+                return None;
+            }
+        };
+        let doc = verified.document().clone();
+        let types = types_of(&doc);
+        let signer = did_of(verified.verification_method()).to_owned();
+        // Issuer: the signer, and trusted for one of the credential's types.
+        let mut issuer_name = None;
+        let trusted = policy.trust.get(&signer);
+        match issuer_of(&doc) {
+            Some(issuer) if issuer == signer => {}
+            Some(_) => fail(
+                Check::Issuer,
+                "the credential names another issuer than the key that signed it".into(),
+            ),
+            None => fail(
+                Check::Issuer,
+                "the credential does not disclose its issuer".into(),
+            ),
+        }
+        match trusted {
+            Some(t) => {
+                issuer_name = Some(t.name.clone());
+                let specific: Vec<&String> = types
+                    .iter()
+                    .filter(|t| *t != "VerifiableCredential")
+                    .collect();
+                if !specific.iter().any(|ty| t.credential_types.contains(ty)) {
+                    fail(
+                        Check::Issuer,
+                        format!(
+                            "{} is not trusted to issue {}",
+                            t.name,
+                            specific
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                }
+            }
+            None if policy.has(Danger::AllowAnyIssuer) => {}
+            None => fail(
+                Check::Issuer,
+                format!("issuer {signer} is not in the trust list"),
+            ),
+        }
+        // Validity period.
+        let now = unix(policy.now());
+        let skew = i64::try_from(policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
+        for (field, late) in [("validFrom", false), ("validUntil", true)] {
+            if let Some(v) = doc.get(field) {
+                match v.as_str().and_then(Timestamp::parse) {
+                    Some(t) if !late && t.unix_seconds() > now.saturating_add(skew) => fail(
+                        Check::Validity,
+                        format!("not valid before {}", v.as_str().unwrap_or_default()),
+                    ),
+                    Some(t) if late && t.unix_seconds() < now.saturating_sub(skew) => fail(
+                        Check::Validity,
+                        format!("expired at {}", v.as_str().unwrap_or_default()),
+                    ),
+                    Some(_) => {}
+                    None => fail(
+                        Check::Validity,
+                        format!("{field} is not a date-time with a time zone"),
+                    ),
+                }
+            }
+        }
+        // Status.
+        let mut status = Vec::new();
+        if let Some(cs) = doc.get("credentialStatus") {
+            if policy.has(Danger::SkipStatus) {
+                status.push("not checked (--dangerous-skip-status)".to_owned());
+            } else {
+                match parse_credential_status(cs) {
+                    Ok(entries) => {
+                        for entry in entries {
+                            match self.status_list(
+                                entry.status_list_credential(),
+                                &signer,
+                                policy,
+                                lists,
+                            ) {
+                                Ok(list) => match check_status(&entry, &list, policy.now()) {
+                                    Ok(r) if r.revoked => {
+                                        fail(Check::Status, "revoked by its issuer".into())
+                                    }
+                                    Ok(r) if r.suspended => {
+                                        fail(Check::Status, "suspended by its issuer".into())
+                                    }
+                                    Ok(r) => status.push(format!(
+                                        "{}: {}",
+                                        r.purpose.as_str(),
+                                        r.message.unwrap_or_else(|| r.value.to_string())
+                                    )),
+                                    Err(e) => fail(Check::Status, e.to_string()),
+                                },
+                                Err(reason) => fail(Check::Status, reason),
+                            }
+                        }
+                    }
+                    Err(e) => fail(Check::Status, e.to_string()),
+                }
+            }
+        }
+        // Required claims.
+        for pointer in &policy.required_claims {
+            if !resolves(&doc, pointer) {
+                fail(Check::RequiredClaims, format!("{pointer} is not disclosed"));
+            }
+        }
+        Some(VerifiedCredential {
+            document: doc,
+            issuer: signer,
+            issuer_name,
+            types,
+            status,
+        })
+    }
+
+    /// The status list at `url`, its proof verified and its signer allowed for `issuer`.
+    fn status_list(
+        &self,
+        url: &str,
+        issuer: &str,
+        policy: &Policy,
+        lists: &StatusLists,
+    ) -> Result<VerifiedStatusList, String> {
+        let list = lists
+            .by_url
+            .get(url)
+            .ok_or_else(|| format!("status list {url} is not available"))?;
+        let verified = self
+            .ecdsa
+            .verify(list)
+            .map_err(|e| format!("status list {url}: {e}"))?;
+        let signer = did_of(verified.verification_method());
+        let allowed = signer == issuer
+            || policy
+                .trust
+                .get(issuer)
+                .is_some_and(|t| t.status_list_signers.iter().any(|s| s == signer))
+            || (policy.has(Danger::AllowAnyIssuer) && policy.trust.get(issuer).is_none());
+        if !allowed {
+            return Err(format!(
+                "status list {url} is signed by a key the trust list does not allow for this issuer"
+            ));
+        }
+        let parsed = StatusListCredential::from_json(list, &DecodeLimits::default())
+            .map_err(|e| format!("status list {url}: {e}"))?;
+        Ok(parsed.assume_proof_verified())
+    }
+}
+
+/// Whether `pointer` resolves in `doc`.
+fn resolves(doc: &Value, pointer: &str) -> bool {
+    let Ok(tokens) = parse_pointer(pointer) else {
+        return false;
+    };
+    let mut v = doc;
+    for t in &tokens {
+        let next = match v {
+            Value::Object(o) => o.get(t.as_str()),
+            Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => v = n,
+            None => return false,
+        }
+    }
+    true
+}

@@ -1,0 +1,116 @@
+//! The trust list: which issuers a desk accepts, for which credential types.
+//!
+//! ```toml
+//! # Issuers this desk accepts.
+//! [[issuer]]
+//! did = "did:key:zUC7..."                       # the key that signs its credentials (bbs-2023)
+//! name = "University of Civitas"                # shown to the officer
+//! credential_types = ["UniversityDegreeCredential"]
+//! status_list_signers = ["did:key:zDn..."]      # keys that sign its status lists (ecdsa-rdfc-2019)
+//! ```
+
+use serde::Deserialize;
+
+use crate::Error;
+
+/// Longest trust file accepted.
+const MAX_TRUST_FILE: usize = 1 << 20;
+
+/// One trusted issuer.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedIssuer {
+    /// The issuer's DID: the controller of the key that signs its credentials.
+    pub did: String,
+    /// The name shown to the officer.
+    pub name: String,
+    /// The credential types this issuer may issue (`VerifiableCredential` itself never counts).
+    pub credential_types: Vec<String>,
+    /// DIDs whose keys may sign this issuer's status list credentials (besides `did`).
+    #[serde(default)]
+    pub status_list_signers: Vec<String>,
+}
+
+/// The issuers a desk trusts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustList {
+    #[serde(default, rename = "issuer")]
+    issuers: Vec<TrustedIssuer>,
+}
+
+impl TrustList {
+    /// An empty list: trusts nobody.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// A list of the given issuers.
+    pub fn from_issuers(issuers: Vec<TrustedIssuer>) -> Self {
+        Self { issuers }
+    }
+
+    /// Parse a trust file. Unknown keys, a missing field or a DID that is not `did:...` is an
+    /// error naming what is wrong.
+    pub fn from_toml(text: &str) -> Result<Self, Error> {
+        if text.len() > MAX_TRUST_FILE {
+            return Err(Error::TooLarge {
+                what: "trust file",
+                actual: text.len(),
+                limit: MAX_TRUST_FILE,
+            });
+        }
+        let list: TrustList =
+            toml::from_str(text).map_err(|e| Error::TrustFile(e.message().to_owned()))?;
+        for i in &list.issuers {
+            if !i.did.starts_with("did:")
+                || i.status_list_signers.iter().any(|s| !s.starts_with("did:"))
+            {
+                return Err(Error::TrustFile(format!(
+                    "issuer {:?}: DIDs must start with did:",
+                    i.name
+                )));
+            }
+        }
+        Ok(list)
+    }
+
+    /// The entry for `did`.
+    pub fn get(&self, did: &str) -> Option<&TrustedIssuer> {
+        self.issuers.iter().find(|i| i.did == did)
+    }
+
+    /// All entries.
+    pub fn issuers(&self) -> &[TrustedIssuer] {
+        &self.issuers
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_refuses() {
+        let t = TrustList::from_toml(
+            "[[issuer]]\ndid = \"did:key:zUC7x\"\nname = \"Uni\"\ncredential_types = [\"Diploma\"]\n",
+        )
+        .unwrap();
+        assert_eq!(t.get("did:key:zUC7x").unwrap().name, "Uni");
+        assert!(t.get("did:key:other").is_none());
+        assert!(
+            TrustList::from_toml("[[issuer]]\ndid = \"x\"\nname = \"U\"\ncredential_types = []\n")
+                .is_err()
+        );
+        assert!(TrustList::from_toml("[[issuer]]\nname = \"U\"\n").is_err());
+        assert!(
+            TrustList::from_toml(
+                "[[issuer]]\ndid = \"did:a\"\nname = \"U\"\ncredential_types = []\nsurprise = 1\n"
+            )
+            .is_err()
+        );
+        assert!(TrustList::from_toml("not toml [").is_err());
+        assert_eq!(TrustList::from_toml("").unwrap().issuers().len(), 0);
+    }
+}

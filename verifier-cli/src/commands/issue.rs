@@ -1,0 +1,436 @@
+//! `civitas issue`: one credential, or a batch from a CSV file and a template.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use civitas_core::bbs::KeyPair;
+use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::status::{DecodeLimits, StatusListCredential, status_entry};
+use serde_json::{Value, json};
+
+use crate::util::{
+    CliError, CliResult, EXIT_VALID, load_bbs_key, read_bytes, read_json, read_pointers,
+    write_atomic, write_json_out,
+};
+
+#[derive(Debug, clap::Args)]
+pub struct IssueArgs {
+    /// The issuer's BBS key file (civitas keygen --alg bbs).
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// JSON array of JSON pointers the holder must always disclose.
+    #[arg(long, value_name = "POINTERS.json")]
+    mandatory: Option<PathBuf>,
+    /// A status list credential (civitas status create) to give the credential a revocation
+    /// or suspension entry.
+    #[arg(long, value_name = "LIST")]
+    status_list: Option<PathBuf>,
+    /// The credential's index in the status list (single mode; in batch mode, the CSV column
+    /// `status_index`).
+    #[arg(long, value_name = "N", requires = "status_list")]
+    status_index: Option<u64>,
+    /// The unsigned credential (single mode); - for standard input.
+    #[arg(conflicts_with_all = ["template", "csv", "out_dir"], required_unless_present = "template")]
+    credential: Option<PathBuf>,
+    /// Output file (single mode; default: standard output).
+    #[arg(short, long, value_name = "FILE", conflicts_with = "template")]
+    output: Option<PathBuf>,
+    /// Batch mode: a credential template whose string values may contain {{column}}.
+    #[arg(long, value_name = "TEMPLATE.json", requires_all = ["csv", "out_dir"])]
+    template: Option<PathBuf>,
+    /// Batch mode: the records, one per row, with a header row naming the columns.
+    #[arg(long, value_name = "GRADUATES.csv", requires = "template")]
+    csv: Option<PathBuf>,
+    /// Batch mode: where to write one signed credential per row.
+    #[arg(long, value_name = "DIR", requires = "template")]
+    out_dir: Option<PathBuf>,
+    /// Batch mode: the column that names each output file (default: the first column).
+    #[arg(long, value_name = "COLUMN", requires = "template")]
+    name_column: Option<String>,
+}
+
+/// Pointers the issuer always makes mandatory when the credential has them, so that a holder
+/// can never hide who issued it, when it expires, or where its status is.
+const ALWAYS_MANDATORY: [&str; 4] = ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"];
+
+struct Issuer {
+    suite: Bbs2023,
+    key: KeyPair,
+    did: String,
+    method: String,
+    mandatory: Vec<String>,
+    status: Option<(String, String)>,
+}
+
+impl Issuer {
+    fn new(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<Self> {
+        let (key, public) = load_bbs_key(&args.key)?;
+        let mandatory = args
+            .mandatory
+            .as_deref()
+            .map(read_pointers)
+            .transpose()?
+            .unwrap_or_default();
+        let status = match &args.status_list {
+            Some(path) => {
+                let list = read_json(path)?;
+                let parsed = StatusListCredential::from_json(&list, &DecodeLimits::default())
+                    .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+                let url = parsed.id().ok_or_else(|| {
+                    CliError::input(format!("{}: the list has no id", path.display()))
+                })?;
+                let purpose = parsed.purposes().first().ok_or_else(|| {
+                    CliError::input(format!("{}: the list has no statusPurpose", path.display()))
+                })?;
+                Some((url.to_owned(), purpose.as_str().to_owned()))
+            }
+            None => None,
+        };
+        Ok(Self {
+            suite: Bbs2023::new(Arc::clone(jsonld)),
+            key,
+            did: civitas_core::did::did_key(&public),
+            method: civitas_core::did::verification_method_id(&public),
+            mandatory,
+            status,
+        })
+    }
+
+    /// Set the issuer, add the status entry, and sign.
+    fn issue(&self, mut doc: Value, status_index: Option<u64>) -> CliResult<Value> {
+        let obj = doc
+            .as_object_mut()
+            .ok_or_else(|| CliError::input("the credential is not a JSON object"))?;
+        match obj.get_mut("issuer") {
+            Some(Value::Object(issuer)) => {
+                issuer.insert("id".into(), json!(self.did));
+            }
+            _ => {
+                obj.insert("issuer".into(), json!(self.did));
+            }
+        }
+        if let Some((url, purpose)) = &self.status {
+            let index = status_index
+                .ok_or_else(|| CliError::input("a status list was given but no status index"))?;
+            let entry = civitas_core::status::StatusPurpose::parse(purpose)
+                .and_then(|p| status_entry(url, p, index))
+                .map_err(|e| CliError::input(e.to_string()))?;
+            obj.insert("credentialStatus".into(), entry);
+        }
+        let mut mandatory = self.mandatory.clone();
+        for p in ALWAYS_MANDATORY {
+            if obj.contains_key(&p[1..]) && !mandatory.iter().any(|m| m == p) {
+                mandatory.push(p.to_owned());
+            }
+        }
+        Ok(self.suite.sign(
+            &doc,
+            &self.key,
+            &ProofOptions::assertion(self.method.clone()),
+            &mandatory,
+        )?)
+    }
+}
+
+pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
+    let issuer = Issuer::new(jsonld, args)?;
+    match (&args.template, &args.credential) {
+        (Some(template), _) => {
+            let (Some(csv), Some(out_dir)) = (&args.csv, &args.out_dir) else {
+                return Err(CliError::input(
+                    "batch mode needs --template, --csv and --out-dir",
+                ));
+            };
+            batch(&issuer, template, csv, out_dir, args.name_column.as_deref())
+        }
+        (None, Some(credential)) => {
+            let doc = read_json(credential)?;
+            let signed = issuer.issue(doc, args.status_index)?;
+            write_json_out(args.output.as_deref(), &signed)?;
+            Ok(EXIT_VALID)
+        }
+        (None, None) => Err(CliError::input(
+            "give a credential file, or --template with --csv and --out-dir",
+        )),
+    }
+}
+
+/// Parse CSV (RFC 4180: commas, double quotes, doubled quotes, line breaks inside quotes).
+/// Returns rows with their 1-based line number.
+fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut rows = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let (mut line, mut row_line) = (1usize, 1usize);
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => quoted = true,
+            '"' => return Err(format!("line {line}: a quote inside an unquoted field")),
+            ',' => row.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                if !(row.len() == 1 && row[0].is_empty()) {
+                    rows.push((row_line, std::mem::take(&mut row)));
+                }
+                row.clear();
+                line += 1;
+                row_line = line;
+            }
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    if quoted {
+        return Err(format!("line {row_line}: unterminated quoted field"));
+    }
+    if !at_start && (!field.is_empty() || !row.is_empty()) {
+        row.push(field);
+        rows.push((row_line, row));
+    }
+    Ok(rows)
+}
+
+/// Placeholders `{{name}}` in the string values of `v`.
+fn placeholders(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => {
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("{{") {
+                let Some(end) = rest[start..].find("}}") else {
+                    break;
+                };
+                out.push(rest[start + 2..start + end].trim().to_owned());
+                rest = &rest[start + end + 2..];
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| placeholders(x, out)),
+        Value::Object(o) => o.values().for_each(|x| placeholders(x, out)),
+        _ => {}
+    }
+}
+
+fn fill(v: &Value, values: &dyn Fn(&str) -> String) -> Value {
+    match v {
+        Value::String(s) => {
+            let mut out = String::new();
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("{{") {
+                match rest[start..].find("}}") {
+                    Some(end) => {
+                        out.push_str(&rest[..start]);
+                        out.push_str(&values(rest[start + 2..start + end].trim()));
+                        rest = &rest[start + end + 2..];
+                    }
+                    None => break,
+                }
+            }
+            out.push_str(rest);
+            Value::String(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, values)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), fill(x, values)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A file name from a column value: letters, digits, `-`, `_`, `.`; nothing else.
+fn file_stem(value: &str) -> Option<String> {
+    let s: String = value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (!s.is_empty() && !s.starts_with('.')).then_some(s)
+}
+
+fn batch(
+    issuer: &Issuer,
+    template: &Path,
+    csv: &Path,
+    out_dir: &Path,
+    name_column: Option<&str>,
+) -> CliResult<u8> {
+    let template_doc = read_json(template)?;
+    let text = String::from_utf8(read_bytes(csv)?)
+        .map_err(|_| CliError::input(format!("{} is not UTF-8", csv.display())))?;
+    let rows = parse_csv(&text).map_err(|e| CliError::input(format!("{}: {e}", csv.display())))?;
+    let Some(((_, header), records)) = rows.split_first() else {
+        return Err(CliError::input(format!(
+            "{} is empty: it needs a header row naming the columns",
+            csv.display()
+        )));
+    };
+    let mut wanted = Vec::new();
+    placeholders(&template_doc, &mut wanted);
+    let missing: Vec<&String> = wanted.iter().filter(|w| !header.contains(w)).collect();
+    if !missing.is_empty() {
+        return Err(CliError::input(format!(
+            "{}: the template uses column(s) {} that the CSV header lacks",
+            csv.display(),
+            missing
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let name_col = match name_column {
+        Some(c) => header
+            .iter()
+            .position(|h| h == c)
+            .ok_or_else(|| CliError::input(format!("{}: no column {c}", csv.display())))?,
+        None => 0,
+    };
+    let status_col = header.iter().position(|h| h == "status_index");
+    if issuer.status.is_some() && status_col.is_none() {
+        return Err(CliError::input(format!(
+            "{}: --status-list needs a status_index column",
+            csv.display()
+        )));
+    }
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", out_dir.display())))?;
+    let tty = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let (mut issued, mut skipped) = (0usize, 0usize);
+    let mut seen = std::collections::HashSet::new();
+    for (n, (line, record)) in records.iter().enumerate() {
+        let at = |column: &str| format!("{} line {line}, column {column}", csv.display());
+        if record.len() != header.len() {
+            return Err(CliError::input(format!(
+                "{} line {line}: {} fields, the header has {}",
+                csv.display(),
+                record.len(),
+                header.len()
+            )));
+        }
+        let name_value = record.get(name_col).map(String::as_str).unwrap_or_default();
+        let stem = file_stem(name_value).ok_or_else(|| {
+            CliError::input(format!(
+                "{}: empty or unusable file name",
+                at(&header[name_col])
+            ))
+        })?;
+        if !seen.insert(stem.clone()) {
+            return Err(CliError::input(format!(
+                "{}: {stem} appears twice",
+                at(&header[name_col])
+            )));
+        }
+        let path = out_dir.join(format!("{stem}.json"));
+        if path.exists() {
+            skipped += 1;
+        } else {
+            for w in &wanted {
+                if let Some(i) = header.iter().position(|h| h == w) {
+                    if record[i].trim().is_empty() {
+                        return Err(CliError::input(format!("{}: empty value", at(w))));
+                    }
+                }
+            }
+            let doc = fill(&template_doc, &|col| {
+                header
+                    .iter()
+                    .position(|h| h == col)
+                    .and_then(|i| record.get(i))
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            let status_index = match status_col {
+                Some(i) => Some(record[i].trim().parse::<u64>().map_err(|_| {
+                    CliError::input(format!("{}: not a number", at("status_index")))
+                })?),
+                None => None,
+            };
+            let signed = issuer.issue(doc, status_index).map_err(|e| {
+                CliError::input(format!("{} line {line}: {}", csv.display(), e.message))
+            })?;
+            let text = serde_json::to_string_pretty(&signed)
+                .map_err(|e| CliError::input(e.to_string()))?
+                + "\n";
+            write_atomic(&path, text.as_bytes(), false)?;
+            issued += 1;
+        }
+        if tty {
+            let done = n + 1;
+            let width = 30;
+            let filled = done * width / records.len().max(1);
+            eprint!(
+                "\r[{}{}] {done}/{}",
+                "=".repeat(filled),
+                " ".repeat(width - filled),
+                records.len()
+            );
+        }
+    }
+    if tty {
+        eprintln!();
+    }
+    println!(
+        "issued {issued}, skipped {skipped} already issued, {} records in {:.1} s -> {}",
+        records.len(),
+        started.elapsed().as_secs_f64(),
+        out_dir.display()
+    );
+    Ok(EXIT_VALID)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_parsing() {
+        let rows = parse_csv("a,b\n\"x, y\",\"he said \"\"hi\"\"\"\n\"multi\nline\",z\r\n\n")
+            .unwrap_or_default();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(
+            rows[1].1,
+            vec!["x, y".to_string(), "he said \"hi\"".to_string()]
+        );
+        assert_eq!(rows[2].0, 3);
+        assert_eq!(rows[2].1[0], "multi\nline");
+        assert!(parse_csv("a\n\"open").is_err());
+        assert!(parse_csv("a\nx\"y\n").is_err());
+    }
+
+    #[test]
+    fn placeholders_fill() {
+        let t = json!({"name": "{{given}} {{family}}", "n": ["{{id}}"], "k": 3});
+        let mut w = Vec::new();
+        placeholders(&t, &mut w);
+        assert_eq!(w, vec!["given", "family", "id"]);
+        let f = fill(&t, &|c| c.to_uppercase());
+        assert_eq!(f, json!({"name": "GIVEN FAMILY", "n": ["ID"], "k": 3}));
+    }
+}

@@ -1,0 +1,10 @@
+//! One module per command.
+
+pub mod demo;
+pub mod derive;
+pub mod issue;
+pub mod keygen;
+pub mod present;
+pub mod qr;
+pub mod status;
+pub mod verify;

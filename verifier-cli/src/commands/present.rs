@@ -1,0 +1,34 @@
+//! `civitas present`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use civitas_core::ecdsa::EcdsaRdfc2019;
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::presentation::present;
+
+use crate::util::{CliResult, EXIT_VALID, load_p256_key, read_json, write_json_out};
+
+pub fn run(
+    jsonld: &Arc<JsonLdProcessor>,
+    holder_key: &Path,
+    challenge: &str,
+    domain: &str,
+    derived: &[PathBuf],
+    output: Option<&Path>,
+) -> CliResult<u8> {
+    let (key, _) = load_p256_key(holder_key, "signing a presentation")?;
+    let credentials = derived
+        .iter()
+        .map(|p| read_json(p))
+        .collect::<CliResult<Vec<_>>>()?;
+    let vp = present(
+        &EcdsaRdfc2019::new(Arc::clone(jsonld)),
+        credentials,
+        &key,
+        challenge,
+        domain,
+    )?;
+    write_json_out(output, &vp)?;
+    Ok(EXIT_VALID)
+}

@@ -1,0 +1,289 @@
+//! `civitas status`: Bitstring Status Lists, signed with ecdsa-rdfc-2019.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::status::{
+    DecodeLimits, StatusList, StatusListCredential, StatusPurpose, build_status_list_credential,
+};
+use clap::Subcommand;
+use serde_json::Value;
+
+use crate::util::{
+    CliError, CliResult, EXIT_VALID, load_p256_key, read_json, rfc3339, write_atomic,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Purpose {
+    /// Permanent: a revoked credential never becomes valid again.
+    Revocation,
+    /// Temporary: a suspended credential can be reinstated.
+    Suspension,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StatusCommand {
+    /// Create an empty status list credential (131,072 entries by default), signed with a
+    /// P-256 key.
+    #[command(
+        after_help = "Example: civitas status create --key status.key --id https://university.example/status/1 --purpose revocation -o revocation-list.json\n\nPublish the file at its id URL, or hand it to verifiers for their --status-dir."
+    )]
+    Create {
+        /// The P-256 key that signs the list (civitas keygen --alg p256).
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// The list's URL (its id), which credentials will point to.
+        #[arg(long, value_name = "URL")]
+        id: String,
+        /// What a set entry means.
+        #[arg(long, value_enum, default_value_t = Purpose::Revocation)]
+        purpose: Purpose,
+        /// Number of entries (at least 131,072, for herd privacy).
+        #[arg(long, default_value_t = 131_072)]
+        entries: usize,
+        /// How long verifiers may rely on this copy of the list, in days.
+        #[arg(long, value_name = "DAYS", default_value_t = 30)]
+        valid_days: u64,
+        /// Where to write the list credential.
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Revoke the credential at an index (revocation lists; permanent).
+    #[command(
+        after_help = "Example: civitas status revoke --key status.key --list revocation-list.json --index 42"
+    )]
+    Revoke(Update),
+    /// Suspend the credential at an index (suspension lists).
+    #[command(
+        after_help = "Example: civitas status suspend --key status.key --list suspension-list.json --index 42"
+    )]
+    Suspend(Update),
+    /// Lift the suspension of the credential at an index (suspension lists).
+    #[command(
+        after_help = "Example: civitas status reinstate --key status.key --list suspension-list.json --index 42"
+    )]
+    Reinstate(Update),
+    /// Show a status list: its signature, issuer, purpose, size, how many entries are set, or
+    /// one entry.
+    #[command(after_help = "Example: civitas status show --list revocation-list.json --index 42")]
+    Show {
+        /// The status list credential.
+        #[arg(long, value_name = "FILE")]
+        list: PathBuf,
+        /// Show this entry.
+        #[arg(long, value_name = "N")]
+        index: Option<u64>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Update {
+    /// The P-256 key that signed the list.
+    #[arg(long, value_name = "KEY")]
+    key: PathBuf,
+    /// The status list credential to update (rewritten in place, atomically).
+    #[arg(long, value_name = "FILE")]
+    list: PathBuf,
+    /// The credential's status index.
+    #[arg(long, value_name = "N")]
+    index: u64,
+}
+
+fn sign(jsonld: &Arc<JsonLdProcessor>, key: &DeviceKey, doc: &Value) -> CliResult<Value> {
+    let options = EcdsaProofOptions::assertion(key.verification_method());
+    Ok(EcdsaRdfc2019::new(Arc::clone(jsonld)).sign(doc, key, &options)?)
+}
+
+fn write(path: &Path, v: &Value) -> CliResult<()> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))? + "\n";
+    write_atomic(path, text.as_bytes(), false)
+}
+
+/// Read a list credential, verify its proof, parse it.
+fn open(
+    jsonld: &Arc<JsonLdProcessor>,
+    path: &Path,
+) -> CliResult<(Value, StatusListCredential, String)> {
+    let v = read_json(path)?;
+    let verified = EcdsaRdfc2019::new(Arc::clone(jsonld))
+        .verify(&v)
+        .map_err(|e| {
+            CliError::input(format!(
+                "{}: the list's signature does not verify: {e}",
+                path.display()
+            ))
+        })?;
+    let signer = verified
+        .verification_method()
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let parsed = StatusListCredential::from_json(&v, &DecodeLimits::default())
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    Ok((v, parsed, signer))
+}
+
+fn update(
+    jsonld: &Arc<JsonLdProcessor>,
+    u: &Update,
+    want: StatusPurpose,
+    value: u8,
+    verb: &str,
+) -> CliResult<u8> {
+    let (key, _) = load_p256_key(&u.key, "updating a status list")?;
+    let (doc, parsed, signer) = open(jsonld, &u.list)?;
+    let did = key
+        .verification_method()
+        .split('#')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    if signer != did {
+        return Err(CliError::input(format!(
+            "{} was signed by {signer}, not by this key",
+            u.list.display()
+        )));
+    }
+    let purpose = parsed
+        .purposes()
+        .first()
+        .copied()
+        .ok_or_else(|| CliError::input("the list has no purpose"))?;
+    if purpose != want {
+        return Err(CliError::input(match (purpose, want) {
+            (StatusPurpose::Revocation, StatusPurpose::Suspension) if value == 0 => {
+                format!(
+                    "{} is a revocation list: revocation is permanent, there is nothing to reinstate",
+                    u.list.display()
+                )
+            }
+            _ => format!(
+                "{} is a {} list; {verb} needs a {} list",
+                u.list.display(),
+                purpose.as_str(),
+                want.as_str()
+            ),
+        }));
+    }
+    let index = usize::try_from(u.index).map_err(|_| CliError::input("index out of range"))?;
+    let mut list: StatusList = parsed.list().clone();
+    list.set(index, value)
+        .map_err(|e| CliError::input(format!("--index {}: {e}", u.index)))?;
+    let valid_from = doc
+        .get("validFrom")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| rfc3339(SystemTime::now()));
+    let valid_until = doc
+        .get("validUntil")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let id = parsed
+        .id()
+        .ok_or_else(|| CliError::input("the list has no id"))?;
+    let rebuilt = build_status_list_credential(
+        id,
+        &did,
+        purpose,
+        &list,
+        &valid_from,
+        valid_until.as_deref(),
+    )?;
+    let signed = sign(jsonld, &key, &rebuilt)?;
+    write(&u.list, &signed)?;
+    println!("{verb}: entry {} of {} is now {value}", u.index, id);
+    Ok(EXIT_VALID)
+}
+
+pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
+    match cmd {
+        StatusCommand::Create {
+            key,
+            id,
+            purpose,
+            entries,
+            valid_days,
+            output,
+        } => {
+            let (key, _) = load_p256_key(&key, "signing a status list")?;
+            if output.exists() {
+                return Err(CliError::input(format!(
+                    "{} exists; updates go through revoke, suspend and reinstate",
+                    output.display()
+                )));
+            }
+            let purpose = match purpose {
+                Purpose::Revocation => StatusPurpose::Revocation,
+                Purpose::Suspension => StatusPurpose::Suspension,
+            };
+            let list = StatusList::with_len(entries, 1)
+                .map_err(|e| CliError::input(format!("--entries {entries}: {e}")))?;
+            let now = SystemTime::now();
+            let until = now + Duration::from_secs(valid_days.saturating_mul(86_400));
+            let did = key
+                .verification_method()
+                .split('#')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let doc = build_status_list_credential(
+                &id,
+                &did,
+                purpose,
+                &list,
+                &rfc3339(now),
+                Some(&rfc3339(until)),
+            )
+            .map_err(|e| CliError::input(format!("--id {id}: {e}")))?;
+            let signed = sign(jsonld, &key, &doc)?;
+            write(&output, &signed)?;
+            println!(
+                "created {} list {id} with {entries} entries -> {}",
+                purpose.as_str(),
+                output.display()
+            );
+            Ok(EXIT_VALID)
+        }
+        StatusCommand::Revoke(u) => update(jsonld, &u, StatusPurpose::Revocation, 1, "revoked"),
+        StatusCommand::Suspend(u) => update(jsonld, &u, StatusPurpose::Suspension, 1, "suspended"),
+        StatusCommand::Reinstate(u) => {
+            update(jsonld, &u, StatusPurpose::Suspension, 0, "reinstated")
+        }
+        StatusCommand::Show { list, index } => {
+            let (doc, parsed, signer) = open(jsonld, &list)?;
+            let bits = parsed.list();
+            println!("list:      {}", parsed.id().unwrap_or("(no id)"));
+            println!("signed by: {signer} (signature valid)");
+            println!(
+                "purpose:   {}",
+                parsed
+                    .purposes()
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            println!(
+                "valid:     {} to {}",
+                doc["validFrom"].as_str().unwrap_or("?"),
+                doc["validUntil"].as_str().unwrap_or("(no end)")
+            );
+            let set = (0..bits.len())
+                .filter(|&i| bits.get(i).is_ok_and(|v| v != 0))
+                .count();
+            println!("entries:   {} ({set} set)", bits.len());
+            if let Some(i) = index {
+                let v = usize::try_from(i)
+                    .ok()
+                    .and_then(|i| bits.get(i).ok())
+                    .ok_or_else(|| CliError::input(format!("--index {i}: out of range")))?;
+                println!("entry {i}:  {v}");
+            }
+            Ok(EXIT_VALID)
+        }
+    }
+}

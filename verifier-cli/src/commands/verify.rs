@@ -1,0 +1,440 @@
+//! `civitas verify`: what the agency desk runs.
+//!
+//! JSON output (`--format json`), a stable schema (version 1):
+//! ```json
+//! {"version": 1,
+//!  "results": [{"input": "p.json", "verdict": "valid" | "invalid" | "error",
+//!               "holder": "did:key:..." | null, "challenge": "..." | null, "domain": "..." | null,
+//!               "credentials": [{"issuer": "did:key:...", "issuer_name": "..." | null,
+//!                                "types": ["..."], "claims": {"/credentialSubject/...": value},
+//!                                "status": ["revocation: unset"]}],
+//!               "failures": [{"check": "status", "credential": 0 | null, "reason": "..."}],
+//!               "dangers": ["--dangerous-skip-status"],
+//!               "error": "..." | null}],
+//!  "summary": {"valid": 1, "invalid": 0, "error": 0}}
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::verifier::{Policy, StatusLists, TrustList, VerifiedPresentation, Verifier};
+use serde_json::{Value, json};
+
+use crate::util::{
+    CliError, CliResult, EXIT_ERROR, EXIT_INVALID, EXIT_VALID, parse_time, read_bytes, read_json,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A verdict line, the issuer, the disclosed claims and every failed check.
+    Human,
+    /// One JSON object with a stable schema (see the README).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Presentations or derived credentials: files, directories (every *.json inside), or -
+    /// for standard input.
+    inputs: Vec<PathBuf>,
+    /// A photo or screenshot of a QR code made by `civitas qr encode` or a wallet.
+    #[arg(long, value_name = "IMAGE")]
+    qr: Vec<PathBuf>,
+    /// The trust list (TOML): issuers this desk accepts and for which credential types.
+    #[arg(long, value_name = "TRUST.toml")]
+    trust: Option<PathBuf>,
+    /// Directory of status list credentials (each *.json file one list).
+    #[arg(long, value_name = "DIR")]
+    status_dir: Option<PathBuf>,
+    /// The challenge this desk gave the holder (required for replay protection).
+    #[arg(long)]
+    challenge: Option<String>,
+    /// This desk's domain.
+    #[arg(long)]
+    domain: Option<String>,
+    /// A JSON pointer that must be disclosed, e.g. /credentialSubject/degree/name (repeatable).
+    #[arg(long, value_name = "POINTER")]
+    require: Vec<String>,
+    /// Check validity at this time instead of now (audits), e.g. 2026-11-21T10:00:00Z.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// Accepted clock difference, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    clock_skew: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// DANGEROUS: accept any issuer (the proof and all other checks still apply).
+    #[arg(long)]
+    dangerous_allow_any_issuer: bool,
+    /// DANGEROUS: do not check revocation or suspension.
+    #[arg(long)]
+    dangerous_skip_status: bool,
+}
+
+/// One input's outcome.
+enum Outcome {
+    Valid(VerifiedPresentation),
+    Invalid(civitas_core::verifier::Rejection),
+    Error(String),
+}
+
+fn policy(args: &VerifyArgs) -> CliResult<Policy> {
+    let trust = match &args.trust {
+        Some(path) => {
+            let text = String::from_utf8(read_bytes(path)?)
+                .map_err(|_| CliError::input(format!("{} is not UTF-8", path.display())))?;
+            TrustList::from_toml(&text)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?
+        }
+        None if args.dangerous_allow_any_issuer => TrustList::empty(),
+        None => {
+            return Err(CliError::input(
+                "give --trust TRUST.toml (the issuers this desk accepts), or --dangerous-allow-any-issuer",
+            ));
+        }
+    };
+    let mut p = Policy::new(trust).clock_skew(Duration::from_secs(args.clock_skew));
+    if let Some(at) = &args.at {
+        p = p.at(parse_time(at)?);
+    }
+    if let Some(c) = &args.challenge {
+        p = p.challenge(c.clone());
+    }
+    if let Some(d) = &args.domain {
+        p = p.domain(d.clone());
+    }
+    for r in &args.require {
+        civitas_core::bbs2023::select::parse_pointer(r)
+            .map_err(|e| CliError::input(format!("--require {r}: {e}")))?;
+        p = p.require(r.clone());
+    }
+    if args.dangerous_allow_any_issuer {
+        p = p.dangerous_allow_any_issuer();
+    }
+    if args.dangerous_skip_status {
+        p = p.dangerous_skip_status();
+    }
+    Ok(p)
+}
+
+fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
+    let mut lists = StatusLists::new();
+    if let Some(dir) = dir {
+        for path in json_files(dir)? {
+            let v = read_json(&path)?;
+            lists
+                .insert(v)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+        }
+    }
+    Ok(lists)
+}
+
+/// The `*.json` files of a directory, sorted.
+fn json_files(dir: &Path) -> CliResult<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| CliError::input(format!("cannot read directory {}: {e}", dir.display())))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Inputs expanded: directories become their JSON files.
+fn expand_inputs(args: &VerifyArgs) -> CliResult<Vec<(String, Source)>> {
+    let mut out = Vec::new();
+    for p in &args.inputs {
+        if p.is_dir() {
+            for f in json_files(p)? {
+                out.push((f.display().to_string(), Source::File(f)));
+            }
+        } else {
+            out.push((
+                if p == Path::new("-") {
+                    "-".into()
+                } else {
+                    p.display().to_string()
+                },
+                Source::File(p.clone()),
+            ));
+        }
+    }
+    for q in &args.qr {
+        out.push((q.display().to_string(), Source::Qr(q.clone())));
+    }
+    if out.is_empty() {
+        return Err(CliError::input(
+            "nothing to verify: give a file, a directory, - (standard input) or --qr IMAGE",
+        ));
+    }
+    Ok(out)
+}
+
+enum Source {
+    File(PathBuf),
+    Qr(PathBuf),
+}
+
+fn load(source: &Source) -> Result<Value, String> {
+    match source {
+        Source::File(p) => read_json(p).map_err(|e| e.message),
+        Source::Qr(p) => {
+            let payload =
+                civitas_cli::qr::decode_image(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            civitas_core::compact::decode(&payload)
+                .map_err(|e| format!("{}: QR payload: {e}", p.display()))
+        }
+    }
+}
+
+pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
+    let policy = policy(args)?;
+    let lists = status_lists(args.status_dir.as_deref())?;
+    let inputs = expand_inputs(args)?;
+    let verifier = Verifier::new(Arc::clone(jsonld));
+    let outcomes = verify_all(&verifier, &policy, &lists, &inputs);
+    let (mut valid, mut invalid, mut errors) = (0, 0, 0);
+    for (_, o) in &outcomes {
+        match o {
+            Outcome::Valid(_) => valid += 1,
+            Outcome::Invalid(_) => invalid += 1,
+            Outcome::Error(_) => errors += 1,
+        }
+    }
+    match args.format {
+        Format::Json => {
+            let results: Vec<Value> = outcomes
+                .iter()
+                .map(|(name, o)| json_result(name, o))
+                .collect();
+            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}});
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        }
+        Format::Human if outcomes.len() == 1 => {
+            if let Some((name, o)) = outcomes.first() {
+                print_human(name, o);
+            }
+        }
+        Format::Human => {
+            for (name, o) in &outcomes {
+                match o {
+                    Outcome::Valid(vp) => println!("VALID    {name}  {}", headline(vp)),
+                    Outcome::Invalid(r) => println!(
+                        "INVALID  {name}  {}",
+                        r.failures()
+                            .iter()
+                            .map(|f| format!("{}: {}", f.check.name(), f.reason))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ),
+                    Outcome::Error(e) => println!("ERROR    {name}  {e}"),
+                }
+            }
+            println!(
+                "\n{valid} valid, {invalid} invalid, {errors} error(s) out of {}",
+                outcomes.len()
+            );
+        }
+    }
+    Ok(if errors > 0 {
+        EXIT_ERROR
+    } else if invalid > 0 {
+        EXIT_INVALID
+    } else {
+        EXIT_VALID
+    })
+}
+
+/// Verify every input, on all cores.
+fn verify_all(
+    verifier: &Verifier,
+    policy: &Policy,
+    lists: &StatusLists,
+    inputs: &[(String, Source)],
+) -> Vec<(String, Outcome)> {
+    let one = |source: &Source| match load(source) {
+        Ok(v) => match verifier.verify(&v, policy, lists) {
+            Ok(vp) => Outcome::Valid(vp),
+            Err(r) => Outcome::Invalid(r),
+        },
+        Err(e) => Outcome::Error(e),
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(inputs.len())
+        .max(1);
+    let mut results: Vec<Option<Outcome>> = (0..inputs.len()).map(|_| None).collect();
+    if workers == 1 {
+        for (slot, (_, s)) in results.iter_mut().zip(inputs) {
+            *slot = Some(one(s));
+        }
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let done: std::sync::Mutex<Vec<(usize, Outcome)>> = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((_, source)) = inputs.get(i) else {
+                            break;
+                        };
+                        let o = one(source);
+                        if let Ok(mut d) = done.lock() {
+                            d.push((i, o));
+                        }
+                    }
+                });
+            }
+        });
+        for (i, o) in done.into_inner().unwrap_or_default() {
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(o);
+            }
+        }
+    }
+    inputs
+        .iter()
+        .zip(results)
+        .map(|((name, _), o)| {
+            (
+                name.clone(),
+                o.unwrap_or_else(|| Outcome::Error("not verified".into())),
+            )
+        })
+        .collect()
+}
+
+fn headline(vp: &VerifiedPresentation) -> String {
+    vp.credentials()
+        .iter()
+        .map(|c| {
+            let kind = c
+                .types()
+                .iter()
+                .rfind(|t| *t != "VerifiableCredential")
+                .cloned()
+                .unwrap_or_else(|| "credential".into());
+            match c.issuer_name() {
+                Some(n) => format!("{kind} from {n}"),
+                None => format!("{kind} from untrusted issuer {}", c.issuer()),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Leaf claims of a disclosed credential as (JSON pointer, value), without the proof and
+/// the JSON-LD context.
+fn claims(doc: &Value) -> Vec<(String, Value)> {
+    fn walk(v: &Value, ptr: String, out: &mut Vec<(String, Value)>) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if ptr.is_empty() && (k == "@context" || k == "proof") {
+                        continue;
+                    }
+                    walk(
+                        x,
+                        format!("{ptr}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, format!("{ptr}/{i}"), out);
+                }
+            }
+            leaf => out.push((ptr, leaf.clone())),
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, String::new(), &mut out);
+    out
+}
+
+fn print_human(name: &str, outcome: &Outcome) {
+    match outcome {
+        Outcome::Valid(vp) => {
+            println!("VALID: {}", headline(vp));
+            for d in vp.dangers() {
+                println!("  WARNING: relaxed check {}", d.flag());
+            }
+            if let Some(h) = vp.holder() {
+                println!("  holder:    {h}");
+            }
+            if let (Some(c), Some(d)) = (vp.challenge(), vp.domain()) {
+                println!("  challenge: {c}   domain: {d}");
+            }
+            for (i, c) in vp.credentials().iter().enumerate() {
+                println!("\n  credential {}: {}", i + 1, c.types().join(", "));
+                println!(
+                    "  issuer:    {} ({})",
+                    c.issuer_name().unwrap_or("NOT IN THE TRUST LIST"),
+                    c.issuer()
+                );
+                for s in c.status() {
+                    println!("  status:    {s}");
+                }
+                println!("  disclosed claims:");
+                let rows = claims(c.document());
+                let width = rows.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+                for (p, v) in rows {
+                    let v = match v {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    };
+                    println!("    {p:<width$}  {v}");
+                }
+            }
+        }
+        Outcome::Invalid(r) => {
+            println!("INVALID: {name}");
+            for f in r.failures() {
+                match f.credential {
+                    Some(i) => println!(
+                        "  - {} (credential {}): {}",
+                        f.check.name(),
+                        i + 1,
+                        f.reason
+                    ),
+                    None => println!("  - {}: {}", f.check.name(), f.reason),
+                }
+            }
+            for d in r.dangers() {
+                println!("  WARNING: relaxed check {}", d.flag());
+            }
+        }
+        Outcome::Error(e) => println!("ERROR: {e}"),
+    }
+}
+
+fn json_result(name: &str, o: &Outcome) -> Value {
+    match o {
+        Outcome::Valid(vp) => json!({
+            "input": name, "verdict": "valid",
+            "holder": vp.holder(), "challenge": vp.challenge(), "domain": vp.domain(),
+            "credentials": vp.credentials().iter().map(|c| json!({
+                "issuer": c.issuer(), "issuer_name": c.issuer_name(), "types": c.types(),
+                "claims": claims(c.document()).into_iter().collect::<serde_json::Map<String, Value>>(),
+                "status": c.status(),
+            })).collect::<Vec<_>>(),
+            "failures": [], "dangers": vp.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
+        }),
+        Outcome::Invalid(r) => json!({
+            "input": name, "verdict": "invalid", "holder": null, "challenge": null, "domain": null, "credentials": [],
+            "failures": r.failures().iter().map(|f| json!({"check": f.check.name(), "credential": f.credential, "reason": f.reason})).collect::<Vec<_>>(),
+            "dangers": r.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
+        }),
+        Outcome::Error(e) => json!({
+            "input": name, "verdict": "error", "holder": null, "challenge": null, "domain": null, "credentials": [],
+            "failures": [], "dangers": [], "error": e,
+        }),
+    }
+}

@@ -1,0 +1,281 @@
+//! Errors with exit codes, file input and output (size limits, atomic writes, owner-only key
+//! files), and key files.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use civitas_core::bbs::{KeyPair, SecretKey as BbsSecretKey};
+use civitas_core::ecdsa::DeviceKey;
+use civitas_core::keys::{KeyType, PublicKey, SecretKey};
+use civitas_core::{Error, did};
+use serde_json::{Value, json};
+
+/// Exit status: the input is valid.
+pub const EXIT_VALID: u8 = 0;
+/// Exit status: the input was checked and is not valid.
+pub const EXIT_INVALID: u8 = 1;
+/// Exit status: usage or input error (unreadable file, bad JSON, wrong key type, ...).
+pub const EXIT_ERROR: u8 = 2;
+
+/// Largest JSON input read (credentials, presentations, pointer files).
+const MAX_JSON: u64 = 16 << 20;
+
+/// An error for the command line: what went wrong and where, and the exit status.
+#[derive(Debug)]
+pub struct CliError {
+    pub message: String,
+    pub code: u8,
+}
+
+impl CliError {
+    /// A usage or input error (exit 2).
+    pub fn input(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: EXIT_ERROR,
+        }
+    }
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+pub type CliResult<T> = Result<T, CliError>;
+
+/// Read a file (or standard input for `-`), at most 16 MiB.
+pub fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    let what = path.display();
+    if path == Path::new("-") {
+        std::io::stdin()
+            .take(MAX_JSON + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_JSON + 1).read_to_end(&mut buf))
+            .map_err(|e| CliError::input(format!("cannot read {what}: {e}")))?;
+    }
+    if buf.len() as u64 > MAX_JSON {
+        return Err(CliError::input(format!("{what} is larger than 16 MiB")));
+    }
+    Ok(buf)
+}
+
+/// Read and parse a JSON file, naming it and the position on error.
+pub fn read_json(path: &Path) -> CliResult<Value> {
+    let bytes = read_bytes(path)?;
+    let name = if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    serde_json::from_slice(&bytes).map_err(|e| {
+        CliError::input(format!(
+            "{name} is not valid JSON: {e} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// Read a JSON array of JSON pointers.
+pub fn read_pointers(path: &Path) -> CliResult<Vec<String>> {
+    let v = read_json(path)?;
+    serde_json::from_value::<Vec<String>>(v).map_err(|_| {
+        CliError::input(format!(
+            "{} must be a JSON array of JSON pointer strings",
+            path.display()
+        ))
+    })
+}
+
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, synced, then
+/// renamed, so a crash never leaves a half-written file. `private` makes it owner-only.
+pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResult<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| CliError::input(format!("{} is not a file path", path.display())))?;
+    let tmp: PathBuf = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if private { 0o600 } else { 0o644 });
+        }
+        let mut f = opts.open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(CliError::input(format!(
+            "cannot write {}: {e}",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Write JSON to a file atomically, or to standard output when `path` is `None` or `-`.
+pub fn write_json_out(path: Option<&Path>, v: &Value) -> CliResult<()> {
+    let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))? + "\n";
+    match path {
+        Some(p) if p != Path::new("-") => write_atomic(p, text.as_bytes(), false),
+        _ => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .map_err(|e| CliError::input(format!("cannot write standard output: {e}")))
+        }
+    }
+}
+
+/// The key algorithms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Alg {
+    /// BLS12-381 G2 key for issuing bbs-2023 credentials.
+    Bbs,
+    /// P-256 key for status lists and holder presentations (ecdsa-rdfc-2019).
+    P256,
+}
+
+/// A key file: a Multikey verification method with its secret.
+pub fn key_file_json(public: &PublicKey, secret: &SecretKey) -> Value {
+    json!({
+        "type": "Multikey",
+        "id": did::verification_method_id(public),
+        "controller": did::did_key(public),
+        "publicKeyMultibase": public.to_multibase(),
+        "secretKeyMultibase": secret.to_multibase().as_str(),
+    })
+}
+
+/// A loaded key file.
+pub enum LoadedKey {
+    Bbs { pair: KeyPair, public: PublicKey },
+    P256 { key: DeviceKey, public: PublicKey },
+}
+
+/// Load a key file; the secret must match the public key.
+pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
+    let v = read_json(path)?;
+    let field = |k: &str| {
+        v.get(k).and_then(Value::as_str).ok_or_else(|| {
+            CliError::input(format!(
+                "{} is not a Civitas key file: no {k}",
+                path.display()
+            ))
+        })
+    };
+    let public = PublicKey::from_multibase(field("publicKeyMultibase")?)
+        .map_err(|e| CliError::input(format!("{}: publicKeyMultibase: {e}", path.display())))?;
+    let secret = SecretKey::from_multibase(field("secretKeyMultibase")?)
+        .map_err(|e| CliError::input(format!("{}: secretKeyMultibase: {e}", path.display())))?;
+    let mismatch = || {
+        CliError::input(format!(
+            "{}: the secret key does not belong to the public key",
+            path.display()
+        ))
+    };
+    match public.key_type() {
+        KeyType::Bls12381G2 => {
+            let sk = BbsSecretKey::from_bytes(secret.expose_bytes())?;
+            let pair = KeyPair::from_secret(sk);
+            if pair.public().to_bytes().as_slice() != public.as_bytes() {
+                return Err(mismatch());
+            }
+            Ok(LoadedKey::Bbs { pair, public })
+        }
+        KeyType::P256 => {
+            let key = DeviceKey::from_secret_key(&secret)?;
+            if key.public_key() != public {
+                return Err(mismatch());
+            }
+            Ok(LoadedKey::P256 { key, public })
+        }
+        _ => Err(CliError::input(format!(
+            "{}: unsupported key type (need bbs or p256)",
+            path.display()
+        ))),
+    }
+}
+
+/// A BBS key pair from a key file, or an error saying a BBS key is needed.
+pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
+    match load_key(path)? {
+        LoadedKey::Bbs { pair, public } => Ok((pair, public)),
+        LoadedKey::P256 { .. } => Err(CliError::input(format!(
+            "{} holds a P-256 key; issuing needs a BBS key (civitas keygen --alg bbs)",
+            path.display()
+        ))),
+    }
+}
+
+/// A P-256 key from a key file, or an error saying one is needed for `what`.
+pub fn load_p256_key(path: &Path, what: &str) -> CliResult<(DeviceKey, PublicKey)> {
+    match load_key(path)? {
+        LoadedKey::P256 { key, public } => Ok((key, public)),
+        LoadedKey::Bbs { .. } => Err(CliError::input(format!(
+            "{} holds a BBS key; {what} needs a P-256 key (civitas keygen --alg p256)",
+            path.display()
+        ))),
+    }
+}
+
+/// Decode a hex string argument.
+pub fn hex_arg(name: &str, s: &str) -> CliResult<Vec<u8>> {
+    hex::decode(s).map_err(|_| CliError::input(format!("{name} must be hexadecimal")))
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for a system time (UTC).
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    let secs = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
+    };
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Parse an `--at` time: RFC 3339 with a time zone.
+pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
+    let t = civitas_core::status::Timestamp::parse(s).ok_or_else(|| {
+        CliError::input(format!(
+            "--at {s}: expected a date-time like 2026-11-21T10:00:00Z"
+        ))
+    })?;
+    let secs = t.unix_seconds();
+    let base = std::time::UNIX_EPOCH;
+    let d = std::time::Duration::from_secs(secs.unsigned_abs());
+    Ok(if secs >= 0 { base + d } else { base - d })
+}

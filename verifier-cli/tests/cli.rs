@@ -1,0 +1,738 @@
+//! Command-line tests: every command's success and failure paths and exit codes, run against
+//! the built `civitas` binary in a scratch directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+const CTX_URL: &str = "https://civitas.example/contexts/diploma/v1";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+/// A scratch directory with the diploma context, and helpers to run `civitas` in it.
+struct Desk {
+    dir: PathBuf,
+}
+
+impl Desk {
+    fn new(name: &str) -> Desk {
+        let dir = std::env::temp_dir().join(format!("civitas-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Desk { dir }
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
+        let ctx = format!(
+            "{CTX_URL}={}",
+            repo()
+                .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
+                .display()
+        );
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_civitas"));
+        cmd.current_dir(&self.dir)
+            .arg("--context")
+            .arg(ctx)
+            .args(args);
+        let out: Output = match stdin {
+            Some(bytes) => {
+                use std::io::Write;
+                let mut child = cmd
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap();
+                child.stdin.take().unwrap().write_all(bytes).unwrap();
+                child.wait_with_output().unwrap()
+            }
+            None => cmd.output().unwrap(),
+        };
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None)
+    }
+
+    /// Run and require the exit code, showing the output otherwise.
+    fn ok(&self, args: &[&str], code: i32) -> Run {
+        let r = self.run(args);
+        assert_eq!(r.code, code, "civitas {}:\n{}", args.join(" "), r.all());
+        r
+    }
+
+    fn write(&self, name: &str, v: &Value) {
+        std::fs::write(self.dir.join(name), serde_json::to_vec_pretty(v).unwrap()).unwrap();
+    }
+
+    fn read(&self, name: &str) -> Value {
+        serde_json::from_slice(&std::fs::read(self.dir.join(name)).unwrap()).unwrap()
+    }
+
+    fn did(&self, key: &str) -> String {
+        self.read(key)["controller"].as_str().unwrap().to_owned()
+    }
+
+    /// Keys, a revocation list, a trust file, a signed diploma (status index 3), a derived
+    /// credential and a presentation for challenge c1 / domain d.
+    fn setup(&self) {
+        self.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+        self.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
+        self.ok(&["keygen", "--alg", "p256", "-o", "phone.key"], 0);
+        std::fs::create_dir_all(self.dir.join("lists")).unwrap();
+        self.ok(
+            &[
+                "status",
+                "create",
+                "--key",
+                "status.key",
+                "--id",
+                "https://uni.example/status/1",
+                "-o",
+                "lists/revocation.json",
+            ],
+            0,
+        );
+        self.write(
+            "diploma.json",
+            &serde_json::from_str::<Value>(
+                &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+            )
+            .unwrap(),
+        );
+        self.write("mandatory.json", &json!(["/credentialSubject/degree/type"]));
+        self.ok(
+            &[
+                "issue",
+                "--key",
+                "uni.key",
+                "--mandatory",
+                "mandatory.json",
+                "--status-list",
+                "lists/revocation.json",
+                "--status-index",
+                "3",
+                "diploma.json",
+                "-o",
+                "signed.json",
+            ],
+            0,
+        );
+        self.write("disclose.json", &json!(["/credentialSubject/degree/name"]));
+        self.ok(
+            &[
+                "derive",
+                "--disclose",
+                "disclose.json",
+                "signed.json",
+                "-o",
+                "derived.json",
+            ],
+            0,
+        );
+        self.ok(
+            &[
+                "present",
+                "--holder-key",
+                "phone.key",
+                "--challenge",
+                "c1",
+                "--domain",
+                "d",
+                "derived.json",
+                "-o",
+                "vp.json",
+            ],
+            0,
+        );
+        let trust = format!(
+            "[[issuer]]\ndid = \"{}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{}\"]\n",
+            self.did("uni.key"),
+            self.did("status.key")
+        );
+        std::fs::write(self.dir.join("trust.toml"), trust).unwrap();
+    }
+
+    fn verify(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["verify", "--trust", "trust.toml", "--status-dir", "lists"];
+        args.extend_from_slice(extra);
+        self.run(&args)
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn help_has_examples_and_exit_codes() {
+    let d = Desk::new("help");
+    let r = d.ok(&["--help"], 0);
+    assert!(r.stdout.contains("Exit status: 0 valid"), "{}", r.stdout);
+    for cmd in [
+        &["keygen"][..],
+        &["issue"],
+        &["derive"],
+        &["present"],
+        &["verify"],
+        &["status", "create"],
+        &["status", "revoke"],
+        &["qr", "encode"],
+        &["demo"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let r = d.ok(&args, 0);
+        assert!(
+            r.stdout.contains("Example"),
+            "{cmd:?} --help has no example:\n{}",
+            r.stdout
+        );
+    }
+    // Usage errors exit 2.
+    assert_eq!(d.run(&["frobnicate"]).code, 2);
+    assert_eq!(d.run(&["keygen", "--alg", "rsa", "-o", "k"]).code, 2);
+}
+
+#[test]
+fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
+    let d = Desk::new("keygen");
+    let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"], 0);
+    assert!(r.stdout.starts_with("did:key:zUC7"), "{}", r.stdout);
+    let r = d.ok(&["keygen", "--alg", "p256", "-o", "p.key"], 0);
+    assert!(r.stdout.starts_with("did:key:zDn"), "{}", r.stdout);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.dir.join("k.key"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"], 2);
+    assert!(r.stderr.contains("exists"), "{}", r.stderr);
+    d.ok(&["keygen", "--alg", "bbs", "-o", "k.key", "--force"], 0);
+}
+
+#[test]
+fn issue_derive_present_verify_and_their_failures() {
+    let d = Desk::new("flow");
+    d.setup();
+    // The issuer was set to the key's DID and the status entry added.
+    let signed = d.read("signed.json");
+    assert_eq!(signed["issuer"]["id"], d.did("uni.key"));
+    assert_eq!(signed["credentialStatus"]["statusListIndex"], "3");
+
+    // Valid, human and JSON.
+    let r = d.verify(&[
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "--require",
+        "/credentialSubject/degree/name",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout
+            .starts_with("VALID: UniversityDegreeCredential from University of Civitas"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("MSc Computer Science"), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains("1990-12-10"),
+        "the birth date must stay hidden"
+    );
+    let r = d.verify(&[
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "--format",
+        "json",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["version"], 1);
+    assert_eq!(j["results"][0]["verdict"], "valid");
+    assert_eq!(
+        j["results"][0]["credentials"][0]["claims"]["/credentialSubject/degree/name"],
+        "MSc Computer Science"
+    );
+    assert_eq!(j["summary"]["valid"], 1);
+
+    // A bare derived credential verifies too (no replay protection asked for)...
+    d.ok(
+        &[
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "lists",
+            "derived.json",
+        ],
+        0,
+    );
+    // ...but not when the desk asks for a challenge.
+    let r = d.verify(&["--challenge", "c1", "derived.json"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("challenge"), "{}", r.stdout);
+
+    // Wrong challenge, wrong domain: invalid.
+    let r = d.verify(&["--challenge", "other", "--domain", "d", "vp.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("challenge:"), "{}", r.stdout);
+    assert_eq!(
+        d.verify(&["--challenge", "c1", "--domain", "elsewhere", "vp.json"])
+            .code,
+        1
+    );
+
+    // Tampered: invalid, with the proof check named.
+    let mut t = d.read("vp.json");
+    t["verifiableCredential"][0]["credentialSubject"]["degree"]["name"] = json!("PhD");
+    d.write("tampered.json", &t);
+    let r = d.verify(&["tampered.json"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("holder-proof") || r.stdout.contains("proof"),
+        "{}",
+        r.stdout
+    );
+
+    // A required claim that was not disclosed.
+    let r = d.verify(&["--require", "/credentialSubject/birthDate", "vp.json"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("required-claims") && r.stdout.contains("/credentialSubject/birthDate"),
+        "{}",
+        r.stdout
+    );
+
+    // Audit time after validUntil: expired.
+    let r = d.verify(&["--at", "2080-01-01T00:00:00Z", "vp.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("expired"), "{}", r.stdout);
+
+    // Untrusted issuer: invalid; allowed with the dangerous flag, which the output mentions.
+    std::fs::write(d.dir.join("empty.toml"), "").unwrap();
+    let r = d.run(&[
+        "verify",
+        "--trust",
+        "empty.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("not in the trust list"), "{}", r.stdout);
+    let r = d.run(&[
+        "verify",
+        "--dangerous-allow-any-issuer",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout.contains("--dangerous-allow-any-issuer"),
+        "{}",
+        r.stdout
+    );
+
+    // Status list unavailable: invalid; skipped only with the dangerous flag.
+    let r = d.run(&["verify", "--trust", "trust.toml", "vp.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("not available"), "{}", r.stdout);
+    let r = d.run(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--dangerous-skip-status",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains("--dangerous-skip-status"));
+
+    // Standard input.
+    let vp = std::fs::read(d.dir.join("vp.json")).unwrap();
+    let r = d.run_with_stdin(
+        &[
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "lists",
+            "-",
+        ],
+        Some(&vp),
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+
+    // Revoked: invalid.
+    d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "lists/revocation.json",
+            "--index",
+            "3",
+        ],
+        0,
+    );
+    let r = d.verify(&["vp.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("revoked"), "{}", r.stdout);
+}
+
+#[test]
+fn input_errors_exit_2_and_name_the_problem() {
+    let d = Desk::new("errors");
+    d.setup();
+    std::fs::write(d.dir.join("broken.json"), "{\"a\": [1, 2,\n").unwrap();
+    let r = d.verify(&["broken.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stdout.contains("not valid JSON") && r.stdout.contains("line"),
+        "{}",
+        r.stdout
+    );
+    let r = d.verify(&["missing.json"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stdout.contains("cannot read missing.json"),
+        "{}",
+        r.stdout
+    );
+    // No trust list and no dangerous flag: usage error.
+    let r = d.run(&["verify", "vp.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--trust"), "{}", r.stderr);
+    // Wrong key types.
+    let r = d.run(&["issue", "--key", "phone.key", "diploma.json"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("P-256") && r.stderr.contains("BBS"),
+        "{}",
+        r.stderr
+    );
+    let r = d.run(&[
+        "present",
+        "--holder-key",
+        "uni.key",
+        "--challenge",
+        "c",
+        "--domain",
+        "d",
+        "derived.json",
+    ]);
+    assert_eq!(r.code, 2);
+    // Unknown pointers.
+    d.write("bad-pointers.json", &json!(["/credentialSubject/nope"]));
+    let r = d.run(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--mandatory",
+        "bad-pointers.json",
+        "diploma.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/credentialSubject/nope"), "{}", r.stderr);
+    let r = d.run(&["derive", "--disclose", "bad-pointers.json", "signed.json"]);
+    assert_eq!(r.code, 2);
+    // An undefined term is named.
+    let mut doc = d.read("diploma.json");
+    doc["credentialSubject"]["shoeSize"] = json!(44);
+    d.write("undefined.json", &doc);
+    let r = d.run(&["issue", "--key", "uni.key", "undefined.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("shoeSize"), "{}", r.stderr);
+    // Status list misuse.
+    let r = d.run(&[
+        "status",
+        "reinstate",
+        "--key",
+        "status.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "1",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("permanent"), "{}", r.stderr);
+    let r = d.run(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "99999999",
+    ]);
+    assert_eq!(r.code, 2);
+    let r = d.run(&[
+        "status",
+        "revoke",
+        "--key",
+        "phone.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "another key cannot update the list");
+    let mut list = d.read("lists/revocation.json");
+    list["credentialSubject"]["encodedList"] = json!("unot-gzip");
+    d.write("broken-list.json", &list);
+    let r = d.run(&["status", "show", "--list", "broken-list.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    // A QR image with no code.
+    let r = d.verify(&[
+        "--qr",
+        &repo()
+            .join("verifier-cli/tests/data/no-code.png")
+            .display()
+            .to_string(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.all());
+}
+
+#[test]
+fn status_commands() {
+    let d = Desk::new("status");
+    d.ok(&["keygen", "--alg", "p256", "-o", "s.key"], 0);
+    d.ok(
+        &[
+            "status",
+            "create",
+            "--key",
+            "s.key",
+            "--id",
+            "https://a.example/s/1",
+            "--purpose",
+            "suspension",
+            "-o",
+            "s.json",
+        ],
+        0,
+    );
+    d.ok(
+        &[
+            "status",
+            "create",
+            "--key",
+            "s.key",
+            "--id",
+            "https://a.example/s/1",
+            "-o",
+            "s.json",
+        ],
+        2,
+    );
+    d.ok(
+        &[
+            "status", "suspend", "--key", "s.key", "--list", "s.json", "--index", "5",
+        ],
+        0,
+    );
+    let r = d.ok(&["status", "show", "--list", "s.json", "--index", "5"], 0);
+    assert!(
+        r.stdout.contains("(1 set)") && r.stdout.contains("entry 5:  1"),
+        "{}",
+        r.stdout
+    );
+    d.ok(
+        &[
+            "status",
+            "reinstate",
+            "--key",
+            "s.key",
+            "--list",
+            "s.json",
+            "--index",
+            "5",
+        ],
+        0,
+    );
+    let r = d.ok(&["status", "show", "--list", "s.json"], 0);
+    assert!(r.stdout.contains("(0 set)"), "{}", r.stdout);
+    let r = d.ok(
+        &[
+            "status", "revoke", "--key", "s.key", "--list", "s.json", "--index", "5",
+        ],
+        2,
+    );
+    assert!(r.stderr.contains("suspension list"), "{}", r.stderr);
+}
+
+#[test]
+fn batch_issuance_names_bad_rows_and_skips_what_was_issued() {
+    let d = Desk::new("batch");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    let mut template: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
+    template["credentialSubject"]["givenName"] = json!("{{given}}");
+    template["credentialSubject"]["familyName"] = json!("{{family}}");
+    template["credentialSubject"]["studentNumber"] = json!("{{student}}");
+    d.write("template.json", &template);
+    std::fs::write(d.dir.join("class.csv"), "student,given,family\nS-1,Ada,Lovelace\nS-2,Alan,Turing\n\"S-3\",\"Grace\",\"Hopper, RADM\"\n").unwrap();
+    let r = d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--template",
+            "template.json",
+            "--csv",
+            "class.csv",
+            "--out-dir",
+            "out",
+        ],
+        0,
+    );
+    assert!(r.stdout.contains("issued 3, skipped 0"), "{}", r.stdout);
+    assert_eq!(
+        d.read("out/S-3.json")["credentialSubject"]["familyName"],
+        "Hopper, RADM"
+    );
+    // Rerun: nothing issued twice.
+    let r = d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--template",
+            "template.json",
+            "--csv",
+            "class.csv",
+            "--out-dir",
+            "out",
+        ],
+        0,
+    );
+    assert!(r.stdout.contains("issued 0, skipped 3"), "{}", r.stdout);
+    // A bad record names its line and column; earlier records are written whole.
+    std::fs::write(
+        d.dir.join("bad.csv"),
+        "student,given,family\nS-4,Ada,Lovelace\nS-5,,Turing\n",
+    )
+    .unwrap();
+    let r = d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--template",
+            "template.json",
+            "--csv",
+            "bad.csv",
+            "--out-dir",
+            "out2",
+        ],
+        2,
+    );
+    assert!(r.stderr.contains("line 3, column given"), "{}", r.stderr);
+    assert!(d.dir.join("out2/S-4.json").exists());
+    assert!(!d.dir.join("out2/S-5.json").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(d.dir.join("out2"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "half-written files left");
+    // A CSV missing a column the template needs.
+    std::fs::write(d.dir.join("short.csv"), "student,given\nS-6,Ada\n").unwrap();
+    let r = d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--template",
+            "template.json",
+            "--csv",
+            "short.csv",
+            "--out-dir",
+            "out3",
+        ],
+        2,
+    );
+    assert!(r.stderr.contains("family"), "{}", r.stderr);
+}
+
+#[test]
+fn qr_round_trip_and_batch_verification() {
+    let d = Desk::new("qr");
+    d.setup();
+    let r = d.ok(&["qr", "encode", "vp.json", "-o", "vp.png"], 0);
+    assert!(r.stdout.contains("QR version"), "{}", r.stdout);
+    let r = d.verify(&["--challenge", "c1", "--domain", "d", "--qr", "vp.png"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    // A directory: one line per input and a summary; any invalid input makes the exit 1.
+    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
+    std::fs::copy(d.dir.join("vp.json"), d.dir.join("inbox/a.json")).unwrap();
+    std::fs::copy(d.dir.join("derived.json"), d.dir.join("inbox/b.json")).unwrap();
+    let mut t = d.read("vp.json");
+    t["holder"] = json!("did:key:zDnaeSomebodyElse");
+    d.write("inbox/c.json", &t);
+    let r = d.verify(&["inbox"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stdout.contains("2 valid, 1 invalid, 0 error(s) out of 3"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn demo_runs_the_whole_story() {
+    let d = Desk::new("demo");
+    let r = d.run(&["demo"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    for line in [
+        "ok   genuine presentation accepted",
+        "ok   tampered presentation rejected",
+        "ok   replayed presentation rejected",
+        "ok   revoked credential rejected",
+    ] {
+        assert!(
+            r.stdout.contains(line),
+            "missing {line:?} in:\n{}",
+            r.stdout
+        );
+    }
+}
