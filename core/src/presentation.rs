@@ -35,3 +35,43 @@ pub fn present(
     options.domain = Some(domain.to_owned());
     ecdsa.sign(&vp, signer, &options)
 }
+
+/// The wallet's [`PresentationBuilder`](crate::wallet::PresentationBuilder): signs with the
+/// holder's device key, in memory or in the platform's secure hardware through [`Signer`].
+/// A presentation without the verifier's challenge and domain could be replayed, so both
+/// are required.
+pub struct DevicePresentationBuilder<'a> {
+    ecdsa: EcdsaRdfc2019,
+    signer: &'a dyn Signer,
+}
+
+impl std::fmt::Debug for DevicePresentationBuilder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DevicePresentationBuilder")
+    }
+}
+
+impl<'a> DevicePresentationBuilder<'a> {
+    /// A builder signing with `signer`.
+    pub fn new(ecdsa: EcdsaRdfc2019, signer: &'a dyn Signer) -> Self {
+        Self { ecdsa, signer }
+    }
+}
+
+impl crate::wallet::PresentationBuilder for DevicePresentationBuilder<'_> {
+    fn build(
+        &self,
+        credentials: Vec<Value>,
+        request: &crate::wallet::PresentationRequest,
+    ) -> Result<Value, Error> {
+        let challenge = request
+            .challenge
+            .as_deref()
+            .ok_or(Error::Bbs2023("the verifier's request has no challenge"))?;
+        let domain = request
+            .domain
+            .as_deref()
+            .ok_or(Error::Bbs2023("the verifier's request has no domain"))?;
+        present(&self.ecdsa, credentials, self.signer, challenge, domain)
+    }
+}

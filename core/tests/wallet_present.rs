@@ -1,0 +1,143 @@
+//! The citizen's whole path in core: a diploma is imported into the wallet, presented with
+//! only the degree through the device key, accepted by the verifier's policy, and recorded in
+//! the history; a replay at another visit is rejected.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
+use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::ecdsa::{DeviceKey, EcdsaRdfc2019};
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::keys::PublicKey;
+use civitas_core::presentation::DevicePresentationBuilder;
+use civitas_core::verifier::{Check, Policy, StatusLists, TrustList, TrustedIssuer, Verifier};
+use civitas_core::wallet::{Disclosure, MemoryStore, PresentationRequest, Wallet};
+use civitas_core::{Error, did};
+use serde_json::Value;
+
+fn jsonld() -> Arc<JsonLdProcessor> {
+    let p = JsonLdProcessor::default();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+    let ctx =
+        std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
+            .unwrap();
+    p.register_context("https://civitas.example/contexts/diploma/v1", &ctx)
+        .unwrap();
+    Arc::new(p)
+}
+
+#[test]
+fn import_present_verify_and_history() {
+    let jsonld = jsonld();
+    // The university issues.
+    let pair = KeyPair::from_secret(
+        SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[9u8; 32], b"", None).unwrap(),
+    );
+    let key = PublicKey::Bls12381G2(pair.public().to_bytes());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/data");
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("diploma.json")).unwrap()).unwrap();
+    doc["issuer"]["id"] = did::did_key(&key).into();
+    let mandatory = vec![
+        "/issuer".to_owned(),
+        "/validFrom".to_owned(),
+        "/validUntil".to_owned(),
+    ];
+    let signed = Bbs2023::new(Arc::clone(&jsonld))
+        .sign(
+            &doc,
+            &pair,
+            &ProofOptions::assertion(did::verification_method_id(&key)),
+            &mandatory,
+        )
+        .unwrap();
+
+    // The citizen imports it and presents only the degree to the agency.
+    let wallet = Wallet::new(
+        Arc::new(MemoryStore::new()),
+        Bbs2023::new(Arc::clone(&jsonld)),
+    );
+    let summary = wallet
+        .import(&serde_json::to_string(&signed).unwrap())
+        .unwrap();
+    let device = DeviceKey::generate().unwrap();
+    let builder = DevicePresentationBuilder::new(EcdsaRdfc2019::new(Arc::clone(&jsonld)), &device);
+    let request = PresentationRequest {
+        domain: Some("https://agency.example".into()),
+        challenge: Some("n-1".into()),
+    };
+    let disclosures = [Disclosure {
+        credential_id: summary.id.clone(),
+        pointers: vec!["/credentialSubject/degree/name".into()],
+    }];
+    let vp = wallet
+        .present(&disclosures, b"", &request, &builder)
+        .unwrap();
+
+    // The agency verifies under its policy.
+    let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        did: did::did_key(&key),
+        name: "University of Civitas".into(),
+        credential_types: vec!["UniversityDegreeCredential".into()],
+        status_list_signers: vec![],
+    }]);
+    let verifier = Verifier::new(Arc::clone(&jsonld));
+    let policy = Policy::new(trust.clone())
+        .challenge("n-1")
+        .domain("https://agency.example")
+        .require("/credentialSubject/degree/name");
+    let ok = verifier.verify(&vp, &policy, &StatusLists::new()).unwrap();
+    assert_eq!(
+        ok.holder(),
+        Some(did::did_key(&device.public_key()).as_str())
+    );
+    let cred = &ok.credentials()[0];
+    assert_eq!(cred.issuer_name(), Some("University of Civitas"));
+    assert_eq!(
+        cred.document()["credentialSubject"]["degree"]["name"],
+        "MSc Computer Science"
+    );
+    assert!(
+        cred.document()["credentialSubject"]
+            .get("birthDate")
+            .is_none()
+    );
+
+    // The history says when, to whom and what.
+    let history = wallet.history().unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].domain.as_deref(), Some("https://agency.example"));
+    assert!(
+        history[0]
+            .disclosed_pointers
+            .iter()
+            .any(|p| p == "/credentialSubject/degree/name")
+    );
+
+    // The same presentation at another visit: rejected for its challenge.
+    let replay = Policy::new(trust)
+        .challenge("n-2")
+        .domain("https://agency.example");
+    let rejected = verifier
+        .verify(&vp, &replay, &StatusLists::new())
+        .unwrap_err();
+    assert!(
+        rejected
+            .failures()
+            .iter()
+            .any(|f| f.check == Check::Challenge),
+        "{rejected}"
+    );
+
+    // A request without a challenge cannot be answered: no replayable presentations.
+    let no_challenge = PresentationRequest {
+        domain: Some("https://agency.example".into()),
+        challenge: None,
+    };
+    assert!(matches!(
+        wallet.present(&disclosures, b"", &no_challenge, &builder),
+        Err(Error::Bbs2023(_))
+    ));
+}
