@@ -27,7 +27,7 @@ TOOLS="${CIVITAS_TOOLS:-$HOME/.cache/civitas}"
 KOTLIN_HOME="$TOOLS/kotlin-compiler-$KOTLIN_VERSION/node_modules/kotlin-compiler"
 JNA_JAR="/usr/share/java/jna.jar"
 BUILD="$ROOT/bindings/build"
-LIB="$ROOT/target/debug/libcivitas_ffi.so"
+LIB="${CARGO_TARGET_DIR:-$ROOT/target}/debug/libcivitas_ffi.so"
 LOG="$(mktemp -d)"
 trap 'rm -rf "$LOG"' EXIT
 mkdir -p "$BUILD"
