@@ -13,7 +13,7 @@
 #    and the Swift file's API checksums equal the library's (bindings/swift/abi_check.py).
 #
 # Installs when missing: kotlin-compiler (npm, pinned, into $CIVITAS_TOOLS, default
-# ~/.cache/civitas) and Debian's libjna-java (apt-get; needs root, as on CI).
+# ~/.cache/civitas), and Debian's libjna-java and a Java runtime (apt-get; needs root, as on CI).
 # The last line is "N passed, N failed" over all checks; the exit status is non-zero if any
 # check or step failed.
 set -uo pipefail
@@ -90,13 +90,16 @@ suite "python" python3 "$BUILD/python/test_civitas.py"
 
 step "Kotlin"
 kotlin_ready=1
-if [ ! -f "$JNA_JAR" ]; then
-  echo "installing libjna-java"
+apt_packages=()
+[ -f "$JNA_JAR" ] || apt_packages+=(libjna-java)
+command -v java >/dev/null || apt_packages+=(default-jre-headless)
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  echo "installing ${apt_packages[*]}"
   if [ "$(id -u)" -eq 0 ]; then
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjna-java; } >"$LOG/apt" 2>&1 ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"; } >"$LOG/apt" 2>&1 ||
       { tail -20 "$LOG/apt"; kotlin_ready=0; }
   else
-    echo "libjna-java is missing and this is not root: run apt-get install libjna-java"
+    echo "missing and not root: apt-get install ${apt_packages[*]}"
     kotlin_ready=0
   fi
 fi
