@@ -118,7 +118,10 @@ mod tests {
             messages.clone(),
             vec![1, 3],
         ));
-        let disclosed = vec![messages[1].clone(), messages[3].clone()];
+        let disclosed: Vec<Vec<u8>> = [1, 3]
+            .iter()
+            .filter_map(|&i| messages.get(i).cloned())
+            .collect();
         ok(verifier.verify_proof(
             key.public_key(),
             proof.clone(),
