@@ -58,46 +58,64 @@ check("version") {
     assert(civitasVersion().count { it == '.' } == 2)
 }
 
-check("sign 5 messages, derive a proof disclosing 2, verify; errors; key closed by use {}") {
-    val before = liveSecretKeys()
-    IssuerKey.generate().use { key ->
+val before = liveSecretKeys()
+IssuerKey.generate().use { key ->
+    check("a generated key is counted as live") {
         assert(liveSecretKeys() == before + 1u)
-        val publicKey = key.publicKey()
+    }
+
+    val publicKey = key.publicKey()
+    val signature = key.sign(header, messages)
+    var proof = ByteArray(0)
+
+    check("public key forms: did:key and verification method") {
         assert(publicKey.size == 96)
         val info = key.publicKeyInfo()
         assert(info.publicKey.contentEquals(publicKey))
         assert(info.didKey == key.didKey() && info.didKey.startsWith("did:key:zUC7"))
+        assert(info.verificationMethodId == info.didKey + "#" + info.didKey.removePrefix("did:key:"))
+    }
 
-        val signature = key.sign(header, messages)
-        assert(signature.size == 80)
-
-        BbsVerifier().use { verifier ->
+    BbsVerifier().use { verifier ->
+        check("sign 5 messages, verify the signature") {
+            assert(signature.size == 80)
             verifier.verifySignature(publicKey, signature, header, messages)
+        }
 
-            val proof = deriveProof(publicKey, signature, header, nonce, messages, disclosed)
+        check("derive a proof disclosing 2 of 5 messages; it verifies") {
+            proof = deriveProof(publicKey, signature, header, nonce, messages, disclosed)
             verifier.verifyProof(publicKey, proof, header, nonce, disclosedMessages, disclosed)
+        }
 
-            val wrongNonce = assertThrows<CivitasException.VerificationFailed> {
+        check("wrong presentation header throws CivitasException.VerificationFailed") {
+            val e = assertThrows<CivitasException.VerificationFailed> {
                 verifier.verifyProof(
                     publicKey, proof, header, "another nonce".toByteArray(),
                     disclosedMessages, disclosed,
                 )
             }
-            assert(wrongNonce.reason == "proof is not valid") { wrongNonce.reason }
+            assert(e.reason == "proof is not valid") { e.reason }
+        }
 
-            val malformed = assertThrows<CivitasException.InvalidInput> {
+        check("malformed public key bytes throw CivitasException.InvalidInput") {
+            val e = assertThrows<CivitasException.InvalidInput> {
                 verifier.verifyProof(
                     byteArrayOf(1, 2, 3), proof, header, nonce, disclosedMessages, disclosed,
                 )
             }
-            assert(malformed.reason == "public key: expected 96 bytes, got 3") { malformed.reason }
+            assert(e.reason == "public key: expected 96 bytes, got 3") { e.reason }
+        }
 
+        check("disclosed index out of range throws CivitasException.InvalidInput") {
             assertThrows<CivitasException.InvalidInput> {
                 deriveProof(publicKey, signature, header, nonce, messages, listOf(7u))
             }
         }
     }
-    assert(liveSecretKeys() == before) { "key not dropped after use {}" }
+}
+
+check("leaving use {} dropped and zeroized the key") {
+    assert(liveSecretKeys() == before) { "live keys: ${liveSecretKeys()}, before: $before" }
 }
 
 check("close() drops and zeroizes the key at once") {
