@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Tests the UniFFI bindings of civitas-ffi from each language, installing what is missing.
+#
+#   bindings/test.sh
+#
+# 1. builds the debug library target/debug/libcivitas_ffi.so (once, used by every step);
+# 2. checks that the committed bindings are what bindings/generate.sh produces;
+# 3. Python: bindings/python/test_civitas.py with plain python3;
+# 4. Kotlin: compiles the generated bindings with the real kotlinc against JNA (cached in
+#    bindings/build/kotlin while the generated source and the compiler are unchanged), then
+#    runs bindings/kotlin/CivitasTest.kts on the JVM with assertions enabled (-ea);
+# 5. Swift (no Swift toolchain here): the header's functions are all exported by the library,
+#    and the Swift file's API checksums equal the library's (bindings/swift/abi_check.py).
+#
+# Installs when missing: kotlin-compiler (npm, pinned, into $CIVITAS_TOOLS, default
+# ~/.cache/civitas), and Debian's libjna-java and a Java runtime (apt-get; needs root, as on CI).
+# The last line is "N passed, N failed" over all checks; the exit status is non-zero if any
+# check or step failed.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+KOTLIN_VERSION="2.4.20"
+TOOLS="${CIVITAS_TOOLS:-$HOME/.cache/civitas}"
+KOTLIN_HOME="$TOOLS/kotlin-compiler-$KOTLIN_VERSION/node_modules/kotlin-compiler"
+JNA_JAR="/usr/share/java/jna.jar"
+BUILD="$ROOT/bindings/build"
+LIB="${CARGO_TARGET_DIR:-$ROOT/target}/debug/libcivitas_ffi.so"
+LOG="$(mktemp -d)"
+trap 'rm -rf "$LOG"' EXIT
+mkdir -p "$BUILD"
+
+passed=0
+failed=0
+failed_steps=()
+step() { printf '\n==> %s\n' "$1"; }
+
+# suite NAME CMD...: runs a test program whose last line is "N passed, N failed".
+suite() {
+  local name="$1"
+  shift
+  "$@" 2>&1 | tee "$LOG/suite"
+  local rc=${PIPESTATUS[0]} p f
+  read -r p f < <(tail -n 1 "$LOG/suite" | awk '$2 == "passed," && $4 == "failed" { print $1, $3; next } { print 0, 0 }')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    failed_steps+=("$name")
+  fi
+}
+
+# single NAME CMD...: one check that passes if CMD exits 0.
+single() {
+  local name="$1"
+  shift
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failed_steps+=("$name")
+  fi
+}
+
+finish() {
+  echo
+  [ "${#failed_steps[@]}" -gt 0 ] && echo "failed steps: ${failed_steps[*]}"
+  echo "${passed} passed, ${failed} failed"
+  [ "$failed" -eq 0 ] && [ "${#failed_steps[@]}" -eq 0 ]
+  exit
+}
+
+step "build libcivitas_ffi (debug)"
+if ! cargo build -q -p civitas-ffi; then
+  failed=$((failed + 1))
+  failed_steps+=("build")
+  finish
+fi
+
+step "committed bindings are up to date"
+single "up-to-date check" bindings/check-up-to-date.sh
+
+step "Python"
+rm -rf "$BUILD/python" && mkdir -p "$BUILD/python"
+# ctypes loads the library from the module's own folder.
+cp bindings/python/civitas_ffi.py bindings/python/test_civitas.py "$LIB" "$BUILD/python/"
+suite "python" python3 "$BUILD/python/test_civitas.py"
+
+step "Kotlin"
+kotlin_ready=1
+apt_packages=()
+[ -f "$JNA_JAR" ] || apt_packages+=(libjna-java)
+command -v java >/dev/null || apt_packages+=(default-jre-headless)
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  echo "installing ${apt_packages[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"; } >"$LOG/apt" 2>&1 ||
+      { tail -20 "$LOG/apt"; kotlin_ready=0; }
+  else
+    echo "missing and not root: apt-get install ${apt_packages[*]}"
+    kotlin_ready=0
+  fi
+fi
+if [ ! -x "$KOTLIN_HOME/bin/kotlinc" ]; then
+  echo "installing kotlin-compiler@$KOTLIN_VERSION into $TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$(dirname "$(dirname "$KOTLIN_HOME")")" \
+    "kotlin-compiler@$KOTLIN_VERSION" >"$LOG/npm" 2>&1 || { tail -20 "$LOG/npm"; kotlin_ready=0; }
+fi
+if [ "$kotlin_ready" -eq 1 ]; then
+  KOTLINC="$KOTLIN_HOME/bin/kotlinc"
+  COROUTINES_JAR="$KOTLIN_HOME/lib/kotlinx-coroutines-core-jvm.jar"
+  JAR="$BUILD/kotlin/civitas-bindings.jar"
+  mkdir -p "$BUILD/kotlin"
+  # The jar is rebuilt only when the generated source, the compiler or JNA changes.
+  stamp="$(cat bindings/kotlin/uniffi/civitas_ffi/civitas_ffi.kt "$JNA_JAR" | sha256sum | cut -c1-64) $KOTLIN_VERSION"
+  if [ ! -f "$JAR" ] || [ "$(cat "$JAR.stamp" 2>/dev/null)" != "$stamp" ]; then
+    echo "compiling the Kotlin bindings"
+    rm -f "$JAR" "$JAR.stamp"
+    if "$KOTLINC" -nowarn -cp "$JNA_JAR:$COROUTINES_JAR" \
+      bindings/kotlin/uniffi/civitas_ffi/civitas_ffi.kt -d "$JAR" 2>&1; then
+      echo "$stamp" >"$JAR.stamp"
+    fi
+  else
+    echo "Kotlin bindings jar is up to date"
+  fi
+  if [ -f "$JAR" ]; then
+    suite "kotlin" "$KOTLINC" -nowarn -J-ea "-J-Djna.library.path=$(dirname "$LIB")" \
+      -cp "$JNA_JAR:$COROUTINES_JAR:$JAR" -script bindings/kotlin/CivitasTest.kts
+  else
+    failed=$((failed + 1))
+    failed_steps+=("kotlin compile")
+  fi
+else
+  failed=$((failed + 1))
+  failed_steps+=("kotlin tools")
+fi
+
+step "Swift ABI"
+suite "swift abi" python3 bindings/swift/abi_check.py bindings/swift "$LIB" "$BUILD/swift"
+
+finish

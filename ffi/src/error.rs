@@ -1,0 +1,121 @@
+//! The one error type at the FFI boundary.
+
+use civitas_core::Error;
+
+/// Everything that can go wrong in a Civitas call, in four coarse kinds.
+///
+/// Kotlin sees it as `CivitasException` (UniFFI renames `*Error` to `*Exception` there),
+/// Swift as `CivitasError`, Python as `CivitasError`. Every variant carries a `reason`: a
+/// fixed English sentence for logs and developers, never shown to end users as is, and
+/// never holding personal data (no claim values, no key bytes; only lengths, positions and
+/// names of fields).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum CivitasError {
+    /// The caller passed something malformed: a wrong length, an invalid point or encoding,
+    /// indexes out of range, too much input.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// What is wrong.
+        reason: String,
+    },
+    /// Well-formed input that does not verify: a signature or a proof is not valid.
+    #[error("verification failed: {reason}")]
+    VerificationFailed {
+        /// What did not verify.
+        reason: String,
+    },
+    /// Well-formed input using something Civitas does not support (yet): another DID
+    /// method, key type or bbs-2023 feature.
+    #[error("unsupported: {reason}")]
+    Unsupported {
+        /// What is not supported.
+        reason: String,
+    },
+    /// A failure that is not the caller's fault (for example no system randomness).
+    #[error("internal error: {reason}")]
+    Internal {
+        /// What failed.
+        reason: String,
+    },
+}
+
+impl From<Error> for CivitasError {
+    fn from(e: Error) -> Self {
+        // The core's messages carry no personal data by design (see civitas_core::Error),
+        // so they are passed on as the reason.
+        let reason = e.to_string();
+        match e {
+            Error::SignatureInvalid | Error::ProofInvalid => {
+                CivitasError::VerificationFailed { reason }
+            }
+            Error::UnsupportedCodec { .. }
+            | Error::UnsupportedDidMethod
+            | Error::UnsupportedFeature { .. }
+            | Error::UnknownProofHeader => CivitasError::Unsupported { reason },
+            Error::Crypto(_) => CivitasError::Internal { reason },
+            Error::InvalidLength { .. }
+            | Error::InvalidPoint { .. }
+            | Error::InvalidScalar { .. }
+            | Error::InvalidKeyMaterial(_)
+            | Error::InvalidIndex { .. }
+            | Error::MessageCount { .. }
+            | Error::TooManyMessages { .. }
+            | Error::TooLarge { .. }
+            | Error::MultibasePrefix { .. }
+            | Error::InvalidEncoding { .. }
+            | Error::InvalidVarint
+            | Error::InvalidDid(_)
+            | Error::FragmentMismatch
+            | Error::ProofKindMismatch { .. }
+            | Error::Cbor { .. }
+            | Error::InvalidLabelMap(_)
+            | Error::NQuadsSyntax { .. }
+            | Error::InvalidQuad { .. }
+            | Error::CanonicalizationLimit { .. } => CivitasError::InvalidInput { reason },
+            // `civitas_core::Error` is non-exhaustive: a variant added later lands here until
+            // it is sorted above.
+            _ => CivitasError::Internal { reason },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        let kind = |e: Error| match CivitasError::from(e) {
+            CivitasError::InvalidInput { .. } => "input",
+            CivitasError::VerificationFailed { .. } => "verify",
+            CivitasError::Unsupported { .. } => "unsupported",
+            CivitasError::Internal { .. } => "internal",
+        };
+        assert_eq!(kind(Error::ProofInvalid), "verify");
+        assert_eq!(kind(Error::SignatureInvalid), "verify");
+        assert_eq!(kind(Error::UnsupportedDidMethod), "unsupported");
+        assert_eq!(kind(Error::Crypto("no system randomness")), "internal");
+        assert_eq!(
+            kind(Error::InvalidLength {
+                what: "public key",
+                expected: 96,
+                actual: 3
+            }),
+            "input"
+        );
+        assert_eq!(kind(Error::InvalidIndex { index: 9, count: 5 }), "input");
+    }
+
+    #[test]
+    fn message_keeps_the_core_reason() {
+        let e = CivitasError::from(Error::InvalidLength {
+            what: "public key",
+            expected: 96,
+            actual: 3,
+        });
+        assert_eq!(
+            e.to_string(),
+            "invalid input: public key: expected 96 bytes, got 3"
+        );
+    }
+}
