@@ -3,12 +3,13 @@
 # gives and the one .ci/run calls.
 #
 #   ./scripts/test.sh            everything
-#   ./scripts/test.sh --quick    skip the JavaScript interop steps (no node needed)
+#   ./scripts/test.sh --quick    skip the bindings and JavaScript interop steps (no JVM or node needed)
 #
 # Steps: formatting check, the Rust test suites of every crate (unit, conformance against
 # ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
-# compile check of the benchmarks, and bbs-2023 interop with the JavaScript implementation
-# (its harness self-test, then our proofs there and theirs here).
+# compile check of the benchmarks, the mobile bindings (Python, Kotlin, Swift ABI), and bbs-2023
+# interop with the JavaScript implementation (its harness self-test, then our proofs there and
+# theirs here).
 # The last line is "N passed, N failed" over all test cases run.
 set -uo pipefail
 
@@ -72,6 +73,17 @@ else
 fi
 
 if [ "$QUICK" -eq 0 ]; then
+  step "bindings (Python, Kotlin on the JVM, Swift ABI, up to date)"
+  bash bindings/test.sh 2>&1 | tee "$LOG/bindings"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(tail -n 1 "$LOG/bindings" | awk '{ print $1+0, $3+0 }')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    fail_step "bindings"
+  fi
+
   step "bbs-2023 JavaScript interop harness self-test"
   bash interop/bbs2023-js/selftest.sh 2>&1 | tee "$LOG/interop"
   rc=${PIPESTATUS[0]}
