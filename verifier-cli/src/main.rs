@@ -39,9 +39,10 @@ enum Command {
         /// Key algorithm.
         #[arg(long, value_enum)]
         alg: Alg,
-        /// Where to write the key file (refuses to overwrite unless --force).
+        /// Where to write the key file (default: civitas-bbs.key or civitas-p256.key here);
+        /// refuses to overwrite unless --force.
         #[arg(short, long, value_name = "FILE")]
-        output: PathBuf,
+        output: Option<PathBuf>,
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
@@ -128,7 +129,13 @@ pub fn jsonld(contexts: &[String]) -> CliResult<Arc<JsonLdProcessor>> {
 fn run(cli: Cli) -> CliResult<u8> {
     let contexts = &cli.contexts;
     match cli.command {
-        Command::Keygen { alg, output, force } => commands::keygen::run(alg, &output, force),
+        Command::Keygen { alg, output, force } => {
+            let default = match alg {
+                Alg::Bbs => "civitas-bbs.key",
+                Alg::P256 => "civitas-p256.key",
+            };
+            commands::keygen::run(alg, &output.unwrap_or_else(|| PathBuf::from(default)), force)
+        }
         Command::Issue(args) => commands::issue::run(&jsonld(contexts)?, &args),
         Command::Derive {
             disclose,

@@ -237,6 +237,10 @@ fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
     let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"], 2);
     assert!(r.stderr.contains("exists"), "{}", r.stderr);
     d.ok(&["keygen", "--alg", "bbs", "-o", "k.key", "--force"], 0);
+    // Without -o: a default name in the current directory, also never overwritten.
+    d.ok(&["keygen", "--alg", "p256"], 0);
+    assert!(d.dir.join("civitas-p256.key").exists());
+    d.ok(&["keygen", "--alg", "p256"], 2);
 }
 
 #[test]
