@@ -134,7 +134,11 @@ fn run(cli: Cli) -> CliResult<u8> {
                 Alg::Bbs => "civitas-bbs.key",
                 Alg::P256 => "civitas-p256.key",
             };
-            commands::keygen::run(alg, &output.unwrap_or_else(|| PathBuf::from(default)), force)
+            commands::keygen::run(
+                alg,
+                &output.unwrap_or_else(|| PathBuf::from(default)),
+                force,
+            )
         }
         Command::Issue(args) => commands::issue::run(&jsonld(contexts)?, &args),
         Command::Derive {
