@@ -190,7 +190,7 @@ fn parse_csv(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
                 row.push(std::mem::take(&mut field));
-                if !(row.len() == 1 && row[0].is_empty()) {
+                if !(row.len() == 1 && row.first().is_some_and(String::is_empty)) {
                     rows.push((row_line, std::mem::take(&mut row)));
                 }
                 row.clear();
@@ -338,13 +338,13 @@ fn batch(
         let stem = file_stem(name_value).ok_or_else(|| {
             CliError::input(format!(
                 "{}: empty or unusable file name",
-                at(&header[name_col])
+                at(header.get(name_col).map_or("?", String::as_str))
             ))
         })?;
         if !seen.insert(stem.clone()) {
             return Err(CliError::input(format!(
                 "{}: {stem} appears twice",
-                at(&header[name_col])
+                at(header.get(name_col).map_or("?", String::as_str))
             )));
         }
         let path = out_dir.join(format!("{stem}.json"));
@@ -353,7 +353,7 @@ fn batch(
         } else {
             for w in &wanted {
                 if let Some(i) = header.iter().position(|h| h == w) {
-                    if record[i].trim().is_empty() {
+                    if record.get(i).is_none_or(|v| v.trim().is_empty()) {
                         return Err(CliError::input(format!("{}: empty value", at(w))));
                     }
                 }
@@ -367,9 +367,15 @@ fn batch(
                     .unwrap_or_default()
             });
             let status_index = match status_col {
-                Some(i) => Some(record[i].trim().parse::<u64>().map_err(|_| {
-                    CliError::input(format!("{}: not a number", at("status_index")))
-                })?),
+                Some(i) => Some(
+                    record
+                        .get(i)
+                        .map_or("", |v| v.trim())
+                        .parse::<u64>()
+                        .map_err(|_| {
+                            CliError::input(format!("{}: not a number", at("status_index")))
+                        })?,
+                ),
                 None => None,
             };
             let signed = issuer.issue(doc, status_index).map_err(|e| {

@@ -269,8 +269,10 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
             );
             println!(
                 "valid:     {} to {}",
-                doc["validFrom"].as_str().unwrap_or("?"),
-                doc["validUntil"].as_str().unwrap_or("(no end)")
+                doc.get("validFrom").and_then(Value::as_str).unwrap_or("?"),
+                doc.get("validUntil")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(no end)")
             );
             let set = (0..bits.len())
                 .filter(|&i| bits.get(i).is_ok_and(|v| v != 0))
