@@ -249,9 +249,9 @@ Verifier(trustToml, contexts).use { verifier ->
         }
 
         check("a wrong challenge is a normal invalid result with check \"challenge\"") {
-            val verified = verifier.verify(presentation, "another-challenge", domain, emptyList())
-            assert(!verified.valid && verified.credentials.isEmpty())
-            assert(verified.failures.any { it.check == "challenge" }) { verified.failures.toString() }
+            val replayed = verifier.verify(presentation, "another-challenge", domain, emptyList())
+            assert(!replayed.valid && replayed.credentials.isEmpty())
+            assert(replayed.failures.any { it.check == "challenge" }) { replayed.failures.toString() }
         }
 
         check("a tampered presentation is invalid") {
@@ -269,10 +269,11 @@ Verifier(trustToml, contexts).use { verifier ->
 
         check("present with a KeyStore written in Kotlin (SHA256withECDSA, DER to P1363)") {
             val keyStore = JavaKeyStore()
-            val result = wallet.presentWithKeyStore(request("challenge-kt-2", summary.id), keyStore)
-            val verified = verifier.verify(result.json, "challenge-kt-2", domain, listOf(degree))
-            assert(verified.valid) { verified.failures.toString() }
-            assert(verified.holder != wallet.holderDid() && verified.holder!!.startsWith("did:key:zDn"))
+            val signed = wallet.presentWithKeyStore(request("challenge-kt-2", summary.id), keyStore)
+            val verifiedSigned = verifier.verify(signed.json, "challenge-kt-2", domain, listOf(degree))
+            assert(verifiedSigned.valid) { verifiedSigned.failures.toString() }
+            val holder = verifiedSigned.holder
+            assert(holder != null && holder != wallet.holderDid() && holder.startsWith("did:key:zDn"))
             assert(wallet.history().size == 2)
         }
 
