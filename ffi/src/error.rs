@@ -157,6 +157,17 @@ mod tests {
             "input"
         );
         assert_eq!(kind(Error::InvalidIndex { index: 9, count: 5 }), "input");
+        // Wallet and verifier errors.
+        assert_eq!(
+            kind(Error::WalletInvalidCredential("not valid JSON")),
+            "input"
+        );
+        assert_eq!(kind(Error::WalletNotFound), "input");
+        assert_eq!(kind(Error::TrustFile("line 1".into())), "input");
+        assert_eq!(kind(Error::VerificationFailed("x")), "verify");
+        assert_eq!(kind(Error::EcdsaSignatureMismatch), "verify");
+        assert_eq!(kind(Error::EcdsaSigner("x")), "internal");
+        assert_eq!(kind(Error::WalletStorage { reason: "x" }), "internal");
     }
 
     #[test]
