@@ -564,6 +564,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 45602:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 10816:
@@ -679,6 +681,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.restype =
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.restype = ctypes.c_uint16
@@ -840,6 +845,15 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_constructor_verifier_new.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -3054,6 +3068,12 @@ class VerifierProtocol(typing.Protocol):
         Throws `InvalidInput` only when the input is not JSON.
 """
         raise NotImplementedError
+    def verify_qr_payload(self, qr_payload: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+        `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+"""
+        raise NotImplementedError
 
 class Verifier(VerifierProtocol):
     """
@@ -3145,6 +3165,34 @@ class Verifier(VerifierProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def verify_qr_payload(self, qr_payload: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+        `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+"""
+        
+        _UniffiFfiConverterString.check_lower(qr_payload)
+
+        _UniffiFfiConverterOptionalString.check_lower(challenge)
+
+        _UniffiFfiConverterOptionalString.check_lower(domain)
+
+        _UniffiFfiConverterSequenceString.check_lower(required_claims)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(qr_payload),
+            _UniffiFfiConverterOptionalString.lower(challenge),
+            _UniffiFfiConverterOptionalString.lower(domain),
+            _UniffiFfiConverterSequenceString.lower(required_claims),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeVerificationResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)

@@ -220,7 +220,14 @@ def _():
     claims = {c.pointer: c.value for c in cred.claims}
     assert claims[DEGREE] == "MSc Computer Science"
     assert BIRTH_DATE not in claims and "Lovelace" not in result.json
-    state.update(vp=result.json, verifier=verifier)
+    state.update(vp=result.json, qr=result.qr_payload, verifier=verifier)
+
+
+@check("the QR payload verifies too; a damaged payload raises InvalidInput")
+def _():
+    v = state["verifier"].verify_qr_payload(state["qr"], "challenge-py-1", DOMAIN, [DEGREE])
+    assert v.valid, v.failures
+    expect(CivitasError.InvalidInput, lambda: state["verifier"].verify_qr_payload("not a payload", None, None, []))
 
 
 @check("a wrong challenge is a normal invalid result with check 'challenge'")
@@ -263,6 +270,15 @@ def _():
         reopened = Wallet.with_encrypted_store(d, key, CONTEXTS)
         assert [s.id for s in reopened.list()] == [cred_id]
         assert reopened.consent_summary(cred_id, [DEGREE]).hidden
+        del reopened
+        gc.collect()
+        try:
+            other = Wallet.with_encrypted_store(d, os.urandom(32), CONTEXTS)
+            other.list()
+        except CivitasError:
+            pass
+        else:
+            raise AssertionError("another storage key read the records")
 
 
 @check("dropping the last reference to a Wallet zeroizes its device key (live_device_keys)")

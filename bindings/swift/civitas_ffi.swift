@@ -1585,6 +1585,12 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      */
     func verify(presentationJson: String, challenge: String?, domain: String?, requiredClaims: [String]) throws  -> VerificationResult
     
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+    func verifyQrPayload(qrPayload: String, challenge: String?, domain: String?, requiredClaims: [String]) throws  -> VerificationResult
+    
 }
 /**
  * An agency's verifier: checks presentations against its trust list, the status lists it
@@ -1680,6 +1686,23 @@ open func verify(presentationJson: String, challenge: String?, domain: String?, 
     uniffi_civitas_ffi_fn_method_verifier_verify(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(presentationJson),
+        FfiConverterOptionString.lower(challenge),
+        FfiConverterOptionString.lower(domain),
+        FfiConverterSequenceString.lower(requiredClaims),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+open func verifyQrPayload(qrPayload: String, challenge: String?, domain: String?, requiredClaims: [String])throws  -> VerificationResult  {
+    return try  FfiConverterTypeVerificationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(qrPayload),
         FfiConverterOptionString.lower(challenge),
         FfiConverterOptionString.lower(domain),
         FfiConverterSequenceString.lower(requiredClaims),uniffiCallStatus
@@ -3922,6 +3945,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 45602) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 10816) {

@@ -454,6 +454,11 @@ void uniffi_civitas_ffi_fn_method_verifier_add_status_list(uint64_t ptr, RustBuf
 RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer presentation_json, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(uint64_t ptr, RustBuffer qr_payload, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_WALLET
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_WALLET
 uint64_t uniffi_civitas_ffi_fn_clone_wallet(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -912,6 +917,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_verifier_add_status_list(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(void
     
 );
 #endif

@@ -697,6 +697,31 @@ impl Verifier {
         required_claims: Vec<String>,
     ) -> Result<VerificationResult, CivitasError> {
         let presentation = parse_json(&presentation_json, "presentation")?;
+        Ok(self.verify_value(&presentation, challenge, domain, required_claims))
+    }
+
+    /// Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+    /// `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+    pub fn verify_qr_payload(
+        &self,
+        qr_payload: String,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> Result<VerificationResult, CivitasError> {
+        let presentation = compact::decode(&qr_payload)?;
+        Ok(self.verify_value(&presentation, challenge, domain, required_claims))
+    }
+}
+
+impl Verifier {
+    fn verify_value(
+        &self,
+        presentation: &Value,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> VerificationResult {
         let mut policy = Policy::new(self.trust.clone());
         if let Some(c) = challenge {
             policy = policy.challenge(c);
@@ -711,7 +736,7 @@ impl Verifier {
             .status_lists
             .read()
             .unwrap_or_else(PoisonError::into_inner);
-        Ok(self.inner.verify(&presentation, &policy, &lists).into())
+        self.inner.verify(presentation, &policy, &lists).into()
     }
 }
 

@@ -779,6 +779,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_verifier_verify(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_consent_summary(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_delete(
@@ -888,6 +890,8 @@ internal object UniffiLib {
     external fun uniffi_civitas_ffi_fn_method_verifier_add_status_list(`ptr`: Long,`statusListJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_civitas_ffi_fn_method_verifier_verify(`ptr`: Long,`presentationJson`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(`ptr`: Long,`qrPayload`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_clone_wallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1096,6 +1100,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 45602) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 26568) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 10816) {
@@ -3087,6 +3094,12 @@ public interface VerifierInterface {
      */
     fun `verify`(`presentationJson`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult
     
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+    fun `verifyQrPayload`(`qrPayload`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult
+    
     companion object
 }
 
@@ -3240,6 +3253,28 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
         it,
         
         FfiConverterString.lower(`presentationJson`),
+        FfiConverterOptionalString.lower(`challenge`),
+        FfiConverterOptionalString.lower(`domain`),
+        FfiConverterSequenceString.lower(`requiredClaims`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+    @Throws(CivitasException::class)override fun `verifyQrPayload`(`qrPayload`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult {
+            return FfiConverterTypeVerificationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(
+        it,
+        
+        FfiConverterString.lower(`qrPayload`),
         FfiConverterOptionalString.lower(`challenge`),
         FfiConverterOptionalString.lower(`domain`),
         FfiConverterSequenceString.lower(`requiredClaims`),_status)
