@@ -277,6 +277,19 @@ Verifier(trustToml, contexts).use { verifier ->
             assert(wallet.history().size == 2)
         }
 
+        check("a KeyStore that throws: CivitasException.Internal, nothing recorded") {
+            val refusing = object : KeyStore {
+                val inner = JavaKeyStore()
+                override fun publicKey() = inner.publicKey()
+                override fun sign(message: ByteArray): ByteArray = throw IllegalStateException("user cancelled")
+            }
+            val e = assertThrows<CivitasException.Internal> {
+                wallet.presentWithKeyStore(request("challenge-kt-3", summary.id), refusing)
+            }
+            assert("user cancelled" !in e.reason) { e.reason }
+            assert(wallet.history().size == 2)
+        }
+
         check("malformed JSON throws CivitasException.InvalidInput") {
             assertThrows<CivitasException.InvalidInput> { wallet.importCredential("{not json") }
             assertThrows<CivitasException.InvalidInput> {
