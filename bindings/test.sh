@@ -79,6 +79,29 @@ if ! cargo build -q -p civitas-ffi; then
   finish
 fi
 
+step "test credential: a diploma signed with the civitas command"
+# The wallet and verifier checks use a real bbs-2023 credential, issued here by the CLI with
+# a fresh key, and a trust file naming that key's DID. Passed to the tests by environment.
+DATA="$LOG/data"
+CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/civitas"
+export CIVITAS_TEST_CONTEXT_URL="https://civitas.example/contexts/diploma/v1"
+export CIVITAS_TEST_CONTEXT_FILE="$ROOT/test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"
+export CIVITAS_TEST_CREDENTIAL="$DATA/signed.json"
+export CIVITAS_TEST_TRUST="$DATA/trust.toml"
+mkdir -p "$DATA"
+prepare_data() {
+  local ctx="$CIVITAS_TEST_CONTEXT_URL=$CIVITAS_TEST_CONTEXT_FILE"
+  cargo build -q -p civitas-cli &&
+    "$CLI" --context "$ctx" keygen --alg bbs -o "$DATA/uni.key" >/dev/null 2>&1 &&
+    echo '[]' >"$DATA/mandatory.json" &&
+    "$CLI" --context "$ctx" issue --key "$DATA/uni.key" --mandatory "$DATA/mandatory.json" \
+      test-vectors/data/diploma.json -o "$CIVITAS_TEST_CREDENTIAL" >/dev/null 2>&1 &&
+    did="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["controller"])' "$DATA/uni.key")" &&
+    printf '[[issuer]]\ndid = "%s"\nname = "University of Civitas"\ncredential_types = ["UniversityDegreeCredential"]\n' \
+      "$did" >"$CIVITAS_TEST_TRUST"
+}
+single "test credential" prepare_data
+
 step "committed bindings are up to date"
 single "up-to-date check" bindings/check-up-to-date.sh
 

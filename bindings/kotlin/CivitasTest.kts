@@ -7,10 +7,25 @@
 
 import uniffi.civitas_ffi.BbsVerifier
 import uniffi.civitas_ffi.CivitasException
+import uniffi.civitas_ffi.ContextDoc
+import uniffi.civitas_ffi.CredentialStore
+import uniffi.civitas_ffi.DisclosureRequest
 import uniffi.civitas_ffi.IssuerKey
+import uniffi.civitas_ffi.KeyStore
+import uniffi.civitas_ffi.PresentationRequest
+import uniffi.civitas_ffi.Verifier
+import uniffi.civitas_ffi.Wallet
 import uniffi.civitas_ffi.civitasVersion
 import uniffi.civitas_ffi.deriveProof
+import uniffi.civitas_ffi.liveDeviceKeys
 import uniffi.civitas_ffi.liveSecretKeys
+import java.io.File
+import java.math.BigInteger
+import java.security.KeyPairGenerator
+import java.security.Signature
+import java.security.interfaces.ECPublicKey
+import java.security.spec.ECGenParameterSpec
+import java.util.concurrent.ConcurrentHashMap
 import kotlin.system.exitProcess
 
 var passed = 0
@@ -124,6 +139,190 @@ check("close() drops and zeroizes the key at once") {
     assert(liveSecretKeys() == before + 1u)
     key.close()
     assert(liveSecretKeys() == before)
+}
+
+// ---- wallet and verifier (bindings/test.sh issues the diploma and writes the trust file) ----
+
+val contexts = listOf(
+    ContextDoc(System.getenv("CIVITAS_TEST_CONTEXT_URL"), File(System.getenv("CIVITAS_TEST_CONTEXT_FILE")).readText()),
+)
+val diploma = File(System.getenv("CIVITAS_TEST_CREDENTIAL")).readText()
+val trustToml = File(System.getenv("CIVITAS_TEST_TRUST")).readText()
+val degree = "/credentialSubject/degree/name"
+val birthDate = "/credentialSubject/birthDate"
+val domain = "https://agency.example"
+
+/** A KeyStore the way an app writes one over Android Keystore: here java.security P-256. */
+class JavaKeyStore : KeyStore {
+    private val pair = KeyPairGenerator.getInstance("EC")
+        .apply { initialize(ECGenParameterSpec("secp256r1")) }
+        .generateKeyPair()
+
+    /** 33-byte compressed SEC1 point: 02/03 (parity of y) || x. */
+    override fun publicKey(): ByteArray {
+        val w = (pair.public as ECPublicKey).w
+        val prefix = if (w.affineY.testBit(0)) 3 else 2
+        return byteArrayOf(prefix.toByte()) + fixed32(w.affineX)
+    }
+
+    /** SHA256withECDSA gives ASN.1 DER; Civitas wants P1363 r || s (32 + 32 bytes). */
+    override fun sign(message: ByteArray): ByteArray {
+        val der = Signature.getInstance("SHA256withECDSA").run {
+            initSign(pair.private)
+            update(message)
+            sign()
+        }
+        return derToP1363(der)
+    }
+}
+
+fun fixed32(n: BigInteger): ByteArray {
+    val bytes = n.toByteArray().dropWhile { it == 0.toByte() }.toByteArray()
+    require(bytes.size <= 32)
+    return ByteArray(32 - bytes.size) + bytes
+}
+
+/** SEQUENCE { INTEGER r, INTEGER s } (lengths below 128 for P-256) to r || s. */
+fun derToP1363(der: ByteArray): ByteArray {
+    require(der[0] == 0x30.toByte())
+    var i = if (der[1].toInt() and 0x80 != 0) 2 + (der[1].toInt() and 0x7f) else 2
+    val ints = (0 until 2).map {
+        require(der[i] == 0x02.toByte())
+        val len = der[i + 1].toInt()
+        val value = BigInteger(1, der.copyOfRange(i + 2, i + 2 + len))
+        i += 2 + len
+        fixed32(value)
+    }
+    return ints[0] + ints[1]
+}
+
+/** A CredentialStore the way an app writes one over its own storage: here a map. */
+class MapStore : CredentialStore {
+    val records = ConcurrentHashMap<String, ByteArray>()
+    override fun put(id: String, record: ByteArray) { records[id] = record.copyOf() }
+    override fun get(id: String): ByteArray? = records[id]?.copyOf()
+    override fun list(): List<String> = records.keys.toList()
+    override fun delete(id: String) { records.remove(id) }
+}
+
+fun request(challenge: String, credentialId: String) = PresentationRequest(
+    challenge = challenge,
+    domain = domain,
+    disclosures = listOf(DisclosureRequest(credentialId, listOf(degree))),
+)
+
+val devicesBefore = liveDeviceKeys()
+Verifier(trustToml, contexts).use { verifier ->
+    Wallet.inMemory(contexts).use { wallet ->
+        check("a wallet's device key is counted as live") {
+            assert(liveDeviceKeys() == devicesBefore + 1u)
+        }
+
+        val summary = wallet.importCredential(diploma)
+        check("import the diploma; its claims are listed flat with depths") {
+            assert("UniversityDegreeCredential" in summary.types)
+            assert(summary.issuerName == "University of Civitas")
+            val claim = summary.claims.single { it.pointer == degree }
+            assert(claim.value == "MSc Computer Science" && claim.depth == 2u)
+            assert(wallet.list().map { it.id } == listOf(summary.id))
+        }
+
+        check("consent summary: the degree is disclosed, the birth date stays hidden") {
+            val consent = wallet.consentSummary(summary.id, listOf(degree))
+            assert(consent.disclosed.any { it.pointer == degree && it.value == "MSc Computer Science" })
+            assert(consent.disclosed.none { it.pointer == birthDate })
+            assert(birthDate in consent.hidden)
+        }
+
+        var presentation = ""
+        check("present only the degree with the device key; the verifier accepts it") {
+            val result = wallet.present(request("challenge-kt-1", summary.id))
+            assert(result.qrPayload.isNotEmpty())
+            val verified = verifier.verify(result.json, "challenge-kt-1", domain, listOf(degree))
+            assert(verified.valid) { verified.failures.toString() }
+            assert(verified.holder == wallet.holderDid())
+            val credential = verified.credentials.single()
+            assert(credential.issuerName == "University of Civitas")
+            assert(credential.claims.single { it.pointer == degree }.value == "MSc Computer Science")
+            assert(credential.claims.none { it.pointer == birthDate })
+            presentation = result.json
+        }
+
+        check("a wrong challenge is a normal invalid result with check \"challenge\"") {
+            val replayed = verifier.verify(presentation, "another-challenge", domain, emptyList())
+            assert(!replayed.valid && replayed.credentials.isEmpty())
+            assert(replayed.failures.any { it.check == "challenge" }) { replayed.failures.toString() }
+        }
+
+        check("a tampered presentation is invalid") {
+            val tampered = presentation.replace("MSc Computer Science", "PhD Computer Science")
+            assert(tampered != presentation)
+            val verified = verifier.verify(tampered, "challenge-kt-1", domain, emptyList())
+            assert(!verified.valid && verified.failures.isNotEmpty())
+        }
+
+        check("the history has one entry") {
+            val entry = wallet.history().single()
+            assert(entry.domain == domain && entry.credentialId == summary.id)
+            assert(degree in entry.disclosedPointers)
+        }
+
+        check("present with a KeyStore written in Kotlin (SHA256withECDSA, DER to P1363)") {
+            val keyStore = JavaKeyStore()
+            val signed = wallet.presentWithKeyStore(request("challenge-kt-2", summary.id), keyStore)
+            val verifiedSigned = verifier.verify(signed.json, "challenge-kt-2", domain, listOf(degree))
+            assert(verifiedSigned.valid) { verifiedSigned.failures.toString() }
+            val holder = verifiedSigned.holder
+            assert(holder != null && holder != wallet.holderDid() && holder.startsWith("did:key:zDn"))
+            assert(wallet.history().size == 2)
+        }
+
+        check("a KeyStore that throws: CivitasException.Internal, nothing recorded") {
+            val refusing = object : KeyStore {
+                val inner = JavaKeyStore()
+                override fun publicKey() = inner.publicKey()
+                override fun sign(message: ByteArray): ByteArray = throw IllegalStateException("user cancelled")
+            }
+            val e = assertThrows<CivitasException.Internal> {
+                wallet.presentWithKeyStore(request("challenge-kt-3", summary.id), refusing)
+            }
+            assert("user cancelled" !in e.reason) { e.reason }
+            assert(wallet.history().size == 2)
+        }
+
+        check("malformed JSON throws CivitasException.InvalidInput") {
+            assertThrows<CivitasException.InvalidInput> { wallet.importCredential("{not json") }
+            assertThrows<CivitasException.InvalidInput> {
+                verifier.verify("{not json", null, null, emptyList())
+            }
+        }
+    }
+}
+
+check("leaving use {} closed the Wallet and zeroized its device key") {
+    assert(liveDeviceKeys() == devicesBefore) { "live: ${liveDeviceKeys()}, before: $devicesBefore" }
+}
+
+check("a 31-byte storage key throws CivitasException.InvalidInput") {
+    val dir = kotlin.io.path.createTempDirectory("civitas-wallet").toFile()
+    try {
+        val e = assertThrows<CivitasException.InvalidInput> {
+            Wallet.withEncryptedStore(dir.path, ByteArray(31), contexts)
+        }
+        assert(e.reason == "storage key: expected 32 bytes, got 31") { e.reason }
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+
+check("a wallet over a CredentialStore written in Kotlin keeps its records there") {
+    val store = MapStore()
+    Wallet.withStore(store, contexts).use { wallet ->
+        val id = wallet.importCredential(diploma).id
+        assert(id in store.records.keys)
+        wallet.delete(id)
+        assert(wallet.list().isEmpty() && id !in store.records.keys)
+    }
 }
 
 println("$passed passed, $failed failed")

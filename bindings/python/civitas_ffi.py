@@ -528,6 +528,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_derive_proof() != 9278:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_func_live_device_keys() != 8176:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_live_secret_keys() != 65467:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 10246:
@@ -535,6 +537,14 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 38291:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 9274:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_credentialstore_put() != 32848:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_credentialstore_get() != 25364:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_credentialstore_list() != 13382:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_credentialstore_delete() != 11203:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_issuerkey_did_key() != 48998:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -545,6 +555,42 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_method_issuerkey_sign() != 9856:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() != 52205:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_keystore_public_key() != 56020:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_keystore_sign() != 3728:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 45602:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 10816:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_delete() != 39007:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_get() != 22519:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_history() != 52768:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_holder_did() != 33895:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_list() != 22768:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present() != 4503:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 44368:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 27564:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() != 53289:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store() != 31796:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
 
 # A ctypes library to expose the extern-C FFI definitions.
@@ -581,6 +627,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_func_civitas_version.restype = ctypes.c_u
 _UniffiLib.uniffi_civitas_ffi_checksum_func_derive_proof.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_func_derive_proof.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_func_live_device_keys.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_func_live_device_keys.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_func_live_secret_keys.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_func_live_secret_keys.restype = ctypes.c_uint16
@@ -593,6 +642,18 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature.resty
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_put.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_put.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_get.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_get.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_list.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_list.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_delete.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_credentialstore_delete.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_issuerkey_did_key.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_issuerkey_did_key.restype = ctypes.c_uint16
@@ -608,6 +669,60 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_issuerkey_sign.restype = ctypes.c_
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_issuerkey_generate.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_issuerkey_generate.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_public_key.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_public_key.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_sign.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_get.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_get.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_history.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_history.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_holder_did.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_holder_did.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_fn_func_civitas_version.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -622,6 +737,10 @@ _UniffiLib.uniffi_civitas_ffi_fn_func_derive_proof.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_func_derive_proof.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_func_live_device_keys.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_func_live_device_keys.restype = ctypes.c_uint64
 _UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -650,6 +769,30 @@ _UniffiLib.uniffi_civitas_ffi_fn_constructor_bbsverifier_new.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_constructor_bbsverifier_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_put.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_put.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_get.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_get.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_list.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_list.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_delete.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_delete.restype = None
 _UniffiLib.uniffi_civitas_ffi_fn_method_issuerkey_did_key.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -676,6 +819,118 @@ _UniffiLib.uniffi_civitas_ffi_fn_constructor_issuerkey_generate.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_constructor_issuerkey_generate.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_method_keystore_public_key.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_keystore_public_key.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_verifier_new.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_verifier_new.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_get.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_get.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_history.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_history.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_holder_did.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_holder_did.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_in_memory.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_in_memory.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_store.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_store.restype = ctypes.c_uint64
 _UniffiLib.uniffi_civitas_ffi_fn_clone_bbsverifier.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -686,6 +941,16 @@ _UniffiLib.uniffi_civitas_ffi_fn_free_bbsverifier.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_free_bbsverifier.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_credentialstore.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_credentialstore.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_credentialstore.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_credentialstore.restype = None
 _UniffiLib.uniffi_civitas_ffi_fn_clone_issuerkey.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -696,6 +961,86 @@ _UniffiLib.uniffi_civitas_ffi_fn_free_issuerkey.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_free_issuerkey.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_keystore.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_keystore.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_keystore.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_keystore.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_verifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_verifier.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_verifier.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_verifier.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_wallet.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_wallet.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_wallet.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_wallet.restype = None
+_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD1 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.POINTER(_UniffiRustBuffer),
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD2 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,ctypes.POINTER(_UniffiRustBuffer),
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD3 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_CIVITAS_FFI_CREDENTIAL_STORE = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_CIVITAS_FFI_CREDENTIAL_STORE = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceCivitasFfiCredentialStore(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_CIVITAS_FFI_CREDENTIAL_STORE),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_CIVITAS_FFI_CREDENTIAL_STORE),
+        ("put", _UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD0),
+        ("get", _UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD1),
+        ("list", _UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD2),
+        ("delete", _UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD3),
+    ]
+_UniffiLib.uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceCivitasFfiCredentialStore),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore.restype = None
+_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_KEY_STORE_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,ctypes.POINTER(_UniffiRustBuffer),
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_KEY_STORE_METHOD1 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.POINTER(_UniffiRustBuffer),
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_CIVITAS_FFI_KEY_STORE = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_CIVITAS_FFI_KEY_STORE = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceCivitasFfiKeyStore(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_CIVITAS_FFI_KEY_STORE),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_CIVITAS_FFI_KEY_STORE),
+        ("public_key", _UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_KEY_STORE_METHOD0),
+        ("sign", _UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_KEY_STORE_METHOD1),
+    ]
+_UniffiLib.uniffi_civitas_ffi_fn_init_callback_vtable_keystore.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceCivitasFfiKeyStore),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_init_callback_vtable_keystore.restype = None
 
 _uniffi_check_contract_api_version(_UniffiLib)
 # _uniffi_check_api_checksums(_UniffiLib)
@@ -704,26 +1049,6 @@ _uniffi_check_contract_api_version(_UniffiLib)
 
 # Public interface members begin here.
 
-
-class _UniffiFfiConverterBytes(_UniffiConverterRustBuffer):
-    @staticmethod
-    def read(buf):
-        size = buf.read_i32()
-        if size < 0:
-            raise InternalError("Unexpected negative byte string length")
-        return buf.read(size)
-
-    @staticmethod
-    def check_lower(value):
-        try:
-            memoryview(value)
-        except TypeError:
-            raise TypeError("a bytes-like object is required, not {!r}".format(type(value).__name__))
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_i32(len(value))
-        buf.write(value)
 
 class _UniffiFfiConverterString:
     @staticmethod
@@ -756,6 +1081,731 @@ class _UniffiFfiConverterString:
         with _UniffiRustBuffer.alloc_with_builder() as builder:
             builder.write(value.encode("utf-8"))
             return builder.finalize()
+
+class _UniffiFfiConverterOptionalString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterString.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterString.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterString.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterBoolean:
+    @classmethod
+    def check_lower(cls, value):
+        return not not value
+
+    @classmethod
+    def lower(cls, value):
+        return 1 if value else 0
+
+    @staticmethod
+    def lift(value):
+        return value != 0
+
+    @classmethod
+    def read(cls, buf):
+        return cls.lift(buf.read_u8())
+
+    @classmethod
+    def write(cls, value, buf):
+        buf.write_u8(value)
+
+class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u32"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**32
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u32()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u32(value)
+
+@dataclass
+class ClaimRecord:
+    """
+    One claim of a credential, for display. The claim tree is flattened in document order:
+    `depth` is 0 for top-level claims, 1 for the claims inside them, and so on.
+"""
+    def __init__(self, *, pointer:str, label:str, value:typing.Optional[str], mandatory:bool, depth:int):
+        self.pointer = pointer
+        self.label = label
+        self.value = value
+        self.mandatory = mandatory
+        self.depth = depth
+        
+        
+
+    
+    def __str__(self):
+        return "ClaimRecord(pointer={}, label={}, value={}, mandatory={}, depth={})".format(self.pointer, self.label, self.value, self.mandatory, self.depth)
+    def __eq__(self, other):
+        if self.pointer != other.pointer:
+            return False
+        if self.label != other.label:
+            return False
+        if self.value != other.value:
+            return False
+        if self.mandatory != other.mandatory:
+            return False
+        if self.depth != other.depth:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeClaimRecord(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ClaimRecord(
+            pointer=_UniffiFfiConverterString.read(buf),
+            label=_UniffiFfiConverterString.read(buf),
+            value=_UniffiFfiConverterOptionalString.read(buf),
+            mandatory=_UniffiFfiConverterBoolean.read(buf),
+            depth=_UniffiFfiConverterUInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.pointer)
+        _UniffiFfiConverterString.check_lower(value.label)
+        _UniffiFfiConverterOptionalString.check_lower(value.value)
+        _UniffiFfiConverterBoolean.check_lower(value.mandatory)
+        _UniffiFfiConverterUInt32.check_lower(value.depth)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.pointer, buf)
+        _UniffiFfiConverterString.write(value.label, buf)
+        _UniffiFfiConverterOptionalString.write(value.value, buf)
+        _UniffiFfiConverterBoolean.write(value.mandatory, buf)
+        _UniffiFfiConverterUInt32.write(value.depth, buf)
+
+@dataclass
+class ClaimValue:
+    """
+    A disclosed claim of a verified credential: a leaf of the credential's JSON (outside
+    `@context` and `proof`).
+"""
+    def __init__(self, *, pointer:str, value:str):
+        self.pointer = pointer
+        self.value = value
+        
+        
+
+    
+    def __str__(self):
+        return "ClaimValue(pointer={}, value={})".format(self.pointer, self.value)
+    def __eq__(self, other):
+        if self.pointer != other.pointer:
+            return False
+        if self.value != other.value:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeClaimValue(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ClaimValue(
+            pointer=_UniffiFfiConverterString.read(buf),
+            value=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.pointer)
+        _UniffiFfiConverterString.check_lower(value.value)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.pointer, buf)
+        _UniffiFfiConverterString.write(value.value, buf)
+
+@dataclass
+class DisclosedClaim:
+    """
+    A claim a presentation would disclose.
+"""
+    def __init__(self, *, pointer:str, label:str, value:str, mandatory:bool):
+        self.pointer = pointer
+        self.label = label
+        self.value = value
+        self.mandatory = mandatory
+        
+        
+
+    
+    def __str__(self):
+        return "DisclosedClaim(pointer={}, label={}, value={}, mandatory={})".format(self.pointer, self.label, self.value, self.mandatory)
+    def __eq__(self, other):
+        if self.pointer != other.pointer:
+            return False
+        if self.label != other.label:
+            return False
+        if self.value != other.value:
+            return False
+        if self.mandatory != other.mandatory:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeDisclosedClaim(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return DisclosedClaim(
+            pointer=_UniffiFfiConverterString.read(buf),
+            label=_UniffiFfiConverterString.read(buf),
+            value=_UniffiFfiConverterString.read(buf),
+            mandatory=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.pointer)
+        _UniffiFfiConverterString.check_lower(value.label)
+        _UniffiFfiConverterString.check_lower(value.value)
+        _UniffiFfiConverterBoolean.check_lower(value.mandatory)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.pointer, buf)
+        _UniffiFfiConverterString.write(value.label, buf)
+        _UniffiFfiConverterString.write(value.value, buf)
+        _UniffiFfiConverterBoolean.write(value.mandatory, buf)
+
+class _UniffiFfiConverterSequenceTypeDisclosedClaim(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeDisclosedClaim.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeDisclosedClaim.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeDisclosedClaim.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterString.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterString.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterString.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class ConsentSummary:
+    """
+    What presenting a credential would disclose, to show before the holder consents.
+"""
+    def __init__(self, *, credential_id:str, disclosed:typing.List[DisclosedClaim], hidden:typing.List[str]):
+        self.credential_id = credential_id
+        self.disclosed = disclosed
+        self.hidden = hidden
+        
+        
+
+    
+    def __str__(self):
+        return "ConsentSummary(credential_id={}, disclosed={}, hidden={})".format(self.credential_id, self.disclosed, self.hidden)
+    def __eq__(self, other):
+        if self.credential_id != other.credential_id:
+            return False
+        if self.disclosed != other.disclosed:
+            return False
+        if self.hidden != other.hidden:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeConsentSummary(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ConsentSummary(
+            credential_id=_UniffiFfiConverterString.read(buf),
+            disclosed=_UniffiFfiConverterSequenceTypeDisclosedClaim.read(buf),
+            hidden=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.credential_id)
+        _UniffiFfiConverterSequenceTypeDisclosedClaim.check_lower(value.disclosed)
+        _UniffiFfiConverterSequenceString.check_lower(value.hidden)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.credential_id, buf)
+        _UniffiFfiConverterSequenceTypeDisclosedClaim.write(value.disclosed, buf)
+        _UniffiFfiConverterSequenceString.write(value.hidden, buf)
+
+@dataclass
+class ContextDoc:
+    """
+    A JSON-LD context document the credentials use, registered for `url` (nothing is ever
+    fetched from the network; the W3C contexts are bundled).
+"""
+    def __init__(self, *, url:str, json:str):
+        self.url = url
+        self.json = json
+        
+        
+
+    
+    def __str__(self):
+        return "ContextDoc(url={}, json={})".format(self.url, self.json)
+    def __eq__(self, other):
+        if self.url != other.url:
+            return False
+        if self.json != other.json:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeContextDoc(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ContextDoc(
+            url=_UniffiFfiConverterString.read(buf),
+            json=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.url)
+        _UniffiFfiConverterString.check_lower(value.json)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.url, buf)
+        _UniffiFfiConverterString.write(value.json, buf)
+
+class _UniffiFfiConverterSequenceTypeClaimRecord(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeClaimRecord.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeClaimRecord.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeClaimRecord.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class CredentialSummary:
+    """
+    Display data of a stored credential.
+"""
+    def __init__(self, *, id:str, types:typing.List[str], issuer_id:typing.Optional[str], issuer_name:typing.Optional[str], valid_from:typing.Optional[str], valid_until:typing.Optional[str], mandatory_pointers:typing.List[str], claims:typing.List[ClaimRecord]):
+        self.id = id
+        self.types = types
+        self.issuer_id = issuer_id
+        self.issuer_name = issuer_name
+        self.valid_from = valid_from
+        self.valid_until = valid_until
+        self.mandatory_pointers = mandatory_pointers
+        self.claims = claims
+        
+        
+
+    
+    def __str__(self):
+        return "CredentialSummary(id={}, types={}, issuer_id={}, issuer_name={}, valid_from={}, valid_until={}, mandatory_pointers={}, claims={})".format(self.id, self.types, self.issuer_id, self.issuer_name, self.valid_from, self.valid_until, self.mandatory_pointers, self.claims)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.types != other.types:
+            return False
+        if self.issuer_id != other.issuer_id:
+            return False
+        if self.issuer_name != other.issuer_name:
+            return False
+        if self.valid_from != other.valid_from:
+            return False
+        if self.valid_until != other.valid_until:
+            return False
+        if self.mandatory_pointers != other.mandatory_pointers:
+            return False
+        if self.claims != other.claims:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeCredentialSummary(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return CredentialSummary(
+            id=_UniffiFfiConverterString.read(buf),
+            types=_UniffiFfiConverterSequenceString.read(buf),
+            issuer_id=_UniffiFfiConverterOptionalString.read(buf),
+            issuer_name=_UniffiFfiConverterOptionalString.read(buf),
+            valid_from=_UniffiFfiConverterOptionalString.read(buf),
+            valid_until=_UniffiFfiConverterOptionalString.read(buf),
+            mandatory_pointers=_UniffiFfiConverterSequenceString.read(buf),
+            claims=_UniffiFfiConverterSequenceTypeClaimRecord.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterSequenceString.check_lower(value.types)
+        _UniffiFfiConverterOptionalString.check_lower(value.issuer_id)
+        _UniffiFfiConverterOptionalString.check_lower(value.issuer_name)
+        _UniffiFfiConverterOptionalString.check_lower(value.valid_from)
+        _UniffiFfiConverterOptionalString.check_lower(value.valid_until)
+        _UniffiFfiConverterSequenceString.check_lower(value.mandatory_pointers)
+        _UniffiFfiConverterSequenceTypeClaimRecord.check_lower(value.claims)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterSequenceString.write(value.types, buf)
+        _UniffiFfiConverterOptionalString.write(value.issuer_id, buf)
+        _UniffiFfiConverterOptionalString.write(value.issuer_name, buf)
+        _UniffiFfiConverterOptionalString.write(value.valid_from, buf)
+        _UniffiFfiConverterOptionalString.write(value.valid_until, buf)
+        _UniffiFfiConverterSequenceString.write(value.mandatory_pointers, buf)
+        _UniffiFfiConverterSequenceTypeClaimRecord.write(value.claims, buf)
+
+@dataclass
+class DisclosureRequest:
+    """
+    The claims to disclose from one credential.
+"""
+    def __init__(self, *, credential_id:str, pointers:typing.List[str]):
+        self.credential_id = credential_id
+        self.pointers = pointers
+        
+        
+
+    
+    def __str__(self):
+        return "DisclosureRequest(credential_id={}, pointers={})".format(self.credential_id, self.pointers)
+    def __eq__(self, other):
+        if self.credential_id != other.credential_id:
+            return False
+        if self.pointers != other.pointers:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeDisclosureRequest(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return DisclosureRequest(
+            credential_id=_UniffiFfiConverterString.read(buf),
+            pointers=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.credential_id)
+        _UniffiFfiConverterSequenceString.check_lower(value.pointers)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.credential_id, buf)
+        _UniffiFfiConverterSequenceString.write(value.pointers, buf)
+
+class _UniffiFfiConverterOptionalUInt32(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterUInt32.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterUInt32.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterUInt32.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class FailureRecord:
+    """
+    A failed check.
+"""
+    def __init__(self, *, check:str, credential:typing.Optional[int], reason:str):
+        self.check = check
+        self.credential = credential
+        self.reason = reason
+        
+        
+
+    
+    def __str__(self):
+        return "FailureRecord(check={}, credential={}, reason={})".format(self.check, self.credential, self.reason)
+    def __eq__(self, other):
+        if self.check != other.check:
+            return False
+        if self.credential != other.credential:
+            return False
+        if self.reason != other.reason:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeFailureRecord(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return FailureRecord(
+            check=_UniffiFfiConverterString.read(buf),
+            credential=_UniffiFfiConverterOptionalUInt32.read(buf),
+            reason=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.check)
+        _UniffiFfiConverterOptionalUInt32.check_lower(value.credential)
+        _UniffiFfiConverterString.check_lower(value.reason)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.check, buf)
+        _UniffiFfiConverterOptionalUInt32.write(value.credential, buf)
+        _UniffiFfiConverterString.write(value.reason, buf)
+
+@dataclass
+class HistoryRecord:
+    """
+    One presentation the wallet made.
+"""
+    def __init__(self, *, at:str, domain:typing.Optional[str], credential_id:str, disclosed_pointers:typing.List[str]):
+        self.at = at
+        self.domain = domain
+        self.credential_id = credential_id
+        self.disclosed_pointers = disclosed_pointers
+        
+        
+
+    
+    def __str__(self):
+        return "HistoryRecord(at={}, domain={}, credential_id={}, disclosed_pointers={})".format(self.at, self.domain, self.credential_id, self.disclosed_pointers)
+    def __eq__(self, other):
+        if self.at != other.at:
+            return False
+        if self.domain != other.domain:
+            return False
+        if self.credential_id != other.credential_id:
+            return False
+        if self.disclosed_pointers != other.disclosed_pointers:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeHistoryRecord(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return HistoryRecord(
+            at=_UniffiFfiConverterString.read(buf),
+            domain=_UniffiFfiConverterOptionalString.read(buf),
+            credential_id=_UniffiFfiConverterString.read(buf),
+            disclosed_pointers=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.at)
+        _UniffiFfiConverterOptionalString.check_lower(value.domain)
+        _UniffiFfiConverterString.check_lower(value.credential_id)
+        _UniffiFfiConverterSequenceString.check_lower(value.disclosed_pointers)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.at, buf)
+        _UniffiFfiConverterOptionalString.write(value.domain, buf)
+        _UniffiFfiConverterString.write(value.credential_id, buf)
+        _UniffiFfiConverterSequenceString.write(value.disclosed_pointers, buf)
+
+class _UniffiFfiConverterSequenceTypeDisclosureRequest(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeDisclosureRequest.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeDisclosureRequest.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeDisclosureRequest.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class PresentationRequest:
+    """
+    A verifier's request: its challenge and domain (both bind the presentation against
+    replay) and what to disclose from which credentials.
+"""
+    def __init__(self, *, challenge:str, domain:str, disclosures:typing.List[DisclosureRequest]):
+        self.challenge = challenge
+        self.domain = domain
+        self.disclosures = disclosures
+        
+        
+
+    
+    def __str__(self):
+        return "PresentationRequest(challenge={}, domain={}, disclosures={})".format(self.challenge, self.domain, self.disclosures)
+    def __eq__(self, other):
+        if self.challenge != other.challenge:
+            return False
+        if self.domain != other.domain:
+            return False
+        if self.disclosures != other.disclosures:
+            return False
+        return True
+
+class _UniffiFfiConverterTypePresentationRequest(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return PresentationRequest(
+            challenge=_UniffiFfiConverterString.read(buf),
+            domain=_UniffiFfiConverterString.read(buf),
+            disclosures=_UniffiFfiConverterSequenceTypeDisclosureRequest.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.challenge)
+        _UniffiFfiConverterString.check_lower(value.domain)
+        _UniffiFfiConverterSequenceTypeDisclosureRequest.check_lower(value.disclosures)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.challenge, buf)
+        _UniffiFfiConverterString.write(value.domain, buf)
+        _UniffiFfiConverterSequenceTypeDisclosureRequest.write(value.disclosures, buf)
+
+@dataclass
+class PresentationResult:
+    """
+    A signed presentation, as JSON and as the compact QR payload.
+"""
+    def __init__(self, *, json:str, qr_payload:str):
+        self.json = json
+        self.qr_payload = qr_payload
+        
+        
+
+    
+    def __str__(self):
+        return "PresentationResult(json={}, qr_payload={})".format(self.json, self.qr_payload)
+    def __eq__(self, other):
+        if self.json != other.json:
+            return False
+        if self.qr_payload != other.qr_payload:
+            return False
+        return True
+
+class _UniffiFfiConverterTypePresentationResult(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return PresentationResult(
+            json=_UniffiFfiConverterString.read(buf),
+            qr_payload=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.json)
+        _UniffiFfiConverterString.check_lower(value.qr_payload)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.json, buf)
+        _UniffiFfiConverterString.write(value.qr_payload, buf)
+
+class _UniffiFfiConverterBytes(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        size = buf.read_i32()
+        if size < 0:
+            raise InternalError("Unexpected negative byte string length")
+        return buf.read(size)
+
+    @staticmethod
+    def check_lower(value):
+        try:
+            memoryview(value)
+        except TypeError:
+            raise TypeError("a bytes-like object is required, not {!r}".format(type(value).__name__))
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_i32(len(value))
+        buf.write(value)
 
 @dataclass
 class PublicKeyInfo:
@@ -801,6 +1851,184 @@ class _UniffiFfiConverterTypePublicKeyInfo(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBytes.write(value.public_key, buf)
         _UniffiFfiConverterString.write(value.did_key, buf)
         _UniffiFfiConverterString.write(value.verification_method_id, buf)
+
+class _UniffiFfiConverterSequenceTypeClaimValue(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeClaimValue.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeClaimValue.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeClaimValue.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class VerifiedCredentialRecord:
+    """
+    A credential that passed every check.
+"""
+    def __init__(self, *, issuer:str, issuer_name:typing.Optional[str], types:typing.List[str], claims:typing.List[ClaimValue]):
+        self.issuer = issuer
+        self.issuer_name = issuer_name
+        self.types = types
+        self.claims = claims
+        
+        
+
+    
+    def __str__(self):
+        return "VerifiedCredentialRecord(issuer={}, issuer_name={}, types={}, claims={})".format(self.issuer, self.issuer_name, self.types, self.claims)
+    def __eq__(self, other):
+        if self.issuer != other.issuer:
+            return False
+        if self.issuer_name != other.issuer_name:
+            return False
+        if self.types != other.types:
+            return False
+        if self.claims != other.claims:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return VerifiedCredentialRecord(
+            issuer=_UniffiFfiConverterString.read(buf),
+            issuer_name=_UniffiFfiConverterOptionalString.read(buf),
+            types=_UniffiFfiConverterSequenceString.read(buf),
+            claims=_UniffiFfiConverterSequenceTypeClaimValue.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.issuer)
+        _UniffiFfiConverterOptionalString.check_lower(value.issuer_name)
+        _UniffiFfiConverterSequenceString.check_lower(value.types)
+        _UniffiFfiConverterSequenceTypeClaimValue.check_lower(value.claims)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.issuer, buf)
+        _UniffiFfiConverterOptionalString.write(value.issuer_name, buf)
+        _UniffiFfiConverterSequenceString.write(value.types, buf)
+        _UniffiFfiConverterSequenceTypeClaimValue.write(value.claims, buf)
+
+class _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeVerifiedCredentialRecord.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeVerifiedCredentialRecord.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeVerifiedCredentialRecord.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeFailureRecord(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeFailureRecord.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeFailureRecord.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeFailureRecord.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class VerificationResult:
+    """
+    The verifier's decision. A presentation that fails a check is a normal result with
+    `valid = false` and the failures, not an error.
+"""
+    def __init__(self, *, valid:bool, holder:typing.Optional[str], credentials:typing.List[VerifiedCredentialRecord], failures:typing.List[FailureRecord], dangers:typing.List[str]):
+        self.valid = valid
+        self.holder = holder
+        self.credentials = credentials
+        self.failures = failures
+        self.dangers = dangers
+        
+        
+
+    
+    def __str__(self):
+        return "VerificationResult(valid={}, holder={}, credentials={}, failures={}, dangers={})".format(self.valid, self.holder, self.credentials, self.failures, self.dangers)
+    def __eq__(self, other):
+        if self.valid != other.valid:
+            return False
+        if self.holder != other.holder:
+            return False
+        if self.credentials != other.credentials:
+            return False
+        if self.failures != other.failures:
+            return False
+        if self.dangers != other.dangers:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeVerificationResult(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return VerificationResult(
+            valid=_UniffiFfiConverterBoolean.read(buf),
+            holder=_UniffiFfiConverterOptionalString.read(buf),
+            credentials=_UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.read(buf),
+            failures=_UniffiFfiConverterSequenceTypeFailureRecord.read(buf),
+            dangers=_UniffiFfiConverterSequenceString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterBoolean.check_lower(value.valid)
+        _UniffiFfiConverterOptionalString.check_lower(value.holder)
+        _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.check_lower(value.credentials)
+        _UniffiFfiConverterSequenceTypeFailureRecord.check_lower(value.failures)
+        _UniffiFfiConverterSequenceString.check_lower(value.dangers)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterBoolean.write(value.valid, buf)
+        _UniffiFfiConverterOptionalString.write(value.holder, buf)
+        _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.write(value.credentials, buf)
+        _UniffiFfiConverterSequenceTypeFailureRecord.write(value.failures, buf)
+        _UniffiFfiConverterSequenceString.write(value.dangers, buf)
 
 
 
@@ -972,19 +2200,6 @@ class _UniffiFfiConverterSequenceBytes(_UniffiConverterRustBuffer):
         return [
             _UniffiFfiConverterBytes.read(buf) for i in range(count)
         ]
-
-class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u32"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**32
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u32()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u32(value)
 
 class _UniffiFfiConverterSequenceUInt32(_UniffiConverterRustBuffer):
     @classmethod
@@ -1164,6 +2379,312 @@ class _UniffiFfiConverterTypeBbsVerifier:
     def write(cls, value: BbsVerifier, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
+class _UniffiFfiConverterOptionalBytes(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterBytes.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterBytes.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterBytes.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+
+class CredentialStore():
+    """
+    Storage for the wallet's records, implemented by the app (records hold personal data:
+    keep them encrypted at rest). Ids are short ASCII strings.
+"""
+    
+    def put(self, id: str,record: bytes) -> None:
+        """
+        Stores `record` under `id`, replacing any record with that id; durable on return.
+"""
+        raise NotImplementedError
+    def get(self, id: str) -> typing.Optional[bytes]:
+        """
+        The record under `id`, or null.
+"""
+        raise NotImplementedError
+    def list(self, ) -> typing.List[str]:
+        """
+        The ids of all records, in any order.
+"""
+        raise NotImplementedError
+    def delete(self, id: str) -> None:
+        """
+        Removes the record under `id`; removing an absent record is not an error.
+"""
+        raise NotImplementedError
+
+class CredentialStoreImpl(CredentialStore):
+    """
+    Storage for the wallet's records, implemented by the app (records hold personal data:
+    keep them encrypted at rest). Ids are short ASCII strings.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_credentialstore, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_credentialstore, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def put(self, id: str,record: bytes) -> None:
+        """
+        Stores `record` under `id`, replacing any record with that id; durable on return.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterBytes.check_lower(record)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterBytes.lower(record),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_put,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get(self, id: str) -> typing.Optional[bytes]:
+        """
+        The record under `id`, or null.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalBytes.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_get,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def list(self, ) -> typing.List[str]:
+        """
+        The ids of all records, in any order.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_list,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def delete(self, id: str) -> None:
+        """
+        Removes the record under `id`; removing an absent record is not an error.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_delete,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplCredentialStoreImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD0
+    def put(
+            uniffi_handle,
+            id,
+            record,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeCredentialStore._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterString.lift(id), _UniffiFfiConverterBytes.lift(record), )
+            uniffi_method = uniffi_obj.put
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                CivitasError,
+                _UniffiFfiConverterTypeCivitasError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD1
+    def get(
+            uniffi_handle,
+            id,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeCredentialStore._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterString.lift(id), )
+            uniffi_method = uniffi_obj.get
+            return uniffi_method(*uniffi_args)
+        def write_return_value(v):
+            uniffi_out_return[0] = _UniffiFfiConverterOptionalBytes.lower(v)
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                CivitasError,
+                _UniffiFfiConverterTypeCivitasError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD2
+    def list(
+            uniffi_handle,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeCredentialStore._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = ()
+            uniffi_method = uniffi_obj.list
+            return uniffi_method(*uniffi_args)
+        def write_return_value(v):
+            uniffi_out_return[0] = _UniffiFfiConverterSequenceString.lower(v)
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                CivitasError,
+                _UniffiFfiConverterTypeCivitasError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_CREDENTIAL_STORE_METHOD3
+    def delete(
+            uniffi_handle,
+            id,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeCredentialStore._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterString.lift(id), )
+            uniffi_method = uniffi_obj.delete
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                CivitasError,
+                _UniffiFfiConverterTypeCivitasError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_CIVITAS_FFI_CREDENTIAL_STORE
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeCredentialStore._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_CIVITAS_FFI_CREDENTIAL_STORE
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeCredentialStore._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceCivitasFfiCredentialStore(
+        _uniffi_free,
+        _uniffi_clone,
+        put,
+        get,
+        list,
+        delete,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore(ctypes.byref(_uniffi_vtable))
+
+class _UniffiFfiConverterTypeCredentialStore:
+    _handle_map = _UniffiHandleMap()
+
+    @staticmethod
+    def lift(value: int):
+        if (value & 1) == 0:
+            # Rust-generated handle, construct a new class that uses the handle to implement the
+            # interface
+            return CredentialStoreImpl._uniffi_make_instance(value)
+        else:
+            # Python-generated handle, get the object from the handle map
+            return _UniffiFfiConverterTypeCredentialStore._handle_map.remove(value)
+
+    @staticmethod
+    def check_lower(value: CredentialStore):
+        if not isinstance(value, CredentialStore):
+            raise TypeError("Expected CredentialStore subclass, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: CredentialStore):
+         if isinstance(value, CredentialStoreImpl):
+            # Rust-implementated object.  Clone the handle and return it
+            return value._uniffi_clone_handle()
+         else:
+            # Python-implementated object, generate a new vtable handle and return that.
+            return _UniffiFfiConverterTypeCredentialStore._handle_map.insert(value)
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer):
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: CredentialStore, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
 
 class IssuerKeyProtocol(typing.Protocol):
     """
@@ -1339,6 +2860,800 @@ class _UniffiFfiConverterTypeIssuerKey:
     def write(cls, value: IssuerKey, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
 
+
+class KeyStore():
+    """
+    A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+    the app. The secret never leaves the platform; Civitas only asks for signatures.
+"""
+    
+    def public_key(self, ) -> bytes:
+        """
+        The 33-byte compressed SEC1 P-256 public key.
+"""
+        raise NotImplementedError
+    def sign(self, message: bytes) -> bytes:
+        """
+        ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+        `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+        cancelled, key invalidated).
+"""
+        raise NotImplementedError
+
+class KeyStoreImpl(KeyStore):
+    """
+    A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+    the app. The secret never leaves the platform; Civitas only asks for signatures.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_keystore, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_keystore, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def public_key(self, ) -> bytes:
+        """
+        The 33-byte compressed SEC1 P-256 public key.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBytes.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_keystore_public_key,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def sign(self, message: bytes) -> bytes:
+        """
+        ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+        `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+        cancelled, key invalidated).
+"""
+        
+        _UniffiFfiConverterBytes.check_lower(message)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterBytes.lower(message),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBytes.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplKeyStoreImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_KEY_STORE_METHOD0
+    def public_key(
+            uniffi_handle,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeKeyStore._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = ()
+            uniffi_method = uniffi_obj.public_key
+            return uniffi_method(*uniffi_args)
+        def write_return_value(v):
+            uniffi_out_return[0] = _UniffiFfiConverterBytes.lower(v)
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_CIVITAS_FFI_KEY_STORE_METHOD1
+    def sign(
+            uniffi_handle,
+            message,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeKeyStore._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterBytes.lift(message), )
+            uniffi_method = uniffi_obj.sign
+            return uniffi_method(*uniffi_args)
+        def write_return_value(v):
+            uniffi_out_return[0] = _UniffiFfiConverterBytes.lower(v)
+        _uniffi_trait_interface_call_with_error(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+                CivitasError,
+                _UniffiFfiConverterTypeCivitasError.lower,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_CIVITAS_FFI_KEY_STORE
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeKeyStore._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_CIVITAS_FFI_KEY_STORE
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeKeyStore._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceCivitasFfiKeyStore(
+        _uniffi_free,
+        _uniffi_clone,
+        public_key,
+        sign,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_civitas_ffi_fn_init_callback_vtable_keystore(ctypes.byref(_uniffi_vtable))
+
+class _UniffiFfiConverterTypeKeyStore:
+    _handle_map = _UniffiHandleMap()
+
+    @staticmethod
+    def lift(value: int):
+        if (value & 1) == 0:
+            # Rust-generated handle, construct a new class that uses the handle to implement the
+            # interface
+            return KeyStoreImpl._uniffi_make_instance(value)
+        else:
+            # Python-generated handle, get the object from the handle map
+            return _UniffiFfiConverterTypeKeyStore._handle_map.remove(value)
+
+    @staticmethod
+    def check_lower(value: KeyStore):
+        if not isinstance(value, KeyStore):
+            raise TypeError("Expected KeyStore subclass, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: KeyStore):
+         if isinstance(value, KeyStoreImpl):
+            # Rust-implementated object.  Clone the handle and return it
+            return value._uniffi_clone_handle()
+         else:
+            # Python-implementated object, generate a new vtable handle and return that.
+            return _UniffiFfiConverterTypeKeyStore._handle_map.insert(value)
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer):
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: KeyStore, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+class VerifierProtocol(typing.Protocol):
+    """
+    An agency's verifier: checks presentations against its trust list, the status lists it
+    was given, and the request's challenge, domain and required claims.
+"""
+    
+    def add_status_list(self, status_list_json: str) -> None:
+        """
+        Adds a status list credential (JSON text) for the revocation and suspension checks.
+"""
+        raise NotImplementedError
+    def verify(self, presentation_json: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+        those of the presentation; every pointer of `required_claims` must be disclosed.
+        Throws `InvalidInput` only when the input is not JSON.
+"""
+        raise NotImplementedError
+    def verify_qr_payload(self, qr_payload: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+        `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+"""
+        raise NotImplementedError
+
+class Verifier(VerifierProtocol):
+    """
+    An agency's verifier: checks presentations against its trust list, the status lists it
+    was given, and the request's challenge, domain and required claims.
+"""
+    
+    _handle: ctypes.c_uint64
+    def __init__(self, trust_toml: str,contexts: typing.List[ContextDoc]):
+        """
+        A verifier trusting the issuers of `trust_toml` (the trust file format of the
+        `civitas` command) for their credential types.
+"""
+        
+        _UniffiFfiConverterString.check_lower(trust_toml)
+
+        _UniffiFfiConverterSequenceTypeContextDoc.check_lower(contexts)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(trust_toml),
+            _UniffiFfiConverterSequenceTypeContextDoc.lower(contexts),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeVerifier.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_constructor_verifier_new,
+            *_uniffi_lowered_args,
+        )
+        self._handle = _uniffi_ffi_result
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_verifier, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_verifier, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def add_status_list(self, status_list_json: str) -> None:
+        """
+        Adds a status list credential (JSON text) for the revocation and suspension checks.
+"""
+        
+        _UniffiFfiConverterString.check_lower(status_list_json)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(status_list_json),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def verify(self, presentation_json: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+        those of the presentation; every pointer of `required_claims` must be disclosed.
+        Throws `InvalidInput` only when the input is not JSON.
+"""
+        
+        _UniffiFfiConverterString.check_lower(presentation_json)
+
+        _UniffiFfiConverterOptionalString.check_lower(challenge)
+
+        _UniffiFfiConverterOptionalString.check_lower(domain)
+
+        _UniffiFfiConverterSequenceString.check_lower(required_claims)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(presentation_json),
+            _UniffiFfiConverterOptionalString.lower(challenge),
+            _UniffiFfiConverterOptionalString.lower(domain),
+            _UniffiFfiConverterSequenceString.lower(required_claims),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeVerificationResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def verify_qr_payload(self, qr_payload: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+        `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+"""
+        
+        _UniffiFfiConverterString.check_lower(qr_payload)
+
+        _UniffiFfiConverterOptionalString.check_lower(challenge)
+
+        _UniffiFfiConverterOptionalString.check_lower(domain)
+
+        _UniffiFfiConverterSequenceString.check_lower(required_claims)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(qr_payload),
+            _UniffiFfiConverterOptionalString.lower(challenge),
+            _UniffiFfiConverterOptionalString.lower(domain),
+            _UniffiFfiConverterSequenceString.lower(required_claims),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeVerificationResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeVerifier:
+    @staticmethod
+    def lift(value: int) -> Verifier:
+        return Verifier._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: Verifier):
+        if not isinstance(value, Verifier):
+            raise TypeError("Expected Verifier instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: Verifier) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> Verifier:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: Verifier, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+class _UniffiFfiConverterOptionalTypeCredentialSummary(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeCredentialSummary.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeCredentialSummary.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeCredentialSummary.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterSequenceTypeHistoryRecord(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeHistoryRecord.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeHistoryRecord.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeHistoryRecord.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeCredentialSummary(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeCredentialSummary.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeCredentialSummary.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeCredentialSummary.read(buf) for i in range(count)
+        ]
+
+
+class WalletProtocol(typing.Protocol):
+    """
+    The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+    them, previews and makes selective-disclosure presentations, and keeps a history.
+
+    Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+    did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+    is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+    long as the object, not across app launches: an app that needs a lasting holder key
+    passes its platform key to [`Wallet::present_with_key_store`].
+"""
+    
+    def consent_summary(self, id: str,requested: typing.List[str]) -> ConsentSummary:
+        """
+        What presenting credential `id` with the `requested` pointers would disclose and what
+        would stay hidden: show it and ask for consent before [`Wallet::present`].
+"""
+        raise NotImplementedError
+    def delete(self, id: str) -> None:
+        """
+        Removes the credential `id` (absent is not an error).
+"""
+        raise NotImplementedError
+    def get(self, id: str) -> typing.Optional[CredentialSummary]:
+        """
+        The credential `id`, or null.
+"""
+        raise NotImplementedError
+    def history(self, ) -> typing.List[HistoryRecord]:
+        """
+        Every presentation made, oldest first.
+"""
+        raise NotImplementedError
+    def holder_did(self, ) -> str:
+        """
+        The holder's DID: the did:key of this wallet's device key.
+"""
+        raise NotImplementedError
+    def import_credential(self, credential_json: str) -> CredentialSummary:
+        """
+        Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+        the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+        Swift.)
+"""
+        raise NotImplementedError
+    def list(self, ) -> typing.List[CredentialSummary]:
+        """
+        Every stored credential.
+"""
+        raise NotImplementedError
+    def present(self, request: PresentationRequest) -> PresentationResult:
+        """
+        Makes the presentation `request` asks for, signed with this wallet's device key, and
+        records it in the history.
+"""
+        raise NotImplementedError
+    def present_with_key_store(self, request: PresentationRequest,key_store: KeyStore) -> PresentationResult:
+        """
+        Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+        the key store's did:key).
+"""
+        raise NotImplementedError
+
+class Wallet(WalletProtocol):
+    """
+    The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+    them, previews and makes selective-disclosure presentations, and keeps a history.
+
+    Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+    did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+    is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+    long as the object, not across app launches: an app that needs a lasting holder key
+    passes its platform key to [`Wallet::present_with_key_store`].
+"""
+    
+    _handle: ctypes.c_uint64
+    @classmethod
+    def in_memory(cls, contexts: typing.List[ContextDoc]) -> Wallet:
+        """
+        A wallet keeping its records in memory (nothing survives the object).
+"""
+        
+        _UniffiFfiConverterSequenceTypeContextDoc.check_lower(contexts)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterSequenceTypeContextDoc.lower(contexts),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeWallet.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_in_memory,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def with_encrypted_store(cls, dir: str,storage_key: bytes,contexts: typing.List[ContextDoc]) -> Wallet:
+        """
+        A wallet keeping its records encrypted in the folder `dir` under the 32-byte
+        `storage_key` (from the platform's keystore). The key bytes are copied into a buffer
+        that is zeroized when no longer needed.
+"""
+        
+        _UniffiFfiConverterString.check_lower(dir)
+
+        _UniffiFfiConverterBytes.check_lower(storage_key)
+
+        _UniffiFfiConverterSequenceTypeContextDoc.check_lower(contexts)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterString.lower(dir),
+            _UniffiFfiConverterBytes.lower(storage_key),
+            _UniffiFfiConverterSequenceTypeContextDoc.lower(contexts),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeWallet.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    @classmethod
+    def with_store(cls, store: CredentialStore,contexts: typing.List[ContextDoc]) -> Wallet:
+        """
+        A wallet keeping its records in the app's `store`.
+"""
+        
+        _UniffiFfiConverterTypeCredentialStore.check_lower(store)
+
+        _UniffiFfiConverterSequenceTypeContextDoc.check_lower(contexts)
+        _uniffi_lowered_args = (
+            _UniffiFfiConverterTypeCredentialStore.lower(store),
+            _UniffiFfiConverterSequenceTypeContextDoc.lower(contexts),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeWallet.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_store,
+            *_uniffi_lowered_args,
+        )
+        return cls._uniffi_make_instance(_uniffi_ffi_result)
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_wallet, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_wallet, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def consent_summary(self, id: str,requested: typing.List[str]) -> ConsentSummary:
+        """
+        What presenting credential `id` with the `requested` pointers would disclose and what
+        would stay hidden: show it and ask for consent before [`Wallet::present`].
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterSequenceString.check_lower(requested)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterSequenceString.lower(requested),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeConsentSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def delete(self, id: str) -> None:
+        """
+        Removes the credential `id` (absent is not an error).
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get(self, id: str) -> typing.Optional[CredentialSummary]:
+        """
+        The credential `id`, or null.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeCredentialSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_get,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def history(self, ) -> typing.List[HistoryRecord]:
+        """
+        Every presentation made, oldest first.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeHistoryRecord.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_history,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def holder_did(self, ) -> str:
+        """
+        The holder's DID: the did:key of this wallet's device key.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_holder_did,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def import_credential(self, credential_json: str) -> CredentialSummary:
+        """
+        Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+        the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+        Swift.)
+"""
+        
+        _UniffiFfiConverterString.check_lower(credential_json)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(credential_json),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCredentialSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def list(self, ) -> typing.List[CredentialSummary]:
+        """
+        Every stored credential.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeCredentialSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def present(self, request: PresentationRequest) -> PresentationResult:
+        """
+        Makes the presentation `request` asks for, signed with this wallet's device key, and
+        records it in the history.
+"""
+        
+        _UniffiFfiConverterTypePresentationRequest.check_lower(request)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypePresentationRequest.lower(request),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePresentationResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def present_with_key_store(self, request: PresentationRequest,key_store: KeyStore) -> PresentationResult:
+        """
+        Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+        the key store's did:key).
+"""
+        
+        _UniffiFfiConverterTypePresentationRequest.check_lower(request)
+
+        _UniffiFfiConverterTypeKeyStore.check_lower(key_store)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypePresentationRequest.lower(request),
+            _UniffiFfiConverterTypeKeyStore.lower(key_store),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePresentationResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeWallet:
+    @staticmethod
+    def lift(value: int) -> Wallet:
+        return Wallet._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: Wallet):
+        if not isinstance(value, Wallet):
+            raise TypeError("Expected Wallet instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: Wallet) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> Wallet:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: Wallet, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
 class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u64"
     VALUE_MIN = 0
@@ -1351,6 +3666,29 @@ class _UniffiFfiConverterUInt64(_UniffiConverterPrimitiveInt):
     @staticmethod
     def write(value, buf):
         buf.write_u64(value)
+
+class _UniffiFfiConverterSequenceTypeContextDoc(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeContextDoc.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeContextDoc.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeContextDoc.read(buf) for i in range(count)
+        ]
 def civitas_version() -> str:
     """
     The version of the Civitas library these bindings wrap (`major.minor.patch`).
@@ -1399,6 +3737,22 @@ def derive_proof(public_key: bytes,signature: bytes,header: bytes,ph: bytes,mess
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def live_device_keys() -> int:
+    """
+    How many wallet device keys (P-256 secret keys held by a [`Wallet`]) are alive in this
+    process. Decremented when a wallet is dropped, after its key has been zeroized. Tests use
+    it to check that closing the foreign `Wallet` wipes the key; it reveals nothing but a count.
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = _UniffiFfiConverterUInt64.lift
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_civitas_ffi_fn_func_live_device_keys,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 def live_secret_keys() -> int:
     """
     How many objects holding a secret key are alive in this process.
@@ -1422,12 +3776,34 @@ def live_secret_keys() -> int:
 __all__ = [
     "InternalError",
     "CivitasError",
+    "ClaimRecord",
+    "ClaimValue",
+    "DisclosedClaim",
+    "ConsentSummary",
+    "ContextDoc",
+    "CredentialSummary",
+    "DisclosureRequest",
+    "FailureRecord",
+    "HistoryRecord",
+    "PresentationRequest",
+    "PresentationResult",
     "PublicKeyInfo",
+    "VerifiedCredentialRecord",
+    "VerificationResult",
     "civitas_version",
     "derive_proof",
+    "live_device_keys",
     "live_secret_keys",
     "BbsVerifier",
     "BbsVerifierProtocol",
+    "CredentialStoreImpl",
+    "CredentialStore",
     "IssuerKey",
     "IssuerKeyProtocol",
+    "KeyStoreImpl",
+    "KeyStore",
+    "Verifier",
+    "VerifierProtocol",
+    "Wallet",
+    "WalletProtocol",
 ]

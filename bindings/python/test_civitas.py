@@ -6,11 +6,26 @@ Prints one line per check and, last, "N passed, N failed"; exits 1 if any check 
 """
 
 import gc
+import json
+import os
 import sys
+import tempfile
 import traceback
 
 import civitas_ffi
-from civitas_ffi import BbsVerifier, CivitasError, IssuerKey, derive_proof, live_secret_keys
+from civitas_ffi import (
+    BbsVerifier,
+    CivitasError,
+    ContextDoc,
+    DisclosureRequest,
+    IssuerKey,
+    PresentationRequest,
+    Verifier,
+    Wallet,
+    derive_proof,
+    live_device_keys,
+    live_secret_keys,
+)
 
 passed = 0
 failed = 0
@@ -138,6 +153,144 @@ def _():
     del key
     gc.collect()
     assert live_secret_keys() == before, (live_secret_keys(), before)
+
+
+# ---- wallet and verifier (bindings/test.sh issues the diploma and writes the trust file) ----
+
+with open(os.environ["CIVITAS_TEST_CONTEXT_FILE"]) as f:
+    CONTEXTS = [ContextDoc(url=os.environ["CIVITAS_TEST_CONTEXT_URL"], json=f.read())]
+with open(os.environ["CIVITAS_TEST_CREDENTIAL"]) as f:
+    DIPLOMA = f.read()
+with open(os.environ["CIVITAS_TEST_TRUST"]) as f:
+    TRUST = f.read()
+DEGREE = "/credentialSubject/degree/name"
+BIRTH_DATE = "/credentialSubject/birthDate"
+DOMAIN = "https://agency.example"
+
+
+def request(challenge, cred_id):
+    return PresentationRequest(
+        challenge=challenge,
+        domain=DOMAIN,
+        disclosures=[DisclosureRequest(credential_id=cred_id, pointers=[DEGREE])],
+    )
+
+
+def expect(kind, fn):
+    try:
+        fn()
+    except kind as e:
+        return e
+    raise AssertionError(f"{kind.__name__} not raised")
+
+
+@check("wallet (in memory): import the diploma, list it with its claims")
+def _():
+    wallet = Wallet.in_memory(CONTEXTS)
+    summary = wallet.import_credential(DIPLOMA)
+    assert "UniversityDegreeCredential" in summary.types
+    assert summary.issuer_name == "University of Civitas"
+    assert summary.issuer_id.startswith("did:key:zUC7")
+    degree = [c for c in summary.claims if c.pointer == DEGREE]
+    assert degree and degree[0].value == "MSc Computer Science" and degree[0].depth == 2
+    assert [s.id for s in wallet.list()] == [summary.id]
+    assert wallet.holder_did().startswith("did:key:zDn")
+    state.update(wallet=wallet, id=summary.id)
+
+
+@check("consent summary: the degree is disclosed, the birth date stays hidden")
+def _():
+    consent = state["wallet"].consent_summary(state["id"], [DEGREE])
+    disclosed = {d.pointer: d.value for d in consent.disclosed}
+    assert disclosed.get(DEGREE) == "MSc Computer Science", disclosed
+    assert BIRTH_DATE not in disclosed
+    assert BIRTH_DATE in consent.hidden
+
+
+@check("present only the degree; the verifier accepts it with the challenge")
+def _():
+    result = state["wallet"].present(request("challenge-py-1", state["id"]))
+    assert result.qr_payload and result.json.startswith("{")
+    verifier = Verifier(TRUST, CONTEXTS)
+    v = verifier.verify(result.json, "challenge-py-1", DOMAIN, [DEGREE])
+    assert v.valid, v.failures
+    assert v.holder == state["wallet"].holder_did()
+    [cred] = v.credentials
+    assert cred.issuer_name == "University of Civitas"
+    claims = {c.pointer: c.value for c in cred.claims}
+    assert claims[DEGREE] == "MSc Computer Science"
+    assert BIRTH_DATE not in claims and "Lovelace" not in result.json
+    state.update(vp=result.json, qr=result.qr_payload, verifier=verifier)
+
+
+@check("the QR payload verifies too; a damaged payload raises InvalidInput")
+def _():
+    v = state["verifier"].verify_qr_payload(state["qr"], "challenge-py-1", DOMAIN, [DEGREE])
+    assert v.valid, v.failures
+    expect(CivitasError.InvalidInput, lambda: state["verifier"].verify_qr_payload("not a payload", None, None, []))
+
+
+@check("a wrong challenge is a normal invalid result with check 'challenge'")
+def _():
+    v = state["verifier"].verify(state["vp"], "another-challenge", DOMAIN, [])
+    assert not v.valid and v.holder is None and not v.credentials
+    assert "challenge" in [f.check for f in v.failures], v.failures
+
+
+@check("a tampered presentation is invalid")
+def _():
+    vp = json.loads(state["vp"])
+    vp["verifiableCredential"][0]["credentialSubject"]["degree"]["name"] = "PhD Computer Science"
+    v = state["verifier"].verify(json.dumps(vp), "challenge-py-1", DOMAIN, [])
+    assert not v.valid and v.failures
+
+
+@check("the history has one entry")
+def _():
+    [entry] = state["wallet"].history()
+    assert entry.domain == DOMAIN and entry.credential_id == state["id"]
+    assert DEGREE in entry.disclosed_pointers
+
+
+@check("malformed JSON raises CivitasError.InvalidInput (import and verify)")
+def _():
+    expect(CivitasError.InvalidInput, lambda: state["wallet"].import_credential("{not json"))
+    expect(CivitasError.InvalidInput, lambda: state["verifier"].verify("{not json", None, None, []))
+
+
+@check("encrypted store: a 31-byte storage key raises InvalidInput; 32 bytes persist")
+def _():
+    with tempfile.TemporaryDirectory() as d:
+        expect(CivitasError.InvalidInput, lambda: Wallet.with_encrypted_store(d, b"k" * 31, CONTEXTS))
+        key = os.urandom(32)
+        wallet = Wallet.with_encrypted_store(d, key, CONTEXTS)
+        cred_id = wallet.import_credential(DIPLOMA).id
+        del wallet
+        gc.collect()
+        reopened = Wallet.with_encrypted_store(d, key, CONTEXTS)
+        assert [s.id for s in reopened.list()] == [cred_id]
+        assert reopened.consent_summary(cred_id, [DEGREE]).hidden
+        del reopened
+        gc.collect()
+        try:
+            other = Wallet.with_encrypted_store(d, os.urandom(32), CONTEXTS)
+            other.list()
+        except CivitasError:
+            pass
+        else:
+            raise AssertionError("another storage key read the records")
+
+
+@check("dropping the last reference to a Wallet zeroizes its device key (live_device_keys)")
+def _():
+    state.clear()
+    gc.collect()
+    before = live_device_keys()
+    wallet = Wallet.in_memory(CONTEXTS)
+    assert live_device_keys() == before + 1
+    del wallet
+    gc.collect()
+    assert live_device_keys() == before, (live_device_keys(), before)
 
 
 print(f"{passed} passed, {failed} failed")

@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -490,6 +496,30 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterBool : FfiConverter {
+    typealias FfiType = Int8
+    typealias SwiftType = Bool
+
+    public static func lift(_ value: Int8) throws -> Bool {
+        return value != 0
+    }
+
+    public static func lower(_ value: Bool) -> Int8 {
+        return value ? 1 : 0
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Bool {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Bool, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -737,6 +767,347 @@ public func FfiConverterTypeBbsVerifier_lower(_ value: BbsVerifier) -> UInt64 {
 
 
 /**
+ * Storage for the wallet's records, implemented by the app (records hold personal data:
+ * keep them encrypted at rest). Ids are short ASCII strings.
+ */
+public protocol CredentialStore: AnyObject, Sendable {
+    
+    /**
+     * Stores `record` under `id`, replacing any record with that id; durable on return.
+     */
+    func put(id: String, record: Data) throws 
+    
+    /**
+     * The record under `id`, or null.
+     */
+    func get(id: String) throws  -> Data?
+    
+    /**
+     * The ids of all records, in any order.
+     */
+    func list() throws  -> [String]
+    
+    /**
+     * Removes the record under `id`; removing an absent record is not an error.
+     */
+    func delete(id: String) throws 
+    
+}
+/**
+ * Storage for the wallet's records, implemented by the app (records hold personal data:
+ * keep them encrypted at rest). Ids are short ASCII strings.
+ */
+open class CredentialStoreImpl: CredentialStore, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_credentialstore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_credentialstore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stores `record` under `id`, replacing any record with that id; durable on return.
+     */
+open func put(id: String, record: Data)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_credentialstore_put(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterData.lower(record),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The record under `id`, or null.
+     */
+open func get(id: String)throws  -> Data?  {
+    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_credentialstore_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The ids of all records, in any order.
+     */
+open func list()throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_credentialstore_list(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes the record under `id`; removing an absent record is not an error.
+     */
+open func delete(id: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_credentialstore_delete(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceCredentialStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceCredentialStore = UniffiVTableCallbackInterfaceCredentialStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeCredentialStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface CredentialStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeCredentialStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface CredentialStore: handle missing in uniffiClone")
+            }
+        },
+        put: { (
+            uniffiHandle: UInt64,
+            id: RustBuffer,
+            record: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeCredentialStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.put(
+                     id: try FfiConverterString.lift(id),
+                     record: try FfiConverterData.lift(record)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCivitasError_lower
+            )
+        },
+        get: { (
+            uniffiHandle: UInt64,
+            id: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data? in
+                guard let uniffiObj = try? FfiConverterTypeCredentialStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.get(
+                     id: try FfiConverterString.lift(id)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCivitasError_lower
+            )
+        },
+        list: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> [String] in
+                guard let uniffiObj = try? FfiConverterTypeCredentialStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.list(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterSequenceString.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCivitasError_lower
+            )
+        },
+        delete: { (
+            uniffiHandle: UInt64,
+            id: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeCredentialStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.delete(
+                     id: try FfiConverterString.lift(id)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCivitasError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceCredentialStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceCredentialStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitCredentialStore() {
+    uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore(UniffiCallbackInterfaceCredentialStore.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialStore: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<CredentialStore>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = CredentialStore
+
+    public static func lift(_ handle: UInt64) throws -> CredentialStore {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return CredentialStoreImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: CredentialStore) -> UInt64 {
+         if let rustImpl = value as? CredentialStoreImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: CredentialStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStore_lift(_ handle: UInt64) throws -> CredentialStore {
+    return try FfiConverterTypeCredentialStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialStore_lower(_ value: CredentialStore) -> UInt64 {
+    return FfiConverterTypeCredentialStore.lower(value)
+}
+
+
+
+
+
+
+/**
  * An issuer's BBS key pair (BLS12-381-SHA-256).
  *
  * The secret key is generated inside Rust from the operating system's randomness, used only
@@ -937,6 +1308,1718 @@ public func FfiConverterTypeIssuerKey_lower(_ value: IssuerKey) -> UInt64 {
 
 
 
+
+
+/**
+ * A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+ * the app. The secret never leaves the platform; Civitas only asks for signatures.
+ */
+public protocol KeyStore: AnyObject, Sendable {
+    
+    /**
+     * The 33-byte compressed SEC1 P-256 public key.
+     */
+    func publicKey()  -> Data
+    
+    /**
+     * ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+     * `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+     * cancelled, key invalidated).
+     */
+    func sign(message: Data) throws  -> Data
+    
+}
+/**
+ * A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+ * the app. The secret never leaves the platform; Civitas only asks for signatures.
+ */
+open class KeyStoreImpl: KeyStore, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_keystore(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_keystore(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The 33-byte compressed SEC1 P-256 public key.
+     */
+open func publicKey() -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_keystore_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+     * `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+     * cancelled, key invalidated).
+     */
+open func sign(message: Data)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_keystore_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(message),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeyStore {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeyStore = UniffiVTableCallbackInterfaceKeyStore(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeKeyStore.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeyStore: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeKeyStore.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeyStore: handle missing in uniffiClone")
+            }
+        },
+        publicKey: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.publicKey(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        sign: { (
+            uniffiHandle: UInt64,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data in
+                guard let uniffiObj = try? FfiConverterTypeKeyStore.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.sign(
+                     message: try FfiConverterData.lift(message)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeCivitasError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeyStore> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeyStore>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeyStore() {
+    uniffi_civitas_ffi_fn_init_callback_vtable_keystore(UniffiCallbackInterfaceKeyStore.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyStore: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<KeyStore>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = KeyStore
+
+    public static func lift(_ handle: UInt64) throws -> KeyStore {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return KeyStoreImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: KeyStore) -> UInt64 {
+         if let rustImpl = value as? KeyStoreImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyStore {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: KeyStore, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyStore_lift(_ handle: UInt64) throws -> KeyStore {
+    return try FfiConverterTypeKeyStore.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyStore_lower(_ value: KeyStore) -> UInt64 {
+    return FfiConverterTypeKeyStore.lower(value)
+}
+
+
+
+
+
+
+/**
+ * An agency's verifier: checks presentations against its trust list, the status lists it
+ * was given, and the request's challenge, domain and required claims.
+ */
+public protocol VerifierProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds a status list credential (JSON text) for the revocation and suspension checks.
+     */
+    func addStatusList(statusListJson: String) throws 
+    
+    /**
+     * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+     * those of the presentation; every pointer of `required_claims` must be disclosed.
+     * Throws `InvalidInput` only when the input is not JSON.
+     */
+    func verify(presentationJson: String, challenge: String?, domain: String?, requiredClaims: [String]) throws  -> VerificationResult
+    
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+    func verifyQrPayload(qrPayload: String, challenge: String?, domain: String?, requiredClaims: [String]) throws  -> VerificationResult
+    
+}
+/**
+ * An agency's verifier: checks presentations against its trust list, the status lists it
+ * was given, and the request's challenge, domain and required claims.
+ */
+open class Verifier: VerifierProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_verifier(self.handle, $0) }
+    }
+    /**
+     * A verifier trusting the issuers of `trust_toml` (the trust file format of the
+     * `civitas` command) for their credential types.
+     */
+public convenience init(trustToml: String, contexts: [ContextDoc])throws  {
+    let handle =
+        try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_constructor_verifier_new(
+        FfiConverterString.lower(trustToml),
+        FfiConverterSequenceTypeContextDoc.lower(contexts),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_verifier(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds a status list credential (JSON text) for the revocation and suspension checks.
+     */
+open func addStatusList(statusListJson: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_verifier_add_status_list(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(statusListJson),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+     * those of the presentation; every pointer of `required_claims` must be disclosed.
+     * Throws `InvalidInput` only when the input is not JSON.
+     */
+open func verify(presentationJson: String, challenge: String?, domain: String?, requiredClaims: [String])throws  -> VerificationResult  {
+    return try  FfiConverterTypeVerificationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_verifier_verify(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(presentationJson),
+        FfiConverterOptionString.lower(challenge),
+        FfiConverterOptionString.lower(domain),
+        FfiConverterSequenceString.lower(requiredClaims),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+open func verifyQrPayload(qrPayload: String, challenge: String?, domain: String?, requiredClaims: [String])throws  -> VerificationResult  {
+    return try  FfiConverterTypeVerificationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(qrPayload),
+        FfiConverterOptionString.lower(challenge),
+        FfiConverterOptionString.lower(domain),
+        FfiConverterSequenceString.lower(requiredClaims),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifier: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Verifier
+
+    public static func lift(_ handle: UInt64) throws -> Verifier {
+        return Verifier(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Verifier) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Verifier {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Verifier, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifier_lift(_ handle: UInt64) throws -> Verifier {
+    return try FfiConverterTypeVerifier.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifier_lower(_ value: Verifier) -> UInt64 {
+    return FfiConverterTypeVerifier.lower(value)
+}
+
+
+
+
+
+
+/**
+ * The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+ * them, previews and makes selective-disclosure presentations, and keeps a history.
+ *
+ * Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+ * did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+ * is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+ * long as the object, not across app launches: an app that needs a lasting holder key
+ * passes its platform key to [`Wallet::present_with_key_store`].
+ */
+public protocol WalletProtocol: AnyObject, Sendable {
+    
+    /**
+     * What presenting credential `id` with the `requested` pointers would disclose and what
+     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     */
+    func consentSummary(id: String, requested: [String]) throws  -> ConsentSummary
+    
+    /**
+     * Removes the credential `id` (absent is not an error).
+     */
+    func delete(id: String) throws 
+    
+    /**
+     * The credential `id`, or null.
+     */
+    func get(id: String) throws  -> CredentialSummary?
+    
+    /**
+     * Every presentation made, oldest first.
+     */
+    func history() throws  -> [HistoryRecord]
+    
+    /**
+     * The holder's DID: the did:key of this wallet's device key.
+     */
+    func holderDid() throws  -> String
+    
+    /**
+     * Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+     * the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+     * Swift.)
+     */
+    func importCredential(credentialJson: String) throws  -> CredentialSummary
+    
+    /**
+     * Every stored credential.
+     */
+    func list() throws  -> [CredentialSummary]
+    
+    /**
+     * Makes the presentation `request` asks for, signed with this wallet's device key, and
+     * records it in the history.
+     */
+    func present(request: PresentationRequest) throws  -> PresentationResult
+    
+    /**
+     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+     * the key store's did:key).
+     */
+    func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore) throws  -> PresentationResult
+    
+}
+/**
+ * The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+ * them, previews and makes selective-disclosure presentations, and keeps a history.
+ *
+ * Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+ * did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+ * is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+ * long as the object, not across app launches: an app that needs a lasting holder key
+ * passes its platform key to [`Wallet::present_with_key_store`].
+ */
+open class Wallet: WalletProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_wallet(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_wallet(handle, $0) }
+    }
+
+    
+    /**
+     * A wallet keeping its records in memory (nothing survives the object).
+     */
+public static func inMemory(contexts: [ContextDoc])throws  -> Wallet  {
+    return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_constructor_wallet_in_memory(
+        FfiConverterSequenceTypeContextDoc.lower(contexts),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A wallet keeping its records encrypted in the folder `dir` under the 32-byte
+     * `storage_key` (from the platform's keystore). The key bytes are copied into a buffer
+     * that is zeroized when no longer needed.
+     */
+public static func withEncryptedStore(dir: String, storageKey: Data, contexts: [ContextDoc])throws  -> Wallet  {
+    return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store(
+        FfiConverterString.lower(dir),
+        FfiConverterData.lower(storageKey),
+        FfiConverterSequenceTypeContextDoc.lower(contexts),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A wallet keeping its records in the app's `store`.
+     */
+public static func withStore(store: CredentialStore, contexts: [ContextDoc])throws  -> Wallet  {
+    return try  FfiConverterTypeWallet_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_constructor_wallet_with_store(
+        FfiConverterTypeCredentialStore_lower(store),
+        FfiConverterSequenceTypeContextDoc.lower(contexts),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+    /**
+     * What presenting credential `id` with the `requested` pointers would disclose and what
+     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     */
+open func consentSummary(id: String, requested: [String])throws  -> ConsentSummary  {
+    return try  FfiConverterTypeConsentSummary_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_consent_summary(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceString.lower(requested),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes the credential `id` (absent is not an error).
+     */
+open func delete(id: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_delete(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The credential `id`, or null.
+     */
+open func get(id: String)throws  -> CredentialSummary?  {
+    return try  FfiConverterOptionTypeCredentialSummary.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_get(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every presentation made, oldest first.
+     */
+open func history()throws  -> [HistoryRecord]  {
+    return try  FfiConverterSequenceTypeHistoryRecord.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_history(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The holder's DID: the did:key of this wallet's device key.
+     */
+open func holderDid()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_holder_did(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+     * the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+     * Swift.)
+     */
+open func importCredential(credentialJson: String)throws  -> CredentialSummary  {
+    return try  FfiConverterTypeCredentialSummary_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_import_credential(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(credentialJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every stored credential.
+     */
+open func list()throws  -> [CredentialSummary]  {
+    return try  FfiConverterSequenceTypeCredentialSummary.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_list(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Makes the presentation `request` asks for, signed with this wallet's device key, and
+     * records it in the history.
+     */
+open func present(request: PresentationRequest)throws  -> PresentationResult  {
+    return try  FfiConverterTypePresentationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_present(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePresentationRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+     * the key store's did:key).
+     */
+open func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore)throws  -> PresentationResult  {
+    return try  FfiConverterTypePresentationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePresentationRequest_lower(request),
+        FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWallet: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Wallet
+
+    public static func lift(_ handle: UInt64) throws -> Wallet {
+        return Wallet(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Wallet) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Wallet {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Wallet, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWallet_lift(_ handle: UInt64) throws -> Wallet {
+    return try FfiConverterTypeWallet.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWallet_lower(_ value: Wallet) -> UInt64 {
+    return FfiConverterTypeWallet.lower(value)
+}
+
+
+
+
+/**
+ * One claim of a credential, for display. The claim tree is flattened in document order:
+ * `depth` is 0 for top-level claims, 1 for the claims inside them, and so on.
+ */
+public struct ClaimRecord: Equatable, Hashable {
+    /**
+     * RFC 6901 JSON pointer of the claim (the form disclosure requests use).
+     */
+    public var pointer: String
+    /**
+     * The last key of the pointer (an index for array elements).
+     */
+    public var label: String
+    /**
+     * The display string of a leaf; null for objects and arrays.
+     */
+    public var value: String?
+    /**
+     * Disclosed in every presentation (the issuer's mandatory pointers).
+     */
+    public var mandatory: Bool
+    /**
+     * Nesting depth (0 = top level).
+     */
+    public var depth: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * RFC 6901 JSON pointer of the claim (the form disclosure requests use).
+         */pointer: String, 
+        /**
+         * The last key of the pointer (an index for array elements).
+         */label: String, 
+        /**
+         * The display string of a leaf; null for objects and arrays.
+         */value: String?, 
+        /**
+         * Disclosed in every presentation (the issuer's mandatory pointers).
+         */mandatory: Bool, 
+        /**
+         * Nesting depth (0 = top level).
+         */depth: UInt32) {
+        self.pointer = pointer
+        self.label = label
+        self.value = value
+        self.mandatory = mandatory
+        self.depth = depth
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClaimRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClaimRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClaimRecord {
+        return
+            try ClaimRecord(
+                pointer: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                value: FfiConverterOptionString.read(from: &buf), 
+                mandatory: FfiConverterBool.read(from: &buf), 
+                depth: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClaimRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.pointer, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterOptionString.write(value.value, into: &buf)
+        FfiConverterBool.write(value.mandatory, into: &buf)
+        FfiConverterUInt32.write(value.depth, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimRecord_lift(_ buf: RustBuffer) throws -> ClaimRecord {
+    return try FfiConverterTypeClaimRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimRecord_lower(_ value: ClaimRecord) -> RustBuffer {
+    return FfiConverterTypeClaimRecord.lower(value)
+}
+
+
+/**
+ * A disclosed claim of a verified credential: a leaf of the credential's JSON (outside
+ * `@context` and `proof`).
+ */
+public struct ClaimValue: Equatable, Hashable {
+    /**
+     * RFC 6901 JSON pointer of the leaf.
+     */
+    public var pointer: String
+    /**
+     * Strings as they are; numbers, booleans and null as JSON text.
+     */
+    public var value: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * RFC 6901 JSON pointer of the leaf.
+         */pointer: String, 
+        /**
+         * Strings as they are; numbers, booleans and null as JSON text.
+         */value: String) {
+        self.pointer = pointer
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClaimValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClaimValue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClaimValue {
+        return
+            try ClaimValue(
+                pointer: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClaimValue, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.pointer, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimValue_lift(_ buf: RustBuffer) throws -> ClaimValue {
+    return try FfiConverterTypeClaimValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClaimValue_lower(_ value: ClaimValue) -> RustBuffer {
+    return FfiConverterTypeClaimValue.lower(value)
+}
+
+
+/**
+ * What presenting a credential would disclose, to show before the holder consents.
+ */
+public struct ConsentSummary: Equatable, Hashable {
+    /**
+     * The credential's id.
+     */
+    public var credentialId: String
+    /**
+     * The claims disclosed (mandatory and requested).
+     */
+    public var disclosed: [DisclosedClaim]
+    /**
+     * Pointers of the claims that stay hidden.
+     */
+    public var hidden: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credential's id.
+         */credentialId: String, 
+        /**
+         * The claims disclosed (mandatory and requested).
+         */disclosed: [DisclosedClaim], 
+        /**
+         * Pointers of the claims that stay hidden.
+         */hidden: [String]) {
+        self.credentialId = credentialId
+        self.disclosed = disclosed
+        self.hidden = hidden
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsentSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsentSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsentSummary {
+        return
+            try ConsentSummary(
+                credentialId: FfiConverterString.read(from: &buf), 
+                disclosed: FfiConverterSequenceTypeDisclosedClaim.read(from: &buf), 
+                hidden: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConsentSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.credentialId, into: &buf)
+        FfiConverterSequenceTypeDisclosedClaim.write(value.disclosed, into: &buf)
+        FfiConverterSequenceString.write(value.hidden, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentSummary_lift(_ buf: RustBuffer) throws -> ConsentSummary {
+    return try FfiConverterTypeConsentSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsentSummary_lower(_ value: ConsentSummary) -> RustBuffer {
+    return FfiConverterTypeConsentSummary.lower(value)
+}
+
+
+/**
+ * A JSON-LD context document the credentials use, registered for `url` (nothing is ever
+ * fetched from the network; the W3C contexts are bundled).
+ */
+public struct ContextDoc: Equatable, Hashable {
+    /**
+     * The context URL, as written in the credentials' `@context`.
+     */
+    public var url: String
+    /**
+     * The context document (JSON text).
+     */
+    public var json: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The context URL, as written in the credentials' `@context`.
+         */url: String, 
+        /**
+         * The context document (JSON text).
+         */json: String) {
+        self.url = url
+        self.json = json
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContextDoc: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContextDoc: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContextDoc {
+        return
+            try ContextDoc(
+                url: FfiConverterString.read(from: &buf), 
+                json: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContextDoc, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.json, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContextDoc_lift(_ buf: RustBuffer) throws -> ContextDoc {
+    return try FfiConverterTypeContextDoc.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContextDoc_lower(_ value: ContextDoc) -> RustBuffer {
+    return FfiConverterTypeContextDoc.lower(value)
+}
+
+
+/**
+ * Display data of a stored credential.
+ */
+public struct CredentialSummary: Equatable, Hashable {
+    /**
+     * The wallet's id of the credential (64 hex digits).
+     */
+    public var id: String
+    /**
+     * The credential's types.
+     */
+    public var types: [String]
+    /**
+     * The issuer's id (a DID).
+     */
+    public var issuerId: String?
+    /**
+     * The issuer's name, as the credential gives it.
+     */
+    public var issuerName: String?
+    /**
+     * `validFrom`.
+     */
+    public var validFrom: String?
+    /**
+     * `validUntil`.
+     */
+    public var validUntil: String?
+    /**
+     * The issuer's mandatory pointers (always disclosed).
+     */
+    public var mandatoryPointers: [String]
+    /**
+     * The claims, flattened in document order.
+     */
+    public var claims: [ClaimRecord]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The wallet's id of the credential (64 hex digits).
+         */id: String, 
+        /**
+         * The credential's types.
+         */types: [String], 
+        /**
+         * The issuer's id (a DID).
+         */issuerId: String?, 
+        /**
+         * The issuer's name, as the credential gives it.
+         */issuerName: String?, 
+        /**
+         * `validFrom`.
+         */validFrom: String?, 
+        /**
+         * `validUntil`.
+         */validUntil: String?, 
+        /**
+         * The issuer's mandatory pointers (always disclosed).
+         */mandatoryPointers: [String], 
+        /**
+         * The claims, flattened in document order.
+         */claims: [ClaimRecord]) {
+        self.id = id
+        self.types = types
+        self.issuerId = issuerId
+        self.issuerName = issuerName
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.mandatoryPointers = mandatoryPointers
+        self.claims = claims
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CredentialSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCredentialSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CredentialSummary {
+        return
+            try CredentialSummary(
+                id: FfiConverterString.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                issuerId: FfiConverterOptionString.read(from: &buf), 
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                validFrom: FfiConverterOptionString.read(from: &buf), 
+                validUntil: FfiConverterOptionString.read(from: &buf), 
+                mandatoryPointers: FfiConverterSequenceString.read(from: &buf), 
+                claims: FfiConverterSequenceTypeClaimRecord.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CredentialSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterOptionString.write(value.issuerId, into: &buf)
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterOptionString.write(value.validFrom, into: &buf)
+        FfiConverterOptionString.write(value.validUntil, into: &buf)
+        FfiConverterSequenceString.write(value.mandatoryPointers, into: &buf)
+        FfiConverterSequenceTypeClaimRecord.write(value.claims, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialSummary_lift(_ buf: RustBuffer) throws -> CredentialSummary {
+    return try FfiConverterTypeCredentialSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCredentialSummary_lower(_ value: CredentialSummary) -> RustBuffer {
+    return FfiConverterTypeCredentialSummary.lower(value)
+}
+
+
+/**
+ * A claim a presentation would disclose.
+ */
+public struct DisclosedClaim: Equatable, Hashable {
+    /**
+     * JSON pointer of the claim.
+     */
+    public var pointer: String
+    /**
+     * The last key of the pointer.
+     */
+    public var label: String
+    /**
+     * The display value.
+     */
+    public var value: String
+    /**
+     * Disclosed because the issuer made it mandatory.
+     */
+    public var mandatory: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * JSON pointer of the claim.
+         */pointer: String, 
+        /**
+         * The last key of the pointer.
+         */label: String, 
+        /**
+         * The display value.
+         */value: String, 
+        /**
+         * Disclosed because the issuer made it mandatory.
+         */mandatory: Bool) {
+        self.pointer = pointer
+        self.label = label
+        self.value = value
+        self.mandatory = mandatory
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DisclosedClaim: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosedClaim: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DisclosedClaim {
+        return
+            try DisclosedClaim(
+                pointer: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                value: FfiConverterString.read(from: &buf), 
+                mandatory: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DisclosedClaim, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.pointer, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.value, into: &buf)
+        FfiConverterBool.write(value.mandatory, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedClaim_lift(_ buf: RustBuffer) throws -> DisclosedClaim {
+    return try FfiConverterTypeDisclosedClaim.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosedClaim_lower(_ value: DisclosedClaim) -> RustBuffer {
+    return FfiConverterTypeDisclosedClaim.lower(value)
+}
+
+
+/**
+ * The claims to disclose from one credential.
+ */
+public struct DisclosureRequest: Equatable, Hashable {
+    /**
+     * The credential's id.
+     */
+    public var credentialId: String
+    /**
+     * JSON pointers of the claims to disclose (the mandatory ones always are).
+     */
+    public var pointers: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The credential's id.
+         */credentialId: String, 
+        /**
+         * JSON pointers of the claims to disclose (the mandatory ones always are).
+         */pointers: [String]) {
+        self.credentialId = credentialId
+        self.pointers = pointers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DisclosureRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDisclosureRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DisclosureRequest {
+        return
+            try DisclosureRequest(
+                credentialId: FfiConverterString.read(from: &buf), 
+                pointers: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DisclosureRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.credentialId, into: &buf)
+        FfiConverterSequenceString.write(value.pointers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosureRequest_lift(_ buf: RustBuffer) throws -> DisclosureRequest {
+    return try FfiConverterTypeDisclosureRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDisclosureRequest_lower(_ value: DisclosureRequest) -> RustBuffer {
+    return FfiConverterTypeDisclosureRequest.lower(value)
+}
+
+
+/**
+ * A failed check.
+ */
+public struct FailureRecord: Equatable, Hashable {
+    /**
+     * The check: `format`, `holder-proof`, `challenge`, `domain`, `proof`, `issuer`,
+     * `validity`, `status` or `required-claims`.
+     */
+    public var check: String
+    /**
+     * The position of the credential concerned in the presentation, if any.
+     */
+    public var credential: UInt32?
+    /**
+     * Why (for logs; no claim values).
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The check: `format`, `holder-proof`, `challenge`, `domain`, `proof`, `issuer`,
+         * `validity`, `status` or `required-claims`.
+         */check: String, 
+        /**
+         * The position of the credential concerned in the presentation, if any.
+         */credential: UInt32?, 
+        /**
+         * Why (for logs; no claim values).
+         */reason: String) {
+        self.check = check
+        self.credential = credential
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FailureRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFailureRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FailureRecord {
+        return
+            try FailureRecord(
+                check: FfiConverterString.read(from: &buf), 
+                credential: FfiConverterOptionUInt32.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FailureRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.check, into: &buf)
+        FfiConverterOptionUInt32.write(value.credential, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFailureRecord_lift(_ buf: RustBuffer) throws -> FailureRecord {
+    return try FfiConverterTypeFailureRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFailureRecord_lower(_ value: FailureRecord) -> RustBuffer {
+    return FfiConverterTypeFailureRecord.lower(value)
+}
+
+
+/**
+ * One presentation the wallet made.
+ */
+public struct HistoryRecord: Equatable, Hashable {
+    /**
+     * When (RFC 3339, UTC).
+     */
+    public var at: String
+    /**
+     * The verifier's domain.
+     */
+    public var domain: String?
+    /**
+     * The credential presented.
+     */
+    public var credentialId: String
+    /**
+     * The pointers disclosed.
+     */
+    public var disclosedPointers: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When (RFC 3339, UTC).
+         */at: String, 
+        /**
+         * The verifier's domain.
+         */domain: String?, 
+        /**
+         * The credential presented.
+         */credentialId: String, 
+        /**
+         * The pointers disclosed.
+         */disclosedPointers: [String]) {
+        self.at = at
+        self.domain = domain
+        self.credentialId = credentialId
+        self.disclosedPointers = disclosedPointers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryRecord {
+        return
+            try HistoryRecord(
+                at: FfiConverterString.read(from: &buf), 
+                domain: FfiConverterOptionString.read(from: &buf), 
+                credentialId: FfiConverterString.read(from: &buf), 
+                disclosedPointers: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.at, into: &buf)
+        FfiConverterOptionString.write(value.domain, into: &buf)
+        FfiConverterString.write(value.credentialId, into: &buf)
+        FfiConverterSequenceString.write(value.disclosedPointers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryRecord_lift(_ buf: RustBuffer) throws -> HistoryRecord {
+    return try FfiConverterTypeHistoryRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryRecord_lower(_ value: HistoryRecord) -> RustBuffer {
+    return FfiConverterTypeHistoryRecord.lower(value)
+}
+
+
+/**
+ * A verifier's request: its challenge and domain (both bind the presentation against
+ * replay) and what to disclose from which credentials.
+ */
+public struct PresentationRequest: Equatable, Hashable {
+    /**
+     * The verifier's challenge (nonce).
+     */
+    public var challenge: String
+    /**
+     * The verifier's domain.
+     */
+    public var domain: String
+    /**
+     * What to disclose.
+     */
+    public var disclosures: [DisclosureRequest]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The verifier's challenge (nonce).
+         */challenge: String, 
+        /**
+         * The verifier's domain.
+         */domain: String, 
+        /**
+         * What to disclose.
+         */disclosures: [DisclosureRequest]) {
+        self.challenge = challenge
+        self.domain = domain
+        self.disclosures = disclosures
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PresentationRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePresentationRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PresentationRequest {
+        return
+            try PresentationRequest(
+                challenge: FfiConverterString.read(from: &buf), 
+                domain: FfiConverterString.read(from: &buf), 
+                disclosures: FfiConverterSequenceTypeDisclosureRequest.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PresentationRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.challenge, into: &buf)
+        FfiConverterString.write(value.domain, into: &buf)
+        FfiConverterSequenceTypeDisclosureRequest.write(value.disclosures, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentationRequest_lift(_ buf: RustBuffer) throws -> PresentationRequest {
+    return try FfiConverterTypePresentationRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentationRequest_lower(_ value: PresentationRequest) -> RustBuffer {
+    return FfiConverterTypePresentationRequest.lower(value)
+}
+
+
+/**
+ * A signed presentation, as JSON and as the compact QR payload.
+ */
+public struct PresentationResult: Equatable, Hashable {
+    /**
+     * The verifiable presentation (JSON text).
+     */
+    public var json: String
+    /**
+     * The same presentation in the compact form for a QR code.
+     */
+    public var qrPayload: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The verifiable presentation (JSON text).
+         */json: String, 
+        /**
+         * The same presentation in the compact form for a QR code.
+         */qrPayload: String) {
+        self.json = json
+        self.qrPayload = qrPayload
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PresentationResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePresentationResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PresentationResult {
+        return
+            try PresentationResult(
+                json: FfiConverterString.read(from: &buf), 
+                qrPayload: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PresentationResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.json, into: &buf)
+        FfiConverterString.write(value.qrPayload, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentationResult_lift(_ buf: RustBuffer) throws -> PresentationResult {
+    return try FfiConverterTypePresentationResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePresentationResult_lower(_ value: PresentationResult) -> RustBuffer {
+    return FfiConverterTypePresentationResult.lower(value)
+}
+
+
 /**
  * The public side of a BBS key, in the forms a wallet or issuer needs.
  */
@@ -1013,6 +3096,195 @@ public func FfiConverterTypePublicKeyInfo_lift(_ buf: RustBuffer) throws -> Publ
 #endif
 public func FfiConverterTypePublicKeyInfo_lower(_ value: PublicKeyInfo) -> RustBuffer {
     return FfiConverterTypePublicKeyInfo.lower(value)
+}
+
+
+/**
+ * The verifier's decision. A presentation that fails a check is a normal result with
+ * `valid = false` and the failures, not an error.
+ */
+public struct VerificationResult: Equatable, Hashable {
+    /**
+     * Every check passed.
+     */
+    public var valid: Bool
+    /**
+     * The holder's DID (valid presentations only).
+     */
+    public var holder: String?
+    /**
+     * The verified credentials (valid presentations only).
+     */
+    public var credentials: [VerifiedCredentialRecord]
+    /**
+     * The failed checks (invalid presentations only).
+     */
+    public var failures: [FailureRecord]
+    /**
+     * Checks the policy weakened on purpose, named by their command-line flag.
+     */
+    public var dangers: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Every check passed.
+         */valid: Bool, 
+        /**
+         * The holder's DID (valid presentations only).
+         */holder: String?, 
+        /**
+         * The verified credentials (valid presentations only).
+         */credentials: [VerifiedCredentialRecord], 
+        /**
+         * The failed checks (invalid presentations only).
+         */failures: [FailureRecord], 
+        /**
+         * Checks the policy weakened on purpose, named by their command-line flag.
+         */dangers: [String]) {
+        self.valid = valid
+        self.holder = holder
+        self.credentials = credentials
+        self.failures = failures
+        self.dangers = dangers
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerificationResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerificationResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerificationResult {
+        return
+            try VerificationResult(
+                valid: FfiConverterBool.read(from: &buf), 
+                holder: FfiConverterOptionString.read(from: &buf), 
+                credentials: FfiConverterSequenceTypeVerifiedCredentialRecord.read(from: &buf), 
+                failures: FfiConverterSequenceTypeFailureRecord.read(from: &buf), 
+                dangers: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerificationResult, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.valid, into: &buf)
+        FfiConverterOptionString.write(value.holder, into: &buf)
+        FfiConverterSequenceTypeVerifiedCredentialRecord.write(value.credentials, into: &buf)
+        FfiConverterSequenceTypeFailureRecord.write(value.failures, into: &buf)
+        FfiConverterSequenceString.write(value.dangers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerificationResult_lift(_ buf: RustBuffer) throws -> VerificationResult {
+    return try FfiConverterTypeVerificationResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerificationResult_lower(_ value: VerificationResult) -> RustBuffer {
+    return FfiConverterTypeVerificationResult.lower(value)
+}
+
+
+/**
+ * A credential that passed every check.
+ */
+public struct VerifiedCredentialRecord: Equatable, Hashable {
+    /**
+     * The issuer's DID.
+     */
+    public var issuer: String
+    /**
+     * The issuer's name from the trust list.
+     */
+    public var issuerName: String?
+    /**
+     * The credential's types.
+     */
+    public var types: [String]
+    /**
+     * The disclosed claims.
+     */
+    public var claims: [ClaimValue]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The issuer's DID.
+         */issuer: String, 
+        /**
+         * The issuer's name from the trust list.
+         */issuerName: String?, 
+        /**
+         * The credential's types.
+         */types: [String], 
+        /**
+         * The disclosed claims.
+         */claims: [ClaimValue]) {
+        self.issuer = issuer
+        self.issuerName = issuerName
+        self.types = types
+        self.claims = claims
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VerifiedCredentialRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifiedCredentialRecord {
+        return
+            try VerifiedCredentialRecord(
+                issuer: FfiConverterString.read(from: &buf), 
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                types: FfiConverterSequenceString.read(from: &buf), 
+                claims: FfiConverterSequenceTypeClaimValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VerifiedCredentialRecord, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterSequenceString.write(value.types, into: &buf)
+        FfiConverterSequenceTypeClaimValue.write(value.claims, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedCredentialRecord_lift(_ buf: RustBuffer) throws -> VerifiedCredentialRecord {
+    return try FfiConverterTypeVerifiedCredentialRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerifiedCredentialRecord_lower(_ value: VerifiedCredentialRecord) -> RustBuffer {
+    return FfiConverterTypeVerifiedCredentialRecord.lower(value)
 }
 
 
@@ -1158,6 +3430,102 @@ public func FfiConverterTypeCivitasError_lower(_ value: CivitasError) -> RustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
+    typealias SwiftType = String?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCredentialSummary: FfiConverterRustBuffer {
+    typealias SwiftType = CredentialSummary?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCredentialSummary.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCredentialSummary.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
     typealias SwiftType = [UInt32]
 
@@ -1183,6 +3551,31 @@ fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
     typealias SwiftType = [Data]
 
@@ -1200,6 +3593,231 @@ fileprivate struct FfiConverterSequenceData: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterData.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeClaimRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [ClaimRecord]
+
+    public static func write(_ value: [ClaimRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeClaimRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ClaimRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ClaimRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeClaimRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeClaimValue: FfiConverterRustBuffer {
+    typealias SwiftType = [ClaimValue]
+
+    public static func write(_ value: [ClaimValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeClaimValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ClaimValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ClaimValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeClaimValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeContextDoc: FfiConverterRustBuffer {
+    typealias SwiftType = [ContextDoc]
+
+    public static func write(_ value: [ContextDoc], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContextDoc.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContextDoc] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContextDoc]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContextDoc.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCredentialSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [CredentialSummary]
+
+    public static func write(_ value: [CredentialSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCredentialSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CredentialSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CredentialSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCredentialSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDisclosedClaim: FfiConverterRustBuffer {
+    typealias SwiftType = [DisclosedClaim]
+
+    public static func write(_ value: [DisclosedClaim], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosedClaim.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DisclosedClaim] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DisclosedClaim]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosedClaim.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDisclosureRequest: FfiConverterRustBuffer {
+    typealias SwiftType = [DisclosureRequest]
+
+    public static func write(_ value: [DisclosureRequest], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDisclosureRequest.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DisclosureRequest] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DisclosureRequest]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDisclosureRequest.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeFailureRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [FailureRecord]
+
+    public static func write(_ value: [FailureRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFailureRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [FailureRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [FailureRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFailureRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [HistoryRecord]
+
+    public static func write(_ value: [HistoryRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHistoryRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HistoryRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HistoryRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHistoryRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRustBuffer {
+    typealias SwiftType = [VerifiedCredentialRecord]
+
+    public static func write(_ value: [VerifiedCredentialRecord], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVerifiedCredentialRecord.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VerifiedCredentialRecord] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VerifiedCredentialRecord]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVerifiedCredentialRecord.read(from: &buf))
         }
         return seq
     }
@@ -1247,6 +3865,18 @@ public func deriveProof(publicKey: Data, signature: Data, header: Data, ph: Data
     )
 })
 }
+/**
+ * How many wallet device keys (P-256 secret keys held by a [`Wallet`]) are alive in this
+ * process. Decremented when a wallet is dropped, after its key has been zeroized. Tests use
+ * it to check that closing the foreign `Wallet` wipes the key; it reveals nothing but a count.
+ */
+public func liveDeviceKeys() -> UInt64  {
+    return try!  FfiConverterUInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_func_live_device_keys(uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -1272,6 +3902,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_func_derive_proof() != 9278) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_func_live_device_keys() != 8176) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_method_issuerkey_did_key() != 48998) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -1290,13 +3923,81 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 38291) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_method_credentialstore_put() != 32848) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_credentialstore_get() != 25364) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_credentialstore_list() != 13382) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_credentialstore_delete() != 11203) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_keystore_public_key() != 56020) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_keystore_sign() != 3728) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 45602) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 10816) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_delete() != 39007) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_get() != 22519) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_history() != 52768) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_holder_did() != 33895) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_list() != 22768) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_present() != 4503) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 44368) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() != 52205) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 9274) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 27564) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() != 53289) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_constructor_wallet_with_store() != 31796) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitCredentialStore()
+    uniffiCallbackInitKeyStore()
     return InitializationResult.ok
 }()
 

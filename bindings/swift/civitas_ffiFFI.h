@@ -243,6 +243,70 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD0
+typedef void (*UniffiCallbackInterfaceCredentialStoreMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD1
+typedef void (*UniffiCallbackInterfaceCredentialStoreMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD2
+typedef void (*UniffiCallbackInterfaceCredentialStoreMethod2)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD3
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CREDENTIAL_STORE_METHOD3
+typedef void (*UniffiCallbackInterfaceCredentialStoreMethod3)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD0
+typedef void (*UniffiCallbackInterfaceKeyStoreMethod0)(uint64_t, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_KEY_STORE_METHOD1
+typedef void (*UniffiCallbackInterfaceKeyStoreMethod1)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CREDENTIAL_STORE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CREDENTIAL_STORE
+typedef struct UniffiVTableCallbackInterfaceCredentialStore {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceCredentialStoreMethod0 _Nonnull put;
+    UniffiCallbackInterfaceCredentialStoreMethod1 _Nonnull get;
+    UniffiCallbackInterfaceCredentialStoreMethod2 _Nonnull list;
+    UniffiCallbackInterfaceCredentialStoreMethod3 _Nonnull delete;
+} UniffiVTableCallbackInterfaceCredentialStore;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
+typedef struct UniffiVTableCallbackInterfaceKeyStore {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceKeyStoreMethod0 _Nonnull publicKey;
+    UniffiCallbackInterfaceKeyStoreMethod1 _Nonnull sign;
+} UniffiVTableCallbackInterfaceKeyStore;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_ISSUERKEY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_ISSUERKEY
 uint64_t uniffi_civitas_ffi_fn_clone_issuerkey(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -305,6 +369,166 @@ void uniffi_civitas_ffi_fn_method_bbsverifier_verify_proof(uint64_t ptr, RustBuf
 void uniffi_civitas_ffi_fn_method_bbsverifier_verify_signature(uint64_t ptr, RustBuffer public_key, RustBuffer signature, RustBuffer header, RustBuffer messages, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_CREDENTIALSTORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_CREDENTIALSTORE
+uint64_t uniffi_civitas_ffi_fn_clone_credentialstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_CREDENTIALSTORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_CREDENTIALSTORE
+void uniffi_civitas_ffi_fn_free_credentialstore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_INIT_CALLBACK_VTABLE_CREDENTIALSTORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_INIT_CALLBACK_VTABLE_CREDENTIALSTORE
+void uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore(const UniffiVTableCallbackInterfaceCredentialStore* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_PUT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_PUT
+void uniffi_civitas_ffi_fn_method_credentialstore_put(uint64_t ptr, RustBuffer id, RustBuffer record, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_GET
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_GET
+RustBuffer uniffi_civitas_ffi_fn_method_credentialstore_get(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_LIST
+RustBuffer uniffi_civitas_ffi_fn_method_credentialstore_list(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_CREDENTIALSTORE_DELETE
+void uniffi_civitas_ffi_fn_method_credentialstore_delete(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_KEYSTORE
+uint64_t uniffi_civitas_ffi_fn_clone_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_KEYSTORE
+void uniffi_civitas_ffi_fn_free_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_INIT_CALLBACK_VTABLE_KEYSTORE
+void uniffi_civitas_ffi_fn_init_callback_vtable_keystore(const UniffiVTableCallbackInterfaceKeyStore* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_KEYSTORE_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_KEYSTORE_PUBLIC_KEY
+RustBuffer uniffi_civitas_ffi_fn_method_keystore_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_KEYSTORE_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_KEYSTORE_SIGN
+RustBuffer uniffi_civitas_ffi_fn_method_keystore_sign(uint64_t ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_VERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_VERIFIER
+uint64_t uniffi_civitas_ffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_VERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_VERIFIER
+void uniffi_civitas_ffi_fn_free_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
+uint64_t uniffi_civitas_ffi_fn_constructor_verifier_new(RustBuffer trust_toml, RustBuffer contexts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
+void uniffi_civitas_ffi_fn_method_verifier_add_status_list(uint64_t ptr, RustBuffer status_list_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
+RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer presentation_json, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(uint64_t ptr, RustBuffer qr_payload, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_WALLET
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_WALLET
+uint64_t uniffi_civitas_ffi_fn_clone_wallet(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_WALLET
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_WALLET
+void uniffi_civitas_ffi_fn_free_wallet(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_WALLET_IN_MEMORY
+uint64_t uniffi_civitas_ffi_fn_constructor_wallet_in_memory(RustBuffer contexts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_WALLET_WITH_ENCRYPTED_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_WALLET_WITH_ENCRYPTED_STORE
+uint64_t uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store(RustBuffer dir, RustBuffer storage_key, RustBuffer contexts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_WALLET_WITH_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_WALLET_WITH_STORE
+uint64_t uniffi_civitas_ffi_fn_constructor_wallet_with_store(uint64_t store, RustBuffer contexts, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CONSENT_SUMMARY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CONSENT_SUMMARY
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_consent_summary(uint64_t ptr, RustBuffer id, RustBuffer requested, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_DELETE
+void uniffi_civitas_ffi_fn_method_wallet_delete(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_GET
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_GET
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_get(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_HISTORY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_HISTORY
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_history(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_HOLDER_DID
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_HOLDER_DID
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_holder_did(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_CREDENTIAL
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_CREDENTIAL
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_import_credential(uint64_t ptr, RustBuffer credential_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_LIST
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_list(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_present(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(uint64_t ptr, RustBuffer request, uint64_t key_store, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_CIVITAS_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_CIVITAS_VERSION
 RustBuffer uniffi_civitas_ffi_fn_func_civitas_version(RustCallStatus *_Nonnull out_status
@@ -320,6 +544,12 @@ uint64_t uniffi_civitas_ffi_fn_func_live_secret_keys(RustCallStatus *_Nonnull ou
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
 RustBuffer uniffi_civitas_ffi_fn_func_derive_proof(RustBuffer public_key, RustBuffer signature, RustBuffer header, RustBuffer ph, RustBuffer messages, RustBuffer disclosed_indexes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_LIVE_DEVICE_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_LIVE_DEVICE_KEYS
+uint64_t uniffi_civitas_ffi_fn_func_live_device_keys(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_CIVITAS_FFI_RUSTBUFFER_ALLOC
@@ -600,6 +830,12 @@ uint16_t uniffi_civitas_ffi_checksum_func_derive_proof(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_LIVE_DEVICE_KEYS
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_LIVE_DEVICE_KEYS
+uint16_t uniffi_civitas_ffi_checksum_func_live_device_keys(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_ISSUERKEY_DID_KEY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_ISSUERKEY_DID_KEY
 uint16_t uniffi_civitas_ffi_checksum_method_issuerkey_did_key(void
@@ -636,6 +872,114 @@ uint16_t uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_PUT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_PUT
+uint16_t uniffi_civitas_ffi_checksum_method_credentialstore_put(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_GET
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_GET
+uint16_t uniffi_civitas_ffi_checksum_method_credentialstore_get(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_LIST
+uint16_t uniffi_civitas_ffi_checksum_method_credentialstore_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_CREDENTIALSTORE_DELETE
+uint16_t uniffi_civitas_ffi_checksum_method_credentialstore_delete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_KEYSTORE_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_KEYSTORE_PUBLIC_KEY
+uint16_t uniffi_civitas_ffi_checksum_method_keystore_public_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_KEYSTORE_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_KEYSTORE_SIGN
+uint16_t uniffi_civitas_ffi_checksum_method_keystore_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_add_status_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_CONSENT_SUMMARY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_CONSENT_SUMMARY
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_consent_summary(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_DELETE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_DELETE
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_delete(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_GET
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_GET
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_get(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_HISTORY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_HISTORY
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_history(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_HOLDER_DID
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_HOLDER_DID
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_holder_did(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_CREDENTIAL
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_CREDENTIAL
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_import_credential(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_LIST
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_list(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_present(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_WITH_KEY_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_WITH_KEY_STORE
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_ISSUERKEY_GENERATE
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_ISSUERKEY_GENERATE
 uint16_t uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(void
@@ -645,6 +989,30 @@ uint16_t uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_BBSVERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_BBSVERIFIER_NEW
 uint16_t uniffi_civitas_ffi_checksum_constructor_bbsverifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_VERIFIER_NEW
+uint16_t uniffi_civitas_ffi_checksum_constructor_verifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_WALLET_IN_MEMORY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_WALLET_IN_MEMORY
+uint16_t uniffi_civitas_ffi_checksum_constructor_wallet_in_memory(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_WALLET_WITH_ENCRYPTED_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_WALLET_WITH_ENCRYPTED_STORE
+uint16_t uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_WALLET_WITH_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_WALLET_WITH_STORE
+uint16_t uniffi_civitas_ffi_checksum_constructor_wallet_with_store(void
     
 );
 #endif

@@ -45,14 +45,23 @@ impl From<Error> for CivitasError {
         // so they are passed on as the reason.
         let reason = e.to_string();
         match e {
-            Error::SignatureInvalid | Error::ProofInvalid => {
-                CivitasError::VerificationFailed { reason }
-            }
+            Error::SignatureInvalid
+            | Error::ProofInvalid
+            | Error::VerificationFailed(_)
+            | Error::EcdsaSignatureMismatch
+            | Error::EcdsaKeyMismatch
+            | Error::EcdsaProofExpired
+            | Error::EcdsaUnexpectedProof { .. } => CivitasError::VerificationFailed { reason },
             Error::UnsupportedCodec { .. }
             | Error::UnsupportedDidMethod
             | Error::UnsupportedFeature { .. }
-            | Error::UnknownProofHeader => CivitasError::Unsupported { reason },
-            Error::Crypto(_) => CivitasError::Internal { reason },
+            | Error::UnknownProofHeader
+            | Error::Unsupported(_)
+            | Error::EcdsaUnsupportedCurve(_) => CivitasError::Unsupported { reason },
+            Error::Crypto(_)
+            | Error::EcdsaSigner(_)
+            | Error::WalletStorage { .. }
+            | Error::WalletIo { .. } => CivitasError::Internal { reason },
             Error::InvalidLength { .. }
             | Error::InvalidPoint { .. }
             | Error::InvalidScalar { .. }
@@ -71,10 +80,54 @@ impl From<Error> for CivitasError {
             | Error::InvalidLabelMap(_)
             | Error::NQuadsSyntax { .. }
             | Error::InvalidQuad { .. }
-            | Error::CanonicalizationLimit { .. } => CivitasError::InvalidInput { reason },
+            | Error::CanonicalizationLimit { .. }
+            | Error::JsonLdUnknownContext { .. }
+            | Error::JsonLdUndefinedTerm { .. }
+            | Error::JsonLdSyntax { .. }
+            | Error::JsonLdContextConflict { .. }
+            | Error::JsonLdLimit { .. }
+            | Error::InvalidPointer { .. }
+            | Error::Bbs2023(_)
+            | Error::EcdsaProofValue(_)
+            | Error::EcdsaProofType
+            | Error::EcdsaCryptosuite
+            | Error::EcdsaProof(_)
+            | Error::EcdsaInvalidDateTime { .. }
+            | Error::CompactPrefix { .. }
+            | Error::CompactBase45 { .. }
+            | Error::CompactDeflate { .. }
+            | Error::CompactTooLarge { .. }
+            | Error::CompactNotJson { .. }
+            | Error::WalletInvalidCredential(_)
+            | Error::WalletNotFound
+            | Error::WalletUnknownPointer { .. }
+            | Error::TrustFile(_)
+            | Error::StatusIndexOutOfRange { .. }
+            | Error::StatusValueOutOfRange { .. }
+            | Error::UnsupportedStatusSize { .. }
+            | Error::StatusListTooShort { .. }
+            | Error::StatusListGzip { .. }
+            | Error::StatusListTooLarge { .. }
+            | Error::MalformedStatus { .. }
+            | Error::StatusPurposeMismatch
+            | Error::StatusListUrlMismatch
+            | Error::StatusSizeMismatch { .. }
+            | Error::StatusListNotYetValid
+            | Error::StatusListExpired => CivitasError::InvalidInput { reason },
             // `civitas_core::Error` is non-exhaustive: a variant added later lands here until
             // it is sorted above.
             _ => CivitasError::Internal { reason },
+        }
+    }
+}
+
+/// A foreign implementation of a callback interface ([`crate::KeyStore`],
+/// [`crate::CredentialStore`]) threw something other than a `CivitasError`.
+impl From<uniffi::UnexpectedUniFFICallbackError> for CivitasError {
+    fn from(_: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        // The foreign exception's message is not passed on: it may hold anything.
+        CivitasError::Internal {
+            reason: "a callback of the app failed unexpectedly".into(),
         }
     }
 }
@@ -104,6 +157,17 @@ mod tests {
             "input"
         );
         assert_eq!(kind(Error::InvalidIndex { index: 9, count: 5 }), "input");
+        // Wallet and verifier errors.
+        assert_eq!(
+            kind(Error::WalletInvalidCredential("not valid JSON")),
+            "input"
+        );
+        assert_eq!(kind(Error::WalletNotFound), "input");
+        assert_eq!(kind(Error::TrustFile("line 1".into())), "input");
+        assert_eq!(kind(Error::VerificationFailed("x")), "verify");
+        assert_eq!(kind(Error::EcdsaSignatureMismatch), "verify");
+        assert_eq!(kind(Error::EcdsaSigner("x")), "internal");
+        assert_eq!(kind(Error::WalletStorage { reason: "x" }), "internal");
     }
 
     #[test]

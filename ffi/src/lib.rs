@@ -9,7 +9,7 @@
 //! - One error type, [`CivitasError`], built from [`civitas_core::Error`] in one `From`.
 //!   Its messages carry no personal data: no claim values, no key bytes.
 //! - Secrets are created inside Rust and never returned. [`IssuerKey`] holds its BBS secret
-//!   key for its lifetime; the foreign object's `close()` / `deinit` / `__del__` drops the
+//!   key, [`Wallet`] its P-256 device key, for their lifetime; the foreign object's `close()` / `deinit` / `__del__` drops the
 //!   Rust object, which zeroizes the key. A secret that ever has to come *in* as bytes must be
 //!   wrapped in [`zeroize::Zeroizing`] at once (uniffi frees its buffers without zeroizing).
 //! - All BBS operations use the ciphersuite BLS12-381-SHA-256, the one bbs-2023 requires.
@@ -25,10 +25,17 @@ uniffi::setup_scaffolding!();
 mod error;
 mod issuer;
 mod verifier;
+mod wallet;
 
 pub use error::CivitasError;
 pub use issuer::{IssuerKey, PublicKeyInfo, live_secret_keys};
 pub use verifier::{BbsVerifier, derive_proof};
+pub use wallet::{
+    ClaimRecord, ClaimValue, ConsentSummary, ContextDoc, CredentialStore, CredentialSummary,
+    DisclosedClaim, DisclosureRequest, FailureRecord, HistoryRecord, KeyStore, PresentationRequest,
+    PresentationResult, VerificationResult, VerifiedCredentialRecord, Verifier, Wallet,
+    live_device_keys,
+};
 
 /// The ciphersuite of every BBS operation of this layer (the one bbs-2023 uses).
 const SUITE: civitas_core::bbs::Ciphersuite = civitas_core::bbs::Ciphersuite::Bls12381Sha256;

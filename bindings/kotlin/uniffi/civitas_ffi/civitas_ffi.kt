@@ -650,6 +650,74 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceCredentialStoreMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`id`: RustBuffer.ByValue,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceCredentialStoreMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`id`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceCredentialStoreMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceCredentialStoreMethod3 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`id`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeyStoreMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceKeyStoreMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "put", "get", "list", "delete")
+internal open class UniffiVTableCallbackInterfaceCredentialStore(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `put`: UniffiCallbackInterfaceCredentialStoreMethod0? = null,
+    @JvmField internal var `get`: UniffiCallbackInterfaceCredentialStoreMethod1? = null,
+    @JvmField internal var `list`: UniffiCallbackInterfaceCredentialStoreMethod2? = null,
+    @JvmField internal var `delete`: UniffiCallbackInterfaceCredentialStoreMethod3? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `put`: UniffiCallbackInterfaceCredentialStoreMethod0? = null,
+        `get`: UniffiCallbackInterfaceCredentialStoreMethod1? = null,
+        `list`: UniffiCallbackInterfaceCredentialStoreMethod2? = null,
+        `delete`: UniffiCallbackInterfaceCredentialStoreMethod3? = null,
+    ): UniffiVTableCallbackInterfaceCredentialStore(`uniffiFree`,`uniffiClone`,`put`,`get`,`list`,`delete`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceCredentialStore) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `put` = other.`put`
+        `get` = other.`get`
+        `list` = other.`list`
+        `delete` = other.`delete`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "publicKey", "sign")
+internal open class UniffiVTableCallbackInterfaceKeyStore(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `publicKey`: UniffiCallbackInterfaceKeyStoreMethod0? = null,
+    @JvmField internal var `sign`: UniffiCallbackInterfaceKeyStoreMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `publicKey`: UniffiCallbackInterfaceKeyStoreMethod0? = null,
+        `sign`: UniffiCallbackInterfaceKeyStoreMethod1? = null,
+    ): UniffiVTableCallbackInterfaceKeyStore(`uniffiFree`,`uniffiClone`,`publicKey`,`sign`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceKeyStore) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `publicKey` = other.`publicKey`
+        `sign` = other.`sign`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -681,6 +749,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_derive_proof(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_func_live_device_keys(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_did_key(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_public_key(
@@ -693,9 +763,53 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_credentialstore_put(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_credentialstore_get(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_credentialstore_list(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_credentialstore_delete(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_keystore_public_key(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_keystore_sign(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_add_status_list(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_verify(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_consent_summary(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_delete(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_get(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_history(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_holder_did(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_import_credential(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_list(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_present(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(
     ): Int
     external fun uniffi_civitas_ffi_checksum_constructor_bbsverifier_new(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_constructor_verifier_new(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_constructor_wallet_in_memory(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_constructor_wallet_with_store(
     ): Int
     external fun ffi_civitas_ffi_uniffi_contract_version(
     ): Int
@@ -713,6 +827,8 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "civitas_ffi"))
+        uniffiCallbackInterfaceCredentialStore.register(this)
+        uniffiCallbackInterfaceKeyStore.register(this)
         
     }
 
@@ -741,12 +857,78 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_civitas_ffi_fn_method_bbsverifier_verify_signature(`ptr`: Long,`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_civitas_ffi_fn_clone_credentialstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_credentialstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore(`vtable`: UniffiVTableCallbackInterfaceCredentialStore,
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_credentialstore_put(`ptr`: Long,`id`: RustBuffer.ByValue,`record`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_credentialstore_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_credentialstore_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_credentialstore_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_clone_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_init_callback_vtable_keystore(`vtable`: UniffiVTableCallbackInterfaceKeyStore,
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_keystore_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_keystore_sign(`ptr`: Long,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_constructor_verifier_new(`trustToml`: RustBuffer.ByValue,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_method_verifier_add_status_list(`ptr`: Long,`statusListJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_verifier_verify(`ptr`: Long,`presentationJson`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(`ptr`: Long,`qrPayload`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_clone_wallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_wallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_constructor_wallet_in_memory(`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store(`dir`: RustBuffer.ByValue,`storageKey`: RustBuffer.ByValue,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_constructor_wallet_with_store(`store`: Long,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_method_wallet_consent_summary(`ptr`: Long,`id`: RustBuffer.ByValue,`requested`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_wallet_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_history(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_holder_did(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_import_credential(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_present(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(`ptr`: Long,`request`: RustBuffer.ByValue,`keyStore`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_civitas_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_live_secret_keys(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_func_derive_proof(`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`ph`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,`disclosedIndexes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_func_live_device_keys(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun ffi_civitas_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_civitas_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -875,6 +1057,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_func_derive_proof() and 0xFFFF) != 9278) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_func_live_device_keys() and 0xFFFF) != 8176) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_method_issuerkey_did_key() and 0xFFFF) != 48998) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -893,10 +1078,76 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() and 0xFFFF) != 38291) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_method_credentialstore_put() and 0xFFFF) != 32848) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_credentialstore_get() and 0xFFFF) != 25364) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_credentialstore_list() and 0xFFFF) != 13382) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_credentialstore_delete() and 0xFFFF) != 11203) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_keystore_public_key() and 0xFFFF) != 56020) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_keystore_sign() and 0xFFFF) != 3728) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() and 0xFFFF) != 9978) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 45602) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 26568) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 10816) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_delete() and 0xFFFF) != 39007) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_get() and 0xFFFF) != 22519) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_history() and 0xFFFF) != 52768) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_holder_did() and 0xFFFF) != 33895) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() and 0xFFFF) != 31579) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_list() and 0xFFFF) != 22768) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present() and 0xFFFF) != 4503) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() and 0xFFFF) != 44368) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() and 0xFFFF) != 52205) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() and 0xFFFF) != 9274) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() and 0xFFFF) != 27063) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() and 0xFFFF) != 27564) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() and 0xFFFF) != 53289) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store() and 0xFFFF) != 31796) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -990,7 +1241,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1099,6 +1381,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 
     override fun write(value: ULong, buf: ByteBuffer) {
         buf.putLong(value.toLong())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
+    override fun lift(value: Byte): Boolean {
+        return value.toInt() != 0
+    }
+
+    override fun read(buf: ByteBuffer): Boolean {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: Boolean): Byte {
+        return if (value) 1.toByte() else 0.toByte()
+    }
+
+    override fun allocationSize(value: Boolean) = 1UL
+
+    override fun write(value: Boolean, buf: ByteBuffer) {
+        buf.put(lower(value))
     }
 }
 
@@ -1594,6 +1899,459 @@ public object FfiConverterTypeBbsVerifier: FfiConverter<BbsVerifier, Long> {
 
 
 /**
+ * Storage for the wallet's records, implemented by the app (records hold personal data:
+ * keep them encrypted at rest). Ids are short ASCII strings.
+ */
+public interface CredentialStore {
+    
+    /**
+     * Stores `record` under `id`, replacing any record with that id; durable on return.
+     */
+    fun `put`(`id`: kotlin.String, `record`: kotlin.ByteArray)
+    
+    /**
+     * The record under `id`, or null.
+     */
+    fun `get`(`id`: kotlin.String): kotlin.ByteArray?
+    
+    /**
+     * The ids of all records, in any order.
+     */
+    fun `list`(): List<kotlin.String>
+    
+    /**
+     * Removes the record under `id`; removing an absent record is not an error.
+     */
+    fun `delete`(`id`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * Storage for the wallet's records, implemented by the app (records hold personal data:
+ * keep them encrypted at rest). Ids are short ASCII strings.
+ */
+open class CredentialStoreImpl: Disposable, AutoCloseable, CredentialStore
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_credentialstore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_credentialstore(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stores `record` under `id`, replacing any record with that id; durable on return.
+     */
+    @Throws(CivitasException::class)override fun `put`(`id`: kotlin.String, `record`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_put(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterByteArray.lower(`record`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The record under `id`, or null.
+     */
+    @Throws(CivitasException::class)override fun `get`(`id`: kotlin.String): kotlin.ByteArray? {
+            return FfiConverterOptionalByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_get(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The ids of all records, in any order.
+     */
+    @Throws(CivitasException::class)override fun `list`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_list(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Removes the record under `id`; removing an absent record is not an error.
+     */
+    @Throws(CivitasException::class)override fun `delete`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_credentialstore_delete(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceCredentialStore {
+    internal object `put`: UniffiCallbackInterfaceCredentialStoreMethod0 {
+        override fun callback(`uniffiHandle`: Long,`id`: RustBuffer.ByValue,`record`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeCredentialStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`put`(
+                    FfiConverterString.lift(`id`),
+                    FfiConverterByteArray.lift(`record`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CivitasException -> FfiConverterTypeCivitasError.lower(e) }
+            )
+        }
+    }
+    internal object `get`: UniffiCallbackInterfaceCredentialStoreMethod1 {
+        override fun callback(`uniffiHandle`: Long,`id`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeCredentialStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`get`(
+                    FfiConverterString.lift(`id`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray? -> uniffiOutReturn.setValue(FfiConverterOptionalByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CivitasException -> FfiConverterTypeCivitasError.lower(e) }
+            )
+        }
+    }
+    internal object `list`: UniffiCallbackInterfaceCredentialStoreMethod2 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeCredentialStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`list`(
+                )
+            }
+            val writeReturn = { value: List<kotlin.String> -> uniffiOutReturn.setValue(FfiConverterSequenceString.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CivitasException -> FfiConverterTypeCivitasError.lower(e) }
+            )
+        }
+    }
+    internal object `delete`: UniffiCallbackInterfaceCredentialStoreMethod3 {
+        override fun callback(`uniffiHandle`: Long,`id`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeCredentialStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`delete`(
+                    FfiConverterString.lift(`id`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CivitasException -> FfiConverterTypeCivitasError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeCredentialStore.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeCredentialStore.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceCredentialStore.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `put`,
+        `get`,
+        `list`,
+        `delete`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_civitas_ffi_fn_init_callback_vtable_credentialstore(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialStore: FfiConverter<CredentialStore, Long> {
+    internal val handleMap = UniffiHandleMap<CredentialStore>()
+
+    override fun lower(value: CredentialStore): Long {
+        if (value is CredentialStoreImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): CredentialStore {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return CredentialStoreImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): CredentialStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: CredentialStore) = 8UL
+
+    override fun write(value: CredentialStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * An issuer's BBS key pair (BLS12-381-SHA-256).
  *
  * The secret key is generated inside Rust from the operating system's randomness, used only
@@ -1854,6 +2612,1893 @@ public object FfiConverterTypeIssuerKey: FfiConverter<IssuerKey, Long> {
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+ * the app. The secret never leaves the platform; Civitas only asks for signatures.
+ */
+public interface KeyStore {
+    
+    /**
+     * The 33-byte compressed SEC1 P-256 public key.
+     */
+    fun `publicKey`(): kotlin.ByteArray
+    
+    /**
+     * ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+     * `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+     * cancelled, key invalidated).
+     */
+    fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray
+    
+    companion object
+}
+
+/**
+ * A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+ * the app. The secret never leaves the platform; Civitas only asks for signatures.
+ */
+open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_keystore(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_keystore(handle, status)
+        }
+    }
+
+    
+    /**
+     * The 33-byte compressed SEC1 P-256 public key.
+     */override fun `publicKey`(): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_keystore_public_key(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+     * `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+     * cancelled, key invalidated).
+     */
+    @Throws(CivitasException::class)override fun `sign`(`message`: kotlin.ByteArray): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign(
+        it,
+        
+        FfiConverterByteArray.lower(`message`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceKeyStore {
+    internal object `publicKey`: UniffiCallbackInterfaceKeyStoreMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`publicKey`(
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `sign`: UniffiCallbackInterfaceKeyStoreMethod1 {
+        override fun callback(`uniffiHandle`: Long,`message`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeKeyStore.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`sign`(
+                    FfiConverterByteArray.lift(`message`),
+                )
+            }
+            val writeReturn = { value: kotlin.ByteArray -> uniffiOutReturn.setValue(FfiConverterByteArray.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: CivitasException -> FfiConverterTypeCivitasError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeKeyStore.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeKeyStore.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceKeyStore.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `publicKey`,
+        `sign`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_civitas_ffi_fn_init_callback_vtable_keystore(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyStore: FfiConverter<KeyStore, Long> {
+    internal val handleMap = UniffiHandleMap<KeyStore>()
+
+    override fun lower(value: KeyStore): Long {
+        if (value is KeyStoreImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): KeyStore {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return KeyStoreImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): KeyStore {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: KeyStore) = 8UL
+
+    override fun write(value: KeyStore, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * An agency's verifier: checks presentations against its trust list, the status lists it
+ * was given, and the request's challenge, domain and required claims.
+ */
+public interface VerifierInterface {
+    
+    /**
+     * Adds a status list credential (JSON text) for the revocation and suspension checks.
+     */
+    fun `addStatusList`(`statusListJson`: kotlin.String)
+    
+    /**
+     * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+     * those of the presentation; every pointer of `required_claims` must be disclosed.
+     * Throws `InvalidInput` only when the input is not JSON.
+     */
+    fun `verify`(`presentationJson`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult
+    
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+    fun `verifyQrPayload`(`qrPayload`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult
+    
+    companion object
+}
+
+/**
+ * An agency's verifier: checks presentations against its trust list, the status lists it
+ * was given, and the request's challenge, domain and required claims.
+ */
+open class Verifier: Disposable, AutoCloseable, VerifierInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * A verifier trusting the issuers of `trust_toml` (the trust file format of the
+     * `civitas` command) for their credential types.
+     */
+    constructor(`trustToml`: kotlin.String, `contexts`: List<ContextDoc>) :
+        this(UniffiWithHandle, 
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_constructor_verifier_new(
+    
+        
+        FfiConverterString.lower(`trustToml`),
+        FfiConverterSequenceTypeContextDoc.lower(`contexts`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_verifier(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_verifier(handle, status)
+        }
+    }
+
+    
+    /**
+     * Adds a status list credential (JSON text) for the revocation and suspension checks.
+     */
+    @Throws(CivitasException::class)override fun `addStatusList`(`statusListJson`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list(
+        it,
+        
+        FfiConverterString.lower(`statusListJson`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+     * those of the presentation; every pointer of `required_claims` must be disclosed.
+     * Throws `InvalidInput` only when the input is not JSON.
+     */
+    @Throws(CivitasException::class)override fun `verify`(`presentationJson`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult {
+            return FfiConverterTypeVerificationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify(
+        it,
+        
+        FfiConverterString.lower(`presentationJson`),
+        FfiConverterOptionalString.lower(`challenge`),
+        FfiConverterOptionalString.lower(`domain`),
+        FfiConverterSequenceString.lower(`requiredClaims`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+     * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+     */
+    @Throws(CivitasException::class)override fun `verifyQrPayload`(`qrPayload`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult {
+            return FfiConverterTypeVerificationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(
+        it,
+        
+        FfiConverterString.lower(`qrPayload`),
+        FfiConverterOptionalString.lower(`challenge`),
+        FfiConverterOptionalString.lower(`domain`),
+        FfiConverterSequenceString.lower(`requiredClaims`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerifier: FfiConverter<Verifier, Long> {
+    override fun lower(value: Verifier): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Verifier {
+        return Verifier(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Verifier {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Verifier) = 8UL
+
+    override fun write(value: Verifier, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+ * them, previews and makes selective-disclosure presentations, and keeps a history.
+ *
+ * Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+ * did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+ * is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+ * long as the object, not across app launches: an app that needs a lasting holder key
+ * passes its platform key to [`Wallet::present_with_key_store`].
+ */
+public interface WalletInterface {
+    
+    /**
+     * What presenting credential `id` with the `requested` pointers would disclose and what
+     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     */
+    fun `consentSummary`(`id`: kotlin.String, `requested`: List<kotlin.String>): ConsentSummary
+    
+    /**
+     * Removes the credential `id` (absent is not an error).
+     */
+    fun `delete`(`id`: kotlin.String)
+    
+    /**
+     * The credential `id`, or null.
+     */
+    fun `get`(`id`: kotlin.String): CredentialSummary?
+    
+    /**
+     * Every presentation made, oldest first.
+     */
+    fun `history`(): List<HistoryRecord>
+    
+    /**
+     * The holder's DID: the did:key of this wallet's device key.
+     */
+    fun `holderDid`(): kotlin.String
+    
+    /**
+     * Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+     * the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+     * Swift.)
+     */
+    fun `importCredential`(`credentialJson`: kotlin.String): CredentialSummary
+    
+    /**
+     * Every stored credential.
+     */
+    fun `list`(): List<CredentialSummary>
+    
+    /**
+     * Makes the presentation `request` asks for, signed with this wallet's device key, and
+     * records it in the history.
+     */
+    fun `present`(`request`: PresentationRequest): PresentationResult
+    
+    /**
+     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+     * the key store's did:key).
+     */
+    fun `presentWithKeyStore`(`request`: PresentationRequest, `keyStore`: KeyStore): PresentationResult
+    
+    companion object
+}
+
+/**
+ * The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+ * them, previews and makes selective-disclosure presentations, and keeps a history.
+ *
+ * Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+ * did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+ * is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+ * long as the object, not across app launches: an app that needs a lasting holder key
+ * passes its platform key to [`Wallet::present_with_key_store`].
+ */
+open class Wallet: Disposable, AutoCloseable, WalletInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_wallet(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_wallet(handle, status)
+        }
+    }
+
+    
+    /**
+     * What presenting credential `id` with the `requested` pointers would disclose and what
+     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     */
+    @Throws(CivitasException::class)override fun `consentSummary`(`id`: kotlin.String, `requested`: List<kotlin.String>): ConsentSummary {
+            return FfiConverterTypeConsentSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceString.lower(`requested`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Removes the credential `id` (absent is not an error).
+     */
+    @Throws(CivitasException::class)override fun `delete`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The credential `id`, or null.
+     */
+    @Throws(CivitasException::class)override fun `get`(`id`: kotlin.String): CredentialSummary? {
+            return FfiConverterOptionalTypeCredentialSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_get(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every presentation made, oldest first.
+     */
+    @Throws(CivitasException::class)override fun `history`(): List<HistoryRecord> {
+            return FfiConverterSequenceTypeHistoryRecord.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_history(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The holder's DID: the did:key of this wallet's device key.
+     */
+    @Throws(CivitasException::class)override fun `holderDid`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_holder_did(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+     * the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+     * Swift.)
+     */
+    @Throws(CivitasException::class)override fun `importCredential`(`credentialJson`: kotlin.String): CredentialSummary {
+            return FfiConverterTypeCredentialSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential(
+        it,
+        
+        FfiConverterString.lower(`credentialJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every stored credential.
+     */
+    @Throws(CivitasException::class)override fun `list`(): List<CredentialSummary> {
+            return FfiConverterSequenceTypeCredentialSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Makes the presentation `request` asks for, signed with this wallet's device key, and
+     * records it in the history.
+     */
+    @Throws(CivitasException::class)override fun `present`(`request`: PresentationRequest): PresentationResult {
+            return FfiConverterTypePresentationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present(
+        it,
+        
+        FfiConverterTypePresentationRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+     * the key store's did:key).
+     */
+    @Throws(CivitasException::class)override fun `presentWithKeyStore`(`request`: PresentationRequest, `keyStore`: KeyStore): PresentationResult {
+            return FfiConverterTypePresentationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(
+        it,
+        
+        FfiConverterTypePresentationRequest.lower(`request`),
+        FfiConverterTypeKeyStore.lower(`keyStore`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    companion object {
+        
+    /**
+     * A wallet keeping its records in memory (nothing survives the object).
+     */
+    @Throws(CivitasException::class) fun `inMemory`(`contexts`: List<ContextDoc>): Wallet {
+            return FfiConverterTypeWallet.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_in_memory(
+    
+        
+        FfiConverterSequenceTypeContextDoc.lower(`contexts`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A wallet keeping its records encrypted in the folder `dir` under the 32-byte
+     * `storage_key` (from the platform's keystore). The key bytes are copied into a buffer
+     * that is zeroized when no longer needed.
+     */
+    @Throws(CivitasException::class) fun `withEncryptedStore`(`dir`: kotlin.String, `storageKey`: kotlin.ByteArray, `contexts`: List<ContextDoc>): Wallet {
+            return FfiConverterTypeWallet.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store(
+    
+        
+        FfiConverterString.lower(`dir`),
+        FfiConverterByteArray.lower(`storageKey`),
+        FfiConverterSequenceTypeContextDoc.lower(`contexts`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * A wallet keeping its records in the app's `store`.
+     */
+    @Throws(CivitasException::class) fun `withStore`(`store`: CredentialStore, `contexts`: List<ContextDoc>): Wallet {
+            return FfiConverterTypeWallet.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_with_store(
+    
+        
+        FfiConverterTypeCredentialStore.lower(`store`),
+        FfiConverterSequenceTypeContextDoc.lower(`contexts`),_status)
+}
+    )
+    }
+    
+
+        
+    }
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWallet: FfiConverter<Wallet, Long> {
+    override fun lower(value: Wallet): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Wallet {
+        return Wallet(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Wallet {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Wallet) = 8UL
+
+    override fun write(value: Wallet, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+
+/**
+ * One claim of a credential, for display. The claim tree is flattened in document order:
+ * `depth` is 0 for top-level claims, 1 for the claims inside them, and so on.
+ */
+data class ClaimRecord (
+    /**
+     * RFC 6901 JSON pointer of the claim (the form disclosure requests use).
+     */
+    var `pointer`: kotlin.String
+    , 
+    /**
+     * The last key of the pointer (an index for array elements).
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * The display string of a leaf; null for objects and arrays.
+     */
+    var `value`: kotlin.String?
+    , 
+    /**
+     * Disclosed in every presentation (the issuer's mandatory pointers).
+     */
+    var `mandatory`: kotlin.Boolean
+    , 
+    /**
+     * Nesting depth (0 = top level).
+     */
+    var `depth`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClaimRecord: FfiConverterRustBuffer<ClaimRecord> {
+    override fun read(buf: ByteBuffer): ClaimRecord {
+        return ClaimRecord(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClaimRecord) = (
+            FfiConverterString.allocationSize(value.`pointer`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterOptionalString.allocationSize(value.`value`) +
+            FfiConverterBoolean.allocationSize(value.`mandatory`) +
+            FfiConverterUInt.allocationSize(value.`depth`)
+    )
+
+    override fun write(value: ClaimRecord, buf: ByteBuffer) {
+            FfiConverterString.write(value.`pointer`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterOptionalString.write(value.`value`, buf)
+            FfiConverterBoolean.write(value.`mandatory`, buf)
+            FfiConverterUInt.write(value.`depth`, buf)
+    }
+}
+
+
+
+/**
+ * A disclosed claim of a verified credential: a leaf of the credential's JSON (outside
+ * `@context` and `proof`).
+ */
+data class ClaimValue (
+    /**
+     * RFC 6901 JSON pointer of the leaf.
+     */
+    var `pointer`: kotlin.String
+    , 
+    /**
+     * Strings as they are; numbers, booleans and null as JSON text.
+     */
+    var `value`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClaimValue: FfiConverterRustBuffer<ClaimValue> {
+    override fun read(buf: ByteBuffer): ClaimValue {
+        return ClaimValue(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClaimValue) = (
+            FfiConverterString.allocationSize(value.`pointer`) +
+            FfiConverterString.allocationSize(value.`value`)
+    )
+
+    override fun write(value: ClaimValue, buf: ByteBuffer) {
+            FfiConverterString.write(value.`pointer`, buf)
+            FfiConverterString.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * What presenting a credential would disclose, to show before the holder consents.
+ */
+data class ConsentSummary (
+    /**
+     * The credential's id.
+     */
+    var `credentialId`: kotlin.String
+    , 
+    /**
+     * The claims disclosed (mandatory and requested).
+     */
+    var `disclosed`: List<DisclosedClaim>
+    , 
+    /**
+     * Pointers of the claims that stay hidden.
+     */
+    var `hidden`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsentSummary: FfiConverterRustBuffer<ConsentSummary> {
+    override fun read(buf: ByteBuffer): ConsentSummary {
+        return ConsentSummary(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeDisclosedClaim.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConsentSummary) = (
+            FfiConverterString.allocationSize(value.`credentialId`) +
+            FfiConverterSequenceTypeDisclosedClaim.allocationSize(value.`disclosed`) +
+            FfiConverterSequenceString.allocationSize(value.`hidden`)
+    )
+
+    override fun write(value: ConsentSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`credentialId`, buf)
+            FfiConverterSequenceTypeDisclosedClaim.write(value.`disclosed`, buf)
+            FfiConverterSequenceString.write(value.`hidden`, buf)
+    }
+}
+
+
+
+/**
+ * A JSON-LD context document the credentials use, registered for `url` (nothing is ever
+ * fetched from the network; the W3C contexts are bundled).
+ */
+data class ContextDoc (
+    /**
+     * The context URL, as written in the credentials' `@context`.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * The context document (JSON text).
+     */
+    var `json`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContextDoc: FfiConverterRustBuffer<ContextDoc> {
+    override fun read(buf: ByteBuffer): ContextDoc {
+        return ContextDoc(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContextDoc) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterString.allocationSize(value.`json`)
+    )
+
+    override fun write(value: ContextDoc, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterString.write(value.`json`, buf)
+    }
+}
+
+
+
+/**
+ * Display data of a stored credential.
+ */
+data class CredentialSummary (
+    /**
+     * The wallet's id of the credential (64 hex digits).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The credential's types.
+     */
+    var `types`: List<kotlin.String>
+    , 
+    /**
+     * The issuer's id (a DID).
+     */
+    var `issuerId`: kotlin.String?
+    , 
+    /**
+     * The issuer's name, as the credential gives it.
+     */
+    var `issuerName`: kotlin.String?
+    , 
+    /**
+     * `validFrom`.
+     */
+    var `validFrom`: kotlin.String?
+    , 
+    /**
+     * `validUntil`.
+     */
+    var `validUntil`: kotlin.String?
+    , 
+    /**
+     * The issuer's mandatory pointers (always disclosed).
+     */
+    var `mandatoryPointers`: List<kotlin.String>
+    , 
+    /**
+     * The claims, flattened in document order.
+     */
+    var `claims`: List<ClaimRecord>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCredentialSummary: FfiConverterRustBuffer<CredentialSummary> {
+    override fun read(buf: ByteBuffer): CredentialSummary {
+        return CredentialSummary(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeClaimRecord.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CredentialSummary) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerId`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterOptionalString.allocationSize(value.`validFrom`) +
+            FfiConverterOptionalString.allocationSize(value.`validUntil`) +
+            FfiConverterSequenceString.allocationSize(value.`mandatoryPointers`) +
+            FfiConverterSequenceTypeClaimRecord.allocationSize(value.`claims`)
+    )
+
+    override fun write(value: CredentialSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterOptionalString.write(value.`issuerId`, buf)
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterOptionalString.write(value.`validFrom`, buf)
+            FfiConverterOptionalString.write(value.`validUntil`, buf)
+            FfiConverterSequenceString.write(value.`mandatoryPointers`, buf)
+            FfiConverterSequenceTypeClaimRecord.write(value.`claims`, buf)
+    }
+}
+
+
+
+/**
+ * A claim a presentation would disclose.
+ */
+data class DisclosedClaim (
+    /**
+     * JSON pointer of the claim.
+     */
+    var `pointer`: kotlin.String
+    , 
+    /**
+     * The last key of the pointer.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * The display value.
+     */
+    var `value`: kotlin.String
+    , 
+    /**
+     * Disclosed because the issuer made it mandatory.
+     */
+    var `mandatory`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDisclosedClaim: FfiConverterRustBuffer<DisclosedClaim> {
+    override fun read(buf: ByteBuffer): DisclosedClaim {
+        return DisclosedClaim(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DisclosedClaim) = (
+            FfiConverterString.allocationSize(value.`pointer`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`value`) +
+            FfiConverterBoolean.allocationSize(value.`mandatory`)
+    )
+
+    override fun write(value: DisclosedClaim, buf: ByteBuffer) {
+            FfiConverterString.write(value.`pointer`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`value`, buf)
+            FfiConverterBoolean.write(value.`mandatory`, buf)
+    }
+}
+
+
+
+/**
+ * The claims to disclose from one credential.
+ */
+data class DisclosureRequest (
+    /**
+     * The credential's id.
+     */
+    var `credentialId`: kotlin.String
+    , 
+    /**
+     * JSON pointers of the claims to disclose (the mandatory ones always are).
+     */
+    var `pointers`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDisclosureRequest: FfiConverterRustBuffer<DisclosureRequest> {
+    override fun read(buf: ByteBuffer): DisclosureRequest {
+        return DisclosureRequest(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DisclosureRequest) = (
+            FfiConverterString.allocationSize(value.`credentialId`) +
+            FfiConverterSequenceString.allocationSize(value.`pointers`)
+    )
+
+    override fun write(value: DisclosureRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`credentialId`, buf)
+            FfiConverterSequenceString.write(value.`pointers`, buf)
+    }
+}
+
+
+
+/**
+ * A failed check.
+ */
+data class FailureRecord (
+    /**
+     * The check: `format`, `holder-proof`, `challenge`, `domain`, `proof`, `issuer`,
+     * `validity`, `status` or `required-claims`.
+     */
+    var `check`: kotlin.String
+    , 
+    /**
+     * The position of the credential concerned in the presentation, if any.
+     */
+    var `credential`: kotlin.UInt?
+    , 
+    /**
+     * Why (for logs; no claim values).
+     */
+    var `reason`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFailureRecord: FfiConverterRustBuffer<FailureRecord> {
+    override fun read(buf: ByteBuffer): FailureRecord {
+        return FailureRecord(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FailureRecord) = (
+            FfiConverterString.allocationSize(value.`check`) +
+            FfiConverterOptionalUInt.allocationSize(value.`credential`) +
+            FfiConverterString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: FailureRecord, buf: ByteBuffer) {
+            FfiConverterString.write(value.`check`, buf)
+            FfiConverterOptionalUInt.write(value.`credential`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+    }
+}
+
+
+
+/**
+ * One presentation the wallet made.
+ */
+data class HistoryRecord (
+    /**
+     * When (RFC 3339, UTC).
+     */
+    var `at`: kotlin.String
+    , 
+    /**
+     * The verifier's domain.
+     */
+    var `domain`: kotlin.String?
+    , 
+    /**
+     * The credential presented.
+     */
+    var `credentialId`: kotlin.String
+    , 
+    /**
+     * The pointers disclosed.
+     */
+    var `disclosedPointers`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryRecord: FfiConverterRustBuffer<HistoryRecord> {
+    override fun read(buf: ByteBuffer): HistoryRecord {
+        return HistoryRecord(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryRecord) = (
+            FfiConverterString.allocationSize(value.`at`) +
+            FfiConverterOptionalString.allocationSize(value.`domain`) +
+            FfiConverterString.allocationSize(value.`credentialId`) +
+            FfiConverterSequenceString.allocationSize(value.`disclosedPointers`)
+    )
+
+    override fun write(value: HistoryRecord, buf: ByteBuffer) {
+            FfiConverterString.write(value.`at`, buf)
+            FfiConverterOptionalString.write(value.`domain`, buf)
+            FfiConverterString.write(value.`credentialId`, buf)
+            FfiConverterSequenceString.write(value.`disclosedPointers`, buf)
+    }
+}
+
+
+
+/**
+ * A verifier's request: its challenge and domain (both bind the presentation against
+ * replay) and what to disclose from which credentials.
+ */
+data class PresentationRequest (
+    /**
+     * The verifier's challenge (nonce).
+     */
+    var `challenge`: kotlin.String
+    , 
+    /**
+     * The verifier's domain.
+     */
+    var `domain`: kotlin.String
+    , 
+    /**
+     * What to disclose.
+     */
+    var `disclosures`: List<DisclosureRequest>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePresentationRequest: FfiConverterRustBuffer<PresentationRequest> {
+    override fun read(buf: ByteBuffer): PresentationRequest {
+        return PresentationRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeDisclosureRequest.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PresentationRequest) = (
+            FfiConverterString.allocationSize(value.`challenge`) +
+            FfiConverterString.allocationSize(value.`domain`) +
+            FfiConverterSequenceTypeDisclosureRequest.allocationSize(value.`disclosures`)
+    )
+
+    override fun write(value: PresentationRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`challenge`, buf)
+            FfiConverterString.write(value.`domain`, buf)
+            FfiConverterSequenceTypeDisclosureRequest.write(value.`disclosures`, buf)
+    }
+}
+
+
+
+/**
+ * A signed presentation, as JSON and as the compact QR payload.
+ */
+data class PresentationResult (
+    /**
+     * The verifiable presentation (JSON text).
+     */
+    var `json`: kotlin.String
+    , 
+    /**
+     * The same presentation in the compact form for a QR code.
+     */
+    var `qrPayload`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePresentationResult: FfiConverterRustBuffer<PresentationResult> {
+    override fun read(buf: ByteBuffer): PresentationResult {
+        return PresentationResult(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PresentationResult) = (
+            FfiConverterString.allocationSize(value.`json`) +
+            FfiConverterString.allocationSize(value.`qrPayload`)
+    )
+
+    override fun write(value: PresentationResult, buf: ByteBuffer) {
+            FfiConverterString.write(value.`json`, buf)
+            FfiConverterString.write(value.`qrPayload`, buf)
+    }
+}
+
+
 
 /**
  * The public side of a BBS key, in the forms a wallet or issuer needs.
@@ -1905,6 +4550,141 @@ public object FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer<PublicKeyInf
             FfiConverterByteArray.write(value.`publicKey`, buf)
             FfiConverterString.write(value.`didKey`, buf)
             FfiConverterString.write(value.`verificationMethodId`, buf)
+    }
+}
+
+
+
+/**
+ * The verifier's decision. A presentation that fails a check is a normal result with
+ * `valid = false` and the failures, not an error.
+ */
+data class VerificationResult (
+    /**
+     * Every check passed.
+     */
+    var `valid`: kotlin.Boolean
+    , 
+    /**
+     * The holder's DID (valid presentations only).
+     */
+    var `holder`: kotlin.String?
+    , 
+    /**
+     * The verified credentials (valid presentations only).
+     */
+    var `credentials`: List<VerifiedCredentialRecord>
+    , 
+    /**
+     * The failed checks (invalid presentations only).
+     */
+    var `failures`: List<FailureRecord>
+    , 
+    /**
+     * Checks the policy weakened on purpose, named by their command-line flag.
+     */
+    var `dangers`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerificationResult: FfiConverterRustBuffer<VerificationResult> {
+    override fun read(buf: ByteBuffer): VerificationResult {
+        return VerificationResult(
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeVerifiedCredentialRecord.read(buf),
+            FfiConverterSequenceTypeFailureRecord.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VerificationResult) = (
+            FfiConverterBoolean.allocationSize(value.`valid`) +
+            FfiConverterOptionalString.allocationSize(value.`holder`) +
+            FfiConverterSequenceTypeVerifiedCredentialRecord.allocationSize(value.`credentials`) +
+            FfiConverterSequenceTypeFailureRecord.allocationSize(value.`failures`) +
+            FfiConverterSequenceString.allocationSize(value.`dangers`)
+    )
+
+    override fun write(value: VerificationResult, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`valid`, buf)
+            FfiConverterOptionalString.write(value.`holder`, buf)
+            FfiConverterSequenceTypeVerifiedCredentialRecord.write(value.`credentials`, buf)
+            FfiConverterSequenceTypeFailureRecord.write(value.`failures`, buf)
+            FfiConverterSequenceString.write(value.`dangers`, buf)
+    }
+}
+
+
+
+/**
+ * A credential that passed every check.
+ */
+data class VerifiedCredentialRecord (
+    /**
+     * The issuer's DID.
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * The issuer's name from the trust list.
+     */
+    var `issuerName`: kotlin.String?
+    , 
+    /**
+     * The credential's types.
+     */
+    var `types`: List<kotlin.String>
+    , 
+    /**
+     * The disclosed claims.
+     */
+    var `claims`: List<ClaimValue>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer<VerifiedCredentialRecord> {
+    override fun read(buf: ByteBuffer): VerifiedCredentialRecord {
+        return VerifiedCredentialRecord(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeClaimValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VerifiedCredentialRecord) = (
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterSequenceString.allocationSize(value.`types`) +
+            FfiConverterSequenceTypeClaimValue.allocationSize(value.`claims`)
+    )
+
+    override fun write(value: VerifiedCredentialRecord, buf: ByteBuffer) {
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterSequenceString.write(value.`types`, buf)
+            FfiConverterSequenceTypeClaimValue.write(value.`claims`, buf)
     }
 }
 
@@ -2074,6 +4854,134 @@ public object FfiConverterTypeCivitasError : FfiConverterRustBuffer<CivitasExcep
 /**
  * @suppress
  */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
+    override fun read(buf: ByteBuffer): kotlin.String? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterString.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.String?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.String?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalByteArray: FfiConverterRustBuffer<kotlin.ByteArray?> {
+    override fun read(buf: ByteBuffer): kotlin.ByteArray? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterByteArray.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.ByteArray?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterByteArray.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.ByteArray?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterByteArray.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCredentialSummary: FfiConverterRustBuffer<CredentialSummary?> {
+    override fun read(buf: ByteBuffer): CredentialSummary? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCredentialSummary.read(buf)
+    }
+
+    override fun allocationSize(value: CredentialSummary?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCredentialSummary.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CredentialSummary?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCredentialSummary.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>> {
     override fun read(buf: ByteBuffer): List<kotlin.UInt> {
         val len = buf.getInt()
@@ -2102,6 +5010,34 @@ public object FfiConverterSequenceUInt: FfiConverterRustBuffer<List<kotlin.UInt>
 /**
  * @suppress
  */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.ByteArray>> {
     override fun read(buf: ByteBuffer): List<kotlin.ByteArray> {
         val len = buf.getInt()
@@ -2120,6 +5056,258 @@ public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterByteArray.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeClaimRecord: FfiConverterRustBuffer<List<ClaimRecord>> {
+    override fun read(buf: ByteBuffer): List<ClaimRecord> {
+        val len = buf.getInt()
+        return List<ClaimRecord>(len) {
+            FfiConverterTypeClaimRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ClaimRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeClaimRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ClaimRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeClaimRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeClaimValue: FfiConverterRustBuffer<List<ClaimValue>> {
+    override fun read(buf: ByteBuffer): List<ClaimValue> {
+        val len = buf.getInt()
+        return List<ClaimValue>(len) {
+            FfiConverterTypeClaimValue.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ClaimValue>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeClaimValue.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ClaimValue>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeClaimValue.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeContextDoc: FfiConverterRustBuffer<List<ContextDoc>> {
+    override fun read(buf: ByteBuffer): List<ContextDoc> {
+        val len = buf.getInt()
+        return List<ContextDoc>(len) {
+            FfiConverterTypeContextDoc.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContextDoc>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContextDoc.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContextDoc>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContextDoc.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCredentialSummary: FfiConverterRustBuffer<List<CredentialSummary>> {
+    override fun read(buf: ByteBuffer): List<CredentialSummary> {
+        val len = buf.getInt()
+        return List<CredentialSummary>(len) {
+            FfiConverterTypeCredentialSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CredentialSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCredentialSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CredentialSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCredentialSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDisclosedClaim: FfiConverterRustBuffer<List<DisclosedClaim>> {
+    override fun read(buf: ByteBuffer): List<DisclosedClaim> {
+        val len = buf.getInt()
+        return List<DisclosedClaim>(len) {
+            FfiConverterTypeDisclosedClaim.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DisclosedClaim>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDisclosedClaim.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DisclosedClaim>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDisclosedClaim.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDisclosureRequest: FfiConverterRustBuffer<List<DisclosureRequest>> {
+    override fun read(buf: ByteBuffer): List<DisclosureRequest> {
+        val len = buf.getInt()
+        return List<DisclosureRequest>(len) {
+            FfiConverterTypeDisclosureRequest.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DisclosureRequest>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDisclosureRequest.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DisclosureRequest>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDisclosureRequest.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeFailureRecord: FfiConverterRustBuffer<List<FailureRecord>> {
+    override fun read(buf: ByteBuffer): List<FailureRecord> {
+        val len = buf.getInt()
+        return List<FailureRecord>(len) {
+            FfiConverterTypeFailureRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<FailureRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFailureRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<FailureRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFailureRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer<List<HistoryRecord>> {
+    override fun read(buf: ByteBuffer): List<HistoryRecord> {
+        val len = buf.getInt()
+        return List<HistoryRecord>(len) {
+            FfiConverterTypeHistoryRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HistoryRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHistoryRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HistoryRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHistoryRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRustBuffer<List<VerifiedCredentialRecord>> {
+    override fun read(buf: ByteBuffer): List<VerifiedCredentialRecord> {
+        val len = buf.getInt()
+        return List<VerifiedCredentialRecord>(len) {
+            FfiConverterTypeVerifiedCredentialRecord.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VerifiedCredentialRecord>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVerifiedCredentialRecord.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VerifiedCredentialRecord>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVerifiedCredentialRecord.write(it, buf)
         }
     }
 }
@@ -2171,6 +5359,21 @@ public object FfiConverterSequenceByteArray: FfiConverterRustBuffer<List<kotlin.
         FfiConverterByteArray.lower(`ph`),
         FfiConverterSequenceByteArray.lower(`messages`),
         FfiConverterSequenceUInt.lower(`disclosedIndexes`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * How many wallet device keys (P-256 secret keys held by a [`Wallet`]) are alive in this
+         * process. Decremented when a wallet is dropped, after its key has been zeroized. Tests use
+         * it to check that closing the foreign `Wallet` wipes the key; it reveals nothing but a count.
+         */ fun `liveDeviceKeys`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_func_live_device_keys(
+    
+        _status)
 }
     )
     }

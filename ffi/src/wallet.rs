@@ -1,0 +1,864 @@
+//! The holder's wallet and the credential verifier: thin objects over
+//! [`civitas_core::wallet`], [`civitas_core::presentation`] and [`civitas_core::verifier`].
+//!
+//! Two foreign (callback) interfaces let the app plug in its platform: [`KeyStore`] signs with
+//! a hardware key (Secure Enclave, Android Keystore) and [`CredentialStore`] keeps the
+//! wallet's records in the app's own storage.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use civitas_core::ecdsa::{DeviceKey, EcdsaRdfc2019, Signer};
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::keys::{self, KeyType};
+use civitas_core::presentation::DevicePresentationBuilder;
+use civitas_core::verifier::{self, Policy, StatusLists, TrustList};
+use civitas_core::wallet::{self, EncryptedFileStore, MemoryStore};
+use civitas_core::{Error, bbs2023::Bbs2023, compact, did};
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::CivitasError;
+
+// ---- contexts ----------------------------------------------------------------------------
+
+/// A JSON-LD context document the credentials use, registered for `url` (nothing is ever
+/// fetched from the network; the W3C contexts are bundled).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ContextDoc {
+    /// The context URL, as written in the credentials' `@context`.
+    pub url: String,
+    /// The context document (JSON text).
+    pub json: String,
+}
+
+/// The JSON-LD processor with the bundled contexts and `contexts`.
+fn jsonld(contexts: &[ContextDoc]) -> Result<Arc<JsonLdProcessor>, CivitasError> {
+    let processor = JsonLdProcessor::default();
+    for c in contexts {
+        processor.register_context(&c.url, &c.json)?;
+    }
+    Ok(Arc::new(processor))
+}
+
+/// Parses JSON text given by the caller; `what` names the argument in the error.
+fn parse_json(text: &str, what: &'static str) -> Result<Value, CivitasError> {
+    serde_json::from_str(text).map_err(|_| CivitasError::InvalidInput {
+        reason: format!("{what}: not valid JSON"),
+    })
+}
+
+// ---- foreign interfaces ------------------------------------------------------------------
+
+/// A P-256 key kept by the platform (iOS Secure Enclave, Android Keystore), implemented by
+/// the app. The secret never leaves the platform; Civitas only asks for signatures.
+#[uniffi::export(with_foreign)]
+pub trait KeyStore: Send + Sync {
+    /// The 33-byte compressed SEC1 P-256 public key.
+    fn public_key(&self) -> Vec<u8>;
+    /// ECDSA-SHA256 over `message` (the key store hashes it), as the 64-byte P1363 signature
+    /// `r || s` (convert the platforms' ASN.1 DER signatures). Throw to refuse (user
+    /// cancelled, key invalidated).
+    fn sign(&self, message: Vec<u8>) -> Result<Vec<u8>, CivitasError>;
+}
+
+/// Core's [`Signer`] over an app's [`KeyStore`].
+struct KeyStoreSigner {
+    key_store: Arc<dyn KeyStore>,
+    public: keys::PublicKey,
+}
+
+impl KeyStoreSigner {
+    fn new(key_store: Arc<dyn KeyStore>) -> Result<Self, CivitasError> {
+        let public = keys::PublicKey::from_bytes(KeyType::P256, &key_store.public_key())?;
+        Ok(Self { key_store, public })
+    }
+}
+
+impl Signer for KeyStoreSigner {
+    fn public_key(&self) -> keys::PublicKey {
+        self.public.clone()
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<[u8; 64], Error> {
+        let signature = self
+            .key_store
+            .sign(message.to_vec())
+            .map_err(|_| Error::EcdsaSigner("the app's key store failed"))?;
+        <[u8; 64]>::try_from(signature.as_slice()).map_err(|_| {
+            Error::EcdsaSigner("the app's key store returned a signature that is not 64 bytes")
+        })
+    }
+}
+
+/// Storage for the wallet's records, implemented by the app (records hold personal data:
+/// keep them encrypted at rest). Ids are short ASCII strings.
+#[uniffi::export(with_foreign)]
+pub trait CredentialStore: Send + Sync {
+    /// Stores `record` under `id`, replacing any record with that id; durable on return.
+    fn put(&self, id: String, record: Vec<u8>) -> Result<(), CivitasError>;
+    /// The record under `id`, or null.
+    fn get(&self, id: String) -> Result<Option<Vec<u8>>, CivitasError>;
+    /// The ids of all records, in any order.
+    fn list(&self) -> Result<Vec<String>, CivitasError>;
+    /// Removes the record under `id`; removing an absent record is not an error.
+    fn delete(&self, id: String) -> Result<(), CivitasError>;
+}
+
+/// Core's [`wallet::CredentialStore`] over an app's [`CredentialStore`].
+struct ForeignStore(Arc<dyn CredentialStore>);
+
+const STORE_FAILED: Error = Error::WalletStorage {
+    reason: "the app's credential store failed",
+};
+
+impl wallet::CredentialStore for ForeignStore {
+    fn put(&self, id: &str, record: &[u8]) -> Result<(), Error> {
+        self.0
+            .put(id.to_owned(), record.to_vec())
+            .map_err(|_| STORE_FAILED)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.0.get(id.to_owned()).map_err(|_| STORE_FAILED)
+    }
+
+    fn list(&self) -> Result<Vec<String>, Error> {
+        self.0.list().map_err(|_| STORE_FAILED)
+    }
+
+    fn delete(&self, id: &str) -> Result<(), Error> {
+        self.0.delete(id.to_owned()).map_err(|_| STORE_FAILED)
+    }
+}
+
+// ---- the device key ----------------------------------------------------------------------
+
+/// Device keys currently alive in this process (see [`live_device_keys`]).
+static LIVE_DEVICE_KEYS: AtomicU64 = AtomicU64::new(0);
+
+/// How many wallet device keys (P-256 secret keys held by a [`Wallet`]) are alive in this
+/// process. Decremented when a wallet is dropped, after its key has been zeroized. Tests use
+/// it to check that closing the foreign `Wallet` wipes the key; it reveals nothing but a count.
+#[uniffi::export]
+pub fn live_device_keys() -> u64 {
+    LIVE_DEVICE_KEYS.load(Ordering::SeqCst)
+}
+
+/// A device key counted in [`LIVE_DEVICE_KEYS`] while it lives.
+struct CountedDeviceKey(Option<DeviceKey>);
+
+impl CountedDeviceKey {
+    fn generate() -> Result<Self, CivitasError> {
+        let key = DeviceKey::generate()?;
+        LIVE_DEVICE_KEYS.fetch_add(1, Ordering::SeqCst);
+        Ok(Self(Some(key)))
+    }
+}
+
+impl Drop for CountedDeviceKey {
+    fn drop(&mut self) {
+        // `DeviceKey` zeroizes itself when dropped: drop it first, so that "the counter went
+        // down" implies "the key was wiped".
+        drop(self.0.take());
+        LIVE_DEVICE_KEYS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+// ---- wallet records ----------------------------------------------------------------------
+
+/// One claim of a credential, for display. The claim tree is flattened in document order:
+/// `depth` is 0 for top-level claims, 1 for the claims inside them, and so on.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ClaimRecord {
+    /// RFC 6901 JSON pointer of the claim (the form disclosure requests use).
+    pub pointer: String,
+    /// The last key of the pointer (an index for array elements).
+    pub label: String,
+    /// The display string of a leaf; null for objects and arrays.
+    pub value: Option<String>,
+    /// Disclosed in every presentation (the issuer's mandatory pointers).
+    pub mandatory: bool,
+    /// Nesting depth (0 = top level).
+    pub depth: u32,
+}
+
+fn flatten(claims: &[wallet::Claim], depth: u32, out: &mut Vec<ClaimRecord>) {
+    for c in claims {
+        out.push(ClaimRecord {
+            pointer: c.pointer.clone(),
+            label: c.label.clone(),
+            value: c.value.clone(),
+            mandatory: c.mandatory,
+            depth,
+        });
+        flatten(&c.children, depth.saturating_add(1), out);
+    }
+}
+
+/// Display data of a stored credential.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CredentialSummary {
+    /// The wallet's id of the credential (64 hex digits).
+    pub id: String,
+    /// The credential's types.
+    pub types: Vec<String>,
+    /// The issuer's id (a DID).
+    pub issuer_id: Option<String>,
+    /// The issuer's name, as the credential gives it.
+    pub issuer_name: Option<String>,
+    /// `validFrom`.
+    pub valid_from: Option<String>,
+    /// `validUntil`.
+    pub valid_until: Option<String>,
+    /// The issuer's mandatory pointers (always disclosed).
+    pub mandatory_pointers: Vec<String>,
+    /// The claims, flattened in document order.
+    pub claims: Vec<ClaimRecord>,
+}
+
+impl From<wallet::CredentialSummary> for CredentialSummary {
+    fn from(s: wallet::CredentialSummary) -> Self {
+        let mut claims = Vec::new();
+        flatten(s.claims(), 0, &mut claims);
+        CredentialSummary {
+            id: s.id,
+            types: s.types,
+            issuer_id: s.issuer_id,
+            issuer_name: s.issuer_name,
+            valid_from: s.valid_from,
+            valid_until: s.valid_until,
+            mandatory_pointers: s.mandatory_pointers,
+            claims,
+        }
+    }
+}
+
+/// A claim a presentation would disclose.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DisclosedClaim {
+    /// JSON pointer of the claim.
+    pub pointer: String,
+    /// The last key of the pointer.
+    pub label: String,
+    /// The display value.
+    pub value: String,
+    /// Disclosed because the issuer made it mandatory.
+    pub mandatory: bool,
+}
+
+/// What presenting a credential would disclose, to show before the holder consents.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConsentSummary {
+    /// The credential's id.
+    pub credential_id: String,
+    /// The claims disclosed (mandatory and requested).
+    pub disclosed: Vec<DisclosedClaim>,
+    /// Pointers of the claims that stay hidden.
+    pub hidden: Vec<String>,
+}
+
+impl From<wallet::ConsentSummary> for ConsentSummary {
+    fn from(s: wallet::ConsentSummary) -> Self {
+        ConsentSummary {
+            credential_id: s.credential_id,
+            disclosed: s
+                .disclosed
+                .into_iter()
+                .map(|d| DisclosedClaim {
+                    pointer: d.pointer,
+                    label: d.label,
+                    value: d.value,
+                    mandatory: d.mandatory,
+                })
+                .collect(),
+            hidden: s.hidden,
+        }
+    }
+}
+
+/// The claims to disclose from one credential.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DisclosureRequest {
+    /// The credential's id.
+    pub credential_id: String,
+    /// JSON pointers of the claims to disclose (the mandatory ones always are).
+    pub pointers: Vec<String>,
+}
+
+/// A verifier's request: its challenge and domain (both bind the presentation against
+/// replay) and what to disclose from which credentials.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PresentationRequest {
+    /// The verifier's challenge (nonce).
+    pub challenge: String,
+    /// The verifier's domain.
+    pub domain: String,
+    /// What to disclose.
+    pub disclosures: Vec<DisclosureRequest>,
+}
+
+/// A signed presentation, as JSON and as the compact QR payload.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PresentationResult {
+    /// The verifiable presentation (JSON text).
+    pub json: String,
+    /// The same presentation in the compact form for a QR code.
+    pub qr_payload: String,
+}
+
+/// One presentation the wallet made.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct HistoryRecord {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// The verifier's domain.
+    pub domain: Option<String>,
+    /// The credential presented.
+    pub credential_id: String,
+    /// The pointers disclosed.
+    pub disclosed_pointers: Vec<String>,
+}
+
+impl From<wallet::HistoryEntry> for HistoryRecord {
+    fn from(h: wallet::HistoryEntry) -> Self {
+        HistoryRecord {
+            at: h.at,
+            domain: h.domain,
+            credential_id: h.credential_id,
+            disclosed_pointers: h.disclosed_pointers,
+        }
+    }
+}
+
+// ---- the wallet --------------------------------------------------------------------------
+
+/// The holder's wallet: imports bbs-2023 credentials (checking the issuer's proof), shows
+/// them, previews and makes selective-disclosure presentations, and keeps a history.
+///
+/// Each wallet holds a P-256 device key generated inside Rust for this wallet object (its
+/// did:key is [`Wallet::holder_did`]); it never leaves Rust and is zeroized when the wallet
+/// is released (Kotlin `close()` / `use {}`, Swift `deinit`, Python `del`). The key lives as
+/// long as the object, not across app launches: an app that needs a lasting holder key
+/// passes its platform key to [`Wallet::present_with_key_store`].
+#[derive(uniffi::Object)]
+pub struct Wallet {
+    inner: wallet::Wallet,
+    ecdsa: EcdsaRdfc2019,
+    device_key: CountedDeviceKey,
+}
+
+impl std::fmt::Debug for Wallet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Wallet([redacted])")
+    }
+}
+
+impl Wallet {
+    fn over(
+        store: Arc<dyn wallet::CredentialStore>,
+        contexts: &[ContextDoc],
+    ) -> Result<Arc<Self>, CivitasError> {
+        let jsonld = jsonld(contexts)?;
+        Ok(Arc::new(Wallet {
+            inner: wallet::Wallet::new(store, Bbs2023::new(Arc::clone(&jsonld))),
+            ecdsa: EcdsaRdfc2019::new(jsonld),
+            device_key: CountedDeviceKey::generate()?,
+        }))
+    }
+
+    fn device_key(&self) -> Result<&DeviceKey, CivitasError> {
+        // `None` only while being dropped.
+        self.device_key.0.as_ref().ok_or(CivitasError::Internal {
+            reason: "the device key is gone".into(),
+        })
+    }
+
+    fn present_with(
+        &self,
+        request: PresentationRequest,
+        signer: &dyn Signer,
+    ) -> Result<PresentationResult, CivitasError> {
+        let disclosures: Vec<wallet::Disclosure> = request
+            .disclosures
+            .into_iter()
+            .map(|d| wallet::Disclosure {
+                credential_id: d.credential_id,
+                pointers: d.pointers,
+            })
+            .collect();
+        let core_request = wallet::PresentationRequest {
+            domain: Some(request.domain),
+            challenge: Some(request.challenge),
+        };
+        let builder = DevicePresentationBuilder::new(self.ecdsa.clone(), signer);
+        let vp = self
+            .inner
+            .present(&disclosures, b"", &core_request, &builder)?;
+        Ok(PresentationResult {
+            json: vp.to_string(),
+            qr_payload: compact::encode_json(&vp)?,
+        })
+    }
+}
+
+#[uniffi::export]
+impl Wallet {
+    /// A wallet keeping its records in memory (nothing survives the object).
+    #[uniffi::constructor]
+    pub fn in_memory(contexts: Vec<ContextDoc>) -> Result<Arc<Self>, CivitasError> {
+        Self::over(Arc::new(MemoryStore::new()), &contexts)
+    }
+
+    /// A wallet keeping its records encrypted in the folder `dir` under the 32-byte
+    /// `storage_key` (from the platform's keystore). The key bytes are copied into a buffer
+    /// that is zeroized when no longer needed.
+    #[uniffi::constructor]
+    pub fn with_encrypted_store(
+        dir: String,
+        storage_key: Vec<u8>,
+        contexts: Vec<ContextDoc>,
+    ) -> Result<Arc<Self>, CivitasError> {
+        let storage_key = Zeroizing::new(storage_key);
+        let mut key = Zeroizing::new([0u8; 32]);
+        if storage_key.len() != key.len() {
+            return Err(Error::InvalidLength {
+                what: "storage key",
+                expected: 32,
+                actual: storage_key.len(),
+            }
+            .into());
+        }
+        key.copy_from_slice(&storage_key);
+        drop(storage_key);
+        Self::over(Arc::new(EncryptedFileStore::open(dir, key)?), &contexts)
+    }
+
+    /// A wallet keeping its records in the app's `store`.
+    #[uniffi::constructor]
+    pub fn with_store(
+        store: Arc<dyn CredentialStore>,
+        contexts: Vec<ContextDoc>,
+    ) -> Result<Arc<Self>, CivitasError> {
+        Self::over(Arc::new(ForeignStore(store)), &contexts)
+    }
+
+    /// The holder's DID: the did:key of this wallet's device key.
+    pub fn holder_did(&self) -> Result<String, CivitasError> {
+        Ok(did::did_key(&self.device_key()?.public_key()))
+    }
+
+    /// Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
+    /// the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
+    /// Swift.)
+    pub fn import_credential(
+        &self,
+        credential_json: String,
+    ) -> Result<CredentialSummary, CivitasError> {
+        Ok(self.inner.import(&credential_json)?.into())
+    }
+
+    /// Every stored credential.
+    pub fn list(&self) -> Result<Vec<CredentialSummary>, CivitasError> {
+        Ok(self
+            .inner
+            .list()?
+            .into_iter()
+            .map(CredentialSummary::from)
+            .collect())
+    }
+
+    /// The credential `id`, or null.
+    pub fn get(&self, id: String) -> Result<Option<CredentialSummary>, CivitasError> {
+        Ok(self.inner.get(&id)?.map(CredentialSummary::from))
+    }
+
+    /// Removes the credential `id` (absent is not an error).
+    pub fn delete(&self, id: String) -> Result<(), CivitasError> {
+        Ok(self.inner.delete(&id)?)
+    }
+
+    /// What presenting credential `id` with the `requested` pointers would disclose and what
+    /// would stay hidden: show it and ask for consent before [`Wallet::present`].
+    pub fn consent_summary(
+        &self,
+        id: String,
+        requested: Vec<String>,
+    ) -> Result<ConsentSummary, CivitasError> {
+        Ok(self.inner.disclosure_preview(&id, &requested)?.into())
+    }
+
+    /// Makes the presentation `request` asks for, signed with this wallet's device key, and
+    /// records it in the history.
+    pub fn present(
+        &self,
+        request: PresentationRequest,
+    ) -> Result<PresentationResult, CivitasError> {
+        self.present_with(request, self.device_key()?)
+    }
+
+    /// Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
+    /// the key store's did:key).
+    pub fn present_with_key_store(
+        &self,
+        request: PresentationRequest,
+        key_store: Arc<dyn KeyStore>,
+    ) -> Result<PresentationResult, CivitasError> {
+        self.present_with(request, &KeyStoreSigner::new(key_store)?)
+    }
+
+    /// Every presentation made, oldest first.
+    pub fn history(&self) -> Result<Vec<HistoryRecord>, CivitasError> {
+        Ok(self
+            .inner
+            .history()?
+            .into_iter()
+            .map(HistoryRecord::from)
+            .collect())
+    }
+}
+
+// ---- the verifier ------------------------------------------------------------------------
+
+/// A disclosed claim of a verified credential: a leaf of the credential's JSON (outside
+/// `@context` and `proof`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ClaimValue {
+    /// RFC 6901 JSON pointer of the leaf.
+    pub pointer: String,
+    /// Strings as they are; numbers, booleans and null as JSON text.
+    pub value: String,
+}
+
+/// The leaves of `value` under `pointer`, in document order.
+fn leaf_values(pointer: &str, value: &Value, out: &mut Vec<ClaimValue>) {
+    let token = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                if pointer.is_empty() && (key == "@context" || key == "proof") {
+                    continue;
+                }
+                leaf_values(&format!("{pointer}/{}", token(key)), v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaf_values(&format!("{pointer}/{i}"), v, out);
+            }
+        }
+        Value::String(s) => out.push(ClaimValue {
+            pointer: pointer.to_owned(),
+            value: s.clone(),
+        }),
+        other => out.push(ClaimValue {
+            pointer: pointer.to_owned(),
+            value: other.to_string(),
+        }),
+    }
+}
+
+/// A credential that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VerifiedCredentialRecord {
+    /// The issuer's DID.
+    pub issuer: String,
+    /// The issuer's name from the trust list.
+    pub issuer_name: Option<String>,
+    /// The credential's types.
+    pub types: Vec<String>,
+    /// The disclosed claims.
+    pub claims: Vec<ClaimValue>,
+}
+
+impl From<&verifier::VerifiedCredential> for VerifiedCredentialRecord {
+    fn from(c: &verifier::VerifiedCredential) -> Self {
+        let mut claims = Vec::new();
+        leaf_values("", c.document(), &mut claims);
+        VerifiedCredentialRecord {
+            issuer: c.issuer().to_owned(),
+            issuer_name: c.issuer_name().map(str::to_owned),
+            types: c.types().to_vec(),
+            claims,
+        }
+    }
+}
+
+/// A failed check.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FailureRecord {
+    /// The check: `format`, `holder-proof`, `challenge`, `domain`, `proof`, `issuer`,
+    /// `validity`, `status` or `required-claims`.
+    pub check: String,
+    /// The position of the credential concerned in the presentation, if any.
+    pub credential: Option<u32>,
+    /// Why (for logs; no claim values).
+    pub reason: String,
+}
+
+impl From<&verifier::Failure> for FailureRecord {
+    fn from(f: &verifier::Failure) -> Self {
+        FailureRecord {
+            check: f.check.name().to_owned(),
+            credential: f.credential.map(|i| u32::try_from(i).unwrap_or(u32::MAX)),
+            reason: f.reason.clone(),
+        }
+    }
+}
+
+/// The verifier's decision. A presentation that fails a check is a normal result with
+/// `valid = false` and the failures, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VerificationResult {
+    /// Every check passed.
+    pub valid: bool,
+    /// The holder's DID (valid presentations only).
+    pub holder: Option<String>,
+    /// The verified credentials (valid presentations only).
+    pub credentials: Vec<VerifiedCredentialRecord>,
+    /// The failed checks (invalid presentations only).
+    pub failures: Vec<FailureRecord>,
+    /// Checks the policy weakened on purpose, named by their command-line flag.
+    pub dangers: Vec<String>,
+}
+
+fn danger_names(dangers: &[verifier::Danger]) -> Vec<String> {
+    dangers.iter().map(|d| d.flag().to_owned()).collect()
+}
+
+impl From<Result<verifier::VerifiedPresentation, verifier::Rejection>> for VerificationResult {
+    fn from(r: Result<verifier::VerifiedPresentation, verifier::Rejection>) -> Self {
+        match r {
+            Ok(ok) => VerificationResult {
+                valid: true,
+                holder: ok.holder().map(str::to_owned),
+                credentials: ok.credentials().iter().map(Into::into).collect(),
+                failures: Vec::new(),
+                dangers: danger_names(ok.dangers()),
+            },
+            Err(rejection) => VerificationResult {
+                valid: false,
+                holder: None,
+                credentials: Vec::new(),
+                failures: rejection.failures().iter().map(Into::into).collect(),
+                dangers: danger_names(rejection.dangers()),
+            },
+        }
+    }
+}
+
+/// An agency's verifier: checks presentations against its trust list, the status lists it
+/// was given, and the request's challenge, domain and required claims.
+#[derive(uniffi::Object)]
+pub struct Verifier {
+    inner: verifier::Verifier,
+    trust: TrustList,
+    status_lists: RwLock<StatusLists>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
+}
+
+#[uniffi::export]
+impl Verifier {
+    /// A verifier trusting the issuers of `trust_toml` (the trust file format of the
+    /// `civitas` command) for their credential types.
+    #[uniffi::constructor]
+    pub fn new(trust_toml: String, contexts: Vec<ContextDoc>) -> Result<Arc<Self>, CivitasError> {
+        let trust = TrustList::from_toml(&trust_toml)?;
+        Ok(Arc::new(Verifier {
+            inner: verifier::Verifier::new(jsonld(&contexts)?),
+            trust,
+            status_lists: RwLock::new(StatusLists::new()),
+        }))
+    }
+
+    /// Adds a status list credential (JSON text) for the revocation and suspension checks.
+    pub fn add_status_list(&self, status_list_json: String) -> Result<(), CivitasError> {
+        let list = parse_json(&status_list_json, "status list")?;
+        self.status_lists
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(list)?;
+        Ok(())
+    }
+
+    /// Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+    /// those of the presentation; every pointer of `required_claims` must be disclosed.
+    /// Throws `InvalidInput` only when the input is not JSON.
+    pub fn verify(
+        &self,
+        presentation_json: String,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> Result<VerificationResult, CivitasError> {
+        let presentation = parse_json(&presentation_json, "presentation")?;
+        Ok(self.verify_value(&presentation, challenge, domain, required_claims))
+    }
+
+    /// Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+    /// `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+    pub fn verify_qr_payload(
+        &self,
+        qr_payload: String,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> Result<VerificationResult, CivitasError> {
+        let presentation = compact::decode(&qr_payload)?;
+        Ok(self.verify_value(&presentation, challenge, domain, required_claims))
+    }
+}
+
+impl Verifier {
+    fn verify_value(
+        &self,
+        presentation: &Value,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> VerificationResult {
+        let mut policy = Policy::new(self.trust.clone());
+        if let Some(c) = challenge {
+            policy = policy.challenge(c);
+        }
+        if let Some(d) = domain {
+            policy = policy.domain(d);
+        }
+        for pointer in required_claims {
+            policy = policy.require(pointer);
+        }
+        let lists = self
+            .status_lists
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.inner.verify(presentation, &policy, &lists).into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Serializes the tests that create wallets, so that counts of live device keys are exact.
+    static WALLETS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn ok<T>(r: Result<T, CivitasError>) -> T {
+        r.unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn dropping_a_wallet_wipes_and_counts_down_its_device_key() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = live_device_keys();
+        let wallet = ok(Wallet::in_memory(vec![]));
+        assert_eq!(live_device_keys(), before + 1);
+        assert!(ok(wallet.holder_did()).starts_with("did:key:zDn"));
+        assert_eq!(format!("{wallet:?}"), "Wallet([redacted])");
+        drop(wallet);
+        assert_eq!(live_device_keys(), before);
+    }
+
+    #[test]
+    fn storage_key_of_the_wrong_length_is_invalid_input() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = live_device_keys();
+        let r = Wallet::with_encrypted_store("/nonexistent".into(), vec![7; 31], vec![]);
+        assert_eq!(
+            r.err(),
+            Some(CivitasError::InvalidInput {
+                reason: "storage key: expected 32 bytes, got 31".into()
+            })
+        );
+        assert_eq!(live_device_keys(), before);
+    }
+
+    #[test]
+    fn malformed_input_is_invalid_input() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let wallet = ok(Wallet::in_memory(vec![]));
+        assert!(matches!(
+            wallet.import_credential("{not json".into()),
+            Err(CivitasError::InvalidInput { .. })
+        ));
+        let verifier = ok(Verifier::new(String::new(), vec![]));
+        assert!(matches!(
+            verifier.verify("{not json".into(), None, None, vec![]),
+            Err(CivitasError::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            Verifier::new("[[issuer]]\n".into(), vec![]),
+            Err(CivitasError::InvalidInput { .. })
+        ));
+    }
+
+    #[test]
+    fn a_rejection_is_a_result() {
+        let verifier = ok(Verifier::new(String::new(), vec![]));
+        let r = ok(verifier.verify("{}".into(), Some("c".into()), None, vec![]));
+        assert!(!r.valid);
+        assert!(r.holder.is_none() && r.credentials.is_empty());
+        assert!(!r.failures.is_empty());
+    }
+
+    #[test]
+    fn leaves_with_escaped_pointers() {
+        let doc = serde_json::json!({
+            "@context": ["x"],
+            "proof": {"a": 1},
+            "credentialSubject": {"a/b": "s", "n": [1, true, null]}
+        });
+        let mut out = Vec::new();
+        leaf_values("", &doc, &mut out);
+        let got: Vec<(&str, &str)> = out
+            .iter()
+            .map(|c| (c.pointer.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/credentialSubject/a~1b", "s"),
+                ("/credentialSubject/n/0", "1"),
+                ("/credentialSubject/n/1", "true"),
+                ("/credentialSubject/n/2", "null"),
+            ]
+        );
+    }
+
+    #[test]
+    fn foreign_failures_map_without_their_message() {
+        struct Failing;
+        impl CredentialStore for Failing {
+            fn put(&self, _: String, _: Vec<u8>) -> Result<(), CivitasError> {
+                Err(CivitasError::Internal {
+                    reason: "secret detail".into(),
+                })
+            }
+            fn get(&self, _: String) -> Result<Option<Vec<u8>>, CivitasError> {
+                Ok(None)
+            }
+            fn list(&self) -> Result<Vec<String>, CivitasError> {
+                Ok(vec![])
+            }
+            fn delete(&self, _: String) -> Result<(), CivitasError> {
+                Ok(())
+            }
+        }
+        let store = ForeignStore(Arc::new(Failing));
+        let e = CivitasError::from(
+            wallet::CredentialStore::put(&store, "id", b"r")
+                .err()
+                .unwrap_or(Error::WalletNotFound),
+        );
+        assert_eq!(
+            e,
+            CivitasError::Internal {
+                reason: "wallet storage: the app's credential store failed".into()
+            }
+        );
+    }
+}
