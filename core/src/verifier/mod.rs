@@ -322,7 +322,14 @@ impl VerifiedPresentation {
 pub struct Verifier {
     bbs: Bbs2023,
     ecdsa: EcdsaRdfc2019,
+    /// Signers of status list credentials whose ECDSA proof already verified, by SHA-256 of the
+    /// list's JSON: a desk checks the same few lists for every presentation. Proofs with an
+    /// `expires` are not cached. The trust decision is still made on every use.
+    status_signers: Arc<std::sync::Mutex<HashMap<[u8; 32], String>>>,
 }
+
+/// Most status list verifications remembered.
+const STATUS_CACHE: usize = 1024;
 
 fn types_of(doc: &Value) -> Vec<String> {
     match doc.get("type") {
@@ -362,6 +369,7 @@ impl Verifier {
         Self {
             bbs: Bbs2023::new(Arc::clone(&jsonld)),
             ecdsa: EcdsaRdfc2019::new(jsonld),
+            status_signers: Arc::default(),
         }
     }
 
@@ -642,6 +650,36 @@ impl Verifier {
         })
     }
 
+    /// The DID whose key signed the status list credential `list`, its ECDSA proof verified
+    /// (once per list content).
+    fn status_list_signer(&self, url: &str, list: &Value) -> Result<String, String> {
+        use sha2::Digest;
+        let digest: [u8; 32] =
+            sha2::Sha256::digest(serde_json::to_vec(list).unwrap_or_default()).into();
+        if let Some(signer) = self
+            .status_signers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&digest).cloned())
+        {
+            return Ok(signer);
+        }
+        let verified = self
+            .ecdsa
+            .verify(list)
+            .map_err(|e| format!("status list {url}: {e}"))?;
+        let signer = did_of(verified.verification_method()).to_owned();
+        if verified.expires().is_none() {
+            if let Ok(mut m) = self.status_signers.lock() {
+                if m.len() >= STATUS_CACHE {
+                    m.clear();
+                }
+                m.insert(digest, signer.clone());
+            }
+        }
+        Ok(signer)
+    }
+
     /// The status list at `url`, its proof verified and its signer allowed for `issuer`.
     fn status_list(
         &self,
@@ -654,11 +692,8 @@ impl Verifier {
             .by_url
             .get(url)
             .ok_or_else(|| format!("status list {url} is not available"))?;
-        let verified = self
-            .ecdsa
-            .verify(list)
-            .map_err(|e| format!("status list {url}: {e}"))?;
-        let signer = did_of(verified.verification_method());
+        let signer = self.status_list_signer(url, list)?;
+        let signer = signer.as_str();
         let allowed = signer == issuer
             || policy
                 .trust
