@@ -242,29 +242,12 @@ pub fn hex_arg(name: &str, s: &str) -> CliResult<Vec<u8>> {
     hex::decode(s).map_err(|_| CliError::input(format!("{name} must be hexadecimal")))
 }
 
-/// `YYYY-MM-DDThh:mm:ssZ` for a system time (UTC).
+/// `YYYY-MM-DDThh:mm:ssZ` for a system time (UTC; times before 1970 are not needed here).
 pub fn rfc3339(t: std::time::SystemTime) -> String {
-    let secs = match t.duration_since(std::time::UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-    };
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civitas_core::wallet::rfc3339_from_unix(secs)
 }
 
 /// Parse an `--at` time: RFC 3339 with a time zone.

@@ -282,6 +282,40 @@ impl VerifiedCredential {
     pub fn status(&self) -> &[String] {
         &self.status
     }
+    /// The disclosed claims as (JSON pointer, value) leaves; see [`disclosed_claims`].
+    pub fn disclosed_claims(&self) -> Vec<(String, &Value)> {
+        disclosed_claims(&self.document)
+    }
+}
+
+/// The leaves of a credential document as (RFC 6901 JSON pointer, value), in document order,
+/// without `@context` and `proof`: what an officer's screen or a case file shows.
+pub fn disclosed_claims(doc: &Value) -> Vec<(String, &Value)> {
+    fn walk<'a>(v: &'a Value, ptr: String, out: &mut Vec<(String, &'a Value)>) {
+        match v {
+            Value::Object(o) => {
+                for (k, x) in o {
+                    if ptr.is_empty() && (k == "@context" || k == "proof") {
+                        continue;
+                    }
+                    walk(
+                        x,
+                        format!("{ptr}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        out,
+                    );
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, format!("{ptr}/{i}"), out);
+                }
+            }
+            leaf => out.push((ptr, leaf)),
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, String::new(), &mut out);
+    out
 }
 
 /// An accepted presentation: only [`Verifier::verify`] constructs it.
@@ -729,4 +763,29 @@ fn resolves(doc: &Value, pointer: &str) -> bool {
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disclosed_claims_escape_pointers_and_skip_context_and_proof() {
+        let doc = serde_json::json!({
+            "@context": ["x"],
+            "proof": {"a": 1},
+            "credentialSubject": {"a/b": "s", "n": [1, true, null]}
+        });
+        let got: Vec<(String, String)> = disclosed_claims(&doc)
+            .into_iter()
+            .map(|(p, v)| (p, v.to_string()))
+            .collect();
+        let want = [
+            ("/credentialSubject/a~1b", "\"s\""),
+            ("/credentialSubject/n/0", "1"),
+            ("/credentialSubject/n/1", "true"),
+            ("/credentialSubject/n/2", "null"),
+        ];
+        assert_eq!(got, want.map(|(p, v)| (p.to_owned(), v.to_owned())));
+    }
 }

@@ -329,36 +329,6 @@ fn headline(vp: &VerifiedPresentation) -> String {
         .join(", ")
 }
 
-/// Leaf claims of a disclosed credential as (JSON pointer, value), without the proof and
-/// the JSON-LD context.
-fn claims(doc: &Value) -> Vec<(String, Value)> {
-    fn walk(v: &Value, ptr: String, out: &mut Vec<(String, Value)>) {
-        match v {
-            Value::Object(o) => {
-                for (k, x) in o {
-                    if ptr.is_empty() && (k == "@context" || k == "proof") {
-                        continue;
-                    }
-                    walk(
-                        x,
-                        format!("{ptr}/{}", k.replace('~', "~0").replace('/', "~1")),
-                        out,
-                    );
-                }
-            }
-            Value::Array(a) => {
-                for (i, x) in a.iter().enumerate() {
-                    walk(x, format!("{ptr}/{i}"), out);
-                }
-            }
-            leaf => out.push((ptr, leaf.clone())),
-        }
-    }
-    let mut out = Vec::new();
-    walk(doc, String::new(), &mut out);
-    out
-}
-
 fn print_human(name: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Valid(vp) => {
@@ -383,11 +353,11 @@ fn print_human(name: &str, outcome: &Outcome) {
                     println!("  status:    {s}");
                 }
                 println!("  disclosed claims:");
-                let rows = claims(c.document());
+                let rows = c.disclosed_claims();
                 let width = rows.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
                 for (p, v) in rows {
                     let v = match v {
-                        Value::String(s) => s,
+                        Value::String(s) => s.clone(),
                         other => other.to_string(),
                     };
                     println!("    {p:<width$}  {v}");
@@ -422,7 +392,7 @@ fn json_result(name: &str, o: &Outcome) -> Value {
             "holder": vp.holder(), "challenge": vp.challenge(), "domain": vp.domain(),
             "credentials": vp.credentials().iter().map(|c| json!({
                 "issuer": c.issuer(), "issuer_name": c.issuer_name(), "types": c.types(),
-                "claims": claims(c.document()).into_iter().collect::<serde_json::Map<String, Value>>(),
+                "claims": c.disclosed_claims().into_iter().map(|(p, v)| (p, v.clone())).collect::<serde_json::Map<String, Value>>(),
                 "status": c.status(),
             })).collect::<Vec<_>>(),
             "failures": [], "dangers": vp.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
