@@ -239,6 +239,20 @@ pub enum Error {
     #[error("proof verification failed: {0}")]
     VerificationFailed(&'static str),
 
+    // ---- the VC data model as signed (`vc`) -----------------------------------------------
+    /// The document uses a JSON-LD feature a credential, presentation or status list may not
+    /// use (see `docs/formats.md`, "What a credential may use").
+    #[error("{pointer}: {reason}")]
+    DisallowedJsonLd {
+        /// JSON pointer of the offending member (keys only, never a claim value).
+        pointer: String,
+        /// Which rule.
+        reason: &'static str,
+    },
+    /// The signed statements are ambiguous, or disagree with what the JSON shows.
+    #[error("signed data: {0}")]
+    SignedData(&'static str),
+
     // ---- Bitstring Status List ------------------------------------------------------------
     /// A status list index is at or past the number of entries in the list (the spec's
     /// `RANGE_ERROR`, <https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm>).
@@ -494,4 +508,97 @@ pub enum CborErrorKind {
     /// A map repeats a key.
     #[error("duplicate map key")]
     DuplicateKey,
+}
+
+/// How a caller should treat an [`Error`]: every variant has exactly one kind, decided in
+/// [`Error::kind`] by a match with no wildcard, so a new variant cannot go unclassified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The input is malformed, too large, or not of a kind this library reads.
+    InvalidInput,
+    /// Something was checked and failed: a signature, a proof, a binding, signed data.
+    VerificationFailed,
+    /// A valid construct this library does not implement.
+    Unsupported,
+    /// Not the caller's fault: randomness, storage, a signer that misbehaved.
+    Internal,
+}
+
+impl Error {
+    /// This error's [`ErrorKind`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::SignatureInvalid
+            | Self::ProofInvalid
+            | Self::VerificationFailed(_)
+            | Self::EcdsaSignatureMismatch
+            | Self::EcdsaKeyMismatch
+            | Self::EcdsaProofExpired
+            | Self::EcdsaUnexpectedProof { .. }
+            | Self::SignedData(_) => ErrorKind::VerificationFailed,
+            Self::UnsupportedCodec { .. }
+            | Self::UnsupportedDidMethod
+            | Self::UnsupportedFeature { .. }
+            | Self::UnknownProofHeader
+            | Self::Unsupported(_)
+            | Self::EcdsaUnsupportedCurve(_) => ErrorKind::Unsupported,
+            Self::Crypto(_)
+            | Self::EcdsaSigner(_)
+            | Self::WalletStorage { .. }
+            | Self::WalletIo { .. } => ErrorKind::Internal,
+            Self::InvalidLength { .. }
+            | Self::InvalidPoint { .. }
+            | Self::InvalidScalar { .. }
+            | Self::InvalidKeyMaterial(_)
+            | Self::InvalidIndex { .. }
+            | Self::MessageCount { .. }
+            | Self::TooManyMessages { .. }
+            | Self::TooLarge { .. }
+            | Self::MultibasePrefix { .. }
+            | Self::InvalidEncoding { .. }
+            | Self::InvalidVarint
+            | Self::InvalidDid(_)
+            | Self::FragmentMismatch
+            | Self::ProofKindMismatch { .. }
+            | Self::Cbor { .. }
+            | Self::InvalidLabelMap(_)
+            | Self::NQuadsSyntax { .. }
+            | Self::InvalidQuad { .. }
+            | Self::CanonicalizationLimit { .. }
+            | Self::JsonLdUnknownContext { .. }
+            | Self::JsonLdUndefinedTerm { .. }
+            | Self::JsonLdSyntax { .. }
+            | Self::JsonLdContextConflict { .. }
+            | Self::JsonLdLimit { .. }
+            | Self::InvalidPointer { .. }
+            | Self::Bbs2023(_)
+            | Self::EcdsaProofValue(_)
+            | Self::EcdsaProofType
+            | Self::EcdsaCryptosuite
+            | Self::EcdsaProof(_)
+            | Self::EcdsaInvalidDateTime { .. }
+            | Self::CompactPrefix { .. }
+            | Self::CompactBase45 { .. }
+            | Self::CompactDeflate { .. }
+            | Self::CompactTooLarge { .. }
+            | Self::CompactNotJson { .. }
+            | Self::WalletInvalidCredential(_)
+            | Self::WalletNotFound
+            | Self::WalletUnknownPointer { .. }
+            | Self::TrustFile(_)
+            | Self::StatusIndexOutOfRange { .. }
+            | Self::StatusValueOutOfRange { .. }
+            | Self::UnsupportedStatusSize { .. }
+            | Self::StatusListTooShort { .. }
+            | Self::StatusListGzip { .. }
+            | Self::StatusListTooLarge { .. }
+            | Self::MalformedStatus { .. }
+            | Self::StatusPurposeMismatch
+            | Self::StatusListUrlMismatch
+            | Self::StatusSizeMismatch { .. }
+            | Self::StatusListNotYetValid
+            | Self::StatusListExpired
+            | Self::DisallowedJsonLd { .. } => ErrorKind::InvalidInput,
+        }
+    }
 }

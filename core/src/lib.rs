@@ -32,15 +32,17 @@ pub mod did;
 pub mod ecdsa;
 mod error;
 pub mod hazmat;
+pub mod json_pointer;
 pub mod jsonld;
 pub mod keys;
 pub mod presentation;
 pub mod rdf;
 pub mod status;
+pub mod vc;
 pub mod verifier;
 pub mod wallet;
 
-pub use error::{CborErrorKind, Error};
+pub use error::{CborErrorKind, Error, ErrorKind};
 pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};
 pub use status::{
     BitstringStatusListEntry, StatusList, StatusListCredential, StatusPurpose, StatusResult,

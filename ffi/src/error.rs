@@ -1,6 +1,6 @@
 //! The one error type at the FFI boundary.
 
-use civitas_core::Error;
+use civitas_core::{Error, ErrorKind};
 
 /// Everything that can go wrong in a Civitas call, in four coarse kinds.
 ///
@@ -44,79 +44,11 @@ impl From<Error> for CivitasError {
         // The core's messages carry no personal data by design (see civitas_core::Error),
         // so they are passed on as the reason.
         let reason = e.to_string();
-        match e {
-            Error::SignatureInvalid
-            | Error::ProofInvalid
-            | Error::VerificationFailed(_)
-            | Error::EcdsaSignatureMismatch
-            | Error::EcdsaKeyMismatch
-            | Error::EcdsaProofExpired
-            | Error::EcdsaUnexpectedProof { .. } => CivitasError::VerificationFailed { reason },
-            Error::UnsupportedCodec { .. }
-            | Error::UnsupportedDidMethod
-            | Error::UnsupportedFeature { .. }
-            | Error::UnknownProofHeader
-            | Error::Unsupported(_)
-            | Error::EcdsaUnsupportedCurve(_) => CivitasError::Unsupported { reason },
-            Error::Crypto(_)
-            | Error::EcdsaSigner(_)
-            | Error::WalletStorage { .. }
-            | Error::WalletIo { .. } => CivitasError::Internal { reason },
-            Error::InvalidLength { .. }
-            | Error::InvalidPoint { .. }
-            | Error::InvalidScalar { .. }
-            | Error::InvalidKeyMaterial(_)
-            | Error::InvalidIndex { .. }
-            | Error::MessageCount { .. }
-            | Error::TooManyMessages { .. }
-            | Error::TooLarge { .. }
-            | Error::MultibasePrefix { .. }
-            | Error::InvalidEncoding { .. }
-            | Error::InvalidVarint
-            | Error::InvalidDid(_)
-            | Error::FragmentMismatch
-            | Error::ProofKindMismatch { .. }
-            | Error::Cbor { .. }
-            | Error::InvalidLabelMap(_)
-            | Error::NQuadsSyntax { .. }
-            | Error::InvalidQuad { .. }
-            | Error::CanonicalizationLimit { .. }
-            | Error::JsonLdUnknownContext { .. }
-            | Error::JsonLdUndefinedTerm { .. }
-            | Error::JsonLdSyntax { .. }
-            | Error::JsonLdContextConflict { .. }
-            | Error::JsonLdLimit { .. }
-            | Error::InvalidPointer { .. }
-            | Error::Bbs2023(_)
-            | Error::EcdsaProofValue(_)
-            | Error::EcdsaProofType
-            | Error::EcdsaCryptosuite
-            | Error::EcdsaProof(_)
-            | Error::EcdsaInvalidDateTime { .. }
-            | Error::CompactPrefix { .. }
-            | Error::CompactBase45 { .. }
-            | Error::CompactDeflate { .. }
-            | Error::CompactTooLarge { .. }
-            | Error::CompactNotJson { .. }
-            | Error::WalletInvalidCredential(_)
-            | Error::WalletNotFound
-            | Error::WalletUnknownPointer { .. }
-            | Error::TrustFile(_)
-            | Error::StatusIndexOutOfRange { .. }
-            | Error::StatusValueOutOfRange { .. }
-            | Error::UnsupportedStatusSize { .. }
-            | Error::StatusListTooShort { .. }
-            | Error::StatusListGzip { .. }
-            | Error::StatusListTooLarge { .. }
-            | Error::MalformedStatus { .. }
-            | Error::StatusPurposeMismatch
-            | Error::StatusListUrlMismatch
-            | Error::StatusSizeMismatch { .. }
-            | Error::StatusListNotYetValid
-            | Error::StatusListExpired => CivitasError::InvalidInput { reason },
-            // `civitas_core::Error` is non-exhaustive: a variant added later lands here until
-            // it is sorted above.
-            _ => CivitasError::Internal { reason },
+        match e.kind() {
+            ErrorKind::InvalidInput => CivitasError::InvalidInput { reason },
+            ErrorKind::VerificationFailed => CivitasError::VerificationFailed { reason },
+            ErrorKind::Unsupported => CivitasError::Unsupported { reason },
+            ErrorKind::Internal => CivitasError::Internal { reason },
         }
     }
 }

@@ -14,51 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 
-/// Longest JSON pointer accepted, in bytes.
-pub const MAX_POINTER_LEN: usize = 4096;
-
-/// Parse an RFC 6901 JSON pointer into its reference tokens, unescaped.
-pub fn parse_pointer(pointer: &str) -> Result<Vec<String>, Error> {
-    let invalid = |reason: &'static str| Error::InvalidPointer {
-        pointer: truncate(pointer),
-        reason,
-    };
-    if pointer.len() > MAX_POINTER_LEN {
-        return Err(invalid("longer than 4096 bytes"));
-    }
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(invalid("must start with '/'"));
-    };
-    rest.split('/')
-        .map(|token| {
-            if !token.contains('~') {
-                return Ok(token.to_owned());
-            }
-            let mut out = String::with_capacity(token.len());
-            let mut chars = token.chars();
-            while let Some(c) = chars.next() {
-                if c == '~' {
-                    match chars.next() {
-                        Some('0') => out.push('~'),
-                        Some('1') => out.push('/'),
-                        _ => return Err(invalid("'~' must be followed by '0' or '1'")),
-                    }
-                } else {
-                    out.push(c);
-                }
-            }
-            Ok(out)
-        })
-        .collect()
-}
-
-/// A pointer as it may appear in an error: at most 200 characters.
-pub(crate) fn truncate(pointer: &str) -> String {
-    pointer.chars().take(200).collect()
-}
+pub use crate::json_pointer::{MAX_POINTER_LEN, parse as parse_pointer};
+use crate::json_pointer::truncate;
 
 /// A node of the selection under construction.
 #[derive(Debug)]
@@ -166,11 +123,7 @@ fn walk(sel: &mut Sel, value: &Value, tokens: &[String], pointer: &str) -> Resul
     let (next, index) = match value {
         Value::Object(obj) => (obj.get(token.as_str()), None),
         Value::Array(items) => {
-            // Array indexes are decimal without leading zeros (RFC 6901).
-            let index = token
-                .parse::<usize>()
-                .ok()
-                .filter(|_| token == "0" || !token.starts_with('0'));
+            let index = crate::json_pointer::array_index(token);
             (index.and_then(|i| items.get(i)), index)
         }
         _ => (None, None),

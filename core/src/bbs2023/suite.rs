@@ -104,9 +104,15 @@ pub struct VerifiedDocument {
     issuer_key: PublicKey,
     verification_method: String,
     presentation_header: Vec<u8>,
+    quads: Vec<Quad>,
 }
 
 impl VerifiedDocument {
+    /// The verified statements (what the proof covers), with the document's own blank node
+    /// labels. Policy reads fields from these, not from the JSON (see [`crate::vc`]).
+    pub fn quads(&self) -> &[Quad] {
+        &self.quads
+    }
     /// The disclosed document, without its proof.
     pub fn document(&self) -> &Value {
         &self.document
@@ -624,6 +630,7 @@ impl Bbs2023 {
             issuer_key: pk,
             verification_method: options.verification_method,
             presentation_header: derived.presentation_header,
+            quads,
         })
     }
 }

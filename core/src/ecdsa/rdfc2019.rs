@@ -152,9 +152,15 @@ pub struct VerifiedEcdsa {
     domain: Option<String>,
     created: Option<String>,
     expires: Option<String>,
+    quads: Vec<crate::rdf::Quad>,
 }
 
 impl VerifiedEcdsa {
+    /// The verified statements of the document (its canonical form). Policy reads fields
+    /// from these, not from the JSON (see [`crate::vc`]).
+    pub fn quads(&self) -> &[crate::rdf::Quad] {
+        &self.quads
+    }
     /// The document, without its proof.
     pub fn document(&self) -> &Value {
         &self.document
@@ -518,8 +524,9 @@ impl EcdsaRdfc2019 {
             unsecured.insert("@context".into(), proof_context);
         }
         let unsecured = Value::Object(unsecured);
-        let hash = self.hash_data(&unsecured, &proof_options)?.hash_data();
-        verify_p256(&public_key, &hash, &signature)?;
+        let hash_data = self.hash_data(&unsecured, &proof_options)?;
+        verify_p256(&public_key, &hash_data.hash_data(), &signature)?;
+        let quads = crate::rdf::parse_nquads(&hash_data.canonical_document)?;
 
         let mut document = doc.clone();
         document.remove("proof");
@@ -532,6 +539,7 @@ impl EcdsaRdfc2019 {
             domain,
             created: opt_string(proof, "created")?,
             expires: opt_string(proof, "expires")?,
+            quads,
         })
     }
 }

@@ -35,9 +35,9 @@ pub use trust::{TrustList, TrustedIssuer};
 
 use crate::Error;
 use crate::bbs2023::Bbs2023;
-use crate::bbs2023::select::parse_pointer;
 use crate::ecdsa::{EcdsaRdfc2019, VerifiedEcdsa};
 use crate::jsonld::JsonLdProcessor;
+use crate::vc::{self, SignedFields};
 use crate::status::{
     DecodeLimits, StatusListCredential, Timestamp, VerifiedStatusList, check_status,
     parse_credential_status,
@@ -298,11 +298,7 @@ pub fn disclosed_claims(doc: &Value) -> Vec<(String, &Value)> {
                     if ptr.is_empty() && (k == "@context" || k == "proof") {
                         continue;
                     }
-                    walk(
-                        x,
-                        format!("{ptr}/{}", k.replace('~', "~0").replace('/', "~1")),
-                        out,
-                    );
+                    walk(x, format!("{ptr}/{}", crate::json_pointer::escape(k)), out);
                 }
             }
             Value::Array(a) => {
@@ -377,14 +373,6 @@ fn types_of(doc: &Value) -> Vec<String> {
     }
 }
 
-fn issuer_of(doc: &Value) -> Option<&str> {
-    match doc.get("issuer") {
-        Some(Value::String(s)) => Some(s),
-        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str),
-        _ => None,
-    }
-}
-
 /// The DID of a DID URL (`did:key:z..#z..` -> `did:key:z..`).
 fn did_of(method: &str) -> &str {
     method.split('#').next().unwrap_or(method)
@@ -431,8 +419,11 @@ impl Verifier {
             Option<String>,
             Option<String>,
             Option<String>,
-        ) = if types.iter().any(|t| t == "VerifiablePresentation") {
-            match self.holder_proof(input) {
+        ) = if let Err(e) = vc::check_profile(input) {
+            fail(&mut failures, Check::Format, None, e.to_string());
+            (Vec::new(), None, None, None)
+        } else if types.iter().any(|t| t == "VerifiablePresentation") {
+            match self.holder_proof(input, policy) {
                 Ok(vp) => {
                     let holder = input
                         .get("holder")
@@ -523,7 +514,8 @@ impl Verifier {
                 }
             }
         }
-        if failures.is_empty() {
+        // Acceptance needs every credential accepted, not only no failure recorded.
+        if failures.is_empty() && accepted.len() == credentials.len() {
             Ok(VerifiedPresentation {
                 credentials: accepted,
                 holder,
@@ -532,6 +524,13 @@ impl Verifier {
                 dangers: policy.dangers.clone(),
             })
         } else {
+            if failures.is_empty() {
+                failures.push(Failure {
+                    check: Check::Format,
+                    credential: None,
+                    reason: "a credential was not accepted".into(),
+                });
+            }
             Err(Rejection {
                 failures,
                 dangers: policy.dangers.clone(),
@@ -540,8 +539,8 @@ impl Verifier {
     }
 
     /// The presentation's ECDSA proof, for authentication.
-    fn holder_proof(&self, vp: &Value) -> Result<VerifiedEcdsa, Error> {
-        let verified = self.ecdsa.verify(vp)?;
+    fn holder_proof(&self, vp: &Value, policy: &Policy) -> Result<VerifiedEcdsa, Error> {
+        let verified = self.ecdsa.verify_at(vp, unix(policy.now()))?;
         if verified.proof_purpose() != "authentication" {
             return Err(Error::VerificationFailed(
                 "the presentation's proof purpose is not authentication",
@@ -558,6 +557,10 @@ impl Verifier {
         lists: &StatusLists,
         fail: &mut dyn FnMut(Check, String),
     ) -> Option<VerifiedCredential> {
+        if let Err(e) = vc::check_profile(credential) {
+            fail(Check::Format, e.to_string());
+            return None;
+        }
         let verified = match self.bbs.verify(credential) {
             Ok(v) => v,
             Err(e) => {
@@ -565,13 +568,30 @@ impl Verifier {
                 return None;
             }
         };
+        // Everything the policy decides on is read from the verified statements.
+        let signed = match SignedFields::from_quads(verified.quads()) {
+            Ok(f) => f,
+            Err(e) => {
+                fail(Check::Format, e.to_string());
+                return None;
+            }
+        };
         let doc = verified.document().clone();
-        let types = types_of(&doc);
+        let mut types = types_of(&doc);
+        types.sort_unstable();
+        types.dedup();
+        if types.len() != signed.types.len() {
+            fail(
+                Check::Format,
+                "the credential's types in the JSON are not its signed types".into(),
+            );
+            return None;
+        }
         let signer = did_of(verified.verification_method()).to_owned();
-        // Issuer: the signer, and trusted for one of the credential's types.
+        // Issuer: the signer, and trusted for every specific type the credential carries.
         let mut issuer_name = None;
         let trusted = policy.trust.get(&signer);
-        match issuer_of(&doc) {
+        match signed.issuer.as_deref() {
             Some(issuer) if issuer == signer => {}
             Some(_) => fail(
                 Check::Issuer,
@@ -582,25 +602,27 @@ impl Verifier {
                 "the credential does not disclose its issuer".into(),
             ),
         }
+        let specific: Vec<&String> = types
+            .iter()
+            .filter(|t| *t != "VerifiableCredential")
+            .collect();
         match trusted {
             Some(t) => {
                 issuer_name = Some(t.name.clone());
-                let specific: Vec<&String> = types
+                let untrusted: Vec<&str> = specific
                     .iter()
-                    .filter(|t| *t != "VerifiableCredential")
+                    .filter(|ty| !t.credential_types.contains(ty))
+                    .map(|s| s.as_str())
                     .collect();
-                if !specific.iter().any(|ty| t.credential_types.contains(ty)) {
+                if specific.is_empty() {
                     fail(
                         Check::Issuer,
-                        format!(
-                            "{} is not trusted to issue {}",
-                            t.name,
-                            specific
-                                .iter()
-                                .map(|s| s.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
+                        "the credential has no type besides VerifiableCredential".into(),
+                    );
+                } else if !untrusted.is_empty() {
+                    fail(
+                        Check::Issuer,
+                        format!("{} is not trusted to issue {}", t.name, untrusted.join(", ")),
                     );
                 }
             }
@@ -610,35 +632,39 @@ impl Verifier {
                 format!("issuer {signer} is not in the trust list"),
             ),
         }
-        // Validity period.
+        // Validity period (VC 2.0 validFrom/validUntil, VC 1.1 issuanceDate/expirationDate).
         let now = unix(policy.now());
         let skew = i64::try_from(policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
-        for (field, late) in [("validFrom", false), ("validUntil", true)] {
-            if let Some(v) = doc.get(field) {
-                match v.as_str().and_then(Timestamp::parse) {
-                    Some(t) if !late && t.unix_seconds() > now.saturating_add(skew) => fail(
-                        Check::Validity,
-                        format!("not valid before {}", v.as_str().unwrap_or_default()),
-                    ),
-                    Some(t) if late && t.unix_seconds() < now.saturating_sub(skew) => fail(
-                        Check::Validity,
-                        format!("expired at {}", v.as_str().unwrap_or_default()),
-                    ),
+        for (value, late) in [(signed.not_before(), false), (signed.not_after(), true)] {
+            if let Some(v) = value {
+                match Timestamp::parse(v) {
+                    Some(t) if !late && t.unix_seconds() > now.saturating_add(skew) => {
+                        fail(Check::Validity, format!("not valid before {v}"))
+                    }
+                    Some(t) if late && t.unix_seconds() < now.saturating_sub(skew) => {
+                        fail(Check::Validity, format!("expired at {v}"))
+                    }
                     Some(_) => {}
                     None => fail(
                         Check::Validity,
-                        format!("{field} is not a date-time with a time zone"),
+                        "a validity date is not a date-time with a time zone".into(),
                     ),
                 }
             }
         }
-        // Status.
+        // Status: the entries as signed; the JSON view must show exactly those.
         let mut status = Vec::new();
-        if let Some(cs) = doc.get("credentialStatus") {
+        if signed.status.is_empty() && doc.get("credentialStatus").is_some() {
+            fail(
+                Check::Format,
+                "the credential shows a status entry that is not signed".into(),
+            );
+        }
+        if !signed.status.is_empty() {
             if policy.has(Danger::SkipStatus) {
                 status.push("not checked (--dangerous-skip-status)".to_owned());
             } else {
-                match parse_credential_status(cs) {
+                match status_entries(&doc, &signed) {
                     Ok(entries) => {
                         for entry in entries {
                             match self.status_list(
@@ -685,8 +711,9 @@ impl Verifier {
     }
 
     /// The DID whose key signed the status list credential `list`, its ECDSA proof verified
-    /// (once per list content).
-    fn status_list_signer(&self, url: &str, list: &Value) -> Result<String, String> {
+    /// at the policy's time (once per list content), the list in the accepted JSON-LD profile
+    /// and its issuer the signer.
+    fn status_list_signer(&self, url: &str, list: &Value, policy: &Policy) -> Result<String, String> {
         use sha2::Digest;
         let digest: [u8; 32] =
             sha2::Sha256::digest(serde_json::to_vec(list).unwrap_or_default()).into();
@@ -698,11 +725,25 @@ impl Verifier {
         {
             return Ok(signer);
         }
-        let verified = self
-            .ecdsa
-            .verify(list)
-            .map_err(|e| format!("status list {url}: {e}"))?;
+        let bad = |e: Error| format!("status list {url}: {e}");
+        vc::check_profile(list).map_err(bad)?;
+        let verified = self.ecdsa.verify_at(list, unix(policy.now())).map_err(bad)?;
         let signer = did_of(verified.verification_method()).to_owned();
+        let signed = SignedFields::from_quads(verified.quads()).map_err(bad)?;
+        if signed.issuer.as_deref() != Some(signer.as_str()) {
+            return Err(format!(
+                "status list {url}: its issuer is not the key that signed it"
+            ));
+        }
+        let parsed = StatusListCredential::from_json(list, &DecodeLimits::default()).map_err(bad)?;
+        let same = |json: Option<Timestamp>, rdf: Option<&str>| json == rdf.and_then(Timestamp::parse);
+        if !same(parsed.valid_from(), signed.valid_from.as_deref())
+            || !same(parsed.valid_until(), signed.valid_until.as_deref())
+        {
+            return Err(bad(Error::SignedData(
+                "the list's signed validity period is not the one its JSON shows",
+            )));
+        }
         if verified.expires().is_none() {
             if let Ok(mut m) = self.status_signers.lock() {
                 if m.len() >= STATUS_CACHE {
@@ -726,7 +767,7 @@ impl Verifier {
             .by_url
             .get(url)
             .ok_or_else(|| format!("status list {url} is not available"))?;
-        let signer = self.status_list_signer(url, list)?;
+        let signer = self.status_list_signer(url, list, policy)?;
         let signer = signer.as_str();
         let allowed = signer == issuer
             || policy
@@ -747,22 +788,38 @@ impl Verifier {
 
 /// Whether `pointer` resolves in `doc`.
 fn resolves(doc: &Value, pointer: &str) -> bool {
-    let Ok(tokens) = parse_pointer(pointer) else {
-        return false;
+    crate::json_pointer::resolve(doc, pointer).is_some()
+}
+
+/// The credential's status entries parsed from its JSON, which must be exactly the signed
+/// ones: an entry the JSON does not show (moved under `@nest`, spelled as an IRI, ...) is a
+/// failure, never a skipped check.
+fn status_entries(
+    doc: &Value,
+    signed: &SignedFields,
+) -> Result<Vec<crate::status::BitstringStatusListEntry>, Error> {
+    let hidden = Error::SignedData(
+        "the credential's signed status entries are not the ones its JSON shows",
+    );
+    let Some(cs) = doc.get("credentialStatus") else {
+        return Err(hidden);
     };
-    let mut v = doc;
-    for t in &tokens {
-        let next = match v {
-            Value::Object(o) => o.get(t.as_str()),
-            Value::Array(a) => t.parse::<usize>().ok().and_then(|i| a.get(i)),
-            _ => None,
-        };
-        match next {
-            Some(n) => v = n,
-            None => return false,
+    let entries = parse_credential_status(cs)?;
+    if entries.len() != signed.status.len() {
+        return Err(hidden);
+    }
+    for e in &entries {
+        let index = e.status_list_index().to_string();
+        let shown = signed.status.iter().any(|s| {
+            s.list.as_deref() == Some(e.status_list_credential())
+                && s.index.as_deref() == Some(index.as_str())
+                && s.purpose.as_deref() == Some(e.status_purpose().as_str())
+        });
+        if !shown {
+            return Err(hidden);
         }
     }
-    true
+    Ok(entries)
 }
 
 #[cfg(test)]

@@ -33,10 +33,7 @@ const SKIPPED: [&str; 2] = ["@context", "proof"];
 /// Longest pointer path followed when building the tree.
 const MAX_DEPTH: usize = 128;
 
-/// RFC 6901 escaping of one reference token.
-pub(crate) fn escape_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
+use crate::json_pointer::escape as escape_token;
 
 fn is_type_key(key: &str) -> bool {
     key == "type" || key == "@type"
@@ -169,16 +166,7 @@ pub(crate) fn disclosed_leaves(
         let mut value = credential;
         let mut path = String::new();
         for token in &tokens {
-            let next = match value {
-                Value::Object(obj) => obj.get(token.as_str()),
-                Value::Array(items) => token
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|_| token == "0" || !token.starts_with('0'))
-                    .and_then(|i| items.get(i)),
-                _ => None,
-            };
-            value = next.ok_or_else(unknown)?;
+            value = crate::json_pointer::step(value, token).ok_or_else(unknown)?;
             path.push('/');
             path.push_str(&escape_token(token));
             if value.is_object() {

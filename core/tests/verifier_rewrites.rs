@@ -1,0 +1,275 @@
+//! What the verifier checks and shows is what was signed: JSON rewrites that keep the signed
+//! RDF (a member moved under `@nest`, the full IRI as the key, an alias from an appended
+//! inline context, an `@index` member that produces no statement) must never hide a
+//! revocation, an expiry, or show an unsigned claim. Each case here was accepted before the
+//! policy read its fields from the verified statements.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
+
+use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
+use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::did;
+use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::keys::PublicKey;
+use civitas_core::status::{StatusList, StatusPurpose, build_status_list_credential, status_entry};
+use civitas_core::verifier::{
+    Check, Policy, Rejection, StatusLists, TrustList, TrustedIssuer, Verifier,
+};
+use serde_json::{Value, json};
+
+const LIST_URL: &str = "https://uni.example/status/1";
+const CRED: &str = "https://www.w3.org/2018/credentials#";
+
+struct Desk {
+    jsonld: Arc<JsonLdProcessor>,
+    pair: KeyPair,
+    issuer: PublicKey,
+    status_key: DeviceKey,
+    verifier: Verifier,
+}
+
+impl Desk {
+    fn new() -> Self {
+        let jsonld = JsonLdProcessor::default();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+        jsonld
+            .register_context(
+                "https://civitas.example/contexts/diploma/v1",
+                &std::fs::read_to_string(
+                    root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"),
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        let jsonld = Arc::new(jsonld);
+        let pair = KeyPair::from_secret(
+            SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[9u8; 32], b"", None).unwrap(),
+        );
+        let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
+        Desk {
+            verifier: Verifier::new(Arc::clone(&jsonld)),
+            jsonld,
+            pair,
+            issuer,
+            status_key: DeviceKey::generate().unwrap(),
+        }
+    }
+
+    fn diploma(&self) -> Value {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+        let mut doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
+                .unwrap();
+        doc["issuer"]["id"] = did::did_key(&self.issuer).into();
+        doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
+        doc
+    }
+
+    /// Signed with the issuer's usual mandatory pointers, derived disclosing the degree name.
+    fn derived(&self, doc: &Value) -> Value {
+        let mandatory =
+            ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"].map(String::from);
+        let bbs = Bbs2023::new(Arc::clone(&self.jsonld));
+        let signed = bbs
+            .sign(
+                doc,
+                &self.pair,
+                &ProofOptions::assertion(did::verification_method_id(&self.issuer)),
+                &mandatory,
+            )
+            .unwrap();
+        bbs.derive(&signed, &["/credentialSubject/degree/name".to_owned()], b"")
+            .unwrap()
+    }
+
+    fn list(&self, revoked: &[usize], valid_until: Option<&str>) -> Value {
+        let mut list = StatusList::new(1).unwrap();
+        for &i in revoked {
+            list.set(i, 1).unwrap();
+        }
+        let doc = build_status_list_credential(
+            LIST_URL,
+            &did::did_key(&self.status_key.public_key()),
+            StatusPurpose::Revocation,
+            &list,
+            "2026-01-01T00:00:00Z",
+            valid_until,
+        )
+        .unwrap();
+        self.sign_list(&doc)
+    }
+
+    fn sign_list(&self, doc: &Value) -> Value {
+        EcdsaRdfc2019::new(Arc::clone(&self.jsonld))
+            .sign(
+                doc,
+                &self.status_key,
+                &EcdsaProofOptions::assertion(self.status_key.verification_method()),
+            )
+            .unwrap()
+    }
+
+    fn policy(&self, types: &[&str]) -> Policy {
+        Policy::new(TrustList::from_issuers(vec![TrustedIssuer {
+            did: did::did_key(&self.issuer),
+            name: "Uni".into(),
+            credential_types: types.iter().map(|t| (*t).to_owned()).collect(),
+            status_list_signers: vec![did::did_key(&self.status_key.public_key())],
+        }]))
+        .at(UNIX_EPOCH + Duration::from_secs(1_800_000_000)) // 2027-01-15
+    }
+
+    fn verify(&self, input: &Value, policy: &Policy, lists: &[Value]) -> Result<(), Rejection> {
+        let mut set = StatusLists::new();
+        for l in lists {
+            set.insert(l.clone()).unwrap();
+        }
+        self.verifier.verify(input, policy, &set).map(|_| ())
+    }
+}
+
+fn rename(doc: &mut Value, from: &str, to: &str) {
+    let o = doc.as_object_mut().unwrap();
+    let v = o.remove(from).unwrap();
+    o.insert(to.to_owned(), v);
+}
+
+fn has(r: &Rejection, check: Check) -> bool {
+    r.failures().iter().any(|f| f.check == check)
+}
+
+#[test]
+fn a_revoked_credential_stays_revoked_under_every_spelling_of_its_status() {
+    let desk = Desk::new();
+    let derived = desk.derived(&desk.diploma());
+    let policy = desk.policy(&["UniversityDegreeCredential"]);
+    let revoking = desk.list(&[7], None);
+    let r = desk.verify(&derived, &policy, &[revoking.clone()]).unwrap_err();
+    assert!(has(&r, Check::Status), "{r}");
+
+    let full_iri = {
+        let mut d = derived.clone();
+        rename(&mut d, "credentialStatus", &format!("{CRED}credentialStatus"));
+        d
+    };
+    let nested = {
+        let mut d = derived.clone();
+        let cs = d.as_object_mut().unwrap().remove("credentialStatus").unwrap();
+        d["@nest"] = json!({ "credentialStatus": cs });
+        d
+    };
+    let aliased = {
+        let mut d = derived.clone();
+        d["@context"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"st": format!("{CRED}credentialStatus")}));
+        rename(&mut d, "credentialStatus", "st");
+        d
+    };
+    for (name, mutant) in [("full IRI", full_iri), ("@nest", nested), ("alias", aliased)] {
+        let r = desk
+            .verify(&mutant, &policy, &[revoking.clone()])
+            .expect_err(name);
+        assert!(has(&r, Check::Format), "{name}: {r}");
+    }
+}
+
+#[test]
+fn an_expired_credential_stays_expired_when_its_validity_is_renamed() {
+    let desk = Desk::new();
+    let derived = desk.derived(&desk.diploma());
+    let lists = [desk.list(&[], None)];
+    let later = desk
+        .policy(&["UniversityDegreeCredential"])
+        .at(UNIX_EPOCH + Duration::from_secs(3_500_000_000)); // 2080
+    let r = desk.verify(&derived, &later, &lists).unwrap_err();
+    assert!(has(&r, Check::Validity), "{r}");
+    let mut mutant = derived.clone();
+    rename(&mut mutant, "validUntil", &format!("{CRED}validUntil"));
+    let r = desk.verify(&mutant, &later, &lists).unwrap_err();
+    assert!(has(&r, Check::Format), "{r}");
+}
+
+#[test]
+fn an_unsigned_index_member_is_not_shown_as_a_claim() {
+    let desk = Desk::new();
+    let derived = desk.derived(&desk.diploma());
+    let policy = desk.policy(&["UniversityDegreeCredential"]);
+    let lists = [desk.list(&[], None)];
+    desk.verify(&derived, &policy, &lists).unwrap();
+    let mut mutant = derived.clone();
+    mutant["credentialSubject"]["degree"]["@index"] = json!("PhD summa cum laude");
+    let r = desk.verify(&mutant, &policy, &lists).unwrap_err();
+    assert!(has(&r, Check::Format), "{r}");
+}
+
+#[test]
+fn an_expired_status_list_stays_expired_when_its_validity_is_renamed() {
+    let desk = Desk::new();
+    let derived = desk.derived(&desk.diploma());
+    let policy = desk.policy(&["UniversityDegreeCredential"]);
+    // The list expired in 2026; the desk checks at 2027.
+    let list = desk.list(&[], Some("2026-06-01T00:00:00Z"));
+    let r = desk.verify(&derived, &policy, &[list.clone()]).unwrap_err();
+    assert!(has(&r, Check::Status), "{r}");
+    let mut mutant = list.clone();
+    rename(&mut mutant, "validUntil", &format!("{CRED}validUntil"));
+    let r = desk.verify(&derived, &policy, &[mutant]).unwrap_err();
+    assert!(has(&r, Check::Status), "{r}");
+}
+
+#[test]
+fn a_status_list_whose_issuer_is_not_its_signer_is_refused() {
+    let desk = Desk::new();
+    let derived = desk.derived(&desk.diploma());
+    let policy = desk.policy(&["UniversityDegreeCredential"]);
+    let mut list = StatusList::new(1).unwrap();
+    list.set(0, 0).unwrap();
+    let doc = build_status_list_credential(
+        LIST_URL,
+        "did:example:someone-else",
+        StatusPurpose::Revocation,
+        &list,
+        "2026-01-01T00:00:00Z",
+        None,
+    )
+    .unwrap();
+    let r = desk
+        .verify(&derived, &policy, &[desk.sign_list(&doc)])
+        .unwrap_err();
+    assert!(
+        r.failures()
+            .iter()
+            .any(|f| f.check == Check::Status && f.reason.contains("issuer")),
+        "{r}"
+    );
+}
+
+#[test]
+fn an_issuer_must_be_trusted_for_every_type_it_issues() {
+    let desk = Desk::new();
+    let mut doc = desk.diploma();
+    doc["type"] = json!(["VerifiableCredential", "UniversityDegreeCredential", "MasterDegree"]);
+    let derived = desk.derived(&doc);
+    let lists = [desk.list(&[], None)];
+    let r = desk
+        .verify(&derived, &desk.policy(&["UniversityDegreeCredential"]), &lists)
+        .unwrap_err();
+    assert!(
+        r.failures()
+            .iter()
+            .any(|f| f.check == Check::Issuer && f.reason.contains("MasterDegree")),
+        "{r}"
+    );
+    desk.verify(
+        &derived,
+        &desk.policy(&["UniversityDegreeCredential", "MasterDegree"]),
+        &lists,
+    )
+    .unwrap();
+}
