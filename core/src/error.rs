@@ -394,8 +394,11 @@ pub enum Error {
     /// `@context`, no proof, several proofs, a missing field); the message names the rule.
     #[error("ecdsa-rdfc-2019: {0}")]
     EcdsaProof(&'static str),
-    /// `created` or `expires` is not a valid XML Schema 1.1 dateTime.
-    #[error("ecdsa-rdfc-2019: `{field}` is not a valid XML Schema dateTime")]
+    /// `created` or `expires` is not an XML Schema 1.1 `dateTimeStamp` (a dateTime with a
+    /// time zone).
+    #[error(
+        "ecdsa-rdfc-2019: `{field}` is not an XML Schema dateTimeStamp (a date-time with a time zone)"
+    )]
     EcdsaInvalidDateTime {
         /// `"created"` or `"expires"`.
         field: &'static str,

@@ -38,6 +38,7 @@ pub mod keys;
 pub mod presentation;
 pub mod rdf;
 pub mod status;
+mod time;
 pub mod vc;
 pub mod verifier;
 pub mod wallet;
@@ -48,3 +49,4 @@ pub use status::{
     BitstringStatusListEntry, StatusList, StatusListCredential, StatusPurpose, StatusResult,
     VerifiedStatusList, check_status,
 };
+pub use time::Timestamp;

@@ -345,7 +345,10 @@ mod tests {
                 json!({"@context": ctx, "https://www.w3.org/2018/credentials#credentialStatus": {}}),
                 "/https:~1~1www.w3.org~12018~1credentials#credentialStatus",
             ),
-            (json!({"@context": ctx, "cred:validUntil": "x"}), "/cred:validUntil"),
+            (
+                json!({"@context": ctx, "cred:validUntil": "x"}),
+                "/cred:validUntil",
+            ),
             (
                 json!({"@context": ["https://www.w3.org/ns/credentials/v2", {"st": "@nest"}]}),
                 "/@context",

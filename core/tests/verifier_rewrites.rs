@@ -166,17 +166,27 @@ fn a_revoked_credential_stays_revoked_under_every_spelling_of_its_status() {
     let derived = desk.derived(&desk.diploma());
     let policy = desk.policy(&["UniversityDegreeCredential"]);
     let revoking = desk.list(&[7], None);
-    let r = desk.verify(&derived, &policy, &[revoking.clone()]).unwrap_err();
+    let r = desk
+        .verify(&derived, &policy, &[revoking.clone()])
+        .unwrap_err();
     assert!(has(&r, Check::Status), "{r}");
 
     let full_iri = {
         let mut d = derived.clone();
-        rename(&mut d, "credentialStatus", &format!("{CRED}credentialStatus"));
+        rename(
+            &mut d,
+            "credentialStatus",
+            &format!("{CRED}credentialStatus"),
+        );
         d
     };
     let nested = {
         let mut d = derived.clone();
-        let cs = d.as_object_mut().unwrap().remove("credentialStatus").unwrap();
+        let cs = d
+            .as_object_mut()
+            .unwrap()
+            .remove("credentialStatus")
+            .unwrap();
         d["@nest"] = json!({ "credentialStatus": cs });
         d
     };
@@ -189,7 +199,11 @@ fn a_revoked_credential_stays_revoked_under_every_spelling_of_its_status() {
         rename(&mut d, "credentialStatus", "st");
         d
     };
-    for (name, mutant) in [("full IRI", full_iri), ("@nest", nested), ("alias", aliased)] {
+    for (name, mutant) in [
+        ("full IRI", full_iri),
+        ("@nest", nested),
+        ("alias", aliased),
+    ] {
         desk.still_signed(&mutant);
         let r = desk
             .verify(&mutant, &policy, &[revoking.clone()])
@@ -278,11 +292,19 @@ fn a_status_list_whose_issuer_is_not_its_signer_is_refused() {
 fn an_issuer_must_be_trusted_for_every_type_it_issues() {
     let desk = Desk::new();
     let mut doc = desk.diploma();
-    doc["type"] = json!(["VerifiableCredential", "UniversityDegreeCredential", "MasterDegree"]);
+    doc["type"] = json!([
+        "VerifiableCredential",
+        "UniversityDegreeCredential",
+        "MasterDegree"
+    ]);
     let derived = desk.derived(&doc);
     let lists = [desk.list(&[], None)];
     let r = desk
-        .verify(&derived, &desk.policy(&["UniversityDegreeCredential"]), &lists)
+        .verify(
+            &derived,
+            &desk.policy(&["UniversityDegreeCredential"]),
+            &lists,
+        )
         .unwrap_err();
     assert!(
         r.failures()
@@ -296,4 +318,83 @@ fn an_issuer_must_be_trusted_for_every_type_it_issues() {
         &lists,
     )
     .unwrap();
+}
+
+#[test]
+fn a_derived_proof_has_one_encoding_of_its_indexes() {
+    use civitas_core::bbs2023::proof_value::DerivedProofValue;
+    let desk = Desk::new();
+    let derived = desk.derived(&desk.diploma());
+    let value = derived["proof"]["proofValue"].as_str().unwrap();
+    let mut parsed = DerivedProofValue::parse(value).unwrap();
+    assert!(parsed.mandatory_indexes.len() > 1);
+    parsed.mandatory_indexes.reverse();
+    let mut mutant = derived.clone();
+    mutant["proof"]["proofValue"] = parsed.serialize().into();
+    let e = Bbs2023::new(Arc::clone(&desk.jsonld))
+        .verify(&mutant)
+        .unwrap_err();
+    assert!(e.to_string().contains("strictly increasing"), "{e}");
+}
+
+#[test]
+fn proof_times_are_date_time_stamps_and_expiry_is_checked_at_the_audit_time() {
+    let desk = Desk::new();
+    // A bbs-2023 proof whose `created` has no time zone: refused.
+    let bbs = Bbs2023::new(Arc::clone(&desk.jsonld));
+    let mut options = ProofOptions::assertion(did::verification_method_id(&desk.issuer));
+    options.created = Some("2026-01-01T00:00:00".into());
+    let signed = bbs
+        .sign(
+            &desk.diploma(),
+            &desk.pair,
+            &options,
+            &["/issuer".to_owned()],
+        )
+        .unwrap();
+    let derived = bbs
+        .derive(&signed, &["/credentialSubject/degree/name".to_owned()], b"")
+        .unwrap();
+    let e = bbs.verify(&derived).unwrap_err();
+    assert!(e.to_string().contains("time zone"), "{e}");
+
+    // A status list proof that expires in 2099, checked at 2099-06: expired, although the
+    // wall clock says otherwise.
+    let derived = desk.derived(&desk.diploma());
+    let mut list = StatusList::new(1).unwrap();
+    list.set(0, 0).unwrap();
+    let doc = build_status_list_credential(
+        LIST_URL,
+        &did::did_key(&desk.status_key.public_key()),
+        StatusPurpose::Revocation,
+        &list,
+        "2026-01-01T00:00:00Z",
+        None,
+    )
+    .unwrap();
+    let mut options = EcdsaProofOptions::assertion(desk.status_key.verification_method());
+    options.expires = Some("2099-01-01T00:00:00Z".into());
+    let signed_list = EcdsaRdfc2019::new(Arc::clone(&desk.jsonld))
+        .sign(&doc, &desk.status_key, &options)
+        .unwrap();
+    let policy = desk.policy(&["UniversityDegreeCredential"]);
+    desk.verify(&derived, &policy, &[signed_list.clone()])
+        .unwrap();
+    let audit = policy.at(UNIX_EPOCH + Duration::from_secs(4_084_000_000)); // 2099-06
+    let r = desk.verify(&derived, &audit, &[signed_list]).unwrap_err();
+    assert!(
+        r.failures()
+            .iter()
+            .any(|f| f.check == Check::Status && f.reason.contains("expired")),
+        "{r}"
+    );
+
+    // ECDSA refuses to sign a `created` without a time zone.
+    let mut options = EcdsaProofOptions::assertion(desk.status_key.verification_method());
+    options.created = Some("2026-01-01T00:00:00".into());
+    assert!(
+        EcdsaRdfc2019::new(Arc::clone(&desk.jsonld))
+            .sign(&doc, &desk.status_key, &options)
+            .is_err()
+    );
 }

@@ -519,6 +519,14 @@ impl DerivedProofValue {
         }
         let mandatory_indexes = read_indexes(&mut r)?;
         let selective_indexes = read_indexes(&mut r)?;
+        // One proof, one encoding: the indexes are strictly increasing, as derivation makes them.
+        for indexes in [&mandatory_indexes, &selective_indexes] {
+            if indexes.windows(2).any(|w| w.first() >= w.get(1)) {
+                return Err(Error::Bbs2023(
+                    "mandatoryIndexes and selectiveIndexes must be strictly increasing",
+                ));
+            }
+        }
         let presentation_header = r.bytes(MAX_PRESENTATION_HEADER_LEN)?.to_vec();
         r.finish()?;
         Ok(DerivedProofValue {

@@ -26,6 +26,7 @@ use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
 use crate::rdf::canon::{CanonOptions, canonicalize};
 use crate::rdf::nquads::write_quad;
 use crate::rdf::{Quad, Term};
+use crate::time::Timestamp;
 
 /// bbs-2023 uses the BLS12-381-SHA-256 ciphersuite.
 const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
@@ -558,7 +559,14 @@ impl Bbs2023 {
     /// Verify a derived proof (createVerifyData, then ProofVerify). The issuer's key comes from
     /// the proof's did:key verification method, offline.
     pub fn verify(&self, secured: &Value) -> Result<VerifiedDocument, Error> {
+        self.verify_at(secured, Timestamp::now())
+    }
+
+    /// [`Bbs2023::verify`] at the given time, against which the proof's `expires` is
+    /// checked (an audit's `--at`); `created` and `expires` must be `xsd:dateTimeStamp`s.
+    pub fn verify_at(&self, secured: &Value, now: Timestamp) -> Result<VerifiedDocument, Error> {
         let (document, proof) = self.split(secured)?;
+        check_proof_times(proof, now)?;
         let value = proof_value_str(proof)?;
         let (kind, _) = super::proof_value::identify(value)?;
         if kind == super::proof_value::ProofKind::Base {
@@ -640,6 +648,27 @@ fn quads_dedup(mut quads: Vec<Quad>) -> Vec<Quad> {
     quads.sort_unstable();
     quads.dedup();
     quads
+}
+
+/// The proof's `created` and `expires`: `xsd:dateTimeStamp`s, and `expires` not passed at
+/// `now` ([DI §2.1](https://www.w3.org/TR/vc-data-integrity/#proofs)).
+fn check_proof_times(proof: &Map<String, Value>, now: Timestamp) -> Result<(), Error> {
+    let stamp = |key: &str| -> Result<Option<Timestamp>, Error> {
+        match proof.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Timestamp::parse(s).map(Some).ok_or(Error::Bbs2023(
+                "the proof's created or expires is not a date-time with a time zone",
+            )),
+            Some(_) => Err(Error::Bbs2023(
+                "the proof's created or expires is not a string",
+            )),
+        }
+    };
+    stamp("created")?;
+    if stamp("expires")?.is_some_and(|expires| expires < now) {
+        return Err(Error::VerificationFailed("the proof has expired"));
+    }
+    Ok(())
 }
 
 fn proof_value_str(proof: &Map<String, Value>) -> Result<&str, Error> {

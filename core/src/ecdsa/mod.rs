@@ -23,7 +23,6 @@
 //! equals what any other RFC 6979 implementation produces.
 
 mod rdfc2019;
-mod xsd;
 
 use core::fmt;
 

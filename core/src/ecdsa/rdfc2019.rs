@@ -21,13 +21,13 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::xsd::parse_datetime;
 use super::{Signer, verify_p256};
 use crate::Error;
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
 use crate::keys::multibase::Base;
 use crate::keys::{KeyType, PublicKey};
 use crate::rdf::canon::{CanonOptions, canonicalize};
+use crate::time::Timestamp;
 
 /// The cryptosuite identifier, the proof's `cryptosuite` value.
 pub const CRYPTOSUITE: &str = "ecdsa-rdfc-2019";
@@ -208,13 +208,6 @@ fn sha256(data: &str) -> [u8; 32] {
     Sha256::digest(data.as_bytes()).into()
 }
 
-fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
-
 /// The P-256 key of a did:key verification method.
 fn key_from_method(method: &str) -> Result<PublicKey, Error> {
     match crate::did::parse_verification_method(method) {
@@ -274,12 +267,12 @@ fn decode_proof_value(proof: &Map<String, Value>) -> Result<[u8; 64], Error> {
 /// Checks `created` and `expires` and, when `now` is given, that `expires` has not passed.
 fn check_times(proof: &Map<String, Value>, now: Option<i64>) -> Result<(), Error> {
     if let Some(created) = opt_string(proof, "created")? {
-        parse_datetime(&created).ok_or(Error::EcdsaInvalidDateTime { field: "created" })?;
+        Timestamp::parse(&created).ok_or(Error::EcdsaInvalidDateTime { field: "created" })?;
     }
     if let Some(expires) = opt_string(proof, "expires")? {
         let at =
-            parse_datetime(&expires).ok_or(Error::EcdsaInvalidDateTime { field: "expires" })?;
-        if now.is_some_and(|now| now > at) {
+            Timestamp::parse(&expires).ok_or(Error::EcdsaInvalidDateTime { field: "expires" })?;
+        if now.is_some_and(|now| now > at.unix_seconds()) {
             return Err(Error::EcdsaProofExpired);
         }
     }
@@ -427,7 +420,7 @@ impl EcdsaRdfc2019 {
     /// [`Error::EcdsaUnsupportedCurve`], did:key errors, JSON-LD errors, and
     /// [`Error::EcdsaSignatureMismatch`].
     pub fn verify(&self, secured: &Value) -> Result<VerifiedEcdsa, Error> {
-        self.verify_at(secured, now_unix())
+        self.verify_at(secured, Timestamp::now().unix_seconds())
     }
 
     /// Verify a holder's presentation: the proof must verify (as [`EcdsaRdfc2019::verify`]),

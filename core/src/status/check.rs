@@ -8,8 +8,8 @@ use super::StatusPurpose;
 use super::bitstring::read_entry;
 use super::credential::VerifiedStatusList;
 use super::entry::BitstringStatusListEntry;
-use super::time::Timestamp;
 use crate::Error;
+use crate::time::Timestamp;
 
 /// The status of one credential for one purpose (the Validate Algorithm's `result`).
 #[derive(Debug, Clone, PartialEq, Eq)]

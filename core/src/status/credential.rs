@@ -21,9 +21,9 @@ use serde_json::{Map, Value};
 
 use super::bitstring::{DecodeLimits, StatusList, check_status_size};
 use super::entry::type_includes;
-use super::time::Timestamp;
 use super::{StatusPurpose, is_absolute_url, json_str};
 use crate::Error;
+use crate::time::Timestamp;
 
 /// The Verifiable Credentials Data Model v2.0 base context.
 pub const CREDENTIALS_V2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";

@@ -25,12 +25,12 @@ mod bitstring;
 mod check;
 mod credential;
 mod entry;
-mod time;
 
 use serde_json::Value;
 
 use crate::Error;
 
+pub use crate::time::Timestamp;
 pub use bitstring::{
     DEFAULT_MAX_BITSTRING_LEN, DEFAULT_MAX_ENCODED_LEN, DecodeLimits, MAX_STATUS_SIZE, MIN_ENTRIES,
     StatusList, compress_bitstring, expand_bitstring,
@@ -43,7 +43,6 @@ pub use entry::{
     BitstringStatusListEntry, StatusMessage, parse_credential_status, parse_status_list_index,
     status_entry,
 };
-pub use time::Timestamp;
 
 /// The purpose of a status entry or list (`statusPurpose`,
 /// <https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry>).

@@ -27,7 +27,7 @@ mod trust;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
@@ -37,11 +37,11 @@ use crate::Error;
 use crate::bbs2023::Bbs2023;
 use crate::ecdsa::{EcdsaRdfc2019, VerifiedEcdsa};
 use crate::jsonld::JsonLdProcessor;
-use crate::vc::{self, SignedFields};
 use crate::status::{
     DecodeLimits, StatusListCredential, Timestamp, VerifiedStatusList, check_status,
     parse_credential_status,
 };
+use crate::vc::{self, SignedFields};
 
 /// A check the verifier performs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -379,10 +379,7 @@ fn did_of(method: &str) -> &str {
 }
 
 fn unix(t: SystemTime) -> i64 {
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
-    }
+    Timestamp::from_system_time(t).unix_seconds()
 }
 
 impl Verifier {
@@ -561,7 +558,10 @@ impl Verifier {
             fail(Check::Format, e.to_string());
             return None;
         }
-        let verified = match self.bbs.verify(credential) {
+        let verified = match self
+            .bbs
+            .verify_at(credential, Timestamp::from_system_time(policy.now()))
+        {
             Ok(v) => v,
             Err(e) => {
                 fail(Check::Proof, e.to_string());
@@ -622,7 +622,11 @@ impl Verifier {
                 } else if !untrusted.is_empty() {
                     fail(
                         Check::Issuer,
-                        format!("{} is not trusted to issue {}", t.name, untrusted.join(", ")),
+                        format!(
+                            "{} is not trusted to issue {}",
+                            t.name,
+                            untrusted.join(", ")
+                        ),
                     );
                 }
             }
@@ -713,7 +717,12 @@ impl Verifier {
     /// The DID whose key signed the status list credential `list`, its ECDSA proof verified
     /// at the policy's time (once per list content), the list in the accepted JSON-LD profile
     /// and its issuer the signer.
-    fn status_list_signer(&self, url: &str, list: &Value, policy: &Policy) -> Result<String, String> {
+    fn status_list_signer(
+        &self,
+        url: &str,
+        list: &Value,
+        policy: &Policy,
+    ) -> Result<String, String> {
         use sha2::Digest;
         let digest: [u8; 32] =
             sha2::Sha256::digest(serde_json::to_vec(list).unwrap_or_default()).into();
@@ -727,7 +736,10 @@ impl Verifier {
         }
         let bad = |e: Error| format!("status list {url}: {e}");
         vc::check_profile(list).map_err(bad)?;
-        let verified = self.ecdsa.verify_at(list, unix(policy.now())).map_err(bad)?;
+        let verified = self
+            .ecdsa
+            .verify_at(list, unix(policy.now()))
+            .map_err(bad)?;
         let signer = did_of(verified.verification_method()).to_owned();
         let signed = SignedFields::from_quads(verified.quads()).map_err(bad)?;
         if signed.issuer.as_deref() != Some(signer.as_str()) {
@@ -735,8 +747,10 @@ impl Verifier {
                 "status list {url}: its issuer is not the key that signed it"
             ));
         }
-        let parsed = StatusListCredential::from_json(list, &DecodeLimits::default()).map_err(bad)?;
-        let same = |json: Option<Timestamp>, rdf: Option<&str>| json == rdf.and_then(Timestamp::parse);
+        let parsed =
+            StatusListCredential::from_json(list, &DecodeLimits::default()).map_err(bad)?;
+        let same =
+            |json: Option<Timestamp>, rdf: Option<&str>| json == rdf.and_then(Timestamp::parse);
         if !same(parsed.valid_from(), signed.valid_from.as_deref())
             || !same(parsed.valid_until(), signed.valid_until.as_deref())
         {
@@ -798,9 +812,8 @@ fn status_entries(
     doc: &Value,
     signed: &SignedFields,
 ) -> Result<Vec<crate::status::BitstringStatusListEntry>, Error> {
-    let hidden = Error::SignedData(
-        "the credential's signed status entries are not the ones its JSON shows",
-    );
+    let hidden =
+        Error::SignedData("the credential's signed status entries are not the ones its JSON shows");
     let Some(cs) = doc.get("credentialStatus") else {
         return Err(hidden);
     };

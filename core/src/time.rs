@@ -1,5 +1,12 @@
-//! `xsd:dateTimeStamp` values of `validFrom` / `validUntil`
-//! (<https://www.w3.org/TR/vc-data-model-2.0/#validity-period>), as instants.
+//! Time as the specifications use it: one instant type, [`Timestamp`], for the validity
+//! period of credentials and status lists
+//! (<https://www.w3.org/TR/vc-data-model-2.0/#validity-period>), the `created` and `expires`
+//! of Data Integrity proofs (<https://www.w3.org/TR/vc-data-integrity/#proofs>), and the
+//! one conversion from [`SystemTime`].
+//!
+//! Both read `xsd:dateTimeStamp`
+//! ([XMLSCHEMA11-2 §3.4.28](https://www.w3.org/TR/xmlschema11-2/#dateTimeStamp)): a time zone
+//! is required.
 //!
 //! Accepted: `YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm)` with a four-digit year
 //! (0001 to 9999) and a time zone, as XML Schema 1.1 `dateTimeStamp` requires. `24:00:00` is
@@ -40,6 +47,11 @@ impl Timestamp {
                 }
             }
         }
+    }
+
+    /// Now, by the system clock.
+    pub fn now() -> Self {
+        Self::from_system_time(SystemTime::now())
     }
 
     /// Seconds since 1970-01-01T00:00:00Z (negative before).
