@@ -5,7 +5,7 @@
 #   ./scripts/test.sh            everything
 #   ./scripts/test.sh --quick    skip the bindings and JavaScript interop steps (no JVM or node needed)
 #
-# Steps: formatting check, the Rust test suites of every crate (unit, conformance against
+# Steps: formatting check, clippy with -D warnings, a warning-free doc build, the Rust test suites of every crate (unit, conformance against
 # ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
 # compile check of the benchmarks, the mobile bindings (Python, Kotlin, Swift ABI), and bbs-2023
 # interop with the JavaScript implementation (its harness self-test, then our proofs there and
@@ -42,6 +42,26 @@ else
   echo "run: cargo fmt --all"
   failed=$((failed + 1))
   fail_step "formatting"
+fi
+
+step "cargo clippy --workspace --all-targets -- -D warnings"
+if cargo clippy -q --workspace --all-targets -- -D warnings >"$LOG/clippy" 2>&1; then
+  echo "no lint"
+  passed=$((passed + 1))
+else
+  head -80 "$LOG/clippy"
+  failed=$((failed + 1))
+  fail_step "clippy"
+fi
+
+step "cargo doc --no-deps (warnings are errors)"
+if RUSTDOCFLAGS="-D warnings" cargo doc -q --workspace --no-deps >"$LOG/doc" 2>&1; then
+  echo "documented"
+  passed=$((passed + 1))
+else
+  head -60 "$LOG/doc"
+  failed=$((failed + 1))
+  fail_step "rustdoc"
 fi
 
 step "cargo test --workspace"

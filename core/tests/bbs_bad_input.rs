@@ -1,7 +1,12 @@
 //! Bad input to the BBS API: every malformed key, signature or proof encoding, wrong length,
 //! identity or off-subgroup point, out-of-range scalar and bad index gets a typed error and
 //! never a panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use civitas_core::Error;
 use civitas_core::bbs::{self, Ciphersuite, MAX_MESSAGES, Proof, PublicKey, SecretKey, Signature};
@@ -58,10 +63,10 @@ fn off_subgroup(len: usize, decode: impl Fn(&[u8]) -> Result<(), Error>) -> Vec<
             })
             .collect();
         v[0] = 0x80 | (v[0] & 0x1f); // compressed, not infinity, x well below p
-        if let Err(Error::InvalidPoint { reason, .. }) = decode(&v) {
-            if reason.contains("subgroup") {
-                return v;
-            }
+        if let Err(Error::InvalidPoint { reason, .. }) = decode(&v)
+            && reason.contains("subgroup")
+        {
+            return v;
         }
     }
     panic!("no off-subgroup point found");
@@ -329,11 +334,10 @@ proptest! {
         if cut < pk.len() { prop_assert!(PublicKey::from_bytes(&pk[..cut]).is_err()); }
         if cut < sig.len() { prop_assert!(Signature::from_bytes(&sig[..cut]).is_err()); }
         let disclosed = [&f.messages[1], &f.messages[3]];
-        if cut < proof.len() {
-            if let Ok(p) = Proof::from_bytes(&proof[..cut]) {
+        if cut < proof.len()
+            && let Ok(p) = Proof::from_bytes(&proof[..cut]) {
                 prop_assert!(bbs::proof_verify(CS, &f.pk, &p, b"h", b"ph", &disclosed, &[1, 3]).is_err());
             }
-        }
         // A flipped bit either fails to decode or fails to verify.
         if flip < proof.len() {
             let mut p = proof.clone();

@@ -2,7 +2,12 @@
 //! for every message count from 1 to 64 and both ciphersuites, with random key material,
 //! messages, headers, presentation headers and disclosures, each side verifies the other's
 //! signatures and proofs, and the deterministic parts (keys, signatures) agree byte for byte.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use civitas_core::bbs::{self, Ciphersuite, Proof, SecretKey, Signature};
 use zkryptium::bbsplus::ciphersuites::{BbsCiphersuite, Bls12381Sha256, Bls12381Shake256};

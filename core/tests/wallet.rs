@@ -1,6 +1,11 @@
 //! The holder wallet: import of a bbs-2023 diploma issued here, display data, consent
 //! summaries, derivation with history, and the encrypted file store's failure cases.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};

@@ -265,12 +265,16 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
             same(
                 "proofHash",
                 hex::encode(base.proof_hash).as_str(),
-                h["proofHash"].as_str().unwrap_or(""),
+                h.pointer("/proofHash")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
             )?;
             same(
                 "mandatoryHash",
                 hex::encode(base.mandatory_hash).as_str(),
-                h["mandatoryHash"].as_str().unwrap_or(""),
+                h.pointer("/mandatoryHash")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
             )
         })(),
     );
@@ -285,8 +289,8 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
                 .map_err(|e| e.to_string())?;
             same(
                 "base proof value",
-                got["proof"]["proofValue"].as_str(),
-                want["proof"]["proofValue"].as_str(),
+                got.pointer("/proof/proofValue").and_then(Value::as_str),
+                want.pointer("/proof/proofValue").and_then(Value::as_str),
             )?;
             same_json("signed document", &got, &want)
         })(),
@@ -322,13 +326,15 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
                 &unsigned,
                 &read(&dir.join("derivedUnsignedReveal.json"))?,
             )?;
-            let value = derived["proof"]["proofValue"]
-                .as_str()
+            let value = derived
+                .pointer("/proof/proofValue")
+                .and_then(Value::as_str)
                 .ok_or("no proofValue")?;
             let ours = DerivedProofValue::parse(value).map_err(|e| e.to_string())?;
             let theirs = DerivedProofValue::parse(
-                read(&dir.join("derivedRevealDocument.json"))?["proof"]["proofValue"]
-                    .as_str()
+                read(&dir.join("derivedRevealDocument.json"))?
+                    .pointer("/proof/proofValue")
+                    .and_then(Value::as_str)
                     .ok_or("no proofValue")?,
             )
             .map_err(|e| e.to_string())?;

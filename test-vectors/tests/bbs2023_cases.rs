@@ -1,6 +1,11 @@
 //! bbs-2023 regression cases the field gets wrong, and bad input that must be rejected with a
 //! precise typed error (never a panic, never an acceptance). The documents are in `data/`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::path::Path;
 use std::sync::Arc;

@@ -6,7 +6,12 @@
 //! These need node and the harness's npm packages, so they are `#[ignore]`d in a plain
 //! `cargo test`; `scripts/test.sh` installs the packages (`scripts/interop-setup.sh`) and runs
 //! them with `cargo test -p civitas-test-vectors --test interop_js -- --ignored`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,5 +1,5 @@
 //! The W3C JSON-LD toRdf suite: no unexpected failures.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::unwrap_used)]
 
 #[test]
 fn to_rdf_suite() {

@@ -166,6 +166,10 @@ pub fn key_file_json(public: &PublicKey, secret: &SecretKey) -> Value {
 }
 
 /// A loaded key file.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one key is loaded per command; boxing buys nothing"
+)]
 pub enum LoadedKey {
     Bbs { pair: KeyPair, public: PublicKey },
     P256 { key: DeviceKey, public: PublicKey },

@@ -1,6 +1,11 @@
 //! Command-line tests: every command's success and failure paths and exit codes, run against
 //! the built `civitas` binary in a scratch directory.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

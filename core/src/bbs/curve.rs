@@ -225,6 +225,10 @@ impl G1 {
         G1(out)
     }
 
+    #[expect(
+        clippy::wrong_self_convention,
+        reason = "a blst point is 144 bytes: by reference, as blst takes it"
+    )]
     pub(crate) fn to_affine(&self) -> G1Affine {
         let mut out = blst_p1_affine::default();
         // SAFETY: initialised input and output of the types blst expects.

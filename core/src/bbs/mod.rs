@@ -301,7 +301,7 @@ impl Proof {
     /// octets_to_proof: three valid non-identity G1 points, then scalars `0 < s < r`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         const WHAT: &str = "proof";
-        if bytes.len() < Self::MIN_LEN || (bytes.len() - 3 * G1_LEN) % SCALAR_LEN != 0 {
+        if bytes.len() < Self::MIN_LEN || !(bytes.len() - 3 * G1_LEN).is_multiple_of(SCALAR_LEN) {
             return Err(Error::InvalidLength {
                 what: WHAT,
                 expected: Self::MIN_LEN,

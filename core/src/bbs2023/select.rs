@@ -33,10 +33,10 @@ impl Sel {
             // The specification assumes `id`/`type` alias the keywords; a skolemized
             // document carries `@id`, so both spellings are kept.
             for key in ["id", "@id"] {
-                if let Some(id) = obj.get(key) {
-                    if !id.as_str().is_some_and(|s| s.starts_with("_:")) {
-                        fields.insert(key.into(), id.clone());
-                    }
+                if let Some(id) = obj.get(key)
+                    && !id.as_str().is_some_and(|s| s.starts_with("_:"))
+                {
+                    fields.insert(key.into(), id.clone());
                 }
             }
             for key in ["type", "@type"] {
@@ -166,7 +166,7 @@ pub fn select_json_ld(document: &Value, pointers: &[String]) -> Result<Option<Va
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
 mod tests {
     use super::*;
     use serde_json::json;

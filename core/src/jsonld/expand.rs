@@ -336,11 +336,12 @@ fn record_skolem_site(
     result: &XMap,
     active_property: Option<&str>,
 ) {
-    let is_node = !result.contains_key("@value")
-        && !result.contains_key("@list")
-        && !(result.len() == 1 && result.contains_key("@language"))
-        // The top-level wrapper of a `@graph` document is not a node of its own.
-        && !(active_property.is_none() && result.keys().all(|k| k == "@graph"));
+    let value_like = result.contains_key("@value")
+        || result.contains_key("@list")
+        || (result.len() == 1 && result.contains_key("@language"));
+    // The top-level wrapper of a `@graph` document is not a node of its own.
+    let graph_wrapper = active_property.is_none() && result.keys().all(|k| k == "@graph");
+    let is_node = !(value_like || graph_wrapper);
     let anonymous = match result.get("@id") {
         None => true,
         Some(XValue::String(id)) => id.starts_with("_:"),

@@ -505,10 +505,10 @@ impl Verifier {
                     reason,
                 })
             });
-            if failures.len() == before {
-                if let Some(vc) = vc {
-                    accepted.push(vc);
-                }
+            if failures.len() == before
+                && let Some(vc) = vc
+            {
+                accepted.push(vc);
             }
         }
         // Acceptance needs every credential accepted, not only no failure recorded.
@@ -758,13 +758,13 @@ impl Verifier {
                 "the list's signed validity period is not the one its JSON shows",
             )));
         }
-        if verified.expires().is_none() {
-            if let Ok(mut m) = self.status_signers.lock() {
-                if m.len() >= STATUS_CACHE {
-                    m.clear();
-                }
-                m.insert(digest, signer.clone());
+        if verified.expires().is_none()
+            && let Ok(mut m) = self.status_signers.lock()
+        {
+            if m.len() >= STATUS_CACHE {
+                m.clear();
             }
+            m.insert(digest, signer.clone());
         }
         Ok(signer)
     }

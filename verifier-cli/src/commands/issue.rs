@@ -352,10 +352,10 @@ fn batch(
             skipped += 1;
         } else {
             for w in &wanted {
-                if let Some(i) = header.iter().position(|h| h == w) {
-                    if record.get(i).is_none_or(|v| v.trim().is_empty()) {
-                        return Err(CliError::input(format!("{}: empty value", at(w))));
-                    }
+                if let Some(i) = header.iter().position(|h| h == w)
+                    && record.get(i).is_none_or(|v| v.trim().is_empty())
+                {
+                    return Err(CliError::input(format!("{}: empty value", at(w))));
                 }
             }
             let doc = fill(&template_doc, &|col| {
@@ -412,6 +412,7 @@ fn batch(
 }
 
 #[cfg(test)]
+#[expect(clippy::indexing_slicing, reason = "tests")]
 mod tests {
     use super::*;
 
