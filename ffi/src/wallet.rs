@@ -43,9 +43,11 @@ fn jsonld(contexts: &[ContextDoc]) -> Result<Arc<JsonLdProcessor>, CivitasError>
 
 /// Parses JSON text given by the caller; `what` names the argument in the error.
 fn parse_json(text: &str, what: &'static str) -> Result<Value, CivitasError> {
-    serde_json::from_str(text).map_err(|_| CivitasError::InvalidInput {
-        reason: format!("{what}: not valid JSON"),
-    })
+    civitas_core::json::parse(text.as_bytes(), &civitas_core::json::JsonLimits::default()).map_err(
+        |e| CivitasError::InvalidInput {
+            reason: format!("{what}: {e}"),
+        },
+    )
 }
 
 // ---- foreign interfaces ------------------------------------------------------------------

@@ -199,10 +199,21 @@ pub fn render(payload: &str, options: &RenderOptions) -> Result<(GrayImage, QrIn
 /// [`QrError::Unreadable`], [`QrError::NotAnImage`], [`QrError::NoCode`],
 /// [`QrError::CodeUnreadable`], [`QrError::MultipleCodes`], [`QrError::NotText`].
 pub fn decode_image(path: &Path) -> Result<String, QrError> {
-    let reader = ImageReader::open(path)
+    let size = std::fs::metadata(path).map_err(QrError::Unreadable)?.len();
+    if size > MAX_IMAGE_BYTES {
+        return Err(QrError::NotAnImage(format!(
+            "the file has {size} bytes; at most {MAX_IMAGE_BYTES} are read"
+        )));
+    }
+    let mut reader = ImageReader::open(path)
         .map_err(QrError::Unreadable)?
         .with_guessed_format()
         .map_err(QrError::Unreadable)?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    reader.limits(limits);
     match reader.format() {
         Some(ImageFormat::Png | ImageFormat::Jpeg) => {}
         _ => return Err(QrError::NotAnImage("unrecognized format".into())),
@@ -217,10 +228,44 @@ pub fn decode_image(path: &Path) -> Result<String, QrError> {
         {
             QrError::Unreadable(io)
         }
+        image::ImageError::Limits(_) => QrError::NotAnImage(format!(
+            "larger than {MAX_IMAGE_SIDE} pixels a side or {} MiB decoded; downscale the photo",
+            MAX_IMAGE_ALLOC >> 20
+        )),
         other => QrError::NotAnImage(other.to_string()),
     })?;
-    decode_luma(&img.to_luma8())
+    let mut luma = img.to_luma8();
+    drop(img);
+    // A phone photo's QR code stays readable at a few megapixels, and the decoder's time
+    // grows with the pixel count: scale large images down first.
+    let pixels = u64::from(luma.width()) * u64::from(luma.height());
+    if pixels > MAX_DECODE_PIXELS {
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a ratio below 1 of dimensions that fit in u32"
+        )]
+        let scale = |d: u32| {
+            ((f64::from(d) * (MAX_DECODE_PIXELS as f64 / pixels as f64).sqrt()) as u32).max(1)
+        };
+        luma = image::imageops::resize(
+            &luma,
+            scale(luma.width()),
+            scale(luma.height()),
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    decode_luma(&luma)
 }
+
+/// Largest image file read.
+const MAX_IMAGE_BYTES: u64 = 16 << 20;
+/// Largest image side, in pixels (a 48-megapixel photo is 8,000 pixels wide).
+const MAX_IMAGE_SIDE: u32 = 8192;
+/// Most memory the image decoder may allocate (a 24-megapixel RGB photo needs 72 MiB).
+const MAX_IMAGE_ALLOC: u64 = 160 << 20;
+/// Images with more pixels are scaled down to this many before the QR decoder runs.
+const MAX_DECODE_PIXELS: u64 = 4_000_000;
 
 /// Reads the one QR code in a grey image and returns its text.
 ///

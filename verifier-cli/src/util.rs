@@ -73,13 +73,8 @@ pub fn read_json(path: &Path) -> CliResult<Value> {
     } else {
         path.display().to_string()
     };
-    serde_json::from_slice(&bytes).map_err(|e| {
-        CliError::input(format!(
-            "{name} is not valid JSON: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })
+    civitas_core::json::parse(&bytes, &civitas_core::json::JsonLimits::default())
+        .map_err(|e| CliError::input(format!("{name}: {e}")))
 }
 
 /// Read a JSON array of JSON pointers.

@@ -133,6 +133,15 @@ impl ActiveContext {
 
 type Defined = HashMap<String, bool>;
 
+/// The terms `Arc::make_mut` copies: all of them when the map is shared, none otherwise.
+fn copy_cost(terms: &Arc<FxMap<String, Arc<TermDef>>>) -> usize {
+    if Arc::strong_count(terms) > 1 || Arc::weak_count(terms) > 0 {
+        terms.len()
+    } else {
+        0
+    }
+}
+
 /// The local context being processed, with the parameters Create Term Definition needs.
 pub(crate) struct Local<'a> {
     map: &'a Map<String, Value>,
@@ -184,6 +193,7 @@ pub(crate) fn process_context(
     for context in list {
         match context {
             Value::Null => {
+                env.charge_context_work(result.terms.len())?;
                 if !override_protected && result.has_protected() {
                     return Err(syntax("invalid context nullification"));
                 }
@@ -501,6 +511,7 @@ fn create_term_definition_inner(
     }
     // 6.
     let previous = {
+        env.charge_context_work(1 + copy_cost(&active.terms))?;
         let terms = Arc::make_mut(&mut active.terms);
         terms.remove(term)
     };
@@ -819,7 +830,7 @@ fn finish(
         }
         def = (*prev).clone();
     }
-    // 28.
+    // 28. (The map is no longer shared: step 6 made it unique and paid for the copy.)
     Arc::make_mut(&mut active.terms).insert(term.to_string(), Arc::new(def));
     defined.insert(term.to_string(), true);
     Ok(())

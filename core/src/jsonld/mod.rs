@@ -230,6 +230,11 @@ pub struct Limits {
     pub max_nodes: usize,
     /// Maximum length of a chain of remote contexts (beyond it: `context overflow`).
     pub max_remote_contexts: usize,
+    /// Maximum context-processing work for one document: term definitions created, plus
+    /// the terms copied when a shared active context is extended (each type-scoped or
+    /// embedded context that defines a term copies the terms in scope). Bounds what is
+    /// otherwise quadratic: many distinct scoped contexts over many terms.
+    pub max_context_work: usize,
 }
 
 impl Default for Limits {
@@ -238,6 +243,7 @@ impl Default for Limits {
             max_depth: 64,
             max_nodes: 200_000,
             max_remote_contexts: 32,
+            max_context_work: 200_000,
         }
     }
 }
@@ -384,6 +390,7 @@ impl JsonLdProcessor {
             processor: self,
             opts,
             nodes: Cell::new(0),
+            context_work: Cell::new(0),
             skolem,
         };
         let mut active = self.initial_context(opts);
@@ -528,6 +535,7 @@ pub(crate) struct Env<'a> {
     processor: &'a JsonLdProcessor,
     pub(crate) opts: &'a ToRdfOptions,
     nodes: Cell<usize>,
+    context_work: Cell<usize>,
     /// When skolemizing: the input objects that expanded to anonymous node objects.
     pub(crate) skolem: Option<std::cell::RefCell<Vec<SkolemSite>>>,
 }
@@ -545,6 +553,19 @@ pub(crate) struct SkolemSite {
 impl Env<'_> {
     pub(crate) fn limits(&self) -> &Limits {
         &self.opts.limits
+    }
+
+    /// Charges `n` units of context-processing work (see [`Limits::max_context_work`]).
+    pub(crate) fn charge_context_work(&self, n: usize) -> Result<(), Error> {
+        let w = self.context_work.get().saturating_add(n);
+        self.context_work.set(w);
+        if w > self.opts.limits.max_context_work {
+            return Err(Error::JsonLdLimit {
+                what: "context processing work",
+                limit: self.opts.limits.max_context_work,
+            });
+        }
+        Ok(())
     }
 
     fn count_node(&self) -> Result<(), Error> {

@@ -358,6 +358,10 @@ pub struct Verifier {
     status_signers: Arc<std::sync::Mutex<HashMap<[u8; 32], String>>>,
 }
 
+/// Most credentials accepted in one presentation, checked before any proof is verified: a
+/// desk asks for a few; each costs a BBS proof verification.
+pub const MAX_CREDENTIALS: usize = 64;
+
 /// Most status list verifications remembered.
 const STATUS_CACHE: usize = 1024;
 
@@ -418,6 +422,21 @@ impl Verifier {
             Option<String>,
         ) = if let Err(e) = vc::check_profile(input) {
             fail(&mut failures, Check::Format, None, e.to_string());
+            (Vec::new(), None, None, None)
+        } else if let Some(n) = input
+            .get("verifiableCredential")
+            .and_then(Value::as_array)
+            .map(Vec::len)
+            .filter(|&n| n > MAX_CREDENTIALS)
+        {
+            fail(
+                &mut failures,
+                Check::Format,
+                None,
+                format!(
+                    "the presentation holds {n} credentials; at most {MAX_CREDENTIALS} are accepted"
+                ),
+            );
             (Vec::new(), None, None, None)
         } else if types.iter().any(|t| t == "VerifiablePresentation") {
             match self.holder_proof(input, policy) {

@@ -234,8 +234,10 @@ impl Wallet {
                 limit: MAX_CREDENTIAL_BYTES,
             });
         }
-        let credential: Value = serde_json::from_str(credential_json)
-            .map_err(|_| Error::WalletInvalidCredential("not valid JSON"))?;
+        let credential: Value = crate::json::parse(
+            credential_json.as_bytes(),
+            &crate::json::JsonLimits::default(),
+        )?;
         if !credential.is_object() {
             return Err(Error::WalletInvalidCredential("not a JSON object"));
         }
