@@ -331,6 +331,22 @@ pub enum Error {
     /// The status list credential's `validUntil` is before the time of the check.
     #[error("status list credential has expired")]
     StatusListExpired,
+    /// A second status list credential with the same `id` was given: which one is current
+    /// cannot be told (a stale copy would un-revoke), so it is refused.
+    #[error("two status list credentials have the id {id}")]
+    DuplicateStatusList {
+        /// The list's `id` (a URL).
+        id: String,
+    },
+    /// A status list credential without `validUntil` whose `validFrom` is older than the
+    /// maximum age the verifier's trust list sets for its issuer (or which has no `validFrom`).
+    #[error(
+        "status list credential has no validUntil and is older than the {max_age_seconds} s allowed"
+    )]
+    StatusListTooOld {
+        /// The maximum age allowed, in seconds.
+        max_age_seconds: u64,
+    },
 
     // ---- compact payload ------------------------------------------------------------------
     /// A compact payload does not start with a known `CIVn:` prefix.
@@ -598,6 +614,8 @@ impl Error {
             | Self::StatusSizeMismatch { .. }
             | Self::StatusListNotYetValid
             | Self::StatusListExpired
+            | Self::DuplicateStatusList { .. }
+            | Self::StatusListTooOld { .. }
             | Self::DisallowedJsonLd { .. } => ErrorKind::InvalidInput,
         }
     }
