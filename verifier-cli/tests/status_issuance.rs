@@ -290,6 +290,134 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn status_updates_are_valid_from_now_for_the_same_period_and_keep_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Desk::new("statusupdate");
+    d.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
+    // A list made long ago, valid 30 days.
+    d.write(
+        "list.json",
+        &d.list_with_validity(Some("2026-01-01T00:00:00Z"), Some("2026-01-31T00:00:00Z")),
+    );
+    std::fs::set_permissions(d.path("list.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
+    let before = Timestamp::from_system_time(std::time::SystemTime::now()).unix_seconds();
+    d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "list.json",
+            "--index",
+            "5",
+        ],
+        0,
+    );
+    let v = d.read("list.json");
+    assert!(seconds(&v["validFrom"]) >= before, "{}", v["validFrom"]);
+    assert_eq!(
+        seconds(&v["validUntil"]) - seconds(&v["validFrom"]),
+        30 * 86_400
+    );
+    let mode = std::fs::metadata(d.path("list.json"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let r = d.ok(
+        &["status", "show", "--list", "list.json", "--index", "5"],
+        0,
+    );
+    assert!(r.stdout.contains("entry 5:  1"), "{}", r.stdout);
+
+    // --valid-days sets another period.
+    d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "list.json",
+            "--index",
+            "6",
+            "--valid-days",
+            "7",
+        ],
+        0,
+    );
+    let v = d.read("list.json");
+    assert_eq!(
+        seconds(&v["validUntil"]) - seconds(&v["validFrom"]),
+        7 * 86_400
+    );
+
+    // A list without validUntil gets a fresh validFrom and still no end.
+    d.write(
+        "open.json",
+        &d.list_with_validity(Some("2026-01-01T00:00:00Z"), None),
+    );
+    d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "open.json",
+            "--index",
+            "1",
+        ],
+        0,
+    );
+    let v = d.read("open.json");
+    assert!(seconds(&v["validFrom"]) >= before, "{v}");
+    assert!(v.get("validUntil").is_none(), "{v}");
+
+    // validUntil without validFrom: the period is unknown, so it must be given.
+    d.write(
+        "until.json",
+        &d.list_with_validity(None, Some("2026-01-31T00:00:00Z")),
+    );
+    let r = d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "until.json",
+            "--index",
+            "1",
+        ],
+        2,
+    );
+    assert!(r.stderr.contains("--valid-days"), "{}", r.stderr);
+    d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "until.json",
+            "--index",
+            "1",
+            "--valid-days",
+            "2",
+        ],
+        0,
+    );
+    let v = d.read("until.json");
+    assert_eq!(
+        seconds(&v["validUntil"]) - seconds(&v["validFrom"]),
+        2 * 86_400
+    );
+}
+
 #[test]
 fn trust_file_max_age_refuses_old_lists_without_valid_until() {
     let d = Desk::new("maxage");
