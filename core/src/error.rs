@@ -347,6 +347,23 @@ pub enum Error {
         /// The maximum age allowed, in seconds.
         max_age_seconds: u64,
     },
+    /// An issuer tried to give two credentials the same status list index.
+    #[error("status list index {index} is already assigned (at {first})")]
+    StatusIndexReused {
+        /// The index.
+        index: u64,
+        /// Where it was first assigned, as the caller numbered it (a row, a line).
+        first: usize,
+    },
+    /// A credential to be issued breaks a basic rule of the VC data model (first context,
+    /// types, issuer, subject, validity dates); `field` names the property.
+    #[error("not a valid credential: {field}: {reason}")]
+    InvalidCredential {
+        /// The property at fault (`"@context"`, `"credentialSubject"`, ...).
+        field: &'static str,
+        /// Which rule.
+        reason: &'static str,
+    },
 
     // ---- compact payload ------------------------------------------------------------------
     /// A compact payload does not start with a known `CIVn:` prefix.
@@ -616,6 +633,8 @@ impl Error {
             | Self::StatusListExpired
             | Self::DuplicateStatusList { .. }
             | Self::StatusListTooOld { .. }
+            | Self::StatusIndexReused { .. }
+            | Self::InvalidCredential { .. }
             | Self::DisallowedJsonLd { .. } => ErrorKind::InvalidInput,
         }
     }
