@@ -457,3 +457,236 @@ fn trust_file_max_age_refuses_old_lists_without_valid_until() {
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.all().contains("status_list_max_age"), "{}", r.all());
 }
+
+#[test]
+fn status_indexes_are_checked_before_anything_is_written() {
+    let d = Desk::new("indexes");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    d.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
+    d.ok(
+        &[
+            "status",
+            "create",
+            "--key",
+            "status.key",
+            "--id",
+            LIST_URL,
+            "-o",
+            "list.json",
+        ],
+        0,
+    );
+    d.write("diploma.json", &d.diploma());
+    // Single: the index past the last entry.
+    let r = d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--status-list",
+            "list.json",
+            "--status-index",
+            "131072",
+            "diploma.json",
+            "-o",
+            "signed.json",
+        ],
+        2,
+    );
+    assert!(
+        r.stderr.contains("--status-index 131072") && r.stderr.contains("out of range"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.path("signed.json").exists());
+    d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--status-list",
+            "list.json",
+            "--status-index",
+            "131071",
+            "diploma.json",
+            "-o",
+            "signed.json",
+        ],
+        0,
+    );
+
+    // Batch: the same index on two rows, or one outside the list, on the last row: nothing
+    // is written.
+    let mut template = d.diploma();
+    template["credentialSubject"]["studentNumber"] = json!("{{student}}");
+    d.write("template.json", &template);
+    let batch = |csv: &str, out: &str| {
+        d.run(&[
+            "issue",
+            "--key",
+            "uni.key",
+            "--status-list",
+            "list.json",
+            "--template",
+            "template.json",
+            "--csv",
+            csv,
+            "--out-dir",
+            out,
+        ])
+    };
+    std::fs::write(
+        d.path("twice.csv"),
+        "student,status_index\nS-1,10\nS-2,11\nS-3,10\n",
+    )
+    .unwrap();
+    let r = batch("twice.csv", "out1");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("line 4, column status_index")
+            && r.stderr.contains("status index 10")
+            && r.stderr.contains("line 2"),
+        "{}",
+        r.stderr
+    );
+    assert!(d.files("out1").is_empty(), "{:?}", d.files("out1"));
+    std::fs::write(
+        d.path("outside.csv"),
+        "student,status_index\nS-1,10\nS-2,200000\n",
+    )
+    .unwrap();
+    let r = batch("outside.csv", "out2");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("line 3, column status_index") && r.stderr.contains("out of range"),
+        "{}",
+        r.stderr
+    );
+    assert!(d.files("out2").is_empty(), "{:?}", d.files("out2"));
+    // Distinct indexes inside the list: issued, each with its own entry.
+    std::fs::write(d.path("good.csv"), "student,status_index\nS-1,10\nS-2,11\n").unwrap();
+    let r = batch("good.csv", "out3");
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(
+        d.read("out3/S-2.json")["credentialStatus"]["statusListIndex"],
+        "11"
+    );
+}
+
+#[test]
+fn credentials_outside_the_data_model_are_refused() {
+    let d = Desk::new("datamodel");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    let issue = |file: &str| d.run(&["issue", "--key", "uni.key", file, "-o", "signed.json"]);
+    let mut no_subject = d.diploma();
+    no_subject
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialSubject");
+    d.write("no-subject.json", &no_subject);
+    let r = issue("no-subject.json");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("credentialSubject"), "{}", r.stderr);
+
+    let mut not_vc = d.diploma();
+    not_vc["type"] = json!(["UniversityDegreeCredential"]);
+    d.write("not-vc.json", &not_vc);
+    let r = issue("not-vc.json");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("VerifiableCredential"), "{}", r.stderr);
+
+    let mut first_context = d.diploma();
+    first_context["@context"] = json!([CTX_URL, "https://www.w3.org/ns/credentials/v2"]);
+    d.write("first-context.json", &first_context);
+    let r = issue("first-context.json");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("first context"), "{}", r.stderr);
+    assert!(!d.path("signed.json").exists());
+}
+
+#[test]
+fn vc_1_1_credentials_issue_derive_and_verify() {
+    let d = Desk::new("vc11");
+    d.setup("");
+    let vc11 = json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1", CTX_URL],
+        "type": ["VerifiableCredential", "UniversityDegreeCredential"],
+        "issuer": "did:example:replaced",
+        "issuanceDate": "2026-06-30T00:00:00Z",
+        "expirationDate": "2030-06-30T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:citizen-ada",
+            "type": ["Person", "Graduate"],
+            "givenName": "Ada",
+            "degree": {"type": "MasterDegree", "field": "Computer Science"}
+        }
+    });
+    d.write("vc11.json", &vc11);
+    d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--status-list",
+            "lists/revocation.json",
+            "--status-index",
+            "4",
+            "vc11.json",
+            "-o",
+            "vc11-signed.json",
+        ],
+        0,
+    );
+    let signed = d.read("vc11-signed.json");
+    assert_eq!(
+        signed["@context"].as_array().unwrap().last().unwrap(),
+        "https://w3id.org/security/data-integrity/v2"
+    );
+    d.write("field.json", &json!(["/credentialSubject/degree/field"]));
+    d.ok(
+        &[
+            "derive",
+            "--disclose",
+            "field.json",
+            "vc11-signed.json",
+            "-o",
+            "vc11-derived.json",
+        ],
+        0,
+    );
+    let derived = d.read("vc11-derived.json");
+    assert!(derived.get("expirationDate").is_some(), "{derived}");
+    let verify = |at: &[&str]| {
+        let args = [
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "--format",
+                "json",
+                "vc11-derived.json",
+            ][..],
+            at,
+        ]
+        .concat();
+        d.run(&args)
+    };
+    // Now: inside the list's 30 days and the credential's validity.
+    let r = verify(&[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let out: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        out["results"][0]["credentials"][0]["status"],
+        json!(["revocation: unset"])
+    );
+    // Its expirationDate, as signed, is what the verifier checks.
+    let r = verify(&["--at", "2031-01-01T00:00:00Z"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stdout.contains("expired at 2030-06-30T00:00:00Z"),
+        "{}",
+        r.stdout
+    );
+}
