@@ -351,6 +351,39 @@ pub enum Error {
     /// The status list credential's `validUntil` is before the time of the check.
     #[error("status list credential has expired")]
     StatusListExpired,
+    /// A second status list credential with the same `id` was given: which one is current
+    /// cannot be told (a stale copy would un-revoke), so it is refused.
+    #[error("two status list credentials have the id {id}")]
+    DuplicateStatusList {
+        /// The list's `id` (a URL).
+        id: String,
+    },
+    /// A status list credential without `validUntil` whose `validFrom` is older than the
+    /// maximum age the verifier's trust list sets for its issuer (or which has no `validFrom`).
+    #[error(
+        "status list credential has no validUntil and is older than the {max_age_seconds} s allowed"
+    )]
+    StatusListTooOld {
+        /// The maximum age allowed, in seconds.
+        max_age_seconds: u64,
+    },
+    /// An issuer tried to give two credentials the same status list index.
+    #[error("status list index {index} is already assigned (at {first})")]
+    StatusIndexReused {
+        /// The index.
+        index: u64,
+        /// Where it was first assigned, as the caller numbered it (a row, a line).
+        first: usize,
+    },
+    /// A credential to be issued breaks a basic rule of the VC data model (first context,
+    /// types, issuer, subject, validity dates); `field` names the property.
+    #[error("not a valid credential: {field}: {reason}")]
+    InvalidCredential {
+        /// The property at fault (`"@context"`, `"credentialSubject"`, ...).
+        field: &'static str,
+        /// Which rule.
+        reason: &'static str,
+    },
 
     // ---- compact payload ------------------------------------------------------------------
     /// A compact payload does not start with a known `CIVn:` prefix.
@@ -621,6 +654,10 @@ impl Error {
             | Self::StatusSizeMismatch { .. }
             | Self::StatusListNotYetValid
             | Self::StatusListExpired
+            | Self::DuplicateStatusList { .. }
+            | Self::StatusListTooOld { .. }
+            | Self::StatusIndexReused { .. }
+            | Self::InvalidCredential { .. }
             | Self::DisallowedJsonLd { .. }
             | Self::Json { .. }
             | Self::JsonLimit { .. } => ErrorKind::InvalidInput,

@@ -11,6 +11,9 @@
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
 //! - [`bbs2023`]: the bbs-2023 cryptosuite's proof values (base and derived).
 //! - [`ecdsa`]: ECDSA P-256 keys and signers, and the `ecdsa-rdfc-2019` cryptosuite.
+//! - [`issuance`]: the issuer's policy every credential gets ([`CredentialIssuer`]): the VC
+//!   data model's basics, status indexes inside the list, the proof's contexts, and the
+//!   pointers a holder may never hide.
 //! - [`wallet`]: the holder wallet: encrypted storage, import, display data, consent
 //!   summaries and presentation history.
 //! - [`verifier`]: the verifier's policy (trust, validity, status, replay, required claims)
@@ -32,6 +35,7 @@ pub mod did;
 pub mod ecdsa;
 mod error;
 pub mod hazmat;
+pub mod issuance;
 pub mod json;
 pub mod json_pointer;
 pub mod jsonld;
@@ -45,6 +49,7 @@ pub mod verifier;
 pub mod wallet;
 
 pub use error::{CborErrorKind, Error, ErrorKind};
+pub use issuance::{AssignedIndexes, CredentialIssuer, StatusAssignment};
 pub use rdf::{CanonOptions, Canonicalized, canonicalize, canonicalize_nquads};
 pub use status::{
     BitstringStatusListEntry, StatusList, StatusListCredential, StatusPurpose, StatusResult,

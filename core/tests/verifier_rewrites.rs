@@ -124,6 +124,7 @@ impl Desk {
             name: "Uni".into(),
             credential_types: types.iter().map(|t| (*t).to_owned()).collect(),
             status_list_signers: vec![did::did_key(&self.status_key.public_key())],
+            status_list_max_age: None,
         }]))
         .at(UNIX_EPOCH + Duration::from_secs(1_800_000_000)) // 2027-01-15
     }

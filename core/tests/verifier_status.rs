@@ -91,6 +91,7 @@ fn cached_status_lists_are_rechecked_when_they_change() {
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],
         status_list_signers: vec![did::did_key(&status_key.public_key())],
+        status_list_max_age: None,
     }]);
     let policy = Policy::new(trust);
     let verifier = Verifier::new(Arc::clone(&jsonld));

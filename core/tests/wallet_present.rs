@@ -87,6 +87,7 @@ fn import_present_verify_and_history() {
         name: "University of Civitas".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],
         status_list_signers: vec![],
+        status_list_max_age: None,
     }]);
     let verifier = Verifier::new(Arc::clone(&jsonld));
     let policy = Policy::new(trust.clone())

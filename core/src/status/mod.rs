@@ -114,7 +114,7 @@ fn json_str<'a>(value: Option<&'a Value>, field: &'static str) -> Result<&'a str
 
 /// Whether `s` looks like an absolute URL: an RFC 3986 scheme, `:`, a non-empty rest, and no
 /// whitespace or control characters. (Only the shape is checked; nothing is dereferenced.)
-fn is_absolute_url(s: &str) -> bool {
+pub(crate) fn is_absolute_url(s: &str) -> bool {
     let Some((scheme, rest)) = s.split_once(':') else {
         return false;
     };

@@ -18,8 +18,9 @@
 //!   audit time;
 //! - `status`: every `credentialStatus` entry is checked against a status list credential
 //!   that is available locally, signed (ecdsa-rdfc-2019) by a key the trust list allows for
-//!   that issuer, and within its validity period; revoked or suspended is a rejection, and so
-//!   is an unavailable or unverifiable list (relaxed only by
+//!   that issuer, and within its validity period (a list without `validUntil` no older than
+//!   the issuer's `status_list_max_age`, when the trust list sets one); revoked or suspended
+//!   is a rejection, and so is an unavailable or unverifiable list (relaxed only by
 //!   [`Policy::dangerous_skip_status`]);
 //! - `required-claims`: each JSON pointer the desk requires is disclosed.
 
@@ -217,9 +218,14 @@ impl Policy {
 
 /// Status list credentials available to the verifier, by URL (their `id`). Fetching them is
 /// the caller's business (a local directory or cache); the verifier never goes online.
+///
+/// A source that could not be read at all (unreadable file, not JSON) is recorded with
+/// [`StatusLists::note_unusable`]: the other lists are still used, and a credential whose list
+/// is missing fails its status check with a reason that names the unusable sources.
 #[derive(Clone, Debug, Default)]
 pub struct StatusLists {
     by_url: HashMap<String, Value>,
+    unusable: Vec<String>,
 }
 
 impl StatusLists {
@@ -227,7 +233,12 @@ impl StatusLists {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Add a status list credential (keyed by its `id`); one without an `id` is refused.
+    /// Add a status list credential (keyed by its `id`).
+    ///
+    /// # Errors
+    /// [`Error::MalformedStatus`] when it has no `id`; [`Error::DuplicateStatusList`] when a
+    /// list with the same `id` is already in the set (two copies of one list: which is current
+    /// cannot be told, and a stale one would un-revoke; the set keeps the first).
     pub fn insert(&mut self, credential: Value) -> Result<(), Error> {
         let id = credential
             .get("id")
@@ -237,8 +248,24 @@ impl StatusLists {
                 reason: "a status list credential needs an id",
             })?
             .to_owned();
-        self.by_url.insert(id, credential);
-        Ok(())
+        match self.by_url.entry(id) {
+            std::collections::hash_map::Entry::Occupied(e) => Err(Error::DuplicateStatusList {
+                id: e.key().clone(),
+            }),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(credential);
+                Ok(())
+            }
+        }
+    }
+    /// Record a source of status lists that could not be used (a file name, a URL), so that
+    /// a credential whose list is not available says why it may be missing.
+    pub fn note_unusable(&mut self, source: impl Into<String>) {
+        self.unusable.push(source.into());
+    }
+    /// The sources recorded with [`StatusLists::note_unusable`].
+    pub fn unusable(&self) -> &[String] {
+        &self.unusable
     }
     /// Number of lists.
     pub fn len(&self) -> usize {
@@ -796,10 +823,13 @@ impl Verifier {
         policy: &Policy,
         lists: &StatusLists,
     ) -> Result<VerifiedStatusList, String> {
-        let list = lists
-            .by_url
-            .get(url)
-            .ok_or_else(|| format!("status list {url} is not available"))?;
+        let list = lists.by_url.get(url).ok_or_else(|| match lists.unusable.as_slice() {
+            [] => format!("status list {url} is not available"),
+            bad => format!(
+                "status list {url} is not available; unreadable status list source(s), one may be it: {}",
+                bad.join(", ")
+            ),
+        })?;
         let signer = self.status_list_signer(url, list, policy)?;
         let signer = signer.as_str();
         let allowed = signer == issuer
@@ -815,6 +845,24 @@ impl Verifier {
         }
         let parsed = StatusListCredential::from_json(list, &DecodeLimits::default())
             .map_err(|e| format!("status list {url}: {e}"))?;
+        // Freshness of a list that never expires: at most the issuer's maximum age.
+        let max_age = policy.trust.get(issuer).and_then(|t| t.status_list_max_age);
+        if let (Some(max), None) = (max_age, parsed.valid_until()) {
+            let max_age_seconds = max.as_secs();
+            let from = parsed.valid_from().ok_or_else(|| {
+                format!(
+                    "status list {url} has neither validUntil nor validFrom, and the trust list allows this issuer's lists to be at most {max_age_seconds} s old"
+                )
+            })?;
+            let now = Timestamp::from_system_time(policy.now()).unix_seconds();
+            let age = now.saturating_sub(from.unix_seconds());
+            if age > i64::try_from(max_age_seconds).unwrap_or(i64::MAX) {
+                return Err(format!(
+                    "status list {url}: {}",
+                    Error::StatusListTooOld { max_age_seconds }
+                ));
+            }
+        }
         Ok(parsed.assume_proof_verified())
     }
 }

@@ -7,7 +7,13 @@
 //! name = "University of Civitas"                # shown to the officer
 //! credential_types = ["UniversityDegreeCredential"]
 //! status_list_signers = ["did:key:zDn..."]      # keys that sign its status lists (ecdsa-rdfc-2019)
+//! status_list_max_age = "24h"                   # optional: oldest list without validUntil accepted
 //! ```
+//!
+//! `status_list_max_age` applies to this issuer's status lists that have no `validUntil`: such
+//! a list is refused when its `validFrom` (required then) is older than this at the time of the
+//! check. It is a whole number followed by one unit, `s`, `m`, `h` or `d` (`"90m"`, `"24h"`,
+//! `"7d"`), or an integer number of seconds (`86400`); it must be above zero.
 
 use serde::Deserialize;
 
@@ -29,6 +35,49 @@ pub struct TrustedIssuer {
     /// DIDs whose keys may sign this issuer's status list credentials (besides `did`).
     #[serde(default)]
     pub status_list_signers: Vec<String>,
+    /// The oldest a status list without `validUntil` may be (its `validFrom` against the time
+    /// of the check); `None`: no limit. See the module documentation for the format.
+    #[serde(default, deserialize_with = "max_age")]
+    pub status_list_max_age: Option<std::time::Duration>,
+}
+
+/// `status_list_max_age`: seconds as an integer, or a string `<n>s|m|h|d`.
+fn max_age<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::time::Duration>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Seconds(u64),
+        Text(String),
+    }
+    let bad = || {
+        serde::de::Error::custom(
+            "status_list_max_age: give a number of seconds or a number with a unit s, m, h or d (\"24h\"), above zero",
+        )
+    };
+    let seconds = match Raw::deserialize(d).map_err(|_| bad())? {
+        Raw::Seconds(n) => n,
+        Raw::Text(t) => {
+            let t = t.trim();
+            let (number, unit) = [('s', 1), ('m', 60), ('h', 3_600), ('d', 86_400)]
+                .into_iter()
+                .find_map(|(c, unit)| t.strip_suffix(c).map(|n| (n, unit)))
+                .ok_or_else(bad)?;
+            if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            number
+                .parse::<u64>()
+                .ok()
+                .and_then(|n| n.checked_mul(unit))
+                .ok_or_else(bad)?
+        }
+    };
+    if seconds == 0 {
+        return Err(bad());
+    }
+    Ok(Some(std::time::Duration::from_secs(seconds)))
 }
 
 /// The issuers a desk trusts.

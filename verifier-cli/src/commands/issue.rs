@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use civitas_core::bbs::KeyPair;
-use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::bbs2023::Bbs2023;
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::status::{DecodeLimits, StatusListCredential, status_entry};
-use serde_json::{Value, json};
+use civitas_core::status::{DecodeLimits, StatusListCredential};
+use civitas_core::{AssignedIndexes, CredentialIssuer, StatusAssignment};
+use serde_json::Value;
 
 use crate::util::{
     CliError, CliResult, EXIT_VALID, load_bbs_key, read_bytes, read_json, read_pointers,
@@ -52,22 +52,17 @@ pub struct IssueArgs {
     name_column: Option<String>,
 }
 
-/// Pointers the issuer always makes mandatory when the credential has them, so that a holder
-/// can never hide who issued it, when it expires, or where its status is.
-const ALWAYS_MANDATORY: [&str; 4] = ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"];
-
+/// The command's issuer: the core's policy ([`CredentialIssuer`]) with this run's mandatory
+/// pointers and status list.
 struct Issuer {
-    suite: Bbs2023,
-    key: KeyPair,
-    did: String,
-    method: String,
+    core: CredentialIssuer,
     mandatory: Vec<String>,
-    status: Option<(String, String)>,
+    status: Option<StatusAssignment>,
 }
 
 impl Issuer {
     fn new(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<Self> {
-        let (key, public) = load_bbs_key(&args.key)?;
+        let (key, _) = load_bbs_key(&args.key)?;
         let mandatory = args
             .mandatory
             .as_deref()
@@ -77,61 +72,40 @@ impl Issuer {
         let status = match &args.status_list {
             Some(path) => {
                 let list = read_json(path)?;
-                let parsed = StatusListCredential::from_json(&list, &DecodeLimits::default())
+                let assignment = StatusListCredential::from_json(&list, &DecodeLimits::default())
+                    .and_then(|parsed| StatusAssignment::from_list(&parsed))
                     .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-                let url = parsed.id().ok_or_else(|| {
-                    CliError::input(format!("{}: the list has no id", path.display()))
-                })?;
-                let purpose = parsed.purposes().first().ok_or_else(|| {
-                    CliError::input(format!("{}: the list has no statusPurpose", path.display()))
-                })?;
-                Some((url.to_owned(), purpose.as_str().to_owned()))
+                Some(assignment)
             }
             None => None,
         };
         Ok(Self {
-            suite: Bbs2023::new(Arc::clone(jsonld)),
-            key,
-            did: civitas_core::did::did_key(&public),
-            method: civitas_core::did::verification_method_id(&public),
+            core: CredentialIssuer::new(Bbs2023::new(Arc::clone(jsonld)), key),
             mandatory,
             status,
         })
     }
 
-    /// Set the issuer, add the status entry, and sign.
-    fn issue(&self, mut doc: Value, status_index: Option<u64>) -> CliResult<Value> {
-        let obj = doc
-            .as_object_mut()
-            .ok_or_else(|| CliError::input("the credential is not a JSON object"))?;
-        match obj.get_mut("issuer") {
-            Some(Value::Object(issuer)) => {
-                issuer.insert("id".into(), json!(self.did));
-            }
-            _ => {
-                obj.insert("issuer".into(), json!(self.did));
-            }
+    /// Check a status index against the list (before anything is signed or written).
+    fn check_index(&self, index: u64) -> Result<(), civitas_core::Error> {
+        match &self.status {
+            Some(list) => list.entry(index).map(drop),
+            None => Ok(()),
         }
-        if let Some((url, purpose)) = &self.status {
-            let index = status_index
-                .ok_or_else(|| CliError::input("a status list was given but no status index"))?;
-            let entry = civitas_core::status::StatusPurpose::parse(purpose)
-                .and_then(|p| status_entry(url, p, index))
-                .map_err(|e| CliError::input(e.to_string()))?;
-            obj.insert("credentialStatus".into(), entry);
-        }
-        let mut mandatory = self.mandatory.clone();
-        for p in ALWAYS_MANDATORY {
-            if obj.contains_key(&p[1..]) && !mandatory.iter().any(|m| m == p) {
-                mandatory.push(p.to_owned());
+    }
+
+    /// Set the issuer, add the status entry, check, and sign (the core's policy).
+    fn issue(&self, doc: Value, status_index: Option<u64>) -> CliResult<Value> {
+        let status = match (&self.status, status_index) {
+            (Some(list), Some(index)) => Some((list, index)),
+            (Some(_), None) => {
+                return Err(CliError::input(
+                    "a status list was given but no status index",
+                ));
             }
-        }
-        Ok(self.suite.sign(
-            &doc,
-            &self.key,
-            &ProofOptions::assertion(self.method.clone()),
-            &mandatory,
-        )?)
+            (None, _) => None,
+        };
+        Ok(self.core.issue(doc, status, &self.mandatory)?)
     }
 }
 
@@ -147,6 +121,11 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
             batch(&issuer, template, csv, out_dir, args.name_column.as_deref())
         }
         (None, Some(credential)) => {
+            if let Some(index) = args.status_index {
+                issuer
+                    .check_index(index)
+                    .map_err(|e| CliError::input(format!("--status-index {index}: {e}")))?;
+            }
             let doc = read_json(credential)?;
             let signed = issuer.issue(doc, args.status_index)?;
             write_json_out(args.output.as_deref(), &signed)?;
@@ -311,20 +290,29 @@ fn batch(
             .ok_or_else(|| CliError::input(format!("{}: no column {c}", csv.display())))?,
         None => 0,
     };
-    let status_col = header.iter().position(|h| h == "status_index");
+    let status_col = header
+        .iter()
+        .position(|h| h == "status_index")
+        .filter(|_| issuer.status.is_some());
     if issuer.status.is_some() && status_col.is_none() {
         return Err(CliError::input(format!(
             "{}: --status-list needs a status_index column",
             csv.display()
         )));
     }
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| CliError::input(format!("cannot create {}: {e}", out_dir.display())))?;
-    let tty = std::io::stderr().is_terminal();
-    let started = Instant::now();
-    let (mut issued, mut skipped) = (0usize, 0usize);
+    // Every record is checked before anything is written: its shape, its file name, and its
+    // status index (inside the list, and not another record's).
+    struct Planned<'a> {
+        line: usize,
+        record: &'a [String],
+        path: PathBuf,
+        status_index: Option<u64>,
+    }
+    let mut planned = Vec::with_capacity(records.len());
     let mut seen = std::collections::HashSet::new();
-    for (n, (line, record)) in records.iter().enumerate() {
+    let mut indexes = AssignedIndexes::new();
+    for (line, record) in records {
+        let line = *line;
         let at = |column: &str| format!("{} line {line}, column {column}", csv.display());
         if record.len() != header.len() {
             return Err(CliError::input(format!(
@@ -347,8 +335,47 @@ fn batch(
                 at(header.get(name_col).map_or("?", String::as_str))
             )));
         }
-        let path = out_dir.join(format!("{stem}.json"));
-        if path.exists() {
+        let status_index = match status_col {
+            Some(i) => {
+                let index = record
+                    .get(i)
+                    .map_or("", |v| v.trim())
+                    .parse::<u64>()
+                    .map_err(|_| {
+                        CliError::input(format!("{}: not a number", at("status_index")))
+                    })?;
+                issuer
+                    .check_index(index)
+                    .map_err(|e| CliError::input(format!("{}: {e}", at("status_index"))))?;
+                indexes.assign(index, line).map_err(|e| {
+                    CliError::input(match e {
+                        civitas_core::Error::StatusIndexReused { index, first } => format!(
+                            "{}: status index {index} is already given to line {first}",
+                            at("status_index")
+                        ),
+                        other => format!("{}: {other}", at("status_index")),
+                    })
+                })?;
+                Some(index)
+            }
+            None => None,
+        };
+        planned.push(Planned {
+            line,
+            record,
+            path: out_dir.join(format!("{stem}.json")),
+            status_index,
+        });
+    }
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", out_dir.display())))?;
+    let tty = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let (mut issued, mut skipped) = (0usize, 0usize);
+    for (n, p) in planned.iter().enumerate() {
+        let (line, record) = (p.line, p.record);
+        let at = |column: &str| format!("{} line {line}, column {column}", csv.display());
+        if p.path.exists() {
             skipped += 1;
         } else {
             for w in &wanted {
@@ -366,25 +393,13 @@ fn batch(
                     .cloned()
                     .unwrap_or_default()
             });
-            let status_index = match status_col {
-                Some(i) => Some(
-                    record
-                        .get(i)
-                        .map_or("", |v| v.trim())
-                        .parse::<u64>()
-                        .map_err(|_| {
-                            CliError::input(format!("{}: not a number", at("status_index")))
-                        })?,
-                ),
-                None => None,
-            };
-            let signed = issuer.issue(doc, status_index).map_err(|e| {
+            let signed = issuer.issue(doc, p.status_index).map_err(|e| {
                 CliError::input(format!("{} line {line}: {}", csv.display(), e.message))
             })?;
             let text = serde_json::to_string_pretty(&signed)
                 .map_err(|e| CliError::input(e.to_string()))?
                 + "\n";
-            write_atomic(&path, text.as_bytes(), false)?;
+            write_atomic(&p.path, text.as_bytes(), false)?;
             issued += 1;
         }
         if tty {
@@ -415,6 +430,7 @@ fn batch(
 #[expect(clippy::indexing_slicing, reason = "tests")]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn csv_parsing() {

@@ -90,6 +90,10 @@ pub struct Update {
     /// The credential's status index.
     #[arg(long, value_name = "N")]
     index: u64,
+    /// How long verifiers may rely on the new version, in days (default: as long as the
+    /// current version's validFrom to validUntil; no end if it has no validUntil).
+    #[arg(long, value_name = "DAYS")]
+    valid_days: Option<u64>,
 }
 
 fn sign(jsonld: &Arc<JsonLdProcessor>, key: &DeviceKey, doc: &Value) -> CliResult<Value> {
@@ -135,7 +139,7 @@ fn update(
     verb: &str,
 ) -> CliResult<u8> {
     let (key, _) = load_p256_key(&u.key, "updating a status list")?;
-    let (doc, parsed, signer) = open(jsonld, &u.list)?;
+    let (_, parsed, signer) = open(jsonld, &u.list)?;
     let did = key
         .verification_method()
         .split('#')
@@ -173,15 +177,30 @@ fn update(
     let mut list: StatusList = parsed.list().clone();
     list.set(index, value)
         .map_err(|e| CliError::input(format!("--index {}: {e}", u.index)))?;
-    let valid_from = doc
-        .get("validFrom")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-        .unwrap_or_else(|| rfc3339(SystemTime::now()));
-    let valid_until = doc
-        .get("validUntil")
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    // Each version is valid from now: a verifier tells a fresh copy from a stale one by
+    // validFrom, and a maximum age counts from it. The validity period keeps its length.
+    let now = SystemTime::now();
+    let period = match (u.valid_days, parsed.valid_from(), parsed.valid_until()) {
+        (Some(days), _, _) => Some(days.saturating_mul(86_400)),
+        (None, Some(from), Some(until)) => Some(
+            u64::try_from(until.unix_seconds().saturating_sub(from.unix_seconds())).unwrap_or(0),
+        ),
+        (None, None, Some(_)) => {
+            return Err(CliError::input(format!(
+                "{} has a validUntil but no validFrom, so its validity period is unknown: give --valid-days",
+                u.list.display()
+            )));
+        }
+        (None, _, None) => None,
+    };
+    let valid_from = rfc3339(now);
+    let valid_until = period
+        .map(|secs| {
+            now.checked_add(Duration::from_secs(secs))
+                .map(rfc3339)
+                .ok_or_else(|| CliError::input("the validity period is too long"))
+        })
+        .transpose()?;
     let id = parsed
         .id()
         .ok_or_else(|| CliError::input("the list has no id"))?;
@@ -194,7 +213,18 @@ fn update(
         valid_until.as_deref(),
     )?;
     let signed = sign(jsonld, &key, &rebuilt)?;
+    let permissions = std::fs::metadata(&u.list)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", u.list.display())))?
+        .permissions();
     write(&u.list, &signed)?;
+    // The new version replaces the file by rename; give it the old file's permissions (a
+    // status list is public data, so the moment with the default mode exposes nothing).
+    std::fs::set_permissions(&u.list, permissions).map_err(|e| {
+        CliError::input(format!(
+            "{} was updated but its permissions could not be restored: {e}",
+            u.list.display()
+        ))
+    })?;
     println!("{verb}: entry {} of {} is now {value}", u.index, id);
     Ok(EXIT_VALID)
 }

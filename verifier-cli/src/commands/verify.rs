@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::status::{DecodeLimits, StatusListCredential};
 use civitas_core::verifier::{Policy, StatusLists, TrustList, VerifiedPresentation, Verifier};
 use serde_json::{Value, json};
 
@@ -120,14 +121,62 @@ fn policy(args: &VerifyArgs) -> CliResult<Policy> {
     Ok(p)
 }
 
+/// The status lists of `--status-dir`. Two files holding one list id are an error naming
+/// both (a stale copy would un-revoke). A file that cannot be read or is not a usable status
+/// list is reported on standard error and the others are still used: a credential whose list
+/// is in it then fails its status check, with a reason naming the file.
 fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
     let mut lists = StatusLists::new();
-    if let Some(dir) = dir {
-        for path in json_files(dir)? {
-            let v = read_json(&path)?;
-            lists
-                .insert(v)
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    let Some(dir) = dir else {
+        return Ok(lists);
+    };
+    let mut sources: std::collections::HashMap<String, PathBuf> = Default::default();
+    for path in json_files(dir)? {
+        let unusable = |reason: &str| {
+            eprintln!(
+                "warning: {reason}; it is not used, and credentials whose status is in it will fail their status check"
+            );
+        };
+        let v = match read_json(&path) {
+            Ok(v) => v,
+            Err(e) => {
+                unusable(&e.message);
+                lists.note_unusable(path.display().to_string());
+                continue;
+            }
+        };
+        let id = v.get("id").and_then(Value::as_str).map(str::to_owned);
+        let undecodable = StatusListCredential::from_json(&v, &DecodeLimits::default()).err();
+        match (lists.insert(v), id) {
+            (Ok(()), id) => {
+                // Kept even when undecodable: a credential that needs it is told what is wrong.
+                if let Some(e) = undecodable {
+                    unusable(&format!(
+                        "{}: not a usable status list: {e}",
+                        path.display()
+                    ));
+                }
+                if let Some(id) = id {
+                    sources.insert(id, path);
+                }
+            }
+            (Err(civitas_core::Error::DuplicateStatusList { id }), _) => {
+                let first = sources
+                    .get(&id)
+                    .map_or_else(|| "another file".to_owned(), |p| p.display().to_string());
+                return Err(CliError::input(format!(
+                    "{first} and {} both hold status list {id}: keep only the current one",
+                    path.display()
+                )));
+            }
+            (Err(e), _) => {
+                let e = undecodable.unwrap_or(e);
+                unusable(&format!(
+                    "{}: not a usable status list: {e}",
+                    path.display()
+                ));
+                lists.note_unusable(path.display().to_string());
+            }
         }
     }
     Ok(lists)
