@@ -3,6 +3,38 @@
 //!
 //! Exit status: 0 valid (or the command succeeded), 1 invalid, 2 usage or input error.
 
+// Every `println!`, `print!`, `eprintln!` and `eprint!` in this binary is one of these, not
+// the standard library's, which panic when the reader of a pipe has gone (`civitas verify
+// ... | head -1`). They are defined before the modules so that they shadow the standard
+// macros everywhere in the crate, including code written later.
+macro_rules! println {
+    () => {
+        $crate::util::stdout_write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::util::stdout_write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+#[allow(unused_macros)]
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::util::stdout_write(format_args!($($arg)*))
+    };
+}
+macro_rules! eprintln {
+    () => {
+        $crate::util::stderr_write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::util::stderr_write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::util::stderr_write(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod util;
 
@@ -176,11 +208,17 @@ fn run(cli: Cli) -> CliResult<u8> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
+    let code = match run(cli) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("civitas: {}", e.message);
-            ExitCode::from(if e.code == 0 { EXIT_ERROR } else { e.code })
+            if e.code == 0 { EXIT_ERROR } else { e.code }
         }
+    };
+    // Output that could not be written (other than to a closed pipe) is an error.
+    if let Some(e) = util::stdout_error() {
+        eprintln!("civitas: {e}");
+        return ExitCode::from(EXIT_ERROR);
     }
+    ExitCode::from(code)
 }

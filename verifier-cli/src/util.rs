@@ -3,6 +3,8 @@
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use civitas_core::bbs::{KeyPair, SecretKey as BbsSecretKey};
 use civitas_core::ecdsa::DeviceKey;
@@ -138,11 +140,54 @@ pub fn write_json_out(path: Option<&Path>, v: &Value) -> CliResult<()> {
     match path {
         Some(p) if p != Path::new("-") => write_atomic(p, text.as_bytes(), false),
         _ => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .map_err(|e| CliError::input(format!("cannot write standard output: {e}")))
+            stdout_write(format_args!("{text}"));
+            Ok(())
         }
     }
+}
+
+/// Set once standard output is gone (a closed pipe, `civitas verify ... | head -1`): what
+/// follows is dropped, and the command ends with the exit status it would have had.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// The first write error on standard output other than a closed pipe (a full disk, ...).
+static STDOUT_ERROR: OnceLock<String> = OnceLock::new();
+
+/// Write to standard output without ever panicking (`println!` panics when the reader of a
+/// pipe has gone). The crate's `println!` and `print!` come here (see `main.rs`).
+///
+/// A broken pipe is not an error: the reader wanted no more, so further output is dropped
+/// silently, as `ripgrep` does. Any other write error is kept for [`stdout_error`], which
+/// the exit status takes into account.
+pub fn stdout_write(args: std::fmt::Arguments<'_>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args) {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = STDOUT_ERROR.set(format!("cannot write standard output: {e}"));
+        }
+    }
+}
+
+/// Flush standard output and return the first write error that was not a closed pipe.
+pub fn stdout_error() -> Option<String> {
+    if !STDOUT_CLOSED.load(Ordering::Relaxed) {
+        if let Err(e) = std::io::stdout().lock().flush() {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                let _ = STDOUT_ERROR.set(format!("cannot write standard output: {e}"));
+            }
+        }
+    }
+    STDOUT_ERROR.get().cloned()
+}
+
+/// Write to standard error, ignoring errors (there is nowhere left to report them); the
+/// crate's `eprintln!` and `eprint!` come here.
+pub fn stderr_write(args: std::fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(args);
 }
 
 /// The key algorithms.

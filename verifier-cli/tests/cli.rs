@@ -75,6 +75,32 @@ impl Desk {
         self.run_with_stdin(args, None)
     }
 
+    /// Run with standard output a pipe whose reader is already gone (`civitas ... | head`
+    /// after `head` exited): every write to it fails with EPIPE, deterministically.
+    fn run_into_closed_pipe(&self, args: &[&str]) -> Run {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+            .current_dir(&self.dir)
+            .arg("--context")
+            .arg(format!(
+                "{CTX_URL}={}",
+                repo()
+                    .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
+                    .display()
+            ))
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::new(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Run and require the exit code, showing the output otherwise.
     fn ok(&self, args: &[&str], code: i32) -> Run {
         let r = self.run(args);
@@ -737,6 +763,64 @@ fn demo_runs_the_whole_story() {
             r.stdout.contains(line),
             "missing {line:?} in:\n{}",
             r.stdout
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_verdict() {
+    let d = Desk::new("pipe");
+    d.setup();
+    for (args, code) in [
+        (
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "vp.json",
+            ][..],
+            0,
+        ),
+        (
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "--format",
+                "json",
+                "vp.json",
+            ],
+            0,
+        ),
+        (
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "--challenge",
+                "other",
+                "vp.json",
+                "derived.json",
+            ],
+            1,
+        ),
+        (&["status", "show", "--list", "lists/revocation.json"], 0),
+        (&["derive", "--disclose", "disclose.json", "signed.json"], 0),
+        (&["demo"], 0),
+    ] {
+        let r = d.run_into_closed_pipe(args);
+        assert_eq!(r.code, code, "civitas {}:\n{}", args.join(" "), r.stderr);
+        assert!(
+            !r.stderr.contains("panicked") && !r.stderr.contains("Broken pipe"),
+            "civitas {}:\n{}",
+            args.join(" "),
+            r.stderr
         );
     }
 }
