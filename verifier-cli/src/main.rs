@@ -211,7 +211,7 @@ fn main() -> ExitCode {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("civitas: {}", e.message);
+            eprintln!("civitas: {}", util::escape(&e.message));
             if e.code == 0 { EXIT_ERROR } else { e.code }
         }
     };

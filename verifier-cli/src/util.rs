@@ -307,3 +307,64 @@ pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
     let d = std::time::Duration::from_secs(secs.unsigned_abs());
     Ok(if secs >= 0 { base + d } else { base - d })
 }
+
+/// `s` made safe to print on a terminal: every character that could move the cursor, change
+/// colours, start an escape sequence or reorder the line is shown as a visible escape, so a
+/// value chosen by whoever made the input (a signed claim, a key, a file name, an error
+/// quoting input) cannot draw a fake line on the officer's screen.
+///
+/// Escaped: newline, carriage return and tab as `\n`, `\r`, `\t`; every other C0 and C1
+/// control, DEL, the bidirectional controls (U+061C, U+200E, U+200F, U+202A to U+202E,
+/// U+2066 to U+2069) and the line and paragraph separators (U+2028, U+2029) as `\u{..}`
+/// (ESC is `\u{1b}`). Everything else, backslashes included, is shown as it is.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    // `is_control` is the Unicode Cc category: C0 (U+0000 to U+001F), DEL, C1 (U+0080 to
+    // U+009F, which includes the 8-bit CSI U+009B).
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_shows_controls_and_bidi_as_visible_escapes() {
+        assert_eq!(escape("MSc Computer Science"), "MSc Computer Science");
+        assert_eq!(escape("é ü 日本 C:\\x"), "é ü 日本 C:\\x");
+        assert_eq!(
+            escape("a\nb\rc\td\u{1b}[31m\u{7f}\u{9b}\u{0}"),
+            "a\\nb\\rc\\td\\u{1b}[31m\\u{7f}\\u{9b}\\u{0}"
+        );
+        for c in [
+            '\u{061c}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}',
+            '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{2028}', '\u{2029}',
+        ] {
+            let e = escape(&c.to_string());
+            assert_eq!(e, format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+}

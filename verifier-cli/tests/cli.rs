@@ -824,3 +824,144 @@ fn a_closed_pipe_ends_quietly_with_the_verdict() {
         );
     }
 }
+
+/// Characters that must never reach the officer's terminal raw.
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(
+                    c,
+                    '\u{061c}'
+                        | '\u{200e}'
+                        | '\u{200f}'
+                        | '\u{202a}'..='\u{202e}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{2028}'
+                        | '\u{2029}'
+                )
+        })
+        .collect()
+}
+
+#[test]
+fn signed_values_cannot_draw_on_the_terminal() {
+    let d = Desk::new("escape");
+    d.setup();
+    // The issuer signs values full of control characters (the signature is valid: a
+    // careless or hostile issuer, or a CSV row, can do this).
+    let mut doc = d.read("diploma.json");
+    doc["credentialSubject"]["givenName"] =
+        json!("Ada\n  status:    revocation: unset\r\u{1b}[2K\tX\u{7f}\u{9b}1m\u{85}\u{0}");
+    doc["credentialSubject"]["familyName"] = json!(
+        "\u{202e}ecalevoL\u{202a}\u{202b}\u{202c}\u{202d}\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}"
+    );
+    d.write("evil.json", &doc);
+    d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--mandatory",
+            "mandatory.json",
+            "--status-list",
+            "lists/revocation.json",
+            "--status-index",
+            "4",
+            "evil.json",
+            "-o",
+            "evil-signed.json",
+        ],
+        0,
+    );
+    d.write(
+        "evil-disclose.json",
+        &json!([
+            "/credentialSubject/givenName",
+            "/credentialSubject/familyName"
+        ]),
+    );
+    d.ok(
+        &[
+            "derive",
+            "--disclose",
+            "evil-disclose.json",
+            "evil-signed.json",
+            "-o",
+            "evil-derived.json",
+        ],
+        0,
+    );
+    // The holder chooses the challenge and domain the desk did not ask for.
+    d.ok(
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c\nVALID: forged\u{1b}]0;title\u{7}",
+            "--domain",
+            "d\r\u{202e}",
+            "evil-derived.json",
+            "-o",
+            "evil-vp.json",
+        ],
+        0,
+    );
+    let r = d.verify(&["evil-vp.json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(raw_controls(&r.stdout).is_empty(), "{:?}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "Ada\\n  status:    revocation: unset\\r\\u{1b}[2K\\tX\\u{7f}\\u{9b}1m\\u{85}\\u{0}"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\\u{202e}ecalevoL\\u{202a}"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("challenge: c\\nVALID: forged\\u{1b}]0;title\\u{7}"),
+        "{}",
+        r.stdout
+    );
+    // No line of the output starts with anything the input chose.
+    assert!(
+        r.stdout.lines().filter(|l| l.starts_with("VALID")).count() == 1,
+        "{}",
+        r.stdout
+    );
+    // The JSON output keeps the values exactly (JSON escapes them itself).
+    let r = d.verify(&["--format", "json", "evil-vp.json"]);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        j["results"][0]["credentials"][0]["claims"]["/credentialSubject/givenName"],
+        doc["credentialSubject"]["givenName"]
+    );
+    // Several inputs, one line each: the file names and the reasons are escaped too.
+    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
+    std::fs::copy(d.dir.join("evil-vp.json"), d.dir.join("inbox/a.json")).unwrap();
+    std::fs::write(
+        d.dir
+            .join("inbox/b\nVALID    x.json  UniversityDegreeCredential\u{1b}[1A.json"),
+        "{\"broken\n",
+    )
+    .unwrap();
+    let mut t = d.read("evil-vp.json");
+    t["verifiableCredential"][0]["credentialSubject"]["givenName"] = json!("Eve\n\u{1b}[2J");
+    d.write("inbox/c.json", &t);
+    let r = d.verify(&["--challenge", "other\u{1b}", "inbox"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(raw_controls(&r.stdout).is_empty(), "{:?}", r.stdout);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.starts_with("VALID")).count(),
+        0,
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("b\\nVALID    x.json"), "{}", r.stdout);
+}

@@ -19,11 +19,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::verifier::{Policy, StatusLists, TrustList, VerifiedPresentation, Verifier};
+use civitas_core::verifier::{
+    Danger, Policy, StatusLists, TrustList, VerifiedPresentation, Verifier,
+};
 use serde_json::{Value, json};
 
 use crate::util::{
-    CliError, CliResult, EXIT_ERROR, EXIT_INVALID, EXIT_VALID, parse_time, read_bytes, read_json,
+    CliError, CliResult, EXIT_ERROR, EXIT_INVALID, EXIT_VALID, escape, parse_time, read_bytes,
+    read_json,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -222,17 +225,23 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
         }
         Format::Human => {
             for (name, o) in &outcomes {
+                let name = escape(name);
                 match o {
-                    Outcome::Valid(vp) => println!("VALID    {name}  {}", headline(vp)),
+                    Outcome::Valid(vp) => println!(
+                        "VALID    {name}  {}{}",
+                        headline(vp),
+                        dangers_note(vp.dangers())
+                    ),
                     Outcome::Invalid(r) => println!(
-                        "INVALID  {name}  {}",
+                        "INVALID  {name}  {}{}",
                         r.failures()
                             .iter()
-                            .map(|f| format!("{}: {}", f.check.name(), f.reason))
+                            .map(|f| format!("{}: {}", f.check.name(), escape(&f.reason)))
                             .collect::<Vec<_>>()
-                            .join("; ")
+                            .join("; "),
+                        dangers_note(r.dangers())
                     ),
-                    Outcome::Error(e) => println!("ERROR    {name}  {e}"),
+                    Outcome::Error(e) => println!("ERROR    {name}  {}", escape(e)),
                 }
             }
             println!(
@@ -310,6 +319,16 @@ fn verify_all(
         .collect()
 }
 
+/// ` [relaxed: --dangerous-...]` when relaxations were in force, for one-line results.
+fn dangers_note(dangers: &[Danger]) -> String {
+    if dangers.is_empty() {
+        return String::new();
+    }
+    let flags: Vec<&str> = dangers.iter().map(|d| d.flag()).collect();
+    format!("  [relaxed: {}]", flags.join(", "))
+}
+
+/// What was presented, in a few words; every part that comes from the input is escaped.
 fn headline(vp: &VerifiedPresentation) -> String {
     vp.credentials()
         .iter()
@@ -321,14 +340,21 @@ fn headline(vp: &VerifiedPresentation) -> String {
                 .cloned()
                 .unwrap_or_else(|| "credential".into());
             match c.issuer_name() {
-                Some(n) => format!("{kind} from {n}"),
-                None => format!("{kind} from untrusted issuer {}", c.issuer()),
+                Some(n) => format!("{} from {}", escape(&kind), escape(n)),
+                None => format!(
+                    "{} from untrusted issuer {}",
+                    escape(&kind),
+                    escape(c.issuer())
+                ),
             }
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
+/// The human report of one input. Everything printed that the input could have chosen
+/// (names, types, DIDs, claim pointers and values, status lines, reasons, errors) goes
+/// through [`escape`], so no signed value can move the cursor or draw a line of its own.
 fn print_human(name: &str, outcome: &Outcome) {
     match outcome {
         Outcome::Valid(vp) => {
@@ -337,51 +363,58 @@ fn print_human(name: &str, outcome: &Outcome) {
                 println!("  WARNING: relaxed check {}", d.flag());
             }
             if let Some(h) = vp.holder() {
-                println!("  holder:    {h}");
+                println!("  holder:    {}", escape(h));
             }
             if let (Some(c), Some(d)) = (vp.challenge(), vp.domain()) {
-                println!("  challenge: {c}   domain: {d}");
+                println!("  challenge: {}   domain: {}", escape(c), escape(d));
             }
             for (i, c) in vp.credentials().iter().enumerate() {
-                println!("\n  credential {}: {}", i + 1, c.types().join(", "));
+                let types: Vec<String> = c.types().iter().map(|t| escape(t)).collect();
+                println!("\n  credential {}: {}", i + 1, types.join(", "));
                 println!(
                     "  issuer:    {} ({})",
-                    c.issuer_name().unwrap_or("NOT IN THE TRUST LIST"),
-                    c.issuer()
+                    escape(c.issuer_name().unwrap_or("NOT IN THE TRUST LIST")),
+                    escape(c.issuer())
                 );
                 for s in c.status() {
-                    println!("  status:    {s}");
+                    println!("  status:    {}", escape(s));
                 }
                 println!("  disclosed claims:");
-                let rows = c.disclosed_claims();
-                let width = rows.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+                let rows: Vec<(String, String)> = c
+                    .disclosed_claims()
+                    .into_iter()
+                    .map(|(p, v)| {
+                        let v = match v {
+                            Value::String(s) => escape(s),
+                            other => escape(&other.to_string()),
+                        };
+                        (escape(&p), v)
+                    })
+                    .collect();
+                let width = rows
+                    .iter()
+                    .map(|(p, _)| p.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 for (p, v) in rows {
-                    let v = match v {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
                     println!("    {p:<width$}  {v}");
                 }
             }
         }
         Outcome::Invalid(r) => {
-            println!("INVALID: {name}");
+            println!("INVALID: {}", escape(name));
             for f in r.failures() {
+                let reason = escape(&f.reason);
                 match f.credential {
-                    Some(i) => println!(
-                        "  - {} (credential {}): {}",
-                        f.check.name(),
-                        i + 1,
-                        f.reason
-                    ),
-                    None => println!("  - {}: {}", f.check.name(), f.reason),
+                    Some(i) => println!("  - {} (credential {}): {reason}", f.check.name(), i + 1),
+                    None => println!("  - {}: {reason}", f.check.name()),
                 }
             }
             for d in r.dangers() {
                 println!("  WARNING: relaxed check {}", d.flag());
             }
         }
-        Outcome::Error(e) => println!("ERROR: {e}"),
+        Outcome::Error(e) => println!("ERROR: {}", escape(e)),
     }
 }
 
