@@ -965,3 +965,101 @@ fn signed_values_cannot_draw_on_the_terminal() {
     );
     assert!(r.stdout.contains("b\\nVALID    x.json"), "{}", r.stdout);
 }
+
+#[test]
+fn clock_skew_is_bounded_and_every_relaxation_is_reported() {
+    let d = Desk::new("skew");
+    d.setup();
+    // The diploma expires 2076-06-30T00:00:00Z; an audit 90 minutes later (by then the
+    // status list has expired too, so status is not checked here).
+    let late = "2076-06-30T01:30:00Z";
+    let r = d.verify(&[
+        "--at",
+        late,
+        "--dangerous-skip-status",
+        "--clock-skew",
+        "3600",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("expired"), "{}", r.stdout);
+    // More than an hour is a usage error without the dangerous flag...
+    let r = d.verify(&["--at", late, "--clock-skew", "7200", "vp.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("--clock-skew 7200") && r.stderr.contains("--dangerous-clock-skew"),
+        "{}",
+        r.stderr
+    );
+    // ...and with it, accepted and reported, in human and JSON output.
+    let r = d.verify(&[
+        "--at",
+        late,
+        "--clock-skew",
+        "7200",
+        "--dangerous-clock-skew",
+        "--dangerous-skip-status",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("WARNING: relaxed check --dangerous-clock-skew"),
+        "{}",
+        r.stdout
+    );
+    let r = d.verify(&[
+        "--at",
+        late,
+        "--clock-skew",
+        "7200",
+        "--dangerous-clock-skew",
+        "--dangerous-skip-status",
+        "--format",
+        "json",
+        "vp.json",
+    ]);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["results"][0]["verdict"], "valid");
+    assert_eq!(
+        j["results"][0]["dangers"],
+        json!(["--dangerous-clock-skew", "--dangerous-skip-status"])
+    );
+    // Every relaxation appears in every result: valid, invalid and error, one line or many.
+    let r = d.verify(&[
+        "--dangerous-skip-status",
+        "--dangerous-clock-skew",
+        "--format",
+        "json",
+        "vp.json",
+        "missing.json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    for i in 0..2 {
+        assert_eq!(
+            j["results"][i]["dangers"],
+            json!(["--dangerous-clock-skew", "--dangerous-skip-status"]),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = d.verify(&["--dangerous-skip-status", "vp.json", "missing.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("[relaxed: --dangerous-skip-status]"))
+            .count(),
+        2,
+        "{}",
+        r.stdout
+    );
+    let r = d.verify(&["--dangerous-skip-status", "missing.json"]);
+    assert!(
+        r.stdout
+            .contains("WARNING: relaxed check --dangerous-skip-status"),
+        "{}",
+        r.stdout
+    );
+}

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::verifier::{
-    Danger, Policy, StatusLists, TrustList, VerifiedPresentation, Verifier,
+    Danger, MAX_CLOCK_SKEW, Policy, StatusLists, TrustList, VerifiedPresentation, Verifier,
 };
 use serde_json::{Value, json};
 
@@ -63,7 +63,8 @@ pub struct VerifyArgs {
     /// Check validity at this time instead of now (audits), e.g. 2026-11-21T10:00:00Z.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-    /// Accepted clock difference, in seconds.
+    /// Accepted clock difference, in seconds: at most 3600 (one hour) unless
+    /// --dangerous-clock-skew.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     clock_skew: u64,
     /// Output format.
@@ -75,6 +76,10 @@ pub struct VerifyArgs {
     /// DANGEROUS: do not check revocation or suspension.
     #[arg(long)]
     dangerous_skip_status: bool,
+    /// DANGEROUS: allow a --clock-skew above one hour (a credential expired, or not yet
+    /// valid, by up to that much passes).
+    #[arg(long)]
+    dangerous_clock_skew: bool,
 }
 
 /// One input's outcome.
@@ -99,7 +104,18 @@ fn policy(args: &VerifyArgs) -> CliResult<Policy> {
             ));
         }
     };
-    let mut p = Policy::new(trust).clock_skew(Duration::from_secs(args.clock_skew));
+    let skew = Duration::from_secs(args.clock_skew);
+    let mut p = if args.dangerous_clock_skew {
+        Policy::new(trust).dangerous_clock_skew(skew)
+    } else if skew > MAX_CLOCK_SKEW {
+        return Err(CliError::input(format!(
+            "--clock-skew {}: at most {} seconds (one hour); a larger skew needs --dangerous-clock-skew",
+            args.clock_skew,
+            MAX_CLOCK_SKEW.as_secs()
+        )));
+    } else {
+        Policy::new(trust).clock_skew(skew)
+    };
     if let Some(at) = &args.at {
         p = p.at(parse_time(at)?);
     }
@@ -213,14 +229,14 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
         Format::Json => {
             let results: Vec<Value> = outcomes
                 .iter()
-                .map(|(name, o)| json_result(name, o))
+                .map(|(name, o)| json_result(name, o, policy.dangers()))
                 .collect();
             let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human if outcomes.len() == 1 => {
             if let Some((name, o)) = outcomes.first() {
-                print_human(name, o);
+                print_human(name, o, policy.dangers());
             }
         }
         Format::Human => {
@@ -241,7 +257,11 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
                             .join("; "),
                         dangers_note(r.dangers())
                     ),
-                    Outcome::Error(e) => println!("ERROR    {name}  {}", escape(e)),
+                    Outcome::Error(e) => println!(
+                        "ERROR    {name}  {}{}",
+                        escape(e),
+                        dangers_note(policy.dangers())
+                    ),
                 }
             }
             println!(
@@ -355,7 +375,7 @@ fn headline(vp: &VerifiedPresentation) -> String {
 /// The human report of one input. Everything printed that the input could have chosen
 /// (names, types, DIDs, claim pointers and values, status lines, reasons, errors) goes
 /// through [`escape`], so no signed value can move the cursor or draw a line of its own.
-fn print_human(name: &str, outcome: &Outcome) {
+fn print_human(name: &str, outcome: &Outcome, dangers: &[Danger]) {
     match outcome {
         Outcome::Valid(vp) => {
             println!("VALID: {}", headline(vp));
@@ -414,11 +434,18 @@ fn print_human(name: &str, outcome: &Outcome) {
                 println!("  WARNING: relaxed check {}", d.flag());
             }
         }
-        Outcome::Error(e) => println!("ERROR: {}", escape(e)),
+        Outcome::Error(e) => {
+            println!("ERROR: {}", escape(e));
+            for d in dangers {
+                println!("  WARNING: relaxed check {}", d.flag());
+            }
+        }
     }
 }
 
-fn json_result(name: &str, o: &Outcome) -> Value {
+/// One input's JSON result. `dangers` are the policy's, for inputs that could not be
+/// checked (the others carry their own).
+fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
     match o {
         Outcome::Valid(vp) => json!({
             "input": name, "verdict": "valid",
@@ -437,7 +464,7 @@ fn json_result(name: &str, o: &Outcome) -> Value {
         }),
         Outcome::Error(e) => json!({
             "input": name, "verdict": "error", "holder": null, "challenge": null, "domain": null, "credentials": [],
-            "failures": [], "dangers": [], "error": e,
+            "failures": [], "dangers": dangers.iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": e,
         }),
     }
 }
