@@ -45,7 +45,7 @@ use std::sync::Arc;
 use civitas_core::jsonld::JsonLdProcessor;
 use clap::{Parser, Subcommand};
 
-use crate::util::{Alg, CliError, CliResult, EXIT_ERROR};
+use crate::util::{Alg, CliError, CliResult, EXIT_ERROR, EXIT_VALID};
 
 const EXIT_CODES: &str = "Exit status: 0 valid (or success), 1 invalid, 2 usage or input error.";
 
@@ -206,13 +206,65 @@ fn run(cli: Cli) -> CliResult<u8> {
     }
 }
 
+impl Cli {
+    /// Whether the command asked for JSON output (`verify --format json`).
+    fn wants_json(&self) -> bool {
+        matches!(&self.command, Command::Verify(a) if a.format() == commands::verify::Format::Json)
+    }
+}
+
+/// Whether `args`, which clap refused, still asked for `verify --format json`: the words
+/// after `verify` include `--format json` or `--format=json` (clap stops at the first
+/// error, so it cannot say).
+fn json_was_asked_for(args: &[std::ffi::OsString]) -> bool {
+    let Some(at) = args.iter().skip(1).position(|a| a == "verify") else {
+        return false;
+    };
+    let after = args.iter().skip(at + 2);
+    let mut previous_was_format = false;
+    for a in after {
+        if a == "--" {
+            break;
+        }
+        if a == "--format=json" || (previous_was_format && a == "json") {
+            return true;
+        }
+        previous_was_format = a == "--format";
+    }
+    false
+}
+
+/// The exit status of every command, decided here: the command's own (0 valid or success,
+/// 1 invalid), or 2 for a usage or input error, whichever way it was found.
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let code = match run(cli) {
-        Ok(code) => code,
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let code = match Cli::try_parse_from(&args) {
+        Ok(cli) => {
+            let json = cli.wants_json();
+            match run(cli) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("civitas: {}", util::escape(&e.message));
+                    if json {
+                        commands::verify::print_json_error(&e.message);
+                    }
+                    if e.code == 0 { EXIT_ERROR } else { e.code }
+                }
+            }
+        }
+        // --help and --version are not errors.
+        Err(e) if e.exit_code() == 0 => {
+            let _ = e.print();
+            EXIT_VALID
+        }
         Err(e) => {
-            eprintln!("civitas: {}", util::escape(&e.message));
-            if e.code == 0 { EXIT_ERROR } else { e.code }
+            if json_was_asked_for(&args) {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                commands::verify::print_json_error(first.strip_prefix("error: ").unwrap_or(first));
+            }
+            let _ = e.print();
+            EXIT_ERROR
         }
     };
     // Output that could not be written (other than to a closed pipe) is an error.

@@ -1063,3 +1063,94 @@ fn clock_skew_is_bounded_and_every_relaxation_is_reported() {
         r.stdout
     );
 }
+
+#[test]
+fn json_output_is_one_object_for_every_outcome() {
+    let d = Desk::new("jsonerr");
+    d.setup();
+    std::fs::create_dir_all(d.dir.join("not-a-list-dir")).unwrap();
+    std::fs::write(d.dir.join("not-a-list-dir/x.json"), "{}").unwrap();
+    std::fs::write(d.dir.join("bad.toml"), "[[issuer]]\nname = 1\n").unwrap();
+    for args in [
+        // clap's own errors, --format json anywhere on the line
+        &["verify", "--format", "json", "--frobnicate", "vp.json"][..],
+        &["verify", "vp.json", "--clock-skew", "soon", "--format=json"],
+        // configuration errors
+        &["verify", "--format", "json", "vp.json"],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "missing.toml",
+            "vp.json",
+        ],
+        &[
+            "verify", "--format", "json", "--trust", "bad.toml", "vp.json",
+        ],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "no-such-dir",
+            "vp.json",
+        ],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "not-a-list-dir",
+            "vp.json",
+        ],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.toml",
+            "--clock-skew",
+            "86400",
+            "vp.json",
+        ],
+        &["verify", "--format", "json", "--trust", "trust.toml"],
+    ] {
+        let r = d.run(args);
+        assert_eq!(r.code, 2, "civitas {}:\n{}", args.join(" "), r.all());
+        let j: Value = serde_json::from_str(&r.stdout)
+            .unwrap_or_else(|e| panic!("civitas {}: {e}:\n{}", args.join(" "), r.all()));
+        assert_eq!(j["version"], 1, "{}", r.stdout);
+        assert_eq!(j["results"], json!([]), "{}", r.stdout);
+        assert_eq!(
+            j["summary"],
+            json!({"valid": 0, "invalid": 0, "error": 0}),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            j["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{}",
+            r.stdout
+        );
+        // The human message still goes to standard error.
+        assert!(!r.stderr.is_empty(), "{}", r.all());
+    }
+    // A checked input: the same object, with "error": null at the top.
+    let r = d.verify(&["--format", "json", "vp.json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["error"], Value::Null);
+    assert_eq!(j["summary"]["valid"], 1);
+    // Help is not an error and stays text.
+    let r = d.ok(&["verify", "--format", "json", "--help"], 0);
+    assert!(r.stdout.contains("Usage"), "{}", r.stdout);
+    // Without --format json, usage errors stay text only.
+    let r = d.run(&["verify", "--frobnicate"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}

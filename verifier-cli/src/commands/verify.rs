@@ -11,8 +11,12 @@
 //!               "failures": [{"check": "status", "credential": 0 | null, "reason": "..."}],
 //!               "dangers": ["--dangerous-skip-status"],
 //!               "error": "..." | null}],
-//!  "summary": {"valid": 1, "invalid": 0, "error": 0}}
+//!  "summary": {"valid": 1, "invalid": 0, "error": 0},
+//!  "error": null | "..."}
 //! ```
+//!
+//! The top-level `error` is set, with no results, when nothing could be verified (a usage or
+//! configuration error; exit status 2).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -80,6 +84,26 @@ pub struct VerifyArgs {
     /// valid, by up to that much passes).
     #[arg(long)]
     dangerous_clock_skew: bool,
+}
+
+impl VerifyArgs {
+    /// The output format asked for.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+}
+
+/// The JSON output when nothing could be verified (a usage or configuration error: a bad
+/// flag, an unreadable trust file, a bad status directory): the same object as always,
+/// with no results and the reason in the top-level `error`; the exit status is 2.
+pub fn print_json_error(message: &str) {
+    let out = json!({
+        "version": 1,
+        "results": [],
+        "summary": {"valid": 0, "invalid": 0, "error": 0},
+        "error": message,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
 /// One input's outcome.
@@ -231,7 +255,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
                 .iter()
                 .map(|(name, o)| json_result(name, o, policy.dangers()))
                 .collect();
-            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}});
+            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}, "error": null});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human if outcomes.len() == 1 => {
