@@ -95,8 +95,60 @@ pub fn read_pointers(path: &Path) -> CliResult<Vec<String>> {
     })
 }
 
+/// The temporary file name `write_atomic` uses for `name`: `.NAME.tmp-PID`.
+fn temp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.tmp-{pid}")
+}
+
+/// If `file_name` is a temporary file of `write_atomic` (`.NAME.tmp-PID`), its target name
+/// and the process that wrote it.
+fn parse_temp_name(file_name: &str) -> Option<(&str, u32)> {
+    let rest = file_name.strip_prefix('.')?;
+    let (name, pid) = rest.rsplit_once(".tmp-")?;
+    if name.is_empty() || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((name, pid.parse().ok()?))
+}
+
+/// Whether process `pid` may still be running (and writing its temporary file). On a
+/// system without `/proc`, only this process counts as running.
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    Path::new("/proc/self").exists() && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Remove the temporary files an interrupted `write_atomic` left in `dir` (a crash or
+/// Ctrl-C between creating and renaming), for the target `only` if given, else for every
+/// target: names `.NAME.tmp-PID` whose process is gone. Files of other shapes, and those
+/// of a process still running, are left alone. Returns how many were removed.
+pub fn remove_stale_temps(dir: &Path, only: Option<&str>) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some((name, pid)) = file_name.to_str().and_then(parse_temp_name) else {
+            continue;
+        };
+        if only.is_some_and(|o| o != name) || process_alive(pid) {
+            continue;
+        }
+        if entry.file_type().is_ok_and(|t| t.is_file())
+            && std::fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed, so a crash never leaves a half-written file. `private` makes it owner-only.
+/// Temporary files for the same target left by an interrupted earlier run are removed.
 pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResult<()> {
     let dir = path
         .parent()
@@ -105,11 +157,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResult<()> {
     let name = path
         .file_name()
         .ok_or_else(|| CliError::input(format!("{} is not a file path", path.display())))?;
-    let tmp: PathBuf = dir.join(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+    let name = name.to_string_lossy();
+    remove_stale_temps(dir, Some(&name));
+    let tmp: PathBuf = dir.join(temp_name(&name, std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -349,7 +399,30 @@ fn needs_escape(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, parse_temp_name, temp_name};
+
+    #[test]
+    fn temp_names_round_trip_and_nothing_else_matches() {
+        assert_eq!(
+            parse_temp_name(&temp_name("S-1.json", 4242)),
+            Some(("S-1.json", 4242))
+        );
+        assert_eq!(
+            parse_temp_name(".a.tmp-b.json.tmp-7"),
+            Some(("a.tmp-b.json", 7))
+        );
+        for other in [
+            "S-1.json",
+            ".S-1.json",
+            ".S-1.json.tmp-",
+            ".S-1.json.tmp-12x",
+            "S-1.json.tmp-12",
+            "..tmp-12",
+            ".x.tmp-99999999999999999999",
+        ] {
+            assert_eq!(parse_temp_name(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn escape_shows_controls_and_bidi_as_visible_escapes() {

@@ -1154,3 +1154,60 @@ fn json_output_is_one_object_for_every_outcome() {
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty(), "{}", r.stdout);
 }
+
+#[test]
+fn a_rerun_after_an_interrupted_batch_leaves_no_temporary_files() {
+    let d = Desk::new("batchtmp");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    let mut template: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
+    template["credentialSubject"]["studentNumber"] = json!("{{student}}");
+    d.write("template.json", &template);
+    std::fs::write(d.dir.join("class.csv"), "student\nS-1\nS-2\n").unwrap();
+    // What an interrupted run (killed between writing a temporary file and renaming it)
+    // leaves: half-written temporary files of a process that is gone, for a row of this
+    // CSV and for a row the corrected CSV no longer has.
+    std::fs::create_dir_all(d.dir.join("out")).unwrap();
+    let dead = 4_000_000_000u32; // above any Linux pid_max
+    for name in ["S-2.json", "S-9.json"] {
+        std::fs::write(d.dir.join(format!("out/.{name}.tmp-{dead}")), "{\"half").unwrap();
+    }
+    // Not ours, or not stale: left alone.
+    let live = std::process::id();
+    std::fs::write(d.dir.join(format!("out/.S-8.json.tmp-{live}")), "x").unwrap();
+    std::fs::write(d.dir.join("out/.notes.tmp"), "x").unwrap();
+    let args = [
+        "issue",
+        "--key",
+        "uni.key",
+        "--template",
+        "template.json",
+        "--csv",
+        "class.csv",
+        "--out-dir",
+        "out",
+    ];
+    let r = d.ok(&args, 0);
+    assert!(r.stdout.contains("issued 2, skipped 0"), "{}", r.stdout);
+    let mut names: Vec<String> = std::fs::read_dir(d.dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!(".S-8.json.tmp-{live}"),
+            ".notes.tmp".to_owned(),
+            "S-1.json".to_owned(),
+            "S-2.json".to_owned()
+        ]
+    );
+    // And a rerun with nothing to issue cleans up too.
+    std::fs::write(d.dir.join(format!("out/.S-1.json.tmp-{dead}")), "{\"half").unwrap();
+    let r = d.ok(&args, 0);
+    assert!(r.stdout.contains("issued 0, skipped 2"), "{}", r.stdout);
+    assert!(!d.dir.join(format!("out/.S-1.json.tmp-{dead}")).exists());
+}
