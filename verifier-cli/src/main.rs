@@ -57,6 +57,10 @@ struct Cli {
     /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing.
     #[arg(long = "context", value_name = "URL=FILE", global = true)]
     contexts: Vec<String>,
+    /// DANGEROUS: use a key file that every user may write (refused otherwise: anyone could
+    /// have replaced the key). Key files readable by others only get a warning.
+    #[arg(long, global = true)]
+    dangerous_allow_writable_key: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -159,6 +163,7 @@ pub fn jsonld(contexts: &[String]) -> CliResult<Arc<JsonLdProcessor>> {
 }
 
 fn run(cli: Cli) -> CliResult<u8> {
+    util::allow_writable_key(cli.dangerous_allow_writable_key);
     let contexts = &cli.contexts;
     match cli.command {
         Command::Keygen { alg, output, force } => {

@@ -47,35 +47,178 @@ impl From<Error> for CliError {
 
 pub type CliResult<T> = Result<T, CliError>;
 
-/// Read a file (or standard input for `-`), at most 16 MiB.
+/// Read a file (or standard input for `-`), at most 16 MiB. Only a regular file is read
+/// (see [`open_regular`]).
 pub fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
-    let mut buf = Vec::new();
-    let what = path.display();
     if path == Path::new("-") {
+        let mut buf = Vec::new();
         std::io::stdin()
             .take(MAX_JSON + 1)
             .read_to_end(&mut buf)
             .map_err(|e| CliError::input(format!("cannot read standard input: {e}")))?;
-    } else {
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_JSON + 1).read_to_end(&mut buf))
-            .map_err(|e| CliError::input(format!("cannot read {what}: {e}")))?;
+        return limit(path, buf);
     }
+    let (file, _) = open_regular(path)?;
+    read_open(path, file)
+}
+
+fn read_open(path: &Path, file: std::fs::File) -> CliResult<Vec<u8>> {
+    let mut buf = Vec::new();
+    file.take(MAX_JSON + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    limit(path, buf)
+}
+
+fn limit(path: &Path, buf: Vec<u8>) -> CliResult<Vec<u8>> {
     if buf.len() as u64 > MAX_JSON {
-        return Err(CliError::input(format!("{what} is larger than 16 MiB")));
+        return Err(CliError::input(format!(
+            "{} is larger than 16 MiB",
+            path.display()
+        )));
     }
     Ok(buf)
 }
 
+/// What a path that is not a regular file is, for an error message.
+fn kind_of(t: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Open an input file, refusing anything but a regular file (a FIFO would block until some
+/// other process wrote to it, a device could be read forever): `-` is the way to read
+/// standard input. The type is checked before opening (opening a FIFO blocks) and again on
+/// the open file (in case the path changed in between).
+pub fn open_regular(path: &Path) -> CliResult<(std::fs::File, std::fs::Metadata)> {
+    let cannot =
+        |e: std::io::Error| CliError::input(format!("cannot read {}: {e}", path.display()));
+    let refuse = |t: std::fs::FileType| {
+        CliError::input(format!(
+            "cannot read {}: it is {}; give a regular file, or - for standard input",
+            path.display(),
+            kind_of(t)
+        ))
+    };
+    let before = std::fs::metadata(path).map_err(cannot)?;
+    if !before.is_file() {
+        return Err(refuse(before.file_type()));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(refuse(meta.file_type()));
+    }
+    Ok((file, meta))
+}
+
+/// Whether `--dangerous-allow-writable-key` was given (set once per command by `run`).
+static ALLOW_WRITABLE_KEY: AtomicBool = AtomicBool::new(false);
+
+/// Allow (or not) key files that every user may write, for the command about to run.
+pub fn allow_writable_key(allow: bool) {
+    ALLOW_WRITABLE_KEY.store(allow, Ordering::Relaxed);
+}
+
+/// Read a key file. A key file any user may write is refused (anyone could have replaced
+/// the key with their own) unless `--dangerous-allow-writable-key`; one that the group or
+/// other users may read or write gets a warning on standard error (the secret may have
+/// leaked). The mode is that of the open file.
+fn read_key_file(path: &Path) -> CliResult<Vec<u8>> {
+    let (file, meta) = open_regular(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        let p = path.display();
+        if mode & 0o002 != 0 {
+            if !ALLOW_WRITABLE_KEY.load(Ordering::Relaxed) {
+                return Err(CliError::input(format!(
+                    "{p} is writable by every user (mode {mode:03o}): anyone could have \
+                     replaced the key; run chmod 600 {p} (or pass \
+                     --dangerous-allow-writable-key)"
+                )));
+            }
+            eprintln!(
+                "civitas: warning: using {p}, which every user may write (mode {mode:03o}), \
+                 because of --dangerous-allow-writable-key"
+            );
+        } else if mode & 0o077 != 0 {
+            eprintln!(
+                "civitas: warning: {p} is readable or writable by other users (mode \
+                 {mode:03o}); the secret key may have leaked; run chmod 600 {p}"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = &meta;
+    read_open(path, file)
+}
+
+/// Refuse to write `output` when it is one of `inputs` (the same file, however named: the
+/// same device and inode, or the same canonical path): `derive -o signed.json signed.json`
+/// would replace the signed credential with its derived copy. `-` and absent outputs are
+/// never the same as anything.
+pub fn refuse_output_onto_input(output: Option<&Path>, inputs: &[&Path]) -> CliResult<()> {
+    let Some(out) = output.filter(|o| *o != Path::new("-")) else {
+        return Ok(());
+    };
+    let Ok(out_meta) = std::fs::metadata(out) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| **i != Path::new("-")) {
+        let Ok(in_meta) = std::fs::metadata(input) else {
+            continue;
+        };
+        #[cfg(unix)]
+        let same = {
+            use std::os::unix::fs::MetadataExt;
+            out_meta.dev() == in_meta.dev() && out_meta.ino() == in_meta.ino()
+        };
+        #[cfg(not(unix))]
+        let same = {
+            let _ = (&out_meta, &in_meta);
+            matches!((out.canonicalize(), input.canonicalize()), (Ok(a), Ok(b)) if a == b)
+        };
+        if same {
+            return Err(CliError::input(format!(
+                "-o {} is the input {}: writing there would destroy the input; choose another output file",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Read and parse a JSON file, naming it and the position on error.
 pub fn read_json(path: &Path) -> CliResult<Value> {
-    let bytes = read_bytes(path)?;
+    parse_json(path, &read_bytes(path)?)
+}
+
+fn parse_json(path: &Path, bytes: &[u8]) -> CliResult<Value> {
     let name = if path == Path::new("-") {
         "standard input".to_owned()
     } else {
         path.display().to_string()
     };
-    serde_json::from_slice(&bytes).map_err(|e| {
+    serde_json::from_slice(bytes).map_err(|e| {
         CliError::input(format!(
             "{name} is not valid JSON: {e} (line {}, column {})",
             e.line(),
@@ -266,9 +409,10 @@ pub enum LoadedKey {
     P256 { key: DeviceKey, public: PublicKey },
 }
 
-/// Load a key file; the secret must match the public key.
+/// Load a key file (see `read_key_file` for its permissions); the secret must match the
+/// public key.
 pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
-    let v = read_json(path)?;
+    let v = parse_json(path, &read_key_file(path)?)?;
     let field = |k: &str| {
         v.get(k).and_then(Value::as_str).ok_or_else(|| {
             CliError::input(format!(

@@ -1211,3 +1211,185 @@ fn a_rerun_after_an_interrupted_batch_leaves_no_temporary_files() {
     assert!(r.stdout.contains("issued 0, skipped 2"), "{}", r.stdout);
     assert!(!d.dir.join(format!("out/.S-1.json.tmp-{dead}")).exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn key_file_permissions_are_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Desk::new("keyperm");
+    d.setup();
+    let chmod = |name: &str, mode: u32| {
+        std::fs::set_permissions(d.dir.join(name), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let present = |extra: &[&str]| {
+        let mut args = vec![
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            "vp2.json",
+        ];
+        args.extend_from_slice(extra);
+        d.run(&args)
+    };
+    // Owner-only (as keygen writes it): no warning.
+    let r = present(&[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    // Readable by the group or others: used, with a warning.
+    for mode in [0o640, 0o604, 0o660] {
+        chmod("phone.key", mode);
+        let r = present(&[]);
+        assert_eq!(r.code, 0, "{}", r.all());
+        assert!(
+            r.stderr.contains("warning") && r.stderr.contains(&format!("mode {mode:03o}")),
+            "{mode:o}: {}",
+            r.stderr
+        );
+    }
+    // Writable by everyone: refused, in every command that loads a key...
+    chmod("phone.key", 0o666);
+    let r = present(&[]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("writable by every user")
+            && r.stderr.contains("--dangerous-allow-writable-key"),
+        "{}",
+        r.stderr
+    );
+    chmod("uni.key", 0o646);
+    let r = d.run(&["issue", "--key", "uni.key", "diploma.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("writable by every user"), "{}", r.stderr);
+    chmod("status.key", 0o602);
+    let r = d.run(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("writable by every user"), "{}", r.stderr);
+    // ...unless the danger is named, and then still with a warning.
+    let r = present(&["--dangerous-allow-writable-key"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
+    let d = Desk::new("files");
+    d.setup();
+    // A FIFO (nobody writes to it: reading it would block forever) and a device.
+    let fifo = d.dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for args in [
+        &[
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "lists",
+            "pipe.json",
+        ][..],
+        &["verify", "--trust", "pipe.json", "vp.json"],
+        &["verify", "--trust", "trust.toml", "--qr", "pipe.json"],
+        &["derive", "--disclose", "pipe.json", "signed.json"],
+        &["derive", "--disclose", "disclose.json", "/dev/zero"],
+        &["qr", "encode", "/dev/zero", "-o", "x.png"],
+        &["issue", "--key", "pipe.json", "diploma.json"],
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "/dev/null",
+        ],
+    ] {
+        let r = d.run(args);
+        assert_eq!(r.code, 2, "civitas {}:\n{}", args.join(" "), r.all());
+        let all = r.all();
+        assert!(
+            (all.contains("a FIFO") || all.contains("a device"))
+                && all.contains("regular file")
+                && all.contains("- for standard input"),
+            "civitas {}:\n{all}",
+            args.join(" ")
+        );
+    }
+    // A directory given where a file is expected.
+    let r = d.run(&["derive", "--disclose", "lists", "signed.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("a directory"), "{}", r.stderr);
+
+    // derive -o onto its own input, under any name: refused, the input intact.
+    let before = std::fs::read(d.dir.join("signed.json")).unwrap();
+    std::fs::hard_link(d.dir.join("signed.json"), d.dir.join("hardlink.json")).unwrap();
+    std::os::unix::fs::symlink("signed.json", d.dir.join("symlink.json")).unwrap();
+    let absolute = d.dir.join("signed.json").display().to_string();
+    for out in [
+        "signed.json",
+        "./signed.json",
+        absolute.as_str(),
+        "hardlink.json",
+        "symlink.json",
+        "disclose.json",
+    ] {
+        let r = d.run(&[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            out,
+        ]);
+        assert_eq!(r.code, 2, "-o {out}: {}", r.all());
+        assert!(r.stderr.contains("destroy the input"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read(d.dir.join("signed.json")).unwrap(), before);
+    // Another file is fine.
+    d.ok(
+        &[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            "derived2.json",
+        ],
+        0,
+    );
+    // present -o onto a credential or the holder's key, qr encode -o onto its input.
+    for out in ["derived.json", "phone.key"] {
+        let r = d.run(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            out,
+        ]);
+        assert_eq!(r.code, 2, "-o {out}: {}", r.all());
+    }
+    let r = d.run(&["qr", "encode", "vp.json", "-o", "vp.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(d.read("vp.json")["holder"].is_string());
+}

@@ -7,7 +7,9 @@ use civitas_core::ecdsa::EcdsaRdfc2019;
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::presentation::present;
 
-use crate::util::{CliResult, EXIT_VALID, load_p256_key, read_json, write_json_out};
+use crate::util::{
+    CliResult, EXIT_VALID, load_p256_key, read_json, refuse_output_onto_input, write_json_out,
+};
 
 pub fn run(
     jsonld: &Arc<JsonLdProcessor>,
@@ -17,6 +19,9 @@ pub fn run(
     derived: &[PathBuf],
     output: Option<&Path>,
 ) -> CliResult<u8> {
+    let mut inputs: Vec<&Path> = derived.iter().map(PathBuf::as_path).collect();
+    inputs.push(holder_key);
+    refuse_output_onto_input(output, &inputs)?;
     let (key, _) = load_p256_key(holder_key, "signing a presentation")?;
     let credentials = derived
         .iter()

@@ -227,6 +227,8 @@ fn load(source: &Source) -> Result<Value, String> {
     match source {
         Source::File(p) => read_json(p).map_err(|e| e.message),
         Source::Qr(p) => {
+            // Never open a FIFO or a device (the image decoder would block or read forever).
+            crate::util::open_regular(p).map_err(|e| e.message)?;
             let payload =
                 civitas_cli::qr::decode_image(p).map_err(|e| format!("{}: {e}", p.display()))?;
             civitas_core::compact::decode(&payload)
