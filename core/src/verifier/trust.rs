@@ -50,8 +50,8 @@ impl TrustList {
         Self { issuers }
     }
 
-    /// Parse a trust file. Unknown keys, a missing field or a DID that is not `did:...` is an
-    /// error naming what is wrong.
+    /// Parse a trust file. Unknown keys, a missing field, a DID that is not `did:...` or an
+    /// issuer DID listed twice (which entry would count?) is an error naming what is wrong.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
         if text.len() > MAX_TRUST_FILE {
             return Err(Error::TooLarge {
@@ -62,6 +62,7 @@ impl TrustList {
         }
         let list: TrustList =
             toml::from_str(text).map_err(|e| Error::TrustFile(e.message().to_owned()))?;
+        let mut seen = std::collections::HashMap::new();
         for i in &list.issuers {
             if !i.did.starts_with("did:")
                 || i.status_list_signers.iter().any(|s| !s.starts_with("did:"))
@@ -69,6 +70,12 @@ impl TrustList {
                 return Err(Error::TrustFile(format!(
                     "issuer {:?}: DIDs must start with did:",
                     i.name
+                )));
+            }
+            if let Some(first) = seen.insert(i.did.as_str(), i.name.as_str()) {
+                return Err(Error::TrustFile(format!(
+                    "issuer {:?}: DID {} is already the DID of issuer {first:?}; each issuer DID may appear once",
+                    i.name, i.did
                 )));
             }
         }
@@ -111,6 +118,14 @@ mod tests {
             .is_err()
         );
         assert!(TrustList::from_toml("not toml [").is_err());
+        // The same DID twice: an error naming both entries, whatever the rest says.
+        let twice = "[[issuer]]\ndid = \"did:key:zUC7x\"\nname = \"Uni\"\ncredential_types = [\"Diploma\"]\n\
+                     [[issuer]]\ndid = \"did:key:zUC7x\"\nname = \"Agency\"\ncredential_types = [\"PermanentResidentCard\"]\n";
+        let e = TrustList::from_toml(twice).unwrap_err().to_string();
+        assert!(
+            e.contains("did:key:zUC7x") && e.contains("Uni") && e.contains("Agency"),
+            "{e}"
+        );
         assert_eq!(TrustList::from_toml("").unwrap().issuers().len(), 0);
     }
 }
