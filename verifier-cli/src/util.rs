@@ -502,6 +502,87 @@ pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
     Ok(if secs >= 0 { base + d } else { base - d })
 }
 
+/// Something in a document that only its holder may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HolderSecret {
+    /// A bbs-2023 base proof: with it, anyone sees every claim and the HMAC key that links
+    /// the holder's disclosures.
+    BaseProof,
+    /// A secret key (`secretKeyMultibase`, as in a key file).
+    SecretKey,
+}
+
+/// The first place in `v` (a JSON pointer) holding a [`HolderSecret`], if any, searched
+/// everywhere (a base proof nested in a presentation counts). `serde_json` limits nesting
+/// to 128 levels, which bounds the recursion.
+pub fn find_holder_secret(v: &Value) -> Option<(String, HolderSecret)> {
+    use civitas_core::bbs2023::proof_value::{ProofKind, identify};
+    fn walk(v: &Value, at: &mut String) -> Option<(String, HolderSecret)> {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    let len = at.len();
+                    at.push('/');
+                    at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    let found = if k == "secretKeyMultibase" {
+                        Some((at.clone(), HolderSecret::SecretKey))
+                    } else if k == "proofValue"
+                        && x.as_str()
+                            .is_some_and(|p| matches!(identify(p), Ok((ProofKind::Base, _))))
+                    {
+                        Some((at.clone(), HolderSecret::BaseProof))
+                    } else {
+                        walk(x, at)
+                    };
+                    at.truncate(len);
+                    if found.is_some() {
+                        return found;
+                    }
+                }
+                None
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    let len = at.len();
+                    at.push_str(&format!("/{i}"));
+                    let found = walk(x, at);
+                    at.truncate(len);
+                    if found.is_some() {
+                        return found;
+                    }
+                }
+                None
+            }
+            _ => None,
+        }
+    }
+    walk(v, &mut String::new())
+}
+
+/// An error if `v`, read from `path` by `command` to be shown to a verifier, holds a
+/// [`HolderSecret`].
+pub fn refuse_holder_secret(path: &Path, v: &Value, command: &str) -> CliResult<()> {
+    let Some((at, secret)) = find_holder_secret(v) else {
+        return Ok(());
+    };
+    let name = if path == Path::new("-") {
+        "standard input".to_owned()
+    } else {
+        path.display().to_string()
+    };
+    Err(CliError::input(match secret {
+        HolderSecret::BaseProof => format!(
+            "{name}: {at} is a bbs-2023 base proof, which shows every claim and the holder's \
+             HMAC key to whoever receives it; {command} takes derived credentials only \
+             (civitas derive --disclose POINTERS.json {name} -o derived.json)"
+        ),
+        HolderSecret::SecretKey => format!(
+            "{name}: {at} is a secret key (this looks like a key file); {command} never \
+             gives a secret key to a verifier"
+        ),
+    }))
+}
+
 /// `s` made safe to print on a terminal: every character that could move the cursor, change
 /// colours, start an escape sequence or reorder the line is shown as a visible escape, so a
 /// value chosen by whoever made the input (a signed claim, a key, a file name, an error

@@ -1393,3 +1393,89 @@ fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(d.read("vp.json")["holder"].is_string());
 }
+
+#[test]
+fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
+    let d = Desk::new("leak");
+    d.setup();
+    let present = |input: &str| {
+        d.run(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "derived.json",
+            input,
+            "-o",
+            "out.json",
+        ])
+    };
+    // The signed credential (base proof): every claim and the HMAC key.
+    let r = present("signed.json");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("signed.json: /proof/proofValue is a bbs-2023 base proof")
+            && r.stderr.contains("civitas derive"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.dir.join("out.json").exists());
+    // A key file passed as a credential.
+    let r = present("uni.key");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("/secretKeyMultibase is a secret key"),
+        "{}",
+        r.stderr
+    );
+    // A derived credential is fine (the proof value of a derived proof).
+    d.ok(
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            "out.json",
+        ],
+        0,
+    );
+
+    // qr encode: a base proof anywhere, or a secret key anywhere, is refused.
+    let mut vp_with_base = d.read("vp.json");
+    vp_with_base["verifiableCredential"]
+        .as_array_mut()
+        .unwrap()
+        .push(d.read("signed.json"));
+    d.write("vp-with-base.json", &vp_with_base);
+    let mut with_key = d.read("vp.json");
+    with_key["note"] = json!({"keys": [d.read("phone.key")]});
+    d.write("vp-with-key.json", &with_key);
+    for (input, what) in [
+        ("signed.json", "/proof/proofValue is a bbs-2023 base proof"),
+        (
+            "vp-with-base.json",
+            "/verifiableCredential/1/proof/proofValue is a bbs-2023 base proof",
+        ),
+        ("uni.key", "/secretKeyMultibase is a secret key"),
+        ("phone.key", "/secretKeyMultibase is a secret key"),
+        (
+            "vp-with-key.json",
+            "/note/keys/0/secretKeyMultibase is a secret key",
+        ),
+    ] {
+        let r = d.run(&["qr", "encode", input, "-o", "leak.png"]);
+        assert_eq!(r.code, 2, "{input}: {}", r.all());
+        assert!(r.stderr.contains(what), "{input}: {}", r.stderr);
+        assert!(!d.dir.join("leak.png").exists(), "{input}");
+    }
+    d.ok(&["qr", "encode", "vp.json", "-o", "ok.png"], 0);
+}

@@ -8,7 +8,8 @@ use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::presentation::present;
 
 use crate::util::{
-    CliResult, EXIT_VALID, load_p256_key, read_json, refuse_output_onto_input, write_json_out,
+    CliResult, EXIT_VALID, load_p256_key, read_json, refuse_holder_secret,
+    refuse_output_onto_input, write_json_out,
 };
 
 pub fn run(
@@ -25,7 +26,11 @@ pub fn run(
     let (key, _) = load_p256_key(holder_key, "signing a presentation")?;
     let credentials = derived
         .iter()
-        .map(|p| read_json(p))
+        .map(|p| {
+            let v = read_json(p)?;
+            refuse_holder_secret(p, &v, "civitas present")?;
+            Ok(v)
+        })
         .collect::<CliResult<Vec<_>>>()?;
     let vp = present(
         &EcdsaRdfc2019::new(Arc::clone(jsonld)),
