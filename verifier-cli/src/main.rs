@@ -54,7 +54,8 @@ const EXIT_CODES: &str = "Exit status: 0 valid (or success), 1 invalid, 2 usage 
 #[command(name = "civitas", version, about, after_help = EXIT_CODES)]
 struct Cli {
     /// Register a JSON-LD context from a file: URL=FILE (repeatable). The bundled contexts
-    /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing.
+    /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing,
+    /// and verify also loads the contexts its trust file names ([[context]]).
     #[arg(long = "context", value_name = "URL=FILE", global = true)]
     contexts: Vec<String>,
     /// DANGEROUS: use a key file that every user may write (refused otherwise: anyone could

@@ -1479,3 +1479,208 @@ fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
     }
     d.ok(&["qr", "encode", "vp.json", "-o", "ok.png"], 0);
 }
+
+/// Split a command line the way a POSIX shell does for the demo's quoting: words separated
+/// by spaces, single quotes kept together (`'\''` is a quote inside them).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            ' ' if !quoted => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_demo_prints_commands_that_run_as_printed() {
+    let d = Desk::new("demoprinted");
+    let demo_dir = d.dir.join("story");
+    // Exactly what a user types: no --context anywhere.
+    let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+        .current_dir(&d.dir)
+        .args(["demo", "--dir", "story"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    // Every command is printed complete: the wallet's and issuer's name their context...
+    for cmd in ["issue", "derive", "present"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("$ civitas {cmd} ")))
+            .unwrap_or_else(|| panic!("no {cmd} command in:\n{stdout}"));
+        assert!(
+            line.contains(
+                "--context https://civitas.example/contexts/diploma/v1=contexts/diploma-v1.jsonld"
+            ),
+            "{line}"
+        );
+    }
+    // ...and the agency's verify commands need none: the trust file names it.
+    let verifies: Vec<(usize, &str)> = stdout
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("$ civitas verify "))
+        .collect();
+    assert_eq!(verifies.len(), 4, "{stdout}");
+    assert!(verifies.iter().all(|(_, l)| !l.contains("--context")));
+    assert!(stdout.contains("[[context]]\nurl = \"https://civitas.example/contexts/diploma/v1\"\nfile = \"contexts/diploma-v1.jsonld\""), "{stdout}");
+
+    // A printed verify command, run as printed from the demo's directory, gives the verdict
+    // the demo printed for it, line for line, with the same exit status: step 2 (tampered)
+    // and step 4 (revoked), whose verdicts the later revocation does not change.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let run_printed = |command: &str, extra: &[&str]| {
+        let mut words = shell_words(command.trim_start_matches("$ "));
+        assert_eq!(words[0], "civitas");
+        words.extend(extra.iter().map(|s| (*s).to_owned()));
+        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+            .current_dir(&demo_dir)
+            .args(&words[1..])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for (step, first_line) in [
+        (1, "INVALID: tampered.json"),
+        (3, "INVALID: presentation.json"),
+    ] {
+        let (at, command) = verifies[step];
+        let printed: Vec<&str> = lines[at + 1..]
+            .iter()
+            .take_while(|l| !l.is_empty() && !l.starts_with("== ") && !l.starts_with("# "))
+            .copied()
+            .collect();
+        assert_eq!(printed.first(), Some(&first_line), "{stdout}");
+        let (code, rerun) = run_printed(command, &[]);
+        assert_eq!(rerun.lines().collect::<Vec<_>>(), printed, "{command}");
+        assert_eq!(code, Some(1), "{command}");
+    }
+    // Step 1's command now finds the diploma revoked (step 4 revoked it); with status
+    // checking relaxed, it shows everything else it checked still passes, the context
+    // coming from the trust file.
+    let (code, text) = run_printed(verifies[0].1, &["--dangerous-skip-status"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.starts_with("VALID: UniversityDegreeCredential from University of Civitas"),
+        "{text}"
+    );
+    let (code, text) = run_printed(verifies[0].1, &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("revoked by its issuer"), "{text}");
+}
+
+#[test]
+fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
+    let d = Desk::new("trustctx");
+    d.setup();
+    let ctx = repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
+    std::fs::create_dir_all(d.dir.join("desk/contexts")).unwrap();
+    std::fs::copy(&ctx, d.dir.join("desk/contexts/diploma.jsonld")).unwrap();
+    let trust = std::fs::read_to_string(d.dir.join("trust.toml")).unwrap();
+    let with_ctx =
+        format!("{trust}\n[[context]]\nurl = \"{CTX_URL}\"\nfile = \"contexts/diploma.jsonld\"\n");
+    std::fs::write(d.dir.join("desk/trust.toml"), &with_ctx).unwrap();
+    // Run without --context (the Desk helper always adds one), from another directory.
+    let raw = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+            .current_dir(&d.dir)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without the context: the credential's vocabulary is unknown.
+    let (code, stdout, _) = raw(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_ne!(code, 0, "{stdout}");
+    // With it named in the trust file: valid.
+    let (code, stdout, stderr) = raw(&[
+        "verify",
+        "--trust",
+        "desk/trust.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.starts_with("VALID"), "{stdout}");
+    // --context still works beside it (the same document under the same URL is fine).
+    let (code, stdout, stderr) = raw(&[
+        "verify",
+        "--context",
+        &format!("{CTX_URL}={}", ctx.display()),
+        "--trust",
+        "desk/trust.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // A missing context file, a URL listed twice, an issuer DID listed twice: exit 2,
+    // naming the problem.
+    let missing = with_ctx.replace("contexts/diploma.jsonld", "contexts/nope.jsonld");
+    std::fs::write(d.dir.join("desk/missing.toml"), missing).unwrap();
+    let twice = format!(
+        "{with_ctx}\n[[context]]\nurl = \"{CTX_URL}\"\nfile = \"contexts/diploma.jsonld\"\n"
+    );
+    std::fs::write(d.dir.join("desk/twice.toml"), twice).unwrap();
+    let dup_issuer = format!("{trust}\n{trust}");
+    std::fs::write(d.dir.join("desk/dup.toml"), dup_issuer).unwrap();
+    for (file, what) in [
+        ("desk/missing.toml", "nope.jsonld"),
+        ("desk/twice.toml", "listed twice"),
+        ("desk/dup.toml", "is already the DID of issuer"),
+    ] {
+        let (code, _, stderr) = raw(&[
+            "verify",
+            "--trust",
+            file,
+            "--status-dir",
+            "lists",
+            "vp.json",
+        ]);
+        assert_eq!(code, 2, "{file}: {stderr}");
+        assert!(stderr.contains(what), "{file}: {stderr}");
+    }
+    // A bundled context cannot be replaced through the trust file.
+    let bundled = format!(
+        "{trust}\n[[context]]\nurl = \"https://www.w3.org/ns/credentials/v2\"\nfile = \"contexts/diploma.jsonld\"\n"
+    );
+    std::fs::write(d.dir.join("desk/bundled.toml"), bundled).unwrap();
+    let (code, _, stderr) = raw(&["verify", "--trust", "desk/bundled.toml", "vp.json"]);
+    assert_eq!(code, 2, "{stderr}");
+}

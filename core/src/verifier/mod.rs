@@ -31,7 +31,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 
-pub use trust::{TrustList, TrustedIssuer};
+pub use trust::{TrustList, TrustedContext, TrustedIssuer};
 
 use crate::Error;
 use crate::bbs2023::Bbs2023;

@@ -7,7 +7,15 @@
 //! name = "University of Civitas"                # shown to the officer
 //! credential_types = ["UniversityDegreeCredential"]
 //! status_list_signers = ["did:key:zDn..."]      # keys that sign its status lists (ecdsa-rdfc-2019)
+//!
+//! # JSON-LD contexts its credentials use beyond the bundled ones, obtained from the issuer.
+//! [[context]]
+//! url = "https://civitas.example/contexts/diploma/v1"
+//! file = "contexts/diploma-v1.jsonld"           # relative to the trust file
 //! ```
+//!
+//! This module only parses the file; the caller loads the contexts (the `civitas` command
+//! reads each `file` relative to the trust file and registers it for its `url`).
 
 use serde::Deserialize;
 
@@ -31,12 +39,26 @@ pub struct TrustedIssuer {
     pub status_list_signers: Vec<String>,
 }
 
-/// The issuers a desk trusts.
+/// A JSON-LD context the desk's issuers use, named in the trust file: the desk vouches for
+/// it as it vouches for the issuers (a context decides what each claim means).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedContext {
+    /// The URL credentials name in their `@context`.
+    pub url: String,
+    /// Where the context document is, as written in the trust file (the `civitas` command
+    /// reads a relative path relative to the trust file).
+    pub file: String,
+}
+
+/// The issuers a desk trusts, and the contexts their credentials need.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrustList {
     #[serde(default, rename = "issuer")]
     issuers: Vec<TrustedIssuer>,
+    #[serde(default, rename = "context")]
+    contexts: Vec<TrustedContext>,
 }
 
 impl TrustList {
@@ -47,11 +69,15 @@ impl TrustList {
 
     /// A list of the given issuers.
     pub fn from_issuers(issuers: Vec<TrustedIssuer>) -> Self {
-        Self { issuers }
+        Self {
+            issuers,
+            contexts: Vec::new(),
+        }
     }
 
     /// Parse a trust file. Unknown keys, a missing field, a DID that is not `did:...` or an
-    /// issuer DID listed twice (which entry would count?) is an error naming what is wrong.
+    /// issuer DID listed twice (which entry would count?) is an error naming what is wrong;
+    /// so is a `[[context]]` with an empty `url` or `file`, or a context URL listed twice.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
         if text.len() > MAX_TRUST_FILE {
             return Err(Error::TooLarge {
@@ -79,7 +105,26 @@ impl TrustList {
                 )));
             }
         }
+        let mut urls = std::collections::HashSet::new();
+        for c in &list.contexts {
+            if c.url.is_empty() || c.file.is_empty() {
+                return Err(Error::TrustFile(
+                    "a [[context]] needs a url and a file".to_owned(),
+                ));
+            }
+            if !urls.insert(c.url.as_str()) {
+                return Err(Error::TrustFile(format!(
+                    "context {} is listed twice",
+                    c.url
+                )));
+            }
+        }
         Ok(list)
+    }
+
+    /// The contexts the trust file names, in its order.
+    pub fn contexts(&self) -> &[TrustedContext] {
+        &self.contexts
     }
 
     /// The entry for `did`.
@@ -127,5 +172,22 @@ mod tests {
             "{e}"
         );
         assert_eq!(TrustList::from_toml("").unwrap().issuers().len(), 0);
+        // Contexts: listed in order; each needs both fields, and a URL appears once.
+        let ctx = "[[context]]\nurl = \"https://a.example/v1\"\nfile = \"contexts/a.jsonld\"\n";
+        let t = TrustList::from_toml(ctx).unwrap();
+        assert_eq!(
+            t.contexts(),
+            [TrustedContext {
+                url: "https://a.example/v1".into(),
+                file: "contexts/a.jsonld".into()
+            }]
+        );
+        assert!(TrustList::from_toml(&format!("{ctx}{ctx}")).is_err());
+        assert!(TrustList::from_toml("[[context]]\nurl = \"https://a.example/v1\"\n").is_err());
+        assert!(TrustList::from_toml("[[context]]\nurl = \"\"\nfile = \"x\"\n").is_err());
+        assert!(
+            TrustList::from_toml(&format!("{ctx}surprise = 1\n")).is_err(),
+            "unknown keys in a context"
+        );
     }
 }

@@ -49,7 +49,8 @@ pub struct VerifyArgs {
     /// A photo or screenshot of a QR code made by `civitas qr encode` or a wallet.
     #[arg(long, value_name = "IMAGE")]
     qr: Vec<PathBuf>,
-    /// The trust list (TOML): issuers this desk accepts and for which credential types.
+    /// The trust list (TOML): issuers this desk accepts and for which credential types, and
+    /// the JSON-LD contexts their credentials use (`[[context]]`, files relative to it).
     #[arg(long, value_name = "TRUST.toml")]
     trust: Option<PathBuf>,
     /// Directory of status list credentials (each *.json file one list).
@@ -113,13 +114,41 @@ enum Outcome {
     Error(String),
 }
 
-fn policy(args: &VerifyArgs) -> CliResult<Policy> {
+/// Register the contexts a trust file names (`[[context]] url = ... file = ...`), each file
+/// read relative to the trust file's directory unless absolute.
+fn register_trusted_contexts(
+    jsonld: &JsonLdProcessor,
+    trust_path: &Path,
+    trust: &TrustList,
+) -> CliResult<()> {
+    let base = trust_path.parent().unwrap_or(Path::new(""));
+    for c in trust.contexts() {
+        let file = base.join(&c.file);
+        let at = |what: String| {
+            CliError::input(format!(
+                "{}: context {}: {what}",
+                trust_path.display(),
+                c.url
+            ))
+        };
+        let text = String::from_utf8(read_bytes(&file).map_err(|e| at(e.message))?)
+            .map_err(|_| at(format!("{} is not UTF-8", file.display())))?;
+        jsonld
+            .register_context(&c.url, &text)
+            .map_err(|e| at(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn policy(jsonld: &JsonLdProcessor, args: &VerifyArgs) -> CliResult<Policy> {
     let trust = match &args.trust {
         Some(path) => {
             let text = String::from_utf8(read_bytes(path)?)
                 .map_err(|_| CliError::input(format!("{} is not UTF-8", path.display())))?;
-            TrustList::from_toml(&text)
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?
+            let trust = TrustList::from_toml(&text)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+            register_trusted_contexts(jsonld, path, &trust)?;
+            trust
         }
         None if args.dangerous_allow_any_issuer => TrustList::empty(),
         None => {
@@ -238,7 +267,7 @@ fn load(source: &Source) -> Result<Value, String> {
 }
 
 pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
-    let policy = policy(args)?;
+    let policy = policy(jsonld, args)?;
     let lists = status_lists(args.status_dir.as_deref())?;
     let inputs = expand_inputs(args)?;
     let verifier = Verifier::new(Arc::clone(jsonld));
