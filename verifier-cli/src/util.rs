@@ -405,8 +405,14 @@ pub fn key_file_json(public: &PublicKey, secret: &SecretKey) -> Value {
 
 /// A loaded key file.
 pub enum LoadedKey {
-    Bbs { pair: KeyPair, public: PublicKey },
-    P256 { key: DeviceKey, public: PublicKey },
+    Bbs {
+        pair: Box<KeyPair>,
+        public: PublicKey,
+    },
+    P256 {
+        key: DeviceKey,
+        public: PublicKey,
+    },
 }
 
 /// Load a key file (see `read_key_file` for its permissions); the secret must match the
@@ -438,7 +444,10 @@ pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
             if pair.public().to_bytes().as_slice() != public.as_bytes() {
                 return Err(mismatch());
             }
-            Ok(LoadedKey::Bbs { pair, public })
+            Ok(LoadedKey::Bbs {
+                pair: Box::new(pair),
+                public,
+            })
         }
         KeyType::P256 => {
             let key = DeviceKey::from_secret_key(&secret)?;
@@ -457,7 +466,7 @@ pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
 /// A BBS key pair from a key file, or an error saying a BBS key is needed.
 pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
     match load_key(path)? {
-        LoadedKey::Bbs { pair, public } => Ok((pair, public)),
+        LoadedKey::Bbs { pair, public } => Ok((*pair, public)),
         LoadedKey::P256 { .. } => Err(CliError::input(format!(
             "{} holds a P-256 key; issuing needs a BBS key (civitas keygen --alg bbs)",
             path.display()

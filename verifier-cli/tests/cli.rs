@@ -1122,8 +1122,14 @@ fn json_output_is_one_object_for_every_outcome() {
     ] {
         let r = d.run(args);
         assert_eq!(r.code, 2, "civitas {}:\n{}", args.join(" "), r.all());
-        let j: Value = serde_json::from_str(&r.stdout)
-            .unwrap_or_else(|e| panic!("civitas {}: {e}:\n{}", args.join(" "), r.all()));
+        let parsed = serde_json::from_str::<Value>(&r.stdout);
+        assert!(
+            parsed.is_ok(),
+            "civitas {}: not one JSON object:\n{}",
+            args.join(" "),
+            r.all()
+        );
+        let j = parsed.unwrap();
         assert_eq!(j["version"], 1, "{}", r.stdout);
         assert_eq!(j["results"], json!([]), "{}", r.stdout);
         assert_eq!(
@@ -1527,8 +1533,9 @@ fn the_demo_prints_commands_that_run_as_printed() {
     for cmd in ["issue", "derive", "present"] {
         let line = stdout
             .lines()
-            .find(|l| l.starts_with(&format!("$ civitas {cmd} ")))
-            .unwrap_or_else(|| panic!("no {cmd} command in:\n{stdout}"));
+            .find(|l| l.starts_with(&format!("$ civitas {cmd} ")));
+        assert!(line.is_some(), "no {cmd} command in:\n{stdout}");
+        let line = line.unwrap();
         assert!(
             line.contains(
                 "--context https://civitas.example/contexts/diploma/v1=contexts/diploma-v1.jsonld"
