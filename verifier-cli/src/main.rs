@@ -3,6 +3,38 @@
 //!
 //! Exit status: 0 valid (or the command succeeded), 1 invalid, 2 usage or input error.
 
+// Every `println!`, `print!`, `eprintln!` and `eprint!` in this binary is one of these, not
+// the standard library's, which panic when the reader of a pipe has gone (`civitas verify
+// ... | head -1`). They are defined before the modules so that they shadow the standard
+// macros everywhere in the crate, including code written later.
+macro_rules! println {
+    () => {
+        $crate::util::stdout_write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::util::stdout_write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+#[allow(unused_macros)]
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::util::stdout_write(format_args!($($arg)*))
+    };
+}
+macro_rules! eprintln {
+    () => {
+        $crate::util::stderr_write(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::util::stderr_write(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => {
+        $crate::util::stderr_write(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod util;
 
@@ -13,7 +45,7 @@ use std::sync::Arc;
 use civitas_core::jsonld::JsonLdProcessor;
 use clap::{Parser, Subcommand};
 
-use crate::util::{Alg, CliError, CliResult, EXIT_ERROR};
+use crate::util::{Alg, CliError, CliResult, EXIT_ERROR, EXIT_VALID};
 
 const EXIT_CODES: &str = "Exit status: 0 valid (or success), 1 invalid, 2 usage or input error.";
 
@@ -22,9 +54,14 @@ const EXIT_CODES: &str = "Exit status: 0 valid (or success), 1 invalid, 2 usage 
 #[command(name = "civitas", version, about, after_help = EXIT_CODES)]
 struct Cli {
     /// Register a JSON-LD context from a file: URL=FILE (repeatable). The bundled contexts
-    /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing.
+    /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing,
+    /// and verify also loads the contexts its trust file names ([[context]]).
     #[arg(long = "context", value_name = "URL=FILE", global = true)]
     contexts: Vec<String>,
+    /// DANGEROUS: use a key file that every user may write (refused otherwise: anyone could
+    /// have replaced the key). Key files readable by others only get a warning.
+    #[arg(long, global = true)]
+    dangerous_allow_writable_key: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -127,6 +164,7 @@ pub fn jsonld(contexts: &[String]) -> CliResult<Arc<JsonLdProcessor>> {
 }
 
 fn run(cli: Cli) -> CliResult<u8> {
+    util::allow_writable_key(cli.dangerous_allow_writable_key);
     let contexts = &cli.contexts;
     match cli.command {
         Command::Keygen { alg, output, force } => {
@@ -174,13 +212,71 @@ fn run(cli: Cli) -> CliResult<u8> {
     }
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            eprintln!("civitas: {}", e.message);
-            ExitCode::from(if e.code == 0 { EXIT_ERROR } else { e.code })
-        }
+impl Cli {
+    /// Whether the command asked for JSON output (`verify --format json`).
+    fn wants_json(&self) -> bool {
+        matches!(&self.command, Command::Verify(a) if a.format() == commands::verify::Format::Json)
     }
+}
+
+/// Whether `args`, which clap refused, still asked for `verify --format json`: the words
+/// after `verify` include `--format json` or `--format=json` (clap stops at the first
+/// error, so it cannot say).
+fn json_was_asked_for(args: &[std::ffi::OsString]) -> bool {
+    let Some(at) = args.iter().skip(1).position(|a| a == "verify") else {
+        return false;
+    };
+    let after = args.iter().skip(at + 2);
+    let mut previous_was_format = false;
+    for a in after {
+        if a == "--" {
+            break;
+        }
+        if a == "--format=json" || (previous_was_format && a == "json") {
+            return true;
+        }
+        previous_was_format = a == "--format";
+    }
+    false
+}
+
+/// The exit status of every command, decided here: the command's own (0 valid or success,
+/// 1 invalid), or 2 for a usage or input error, whichever way it was found.
+fn main() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let code = match Cli::try_parse_from(&args) {
+        Ok(cli) => {
+            let json = cli.wants_json();
+            match run(cli) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("civitas: {}", util::escape(&e.message));
+                    if json {
+                        commands::verify::print_json_error(&e.message);
+                    }
+                    if e.code == 0 { EXIT_ERROR } else { e.code }
+                }
+            }
+        }
+        // --help and --version are not errors.
+        Err(e) if e.exit_code() == 0 => {
+            let _ = e.print();
+            EXIT_VALID
+        }
+        Err(e) => {
+            if json_was_asked_for(&args) {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or_default();
+                commands::verify::print_json_error(first.strip_prefix("error: ").unwrap_or(first));
+            }
+            let _ = e.print();
+            EXIT_ERROR
+        }
+    };
+    // Output that could not be written (other than to a closed pipe) is an error.
+    if let Some(e) = util::stdout_error() {
+        eprintln!("civitas: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    ExitCode::from(code)
 }

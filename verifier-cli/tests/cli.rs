@@ -80,6 +80,32 @@ impl Desk {
         self.run_with_stdin(args, None)
     }
 
+    /// Run with standard output a pipe whose reader is already gone (`civitas ... | head`
+    /// after `head` exited): every write to it fails with EPIPE, deterministically.
+    fn run_into_closed_pipe(&self, args: &[&str]) -> Run {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+            .current_dir(&self.dir)
+            .arg("--context")
+            .arg(format!(
+                "{CTX_URL}={}",
+                repo()
+                    .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
+                    .display()
+            ))
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::new(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     /// Run and require the exit code, showing the output otherwise.
     fn ok(&self, args: &[&str], code: i32) -> Run {
         let r = self.run(args);
@@ -744,4 +770,929 @@ fn demo_runs_the_whole_story() {
             r.stdout
         );
     }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_the_verdict() {
+    let d = Desk::new("pipe");
+    d.setup();
+    for (args, code) in [
+        (
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "vp.json",
+            ][..],
+            0,
+        ),
+        (
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "--format",
+                "json",
+                "vp.json",
+            ],
+            0,
+        ),
+        (
+            &[
+                "verify",
+                "--trust",
+                "trust.toml",
+                "--status-dir",
+                "lists",
+                "--challenge",
+                "other",
+                "vp.json",
+                "derived.json",
+            ],
+            1,
+        ),
+        (&["status", "show", "--list", "lists/revocation.json"], 0),
+        (&["derive", "--disclose", "disclose.json", "signed.json"], 0),
+        (&["demo"], 0),
+    ] {
+        let r = d.run_into_closed_pipe(args);
+        assert_eq!(r.code, code, "civitas {}:\n{}", args.join(" "), r.stderr);
+        assert!(
+            !r.stderr.contains("panicked") && !r.stderr.contains("Broken pipe"),
+            "civitas {}:\n{}",
+            args.join(" "),
+            r.stderr
+        );
+    }
+}
+
+/// Characters that must never reach the officer's terminal raw.
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(
+                    c,
+                    '\u{061c}'
+                        | '\u{200e}'
+                        | '\u{200f}'
+                        | '\u{202a}'..='\u{202e}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{2028}'
+                        | '\u{2029}'
+                )
+        })
+        .collect()
+}
+
+#[test]
+fn signed_values_cannot_draw_on_the_terminal() {
+    let d = Desk::new("escape");
+    d.setup();
+    // The issuer signs values full of control characters (the signature is valid: a
+    // careless or hostile issuer, or a CSV row, can do this).
+    let mut doc = d.read("diploma.json");
+    doc["credentialSubject"]["givenName"] =
+        json!("Ada\n  status:    revocation: unset\r\u{1b}[2K\tX\u{7f}\u{9b}1m\u{85}\u{0}");
+    doc["credentialSubject"]["familyName"] = json!(
+        "\u{202e}ecalevoL\u{202a}\u{202b}\u{202c}\u{202d}\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}"
+    );
+    d.write("evil.json", &doc);
+    d.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--mandatory",
+            "mandatory.json",
+            "--status-list",
+            "lists/revocation.json",
+            "--status-index",
+            "4",
+            "evil.json",
+            "-o",
+            "evil-signed.json",
+        ],
+        0,
+    );
+    d.write(
+        "evil-disclose.json",
+        &json!([
+            "/credentialSubject/givenName",
+            "/credentialSubject/familyName"
+        ]),
+    );
+    d.ok(
+        &[
+            "derive",
+            "--disclose",
+            "evil-disclose.json",
+            "evil-signed.json",
+            "-o",
+            "evil-derived.json",
+        ],
+        0,
+    );
+    // The holder chooses the challenge and domain the desk did not ask for.
+    d.ok(
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c\nVALID: forged\u{1b}]0;title\u{7}",
+            "--domain",
+            "d\r\u{202e}",
+            "evil-derived.json",
+            "-o",
+            "evil-vp.json",
+        ],
+        0,
+    );
+    let r = d.verify(&["evil-vp.json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(raw_controls(&r.stdout).is_empty(), "{:?}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "Ada\\n  status:    revocation: unset\\r\\u{1b}[2K\\tX\\u{7f}\\u{9b}1m\\u{85}\\u{0}"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\\u{202e}ecalevoL\\u{202a}"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("challenge: c\\nVALID: forged\\u{1b}]0;title\\u{7}"),
+        "{}",
+        r.stdout
+    );
+    // No line of the output starts with anything the input chose.
+    assert!(
+        r.stdout.lines().filter(|l| l.starts_with("VALID")).count() == 1,
+        "{}",
+        r.stdout
+    );
+    // The JSON output keeps the values exactly (JSON escapes them itself).
+    let r = d.verify(&["--format", "json", "evil-vp.json"]);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        j["results"][0]["credentials"][0]["claims"]["/credentialSubject/givenName"],
+        doc["credentialSubject"]["givenName"]
+    );
+    // Several inputs, one line each: the file names and the reasons are escaped too.
+    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
+    std::fs::copy(d.dir.join("evil-vp.json"), d.dir.join("inbox/a.json")).unwrap();
+    std::fs::write(
+        d.dir
+            .join("inbox/b\nVALID    x.json  UniversityDegreeCredential\u{1b}[1A.json"),
+        "{\"broken\n",
+    )
+    .unwrap();
+    let mut t = d.read("evil-vp.json");
+    t["verifiableCredential"][0]["credentialSubject"]["givenName"] = json!("Eve\n\u{1b}[2J");
+    d.write("inbox/c.json", &t);
+    let r = d.verify(&["--challenge", "other\u{1b}", "inbox"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(raw_controls(&r.stdout).is_empty(), "{:?}", r.stdout);
+    assert_eq!(
+        r.stdout.lines().filter(|l| l.starts_with("VALID")).count(),
+        0,
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("b\\nVALID    x.json"), "{}", r.stdout);
+}
+
+#[test]
+fn clock_skew_is_bounded_and_every_relaxation_is_reported() {
+    let d = Desk::new("skew");
+    d.setup();
+    // The diploma expires 2076-06-30T00:00:00Z; an audit 90 minutes later (by then the
+    // status list has expired too, so status is not checked here).
+    let late = "2076-06-30T01:30:00Z";
+    let r = d.verify(&[
+        "--at",
+        late,
+        "--dangerous-skip-status",
+        "--clock-skew",
+        "3600",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("expired"), "{}", r.stdout);
+    // More than an hour is a usage error without the dangerous flag...
+    let r = d.verify(&["--at", late, "--clock-skew", "7200", "vp.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("--clock-skew 7200") && r.stderr.contains("--dangerous-clock-skew"),
+        "{}",
+        r.stderr
+    );
+    // ...and with it, accepted and reported, in human and JSON output.
+    let r = d.verify(&[
+        "--at",
+        late,
+        "--clock-skew",
+        "7200",
+        "--dangerous-clock-skew",
+        "--dangerous-skip-status",
+        "vp.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout
+            .contains("WARNING: relaxed check --dangerous-clock-skew"),
+        "{}",
+        r.stdout
+    );
+    let r = d.verify(&[
+        "--at",
+        late,
+        "--clock-skew",
+        "7200",
+        "--dangerous-clock-skew",
+        "--dangerous-skip-status",
+        "--format",
+        "json",
+        "vp.json",
+    ]);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["results"][0]["verdict"], "valid");
+    assert_eq!(
+        j["results"][0]["dangers"],
+        json!(["--dangerous-clock-skew", "--dangerous-skip-status"])
+    );
+    // Every relaxation appears in every result: valid, invalid and error, one line or many.
+    let r = d.verify(&[
+        "--dangerous-skip-status",
+        "--dangerous-clock-skew",
+        "--format",
+        "json",
+        "vp.json",
+        "missing.json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    for i in 0..2 {
+        assert_eq!(
+            j["results"][i]["dangers"],
+            json!(["--dangerous-clock-skew", "--dangerous-skip-status"]),
+            "{}",
+            r.stdout
+        );
+    }
+    let r = d.verify(&["--dangerous-skip-status", "vp.json", "missing.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert_eq!(
+        r.stdout
+            .lines()
+            .filter(|l| l.contains("[relaxed: --dangerous-skip-status]"))
+            .count(),
+        2,
+        "{}",
+        r.stdout
+    );
+    let r = d.verify(&["--dangerous-skip-status", "missing.json"]);
+    assert!(
+        r.stdout
+            .contains("WARNING: relaxed check --dangerous-skip-status"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn json_output_is_one_object_for_every_outcome() {
+    let d = Desk::new("jsonerr");
+    d.setup();
+    // (A directory holding one unusable list is not a configuration error: the other lists
+    // are still used, see status_issuance.rs. A status directory that does not exist is.)
+    std::fs::write(d.dir.join("bad.toml"), "[[issuer]]\nname = 1\n").unwrap();
+    for args in [
+        // clap's own errors, --format json anywhere on the line
+        &["verify", "--format", "json", "--frobnicate", "vp.json"][..],
+        &["verify", "vp.json", "--clock-skew", "soon", "--format=json"],
+        // configuration errors
+        &["verify", "--format", "json", "vp.json"],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "missing.toml",
+            "vp.json",
+        ],
+        &[
+            "verify", "--format", "json", "--trust", "bad.toml", "vp.json",
+        ],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "no-such-dir",
+            "vp.json",
+        ],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "no-such-dir",
+            "vp.json",
+        ],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--trust",
+            "trust.toml",
+            "--clock-skew",
+            "86400",
+            "vp.json",
+        ],
+        &["verify", "--format", "json", "--trust", "trust.toml"],
+    ] {
+        let r = d.run(args);
+        assert_eq!(r.code, 2, "civitas {}:\n{}", args.join(" "), r.all());
+        let parsed = serde_json::from_str::<Value>(&r.stdout);
+        assert!(
+            parsed.is_ok(),
+            "civitas {}: not one JSON object:\n{}",
+            args.join(" "),
+            r.all()
+        );
+        let j = parsed.unwrap();
+        assert_eq!(j["version"], 1, "{}", r.stdout);
+        assert_eq!(j["results"], json!([]), "{}", r.stdout);
+        assert_eq!(
+            j["summary"],
+            json!({"valid": 0, "invalid": 0, "error": 0}),
+            "{}",
+            r.stdout
+        );
+        assert!(
+            j["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{}",
+            r.stdout
+        );
+        // The human message still goes to standard error.
+        assert!(!r.stderr.is_empty(), "{}", r.all());
+    }
+    // A checked input: the same object, with "error": null at the top.
+    let r = d.verify(&["--format", "json", "vp.json"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["error"], Value::Null);
+    assert_eq!(j["summary"]["valid"], 1);
+    // Help is not an error and stays text.
+    let r = d.ok(&["verify", "--format", "json", "--help"], 0);
+    assert!(r.stdout.contains("Usage"), "{}", r.stdout);
+    // Without --format json, usage errors stay text only.
+    let r = d.run(&["verify", "--frobnicate"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+#[test]
+fn a_rerun_after_an_interrupted_batch_leaves_no_temporary_files() {
+    let d = Desk::new("batchtmp");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    let mut template: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
+    template["credentialSubject"]["studentNumber"] = json!("{{student}}");
+    d.write("template.json", &template);
+    std::fs::write(d.dir.join("class.csv"), "student\nS-1\nS-2\n").unwrap();
+    // What an interrupted run (killed between writing a temporary file and renaming it)
+    // leaves: half-written temporary files of a process that is gone, for a row of this
+    // CSV and for a row the corrected CSV no longer has.
+    std::fs::create_dir_all(d.dir.join("out")).unwrap();
+    let dead = 4_000_000_000u32; // above any Linux pid_max
+    for name in ["S-2.json", "S-9.json"] {
+        std::fs::write(d.dir.join(format!("out/.{name}.tmp-{dead}")), "{\"half").unwrap();
+    }
+    // Not ours, or not stale: left alone.
+    let live = std::process::id();
+    std::fs::write(d.dir.join(format!("out/.S-8.json.tmp-{live}")), "x").unwrap();
+    std::fs::write(d.dir.join("out/.notes.tmp"), "x").unwrap();
+    let args = [
+        "issue",
+        "--key",
+        "uni.key",
+        "--template",
+        "template.json",
+        "--csv",
+        "class.csv",
+        "--out-dir",
+        "out",
+    ];
+    let r = d.ok(&args, 0);
+    assert!(r.stdout.contains("issued 2, skipped 0"), "{}", r.stdout);
+    let mut names: Vec<String> = std::fs::read_dir(d.dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!(".S-8.json.tmp-{live}"),
+            ".notes.tmp".to_owned(),
+            "S-1.json".to_owned(),
+            "S-2.json".to_owned()
+        ]
+    );
+    // And a rerun with nothing to issue cleans up too.
+    std::fs::write(d.dir.join(format!("out/.S-1.json.tmp-{dead}")), "{\"half").unwrap();
+    let r = d.ok(&args, 0);
+    assert!(r.stdout.contains("issued 0, skipped 2"), "{}", r.stdout);
+    assert!(!d.dir.join(format!("out/.S-1.json.tmp-{dead}")).exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn key_file_permissions_are_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Desk::new("keyperm");
+    d.setup();
+    let chmod = |name: &str, mode: u32| {
+        std::fs::set_permissions(d.dir.join(name), std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    let present = |extra: &[&str]| {
+        let mut args = vec![
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            "vp2.json",
+        ];
+        args.extend_from_slice(extra);
+        d.run(&args)
+    };
+    // Owner-only (as keygen writes it): no warning.
+    let r = present(&[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(!r.stderr.contains("warning"), "{}", r.stderr);
+    // Readable by the group or others: used, with a warning.
+    for mode in [0o640, 0o604, 0o660] {
+        chmod("phone.key", mode);
+        let r = present(&[]);
+        assert_eq!(r.code, 0, "{}", r.all());
+        assert!(
+            r.stderr.contains("warning") && r.stderr.contains(&format!("mode {mode:03o}")),
+            "{mode:o}: {}",
+            r.stderr
+        );
+    }
+    // Writable by everyone: refused, in every command that loads a key...
+    chmod("phone.key", 0o666);
+    let r = present(&[]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("writable by every user")
+            && r.stderr.contains("--dangerous-allow-writable-key"),
+        "{}",
+        r.stderr
+    );
+    chmod("uni.key", 0o646);
+    let r = d.run(&["issue", "--key", "uni.key", "diploma.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("writable by every user"), "{}", r.stderr);
+    chmod("status.key", 0o602);
+    let r = d.run(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("writable by every user"), "{}", r.stderr);
+    // ...unless the danger is named, and then still with a warning.
+    let r = present(&["--dangerous-allow-writable-key"]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("warning"), "{}", r.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
+    let d = Desk::new("files");
+    d.setup();
+    // A FIFO (nobody writes to it: reading it would block forever) and a device.
+    let fifo = d.dir.join("pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for args in [
+        &[
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "lists",
+            "pipe.json",
+        ][..],
+        &["verify", "--trust", "pipe.json", "vp.json"],
+        &["verify", "--trust", "trust.toml", "--qr", "pipe.json"],
+        &["derive", "--disclose", "pipe.json", "signed.json"],
+        &["derive", "--disclose", "disclose.json", "/dev/zero"],
+        &["qr", "encode", "/dev/zero", "-o", "x.png"],
+        &["issue", "--key", "pipe.json", "diploma.json"],
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "/dev/null",
+        ],
+    ] {
+        let r = d.run(args);
+        assert_eq!(r.code, 2, "civitas {}:\n{}", args.join(" "), r.all());
+        let all = r.all();
+        assert!(
+            (all.contains("a FIFO") || all.contains("a device"))
+                && all.contains("regular file")
+                && all.contains("- for standard input"),
+            "civitas {}:\n{all}",
+            args.join(" ")
+        );
+    }
+    // A directory given where a file is expected.
+    let r = d.run(&["derive", "--disclose", "lists", "signed.json"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("a directory"), "{}", r.stderr);
+
+    // derive -o onto its own input, under any name: refused, the input intact.
+    let before = std::fs::read(d.dir.join("signed.json")).unwrap();
+    std::fs::hard_link(d.dir.join("signed.json"), d.dir.join("hardlink.json")).unwrap();
+    std::os::unix::fs::symlink("signed.json", d.dir.join("symlink.json")).unwrap();
+    let absolute = d.dir.join("signed.json").display().to_string();
+    for out in [
+        "signed.json",
+        "./signed.json",
+        absolute.as_str(),
+        "hardlink.json",
+        "symlink.json",
+        "disclose.json",
+    ] {
+        let r = d.run(&[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            out,
+        ]);
+        assert_eq!(r.code, 2, "-o {out}: {}", r.all());
+        assert!(r.stderr.contains("destroy the input"), "{}", r.stderr);
+    }
+    assert_eq!(std::fs::read(d.dir.join("signed.json")).unwrap(), before);
+    // Another file is fine.
+    d.ok(
+        &[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            "derived2.json",
+        ],
+        0,
+    );
+    // present -o onto a credential or the holder's key, qr encode -o onto its input.
+    for out in ["derived.json", "phone.key"] {
+        let r = d.run(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            out,
+        ]);
+        assert_eq!(r.code, 2, "-o {out}: {}", r.all());
+    }
+    let r = d.run(&["qr", "encode", "vp.json", "-o", "vp.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(d.read("vp.json")["holder"].is_string());
+}
+
+#[test]
+fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
+    let d = Desk::new("leak");
+    d.setup();
+    let present = |input: &str| {
+        d.run(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "derived.json",
+            input,
+            "-o",
+            "out.json",
+        ])
+    };
+    // The signed credential (base proof): every claim and the HMAC key.
+    let r = present("signed.json");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr
+            .contains("signed.json: /proof/proofValue is a bbs-2023 base proof")
+            && r.stderr.contains("civitas derive"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.dir.join("out.json").exists());
+    // A key file passed as a credential.
+    let r = present("uni.key");
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("/secretKeyMultibase is a secret key"),
+        "{}",
+        r.stderr
+    );
+    // A derived credential is fine (the proof value of a derived proof).
+    d.ok(
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            "out.json",
+        ],
+        0,
+    );
+
+    // qr encode: a base proof anywhere, or a secret key anywhere, is refused.
+    let mut vp_with_base = d.read("vp.json");
+    vp_with_base["verifiableCredential"]
+        .as_array_mut()
+        .unwrap()
+        .push(d.read("signed.json"));
+    d.write("vp-with-base.json", &vp_with_base);
+    let mut with_key = d.read("vp.json");
+    with_key["note"] = json!({"keys": [d.read("phone.key")]});
+    d.write("vp-with-key.json", &with_key);
+    for (input, what) in [
+        ("signed.json", "/proof/proofValue is a bbs-2023 base proof"),
+        (
+            "vp-with-base.json",
+            "/verifiableCredential/1/proof/proofValue is a bbs-2023 base proof",
+        ),
+        ("uni.key", "/secretKeyMultibase is a secret key"),
+        ("phone.key", "/secretKeyMultibase is a secret key"),
+        (
+            "vp-with-key.json",
+            "/note/keys/0/secretKeyMultibase is a secret key",
+        ),
+    ] {
+        let r = d.run(&["qr", "encode", input, "-o", "leak.png"]);
+        assert_eq!(r.code, 2, "{input}: {}", r.all());
+        assert!(r.stderr.contains(what), "{input}: {}", r.stderr);
+        assert!(!d.dir.join("leak.png").exists(), "{input}");
+    }
+    d.ok(&["qr", "encode", "vp.json", "-o", "ok.png"], 0);
+}
+
+/// Split a command line the way a POSIX shell does for the demo's quoting: words separated
+/// by spaces, single quotes kept together (`'\''` is a quote inside them).
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                in_word = true;
+            }
+            ' ' if !quoted => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn the_demo_prints_commands_that_run_as_printed() {
+    let d = Desk::new("demoprinted");
+    let demo_dir = d.dir.join("story");
+    // Exactly what a user types: no --context anywhere.
+    let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+        .current_dir(&d.dir)
+        .args(["demo", "--dir", "story"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    // Every command is printed complete: the wallet's and issuer's name their context...
+    for cmd in ["issue", "derive", "present"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("$ civitas {cmd} ")));
+        assert!(line.is_some(), "no {cmd} command in:\n{stdout}");
+        let line = line.unwrap();
+        assert!(
+            line.contains(
+                "--context https://civitas.example/contexts/diploma/v1=contexts/diploma-v1.jsonld"
+            ),
+            "{line}"
+        );
+    }
+    // ...and the agency's verify commands need none: the trust file names it.
+    let verifies: Vec<(usize, &str)> = stdout
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("$ civitas verify "))
+        .collect();
+    assert_eq!(verifies.len(), 4, "{stdout}");
+    assert!(verifies.iter().all(|(_, l)| !l.contains("--context")));
+    assert!(stdout.contains("[[context]]\nurl = \"https://civitas.example/contexts/diploma/v1\"\nfile = \"contexts/diploma-v1.jsonld\""), "{stdout}");
+
+    // A printed verify command, run as printed from the demo's directory, gives the verdict
+    // the demo printed for it, line for line, with the same exit status: step 2 (tampered)
+    // and step 4 (revoked), whose verdicts the later revocation does not change.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let run_printed = |command: &str, extra: &[&str]| {
+        let mut words = shell_words(command.trim_start_matches("$ "));
+        assert_eq!(words[0], "civitas");
+        words.extend(extra.iter().map(|s| (*s).to_owned()));
+        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+            .current_dir(&demo_dir)
+            .args(&words[1..])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    for (step, first_line) in [
+        (1, "INVALID: tampered.json"),
+        (3, "INVALID: presentation.json"),
+    ] {
+        let (at, command) = verifies[step];
+        let printed: Vec<&str> = lines[at + 1..]
+            .iter()
+            .take_while(|l| !l.is_empty() && !l.starts_with("== ") && !l.starts_with("# "))
+            .copied()
+            .collect();
+        assert_eq!(printed.first(), Some(&first_line), "{stdout}");
+        let (code, rerun) = run_printed(command, &[]);
+        assert_eq!(rerun.lines().collect::<Vec<_>>(), printed, "{command}");
+        assert_eq!(code, Some(1), "{command}");
+    }
+    // Step 1's command now finds the diploma revoked (step 4 revoked it); with status
+    // checking relaxed, it shows everything else it checked still passes, the context
+    // coming from the trust file.
+    let (code, text) = run_printed(verifies[0].1, &["--dangerous-skip-status"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.starts_with("VALID: UniversityDegreeCredential from University of Civitas"),
+        "{text}"
+    );
+    let (code, text) = run_printed(verifies[0].1, &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("revoked by its issuer"), "{text}");
+}
+
+#[test]
+fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
+    let d = Desk::new("trustctx");
+    d.setup();
+    let ctx = repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
+    std::fs::create_dir_all(d.dir.join("desk/contexts")).unwrap();
+    std::fs::copy(&ctx, d.dir.join("desk/contexts/diploma.jsonld")).unwrap();
+    let trust = std::fs::read_to_string(d.dir.join("trust.toml")).unwrap();
+    let with_ctx =
+        format!("{trust}\n[[context]]\nurl = \"{CTX_URL}\"\nfile = \"contexts/diploma.jsonld\"\n");
+    std::fs::write(d.dir.join("desk/trust.toml"), &with_ctx).unwrap();
+    // Run without --context (the Desk helper always adds one), from another directory.
+    let raw = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+            .current_dir(&d.dir)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Without the context: the credential's vocabulary is unknown.
+    let (code, stdout, _) = raw(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_ne!(code, 0, "{stdout}");
+    // With it named in the trust file: valid.
+    let (code, stdout, stderr) = raw(&[
+        "verify",
+        "--trust",
+        "desk/trust.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.starts_with("VALID"), "{stdout}");
+    // --context still works beside it (the same document under the same URL is fine).
+    let (code, stdout, stderr) = raw(&[
+        "verify",
+        "--context",
+        &format!("{CTX_URL}={}", ctx.display()),
+        "--trust",
+        "desk/trust.toml",
+        "--status-dir",
+        "lists",
+        "vp.json",
+    ]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // A missing context file, a URL listed twice, an issuer DID listed twice: exit 2,
+    // naming the problem.
+    let missing = with_ctx.replace("contexts/diploma.jsonld", "contexts/nope.jsonld");
+    std::fs::write(d.dir.join("desk/missing.toml"), missing).unwrap();
+    let twice = format!(
+        "{with_ctx}\n[[context]]\nurl = \"{CTX_URL}\"\nfile = \"contexts/diploma.jsonld\"\n"
+    );
+    std::fs::write(d.dir.join("desk/twice.toml"), twice).unwrap();
+    let dup_issuer = format!("{trust}\n{trust}");
+    std::fs::write(d.dir.join("desk/dup.toml"), dup_issuer).unwrap();
+    for (file, what) in [
+        ("desk/missing.toml", "nope.jsonld"),
+        ("desk/twice.toml", "listed twice"),
+        ("desk/dup.toml", "is already the DID of issuer"),
+    ] {
+        let (code, _, stderr) = raw(&[
+            "verify",
+            "--trust",
+            file,
+            "--status-dir",
+            "lists",
+            "vp.json",
+        ]);
+        assert_eq!(code, 2, "{file}: {stderr}");
+        assert!(stderr.contains(what), "{file}: {stderr}");
+    }
+    // A bundled context cannot be replaced through the trust file.
+    let bundled = format!(
+        "{trust}\n[[context]]\nurl = \"https://www.w3.org/ns/credentials/v2\"\nfile = \"contexts/diploma.jsonld\"\n"
+    );
+    std::fs::write(d.dir.join("desk/bundled.toml"), bundled).unwrap();
+    let (code, _, stderr) = raw(&["verify", "--trust", "desk/bundled.toml", "vp.json"]);
+    assert_eq!(code, 2, "{stderr}");
 }

@@ -14,8 +14,8 @@
 //! - `issuer`: the credential's issuer is the key that signed it, and the trust list names
 //!   that issuer for one of the credential's types (relaxed only by
 //!   [`Policy::dangerous_allow_any_issuer`], which still requires a valid proof);
-//! - `validity`: `validFrom <= now <= validUntil`, with a configurable clock skew and an
-//!   audit time;
+//! - `validity`: `validFrom <= now <= validUntil`, with a configurable clock skew of at most
+//!   [`MAX_CLOCK_SKEW`] (more only with [`Policy::dangerous_clock_skew`]) and an audit time;
 //! - `status`: every `credentialStatus` entry is checked against a status list credential
 //!   that is available locally, signed (ecdsa-rdfc-2019) by a key the trust list allows for
 //!   that issuer, and within its validity period (a list without `validUntil` no older than
@@ -32,7 +32,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-pub use trust::{TrustList, TrustedIssuer};
+pub use trust::{TrustList, TrustedContext, TrustedIssuer};
 
 use crate::Error;
 use crate::bbs2023::Bbs2023;
@@ -105,6 +105,9 @@ pub enum Danger {
     AllowAnyIssuer,
     /// Status (revocation, suspension) is not checked.
     SkipStatus,
+    /// The clock skew may exceed [`MAX_CLOCK_SKEW`] (an expired or not yet valid credential
+    /// can pass as valid).
+    ClockSkew,
 }
 
 impl Danger {
@@ -113,6 +116,7 @@ impl Danger {
         match self {
             Danger::AllowAnyIssuer => "--dangerous-allow-any-issuer",
             Danger::SkipStatus => "--dangerous-skip-status",
+            Danger::ClockSkew => "--dangerous-clock-skew",
         }
     }
 }
@@ -146,6 +150,10 @@ impl std::fmt::Display for Rejection {
     }
 }
 
+/// The largest clock skew [`Policy::clock_skew`] accepts: one hour. A larger one needs
+/// [`Policy::dangerous_clock_skew`].
+pub const MAX_CLOCK_SKEW: Duration = Duration::from_secs(3600);
+
 /// What the desk requires. The defaults fail closed: nothing is trusted until the trust list
 /// says so, and status is checked.
 #[derive(Clone, Debug)]
@@ -177,9 +185,19 @@ impl Policy {
         self.at = Some(at);
         self
     }
-    /// Accepted difference between clocks.
+    /// Accepted difference between clocks, at most [`MAX_CLOCK_SKEW`]: a larger value is
+    /// capped (fail closed; use [`Policy::dangerous_clock_skew`] to go beyond).
     pub fn clock_skew(mut self, skew: Duration) -> Self {
+        self.clock_skew = skew.min(MAX_CLOCK_SKEW);
+        self
+    }
+    /// DANGEROUS: accept this clock difference, however large, so that a credential expired
+    /// or not yet valid by up to `skew` passes the validity check. The result reports it.
+    pub fn dangerous_clock_skew(mut self, skew: Duration) -> Self {
         self.clock_skew = skew;
+        if !self.has(Danger::ClockSkew) {
+            self.dangers.push(Danger::ClockSkew);
+        }
         self
     }
     /// Require a presentation with this challenge.
@@ -207,6 +225,10 @@ impl Policy {
     pub fn dangerous_skip_status(mut self) -> Self {
         self.dangers.push(Danger::SkipStatus);
         self
+    }
+    /// The relaxations in force, as every result made under this policy reports them.
+    pub fn dangers(&self) -> &[Danger] {
+        &self.dangers
     }
     fn has(&self, d: Danger) -> bool {
         self.dangers.contains(&d)

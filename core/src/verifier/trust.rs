@@ -8,12 +8,20 @@
 //! credential_types = ["UniversityDegreeCredential"]
 //! status_list_signers = ["did:key:zDn..."]      # keys that sign its status lists (ecdsa-rdfc-2019)
 //! status_list_max_age = "24h"                   # optional: oldest list without validUntil accepted
+//!
+//! # JSON-LD contexts its credentials use beyond the bundled ones, obtained from the issuer.
+//! [[context]]
+//! url = "https://civitas.example/contexts/diploma/v1"
+//! file = "contexts/diploma-v1.jsonld"           # relative to the trust file
 //! ```
 //!
 //! `status_list_max_age` applies to this issuer's status lists that have no `validUntil`: such
 //! a list is refused when its `validFrom` (required then) is older than this at the time of the
 //! check. It is a whole number followed by one unit, `s`, `m`, `h` or `d` (`"90m"`, `"24h"`,
 //! `"7d"`), or an integer number of seconds (`86400`); it must be above zero.
+//!
+//! This module only parses the file; the caller loads the contexts (the `civitas` command
+//! reads each `file` relative to the trust file and registers it for its `url`).
 
 use serde::Deserialize;
 
@@ -80,12 +88,26 @@ fn max_age<'de, D: serde::Deserializer<'de>>(
     Ok(Some(std::time::Duration::from_secs(seconds)))
 }
 
-/// The issuers a desk trusts.
+/// A JSON-LD context the desk's issuers use, named in the trust file: the desk vouches for
+/// it as it vouches for the issuers (a context decides what each claim means).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrustedContext {
+    /// The URL credentials name in their `@context`.
+    pub url: String,
+    /// Where the context document is, as written in the trust file (the `civitas` command
+    /// reads a relative path relative to the trust file).
+    pub file: String,
+}
+
+/// The issuers a desk trusts, and the contexts their credentials need.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrustList {
     #[serde(default, rename = "issuer")]
     issuers: Vec<TrustedIssuer>,
+    #[serde(default, rename = "context")]
+    contexts: Vec<TrustedContext>,
 }
 
 impl TrustList {
@@ -96,11 +118,15 @@ impl TrustList {
 
     /// A list of the given issuers.
     pub fn from_issuers(issuers: Vec<TrustedIssuer>) -> Self {
-        Self { issuers }
+        Self {
+            issuers,
+            contexts: Vec::new(),
+        }
     }
 
-    /// Parse a trust file. Unknown keys, a missing field or a DID that is not `did:...` is an
-    /// error naming what is wrong.
+    /// Parse a trust file. Unknown keys, a missing field, a DID that is not `did:...` or an
+    /// issuer DID listed twice (which entry would count?) is an error naming what is wrong;
+    /// so is a `[[context]]` with an empty `url` or `file`, or a context URL listed twice.
     pub fn from_toml(text: &str) -> Result<Self, Error> {
         if text.len() > MAX_TRUST_FILE {
             return Err(Error::TooLarge {
@@ -111,6 +137,7 @@ impl TrustList {
         }
         let list: TrustList =
             toml::from_str(text).map_err(|e| Error::TrustFile(e.message().to_owned()))?;
+        let mut seen = std::collections::HashMap::new();
         for i in &list.issuers {
             if !i.did.starts_with("did:")
                 || i.status_list_signers.iter().any(|s| !s.starts_with("did:"))
@@ -120,8 +147,33 @@ impl TrustList {
                     i.name
                 )));
             }
+            if let Some(first) = seen.insert(i.did.as_str(), i.name.as_str()) {
+                return Err(Error::TrustFile(format!(
+                    "issuer {:?}: DID {} is already the DID of issuer {first:?}; each issuer DID may appear once",
+                    i.name, i.did
+                )));
+            }
+        }
+        let mut urls = std::collections::HashSet::new();
+        for c in &list.contexts {
+            if c.url.is_empty() || c.file.is_empty() {
+                return Err(Error::TrustFile(
+                    "a [[context]] needs a url and a file".to_owned(),
+                ));
+            }
+            if !urls.insert(c.url.as_str()) {
+                return Err(Error::TrustFile(format!(
+                    "context {} is listed twice",
+                    c.url
+                )));
+            }
         }
         Ok(list)
+    }
+
+    /// The contexts the trust file names, in its order.
+    pub fn contexts(&self) -> &[TrustedContext] {
+        &self.contexts
     }
 
     /// The entry for `did`.
@@ -160,6 +212,31 @@ mod tests {
             .is_err()
         );
         assert!(TrustList::from_toml("not toml [").is_err());
+        // The same DID twice: an error naming both entries, whatever the rest says.
+        let twice = "[[issuer]]\ndid = \"did:key:zUC7x\"\nname = \"Uni\"\ncredential_types = [\"Diploma\"]\n\
+                     [[issuer]]\ndid = \"did:key:zUC7x\"\nname = \"Agency\"\ncredential_types = [\"PermanentResidentCard\"]\n";
+        let e = TrustList::from_toml(twice).unwrap_err().to_string();
+        assert!(
+            e.contains("did:key:zUC7x") && e.contains("Uni") && e.contains("Agency"),
+            "{e}"
+        );
         assert_eq!(TrustList::from_toml("").unwrap().issuers().len(), 0);
+        // Contexts: listed in order; each needs both fields, and a URL appears once.
+        let ctx = "[[context]]\nurl = \"https://a.example/v1\"\nfile = \"contexts/a.jsonld\"\n";
+        let t = TrustList::from_toml(ctx).unwrap();
+        assert_eq!(
+            t.contexts(),
+            [TrustedContext {
+                url: "https://a.example/v1".into(),
+                file: "contexts/a.jsonld".into()
+            }]
+        );
+        assert!(TrustList::from_toml(&format!("{ctx}{ctx}")).is_err());
+        assert!(TrustList::from_toml("[[context]]\nurl = \"https://a.example/v1\"\n").is_err());
+        assert!(TrustList::from_toml("[[context]]\nurl = \"\"\nfile = \"x\"\n").is_err());
+        assert!(
+            TrustList::from_toml(&format!("{ctx}surprise = 1\n")).is_err(),
+            "unknown keys in a context"
+        );
     }
 }

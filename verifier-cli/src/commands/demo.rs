@@ -1,4 +1,10 @@
 //! `civitas demo`: the end-to-end story, each step a real `civitas` command.
+//!
+//! The demo works in its directory (it changes into it) and prints every command exactly as
+//! it runs it, from one argv ([`civitas`]): an officer can copy any printed command and run
+//! it there with the same result. Nothing is added behind the scenes: the issuer's and the
+//! wallet's commands name the diploma context with `--context`, and the agency finds it
+//! through its trust file (`[[context]]`).
 
 use std::path::{Path, PathBuf};
 
@@ -11,41 +17,40 @@ use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, read_json};
 const DIPLOMA_CONTEXT_URL: &str = "https://civitas.example/contexts/diploma/v1";
 const DIPLOMA_CONTEXT: &str =
     include_str!("../../../test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
+/// Where the demo keeps the context, relative to its directory (and to its trust file).
+const DIPLOMA_CONTEXT_FILE: &str = "contexts/diploma-v1.jsonld";
 const DIPLOMA: &str = include_str!("../../../test-vectors/data/diploma.json");
 const STATUS_URL: &str = "https://university.example/status/revocation/1";
 const STATUS_INDEX: &str = "7";
 
-struct Story {
-    dir: PathBuf,
-    context_arg: String,
+/// `arg` as a POSIX shell reads it back: unchanged when it is plain, else single-quoted.
+fn shell_quote(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=,@%+".contains(c));
+    if plain {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
 }
 
-impl Story {
-    fn path(&self, name: &str) -> String {
-        self.dir.join(name).display().to_string()
-    }
-
-    /// Print the command, run it as `civitas` would, return its exit status.
-    fn civitas(&self, args: &[&str]) -> CliResult<u8> {
-        let shown: Vec<String> = args
-            .iter()
-            .map(|a| a.replace(&format!("{}/", self.dir.display()), ""))
-            .map(|a| if a.contains(' ') { format!("'{a}'") } else { a })
-            .collect();
-        println!("\n$ civitas {}", shown.join(" "));
-        let mut full = vec![
-            "civitas".to_owned(),
-            "--context".to_owned(),
-            self.context_arg.clone(),
-        ];
-        full.extend(args.iter().map(|s| (*s).to_owned()));
-        let cli = crate::Cli::try_parse_from(full).map_err(|e| CliError::input(e.to_string()))?;
-        match crate::run(cli) {
-            Ok(code) => Ok(code),
-            Err(e) => {
-                println!("civitas: {}", e.message);
-                Ok(e.code)
-            }
+/// Print the command, then run exactly that argv as `civitas` would (in the current
+/// directory, the demo's); return its exit status.
+fn civitas(args: &[&str]) -> CliResult<u8> {
+    let argv: Vec<String> = std::iter::once("civitas")
+        .chain(args.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    let shown: Vec<String> = argv.iter().map(|a| shell_quote(a)).collect();
+    println!("\n$ {}", shown.join(" "));
+    let cli = crate::Cli::try_parse_from(&argv).map_err(|e| CliError::input(e.to_string()))?;
+    match crate::run(cli) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            println!("civitas: {}", crate::util::escape(&e.message));
+            Ok(e.code)
         }
     }
 }
@@ -54,10 +59,24 @@ fn say(text: &str) {
     println!("\n== {text}");
 }
 
-fn write(path: &Path, v: &Value) -> CliResult<()> {
+/// Write a file the story needs (not a civitas command), and say so.
+fn write(name: &str, text: &str, what: &str) -> CliResult<()> {
+    std::fs::write(name, text).map_err(|e| CliError::input(format!("cannot write {name}: {e}")))?;
+    println!("# wrote {name}: {what}");
+    Ok(())
+}
+
+/// Make a directory the story needs, and say so.
+fn mkdir(name: &str) -> CliResult<()> {
+    std::fs::create_dir_all(name)
+        .map_err(|e| CliError::input(format!("cannot create {name}: {e}")))?;
+    println!("# made directory {name}");
+    Ok(())
+}
+
+fn write_json(name: &str, v: &Value, what: &str) -> CliResult<()> {
     let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))?;
-    std::fs::write(path, text)
-        .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))
+    write(name, &text, what)
 }
 
 fn expect(what: &str, got: u8, want: u8, outcomes: &mut Vec<String>) {
@@ -78,7 +97,16 @@ pub fn run(dir: Option<PathBuf>) -> CliResult<u8> {
     };
     std::fs::create_dir_all(&dir)
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| CliError::input(format!("cannot use {}: {e}", dir.display())))?;
+    let previous = std::env::current_dir().ok();
+    std::env::set_current_dir(&dir)
+        .map_err(|e| CliError::input(format!("cannot enter {}: {e}", dir.display())))?;
     let result = story(&dir);
+    if let Some(p) = previous {
+        let _ = std::env::set_current_dir(p);
+    }
     if temporary {
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -86,118 +114,128 @@ pub fn run(dir: Option<PathBuf>) -> CliResult<u8> {
 }
 
 fn story(dir: &Path) -> CliResult<u8> {
-    let context_file = dir.join("diploma-context.jsonld");
-    std::fs::write(&context_file, DIPLOMA_CONTEXT).map_err(|e| CliError::input(e.to_string()))?;
-    let s = Story {
-        dir: dir.to_path_buf(),
-        context_arg: format!("{DIPLOMA_CONTEXT_URL}={}", context_file.display()),
-    };
     let mut outcomes = Vec::new();
+    let context_arg = format!("{DIPLOMA_CONTEXT_URL}={DIPLOMA_CONTEXT_FILE}");
     println!(
-        "Civitas demo, in {} (every step is a civitas command)",
-        dir.display()
+        "Civitas demo: every step is a civitas command, printed as it runs, in this directory"
     );
+    println!("\n$ cd {}", shell_quote(&dir.display().to_string()));
 
     say("The university creates its keys: BBS for credentials, P-256 for its status list");
-    s.civitas(&["keygen", "--alg", "bbs", "-o", &s.path("university.key")])?;
-    s.civitas(&[
-        "keygen",
-        "--alg",
-        "p256",
-        "-o",
-        &s.path("university-status.key"),
-    ])?;
-    let university = read_json(&dir.join("university.key"))?;
-    let status_key = read_json(&dir.join("university-status.key"))?;
-    let did = |k: &Value| k["controller"].as_str().unwrap_or_default().to_owned();
-    std::fs::create_dir_all(dir.join("status")).map_err(|e| CliError::input(e.to_string()))?;
-    s.civitas(&[
+    civitas(&["keygen", "--alg", "bbs", "-o", "university.key"])?;
+    civitas(&["keygen", "--alg", "p256", "-o", "university-status.key"])?;
+    let university = read_json(Path::new("university.key"))?;
+    let status_key = read_json(Path::new("university-status.key"))?;
+    let did = |k: &Value| {
+        k.get("controller")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    mkdir("status")?;
+    civitas(&[
         "status",
         "create",
         "--key",
-        &s.path("university-status.key"),
+        "university-status.key",
         "--id",
         STATUS_URL,
         "--purpose",
         "revocation",
         "-o",
-        &s.path("status/revocation.json"),
+        "status/revocation.json",
     ])?;
 
     say(
         "The university issues a diploma (mandatory: issuer, validity, status; the rest selectively disclosable)",
     );
+    mkdir("contexts")?;
+    write(
+        DIPLOMA_CONTEXT_FILE,
+        DIPLOMA_CONTEXT,
+        &format!("the JSON-LD context {DIPLOMA_CONTEXT_URL}, which the university publishes"),
+    )?;
     let diploma: Value =
         serde_json::from_str(DIPLOMA).map_err(|e| CliError::input(e.to_string()))?;
-    write(&dir.join("diploma.json"), &diploma)?;
-    write(
-        &dir.join("mandatory.json"),
+    write_json("diploma.json", &diploma, "the unsigned diploma")?;
+    write_json(
+        "mandatory.json",
         &json!(["/credentialSubject/degree/type"]),
+        "what the holder must always disclose",
     )?;
-    s.civitas(&[
+    civitas(&[
         "issue",
+        "--context",
+        &context_arg,
         "--key",
-        &s.path("university.key"),
+        "university.key",
         "--mandatory",
-        &s.path("mandatory.json"),
+        "mandatory.json",
         "--status-list",
-        &s.path("status/revocation.json"),
+        "status/revocation.json",
         "--status-index",
         STATUS_INDEX,
-        &s.path("diploma.json"),
+        "diploma.json",
         "-o",
-        &s.path("signed-diploma.json"),
+        "signed-diploma.json",
     ])?;
 
     say("The citizen's wallet discloses only the degree to the agency, for the agency's challenge");
-    s.civitas(&["keygen", "--alg", "p256", "-o", &s.path("phone.key")])?;
-    write(
-        &dir.join("disclose.json"),
+    civitas(&["keygen", "--alg", "p256", "-o", "phone.key"])?;
+    write_json(
+        "disclose.json",
         &json!(["/credentialSubject/degree/name"]),
+        "what the citizen chooses to show",
     )?;
-    s.civitas(&[
+    civitas(&[
         "derive",
+        "--context",
+        &context_arg,
         "--disclose",
-        &s.path("disclose.json"),
-        &s.path("signed-diploma.json"),
+        "disclose.json",
+        "signed-diploma.json",
         "-o",
-        &s.path("derived.json"),
+        "derived.json",
     ])?;
-    s.civitas(&[
+    civitas(&[
         "present",
+        "--context",
+        &context_arg,
         "--holder-key",
-        &s.path("phone.key"),
+        "phone.key",
         "--challenge",
         "c-7f3a91",
         "--domain",
         "https://agency.example",
-        &s.path("derived.json"),
+        "derived.json",
         "-o",
-        &s.path("presentation.json"),
+        "presentation.json",
     ])?;
 
-    say("The agency trusts the university for diplomas");
+    say(
+        "The agency trusts the university for diplomas, and keeps its context beside the trust file",
+    );
     let trust = format!(
-        "[[issuer]]\ndid = \"{}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{}\"]\n",
+        "[[issuer]]\ndid = \"{}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{}\"]\n\n[[context]]\nurl = \"{DIPLOMA_CONTEXT_URL}\"\nfile = \"{DIPLOMA_CONTEXT_FILE}\"\n",
         did(&university),
         did(&status_key)
     );
-    std::fs::write(dir.join("trust.toml"), &trust).map_err(|e| CliError::input(e.to_string()))?;
+    write("trust.toml", &trust, "the agency's trust list")?;
     println!("{}", trust.trim_end());
     let verify = |input: &str, challenge: &str| -> CliResult<u8> {
-        s.civitas(&[
+        civitas(&[
             "verify",
             "--trust",
-            &s.path("trust.toml"),
+            "trust.toml",
             "--status-dir",
-            &s.path("status"),
+            "status",
             "--challenge",
             challenge,
             "--domain",
             "https://agency.example",
             "--require",
             "/credentialSubject/degree/name",
-            &s.path(input),
+            input,
         ])
     };
 
@@ -211,12 +249,16 @@ fn story(dir: &Path) -> CliResult<u8> {
     );
 
     say("2. A tampered copy (MSc changed to PhD): rejected");
-    let mut tampered = read_json(&dir.join("presentation.json"))?;
+    let mut tampered = read_json(Path::new("presentation.json"))?;
     if let Some(vc) = tampered.pointer_mut("/verifiableCredential/0/credentialSubject/degree/name")
     {
         *vc = json!("PhD Computer Science");
     }
-    write(&dir.join("tampered.json"), &tampered)?;
+    write_json(
+        "tampered.json",
+        &tampered,
+        "the presentation with MSc changed to PhD",
+    )?;
     let code = verify("tampered.json", "c-7f3a91")?;
     expect(
         "tampered presentation rejected",
@@ -235,13 +277,13 @@ fn story(dir: &Path) -> CliResult<u8> {
     );
 
     say("4. The university revokes the diploma; the agency checks again: rejected");
-    s.civitas(&[
+    civitas(&[
         "status",
         "revoke",
         "--key",
-        &s.path("university-status.key"),
+        "university-status.key",
         "--list",
-        &s.path("status/revocation.json"),
+        "status/revocation.json",
         "--index",
         STATUS_INDEX,
     ])?;
@@ -262,4 +304,21 @@ fn story(dir: &Path) -> CliResult<u8> {
     } else {
         EXIT_INVALID
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_quote;
+
+    #[test]
+    fn shell_quoting() {
+        assert_eq!(shell_quote("trust.toml"), "trust.toml");
+        assert_eq!(
+            shell_quote("https://a.example/x=contexts/x.jsonld"),
+            "https://a.example/x=contexts/x.jsonld"
+        );
+        assert_eq!(shell_quote("a b"), "'a b'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
 }

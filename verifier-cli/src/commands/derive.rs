@@ -6,7 +6,10 @@ use std::sync::Arc;
 use civitas_core::bbs2023::Bbs2023;
 use civitas_core::jsonld::JsonLdProcessor;
 
-use crate::util::{CliResult, EXIT_VALID, hex_arg, read_json, read_pointers, write_json_out};
+use crate::util::{
+    CliResult, EXIT_VALID, hex_arg, read_json, read_pointers, refuse_output_onto_input,
+    write_json_out,
+};
 
 pub fn run(
     jsonld: &Arc<JsonLdProcessor>,
@@ -15,6 +18,7 @@ pub fn run(
     signed: &Path,
     output: Option<&Path>,
 ) -> CliResult<u8> {
+    refuse_output_onto_input(output, &[signed, disclose])?;
     let pointers = read_pointers(disclose)?;
     let ph = presentation_header
         .map(|h| hex_arg("--presentation-header", h))

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::util::{
     CliError, CliResult, EXIT_VALID, load_bbs_key, read_bytes, read_json, read_pointers,
-    write_atomic, write_json_out,
+    remove_stale_temps, write_atomic, write_json_out,
 };
 
 #[derive(Debug, clap::Args)]
@@ -369,6 +369,8 @@ fn batch(
     }
     std::fs::create_dir_all(out_dir)
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", out_dir.display())))?;
+    // A rerun after an interruption cleans up what the interrupted run left half-written.
+    remove_stale_temps(out_dir, None);
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let (mut issued, mut skipped) = (0usize, 0usize);

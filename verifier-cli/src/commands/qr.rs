@@ -4,7 +4,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use crate::util::{CliError, CliResult, EXIT_VALID, read_json};
+use crate::util::{
+    CliError, CliResult, EXIT_VALID, read_json, refuse_holder_secret, refuse_output_onto_input,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum QrCommand {
@@ -23,7 +25,9 @@ pub enum QrCommand {
 pub fn run(cmd: QrCommand) -> CliResult<u8> {
     match cmd {
         QrCommand::Encode { input, output } => {
+            refuse_output_onto_input(Some(&output), &[&input])?;
             let v = read_json(&input)?;
+            refuse_holder_secret(&input, &v, "civitas qr encode")?;
             let raw = serde_json::to_vec(&v)
                 .map_err(|e| CliError::input(e.to_string()))?
                 .len();

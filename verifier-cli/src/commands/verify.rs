@@ -11,8 +11,12 @@
 //!               "failures": [{"check": "status", "credential": 0 | null, "reason": "..."}],
 //!               "dangers": ["--dangerous-skip-status"],
 //!               "error": "..." | null}],
-//!  "summary": {"valid": 1, "invalid": 0, "error": 0}}
+//!  "summary": {"valid": 1, "invalid": 0, "error": 0},
+//!  "error": null | "..."}
 //! ```
+//!
+//! The top-level `error` is set, with no results, when nothing could be verified (a usage or
+//! configuration error; exit status 2).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,11 +24,14 @@ use std::time::Duration;
 
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::status::{DecodeLimits, StatusListCredential};
-use civitas_core::verifier::{Policy, StatusLists, TrustList, VerifiedPresentation, Verifier};
+use civitas_core::verifier::{
+    Danger, MAX_CLOCK_SKEW, Policy, StatusLists, TrustList, VerifiedPresentation, Verifier,
+};
 use serde_json::{Value, json};
 
 use crate::util::{
-    CliError, CliResult, EXIT_ERROR, EXIT_INVALID, EXIT_VALID, parse_time, read_bytes, read_json,
+    CliError, CliResult, EXIT_ERROR, EXIT_INVALID, EXIT_VALID, escape, parse_time, read_bytes,
+    read_json,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -43,7 +50,8 @@ pub struct VerifyArgs {
     /// A photo or screenshot of a QR code made by `civitas qr encode` or a wallet.
     #[arg(long, value_name = "IMAGE")]
     qr: Vec<PathBuf>,
-    /// The trust list (TOML): issuers this desk accepts and for which credential types.
+    /// The trust list (TOML): issuers this desk accepts and for which credential types, and
+    /// the JSON-LD contexts their credentials use (`[[context]]`, files relative to it).
     #[arg(long, value_name = "TRUST.toml")]
     trust: Option<PathBuf>,
     /// Directory of status list credentials (each *.json file one list).
@@ -61,7 +69,8 @@ pub struct VerifyArgs {
     /// Check validity at this time instead of now (audits), e.g. 2026-11-21T10:00:00Z.
     #[arg(long, value_name = "TIME")]
     at: Option<String>,
-    /// Accepted clock difference, in seconds.
+    /// Accepted clock difference, in seconds: at most 3600 (one hour) unless
+    /// --dangerous-clock-skew.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     clock_skew: u64,
     /// Output format.
@@ -73,6 +82,30 @@ pub struct VerifyArgs {
     /// DANGEROUS: do not check revocation or suspension.
     #[arg(long)]
     dangerous_skip_status: bool,
+    /// DANGEROUS: allow a --clock-skew above one hour (a credential expired, or not yet
+    /// valid, by up to that much passes).
+    #[arg(long)]
+    dangerous_clock_skew: bool,
+}
+
+impl VerifyArgs {
+    /// The output format asked for.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+}
+
+/// The JSON output when nothing could be verified (a usage or configuration error: a bad
+/// flag, an unreadable trust file, a bad status directory): the same object as always,
+/// with no results and the reason in the top-level `error`; the exit status is 2.
+pub fn print_json_error(message: &str) {
+    let out = json!({
+        "version": 1,
+        "results": [],
+        "summary": {"valid": 0, "invalid": 0, "error": 0},
+        "error": message,
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
 }
 
 /// One input's outcome.
@@ -82,13 +115,41 @@ enum Outcome {
     Error(String),
 }
 
-fn policy(args: &VerifyArgs) -> CliResult<Policy> {
+/// Register the contexts a trust file names (`[[context]] url = ... file = ...`), each file
+/// read relative to the trust file's directory unless absolute.
+fn register_trusted_contexts(
+    jsonld: &JsonLdProcessor,
+    trust_path: &Path,
+    trust: &TrustList,
+) -> CliResult<()> {
+    let base = trust_path.parent().unwrap_or(Path::new(""));
+    for c in trust.contexts() {
+        let file = base.join(&c.file);
+        let at = |what: String| {
+            CliError::input(format!(
+                "{}: context {}: {what}",
+                trust_path.display(),
+                c.url
+            ))
+        };
+        let text = String::from_utf8(read_bytes(&file).map_err(|e| at(e.message))?)
+            .map_err(|_| at(format!("{} is not UTF-8", file.display())))?;
+        jsonld
+            .register_context(&c.url, &text)
+            .map_err(|e| at(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn policy(jsonld: &JsonLdProcessor, args: &VerifyArgs) -> CliResult<Policy> {
     let trust = match &args.trust {
         Some(path) => {
             let text = String::from_utf8(read_bytes(path)?)
                 .map_err(|_| CliError::input(format!("{} is not UTF-8", path.display())))?;
-            TrustList::from_toml(&text)
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?
+            let trust = TrustList::from_toml(&text)
+                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+            register_trusted_contexts(jsonld, path, &trust)?;
+            trust
         }
         None if args.dangerous_allow_any_issuer => TrustList::empty(),
         None => {
@@ -97,7 +158,18 @@ fn policy(args: &VerifyArgs) -> CliResult<Policy> {
             ));
         }
     };
-    let mut p = Policy::new(trust).clock_skew(Duration::from_secs(args.clock_skew));
+    let skew = Duration::from_secs(args.clock_skew);
+    let mut p = if args.dangerous_clock_skew {
+        Policy::new(trust).dangerous_clock_skew(skew)
+    } else if skew > MAX_CLOCK_SKEW {
+        return Err(CliError::input(format!(
+            "--clock-skew {}: at most {} seconds (one hour); a larger skew needs --dangerous-clock-skew",
+            args.clock_skew,
+            MAX_CLOCK_SKEW.as_secs()
+        )));
+    } else {
+        Policy::new(trust).clock_skew(skew)
+    };
     if let Some(at) = &args.at {
         p = p.at(parse_time(at)?);
     }
@@ -233,6 +305,8 @@ fn load(source: &Source) -> Result<Value, String> {
     match source {
         Source::File(p) => read_json(p).map_err(|e| e.message),
         Source::Qr(p) => {
+            // Never open a FIFO or a device (the image decoder would block or read forever).
+            crate::util::open_regular(p).map_err(|e| e.message)?;
             let payload =
                 civitas_cli::qr::decode_image(p).map_err(|e| format!("{}: {e}", p.display()))?;
             civitas_core::compact::decode(&payload)
@@ -242,7 +316,7 @@ fn load(source: &Source) -> Result<Value, String> {
 }
 
 pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
-    let policy = policy(args)?;
+    let policy = policy(jsonld, args)?;
     let lists = status_lists(args.status_dir.as_deref())?;
     let inputs = expand_inputs(args)?;
     let verifier = Verifier::new(Arc::clone(jsonld));
@@ -259,29 +333,39 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
         Format::Json => {
             let results: Vec<Value> = outcomes
                 .iter()
-                .map(|(name, o)| json_result(name, o))
+                .map(|(name, o)| json_result(name, o, policy.dangers()))
                 .collect();
-            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}});
+            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}, "error": null});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human if outcomes.len() == 1 => {
             if let Some((name, o)) = outcomes.first() {
-                print_human(name, o);
+                print_human(name, o, policy.dangers());
             }
         }
         Format::Human => {
             for (name, o) in &outcomes {
+                let name = escape(name);
                 match o {
-                    Outcome::Valid(vp) => println!("VALID    {name}  {}", headline(vp)),
+                    Outcome::Valid(vp) => println!(
+                        "VALID    {name}  {}{}",
+                        headline(vp),
+                        dangers_note(vp.dangers())
+                    ),
                     Outcome::Invalid(r) => println!(
-                        "INVALID  {name}  {}",
+                        "INVALID  {name}  {}{}",
                         r.failures()
                             .iter()
-                            .map(|f| format!("{}: {}", f.check.name(), f.reason))
+                            .map(|f| format!("{}: {}", f.check.name(), escape(&f.reason)))
                             .collect::<Vec<_>>()
-                            .join("; ")
+                            .join("; "),
+                        dangers_note(r.dangers())
                     ),
-                    Outcome::Error(e) => println!("ERROR    {name}  {e}"),
+                    Outcome::Error(e) => println!(
+                        "ERROR    {name}  {}{}",
+                        escape(e),
+                        dangers_note(policy.dangers())
+                    ),
                 }
             }
             println!(
@@ -359,6 +443,16 @@ fn verify_all(
         .collect()
 }
 
+/// ` [relaxed: --dangerous-...]` when relaxations were in force, for one-line results.
+fn dangers_note(dangers: &[Danger]) -> String {
+    if dangers.is_empty() {
+        return String::new();
+    }
+    let flags: Vec<&str> = dangers.iter().map(|d| d.flag()).collect();
+    format!("  [relaxed: {}]", flags.join(", "))
+}
+
+/// What was presented, in a few words; every part that comes from the input is escaped.
 fn headline(vp: &VerifiedPresentation) -> String {
     vp.credentials()
         .iter()
@@ -370,15 +464,22 @@ fn headline(vp: &VerifiedPresentation) -> String {
                 .cloned()
                 .unwrap_or_else(|| "credential".into());
             match c.issuer_name() {
-                Some(n) => format!("{kind} from {n}"),
-                None => format!("{kind} from untrusted issuer {}", c.issuer()),
+                Some(n) => format!("{} from {}", escape(&kind), escape(n)),
+                None => format!(
+                    "{} from untrusted issuer {}",
+                    escape(&kind),
+                    escape(c.issuer())
+                ),
             }
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn print_human(name: &str, outcome: &Outcome) {
+/// The human report of one input. Everything printed that the input could have chosen
+/// (names, types, DIDs, claim pointers and values, status lines, reasons, errors) goes
+/// through [`escape`], so no signed value can move the cursor or draw a line of its own.
+fn print_human(name: &str, outcome: &Outcome, dangers: &[Danger]) {
     match outcome {
         Outcome::Valid(vp) => {
             println!("VALID: {}", headline(vp));
@@ -386,55 +487,69 @@ fn print_human(name: &str, outcome: &Outcome) {
                 println!("  WARNING: relaxed check {}", d.flag());
             }
             if let Some(h) = vp.holder() {
-                println!("  holder:    {h}");
+                println!("  holder:    {}", escape(h));
             }
             if let (Some(c), Some(d)) = (vp.challenge(), vp.domain()) {
-                println!("  challenge: {c}   domain: {d}");
+                println!("  challenge: {}   domain: {}", escape(c), escape(d));
             }
             for (i, c) in vp.credentials().iter().enumerate() {
-                println!("\n  credential {}: {}", i + 1, c.types().join(", "));
+                let types: Vec<String> = c.types().iter().map(|t| escape(t)).collect();
+                println!("\n  credential {}: {}", i + 1, types.join(", "));
                 println!(
                     "  issuer:    {} ({})",
-                    c.issuer_name().unwrap_or("NOT IN THE TRUST LIST"),
-                    c.issuer()
+                    escape(c.issuer_name().unwrap_or("NOT IN THE TRUST LIST")),
+                    escape(c.issuer())
                 );
                 for s in c.status() {
-                    println!("  status:    {s}");
+                    println!("  status:    {}", escape(s));
                 }
                 println!("  disclosed claims:");
-                let rows = c.disclosed_claims();
-                let width = rows.iter().map(|(p, _)| p.len()).max().unwrap_or(0);
+                let rows: Vec<(String, String)> = c
+                    .disclosed_claims()
+                    .into_iter()
+                    .map(|(p, v)| {
+                        let v = match v {
+                            Value::String(s) => escape(s),
+                            other => escape(&other.to_string()),
+                        };
+                        (escape(&p), v)
+                    })
+                    .collect();
+                let width = rows
+                    .iter()
+                    .map(|(p, _)| p.chars().count())
+                    .max()
+                    .unwrap_or(0);
                 for (p, v) in rows {
-                    let v = match v {
-                        Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
                     println!("    {p:<width$}  {v}");
                 }
             }
         }
         Outcome::Invalid(r) => {
-            println!("INVALID: {name}");
+            println!("INVALID: {}", escape(name));
             for f in r.failures() {
+                let reason = escape(&f.reason);
                 match f.credential {
-                    Some(i) => println!(
-                        "  - {} (credential {}): {}",
-                        f.check.name(),
-                        i + 1,
-                        f.reason
-                    ),
-                    None => println!("  - {}: {}", f.check.name(), f.reason),
+                    Some(i) => println!("  - {} (credential {}): {reason}", f.check.name(), i + 1),
+                    None => println!("  - {}: {reason}", f.check.name()),
                 }
             }
             for d in r.dangers() {
                 println!("  WARNING: relaxed check {}", d.flag());
             }
         }
-        Outcome::Error(e) => println!("ERROR: {e}"),
+        Outcome::Error(e) => {
+            println!("ERROR: {}", escape(e));
+            for d in dangers {
+                println!("  WARNING: relaxed check {}", d.flag());
+            }
+        }
     }
 }
 
-fn json_result(name: &str, o: &Outcome) -> Value {
+/// One input's JSON result. `dangers` are the policy's, for inputs that could not be
+/// checked (the others carry their own).
+fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
     match o {
         Outcome::Valid(vp) => json!({
             "input": name, "verdict": "valid",
@@ -453,7 +568,7 @@ fn json_result(name: &str, o: &Outcome) -> Value {
         }),
         Outcome::Error(e) => json!({
             "input": name, "verdict": "error", "holder": null, "challenge": null, "domain": null, "credentials": [],
-            "failures": [], "dangers": [], "error": e,
+            "failures": [], "dangers": dangers.iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": e,
         }),
     }
 }
