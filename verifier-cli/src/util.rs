@@ -362,12 +362,13 @@ pub fn stdout_write(args: std::fmt::Arguments<'_>) {
 /// Flush standard output and return the first write error that was not a closed pipe.
 pub fn stdout_error() -> Option<String> {
     if !STDOUT_CLOSED.load(Ordering::Relaxed)
-        && let Err(e) = std::io::stdout().lock().flush() {
-            STDOUT_CLOSED.store(true, Ordering::Relaxed);
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                let _ = STDOUT_ERROR.set(format!("cannot write standard output: {e}"));
-            }
+        && let Err(e) = std::io::stdout().lock().flush()
+    {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            let _ = STDOUT_ERROR.set(format!("cannot write standard output: {e}"));
         }
+    }
     STDOUT_ERROR.get().cloned()
 }
 
