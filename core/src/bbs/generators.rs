@@ -155,17 +155,14 @@ pub(crate) fn generators_of(
     let mut guard = state(cs, set)
         .lock()
         .unwrap_or_else(PoisonError::into_inner);
-    if let Some(g) = guard.as_ref() {
-        if g.message_count() >= messages {
-            return Ok(Arc::clone(g));
-        }
+    if let Some(g) = guard.as_ref()
+        && g.message_count() >= messages
+    {
+        return Ok(Arc::clone(g));
     }
     // Grow geometrically so that a run of increasing counts does not rebuild each time.
     let have = guard.as_ref().map_or(0, |g| g.message_count());
-    let target = messages
-        .max(have.saturating_mul(2))
-        .max(16)
-        .min(MAX_MESSAGES);
+    let target = messages.max(have.saturating_mul(2)).clamp(16, MAX_MESSAGES);
     let extended = Arc::new(match guard.as_ref() {
         Some(g) => extend(cs, set, g, target)?,
         None => {

@@ -349,10 +349,10 @@ pub(crate) fn core_proof_gen_with(
         });
     }
     check_indexes(disclosed_indexes, l)?;
-    if nym_base.is_some() {
-        if let Some(&last) = disclosed_indexes.last().filter(|&&i| i + 1 == l) {
-            return Err(Error::UndisclosableIndex { index: last });
-        }
+    if nym_base.is_some()
+        && let Some(&last) = disclosed_indexes.last().filter(|&&i| i + 1 == l)
+    {
+        return Err(Error::UndisclosableIndex { index: last });
     }
     let u = l - disclosed_indexes.len();
     let [r1, r2, e_t, r1_t, r3_t, m_t @ ..] = random else {
@@ -517,10 +517,10 @@ pub(crate) fn core_proof_verify_with(
         });
     }
     check_indexes(disclosed_indexes, l)?;
-    if nym.is_some() {
-        if let Some(&last) = disclosed_indexes.last().filter(|&&i| i + 1 == l) {
-            return Err(Error::UndisclosableIndex { index: last });
-        }
+    if nym.is_some()
+        && let Some(&last) = disclosed_indexes.last().filter(|&&i| i + 1 == l)
+    {
+        return Err(Error::UndisclosableIndex { index: last });
     }
 
     // ProofVerifyInit
