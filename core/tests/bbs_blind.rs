@@ -1,6 +1,11 @@
 //! Blind BBS and pseudonyms (-01): round trips through the safe API, bad input (typed errors,
 //! never a panic) and the privacy properties the features promise.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use civitas_core::bbs::blind::{self, CommitmentWithProof, HolderSecret, ProverBlind};
 use civitas_core::bbs::pseudonym::{self, NymSecret, ProverNym, Pseudonym, SignerNymEntropy};
@@ -349,10 +354,14 @@ fn indexes_must_stay_in_their_lists_and_never_name_the_blind() {
         Err(Error::MessageCount { .. })
     ));
     // L larger than the proof can hold.
-    assert!(matches!(
-        v(40, &[&msgs[0]], &[committed[0]], &[0], &[0]),
-        Err(Error::MessageCount { .. })
-    ));
+    for l in [40, usize::MAX] {
+        assert!(matches!(
+            v(l, &[&msgs[0]], &[committed[0]], &[0], &[0]),
+            Err(Error::MessageCount { .. })
+        ));
+    }
+    let r = hazmat::blind::core_proof_verify(cs, &i.pk, &proof, b"", b"", usize::MAX, &[], &[]);
+    assert!(matches!(r, Err(Error::MessageCount { .. })));
     // The raw building blocks refuse the prover blind's index in the combined list.
     let signed = hazmat::blind::messages_to_scalars(cs, &msgs).unwrap();
     let r =

@@ -626,7 +626,7 @@ pub fn blind_proof_gen<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     check_len("header", header)?;
     check_len("presentation header", ph)?;
     let iface = Interface::Blind;
-    let scalars = iface.messages_to_scalars(cs, messages)?;
+    let mut scalars = iface.messages_to_scalars(cs, messages)?;
     let mut committed = iface.messages_to_scalars(cs, committed_messages)?;
     let indexes = combined_indexes(
         scalars.len(),
@@ -643,6 +643,7 @@ pub fn blind_proof_gen<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     );
     random.iter_mut().for_each(Zeroize::zeroize);
     all.iter_mut().for_each(Zeroize::zeroize);
+    scalars.iter_mut().for_each(Zeroize::zeroize);
     proof.map(|(p, _)| p)
 }
 
@@ -661,7 +662,7 @@ pub(crate) fn verify_layout(
     let total = disclosed_indexes.len() + disclosed_committed_indexes.len() + proof.m_hat.len();
     let Some(k) = total.checked_sub(l).filter(|k| *k >= reserved) else {
         return Err(Error::MessageCount {
-            expected: l + reserved,
+            expected: l.saturating_add(reserved),
             actual: total,
         });
     };

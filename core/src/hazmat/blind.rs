@@ -102,7 +102,7 @@ pub fn blind_sign_with_trace(
 fn layout(cs: Ciphersuite, l: usize, total: usize) -> Result<scheme::Layout, Error> {
     let Some(k) = total.checked_sub(l).filter(|k| *k >= 1) else {
         return Err(Error::MessageCount {
-            expected: l + 1,
+            expected: l.saturating_add(1),
             actual: total,
         });
     };
