@@ -720,3 +720,88 @@ pub fn blind_proof_verify<M: AsRef<[u8]>, C: AsRef<[u8]>>(
         Err(Error::ProofInvalid)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn scalar(v: u64) -> Scalar {
+        Scalar::from_u64(v)
+    }
+
+    #[test]
+    fn commitment_encoding_round_trips() {
+        for cs in Ciphersuite::ALL {
+            for m in [0usize, 1, 3] {
+                let msgs: Vec<Scalar> = (0..m as u64).map(|i| scalar(i + 10)).collect();
+                let random: Vec<Scalar> = (0..m as u64 + 2).map(|i| scalar(i + 100)).collect();
+                let (c, blind) = core_commit(cs, Interface::Blind, &msgs, &random).unwrap();
+                assert_eq!(blind.0, scalar(100));
+                let bytes = c.to_bytes();
+                assert_eq!(bytes.len(), CommitmentWithProof::MIN_LEN + 32 * m);
+                let back = CommitmentWithProof::from_bytes(&bytes).unwrap();
+                assert_eq!(back, c);
+                assert_eq!(back.committed_count(), m);
+                assert!(core_commit_verify(cs, Interface::Blind, &back).unwrap());
+                // The same values under the other Interface are another commitment.
+                assert!(!core_commit_verify(cs, Interface::Pseudonym01, &back).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn core_commit_refuses_a_zero_blind_and_a_wrong_scalar_count() {
+        let cs = Ciphersuite::Bls12381Sha256;
+        let msgs = [scalar(1)];
+        let zero_blind = [Scalar::ZERO, scalar(2), scalar(3)];
+        assert!(core_commit(cs, Interface::Blind, &msgs, &zero_blind).is_err());
+        assert!(core_commit(cs, Interface::Blind, &msgs, &[scalar(1), scalar(2)]).is_err());
+        assert!(core_commit(cs, Interface::Blind, &msgs, &[scalar(1)]).is_err());
+    }
+
+    #[test]
+    fn layout_sums_match_the_naive_sum_over_both_parts() {
+        for cs in Ciphersuite::ALL {
+            let layout = Interface::Blind.layout(cs, 3, 2).unwrap();
+            assert_eq!(layout.message_count(), 5);
+            let main =
+                super::super::generators::create_generators_of(cs, GeneratorSet::Blind, 4).unwrap();
+            let blind =
+                super::super::generators::create_generators_of(cs, GeneratorSet::BlindCommitted, 2)
+                    .unwrap();
+            let p1 = super::super::generators::p1(cs).unwrap();
+            let points: Vec<G1Affine> = [p1].into_iter().chain(main).chain(blind).collect();
+            let scalars: Vec<Scalar> = (1..=7u64).map(|i| scalar(i * 7919)).collect();
+            let naive = points
+                .iter()
+                .zip(&scalars)
+                .fold(G1::identity(), |acc, (p, s)| {
+                    acc.add(&G1::from_affine(p).mul(s))
+                });
+            assert_eq!(layout.msm(&scalars).compress(), naive.compress());
+            // A shorter list covers a prefix only.
+            let naive4 = points[..4]
+                .iter()
+                .zip(&scalars)
+                .fold(G1::identity(), |acc, (p, s)| {
+                    acc.add(&G1::from_affine(p).mul(s))
+                });
+            assert_eq!(layout.msm(&scalars[..4]).compress(), naive4.compress());
+        }
+    }
+
+    #[test]
+    fn the_prover_blind_index_is_refused() {
+        assert_eq!(
+            refuse_blind_index(3, &[0, 3, 4]),
+            Err(Error::UndisclosableIndex { index: 3 })
+        );
+        assert_eq!(refuse_blind_index(3, &[0, 2, 4]), Ok(()));
+        assert_eq!(
+            combined_indexes(3, 2, &[0, 2], &[1]).unwrap(),
+            vec![0, 2, 5]
+        );
+        assert!(combined_indexes(3, 2, &[3], &[]).is_err());
+    }
+}
