@@ -82,6 +82,30 @@ pub enum Error {
     #[error("cryptographic operation failed: {0}")]
     Crypto(&'static str),
 
+    // ---- BBS: blind signatures and pseudonyms -----------------------------------------------
+    /// A commitment's proof of knowledge does not verify: the Signer refuses to sign over it
+    /// (tampered commitment, wrong generators, or a commitment for another Interface).
+    #[error("commitment proof is not valid")]
+    CommitmentProofInvalid,
+    /// A commitment (or a call) carries another number of committed messages than the
+    /// operation expects.
+    #[error("committed message count mismatch: expected {expected}, got {actual}")]
+    CommittedMessageCount {
+        /// Committed messages expected.
+        expected: usize,
+        /// Committed messages found.
+        actual: usize,
+    },
+    /// A disclosed index names a value that is never disclosed: the prover blind or the
+    /// pseudonym secret (index in the whole signed message list).
+    #[error(
+        "index {index} names the prover blind or the pseudonym secret, which is never disclosed"
+    )]
+    UndisclosableIndex {
+        /// The offending index.
+        index: usize,
+    },
+
     // ---- keys, did:key, proof values -------------------------------------------------------
     /// A multibase string does not start with the prefix the context requires (`z` for
     /// base58btc, `u` for base64url-no-pad).
@@ -591,7 +615,8 @@ impl Error {
             | Self::EcdsaKeyMismatch
             | Self::EcdsaProofExpired
             | Self::EcdsaUnexpectedProof { .. }
-            | Self::SignedData(_) => ErrorKind::VerificationFailed,
+            | Self::SignedData(_)
+            | Self::CommitmentProofInvalid => ErrorKind::VerificationFailed,
             Self::UnsupportedCodec { .. }
             | Self::UnsupportedDidMethod
             | Self::UnsupportedFeature { .. }
@@ -610,6 +635,8 @@ impl Error {
             | Self::MessageCount { .. }
             | Self::TooManyMessages { .. }
             | Self::TooLarge { .. }
+            | Self::CommittedMessageCount { .. }
+            | Self::UndisclosableIndex { .. }
             | Self::MultibasePrefix { .. }
             | Self::InvalidEncoding { .. }
             | Self::InvalidVarint

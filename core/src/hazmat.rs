@@ -1,5 +1,10 @@
 //! Low-level building blocks of the BBS draft, for conformance testing and for protocols
 //! built on BBS (bbs-2023 and its features). Misuse breaks security: prefer [`crate::bbs`].
+//!
+//! [`blind`] and [`pseudonym`] hold those of Blind BBS and of per-verifier pseudonyms.
+
+pub mod blind;
+pub mod pseudonym;
 
 use crate::Error;
 use crate::bbs::{self, Ciphersuite, Proof, PublicKey, SecretKey, Signature};
@@ -13,13 +18,27 @@ impl Scalar {
     pub fn to_bytes(&self) -> [u8; 32] {
         self.0.to_be_bytes()
     }
+
+    /// Decode `I2OSP(value, 32)` with `0 <= value < r` (zero allowed: the draft's default
+    /// for an absent prover blind).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        const WHAT: &str = "scalar";
+        let arr: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidLength {
+            what: WHAT,
+            expected: 32,
+            actual: bytes.len(),
+        })?;
+        bbs::Scalar::from_be_bytes_canonical(arr)
+            .map(Scalar)
+            .ok_or(Error::InvalidScalar { what: WHAT })
+    }
 }
 
-fn wrap(v: Vec<bbs::Scalar>) -> Vec<Scalar> {
+pub(crate) fn wrap(v: Vec<bbs::Scalar>) -> Vec<Scalar> {
     v.into_iter().map(Scalar).collect()
 }
 
-fn unwrap_all(v: &[Scalar]) -> Vec<bbs::Scalar> {
+pub(crate) fn unwrap_all(v: &[Scalar]) -> Vec<bbs::Scalar> {
     v.iter().map(|s| s.0).collect()
 }
 

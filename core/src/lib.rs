@@ -4,7 +4,8 @@
 //!
 //! - [`bbs`]: BBS signatures and zero-knowledge proofs of knowledge (IRTF CFRG draft
 //!   "The BBS Signature Scheme", hashing order of draft-06 and later) for the ciphersuites
-//!   BLS12-381-SHA-256 and BLS12-381-SHAKE-256, on `blst`.
+//!   BLS12-381-SHA-256 and BLS12-381-SHAKE-256, on `blst`; [`bbs::blind`] (Blind BBS) and
+//!   [`bbs::pseudonym`] (per-verifier pseudonyms, draft -01) on top.
 //! - [`hazmat`]: the draft's low-level building blocks (generators, hash-to-scalar,
 //!   message mapping, mocked random scalars) for conformance testing and protocol work.
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and

@@ -27,24 +27,24 @@ fn fixture_dir(vectors: &Path, cs: Ciphersuite) -> PathBuf {
         .join(format!("bls12-381-{}", cs.short_name()))
 }
 
-fn read_json(path: &Path) -> Result<Value, String> {
+pub(crate) fn read_json(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", path.display()))
 }
 
-fn field<'a>(v: &'a Value, key: &str) -> Result<&'a Value, String> {
+pub(crate) fn field<'a>(v: &'a Value, key: &str) -> Result<&'a Value, String> {
     v.get(key).ok_or_else(|| format!("missing field `{key}`"))
 }
 
-fn hex_field(v: &Value, key: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn hex_field(v: &Value, key: &str) -> Result<Vec<u8>, String> {
     let s = field(v, key)?
         .as_str()
         .ok_or_else(|| format!("`{key}` is not a string"))?;
     hex::decode(s).map_err(|e| format!("`{key}` is not hex: {e}"))
 }
 
-fn hex_list(v: &Value, key: &str) -> Result<Vec<Vec<u8>>, String> {
+pub(crate) fn hex_list(v: &Value, key: &str) -> Result<Vec<Vec<u8>>, String> {
     field(v, key)?
         .as_array()
         .ok_or_else(|| format!("`{key}` is not an array"))?
@@ -57,7 +57,7 @@ fn hex_list(v: &Value, key: &str) -> Result<Vec<Vec<u8>>, String> {
         .collect()
 }
 
-fn expect_eq(what: &str, got: &[u8], want: &[u8]) -> Result<(), String> {
+pub(crate) fn expect_eq(what: &str, got: &[u8], want: &[u8]) -> Result<(), String> {
     if got == want {
         Ok(())
     } else {
@@ -69,14 +69,14 @@ fn expect_eq(what: &str, got: &[u8], want: &[u8]) -> Result<(), String> {
     }
 }
 
-fn expected_valid(v: &Value) -> Result<bool, String> {
+pub(crate) fn expected_valid(v: &Value) -> Result<bool, String> {
     field(field(v, "result")?, "valid")?
         .as_bool()
         .ok_or_else(|| "`result.valid` is not a boolean".into())
 }
 
 /// The `*.json` files of a fixture folder, sorted by name.
-fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+pub(crate) fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -86,7 +86,7 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(files)
 }
 
-fn case_name(path: &Path) -> String {
+pub(crate) fn case_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -57,11 +57,13 @@ pub fn vectors_dir() -> PathBuf {
 
 pub mod bbs;
 pub mod bbs2023;
+pub mod bbs_blind;
 pub mod ecdsa;
 
 /// Every suite the runner knows, in report order.
 pub fn run_all(vectors: &std::path::Path) -> Vec<SuiteReport> {
     let mut reports = bbs::run_all(vectors);
+    reports.extend(bbs_blind::run_all(vectors));
     reports.push(jsonld::run_to_rdf_suite());
     reports.push(rdfc::run_rdfc_suite());
     reports.extend(bbs2023::run_all(vectors));

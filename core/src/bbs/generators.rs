@@ -60,24 +60,101 @@ impl Generators {
     }
 }
 
-fn state(cs: Ciphersuite) -> &'static Mutex<Option<Arc<Generators>>> {
-    static SHA: Mutex<Option<Arc<Generators>>> = Mutex::new(None);
-    static SHAKE: Mutex<Option<Arc<Generators>>> = Mutex::new(None);
-    match cs {
+/// Which generator sequence: the `api_id` that seeds `Q_1, H_1, ...` (draft
+/// "Generators Calculation"). `P1` is the ciphersuite's constant in every set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum GeneratorSet {
+    /// The BBS Signatures Interface: `ciphersuite_id || "H2G_HM2S_"`.
+    Signatures,
+    /// The Blind BBS Interface: `ciphersuite_id || "BLIND_H2G_HM2S_"`.
+    Blind,
+    /// The blind generators `Q_2, J_1, ...` of the Blind BBS Interface:
+    /// `"BLIND_" || ciphersuite_id || "BLIND_H2G_HM2S_"`.
+    BlindCommitted,
+    /// The pseudonym Interface of draft-irtf-cfrg-bbs-per-verifier-linkability-01:
+    /// `ciphersuite_id || "H2G_HM2S_PSEUDONYM_"`.
+    Pseudonym,
+    /// The blind generators of that Interface: `"BLIND_" || ciphersuite_id || "H2G_HM2S_PSEUDONYM_"`.
+    PseudonymCommitted,
+}
+
+impl GeneratorSet {
+    /// The `api_id` whose seeds create this sequence.
+    pub(crate) fn api_id(self, cs: Ciphersuite) -> &'static [u8] {
+        use Ciphersuite::{Bls12381Sha256 as Sha, Bls12381Shake256 as Shake};
+        match (self, cs) {
+            (GeneratorSet::Signatures, _) => cs.api_id(),
+            (GeneratorSet::Blind, Sha) => b"BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_BLIND_H2G_HM2S_",
+            (GeneratorSet::Blind, Shake) => b"BBS_BLS12381G1_XOF:SHAKE-256_SSWU_RO_BLIND_H2G_HM2S_",
+            (GeneratorSet::BlindCommitted, Sha) => {
+                b"BLIND_BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_BLIND_H2G_HM2S_"
+            }
+            (GeneratorSet::BlindCommitted, Shake) => {
+                b"BLIND_BBS_BLS12381G1_XOF:SHAKE-256_SSWU_RO_BLIND_H2G_HM2S_"
+            }
+            (GeneratorSet::Pseudonym, Sha) => {
+                b"BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_H2G_HM2S_PSEUDONYM_"
+            }
+            (GeneratorSet::Pseudonym, Shake) => {
+                b"BBS_BLS12381G1_XOF:SHAKE-256_SSWU_RO_H2G_HM2S_PSEUDONYM_"
+            }
+            (GeneratorSet::PseudonymCommitted, Sha) => {
+                b"BLIND_BBS_BLS12381G1_XMD:SHA-256_SSWU_RO_H2G_HM2S_PSEUDONYM_"
+            }
+            (GeneratorSet::PseudonymCommitted, Shake) => {
+                b"BLIND_BBS_BLS12381G1_XOF:SHAKE-256_SSWU_RO_H2G_HM2S_PSEUDONYM_"
+            }
+        }
+    }
+}
+
+type Cache = Mutex<Option<Arc<Generators>>>;
+
+fn state(cs: Ciphersuite, set: GeneratorSet) -> &'static Cache {
+    const SETS: usize = 5;
+    static SHA: [Cache; SETS] = [const { Mutex::new(None) }; SETS];
+    static SHAKE: [Cache; SETS] = [const { Mutex::new(None) }; SETS];
+    let caches = match cs {
         Ciphersuite::Bls12381Sha256 => &SHA,
         Ciphersuite::Bls12381Shake256 => &SHAKE,
+    };
+    let [
+        signatures,
+        blind,
+        blind_committed,
+        pseudonym,
+        pseudonym_committed,
+    ] = caches;
+    match set {
+        GeneratorSet::Signatures => signatures,
+        GeneratorSet::Blind => blind,
+        GeneratorSet::BlindCommitted => blind_committed,
+        GeneratorSet::Pseudonym => pseudonym,
+        GeneratorSet::PseudonymCommitted => pseudonym_committed,
     }
 }
 
 /// The cached generators of `cs` with at least `messages` message generators.
 pub(crate) fn generators(cs: Ciphersuite, messages: usize) -> Result<Arc<Generators>, Error> {
+    generators_of(cs, GeneratorSet::Signatures, messages)
+}
+
+/// The cached generators `[P1, Q_1, H_1, ...]` of `set` with at least `messages` message
+/// generators `H_i`.
+pub(crate) fn generators_of(
+    cs: Ciphersuite,
+    set: GeneratorSet,
+    messages: usize,
+) -> Result<Arc<Generators>, Error> {
     if messages > MAX_MESSAGES {
         return Err(Error::TooManyMessages {
             count: messages,
             limit: MAX_MESSAGES,
         });
     }
-    let mut guard = state(cs).lock().unwrap_or_else(PoisonError::into_inner);
+    let mut guard = state(cs, set)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
     if let Some(g) = guard.as_ref()
         && g.message_count() >= messages
     {
@@ -87,27 +164,31 @@ pub(crate) fn generators(cs: Ciphersuite, messages: usize) -> Result<Arc<Generat
     let have = guard.as_ref().map_or(0, |g| g.message_count());
     let target = messages.max(have.saturating_mul(2)).clamp(16, MAX_MESSAGES);
     let extended = Arc::new(match guard.as_ref() {
-        Some(g) => extend(cs, g, target)?,
+        Some(g) => extend(cs, set, g, target)?,
         None => {
-            let empty = start(cs)?;
-            extend(cs, &empty, target)?
+            let empty = start(cs, set)?;
+            extend(cs, set, &empty, target)?
         }
     });
     *guard = Some(Arc::clone(&extended));
     Ok(extended)
 }
 
-/// `[P1, Q_1]` with its table.
-fn start(cs: Ciphersuite) -> Result<Generators, Error> {
+/// `[P1, Q_1]` of `set` with its table.
+fn start(cs: Ciphersuite, set: GeneratorSet) -> Result<Generators, Error> {
+    // P1: create_generators(1) of the BBS Signatures Interface with generator_seed =
+    // api_id || "BP_MESSAGE_GENERATOR_SEED"; a constant of the ciphersuite in every set.
     let api_id = cs.api_id();
     let seed_dst = [api_id, b"SIG_GENERATOR_SEED_"].concat();
     let generator_dst = [api_id, b"SIG_GENERATOR_DST_"].concat();
-    // P1: create_generators(1) with generator_seed = api_id || "BP_MESSAGE_GENERATOR_SEED".
     let p1_seed = [api_id, b"BP_MESSAGE_GENERATOR_SEED"].concat();
     let mut v = [0u8; EXPAND_LEN];
     cs.expand_message(&[&p1_seed], &seed_dst, &mut v)?;
     let p1 = next_generator(cs, &mut v, 1, &seed_dst, &generator_dst)?;
-    // Q_1 starts the message-generator sequence.
+    // Q_1 starts the message-generator sequence of the set's api_id.
+    let api_id = set.api_id(cs);
+    let seed_dst = [api_id, b"SIG_GENERATOR_SEED_"].concat();
+    let generator_dst = [api_id, b"SIG_GENERATOR_DST_"].concat();
     let seed = [api_id, b"MESSAGE_GENERATOR_SEED"].concat();
     cs.expand_message(&[&seed], &seed_dst, &mut v)?;
     let q1 = next_generator(cs, &mut v, 1, &seed_dst, &generator_dst)?;
@@ -123,9 +204,14 @@ fn start(cs: Ciphersuite) -> Result<Generators, Error> {
     })
 }
 
-/// A copy of `g` extended to `target` message generators.
-fn extend(cs: Ciphersuite, g: &Generators, target: usize) -> Result<Generators, Error> {
-    let api_id = cs.api_id();
+/// A copy of `g` (of `set`) extended to `target` message generators.
+fn extend(
+    cs: Ciphersuite,
+    set: GeneratorSet,
+    g: &Generators,
+    target: usize,
+) -> Result<Generators, Error> {
+    let api_id = set.api_id(cs);
     let seed_dst = [api_id, b"SIG_GENERATOR_SEED_"].concat();
     let generator_dst = [api_id, b"SIG_GENERATOR_DST_"].concat();
     let mut v = g.v;
@@ -167,7 +253,16 @@ fn next_generator(
 
 /// `create_generators(count, api_id)` as the draft defines it: `Q_1, H_1, ...`, `count` in all.
 pub(crate) fn create_generators(cs: Ciphersuite, count: usize) -> Result<Vec<G1Affine>, Error> {
-    let g = generators(cs, count.saturating_sub(1))?;
+    create_generators_of(cs, GeneratorSet::Signatures, count)
+}
+
+/// `create_generators(count, api_id)` for the `api_id` of `set`: `Q_1, H_1, ...`, `count` in all.
+pub(crate) fn create_generators_of(
+    cs: Ciphersuite,
+    set: GeneratorSet,
+    count: usize,
+) -> Result<Vec<G1Affine>, Error> {
+    let g = generators_of(cs, set, count.saturating_sub(1))?;
     Ok(g.all().iter().skip(1).take(count).copied().collect())
 }
 

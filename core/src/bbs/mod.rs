@@ -23,9 +23,12 @@
 //! # Ok::<(), civitas_core::Error>(())
 //! ```
 
-mod curve;
-mod generators;
-mod scheme;
+#[macro_use]
+pub mod blind;
+pub(crate) mod curve;
+pub(crate) mod generators;
+pub mod pseudonym;
+pub(crate) mod scheme;
 mod suite;
 
 use subtle::ConstantTimeEq;
@@ -41,7 +44,7 @@ use crate::Error;
 /// Longest header, presentation header or single message accepted (16 MiB).
 pub const MAX_INPUT_LEN: usize = 16 * 1024 * 1024;
 
-fn check_len(what: &'static str, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn check_len(what: &'static str, bytes: &[u8]) -> Result<(), Error> {
     if bytes.len() > MAX_INPUT_LEN {
         return Err(Error::TooLarge {
             what,
@@ -52,7 +55,7 @@ fn check_len(what: &'static str, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-fn scalar_from_slice(what: &'static str, bytes: &[u8]) -> Result<Scalar, Error> {
+pub(crate) fn scalar_from_slice(what: &'static str, bytes: &[u8]) -> Result<Scalar, Error> {
     let arr: &[u8; SCALAR_LEN] = bytes.try_into().map_err(|_| Error::InvalidLength {
         what,
         expected: SCALAR_LEN,
@@ -64,7 +67,7 @@ fn scalar_from_slice(what: &'static str, bytes: &[u8]) -> Result<Scalar, Error> 
     }
 }
 
-fn g1_from_slice(what: &'static str, bytes: &[u8]) -> Result<G1Affine, Error> {
+pub(crate) fn g1_from_slice(what: &'static str, bytes: &[u8]) -> Result<G1Affine, Error> {
     let arr: &[u8; G1_LEN] = bytes.try_into().map_err(|_| Error::InvalidLength {
         what,
         expected: G1_LEN,
@@ -375,13 +378,22 @@ pub(crate) fn messages_to_scalars<M: AsRef<[u8]>>(
     cs: Ciphersuite,
     messages: &[M],
 ) -> Result<Vec<Scalar>, Error> {
+    messages_to_scalars_with(cs, cs.api_id(), messages)
+}
+
+/// messages_to_scalars of the Interface with `api_id`.
+pub(crate) fn messages_to_scalars_with<M: AsRef<[u8]>>(
+    cs: Ciphersuite,
+    api_id: &[u8],
+    messages: &[M],
+) -> Result<Vec<Scalar>, Error> {
     if messages.len() > MAX_MESSAGES {
         return Err(Error::TooManyMessages {
             count: messages.len(),
             limit: MAX_MESSAGES,
         });
     }
-    let dst = [cs.api_id(), b"MAP_MSG_TO_SCALAR_AS_HASH_"].concat();
+    let dst = [api_id, b"MAP_MSG_TO_SCALAR_AS_HASH_"].concat();
     messages
         .iter()
         .map(|m| {
@@ -474,7 +486,7 @@ pub fn proof_verify<M: AsRef<[u8]>>(
 }
 
 /// calculate_random_scalars: `OS2IP(get_random(48)) mod r`, from the operating system.
-fn random_scalars(count: usize) -> Result<Vec<Scalar>, Error> {
+pub(crate) fn random_scalars(count: usize) -> Result<Vec<Scalar>, Error> {
     let mut buf = Zeroizing::new(vec![0u8; count * suite::EXPAND_LEN]);
     getrandom::getrandom(buf.as_mut_slice()).map_err(|_| Error::Crypto("no system randomness"))?;
     Ok(buf
