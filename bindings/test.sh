@@ -88,6 +88,12 @@ export CIVITAS_TEST_CONTEXT_URL="https://civitas.example/contexts/diploma/v1"
 export CIVITAS_TEST_CONTEXT_FILE="$ROOT/test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"
 export CIVITAS_TEST_CREDENTIAL="$DATA/signed.json"
 export CIVITAS_TEST_TRUST="$DATA/trust.toml"
+# To issue a diploma to a wallet's own DID (the identified kind of presentation), the
+# scenarios run the same command with these.
+export CIVITAS_TEST_CLI="$CLI"
+export CIVITAS_TEST_ISSUER_KEY="$DATA/uni.key"
+export CIVITAS_TEST_MANDATORY="$DATA/mandatory.json"
+export CIVITAS_TEST_UNSIGNED="$ROOT/test-vectors/data/diploma.json"
 mkdir -p "$DATA"
 prepare_data() {
   local ctx="$CIVITAS_TEST_CONTEXT_URL=$CIVITAS_TEST_CONTEXT_FILE"

@@ -8,6 +8,7 @@ Prints one line per check and, last, "N passed, N failed"; exits 1 if any check 
 import gc
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import traceback
@@ -81,7 +82,7 @@ def _():
     info = key.public_key_info()
     assert info.public_key == state["pk"]
     assert info.did_key == key.did_key()
-    assert info.did_key.startswith("did:key:zUC7")
+    assert info.did_key.startswith("did:key:zUC")
     assert info.verification_method_id == info.did_key + "#" + info.did_key[len("did:key:"):]
 
 
@@ -164,6 +165,25 @@ with open(os.environ["CIVITAS_TEST_CREDENTIAL"]) as f:
 with open(os.environ["CIVITAS_TEST_TRUST"]) as f:
     TRUST = f.read()
 DEGREE = "/credentialSubject/degree/name"
+
+
+def issued_to(holder_did):
+    """The diploma issued by the university (the civitas command) to `holder_did`."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.environ["CIVITAS_TEST_UNSIGNED"]) as f:
+            unsigned = json.load(f)
+        unsigned["credentialSubject"]["id"] = holder_did
+        with open(os.path.join(d, "diploma.json"), "w") as f:
+            json.dump(unsigned, f)
+        ctx = os.environ["CIVITAS_TEST_CONTEXT_URL"] + "=" + os.environ["CIVITAS_TEST_CONTEXT_FILE"]
+        subprocess.run(
+            [os.environ["CIVITAS_TEST_CLI"], "--context", ctx, "issue",
+             "--key", os.environ["CIVITAS_TEST_ISSUER_KEY"],
+             "--mandatory", os.environ["CIVITAS_TEST_MANDATORY"],
+             os.path.join(d, "diploma.json"), "-o", os.path.join(d, "signed.json")],
+            check=True, capture_output=True)
+        with open(os.path.join(d, "signed.json")) as f:
+            return f.read()
 BIRTH_DATE = "/credentialSubject/birthDate"
 DOMAIN = "https://agency.example"
 
@@ -187,10 +207,11 @@ def expect(kind, fn):
 @check("wallet (in memory): import the diploma, list it with its claims")
 def _():
     wallet = Wallet.in_memory(CONTEXTS)
-    summary = wallet.import_credential(DIPLOMA)
+    # Issued to this wallet's DID: only a presentation signed by its device key is accepted.
+    summary = wallet.import_credential(issued_to(wallet.holder_did()))
     assert "UniversityDegreeCredential" in summary.types
     assert summary.issuer_name == "University of Civitas"
-    assert summary.issuer_id.startswith("did:key:zUC7")
+    assert summary.issuer_id.startswith("did:key:zUC")
     degree = [c for c in summary.claims if c.pointer == DEGREE]
     assert degree and degree[0].value == "MSc Computer Science" and degree[0].depth == 2
     assert [s.id for s in wallet.list()] == [summary.id]
@@ -228,6 +249,16 @@ def _():
     v = state["verifier"].verify_qr_payload(state["qr"], "challenge-py-1", DOMAIN, [DEGREE])
     assert v.valid, v.failures
     expect(CivitasError.InvalidInput, lambda: state["verifier"].verify_qr_payload("not a payload", None, None, []))
+
+
+@check("another wallet presenting a copy of this diploma is refused (check 'holder-binding')")
+def _():
+    other = Wallet.in_memory(CONTEXTS)
+    copy_id = other.import_credential(issued_to(state["wallet"].holder_did())).id
+    forwarded = other.present(request("challenge-py-9", copy_id))
+    v = state["verifier"].verify(forwarded.json, "challenge-py-9", DOMAIN, [DEGREE])
+    assert not v.valid
+    assert [f.check for f in v.failures] == ["holder-binding"], v.failures
 
 
 @check("a wrong challenge is a normal invalid result with check 'challenge'")

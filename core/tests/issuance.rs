@@ -151,7 +151,10 @@ fn a_vc_1_1_credential_issues_derives_and_verifies() {
     let ok = verifier
         .verify(
             &derived,
-            &Policy::new(trust.clone()).at(at("2027-01-01T00:00:00Z")),
+            &Policy::new(trust.clone())
+                .dangerous_no_challenge()
+                .dangerous_allow_bearer()
+                .at(at("2027-01-01T00:00:00Z")),
             &lists,
         )
         .unwrap();
@@ -166,7 +169,14 @@ fn a_vc_1_1_credential_issues_derives_and_verifies() {
         ("2031-01-01T00:00:00Z", "expired at 2030-06-30T00:00:00Z"),
     ] {
         let r = verifier
-            .verify(&derived, &Policy::new(trust.clone()).at(at(when)), &lists)
+            .verify(
+                &derived,
+                &Policy::new(trust.clone())
+                    .dangerous_no_challenge()
+                    .dangerous_allow_bearer()
+                    .at(at(when)),
+                &lists,
+            )
             .unwrap_err();
         assert!(
             r.failures()
@@ -183,7 +193,10 @@ fn a_vc_1_1_credential_issues_derives_and_verifies() {
     let r = verifier
         .verify(
             &derived,
-            &Policy::new(trust).at(at("2027-01-01T00:00:00Z")),
+            &Policy::new(trust)
+                .dangerous_no_challenge()
+                .dangerous_allow_bearer()
+                .at(at("2027-01-01T00:00:00Z")),
             &revoked,
         )
         .unwrap_err();

@@ -72,6 +72,8 @@ fn clock_skew_is_capped_at_one_hour_unless_dangerous() {
 
     // Within the bound: an hour's skew does not cover two hours.
     let policy = Policy::new(trust.clone())
+        .dangerous_no_challenge()
+        .dangerous_allow_bearer()
         .at(late)
         .clock_skew(MAX_CLOCK_SKEW);
     let r = verifier.verify(&derived, &policy, &lists).unwrap_err();
@@ -81,28 +83,45 @@ fn clock_skew_is_capped_at_one_hour_unless_dangerous() {
     );
 
     // Three hours asked for the ordinary way: capped at one, still expired, no danger.
-    let policy = Policy::new(trust.clone()).at(late).clock_skew(three_hours);
-    assert!(policy.dangers().is_empty());
+    let policy = Policy::new(trust.clone())
+        .dangerous_no_challenge()
+        .dangerous_allow_bearer()
+        .at(late)
+        .clock_skew(three_hours);
+    assert!(!policy.dangers().contains(&Danger::ClockSkew));
     let r = verifier.verify(&derived, &policy, &lists).unwrap_err();
     assert!(
         r.failures().iter().any(|f| f.check == Check::Validity),
         "{r}"
     );
-    assert!(r.dangers().is_empty());
+    assert!(!r.dangers().contains(&Danger::ClockSkew));
 
     // Three hours as a declared relaxation: accepted, and the result says so.
     let policy = Policy::new(trust.clone())
+        .dangerous_no_challenge()
+        .dangerous_allow_bearer()
         .at(late)
         .dangerous_clock_skew(three_hours);
-    assert_eq!(policy.dangers(), [Danger::ClockSkew]);
+    assert_eq!(
+        policy.dangers(),
+        [Danger::NoChallenge, Danger::AllowBearer, Danger::ClockSkew]
+    );
     let ok = verifier.verify(&derived, &policy, &lists).unwrap();
-    assert_eq!(ok.dangers(), [Danger::ClockSkew]);
+    assert_eq!(
+        ok.dangers(),
+        [Danger::NoChallenge, Danger::AllowBearer, Danger::ClockSkew]
+    );
     assert_eq!(Danger::ClockSkew.flag(), "--dangerous-clock-skew");
 
     // A rejection under the relaxation reports it too.
     let policy = Policy::new(trust)
+        .dangerous_no_challenge()
+        .dangerous_allow_bearer()
         .at(at("2076-06-30T04:00:00Z"))
         .dangerous_clock_skew(three_hours);
     let r = verifier.verify(&derived, &policy, &lists).unwrap_err();
-    assert_eq!(r.dangers(), [Danger::ClockSkew]);
+    assert_eq!(
+        r.dangers(),
+        [Danger::NoChallenge, Danger::AllowBearer, Danger::ClockSkew]
+    );
 }

@@ -127,6 +127,9 @@ impl Desk {
             status_list_max_age: None,
         }]))
         .at(UNIX_EPOCH + Duration::from_secs(1_800_000_000)) // 2027-01-15
+        // Bare credentials, no request: these tests are about what was signed.
+        .dangerous_no_challenge()
+        .dangerous_allow_bearer()
     }
 
     /// The mutant's proof still verifies: the rewrite kept the signed statements.

@@ -93,7 +93,9 @@ fn cached_status_lists_are_rechecked_when_they_change() {
         status_list_signers: vec![did::did_key(&status_key.public_key())],
         status_list_max_age: None,
     }]);
-    let policy = Policy::new(trust);
+    let policy = Policy::new(trust)
+        .dangerous_no_challenge()
+        .dangerous_allow_bearer();
     let verifier = Verifier::new(Arc::clone(&jsonld));
 
     let mut lists = StatusLists::new();

@@ -140,7 +140,13 @@ fn two_lists_with_one_id_are_refused_and_the_first_is_kept() {
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert_eq!(lists.len(), 1);
     let r = Verifier::new(Arc::clone(&f.jsonld))
-        .verify(&f.derived, &Policy::new(f.trust("")), &lists)
+        .verify(
+            &f.derived,
+            &Policy::new(f.trust(""))
+                .dangerous_no_challenge()
+                .dangerous_allow_bearer(),
+            &lists,
+        )
         .unwrap_err();
     assert!(
         status_reasons(&r).iter().any(|s| s.contains("revoked")),
@@ -155,7 +161,13 @@ fn a_missing_list_names_the_unusable_sources() {
     lists.note_unusable("lists/broken.json");
     assert_eq!(lists.unusable(), ["lists/broken.json"]);
     let r = Verifier::new(Arc::clone(&f.jsonld))
-        .verify(&f.derived, &Policy::new(f.trust("")), &lists)
+        .verify(
+            &f.derived,
+            &Policy::new(f.trust(""))
+                .dangerous_no_challenge()
+                .dangerous_allow_bearer(),
+            &lists,
+        )
         .unwrap_err();
     let reasons = status_reasons(&r);
     assert!(
@@ -178,7 +190,14 @@ fn max_age_bounds_lists_without_valid_until() {
     let old = at("2026-07-02T00:00:01Z");
     // No maximum age: the list is usable at any time after validFrom.
     verifier
-        .verify(&f.derived, &Policy::new(f.trust("")).at(old), &lists)
+        .verify(
+            &f.derived,
+            &Policy::new(f.trust(""))
+                .dangerous_no_challenge()
+                .dangerous_allow_bearer()
+                .at(old),
+            &lists,
+        )
         .unwrap();
     for limit in ["\"24h\"", "86400", "\"1440m\"", "\"1d\"", "\"86400s\""] {
         let trust = f.trust(&format!("status_list_max_age = {limit}\n"));
@@ -188,10 +207,24 @@ fn max_age_bounds_lists_without_valid_until() {
             "{limit}"
         );
         verifier
-            .verify(&f.derived, &Policy::new(trust.clone()).at(young), &lists)
+            .verify(
+                &f.derived,
+                &Policy::new(trust.clone())
+                    .dangerous_no_challenge()
+                    .dangerous_allow_bearer()
+                    .at(young),
+                &lists,
+            )
             .unwrap();
         let r = verifier
-            .verify(&f.derived, &Policy::new(trust).at(old), &lists)
+            .verify(
+                &f.derived,
+                &Policy::new(trust)
+                    .dangerous_no_challenge()
+                    .dangerous_allow_bearer()
+                    .at(old),
+                &lists,
+            )
             .unwrap_err();
         assert!(
             status_reasons(&r)
@@ -209,7 +242,10 @@ fn max_age_bounds_lists_without_valid_until() {
     verifier
         .verify(
             &f.derived,
-            &Policy::new(f.trust("status_list_max_age = \"1h\"\n")).at(old),
+            &Policy::new(f.trust("status_list_max_age = \"1h\"\n"))
+                .dangerous_no_challenge()
+                .dangerous_allow_bearer()
+                .at(old),
             &lists,
         )
         .unwrap();

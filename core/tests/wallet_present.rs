@@ -45,6 +45,9 @@ fn import_present_verify_and_history() {
     let mut doc: Value =
         serde_json::from_str(&std::fs::read_to_string(root.join("diploma.json")).unwrap()).unwrap();
     doc["issuer"]["id"] = did::did_key(&key).into();
+    // Issued to the wallet's device key: the identified kind of presentation.
+    let device = DeviceKey::generate().unwrap();
+    doc["credentialSubject"]["id"] = did::did_key(&device.public_key()).into();
     let mandatory = vec![
         "/issuer".to_owned(),
         "/validFrom".to_owned(),
@@ -67,7 +70,6 @@ fn import_present_verify_and_history() {
     let summary = wallet
         .import(&serde_json::to_string(&signed).unwrap())
         .unwrap();
-    let device = DeviceKey::generate().unwrap();
     let builder = DevicePresentationBuilder::new(EcdsaRdfc2019::new(Arc::clone(&jsonld)), &device);
     let request = PresentationRequest {
         domain: Some("https://agency.example".into()),
@@ -120,6 +122,37 @@ fn import_present_verify_and_history() {
             .disclosed_pointers
             .iter()
             .any(|p| p == "/credentialSubject/degree/name")
+    );
+
+    assert_eq!(
+        cred.holder_binding(),
+        civitas_core::verifier::HolderBinding::Did
+    );
+
+    // Someone else wraps the derived credential in a presentation signed by their own key,
+    // for the agency's fresh challenge: refused, the credential is not theirs.
+    let forwarded_by = DeviceKey::generate().unwrap();
+    let derived = vp["verifiableCredential"][0].clone();
+    let forwarded = civitas_core::presentation::present(
+        &EcdsaRdfc2019::new(Arc::clone(&jsonld)),
+        vec![derived],
+        &forwarded_by,
+        "n-3",
+        "https://agency.example",
+    )
+    .unwrap();
+    let fresh = Policy::new(trust.clone())
+        .challenge("n-3")
+        .domain("https://agency.example");
+    let refused = verifier
+        .verify(&forwarded, &fresh, &StatusLists::new())
+        .unwrap_err();
+    assert!(
+        refused
+            .failures()
+            .iter()
+            .any(|f| f.check == Check::HolderBinding),
+        "{refused}"
     );
 
     // The same presentation at another visit: rejected for its challenge.

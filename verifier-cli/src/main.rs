@@ -98,8 +98,15 @@ enum Command {
         #[arg(long, value_name = "POINTERS.json")]
         disclose: PathBuf,
         /// Presentation header to bind the proof to, in hexadecimal.
-        #[arg(long, value_name = "HEX")]
+        #[arg(long, value_name = "HEX", conflicts_with_all = ["challenge", "domain"])]
         presentation_header: Option<String>,
+        /// Bind the proof to this verifier's challenge (the presentation header becomes the
+        /// request binding of docs/formats.md), for a bare derived credential.
+        #[arg(long)]
+        challenge: Option<String>,
+        /// The verifier's domain, with --challenge.
+        #[arg(long, requires = "challenge")]
+        domain: Option<String>,
         /// The signed credential (base proof); - for standard input.
         signed: PathBuf,
         /// Output file (default: standard output).
@@ -182,15 +189,24 @@ fn run(cli: Cli) -> CliResult<u8> {
         Command::Derive {
             disclose,
             presentation_header,
+            challenge,
+            domain,
             signed,
             output,
-        } => commands::derive::run(
-            &jsonld(contexts)?,
-            &disclose,
-            presentation_header.as_deref(),
-            &signed,
-            output.as_deref(),
-        ),
+        } => {
+            let header = match (presentation_header, challenge) {
+                (Some(hex), _) => commands::derive::Header::Hex(hex),
+                (None, Some(c)) => commands::derive::Header::Request(c, domain),
+                (None, None) => commands::derive::Header::None,
+            };
+            commands::derive::run(
+                &jsonld(contexts)?,
+                &disclose,
+                header,
+                &signed,
+                output.as_deref(),
+            )
+        }
         Command::Present {
             holder_key,
             challenge,

@@ -145,13 +145,16 @@ impl Desk {
             ],
             0,
         );
-        self.write(
-            "diploma.json",
-            &serde_json::from_str::<Value>(
-                &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-            )
-            .unwrap(),
-        );
+        // Issued to the phone's DID: the identified kind of presentation.
+        let phone: Value =
+            serde_json::from_str(&std::fs::read_to_string(self.dir.join("phone.key")).unwrap())
+                .unwrap();
+        let mut diploma: Value = serde_json::from_str(
+            &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+        )
+        .unwrap();
+        diploma["credentialSubject"]["id"] = phone["controller"].clone();
+        self.write("diploma.json", &diploma);
         self.write("mandatory.json", &json!(["/credentialSubject/degree/type"]));
         self.ok(
             &[
@@ -205,8 +208,13 @@ impl Desk {
         std::fs::write(self.dir.join("trust.toml"), trust).unwrap();
     }
 
+    /// `civitas verify` at this desk; without a `--challenge` of its own, with the one the
+    /// setup's presentation (`vp.json`) was made for.
     fn verify(&self, extra: &[&str]) -> Run {
         let mut args = vec!["verify", "--trust", "trust.toml", "--status-dir", "lists"];
+        if !extra.contains(&"--challenge") && !extra.contains(&"--dangerous-no-challenge") {
+            args.extend_from_slice(&["--challenge", "c1", "--domain", "d"]);
+        }
         args.extend_from_slice(extra);
         self.run(&args)
     }
@@ -252,7 +260,7 @@ fn help_has_examples_and_exit_codes() {
 fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
     let d = Desk::new("keygen");
     let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"], 0);
-    assert!(r.stdout.starts_with("did:key:zUC7"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("did:key:zUC"), "{}", r.stdout);
     let r = d.ok(&["keygen", "--alg", "p256", "-o", "p.key"], 0);
     assert!(r.stdout.starts_with("did:key:zDn"), "{}", r.stdout);
     #[cfg(unix)]
@@ -324,22 +332,74 @@ fn issue_derive_present_verify_and_their_failures() {
     );
     assert_eq!(j["summary"]["valid"], 1);
 
-    // A bare derived credential verifies too (no replay protection asked for)...
+    // A bare derived credential is refused by default: no challenge was given to the
+    // desk, and nothing binds it to whoever shows it...
+    let r = d.run(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--status-dir",
+        "lists",
+        "derived.json",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stdout.contains("replay protection is on by default"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("holder-binding"), "{}", r.stdout);
+    // ...with a challenge, its presentation header must bind it (this one binds nothing)...
+    let r = d.verify(&["--challenge", "c1", "derived.json"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(
+        r.stdout.contains("presentation header does not bind"),
+        "{}",
+        r.stdout
+    );
+    // ...derived for this desk's request it is fresh, and still a bearer credential: it
+    // passes only with that danger named, which the result reports.
     d.ok(
         &[
-            "verify",
-            "--trust",
-            "trust.toml",
-            "--status-dir",
-            "lists",
-            "derived.json",
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "signed.json",
+            "-o",
+            "bound.json",
         ],
         0,
     );
-    // ...but not when the desk asks for a challenge.
-    let r = d.verify(&["--challenge", "c1", "derived.json"]);
+    let r = d.verify(&["--challenge", "c1", "--domain", "d", "bound.json"]);
     assert_eq!(r.code, 1, "{}", r.all());
-    assert!(r.stdout.contains("challenge"), "{}", r.stdout);
+    assert!(!r.stdout.contains("challenge"), "{}", r.stdout);
+    let r = d.verify(&[
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "--dangerous-allow-bearer",
+        "bound.json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout.contains("--dangerous-allow-bearer"),
+        "{}",
+        r.stdout
+    );
+    let r = d.verify(&[
+        "--challenge",
+        "c2",
+        "--domain",
+        "d",
+        "--dangerous-allow-bearer",
+        "bound.json",
+    ]);
+    assert_eq!(r.code, 1, "replayed: {}", r.all());
 
     // Wrong challenge, wrong domain: invalid.
     let r = d.verify(&["--challenge", "other", "--domain", "d", "vp.json"]);
@@ -385,6 +445,10 @@ fn issue_derive_present_verify_and_their_failures() {
         "empty.toml",
         "--status-dir",
         "lists",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
         "vp.json",
     ]);
     assert_eq!(r.code, 1, "{}", r.all());
@@ -394,6 +458,10 @@ fn issue_derive_present_verify_and_their_failures() {
         "--dangerous-allow-any-issuer",
         "--status-dir",
         "lists",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
         "vp.json",
     ]);
     assert_eq!(r.code, 0, "{}", r.all());
@@ -404,7 +472,16 @@ fn issue_derive_present_verify_and_their_failures() {
     );
 
     // Status list unavailable: invalid; skipped only with the dangerous flag.
-    let r = d.run(&["verify", "--trust", "trust.toml", "vp.json"]);
+    let r = d.run(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "vp.json",
+    ]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("not available"), "{}", r.stdout);
     let r = d.run(&[
@@ -412,6 +489,10 @@ fn issue_derive_present_verify_and_their_failures() {
         "--trust",
         "trust.toml",
         "--dangerous-skip-status",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
         "vp.json",
     ]);
     assert_eq!(r.code, 0, "{}", r.all());
@@ -426,6 +507,10 @@ fn issue_derive_present_verify_and_their_failures() {
             "trust.toml",
             "--status-dir",
             "lists",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
             "-",
         ],
         Some(&vp),
@@ -471,7 +556,7 @@ fn input_errors_exit_2_and_name_the_problem() {
         r.stdout
     );
     // No trust list and no dangerous flag: usage error.
-    let r = d.run(&["verify", "vp.json"]);
+    let r = d.run(&["verify", "--challenge", "c1", "--domain", "d", "vp.json"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--trust"), "{}", r.stderr);
     // Wrong key types.
@@ -747,7 +832,7 @@ fn qr_round_trip_and_batch_verification() {
     let r = d.verify(&["inbox"]);
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(
-        r.stdout.contains("2 valid, 1 invalid, 0 error(s) out of 3"),
+        r.stdout.contains("1 valid, 2 invalid, 0 error(s) out of 3"),
         "{}",
         r.stdout
     );
@@ -784,6 +869,10 @@ fn a_closed_pipe_ends_quietly_with_the_verdict() {
                 "trust.toml",
                 "--status-dir",
                 "lists",
+                "--challenge",
+                "c1",
+                "--domain",
+                "d",
                 "vp.json",
             ][..],
             0,
@@ -797,6 +886,10 @@ fn a_closed_pipe_ends_quietly_with_the_verdict() {
                 "lists",
                 "--format",
                 "json",
+                "--challenge",
+                "c1",
+                "--domain",
+                "d",
                 "vp.json",
             ],
             0,
@@ -913,7 +1006,13 @@ fn signed_values_cannot_draw_on_the_terminal() {
         ],
         0,
     );
-    let r = d.verify(&["evil-vp.json"]);
+    let r = d.verify(&[
+        "--challenge",
+        "c\nVALID: forged\u{1b}]0;title\u{7}",
+        "--domain",
+        "d\r\u{202e}",
+        "evil-vp.json",
+    ]);
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(raw_controls(&r.stdout).is_empty(), "{:?}", r.stdout);
     assert!(
@@ -941,7 +1040,15 @@ fn signed_values_cannot_draw_on_the_terminal() {
         r.stdout
     );
     // The JSON output keeps the values exactly (JSON escapes them itself).
-    let r = d.verify(&["--format", "json", "evil-vp.json"]);
+    let r = d.verify(&[
+        "--format",
+        "json",
+        "--challenge",
+        "c\nVALID: forged\u{1b}]0;title\u{7}",
+        "--domain",
+        "d\r\u{202e}",
+        "evil-vp.json",
+    ]);
     let j: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         j["results"][0]["credentials"][0]["claims"]["/credentialSubject/givenName"],
@@ -1078,16 +1185,49 @@ fn json_output_is_one_object_for_every_outcome() {
     std::fs::write(d.dir.join("bad.toml"), "[[issuer]]\nname = 1\n").unwrap();
     for args in [
         // clap's own errors, --format json anywhere on the line
-        &["verify", "--format", "json", "--frobnicate", "vp.json"][..],
-        &["verify", "vp.json", "--clock-skew", "soon", "--format=json"],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--frobnicate",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "vp.json",
+        ][..],
+        &[
+            "verify",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "vp.json",
+            "--clock-skew",
+            "soon",
+            "--format=json",
+        ],
         // configuration errors
-        &["verify", "--format", "json", "vp.json"],
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "vp.json",
+        ],
         &[
             "verify",
             "--format",
             "json",
             "--trust",
             "missing.toml",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
             "vp.json",
         ],
         &[
@@ -1101,6 +1241,10 @@ fn json_output_is_one_object_for_every_outcome() {
             "trust.toml",
             "--status-dir",
             "no-such-dir",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
             "vp.json",
         ],
         &[
@@ -1111,6 +1255,10 @@ fn json_output_is_one_object_for_every_outcome() {
             "trust.toml",
             "--status-dir",
             "no-such-dir",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
             "vp.json",
         ],
         &[
@@ -1121,6 +1269,10 @@ fn json_output_is_one_object_for_every_outcome() {
             "trust.toml",
             "--clock-skew",
             "86400",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
             "vp.json",
         ],
         &["verify", "--format", "json", "--trust", "trust.toml"],
@@ -1314,7 +1466,16 @@ fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
             "lists",
             "pipe.json",
         ][..],
-        &["verify", "--trust", "pipe.json", "vp.json"],
+        &[
+            "verify",
+            "--trust",
+            "pipe.json",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "vp.json",
+        ],
         &["verify", "--trust", "trust.toml", "--qr", "pipe.json"],
         &["derive", "--disclose", "pipe.json", "signed.json"],
         &["derive", "--disclose", "disclose.json", "/dev/zero"],
@@ -1554,13 +1715,13 @@ fn the_demo_prints_commands_that_run_as_printed() {
         .enumerate()
         .filter(|(_, l)| l.starts_with("$ civitas verify "))
         .collect();
-    assert_eq!(verifies.len(), 4, "{stdout}");
+    assert_eq!(verifies.len(), 5, "{stdout}");
     assert!(verifies.iter().all(|(_, l)| !l.contains("--context")));
     assert!(stdout.contains("[[context]]\nurl = \"https://civitas.example/contexts/diploma/v1\"\nfile = \"contexts/diploma-v1.jsonld\""), "{stdout}");
 
     // A printed verify command, run as printed from the demo's directory, gives the verdict
     // the demo printed for it, line for line, with the same exit status: step 2 (tampered)
-    // and step 4 (revoked), whose verdicts the later revocation does not change.
+    // and step 5 (revoked), whose verdicts the later revocation does not change.
     let lines: Vec<&str> = stdout.lines().collect();
     let run_printed = |command: &str, extra: &[&str]| {
         let mut words = shell_words(command.trim_start_matches("$ "));
@@ -1578,7 +1739,7 @@ fn the_demo_prints_commands_that_run_as_printed() {
     };
     for (step, first_line) in [
         (1, "INVALID: tampered.json"),
-        (3, "INVALID: presentation.json"),
+        (4, "INVALID: presentation.json"),
     ] {
         let (at, command) = verifies[step];
         let printed: Vec<&str> = lines[at + 1..]
@@ -1591,7 +1752,7 @@ fn the_demo_prints_commands_that_run_as_printed() {
         assert_eq!(rerun.lines().collect::<Vec<_>>(), printed, "{command}");
         assert_eq!(code, Some(1), "{command}");
     }
-    // Step 1's command now finds the diploma revoked (step 4 revoked it); with status
+    // Step 1's command now finds the diploma revoked (step 5 revoked it); with status
     // checking relaxed, it shows everything else it checked still passes, the context
     // coming from the trust file.
     let (code, text) = run_printed(verifies[0].1, &["--dangerous-skip-status"]);
@@ -1636,6 +1797,10 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
         "trust.toml",
         "--status-dir",
         "lists",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
         "vp.json",
     ]);
     assert_ne!(code, 0, "{stdout}");
@@ -1646,6 +1811,10 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
         "desk/trust.toml",
         "--status-dir",
         "lists",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
         "vp.json",
     ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -1659,6 +1828,10 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
         "desk/trust.toml",
         "--status-dir",
         "lists",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
         "vp.json",
     ]);
     assert_eq!(code, 0, "{stdout}{stderr}");
@@ -1683,6 +1856,10 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
             file,
             "--status-dir",
             "lists",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
             "vp.json",
         ]);
         assert_eq!(code, 2, "{file}: {stderr}");
@@ -1693,6 +1870,15 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
         "{trust}\n[[context]]\nurl = \"https://www.w3.org/ns/credentials/v2\"\nfile = \"contexts/diploma.jsonld\"\n"
     );
     std::fs::write(d.dir.join("desk/bundled.toml"), bundled).unwrap();
-    let (code, _, stderr) = raw(&["verify", "--trust", "desk/bundled.toml", "vp.json"]);
+    let (code, _, stderr) = raw(&[
+        "verify",
+        "--trust",
+        "desk/bundled.toml",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "vp.json",
+    ]);
     assert_eq!(code, 2, "{stderr}");
 }

@@ -222,7 +222,16 @@ fn status_reasons(out: &str) -> Vec<String> {
 fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
     let d = Desk::new("statusdir");
     d.setup("");
-    let verify = ["verify", "--trust", "trust.toml", "--status-dir", "lists"];
+    let verify = [
+        "verify",
+        // bare credentials; these tests are about status lists and issuance
+        "--dangerous-no-challenge",
+        "--dangerous-allow-bearer",
+        "--trust",
+        "trust.toml",
+        "--status-dir",
+        "lists",
+    ];
     d.ok(&[&verify[..], &["derived.json"]].concat(), 0);
 
     // A second copy of the list (here: an older one) under another name: which is current is
@@ -429,6 +438,9 @@ fn trust_file_max_age_refuses_old_lists_without_valid_until() {
     let verify = |at: &str| {
         d.run(&[
             "verify",
+            // bare credentials; these tests are about status lists and issuance
+            "--dangerous-no-challenge",
+            "--dangerous-allow-bearer",
             "--trust",
             "trust.toml",
             "--status-dir",
@@ -660,6 +672,9 @@ fn vc_1_1_credentials_issue_derive_and_verify() {
         let args = [
             &[
                 "verify",
+                // bare credentials; these tests are about status lists and issuance
+                "--dangerous-no-challenge",
+                "--dangerous-allow-bearer",
                 "--trust",
                 "trust.toml",
                 "--status-dir",

@@ -9,10 +9,12 @@
 //! - `format`: the input is a presentation or credential we understand;
 //! - `holder-proof`: the presentation's ECDSA proof (purpose `authentication`) verifies and its
 //!   signer is the presentation's `holder`;
-//! - `challenge`, `domain`: equal to what the desk asked for (replay protection);
+//! - `challenge`, `domain`: equal to what the desk asked for (replay protection, on by
+//!   default: no challenge is a failure unless [`Policy::dangerous_no_challenge`]); a bare
+//!   derived credential's presentation header must be [`request_binding`] of them;
 //! - `proof`: each credential's bbs-2023 derived proof verifies;
 //! - `issuer`: the credential's issuer is the key that signed it, and the trust list names
-//!   that issuer for one of the credential's types (relaxed only by
+//!   that issuer for every specific type the credential carries (relaxed only by
 //!   [`Policy::dangerous_allow_any_issuer`], which still requires a valid proof);
 //! - `validity`: `validFrom <= now <= validUntil`, with a configurable clock skew of at most
 //!   [`MAX_CLOCK_SKEW`] (more only with [`Policy::dangerous_clock_skew`]) and an audit time;
@@ -22,7 +24,12 @@
 //!   the issuer's `status_list_max_age`, when the trust list sets one); revoked or suspended
 //!   is a rejection, and so is an unavailable or unverifiable list (relaxed only by
 //!   [`Policy::dangerous_skip_status`]);
-//! - `required-claims`: each JSON pointer the desk requires is disclosed.
+//! - `required-claims`: each JSON pointer the desk requires is disclosed;
+//! - `holder-binding`: each credential is bound to its presenter: issued to the DID that
+//!   signed the presentation (relaxed only by [`Policy::dangerous_allow_bearer`]).
+//!
+//! Every field a check decides on is read from the verified statements
+//! ([`crate::vc::SignedFields`]), after the input passed [`crate::vc::check_profile`].
 
 mod trust;
 
@@ -66,11 +73,14 @@ pub enum Check {
     Status,
     /// Claims the verifier requires to be disclosed.
     RequiredClaims,
+    /// The credential is bound to whoever presents it: by a holder secret, or issued to the
+    /// presentation's signed holder.
+    HolderBinding,
 }
 
 impl Check {
     /// The stable name used in output: `format`, `holder-proof`, `challenge`, `domain`,
-    /// `proof`, `issuer`, `validity`, `status`, `required-claims`.
+    /// `proof`, `issuer`, `validity`, `status`, `required-claims`, `holder-binding`.
     pub fn name(self) -> &'static str {
         match self {
             Check::Format => "format",
@@ -82,6 +92,7 @@ impl Check {
             Check::Validity => "validity",
             Check::Status => "status",
             Check::RequiredClaims => "required-claims",
+            Check::HolderBinding => "holder-binding",
         }
     }
 }
@@ -108,6 +119,11 @@ pub enum Danger {
     /// The clock skew may exceed [`MAX_CLOCK_SKEW`] (an expired or not yet valid credential
     /// can pass as valid).
     ClockSkew,
+    /// A credential that nothing binds to its presenter (a bearer credential) is accepted:
+    /// anyone holding a copy can present it.
+    AllowBearer,
+    /// No challenge is required: a presentation recorded at one visit is accepted again.
+    NoChallenge,
 }
 
 impl Danger {
@@ -117,6 +133,8 @@ impl Danger {
             Danger::AllowAnyIssuer => "--dangerous-allow-any-issuer",
             Danger::SkipStatus => "--dangerous-skip-status",
             Danger::ClockSkew => "--dangerous-clock-skew",
+            Danger::AllowBearer => "--dangerous-allow-bearer",
+            Danger::NoChallenge => "--dangerous-no-challenge",
         }
     }
 }
@@ -221,6 +239,18 @@ impl Policy {
         self.dangers.push(Danger::AllowAnyIssuer);
         self
     }
+    /// DANGEROUS: accept credentials that nothing binds to their presenter (no holder secret,
+    /// not issued to the presentation's signed holder). The result reports it.
+    pub fn dangerous_allow_bearer(mut self) -> Self {
+        self.dangers.push(Danger::AllowBearer);
+        self
+    }
+    /// DANGEROUS: verify without a challenge, so without replay protection. The result
+    /// reports it.
+    pub fn dangerous_no_challenge(mut self) -> Self {
+        self.dangers.push(Danger::NoChallenge);
+        self
+    }
     /// DANGEROUS: do not check revocation or suspension. The result reports it.
     pub fn dangerous_skip_status(mut self) -> Self {
         self.dangers.push(Danger::SkipStatus);
@@ -307,9 +337,55 @@ pub struct VerifiedCredential {
     issuer_name: Option<String>,
     types: Vec<String>,
     status: Vec<String>,
+    holder_binding: HolderBinding,
+}
+
+/// What binds an accepted credential to the person who presented it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HolderBinding {
+    /// A holder secret: only its holder can derive a presentation of it.
+    Secret,
+    /// Issued to a DID (`credentialSubject.id`) that signed the presentation.
+    Did,
+    /// Nothing: accepted only under [`Policy::dangerous_allow_bearer`].
+    None,
+}
+
+impl HolderBinding {
+    /// The stable name used in output: `secret`, `did`, `none`.
+    pub fn name(self) -> &'static str {
+        match self {
+            HolderBinding::Secret => "secret",
+            HolderBinding::Did => "did",
+            HolderBinding::None => "none",
+        }
+    }
+}
+
+/// The BBS presentation header that binds a derived credential to a verifier's request,
+/// computed by the verifier from its own challenge and domain (never taken from the
+/// presenter): `"civitas-request-v1"`, then the challenge and the domain (empty when the
+/// request has none), each as a 4-byte big-endian length followed by its UTF-8 bytes. See
+/// `docs/formats.md`, "Binding a presentation to a request".
+pub fn request_binding(challenge: &str, domain: Option<&str>) -> Vec<u8> {
+    const TAG: &[u8] = b"civitas-request-v1";
+    let domain = domain.unwrap_or("");
+    let mut out = Vec::with_capacity(TAG.len() + 8 + challenge.len() + domain.len());
+    out.extend_from_slice(TAG);
+    for part in [challenge.as_bytes(), domain.as_bytes()] {
+        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(part);
+    }
+    out
 }
 
 impl VerifiedCredential {
+    /// What binds the credential to its presenter.
+    pub fn holder_binding(&self) -> HolderBinding {
+        self.holder_binding
+    }
     /// The disclosed credential, without its proof.
     pub fn document(&self) -> &Value {
         &self.document
@@ -405,6 +481,14 @@ pub struct Verifier {
     /// list's JSON: a desk checks the same few lists for every presentation. Proofs with an
     /// `expires` are not cached. The trust decision is still made on every use.
     status_signers: Arc<std::sync::Mutex<HashMap<[u8; 32], String>>>,
+}
+
+/// Who presents a credential: the verified holder of a signed presentation, or nobody (a
+/// bare derived credential).
+#[derive(Clone, Copy)]
+struct Presenter<'a> {
+    holder: Option<&'a str>,
+    bare: bool,
 }
 
 /// Most credentials accepted in one presentation, checked before any proof is verified: a
@@ -533,17 +617,30 @@ impl Verifier {
         };
         let is_presentation = types.iter().any(|t| t == "VerifiablePresentation");
         let holder_proof_failed = failures.iter().any(|f| f.check == Check::HolderProof);
+        if policy.challenge.is_none() && !policy.has(Danger::NoChallenge) {
+            fail(
+                &mut failures,
+                Check::Challenge,
+                None,
+                "this desk gave no challenge: replay protection is on by default (give the challenge, or name the danger --dangerous-no-challenge)".into(),
+            );
+        }
         for (check, wanted, got) in [
             (Check::Challenge, &policy.challenge, &challenge),
             (Check::Domain, &policy.domain, &domain),
         ] {
             if let Some(wanted) = wanted {
                 let reason = match got {
-                    _ if !is_presentation => Some("replay protection needs a presentation signed by the holder; a bare credential was given".to_owned()),
+                    // A bare derived credential is bound by its presentation header, checked
+                    // with its proof.
+                    _ if !is_presentation => None,
                     // Already reported: nothing in an unverified presentation can be trusted.
                     _ if holder_proof_failed => None,
                     Some(g) if g == wanted => None,
-                    Some(_) => Some(format!("the presentation's {} is not the one this desk asked for", check.name())),
+                    Some(_) => Some(format!(
+                        "the presentation's {} is not the one this desk asked for",
+                        check.name()
+                    )),
                     None => Some(format!("the presentation has no {}", check.name())),
                 };
                 if let Some(reason) = reason {
@@ -566,13 +663,23 @@ impl Verifier {
         let mut accepted = Vec::new();
         for (i, credential) in credentials.iter().enumerate() {
             let before = failures.len();
-            let vc = self.check_credential(credential, policy, lists, &mut |check, reason| {
-                failures.push(Failure {
-                    check,
-                    credential: Some(i),
-                    reason,
-                })
-            });
+            let presenter = Presenter {
+                holder: holder.as_deref().filter(|_| is_presentation),
+                bare: !is_presentation,
+            };
+            let vc = self.check_credential(
+                credential,
+                policy,
+                lists,
+                presenter,
+                &mut |check, reason| {
+                    failures.push(Failure {
+                        check,
+                        credential: Some(i),
+                        reason,
+                    })
+                },
+            );
             if failures.len() == before
                 && let Some(vc) = vc
             {
@@ -620,6 +727,7 @@ impl Verifier {
         credential: &Value,
         policy: &Policy,
         lists: &StatusLists,
+        presenter: Presenter<'_>,
         fail: &mut dyn FnMut(Check, String),
     ) -> Option<VerifiedCredential> {
         if let Err(e) = vc::check_profile(credential) {
@@ -773,12 +881,45 @@ impl Verifier {
                 fail(Check::RequiredClaims, format!("{pointer} is not disclosed"));
             }
         }
+        // Freshness of a bare derived credential: its presentation header is this desk's
+        // request binding, computed here from the desk's own challenge and domain.
+        if presenter.bare
+            && let Some(challenge) = policy.challenge.as_deref()
+            && verified.presentation_header()
+                != request_binding(challenge, policy.domain.as_deref()).as_slice()
+        {
+            fail(
+                Check::Challenge,
+                "the credential's presentation header does not bind this desk's challenge and domain (replayed, or made for another request)".into(),
+            );
+        }
+        // Holder binding.
+        let holder_binding = match presenter.holder {
+            Some(holder)
+                if !signed.subject_ids.is_empty()
+                    && signed.subject_ids.iter().all(|s| s == holder) =>
+            {
+                HolderBinding::Did
+            }
+            _ => HolderBinding::None,
+        };
+        if holder_binding == HolderBinding::None && !policy.has(Danger::AllowBearer) {
+            fail(
+                Check::HolderBinding,
+                if presenter.holder.is_some() {
+                    "the credential was not issued to the presentation's holder (its credentialSubject.id is another DID, or none): a forwarded copy".into()
+                } else {
+                    "nothing binds this credential to the person presenting it (no holder secret, no holder signature); a bearer credential needs --dangerous-allow-bearer".into()
+                },
+            );
+        }
         Some(VerifiedCredential {
             document: doc,
             issuer: signer,
             issuer_name,
             types,
             status,
+            holder_binding,
         })
     }
 

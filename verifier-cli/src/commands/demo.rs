@@ -155,9 +155,19 @@ fn story(dir: &Path) -> CliResult<u8> {
         DIPLOMA_CONTEXT,
         &format!("the JSON-LD context {DIPLOMA_CONTEXT_URL}, which the university publishes"),
     )?;
-    let diploma: Value =
+    say("The citizen's wallet has a device key; the citizen gives the university its DID");
+    civitas(&["keygen", "--alg", "p256", "-o", "phone.key"])?;
+    let phone = read_json(Path::new("phone.key"))?;
+    let mut diploma: Value =
         serde_json::from_str(DIPLOMA).map_err(|e| CliError::input(e.to_string()))?;
-    write_json("diploma.json", &diploma, "the unsigned diploma")?;
+    if let Some(subject) = diploma.get_mut("credentialSubject") {
+        subject["id"] = did(&phone).into();
+    }
+    write_json(
+        "diploma.json",
+        &diploma,
+        "the unsigned diploma, issued to the wallet's DID",
+    )?;
     write_json(
         "mandatory.json",
         &json!(["/credentialSubject/degree/type"]),
@@ -181,7 +191,6 @@ fn story(dir: &Path) -> CliResult<u8> {
     ])?;
 
     say("The citizen's wallet discloses only the degree to the agency, for the agency's challenge");
-    civitas(&["keygen", "--alg", "p256", "-o", "phone.key"])?;
     write_json(
         "disclose.json",
         &json!(["/credentialSubject/degree/name"]),
@@ -276,7 +285,33 @@ fn story(dir: &Path) -> CliResult<u8> {
         &mut outcomes,
     );
 
-    say("4. The university revokes the diploma; the agency checks again: rejected");
+    say(
+        "4. Someone else (an officer who kept a copy) wraps the derived diploma in a presentation signed by their own key, for the agency's fresh challenge: rejected",
+    );
+    civitas(&["keygen", "--alg", "p256", "-o", "someone-else.key"])?;
+    civitas(&[
+        "present",
+        "--context",
+        &context_arg,
+        "--holder-key",
+        "someone-else.key",
+        "--challenge",
+        "c-0b55e2",
+        "--domain",
+        "https://agency.example",
+        "derived.json",
+        "-o",
+        "forwarded.json",
+    ])?;
+    let code = verify("forwarded.json", "c-0b55e2")?;
+    expect(
+        "forwarded credential rejected",
+        code,
+        EXIT_INVALID,
+        &mut outcomes,
+    );
+
+    say("5. The university revokes the diploma; the agency checks again: rejected");
     civitas(&[
         "status",
         "revoke",

@@ -11,19 +11,31 @@ use crate::util::{
     write_json_out,
 };
 
+/// The presentation header a derivation binds to.
+pub enum Header {
+    /// None (empty).
+    None,
+    /// Given in hexadecimal (`--presentation-header`).
+    Hex(String),
+    /// A verifier's request: challenge and optional domain (`--challenge`, `--domain`),
+    /// encoded as `civitas_core::verifier::request_binding`.
+    Request(String, Option<String>),
+}
+
 pub fn run(
     jsonld: &Arc<JsonLdProcessor>,
     disclose: &Path,
-    presentation_header: Option<&str>,
+    header: Header,
     signed: &Path,
     output: Option<&Path>,
 ) -> CliResult<u8> {
     refuse_output_onto_input(output, &[signed, disclose])?;
     let pointers = read_pointers(disclose)?;
-    let ph = presentation_header
-        .map(|h| hex_arg("--presentation-header", h))
-        .transpose()?
-        .unwrap_or_default();
+    let ph = match header {
+        Header::None => Vec::new(),
+        Header::Hex(h) => hex_arg("--presentation-header", &h)?,
+        Header::Request(c, d) => civitas_core::verifier::request_binding(&c, d.as_deref()),
+    };
     let signed = read_json(signed)?;
     let derived = Bbs2023::new(Arc::clone(jsonld)).derive(&signed, &pointers, &ph)?;
     write_json_out(output, &derived)?;

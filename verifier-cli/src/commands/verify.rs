@@ -7,7 +7,9 @@
 //!               "holder": "did:key:..." | null, "challenge": "..." | null, "domain": "..." | null,
 //!               "credentials": [{"issuer": "did:key:...", "issuer_name": "..." | null,
 //!                                "types": ["..."], "claims": {"/credentialSubject/...": value},
-//!                                "status": ["revocation: unset"]}],
+//!                                "status": ["revocation: unset"],
+//!                                "holder_binding": "secret" | "did" | "none",
+//!                                "pseudonym": "..." | null}],
 //!               "failures": [{"check": "status", "credential": 0 | null, "reason": "..."}],
 //!               "dangers": ["--dangerous-skip-status"],
 //!               "error": "..." | null}],
@@ -82,6 +84,13 @@ pub struct VerifyArgs {
     /// DANGEROUS: do not check revocation or suspension.
     #[arg(long)]
     dangerous_skip_status: bool,
+    /// DANGEROUS: accept a credential that nothing binds to its presenter (no holder secret,
+    /// not issued to the presentation's signed holder): anyone with a copy can show it.
+    #[arg(long)]
+    dangerous_allow_bearer: bool,
+    /// DANGEROUS: verify without --challenge, so without replay protection.
+    #[arg(long)]
+    dangerous_no_challenge: bool,
     /// DANGEROUS: allow a --clock-skew above one hour (a credential expired, or not yet
     /// valid, by up to that much passes).
     #[arg(long)]
@@ -189,6 +198,12 @@ fn policy(jsonld: &JsonLdProcessor, args: &VerifyArgs) -> CliResult<Policy> {
     }
     if args.dangerous_skip_status {
         p = p.dangerous_skip_status();
+    }
+    if args.dangerous_allow_bearer {
+        p = p.dangerous_allow_bearer();
+    }
+    if args.dangerous_no_challenge {
+        p = p.dangerous_no_challenge();
     }
     Ok(p)
 }
@@ -503,6 +518,7 @@ fn print_human(name: &str, outcome: &Outcome, dangers: &[Danger]) {
                 for s in c.status() {
                     println!("  status:    {}", escape(s));
                 }
+                println!("  bound to holder: {}", c.holder_binding().name());
                 println!("  disclosed claims:");
                 let rows: Vec<(String, String)> = c
                     .disclosed_claims()
@@ -558,6 +574,8 @@ fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
                 "issuer": c.issuer(), "issuer_name": c.issuer_name(), "types": c.types(),
                 "claims": c.disclosed_claims().into_iter().map(|(p, v)| (p, v.clone())).collect::<serde_json::Map<String, Value>>(),
                 "status": c.status(),
+                "holder_binding": c.holder_binding().name(),
+                "pseudonym": null,
             })).collect::<Vec<_>>(),
             "failures": [], "dangers": vp.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
         }),
