@@ -33,8 +33,11 @@ pub const CRED: &str = "https://www.w3.org/2018/credentials#";
 pub const STATUS: &str = "https://www.w3.org/ns/credentials/status#";
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
-/// JSON-LD keywords a value object may carry (`{"@value": .., "@language": ..}`).
-const VALUE_OBJECT_KEYS: [&str; 4] = ["@value", "@language", "@direction", "@type"];
+/// JSON-LD keywords a value object may carry (`{"@value": .., "@language": ..}`). Not
+/// `@direction`: the cryptosuites convert to RDF without an `rdfDirection`, so a direction
+/// produces no statement and is not signed, yet it would be shown (and could turn a name
+/// right to left on an officer's screen).
+const VALUE_OBJECT_KEYS: [&str; 3] = ["@value", "@language", "@type"];
 
 /// Deepest JSON nesting [`check_profile`] walks (the JSON-LD processor's own limit is lower).
 const MAX_DEPTH: usize = 128;
@@ -44,7 +47,7 @@ const MAX_DEPTH: usize = 128;
 ///
 /// - `@context` only as a URL or a list of URLs, at the top and on embedded credentials (no
 ///   inline context can alias a term);
-/// - no other key that starts with `@`, except `@value`, `@language`, `@direction` and
+/// - no other key that starts with `@`, except `@value`, `@language` and
 ///   `@type` inside a value object (so no `@nest`, `@index`, `@included`, `@graph`, `@id`,
 ///   `@type` spelled out: the aliases `id` and `type` are the data model's);
 /// - no key that contains `:` (a full or compact IRI instead of the term);
@@ -169,7 +172,7 @@ fn value_ok(
                 if !VALUE_OBJECT_KEYS.contains(&k.as_str()) {
                     return Err(Error::DisallowedJsonLd {
                         pointer: member_pointer(&here, k),
-                        reason: "a value object may hold only @value, @language, @direction and @type",
+                        reason: "a value object may hold only @value, @language and @type (a @direction is not signed)",
                     });
                 }
                 if !x.is_string() && k != "@value" {

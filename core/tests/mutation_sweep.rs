@@ -398,6 +398,11 @@ enum Kind {
     ContextRemove,
     ContextAddBundled,
     ContextAddInline,
+    /// Other spellings of the same statements: a leaf as a one-element array, a one-element
+    /// array as its element, a leaf as a value object (typed as the context types it).
+    WrapInArray,
+    UnwrapArray,
+    ValueObject,
 }
 
 struct Mutant {
@@ -433,6 +438,43 @@ fn mutants(
             let mut m = doc.clone();
             *at_mut(&mut m, path) = new;
             push(Kind::Change, path, "", m);
+        }
+        // The same statements, spelled otherwise (not for `@context`, whose lists are edited
+        // below).
+        let in_context = path.contains(&Step::Key("@context".into()));
+        if !in_context && !value.is_array() && !value.is_object() {
+            let mut m = doc.clone();
+            *at_mut(&mut m, path) = json!([value.clone()]);
+            push(Kind::WrapInArray, path, "", m);
+        }
+        if !in_context && value.as_array().is_some_and(|a| a.len() == 1) {
+            let mut m = doc.clone();
+            *at_mut(&mut m, path) = value[0].clone();
+            push(Kind::UnwrapArray, path, "", m);
+        }
+        if !in_context && !value.is_array() && !value.is_object() {
+            let mut m = doc.clone();
+            *at_mut(&mut m, path) = json!({"@value": value.clone()});
+            push(Kind::ValueObject, path, "", m);
+            if value.is_string() {
+                // A direction or a language: other statements (or none), never the same
+                // claim shown with something unsigned beside it.
+                for extra in [json!({"@direction": "rtl"}), json!({"@language": "en"})] {
+                    let mut object = json!({"@value": value.clone()});
+                    object
+                        .as_object_mut()
+                        .unwrap()
+                        .extend(extra.as_object().unwrap().clone());
+                    let mut m = doc.clone();
+                    *at_mut(&mut m, path) = object;
+                    push(Kind::ValueObject, path, &format!(" + {extra}"), m);
+                }
+            }
+            if let Some((_, Some(dt))) = expanded_key(jsonld, doc, path) {
+                let mut m = doc.clone();
+                *at_mut(&mut m, path) = json!({"@value": value.clone(), "@type": dt});
+                push(Kind::ValueObject, path, &format!(" (typed {dt})"), m);
+            }
         }
         match last {
             Step::Index(i) => {
@@ -576,6 +618,55 @@ struct Tally {
     mutants: usize,
     rejected: usize,
     unchanged: usize,
+    /// Accepted, the same values under other pointers (kinds that only respell).
+    respelled: usize,
+}
+
+impl Kind {
+    /// Kinds that spell the same statements otherwise (a leaf as a one-element array or as a
+    /// value object). The profile accepts them (issuers write both forms), so the values
+    /// shown must be the same, but their pointers may differ by a `/0` or a `/@value`.
+    fn respells(self) -> bool {
+        matches!(
+            self,
+            Kind::WrapInArray | Kind::UnwrapArray | Kind::ValueObject
+        )
+    }
+}
+
+/// `shown` with the pointers reduced to the spelling-independent part: no `/0` segment, no
+/// `/@value` ending, no value object's `@type` (which the proof binds to the signed
+/// datatype).
+fn despelled(shown: &Shown) -> Vec<(Vec<String>, Vec<(String, Value)>)> {
+    shown
+        .credentials
+        .iter()
+        .map(|c| {
+            let claims = c
+                .claims
+                .iter()
+                .filter(|(p, _)| !p.ends_with("/@type"))
+                .map(|(p, v)| {
+                    let p = p.strip_suffix("/@value").unwrap_or(p);
+                    let p: String = p
+                        .split('/')
+                        .filter(|s| *s != "0")
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    (p, v.clone())
+                })
+                .collect();
+            let mut head = vec![c.issuer.clone(), format!("{:?}", c.issuer_name)];
+            head.extend(c.types.iter().cloned());
+            head.extend(c.status.iter().cloned());
+            head.extend([
+                format!("{:?}", shown.holder),
+                format!("{:?}", shown.challenge),
+                format!("{:?}", shown.domain),
+            ]);
+            (head, claims)
+        })
+        .collect()
 }
 
 /// The sweep of `original`: the mutants that were accepted and show something else.
@@ -599,6 +690,8 @@ fn sweep(desk: &Desk, name: &str, original: &Value, policy: &Policy) -> Vec<Stri
                 let got = shown(&vp);
                 if got == want {
                     t.unchanged += 1;
+                } else if m.kind.respells() && despelled(&got) == despelled(&want) {
+                    t.respelled += 1;
                 } else {
                     changed.push(format!(
                         "{name}: {:?} {}: accepted, shows {}",
@@ -612,17 +705,18 @@ fn sweep(desk: &Desk, name: &str, original: &Value, policy: &Policy) -> Vec<Stri
     }
     let total = |f: fn(&Tally) -> usize| tally.values().map(f).sum::<usize>();
     println!(
-        "{name}: {} mutants, {} rejected, {} accepted unchanged, {} accepted CHANGED ({:.1} s)",
+        "{name}: {} mutants, {} rejected, {} accepted unchanged, {} accepted with the same values respelled, {} accepted CHANGED ({:.1} s)",
         total(|t| t.mutants),
         total(|t| t.rejected),
         total(|t| t.unchanged),
+        total(|t| t.respelled),
         changed.len(),
         start.elapsed().as_secs_f64()
     );
     for (kind, t) in &tally {
         println!(
-            "  {kind:?}: {} mutants, {} rejected, {} accepted unchanged",
-            t.mutants, t.rejected, t.unchanged
+            "  {kind:?}: {} mutants, {} rejected, {} accepted unchanged, {} respelled",
+            t.mutants, t.rejected, t.unchanged, t.respelled
         );
     }
     for (kind, n) in &skipped {
@@ -677,4 +771,24 @@ fn a_repeated_array_element_is_refused() {
         "a": [{"id": "urn:x", "name": "n"}, {"name": "m", "id": "urn:x"}, 1, "1", [1], [[1]]],
     });
     civitas_core::vc::check_profile(&doc).unwrap();
+}
+
+/// Found by the sweep: `{"@value": "Ada", "@direction": "rtl"}` is the same statement as
+/// `"Ada"` (the cryptosuites convert to RDF without an `rdfDirection`, so the direction is
+/// dropped), so the proof verified and the desk showed an unsigned `@direction` beside the
+/// name. Refused by the profile now.
+#[test]
+fn an_unsigned_direction_is_refused() {
+    let desk = Desk::new();
+    let derived = desk.derived();
+    let mut mutant = derived.clone();
+    mutant["credentialSubject"]["givenName"] = json!({"@value": "Ada", "@direction": "rtl"});
+    Bbs2023::new(Arc::clone(&desk.jsonld))
+        .verify(&mutant)
+        .expect("the direction is not in the signed statements");
+    let r = desk
+        .verifier
+        .verify(&mutant, &desk.policy(false), &desk.lists)
+        .unwrap_err();
+    assert!(r.to_string().contains("@direction"), "{r}");
 }
