@@ -20,7 +20,7 @@
 //! for the status entry.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, Hash, RandomState};
 
 use serde_json::Value;
 
@@ -83,9 +83,7 @@ pub fn check_profile(doc: &Value) -> Result<(), Error> {
 /// that repeated array elements are found in one pass; equal fingerprints are confirmed by
 /// comparing the values. Keyed per call, so that collisions cannot be chosen in advance.
 fn fingerprint_of(fingerprints: &RandomState, parts: impl Hash) -> u64 {
-    let mut h = fingerprints.build_hasher();
-    parts.hash(&mut h);
-    h.finish()
+    fingerprints.hash_one(parts)
 }
 
 fn member_pointer(ptr: &str, key: &str) -> String {

@@ -576,15 +576,10 @@ fn mutants(
             let mut d = doc.clone();
             at_mut(&mut d, path).as_array().unwrap().clone()
         };
-        for i in 0..list.len() {
+        for (i, entry) in list.iter().enumerate() {
             let mut m = doc.clone();
             at_mut(&mut m, path).as_array_mut().unwrap().remove(i);
-            push(
-                Kind::ContextRemove,
-                path,
-                &format!(" without {}", list[i]),
-                m,
-            );
+            push(Kind::ContextRemove, path, &format!(" without {entry}"), m);
         }
         for (url, _) in BUNDLED_CONTEXTS {
             if list.iter().any(|c| c == url) {
@@ -634,10 +629,13 @@ impl Kind {
     }
 }
 
+/// One credential's checked fields (with the presentation's) and its claims.
+type Despelled = (Vec<String>, Vec<(String, Value)>);
+
 /// `shown` with the pointers reduced to the spelling-independent part: no `/0` segment, no
 /// `/@value` ending, no value object's `@type` (which the proof binds to the signed
 /// datatype).
-fn despelled(shown: &Shown) -> Vec<(Vec<String>, Vec<(String, Value)>)> {
+fn despelled(shown: &Shown) -> Vec<Despelled> {
     shown
         .credentials
         .iter()
