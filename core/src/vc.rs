@@ -19,6 +19,9 @@
 //! properties, [Bitstring Status List §2.1](https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry)
 //! for the status entry.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, RandomState};
+
 use serde_json::Value;
 
 use crate::Error;
@@ -30,8 +33,11 @@ pub const CRED: &str = "https://www.w3.org/2018/credentials#";
 pub const STATUS: &str = "https://www.w3.org/ns/credentials/status#";
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
-/// JSON-LD keywords a value object may carry (`{"@value": .., "@language": ..}`).
-const VALUE_OBJECT_KEYS: [&str; 4] = ["@value", "@language", "@direction", "@type"];
+/// JSON-LD keywords a value object may carry (`{"@value": .., "@language": ..}`). Not
+/// `@direction`: the cryptosuites convert to RDF without an `rdfDirection`, so a direction
+/// produces no statement and is not signed, yet it would be shown (and could turn a name
+/// right to left on an officer's screen).
+const VALUE_OBJECT_KEYS: [&str; 3] = ["@value", "@language", "@type"];
 
 /// Deepest JSON nesting [`check_profile`] walks (the JSON-LD processor's own limit is lower).
 const MAX_DEPTH: usize = 128;
@@ -41,11 +47,15 @@ const MAX_DEPTH: usize = 128;
 ///
 /// - `@context` only as a URL or a list of URLs, at the top and on embedded credentials (no
 ///   inline context can alias a term);
-/// - no other key that starts with `@`, except `@value`, `@language`, `@direction` and
+/// - no other key that starts with `@`, except `@value`, `@language` and
 ///   `@type` inside a value object (so no `@nest`, `@index`, `@included`, `@graph`, `@id`,
 ///   `@type` spelled out: the aliases `id` and `type` are the data model's);
 /// - no key that contains `:` (a full or compact IRI instead of the term);
-/// - no `null` member or element (it produces no statement).
+/// - no `null` member or element (it produces no statement);
+/// - no array with two equal elements: the second is the same statement again, so it is not
+///   signed on its own, yet it would be shown as one more claim (`type` shown as
+///   `[VerifiableCredential, UniversityDegreeCredential, UniversityDegreeCredential]`). No
+///   context in use here makes an array a `@list`, where a repetition would mean something.
 ///
 /// # Errors
 /// [`Error::DisallowedJsonLd`] with the JSON pointer of the first offending member.
@@ -62,23 +72,40 @@ pub fn check_profile(doc: &Value) -> Result<(), Error> {
             reason: "the document has no @context",
         });
     }
+    let fingerprints = RandomState::new();
     for (k, v) in top {
-        walk(k, v, "", 1)?;
+        walk(k, v, "", 1, &fingerprints)?;
     }
     Ok(())
+}
+
+/// A hash of a value, the same for equal values (objects compare without member order), so
+/// that repeated array elements are found in one pass; equal fingerprints are confirmed by
+/// comparing the values. Keyed per call, so that collisions cannot be chosen in advance.
+fn fingerprint_of(fingerprints: &RandomState, parts: impl Hash) -> u64 {
+    fingerprints.hash_one(parts)
 }
 
 fn member_pointer(ptr: &str, key: &str) -> String {
     format!("{ptr}/{}", crate::json_pointer::escape(key))
 }
 
-fn walk(key: &str, value: &Value, ptr: &str, depth: usize) -> Result<(), Error> {
+/// Check the member `key: value`; its fingerprint (see [`fingerprint_of`]).
+fn walk(
+    key: &str,
+    value: &Value,
+    ptr: &str,
+    depth: usize,
+    fingerprints: &RandomState,
+) -> Result<u64, Error> {
     let here = member_pointer(ptr, key);
     if key == "@context" {
         // Contexts by reference only (an embedded credential carries its own).
         return match value {
-            Value::String(_) => Ok(()),
-            Value::Array(a) if a.iter().all(Value::is_string) => Ok(()),
+            Value::String(s) => Ok(fingerprint_of(fingerprints, (key, s))),
+            Value::Array(a) if a.iter().all(Value::is_string) => {
+                Ok(fingerprint_of(fingerprints, (key, value.to_string())))
+            }
             _ => Err(Error::DisallowedJsonLd {
                 pointer: here,
                 reason: "contexts must be URLs of known contexts; inline contexts are not accepted",
@@ -97,10 +124,17 @@ fn walk(key: &str, value: &Value, ptr: &str, depth: usize) -> Result<(), Error> 
             reason: "a full or compact IRI is not accepted as a key; use the context's term",
         });
     }
-    value_ok(value, here, depth)
+    let inner = value_ok(value, here, depth, fingerprints)?;
+    Ok(fingerprint_of(fingerprints, (key, inner)))
 }
 
-fn value_ok(value: &Value, here: String, depth: usize) -> Result<(), Error> {
+/// Check `value`; its fingerprint (see [`fingerprint_of`]).
+fn value_ok(
+    value: &Value,
+    here: String,
+    depth: usize,
+    fingerprints: &RandomState,
+) -> Result<u64, Error> {
     if depth > MAX_DEPTH {
         return Err(Error::DisallowedJsonLd {
             pointer: here,
@@ -113,17 +147,30 @@ fn value_ok(value: &Value, here: String, depth: usize) -> Result<(), Error> {
             reason: "null is not signed data",
         }),
         Value::Array(a) => {
+            let mut seen: HashMap<u64, Vec<usize>> = HashMap::with_capacity(a.len());
+            let mut all = Vec::with_capacity(a.len());
             for (i, x) in a.iter().enumerate() {
-                value_ok(x, format!("{here}/{i}"), depth + 1)?;
+                let f = value_ok(x, format!("{here}/{i}"), depth + 1, fingerprints)?;
+                if seen
+                    .get(&f)
+                    .is_some_and(|js| js.iter().any(|&j| a.get(j) == Some(x)))
+                {
+                    return Err(Error::DisallowedJsonLd {
+                        pointer: format!("{here}/{i}"),
+                        reason: "repeats an earlier element: the same statement, not signed twice",
+                    });
+                }
+                seen.entry(f).or_default().push(i);
+                all.push(f);
             }
-            Ok(())
+            Ok(fingerprint_of(fingerprints, (1u8, all)))
         }
         Value::Object(o) if o.contains_key("@value") => {
             for (k, x) in o {
                 if !VALUE_OBJECT_KEYS.contains(&k.as_str()) {
                     return Err(Error::DisallowedJsonLd {
                         pointer: member_pointer(&here, k),
-                        reason: "a value object may hold only @value, @language, @direction and @type",
+                        reason: "a value object may hold only @value, @language and @type (a @direction is not signed)",
                     });
                 }
                 if !x.is_string() && k != "@value" {
@@ -139,15 +186,22 @@ fn value_ok(value: &Value, here: String, depth: usize) -> Result<(), Error> {
                     });
                 }
             }
-            Ok(())
+            let mut members: Vec<(&String, String)> =
+                o.iter().map(|(k, x)| (k, x.to_string())).collect();
+            members.sort();
+            Ok(fingerprint_of(fingerprints, (2u8, members)))
         }
         Value::Object(o) => {
+            // Member order does not make two objects different: the fingerprints are summed.
+            let mut sum = 0u64;
             for (k, x) in o {
-                walk(k, x, &here, depth + 1)?;
+                sum = sum.wrapping_add(walk(k, x, &here, depth + 1, fingerprints)?);
             }
-            Ok(())
+            Ok(fingerprint_of(fingerprints, (3u8, sum, o.len())))
         }
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => Ok(()),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            Ok(fingerprint_of(fingerprints, (4u8, value.to_string())))
+        }
     }
 }
 

@@ -134,7 +134,8 @@ fn hmac(key: &[u8], data: &[&[u8]]) -> Result<[u8; 32], Error> {
 ///   authentication; the id is also encrypted with the record and compared on reading.
 /// - A write goes to a temporary file in the same directory, is flushed to disk, renamed over
 ///   the old file and the directory is flushed: a crash leaves either the old or the new
-///   record, never a mix. Leftover temporary files are ignored.
+///   record, never a mix. Leftover temporary files are never read, and
+///   [`EncryptedFileStore::open`] removes them.
 /// - A wrong key is refused at [`EncryptedFileStore::open`] (a sealed key-check file); a
 ///   tampered, truncated or swapped record gives [`Error::WalletStorage`] when read, never a
 ///   panic and never unauthenticated data.
@@ -173,7 +174,28 @@ impl EncryptedFileStore {
             write_lock: Mutex::new(()),
         };
         store.check_key()?;
+        store.remove_leftover_temporaries();
         Ok(store)
+    }
+
+    /// Remove the temporary files of writes that never finished (a process killed between
+    /// creating its temporary file and renaming it). Each holds a whole sealed record, possibly
+    /// of one deleted since, and without this they pile up, one per crash. Best effort: a file
+    /// that cannot be removed is still never read. A writer in another process whose temporary
+    /// file goes gets an error from its `put`: nothing it was told is stored is lost.
+    fn remove_leftover_temporaries(&self) {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut removed = false;
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                removed |= fs::remove_file(entry.path()).is_ok();
+            }
+        }
+        if removed {
+            let _ = self.sync_dir();
+        }
     }
 
     /// The keyed hash naming the file of `id`.
