@@ -108,6 +108,8 @@ impl Desk {
                 .unwrap();
         doc["issuer"]["id"] = did::did_key(&self.issuer).into();
         doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
+        // Issued to the holder's DID, so the presentation binds it.
+        doc["credentialSubject"]["id"] = did::did_key(&self.holder.public_key()).into();
         let mandatory =
             ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"].map(String::from);
         let bbs = Bbs2023::new(Arc::clone(&self.jsonld));
@@ -129,7 +131,9 @@ impl Desk {
             "/credentialSubject/gpa",
         ]
         .map(String::from);
-        bbs.derive(&signed, &disclosed, b"").unwrap()
+        // Bound to the desk's request, so the bare credential is fresh too.
+        let header = civitas_core::verifier::request_binding(CHALLENGE, Some(DOMAIN));
+        bbs.derive(&signed, &disclosed, &header).unwrap()
     }
 
     fn presentation(&self, derived: &Value) -> Value {
@@ -152,10 +156,12 @@ impl Desk {
             status_list_max_age: None,
         }]))
         .at(UNIX_EPOCH + Duration::from_secs(1_800_000_000)); // 2027-01-15
+        let policy = policy.challenge(CHALLENGE).domain(DOMAIN);
         if presentation {
-            policy.challenge(CHALLENGE).domain(DOMAIN)
-        } else {
             policy
+        } else {
+            // A bare credential is a bearer credential: named, as a desk would have to.
+            policy.dangerous_allow_bearer()
         }
     }
 }
