@@ -111,7 +111,11 @@ pub(crate) fn same_json(what: &str, got: &Value, want: &Value) -> Result<(), Str
     }
 }
 
-pub(crate) fn same<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(), String> {
+pub(crate) fn same<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    got: T,
+    want: T,
+) -> Result<(), String> {
     if got == want {
         Ok(())
     } else {

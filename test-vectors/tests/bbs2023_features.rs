@@ -1,6 +1,8 @@
 //! Bad input and privacy properties of the bbs-2023 optional features, on the W3C feature
 //! vectors' license credential and keys: every tampering is a typed error, never a panic.
 
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+
 use std::sync::Arc;
 
 use civitas_core::bbs::blind::{HolderSecret, ProverBlind};
@@ -16,7 +18,9 @@ use civitas_core::{Error, Timestamp};
 use serde_json::Value;
 
 fn read(p: &str) -> Value {
-    let path = civitas_test_vectors::vectors_dir().join("vc-di-bbs/TestVectors").join(p);
+    let path = civitas_test_vectors::vectors_dir()
+        .join("vc-di-bbs/TestVectors")
+        .join(p);
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -119,7 +123,9 @@ fn with_value(doc: &Value, bytes: &[u8]) -> Value {
 }
 
 fn verify(f: &Fixture, doc: &Value, domain: Option<&str>) -> Result<(), Error> {
-    f.suite.verify_with(doc, domain, Timestamp::now()).map(|_| ())
+    f.suite
+        .verify_with(doc, domain, Timestamp::now())
+        .map(|_| ())
 }
 
 #[test]
@@ -132,14 +138,26 @@ fn issue_check_derive_verify_round_trip() {
         assert_eq!(f.suite.verify_base_blind(&signed, &s).unwrap().1, feature);
         let d = f
             .suite
-            .derive_bound(&signed, &f.selective, b"ph", &s, nym_domain(feature, "agency-a"))
+            .derive_bound(
+                &signed,
+                &f.selective,
+                b"ph",
+                &s,
+                nym_domain(feature, "agency-a"),
+            )
             .unwrap();
         let v = f.suite.verify_with(&d, None, Timestamp::now()).unwrap();
         assert_eq!(v.feature(), feature);
         assert_eq!(v.holder_bound(), feature != Feature::Pseudonym);
-        assert_eq!(v.pseudonym().is_some(), feature != Feature::AnonymousHolderBinding);
+        assert_eq!(
+            v.pseudonym().is_some(),
+            feature != Feature::AnonymousHolderBinding
+        );
         // The baseline entry points refuse bound credentials.
-        assert!(matches!(f.suite.verify_base(&signed), Err(Error::Bbs2023Feature(_))));
+        assert!(matches!(
+            f.suite.verify_base(&signed),
+            Err(Error::Bbs2023Feature(_))
+        ));
         assert!(matches!(
             f.suite.derive(&signed, &f.selective, b"ph"),
             Err(Error::Bbs2023Feature(_))
@@ -156,13 +174,23 @@ fn bit_flips_in_a_derived_proof_are_refused() {
         let dom = nym_domain(feature, "agency-a");
         let d = f
             .suite
-            .derive_bound(&signed, &f.selective, b"ph", &h.secrets(feature, &blind), dom)
+            .derive_bound(
+                &signed,
+                &f.selective,
+                b"ph",
+                &h.secrets(feature, &blind),
+                dom,
+            )
             .unwrap();
         let bytes = value_bytes(&d);
         let parsed = DerivedProofValue::parse(d["proof"]["proofValue"].as_str().unwrap()).unwrap();
         // Every 7th byte of the whole value, one bit each, and every byte of the pseudonym and
         // lengthBBSMessages (at the end).
-        let tail = if feature == Feature::AnonymousHolderBinding { 1 } else { 1 + 48 };
+        let tail = if feature == Feature::AnonymousHolderBinding {
+            1
+        } else {
+            1 + 48
+        };
         let positions: Vec<usize> = (0..bytes.len())
             .step_by(7)
             .chain(bytes.len() - tail..bytes.len())
@@ -170,7 +198,10 @@ fn bit_flips_in_a_derived_proof_are_refused() {
         for i in positions {
             let mut b = bytes.clone();
             b[i] ^= 1 << (i % 8);
-            assert!(verify(&f, &with_value(&d, &b), dom).is_err(), "{feature:?}: byte {i}");
+            assert!(
+                verify(&f, &with_value(&d, &b), dom).is_err(),
+                "{feature:?}: byte {i}"
+            );
         }
         // lengthBBSMessages off by one either way.
         let l = parsed.feature.length_bbs_messages().unwrap() as u8;
@@ -223,7 +254,10 @@ fn nym_domains_and_pseudonyms() {
         assert_ne!(nym(&a1), nym(&a_other));
         assert_ne!(nym(&a1), nym(&b1));
         // Another nym_domain than the proof's: refused.
-        assert_eq!(verify(&f, &a1, Some("agency-b")), Err(Error::Bbs2023NymDomainMismatch));
+        assert_eq!(
+            verify(&f, &a1, Some("agency-b")),
+            Err(Error::Bbs2023NymDomainMismatch)
+        );
         // A proof whose nym_domain was rewritten: the pseudonym does not verify.
         let mut p = DerivedProofValue::parse(a1["proof"]["proofValue"].as_str().unwrap()).unwrap();
         if let civitas_core::bbs2023::proof_value::DerivedFeature::Pseudonym(n)
@@ -234,7 +268,10 @@ fn nym_domains_and_pseudonyms() {
         }
         let mut t = a1.clone();
         t["proof"]["proofValue"] = p.serialize().into();
-        assert!(matches!(verify(&f, &t, None), Err(Error::VerificationFailed(_))));
+        assert!(matches!(
+            verify(&f, &t, None),
+            Err(Error::VerificationFailed(_))
+        ));
         // Without any nym_domain: a typed error.
         if let civitas_core::bbs2023::proof_value::DerivedFeature::Pseudonym(n)
         | civitas_core::bbs2023::proof_value::DerivedFeature::HolderBindingPseudonym(n) =
@@ -257,10 +294,14 @@ fn nym_domains_and_pseudonyms() {
         }
         let mut t = a1.clone();
         t["proof"]["proofValue"] = pa.serialize().into();
-        assert!(matches!(verify(&f, &t, None), Err(Error::VerificationFailed(_))));
+        assert!(matches!(
+            verify(&f, &t, None),
+            Err(Error::VerificationFailed(_))
+        ));
         // A derived pseudonym proof without a nym_domain from the derivation: refused.
         assert_eq!(
-            f.suite.derive_bound(&signed_a, &f.selective, b"", &sa, None),
+            f.suite
+                .derive_bound(&signed_a, &f.selective, b"", &sa, None),
             Err(Error::Bbs2023MissingNymDomain)
         );
     }
@@ -302,7 +343,10 @@ fn wrong_holder_secrets_are_refused() {
         for other_feature in FEATURES.into_iter().filter(|g| *g != feature) {
             let s = h.secrets(other_feature, &blind);
             let r = f.suite.verify_base_blind(&signed, &s);
-            assert!(r.is_err(), "{feature:?} checked with {other_feature:?} secrets");
+            assert!(
+                r.is_err(),
+                "{feature:?} checked with {other_feature:?} secrets"
+            );
         }
     }
 }
@@ -324,7 +368,10 @@ fn issuer_refuses_bad_commitments() {
         (hb.commitment.clone(), Feature::HolderBindingPseudonym),
     ] {
         assert!(matches!(
-            sign(&CommitmentRequest { feature, commitment }),
+            sign(&CommitmentRequest {
+                feature,
+                commitment
+            }),
             Err(Error::CommittedMessageCount { .. })
         ));
     }
@@ -381,13 +428,21 @@ fn headers_and_out_of_range_scalars_are_typed_errors() {
     for last in [0x00, 0x0a, 0x05] {
         let mut b = base.clone();
         b[2] = last;
-        assert!(f.suite.verify_base_blind(&with_value(&signed, &b), &s).is_err());
+        assert!(
+            f.suite
+                .verify_base_blind(&with_value(&signed, &b), &s)
+                .is_err()
+        );
     }
     // The base header of another feature (06: pseudonym) over this layout: the holder's
     // secrets do not match it.
     let mut b = base.clone();
     b[2] = 0x04;
-    assert!(f.suite.verify_base_blind(&with_value(&signed, &b), &s).is_err());
+    assert!(
+        f.suite
+            .verify_base_blind(&with_value(&signed, &b), &s)
+            .is_err()
+    );
     let d = f
         .suite
         .derive_bound(&signed, &f.selective, b"", &s, Some("agency-a"))
@@ -396,7 +451,10 @@ fn headers_and_out_of_range_scalars_are_typed_errors() {
     for last in [0x00, 0x03, 0x05, 0x07, 0x08, 0x0b] {
         let mut b = bytes.clone();
         b[2] = last;
-        assert!(verify(&f, &with_value(&d, &b), None).is_err(), "header {last:#x}");
+        assert!(
+            verify(&f, &with_value(&d, &b), None).is_err(),
+            "header {last:#x}"
+        );
     }
     // A scalar >= r in the BBS proof (the last scalar, the challenge).
     let p = DerivedProofValue::parse(d["proof"]["proofValue"].as_str().unwrap()).unwrap();
@@ -405,10 +463,16 @@ fn headers_and_out_of_range_scalars_are_typed_errors() {
     q.bbs_proof[n - 32..].fill(0xff);
     let mut t = d.clone();
     t["proof"]["proofValue"] = q.serialize().into();
-    assert!(matches!(verify(&f, &t, None), Err(Error::InvalidScalar { .. })));
+    assert!(matches!(
+        verify(&f, &t, None),
+        Err(Error::InvalidScalar { .. })
+    ));
     // A derived proof given to the holder check, a base proof to the verifier.
     assert!(f.suite.verify_base_blind(&d, &s).is_err());
-    assert!(matches!(verify(&f, &signed, None), Err(Error::VerificationFailed(_))));
+    assert!(matches!(
+        verify(&f, &signed, None),
+        Err(Error::VerificationFailed(_))
+    ));
 }
 
 /// All 32-byte windows of `a` that occur in `b`.
@@ -425,20 +489,42 @@ fn two_derivations_share_nothing_but_disclosed_data() {
         let (signed, blind) = issue(&f, &h, feature);
         let s = h.secrets(feature, &blind);
         let dom = nym_domain(feature, "agency-a");
-        let d1 = f.suite.derive_bound(&signed, &f.selective, b"", &s, dom).unwrap();
-        let d2 = f.suite.derive_bound(&signed, &f.selective, b"", &s, dom).unwrap();
+        let d1 = f
+            .suite
+            .derive_bound(&signed, &f.selective, b"", &s, dom)
+            .unwrap();
+        let d2 = f
+            .suite
+            .derive_bound(&signed, &f.selective, b"", &s, dom)
+            .unwrap();
         let p1 = DerivedProofValue::parse(d1["proof"]["proofValue"].as_str().unwrap()).unwrap();
         let p2 = DerivedProofValue::parse(d2["proof"]["proofValue"].as_str().unwrap()).unwrap();
         // Everything but the BBS proof is disclosed data, header, label map, indexes, L and (by
         // design, at one verifier) the pseudonym; the BBS proofs share no 32-byte window with
         // each other or with the second proof value.
-        assert_eq!(shared_windows(&p1.bbs_proof, &p2.bbs_proof), 0, "{feature:?}");
-        assert_eq!(shared_windows(&p1.bbs_proof, &value_bytes(&d2)), 0, "{feature:?}");
+        assert_eq!(
+            shared_windows(&p1.bbs_proof, &p2.bbs_proof),
+            0,
+            "{feature:?}"
+        );
+        assert_eq!(
+            shared_windows(&p1.bbs_proof, &value_bytes(&d2)),
+            0,
+            "{feature:?}"
+        );
         // Nor with the base proof (signature, key, HMAC key).
-        assert_eq!(shared_windows(&p1.bbs_proof, &value_bytes(&signed)), 0, "{feature:?}");
+        assert_eq!(
+            shared_windows(&p1.bbs_proof, &value_bytes(&signed)),
+            0,
+            "{feature:?}"
+        );
         // The base proof's signature never appears in a derived proof value.
         let base = value_bytes(&signed);
-        assert_eq!(shared_windows(&base[5..85], &value_bytes(&d1)), 0, "{feature:?}");
+        assert_eq!(
+            shared_windows(&base[5..85], &value_bytes(&d1)),
+            0,
+            "{feature:?}"
+        );
     }
 }
 

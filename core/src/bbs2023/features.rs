@@ -193,8 +193,16 @@ pub(crate) fn sign(
                 Some(e) => e,
                 None => SignerNymEntropy::generate()?,
             };
-            let sig =
-                pseudonym::blind_sign_with_nym(CS, sk, pk, c, expected - 1, &entropy, header, messages)?;
+            let sig = pseudonym::blind_sign_with_nym(
+                CS,
+                sk,
+                pk,
+                c,
+                expected - 1,
+                &entropy,
+                header,
+                messages,
+            )?;
             let signer_nym_entropy = entropy.to_bytes();
             let feature = if f == Feature::Pseudonym {
                 BaseFeature::Pseudonym { signer_nym_entropy }
@@ -424,10 +432,9 @@ pub(crate) fn verify(
     selective: &[usize],
     nym_domain: Option<&str>,
 ) -> Result<BoundVerified, Error> {
-    let l = feature
-        .length_bbs_messages()
-        .ok_or(Error::Bbs2023Feature("a baseline proof has no feature to verify"))?
-        as usize;
+    let l = feature.length_bbs_messages().ok_or(Error::Bbs2023Feature(
+        "a baseline proof has no feature to verify",
+    ))? as usize;
     let none: [&[u8]; 0] = [];
     let invalid = |e: Error| match e {
         Error::ProofInvalid => Error::VerificationFailed(
@@ -450,7 +457,16 @@ pub(crate) fn verify(
                 });
             }
             blind::blind_proof_verify(
-                CS, pk, proof, header, ph, l, disclosed, &none, selective, &[],
+                CS,
+                pk,
+                proof,
+                header,
+                ph,
+                l,
+                disclosed,
+                &none,
+                selective,
+                &[],
             )
             .map_err(invalid)?;
             Ok(BoundVerified {

@@ -588,10 +588,8 @@ impl BaseProofValue {
                     _ => (rest, at),
                 };
                 let mut e = Reader::new(rest, base);
-                let signer_nym_entropy = fixed(
-                    e.bytes(SIGNER_NYM_ENTROPY_LEN)?,
-                    "signer_nym_entropy",
-                )?;
+                let signer_nym_entropy =
+                    fixed(e.bytes(SIGNER_NYM_ENTROPY_LEN)?, "signer_nym_entropy")?;
                 e.finish()?;
                 r = Reader::new(&[], at);
                 if feature == Feature::Pseudonym {
@@ -748,11 +746,7 @@ impl DerivedProofValue {
         } else {
             None
         };
-        let length_bbs_messages = if count >= 6 {
-            r.uint_u32()?
-        } else {
-            0
-        };
+        let length_bbs_messages = if count >= 6 { r.uint_u32()? } else { 0 };
         r.finish()?;
         let feature = match (feature, pseudonym) {
             (Feature::AnonymousHolderBinding, _) => DerivedFeature::AnonymousHolderBinding {

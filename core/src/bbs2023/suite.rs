@@ -412,8 +412,7 @@ impl Bbs2023 {
             Profile::Spec,
             key.public(),
             |header, messages| {
-                let signature =
-                    bbs::sign(CS, key.secret(), key.public(), header, messages)?;
+                let signature = bbs::sign(CS, key.secret(), key.public(), header, messages)?;
                 Ok((signature, BaseFeature::Baseline))
             },
         )
@@ -485,6 +484,7 @@ impl Bbs2023 {
         .map(|(signed, _)| signed)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn sign_inner(
         &self,
         document: &Value,
