@@ -263,6 +263,26 @@ pub enum Error {
     #[error("proof verification failed: {0}")]
     VerificationFailed(&'static str),
 
+    // ---- bbs-2023 optional features (holder binding, pseudonyms)
+    /// The holder's secrets or the commitment request are for another feature option than
+    /// the proof.
+    #[error("bbs-2023: the proof is {found}, the holder's secrets are for {expected}")]
+    Bbs2023FeatureMismatch {
+        /// The feature the caller's secrets or request are for.
+        expected: &'static str,
+        /// The proof's feature.
+        found: &'static str,
+    },
+    /// An optional feature's inputs are incomplete or inconsistent; the message names the rule.
+    #[error("bbs-2023 feature: {0}")]
+    Bbs2023Feature(&'static str),
+    /// A pseudonym proof needs a `nym_domain`: the proof carries none and the verifier gave none.
+    #[error("bbs-2023: a pseudonym proof needs a nym_domain (the verifier's own)")]
+    Bbs2023MissingNymDomain,
+    /// The proof's `nym_domain` is not the verifier's.
+    #[error("bbs-2023: the proof's nym_domain is not this verifier's")]
+    Bbs2023NymDomainMismatch,
+
     // ---- untrusted JSON (`json`) ----------------------------------------------------------
     /// Not JSON.
     #[error("not valid JSON: {reason} at line {line}, column {column}")]
@@ -616,7 +636,8 @@ impl Error {
             | Self::EcdsaProofExpired
             | Self::EcdsaUnexpectedProof { .. }
             | Self::SignedData(_)
-            | Self::CommitmentProofInvalid => ErrorKind::VerificationFailed,
+            | Self::CommitmentProofInvalid
+            | Self::Bbs2023NymDomainMismatch => ErrorKind::VerificationFailed,
             Self::UnsupportedCodec { .. }
             | Self::UnsupportedDidMethod
             | Self::UnsupportedFeature { .. }
@@ -655,6 +676,9 @@ impl Error {
             | Self::JsonLdLimit { .. }
             | Self::InvalidPointer { .. }
             | Self::Bbs2023(_)
+            | Self::Bbs2023FeatureMismatch { .. }
+            | Self::Bbs2023Feature(_)
+            | Self::Bbs2023MissingNymDomain
             | Self::EcdsaProofValue(_)
             | Self::EcdsaProofType
             | Self::EcdsaCryptosuite

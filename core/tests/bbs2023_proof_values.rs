@@ -187,29 +187,28 @@ fn prc_vectors() {
 }
 
 #[test]
-fn other_features_are_recognised_and_refused() {
-    for (dir, name) in [
-        ("HolderBinding/", Some("anonymous_holder_binding")),
-        ("Pseudonym/", None),
-        ("PseudonymHB/", None),
+fn other_features_are_recognised_and_parsed() {
+    for (dir, base_feature, derived_len) in [
+        ("HolderBinding/", Feature::AnonymousHolderBinding, None),
+        // The vectors' Pseudonym set carries the holder_binding_pseudonym headers.
+        ("Pseudonym/", Feature::HolderBindingPseudonym, Some(())),
+        ("PseudonymHB/", Feature::HolderBindingPseudonym, Some(())),
     ] {
         let base = proof_value(&format!("{dir}addSignedSDBase.json"));
         let derived = proof_value(&format!("{dir}derivedRevealDocument.json"));
         let (kind, feature) = identify(&base).unwrap();
         assert_eq!(kind, ProofKind::Base);
-        assert_ne!(feature, Feature::Baseline);
+        assert_eq!(feature, base_feature);
         assert_eq!(identify(&derived).unwrap(), (ProofKind::Derived, feature));
-        for r in [
-            BaseProofValue::parse(&base).err(),
-            DerivedProofValue::parse(&derived).err(),
-        ] {
-            match (r, name) {
-                (Some(Error::UnsupportedFeature { feature: f }), Some(n)) => assert_eq!(f, n),
-                (Some(Error::UnsupportedFeature { feature: f }), None) => {
-                    assert_eq!(f, feature.name())
-                }
-                (other, _) => panic!("{dir}: {other:?}"),
-            }
+        let b = BaseProofValue::parse(&base).unwrap();
+        assert_eq!(b.feature.feature(), base_feature);
+        let d = DerivedProofValue::parse(&derived).unwrap();
+        assert_eq!(d.feature.feature(), base_feature);
+        assert_eq!(d.feature.length_bbs_messages(), Some(23));
+        assert_eq!(d.feature.nym().is_some(), derived_len.is_some());
+        if let Some(n) = d.feature.nym() {
+            // The vectors' derived proofs carry no nym_domain.
+            assert_eq!(n.nym_domain, None);
         }
     }
     // Headers of every feature and kind.

@@ -18,6 +18,9 @@ use serde_json::Value;
 
 use crate::SuiteReport;
 
+#[path = "bbs2023_features.rs"]
+pub mod features;
+
 /// One vector set.
 struct Set {
     name: &'static str,
@@ -49,13 +52,13 @@ fn sets(vectors: &Path) -> [Set; 2] {
     ]
 }
 
-fn read(path: &Path) -> Result<Value, String> {
+pub(crate) fn read(path: &Path) -> Result<Value, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("invalid JSON in {}: {e}", path.display()))
 }
 
-fn strings(v: &Value) -> Result<Vec<String>, String> {
+pub(crate) fn strings(v: &Value) -> Result<Vec<String>, String> {
     v.as_array()
         .ok_or("not an array")?
         .iter()
@@ -68,7 +71,7 @@ fn strings(v: &Value) -> Result<Vec<String>, String> {
 }
 
 /// A `{"dataType":"Map","value":[[index, nquad], ...]}` object as (index, nquad) pairs.
-fn index_map(v: &Value) -> Result<Vec<(usize, String)>, String> {
+pub(crate) fn index_map(v: &Value) -> Result<Vec<(usize, String)>, String> {
     v.get("value")
         .and_then(Value::as_array)
         .ok_or("not a serialized Map")?
@@ -85,7 +88,7 @@ fn index_map(v: &Value) -> Result<Vec<(usize, String)>, String> {
 
 /// JSON equality where numbers compare by value (`7` and `7.0` are the same number; the
 /// vectors were written by JavaScript, which prints `7.0` as `7`).
-fn json_eq(a: &Value, b: &Value) -> bool {
+pub(crate) fn json_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => {
@@ -100,7 +103,7 @@ fn json_eq(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn same_json(what: &str, got: &Value, want: &Value) -> Result<(), String> {
+pub(crate) fn same_json(what: &str, got: &Value, want: &Value) -> Result<(), String> {
     if json_eq(got, want) {
         Ok(())
     } else {
@@ -108,7 +111,11 @@ fn same_json(what: &str, got: &Value, want: &Value) -> Result<(), String> {
     }
 }
 
-fn same<T: PartialEq + std::fmt::Debug>(what: &str, got: T, want: T) -> Result<(), String> {
+pub(crate) fn same<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    got: T,
+    want: T,
+) -> Result<(), String> {
     if got == want {
         Ok(())
     } else {
@@ -367,10 +374,12 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
     report
 }
 
-/// Both suites.
+/// The baseline suites, then the optional-feature suites ([`features`]).
 pub fn run_all(vectors: &Path) -> Vec<SuiteReport> {
-    ["baseline", "prc"]
+    let mut reports: Vec<SuiteReport> = ["baseline", "prc"]
         .iter()
         .map(|n| run_suite(vectors, n))
-        .collect()
+        .collect();
+    reports.extend(features::run_all(vectors));
+    reports
 }

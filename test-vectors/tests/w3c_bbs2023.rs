@@ -19,3 +19,26 @@ fn baseline_and_prc_vectors() {
         );
     }
 }
+
+#[test]
+fn feature_vectors() {
+    for (name, passed, skipped) in [
+        ("holder-binding", 15, 2),
+        ("pseudonym", 15, 5),
+        ("pseudonym-hb", 17, 3),
+    ] {
+        let report = bbs2023::features::run_suite(&vectors_dir(), name);
+        assert!(
+            report.failures.is_empty(),
+            "{}: {:#?}",
+            report.suite,
+            report.failures
+        );
+        assert_eq!(
+            (report.passed, report.skipped),
+            (passed, skipped),
+            "{}: unexpected number of cases",
+            report.suite
+        );
+    }
+}

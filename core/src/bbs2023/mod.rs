@@ -4,9 +4,11 @@
 //! - [`proof_value`]: serialization and parsing of base and derived proof values
 //!   (<https://www.w3.org/TR/vc-di-bbs/#bbs-2023-functions>).
 
+pub mod features;
 mod labels;
 pub mod proof_value;
 pub mod select;
 mod suite;
 
+pub use features::{BindingSecrets, CommitmentRequest, commitment_request};
 pub use suite::{BaseProofData, Bbs2023, Grouped, ProofOptions, VerifiedDocument};

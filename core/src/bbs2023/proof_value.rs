@@ -10,9 +10,19 @@
 //! [compressLabelMap](https://www.w3.org/TR/vc-di-bbs/#compresslabelmap),
 //! [decompressLabelMap](https://www.w3.org/TR/vc-di-bbs/#decompresslabelmap).
 //!
-//! Only the `"baseline"` feature is implemented. The other feature options are recognised by
-//! their header bytes and refused with [`Error::UnsupportedFeature`]; [`BaseFeature`] and
-//! [`DerivedFeature`] are where their extra components will go.
+//! All four feature options are implemented: `"baseline"`, `"anonymous_holder_binding"`,
+//! `"pseudonym"` and `"holder_binding_pseudonym"`, each with its header bytes and extra
+//! components ([`BaseFeature`], [`DerivedFeature`]).
+//!
+//! Serializing follows the specification's text ([`Profile::Spec`]). The published W3C
+//! vectors differ from the text in three encoding details, which parsing accepts (see
+//! `test-vectors/exceptions/w3c-bbs-2023-features.json`): base and derived proofs of the
+//! `Pseudonym` set carry the `holder_binding_pseudonym` headers `d9 5d 08`/`d9 5d 09`
+//! (parsed as that feature; which of the two pseudonym features it is follows from the number
+//! of committed values, checked by the BBS layer), `signer_nym_entropy` is preceded by CBOR
+//! tag 2 (the tag is accepted there and nowhere else), and derived pseudonym proofs have no
+//! `nym_domain` (parsed as `None`: the verifier must then supply its own). The test-only
+//! profile `Profile::VcDiBbsVectors` (feature `dangerous-test-vectors`) emits those forms.
 //!
 //! Parsing is strict: canonical base64url, the exact component count, the exact CBOR types
 //! (a missing presentation header is an empty byte string, never `null`), shortest CBOR heads,
@@ -132,6 +142,45 @@ impl Feature {
     }
 }
 
+/// How proof values are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Profile {
+    /// As the specification's text says.
+    #[default]
+    Spec,
+    /// As the W3C vectors (`TestVectors/{Pseudonym,PseudonymHB}`) carry them: the
+    /// `holder_binding_pseudonym` headers for `pseudonym` too, `signer_nym_entropy` with CBOR
+    /// tag 2, no `nym_domain` in derived proofs. Only for reproducing those vectors.
+    #[cfg(feature = "dangerous-test-vectors")]
+    VcDiBbsVectors,
+}
+
+impl Profile {
+    /// Whether this is the vectors' profile.
+    const fn vectors(self) -> bool {
+        match self {
+            Profile::Spec => false,
+            #[cfg(feature = "dangerous-test-vectors")]
+            Profile::VcDiBbsVectors => true,
+        }
+    }
+
+    /// The header bytes of `feature` and `kind` in this profile.
+    pub const fn header(self, feature: Feature, kind: ProofKind) -> [u8; 3] {
+        match (self.vectors(), feature) {
+            (true, Feature::Pseudonym) => Feature::HolderBindingPseudonym.header(kind),
+            _ => feature.header(kind),
+        }
+    }
+}
+
+/// Length of `signer_nym_entropy` (a scalar).
+pub const SIGNER_NYM_ENTROPY_LEN: usize = 32;
+/// Length of a pseudonym (a compressed G1 point).
+pub const PSEUDONYM_LEN: usize = 48;
+/// Longest `nym_domain`, in bytes.
+pub const MAX_NYM_DOMAIN_LEN: usize = 4096;
+
 /// The 32-byte HMAC key of a base proof, used to relabel blank nodes. Secret: zeroized on
 /// drop, `[redacted]` in `Debug`, compared in constant time.
 #[derive(Clone)]
@@ -163,13 +212,24 @@ impl PartialEq for HmacKey {
 
 impl Eq for HmacKey {}
 
-/// Feature-specific components of a base proof value. Only `Baseline` exists so far; the
-/// pseudonym features will add `signer_nym_entropy` here.
+/// Feature-specific components of a base proof value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum BaseFeature {
     /// No extra component.
     Baseline,
+    /// Blind signature over the holder's commitment to its holder secret; no extra component.
+    AnonymousHolderBinding,
+    /// Pseudonym signature; the issuer's `signer_nym_entropy` (not validated here).
+    Pseudonym {
+        /// `I2OSP(signer_nym_entropy, 32)`.
+        signer_nym_entropy: [u8; SIGNER_NYM_ENTROPY_LEN],
+    },
+    /// Pseudonym signature with a committed holder secret; the issuer's `signer_nym_entropy`.
+    HolderBindingPseudonym {
+        /// `I2OSP(signer_nym_entropy, 32)`.
+        signer_nym_entropy: [u8; SIGNER_NYM_ENTROPY_LEN],
+    },
 }
 
 impl BaseFeature {
@@ -177,6 +237,20 @@ impl BaseFeature {
     pub const fn feature(&self) -> Feature {
         match self {
             BaseFeature::Baseline => Feature::Baseline,
+            BaseFeature::AnonymousHolderBinding => Feature::AnonymousHolderBinding,
+            BaseFeature::Pseudonym { .. } => Feature::Pseudonym,
+            BaseFeature::HolderBindingPseudonym { .. } => Feature::HolderBindingPseudonym,
+        }
+    }
+
+    /// `signer_nym_entropy`, for the pseudonym features.
+    pub const fn signer_nym_entropy(&self) -> Option<&[u8; SIGNER_NYM_ENTROPY_LEN]> {
+        match self {
+            BaseFeature::Pseudonym { signer_nym_entropy }
+            | BaseFeature::HolderBindingPseudonym { signer_nym_entropy } => {
+                Some(signer_nym_entropy)
+            }
+            _ => None,
         }
     }
 }
@@ -199,14 +273,33 @@ pub struct BaseProofValue {
     pub feature: BaseFeature,
 }
 
-/// Feature-specific components of a derived proof value. Only `Baseline` exists so far; the
-/// holder-binding and pseudonym features will add `lengthBBSMessages`, `nym_domain` and
-/// `pseudonym` here.
+/// Feature-specific components of a derived proof value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DerivedFeature {
     /// No extra component.
     Baseline,
+    /// `lengthBBSMessages`: the number of messages the issuer signed (the BBS `L`).
+    AnonymousHolderBinding {
+        /// `lengthBBSMessages`.
+        length_bbs_messages: u32,
+    },
+    /// `nym_domain`, `pseudonym` and `lengthBBSMessages`.
+    Pseudonym(NymComponents),
+    /// As [`DerivedFeature::Pseudonym`], with a committed holder secret.
+    HolderBindingPseudonym(NymComponents),
+}
+
+/// The pseudonym components of a derived proof value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NymComponents {
+    /// The context the pseudonym was computed for (a CBOR text string); `None` when the proof
+    /// value carries none (as the W3C vectors do), in which case the verifier supplies it.
+    pub nym_domain: Option<String>,
+    /// The pseudonym, a compressed G1 point (not validated here).
+    pub pseudonym: [u8; PSEUDONYM_LEN],
+    /// `lengthBBSMessages`.
+    pub length_bbs_messages: u32,
 }
 
 impl DerivedFeature {
@@ -214,6 +307,30 @@ impl DerivedFeature {
     pub const fn feature(&self) -> Feature {
         match self {
             DerivedFeature::Baseline => Feature::Baseline,
+            DerivedFeature::AnonymousHolderBinding { .. } => Feature::AnonymousHolderBinding,
+            DerivedFeature::Pseudonym(_) => Feature::Pseudonym,
+            DerivedFeature::HolderBindingPseudonym(_) => Feature::HolderBindingPseudonym,
+        }
+    }
+
+    /// `lengthBBSMessages`, for the optional features.
+    pub const fn length_bbs_messages(&self) -> Option<u32> {
+        match self {
+            DerivedFeature::Baseline => None,
+            DerivedFeature::AnonymousHolderBinding {
+                length_bbs_messages,
+            } => Some(*length_bbs_messages),
+            DerivedFeature::Pseudonym(n) | DerivedFeature::HolderBindingPseudonym(n) => {
+                Some(n.length_bbs_messages)
+            }
+        }
+    }
+
+    /// The pseudonym components, for the pseudonym features.
+    pub const fn nym(&self) -> Option<&NymComponents> {
+        match self {
+            DerivedFeature::Pseudonym(n) | DerivedFeature::HolderBindingPseudonym(n) => Some(n),
+            _ => None,
         }
     }
 }
@@ -352,11 +469,6 @@ fn open(proof_value: &str, expected: ProofKind) -> Result<(Feature, Zeroizing<Ve
             found: kind.name(),
         });
     }
-    if feature != Feature::Baseline {
-        return Err(Error::UnsupportedFeature {
-            feature: feature.name(),
-        });
-    }
     Ok((feature, bytes))
 }
 
@@ -381,7 +493,12 @@ impl BaseProofValue {
     /// serializeBaseProofValue: header bytes, then the CBOR array of components, as multibase
     /// base64url-no-pad. The result contains the HMAC key: it is as secret as the key.
     pub fn serialize(&self) -> String {
-        let header = self.feature.feature().header(ProofKind::Base);
+        self.serialize_with(Profile::Spec)
+    }
+
+    /// serializeBaseProofValue in the given [`Profile`].
+    pub fn serialize_with(&self, profile: Profile) -> String {
+        let header = profile.header(self.feature.feature(), ProofKind::Base);
         // Reserve the whole encoding up front so that the buffer holding the HMAC key is
         // never reallocated (which would leave an unzeroized copy behind).
         let pointers: usize = self.mandatory_pointers.iter().map(|p| p.len() + 9).sum();
@@ -393,12 +510,17 @@ impl BaseProofValue {
                 + PUBLIC_KEY_LEN
                 + HMAC_KEY_LEN
                 + 9
-                + pointers,
+                + pointers
+                + 3
+                + SIGNER_NYM_ENTROPY_LEN,
         );
         buffer.extend_from_slice(&header);
         let mut w = Writer::new(buffer);
         match self.feature {
-            BaseFeature::Baseline => w.array(5),
+            BaseFeature::Baseline | BaseFeature::AnonymousHolderBinding => w.array(5),
+            BaseFeature::Pseudonym { .. } | BaseFeature::HolderBindingPseudonym { .. } => {
+                w.array(6)
+            }
         }
         w.bytes(&self.bbs_signature);
         w.bytes(&self.bbs_header);
@@ -408,7 +530,15 @@ impl BaseProofValue {
         for p in &self.mandatory_pointers {
             w.text(p);
         }
-        let bytes = Zeroizing::new(w.into_inner());
+        let mut bytes = Zeroizing::new(w.into_inner());
+        if let Some(entropy) = self.feature.signer_nym_entropy() {
+            if profile.vectors() {
+                bytes.push(0xc2);
+            }
+            let mut w = Writer::new(core::mem::take(&mut *bytes));
+            w.bytes(entropy);
+            *bytes = w.into_inner();
+        }
         Base::Base64Url.encode(&bytes)
     }
 
@@ -429,9 +559,14 @@ impl BaseProofValue {
     /// component count other than 5, [`Error::InvalidLength`] for a component of the wrong
     /// length.
     pub fn parse(proof_value: &str) -> Result<Self, Error> {
-        let (_feature, bytes) = open(proof_value, ProofKind::Base)?;
-        let mut r = Reader::new(bytes.get(3..).unwrap_or_default(), 3);
-        r.array_exact(5)?;
+        let (feature, bytes) = open(proof_value, ProofKind::Base)?;
+        let body = bytes.get(3..).unwrap_or_default();
+        let mut r = Reader::new(body, 3);
+        let pseudonym = matches!(
+            feature,
+            Feature::Pseudonym | Feature::HolderBindingPseudonym
+        );
+        r.array_exact(if pseudonym { 6 } else { 5 })?;
         let bbs_signature = fixed(r.bytes(BBS_SIGNATURE_LEN)?, "bbsSignature")?;
         let bbs_header = fixed(r.bytes(BBS_HEADER_LEN)?, "bbsHeader")?;
         let public_key = fixed(r.bytes(PUBLIC_KEY_LEN)?, "publicKey")?;
@@ -441,6 +576,29 @@ impl BaseProofValue {
         for _ in 0..n {
             mandatory_pointers.push(r.text(MAX_POINTER_LEN)?.to_owned());
         }
+        let feature = match feature {
+            Feature::Baseline => BaseFeature::Baseline,
+            Feature::AnonymousHolderBinding => BaseFeature::AnonymousHolderBinding,
+            Feature::Pseudonym | Feature::HolderBindingPseudonym => {
+                // The vectors put CBOR tag 2 (bignum) before the entropy: accepted here only.
+                let at = r.offset();
+                let rest = bytes.get(at..).unwrap_or_default();
+                let (rest, base) = match rest.split_first() {
+                    Some((0xc2, tail)) => (tail, at + 1),
+                    _ => (rest, at),
+                };
+                let mut e = Reader::new(rest, base);
+                let signer_nym_entropy =
+                    fixed(e.bytes(SIGNER_NYM_ENTROPY_LEN)?, "signer_nym_entropy")?;
+                e.finish()?;
+                r = Reader::new(&[], at);
+                if feature == Feature::Pseudonym {
+                    BaseFeature::Pseudonym { signer_nym_entropy }
+                } else {
+                    BaseFeature::HolderBindingPseudonym { signer_nym_entropy }
+                }
+            }
+        };
         r.finish()?;
         Ok(BaseProofValue {
             bbs_signature,
@@ -448,7 +606,7 @@ impl BaseProofValue {
             public_key,
             hmac_key,
             mandatory_pointers,
-            feature: BaseFeature::Baseline,
+            feature,
         })
     }
 }
@@ -460,10 +618,25 @@ impl DerivedProofValue {
     /// Values beyond the parse limits (for example more than [`MAX_INDEXES`] indexes) are
     /// serialized all the same but will not parse.
     pub fn serialize(&self) -> String {
-        let header = self.feature.feature().header(ProofKind::Derived);
+        self.serialize_with(Profile::Spec)
+    }
+
+    /// serializeDerivedProofValue in the given [`Profile`]. A pseudonym proof without a
+    /// `nym_domain` is written without one (as the vectors are).
+    pub fn serialize_with(&self, profile: Profile) -> String {
+        let header = profile.header(self.feature.feature(), ProofKind::Derived);
         let mut w = Writer::new(header.to_vec());
-        match self.feature {
+        let nym_domain = self
+            .feature
+            .nym()
+            .and_then(|n| n.nym_domain.as_deref())
+            .filter(|_| !profile.vectors());
+        match &self.feature {
             DerivedFeature::Baseline => w.array(5),
+            DerivedFeature::AnonymousHolderBinding { .. } => w.array(6),
+            DerivedFeature::Pseudonym(_) | DerivedFeature::HolderBindingPseudonym(_) => {
+                w.array(if nym_domain.is_some() { 8 } else { 7 })
+            }
         }
         w.bytes(&self.bbs_proof);
         w.map(self.label_map.len());
@@ -478,6 +651,15 @@ impl DerivedProofValue {
             }
         }
         w.bytes(&self.presentation_header);
+        if let Some(domain) = nym_domain {
+            w.text(domain);
+        }
+        if let Some(nym) = self.feature.nym() {
+            w.bytes(&nym.pseudonym);
+        }
+        if let Some(l) = self.feature.length_bbs_messages() {
+            w.uint(u64::from(l));
+        }
         Base::Base64Url.encode(&w.into_inner())
     }
 
@@ -489,9 +671,32 @@ impl DerivedProofValue {
     /// [`Error::InvalidLabelMap`] for a label map that is not one-to-one, and
     /// [`Error::Cbor`] with [`CborErrorKind::DuplicateKey`] for a repeated key.
     pub fn parse(proof_value: &str) -> Result<Self, Error> {
-        let (_feature, bytes) = open(proof_value, ProofKind::Derived)?;
+        let (feature, bytes) = open(proof_value, ProofKind::Derived)?;
         let mut r = Reader::new(bytes.get(3..).unwrap_or_default(), 3);
-        r.array_exact(5)?;
+        let count = match feature {
+            Feature::Baseline => {
+                r.array_exact(5)?;
+                5
+            }
+            Feature::AnonymousHolderBinding => {
+                r.array_exact(6)?;
+                6
+            }
+            Feature::Pseudonym | Feature::HolderBindingPseudonym => {
+                let at = r.offset();
+                match r.array(8)? {
+                    n @ (7 | 8) => n,
+                    _ => {
+                        return Err(Error::Cbor {
+                            offset: at,
+                            kind: CborErrorKind::UnexpectedType {
+                                expected: "array of 7 or 8 components",
+                            },
+                        });
+                    }
+                }
+            }
+        };
         let bbs_proof = r.bytes(MAX_PROOF_VALUE_LEN)?;
         if bbs_proof.len() < BBS_PROOF_MIN_LEN
             || !(bbs_proof.len() - BBS_PROOF_MIN_LEN).is_multiple_of(32)
@@ -528,14 +733,46 @@ impl DerivedProofValue {
             }
         }
         let presentation_header = r.bytes(MAX_PRESENTATION_HEADER_LEN)?.to_vec();
+        let nym_domain = if count == 8 {
+            Some(r.text(MAX_NYM_DOMAIN_LEN)?.to_owned())
+        } else {
+            None
+        };
+        let pseudonym = if count >= 7 {
+            Some(fixed::<PSEUDONYM_LEN>(
+                r.bytes(PSEUDONYM_LEN)?,
+                "pseudonym",
+            )?)
+        } else {
+            None
+        };
+        let length_bbs_messages = if count >= 6 { r.uint_u32()? } else { 0 };
         r.finish()?;
+        let feature = match (feature, pseudonym) {
+            (Feature::AnonymousHolderBinding, _) => DerivedFeature::AnonymousHolderBinding {
+                length_bbs_messages,
+            },
+            (Feature::Pseudonym, Some(pseudonym)) => DerivedFeature::Pseudonym(NymComponents {
+                nym_domain,
+                pseudonym,
+                length_bbs_messages,
+            }),
+            (Feature::HolderBindingPseudonym, Some(pseudonym)) => {
+                DerivedFeature::HolderBindingPseudonym(NymComponents {
+                    nym_domain,
+                    pseudonym,
+                    length_bbs_messages,
+                })
+            }
+            _ => DerivedFeature::Baseline,
+        };
         Ok(DerivedProofValue {
             bbs_proof,
             label_map,
             mandatory_indexes,
             selective_indexes,
             presentation_header,
-            feature: DerivedFeature::Baseline,
+            feature,
         })
     }
 }
@@ -566,4 +803,177 @@ pub fn identify(proof_value: &str) -> Result<(ProofKind, Feature), Error> {
     Feature::from_header(header)
         .map(|(f, k)| (k, f))
         .ok_or(Error::UnknownProofHeader)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn base(feature: BaseFeature) -> BaseProofValue {
+        BaseProofValue {
+            bbs_signature: [1; BBS_SIGNATURE_LEN],
+            bbs_header: [2; BBS_HEADER_LEN],
+            public_key: [3; PUBLIC_KEY_LEN],
+            hmac_key: HmacKey::new([4; HMAC_KEY_LEN]),
+            mandatory_pointers: vec!["/issuer".into()],
+            feature,
+        }
+    }
+
+    fn derived(feature: DerivedFeature) -> DerivedProofValue {
+        let mut label_map = LabelMap::new();
+        label_map.insert(0, 1).unwrap();
+        DerivedProofValue {
+            bbs_proof: vec![5; BBS_PROOF_MIN_LEN + 64],
+            label_map,
+            mandatory_indexes: vec![0, 2],
+            selective_indexes: vec![1],
+            presentation_header: vec![6, 7],
+            feature,
+        }
+    }
+
+    fn bytes(v: &str) -> Vec<u8> {
+        decode_base64url(&v[1..]).unwrap()
+    }
+
+    fn nym(domain: Option<&str>) -> NymComponents {
+        NymComponents {
+            nym_domain: domain.map(str::to_owned),
+            pseudonym: [9; PSEUDONYM_LEN],
+            length_bbs_messages: 23,
+        }
+    }
+
+    #[test]
+    fn feature_base_proofs_round_trip_with_the_spec_headers() {
+        for (f, header, count) in [
+            (BaseFeature::AnonymousHolderBinding, 0x04, 0x85),
+            (
+                BaseFeature::Pseudonym {
+                    signer_nym_entropy: [8; 32],
+                },
+                0x06,
+                0x86,
+            ),
+            (
+                BaseFeature::HolderBindingPseudonym {
+                    signer_nym_entropy: [8; 32],
+                },
+                0x08,
+                0x86,
+            ),
+        ] {
+            let v = base(f.clone());
+            let s = v.serialize();
+            let b = bytes(&s);
+            assert_eq!(&b[..4], &[0xd9, 0x5d, header, count]);
+            // No CBOR tag anywhere in what we write.
+            if f.signer_nym_entropy().is_some() {
+                assert_eq!(&b[b.len() - 34..b.len() - 32], &[0x58, 0x20]);
+            }
+            assert_eq!(BaseProofValue::parse(&s).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn feature_derived_proofs_round_trip_with_the_spec_layout() {
+        for (f, header, count) in [
+            (
+                DerivedFeature::AnonymousHolderBinding {
+                    length_bbs_messages: 23,
+                },
+                0x05,
+                0x86,
+            ),
+            (DerivedFeature::Pseudonym(nym(Some("agency-a"))), 0x07, 0x88),
+            (
+                DerivedFeature::HolderBindingPseudonym(nym(Some("agency-a"))),
+                0x09,
+                0x88,
+            ),
+            // Without a nym_domain (as the vectors): seven components.
+            (DerivedFeature::Pseudonym(nym(None)), 0x07, 0x87),
+        ] {
+            let v = derived(f);
+            let s = v.serialize();
+            let b = bytes(&s);
+            assert_eq!(&b[..4], &[0xd9, 0x5d, header, count]);
+            assert_eq!(*b.last().unwrap(), 23);
+            assert_eq!(DerivedProofValue::parse(&s).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn a_tag_is_accepted_before_the_entropy_only() {
+        let v = base(BaseFeature::Pseudonym {
+            signer_nym_entropy: [8; 32],
+        });
+        let mut b = bytes(&v.serialize());
+        let at = b.len() - 34;
+        b.insert(at, 0xc2);
+        let s = Base::Base64Url.encode(&b);
+        assert_eq!(BaseProofValue::parse(&s).unwrap(), v);
+        // Two tags, or a tag elsewhere, are refused.
+        let mut twice = b.clone();
+        twice.insert(at, 0xc2);
+        assert!(BaseProofValue::parse(&Base::Base64Url.encode(&twice)).is_err());
+        let mut sig = bytes(&v.serialize());
+        sig.insert(4, 0xc2);
+        assert!(matches!(
+            BaseProofValue::parse(&Base::Base64Url.encode(&sig)),
+            Err(Error::Cbor { .. })
+        ));
+    }
+
+    #[test]
+    fn wrong_counts_and_headers_are_typed_errors() {
+        // A holder-binding derived proof without lengthBBSMessages.
+        let v = derived(DerivedFeature::AnonymousHolderBinding {
+            length_bbs_messages: 23,
+        });
+        let mut b = bytes(&v.serialize());
+        b[3] = 0x85;
+        b.pop();
+        assert!(matches!(
+            DerivedProofValue::parse(&Base::Base64Url.encode(&b)),
+            Err(Error::Cbor { .. })
+        ));
+        // A pseudonym derived proof with 6 components.
+        let v = derived(DerivedFeature::Pseudonym(nym(None)));
+        let mut b = bytes(&v.serialize());
+        b[3] = 0x86;
+        assert!(DerivedProofValue::parse(&Base::Base64Url.encode(&b)).is_err());
+        // Unknown header bytes.
+        for last in [0x00, 0x01, 0x0a, 0xff] {
+            let mut b = bytes(&v.serialize());
+            b[2] = last;
+            assert_eq!(
+                DerivedProofValue::parse(&Base::Base64Url.encode(&b)),
+                Err(Error::UnknownProofHeader)
+            );
+        }
+        // A base header on a derived layout.
+        let mut b = bytes(&v.serialize());
+        b[2] = 0x06;
+        assert!(matches!(
+            DerivedProofValue::parse(&Base::Base64Url.encode(&b)),
+            Err(Error::ProofKindMismatch { .. })
+        ));
+    }
+
+    #[cfg(feature = "dangerous-test-vectors")]
+    #[test]
+    fn the_vectors_profile_writes_their_forms() {
+        let v = base(BaseFeature::Pseudonym {
+            signer_nym_entropy: [8; 32],
+        });
+        let b = bytes(&v.serialize_with(Profile::VcDiBbsVectors));
+        assert_eq!(b[2], 0x08);
+        assert_eq!(b[b.len() - 35], 0xc2);
+        let d = derived(DerivedFeature::Pseudonym(nym(Some("x"))));
+        let b = bytes(&d.serialize_with(Profile::VcDiBbsVectors));
+        assert_eq!(&b[2..4], &[0x09, 0x87]);
+    }
 }

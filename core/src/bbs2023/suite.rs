@@ -15,12 +15,15 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use super::features::{self, BindingSecrets, CommitmentRequest, Randomness};
 use super::labels::{mapped_labels, shuffled_label_map};
 use super::proof_value::{
-    BaseFeature, BaseProofValue, DerivedFeature, DerivedProofValue, HmacKey, LabelMap,
+    BaseFeature, BaseProofValue, DerivedFeature, DerivedProofValue, Feature, HmacKey, LabelMap,
+    Profile,
 };
 use super::select::select_json_ld;
 use crate::Error;
+use crate::bbs::pseudonym::{Pseudonym, SignerNymEntropy};
 use crate::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, Signature};
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
 use crate::rdf::canon::{CanonOptions, canonicalize};
@@ -106,6 +109,9 @@ pub struct VerifiedDocument {
     verification_method: String,
     presentation_header: Vec<u8>,
     quads: Vec<Quad>,
+    feature: Feature,
+    pseudonym: Option<Pseudonym>,
+    nym_domain: Option<String>,
 }
 
 impl VerifiedDocument {
@@ -129,6 +135,26 @@ impl VerifiedDocument {
     /// The presentation header the holder bound the proof to.
     pub fn presentation_header(&self) -> &[u8] {
         &self.presentation_header
+    }
+    /// The feature option the proof verified under (for a `holder_binding_pseudonym` header
+    /// with no committed holder secret, as the W3C vectors' `Pseudonym` set: `pseudonym`).
+    pub fn feature(&self) -> Feature {
+        self.feature
+    }
+    /// Whether only the holder of a secret committed at issuance could have made the proof.
+    pub fn holder_bound(&self) -> bool {
+        matches!(
+            self.feature,
+            Feature::AnonymousHolderBinding | Feature::HolderBindingPseudonym
+        )
+    }
+    /// The holder's pseudonym at [`VerifiedDocument::nym_domain`], for the pseudonym features.
+    pub fn pseudonym(&self) -> Option<&Pseudonym> {
+        self.pseudonym.as_ref()
+    }
+    /// The `nym_domain` the pseudonym was verified for.
+    pub fn nym_domain(&self) -> Option<&str> {
+        self.nym_domain.as_deref()
     }
 }
 
@@ -378,6 +404,97 @@ impl Bbs2023 {
         mandatory_pointers: &[String],
         hmac_key: HmacKey,
     ) -> Result<Value, Error> {
+        self.sign_inner(
+            document,
+            options,
+            mandatory_pointers,
+            hmac_key,
+            Profile::Spec,
+            key.public(),
+            |header, messages| {
+                let signature = bbs::sign(CS, key.secret(), key.public(), header, messages)?;
+                Ok((signature, BaseFeature::Baseline))
+            },
+        )
+        .map(|(signed, _)| signed)
+    }
+
+    /// Issue a credential bound to the holder's commitment (the feature of `request`): the
+    /// blind base proof, with a fresh HMAC key and, for the pseudonym features, fresh
+    /// `signer_nym_entropy`. The commitment's proof is checked first
+    /// ([`Error::CommitmentProofInvalid`]), and it must hold the feature's number of values
+    /// ([`Error::CommittedMessageCount`]).
+    pub fn sign_blind(
+        &self,
+        document: &Value,
+        key: &KeyPair,
+        options: &ProofOptions,
+        mandatory_pointers: &[String],
+        request: &CommitmentRequest,
+    ) -> Result<Value, Error> {
+        let mut hmac = [0u8; 32];
+        getrandom::getrandom(&mut hmac).map_err(|_| Error::Crypto("no system randomness"))?;
+        let hmac_key = HmacKey::new(hmac);
+        zeroize::Zeroize::zeroize(&mut hmac);
+        self.sign_blind_with(
+            document,
+            key,
+            options,
+            mandatory_pointers,
+            request,
+            hmac_key,
+            None,
+            Profile::Spec,
+        )
+    }
+
+    /// [`Bbs2023::sign_blind`] with the given HMAC key, `signer_nym_entropy` (fresh when
+    /// `None`) and proof value profile. The HMAC key must be fresh and secret for each
+    /// credential; this entry point exists for reproducing published test vectors.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sign_blind_with(
+        &self,
+        document: &Value,
+        key: &KeyPair,
+        options: &ProofOptions,
+        mandatory_pointers: &[String],
+        request: &CommitmentRequest,
+        hmac_key: HmacKey,
+        signer_nym_entropy: Option<SignerNymEntropy>,
+        profile: Profile,
+    ) -> Result<Value, Error> {
+        self.sign_inner(
+            document,
+            options,
+            mandatory_pointers,
+            hmac_key,
+            profile,
+            key.public(),
+            |header, messages| {
+                features::sign(
+                    key.secret(),
+                    key.public(),
+                    request,
+                    signer_nym_entropy,
+                    header,
+                    messages,
+                )
+            },
+        )
+        .map(|(signed, _)| signed)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn sign_inner(
+        &self,
+        document: &Value,
+        options: &ProofOptions,
+        mandatory_pointers: &[String],
+        hmac_key: HmacKey,
+        profile: Profile,
+        pk: &PublicKey,
+        signer: impl FnOnce(&[u8], &[String]) -> Result<(Signature, BaseFeature), Error>,
+    ) -> Result<(Value, PublicKey), Error> {
         let Value::Object(doc) = document else {
             return Err(Error::Bbs2023("the document is not a JSON object"));
         };
@@ -385,9 +502,8 @@ impl Bbs2023 {
             return Err(Error::Bbs2023("the document already has a proof"));
         }
         let data = self.base_proof_data(document, options, mandatory_pointers, &hmac_key)?;
-        let pk = key.public();
         let header: Vec<u8> = [data.proof_hash, data.mandatory_hash].concat();
-        let signature = bbs::sign(CS, key.secret(), pk, &header, &data.non_mandatory)?;
+        let (signature, feature) = signer(&header, &data.non_mandatory)?;
         let mut bbs_header = [0u8; 64];
         bbs_header.copy_from_slice(&header);
         let value = BaseProofValue {
@@ -396,13 +512,13 @@ impl Bbs2023 {
             public_key: pk.to_bytes(),
             hmac_key,
             mandatory_pointers: mandatory_pointers.to_vec(),
-            feature: BaseFeature::Baseline,
+            feature,
         };
         let mut proof = options.to_json();
-        proof.insert("proofValue".into(), value.serialize().into());
+        proof.insert("proofValue".into(), value.serialize_with(profile).into());
         let mut signed = doc.clone();
         signed.insert("proof".into(), Value::Object(proof));
-        Ok(Value::Object(signed))
+        Ok((Value::Object(signed), pk.clone()))
     }
 
     /// Split a secured document into the unsecured document and its single proof object.
@@ -427,6 +543,44 @@ impl Bbs2023 {
     /// Holder-side check of a base proof (the issuer's signature over the whole credential),
     /// for a wallet importing a credential. Returns the issuer's key.
     pub fn verify_base(&self, signed: &Value) -> Result<PublicKey, Error> {
+        let (base, pk, signature, header, messages) = self.base_check(signed)?;
+        if base.feature != BaseFeature::Baseline {
+            return Err(Error::Bbs2023Feature(
+                "a bound credential is checked with the holder's secrets (verify_base_blind)",
+            ));
+        }
+        bbs::verify(CS, &pk, &signature, &header, &messages)
+            .map_err(|_| Error::VerificationFailed("the issuer's BBS signature does not verify"))?;
+        Ok(pk)
+    }
+
+    /// The holder's check on receipt of a bound credential: the document and proof options
+    /// are what the issuer signed, and the blind signature verifies with the holder's secrets
+    /// (for the pseudonym features, VerifyFinalizeWithNym, whose nym secret is dropped at
+    /// once). Returns the issuer's key and the feature.
+    pub fn verify_base_blind(
+        &self,
+        signed: &Value,
+        secrets: &BindingSecrets<'_>,
+    ) -> Result<(PublicKey, Feature), Error> {
+        let (base, pk, signature, header, messages) = self.base_check(signed)?;
+        features::check(&pk, &signature, &base.feature, secrets, &header, &messages).map_err(
+            |e| match e {
+                Error::SignatureInvalid => Error::VerificationFailed(
+                    "the issuer's blind signature does not verify with these holder secrets",
+                ),
+                other => other,
+            },
+        )?;
+        Ok((pk, secrets.feature()))
+    }
+
+    /// Parse a base proof and check the document and options against its header.
+    #[allow(clippy::type_complexity)]
+    fn base_check(
+        &self,
+        signed: &Value,
+    ) -> Result<(BaseProofValue, PublicKey, Signature, Vec<u8>, Vec<String>), Error> {
         let (document, proof) = self.split(signed)?;
         let value = proof_value_str(proof)?;
         let base = BaseProofValue::parse(value)?;
@@ -446,9 +600,7 @@ impl Bbs2023 {
         let pk = PublicKey::from_bytes(&base.public_key)?;
         check_key_matches_method(&pk, &options.verification_method)?;
         let signature = Signature::from_bytes(&base.bbs_signature)?;
-        bbs::verify(CS, &pk, &signature, &header, &data.non_mandatory)
-            .map_err(|_| Error::VerificationFailed("the issuer's BBS signature does not verify"))?;
-        Ok(pk)
+        Ok((base, pk, signature, header, data.non_mandatory))
     }
 
     /// Add a derived proof (createDisclosureData and serializeDerivedProofValue): the reveal
@@ -460,8 +612,98 @@ impl Bbs2023 {
         selective_pointers: &[String],
         presentation_header: &[u8],
     ) -> Result<Value, Error> {
+        self.derive_inner(
+            signed,
+            selective_pointers,
+            presentation_header,
+            None,
+            None,
+            Randomness::System,
+            Profile::Spec,
+        )
+    }
+
+    /// Add a derived proof to a bound credential (holder binding and/or pseudonym): as
+    /// [`Bbs2023::derive`], with the holder's secrets (the blind signature is verified with
+    /// them first) and, for the pseudonym features, the verifier's `nym_domain`. The derived
+    /// proof carries `lengthBBSMessages` and, with pseudonyms, the pseudonym and `nym_domain`.
+    pub fn derive_bound(
+        &self,
+        signed: &Value,
+        selective_pointers: &[String],
+        presentation_header: &[u8],
+        secrets: &BindingSecrets<'_>,
+        nym_domain: Option<&str>,
+    ) -> Result<Value, Error> {
+        self.derive_inner(
+            signed,
+            selective_pointers,
+            presentation_header,
+            Some(secrets),
+            nym_domain,
+            Randomness::System,
+            Profile::Spec,
+        )
+    }
+
+    /// [`Bbs2023::derive_bound`] with the BBS drafts' mocked random scalars
+    /// (`seeded_random_scalars(seed, dst, count)`) and the given proof value profile.
+    ///
+    /// DANGEROUS: a proof made with known randomness reveals the holder's secrets and every
+    /// hidden claim. Only for reproducing published vectors; compiled only with the
+    /// `dangerous-test-vectors` feature.
+    #[cfg(feature = "dangerous-test-vectors")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn dangerous_derive_bound_with_seed(
+        &self,
+        signed: &Value,
+        selective_pointers: &[String],
+        presentation_header: &[u8],
+        secrets: &BindingSecrets<'_>,
+        nym_domain: Option<&str>,
+        seed: &[u8],
+        dst: &[u8],
+        profile: Profile,
+    ) -> Result<Value, Error> {
+        self.derive_inner(
+            signed,
+            selective_pointers,
+            presentation_header,
+            Some(secrets),
+            nym_domain,
+            Randomness::Seeded { seed, dst },
+            profile,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn derive_inner(
+        &self,
+        signed: &Value,
+        selective_pointers: &[String],
+        presentation_header: &[u8],
+        secrets: Option<&BindingSecrets<'_>>,
+        nym_domain: Option<&str>,
+        rng: Randomness<'_>,
+        profile: Profile,
+    ) -> Result<Value, Error> {
         let (document, proof) = self.split(signed)?;
         let base = BaseProofValue::parse(proof_value_str(proof)?)?;
+        match (&base.feature, secrets) {
+            (BaseFeature::Baseline, None) => {}
+            (BaseFeature::Baseline, Some(s)) => {
+                return Err(Error::Bbs2023FeatureMismatch {
+                    expected: s.feature().name(),
+                    found: Feature::Baseline.name(),
+                });
+            }
+            (_, None) => {
+                return Err(Error::Bbs2023Feature(
+                    "a bound credential needs the holder's secrets to derive (derive_bound)",
+                ));
+            }
+            (f, Some(s)) => s.check_base(f)?,
+        }
         let pk = PublicKey::from_bytes(&base.public_key)?;
         let signature = Signature::from_bytes(&base.bbs_signature)?;
         let mandatory_pointers = base.mandatory_pointers.clone();
@@ -501,19 +743,42 @@ impl Bbs2023 {
             .filter(|(_, i)| selective_set.contains(i))
             .map(|(pos, _)| pos)
             .collect();
-        let messages: Vec<&str> = non_mandatory
+        let messages: Vec<String> = non_mandatory
             .iter()
-            .filter_map(|&i| grouped.nquads.get(i).map(String::as_str))
+            .filter_map(|&i| grouped.nquads.get(i).cloned())
             .collect();
-        let bbs_proof = bbs::proof_gen(
-            CS,
-            &pk,
-            &signature,
-            &base.bbs_header,
-            presentation_header,
-            &messages,
-            &selective_indexes,
-        )?;
+        let (bbs_proof, feature) = match secrets {
+            None => (
+                bbs::proof_gen(
+                    CS,
+                    &pk,
+                    &signature,
+                    &base.bbs_header,
+                    presentation_header,
+                    &messages,
+                    &selective_indexes,
+                )?,
+                DerivedFeature::Baseline,
+            ),
+            Some(secrets) => features::prove(
+                &pk,
+                &signature,
+                &base.feature,
+                secrets,
+                &base.bbs_header,
+                presentation_header,
+                &messages,
+                &selective_indexes,
+                nym_domain,
+                rng,
+            )
+            .map_err(|e| match e {
+                Error::SignatureInvalid => Error::VerificationFailed(
+                    "the issuer's blind signature does not verify with these holder secrets",
+                ),
+                other => other,
+            })?,
+        };
 
         // The label map the verifier needs: its canonical labels of the revealed statements
         // -> the shuffled labels they were signed under.
@@ -540,7 +805,7 @@ impl Bbs2023 {
             mandatory_indexes,
             selective_indexes: selective_indexes.iter().map(|&i| i as u32).collect(),
             presentation_header: presentation_header.to_vec(),
-            feature: DerivedFeature::Baseline,
+            feature,
         };
         let mut reveal = match select_json_ld(&document, &combined)? {
             Some(Value::Object(m)) => m,
@@ -551,7 +816,7 @@ impl Bbs2023 {
             }
         };
         let mut new_proof = proof.clone();
-        new_proof.insert("proofValue".into(), value.serialize().into());
+        new_proof.insert("proofValue".into(), value.serialize_with(profile).into());
         reveal.insert("proof".into(), Value::Object(new_proof));
         Ok(Value::Object(reveal))
     }
@@ -565,6 +830,20 @@ impl Bbs2023 {
     /// [`Bbs2023::verify`] at the given time, against which the proof's `expires` is
     /// checked (an audit's `--at`); `created` and `expires` must be `xsd:dateTimeStamp`s.
     pub fn verify_at(&self, secured: &Value, now: Timestamp) -> Result<VerifiedDocument, Error> {
+        self.verify_with(secured, None, now)
+    }
+
+    /// [`Bbs2023::verify_at`] for every feature option, with the verifier's own `nym_domain`
+    /// for pseudonym proofs: when given, the pseudonym is verified for it (and a proof that
+    /// names another one is refused with [`Error::Bbs2023NymDomainMismatch`]); when not, the
+    /// proof's own `nym_domain` is used and reported in [`VerifiedDocument::nym_domain`] (a
+    /// proof without one is refused with [`Error::Bbs2023MissingNymDomain`]).
+    pub fn verify_with(
+        &self,
+        secured: &Value,
+        nym_domain: Option<&str>,
+        now: Timestamp,
+    ) -> Result<VerifiedDocument, Error> {
         let (document, proof) = self.split(secured)?;
         check_proof_times(proof, now)?;
         let value = proof_value_str(proof)?;
@@ -626,19 +905,41 @@ impl Bbs2023 {
                 "the disclosed statements do not match what the proof covers (a claim was added or removed)",
             ));
         }
-        bbs::proof_verify(CS, &pk, &bbs_proof, &header, &derived.presentation_header, &non_mandatory, &selective)
-            .map_err(|e| match e {
-                Error::ProofInvalid => Error::VerificationFailed(
-                    "the BBS proof does not verify (tampered or missing claims, another issuer key, or another presentation header)",
-                ),
-                other => other,
-            })?;
+        let bound = match &derived.feature {
+            DerivedFeature::Baseline => {
+                bbs::proof_verify(CS, &pk, &bbs_proof, &header, &derived.presentation_header, &non_mandatory, &selective)
+                    .map_err(|e| match e {
+                        Error::ProofInvalid => Error::VerificationFailed(
+                            "the BBS proof does not verify (tampered or missing claims, another issuer key, or another presentation header)",
+                        ),
+                        other => other,
+                    })?;
+                features::BoundVerified {
+                    feature: Feature::Baseline,
+                    pseudonym: None,
+                    nym_domain: None,
+                }
+            }
+            feature => features::verify(
+                &pk,
+                &bbs_proof,
+                feature,
+                &header,
+                &derived.presentation_header,
+                &non_mandatory,
+                &selective,
+                nym_domain,
+            )?,
+        };
         Ok(VerifiedDocument {
             document,
             issuer_key: pk,
             verification_method: options.verification_method,
             presentation_header: derived.presentation_header,
             quads,
+            feature: bound.feature,
+            pseudonym: bound.pseudonym,
+            nym_domain: bound.nym_domain,
         })
     }
 }
