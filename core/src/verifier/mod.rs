@@ -338,6 +338,7 @@ pub struct VerifiedCredential {
     types: Vec<String>,
     status: Vec<String>,
     holder_binding: HolderBinding,
+    pseudonym: Option<String>,
 }
 
 /// What binds an accepted credential to the person who presented it.
@@ -385,6 +386,12 @@ impl VerifiedCredential {
     /// What binds the credential to its presenter.
     pub fn holder_binding(&self) -> HolderBinding {
         self.holder_binding
+    }
+    /// The holder's pseudonym at this desk (multibase base64url of the G1 point), when the
+    /// credential uses a pseudonym feature: stable for one holder at one desk domain,
+    /// unlinkable across desks.
+    pub fn pseudonym(&self) -> Option<&str> {
+        self.pseudonym.as_deref()
     }
     /// The disclosed credential, without its proof.
     pub fn document(&self) -> &Value {
@@ -734,10 +741,12 @@ impl Verifier {
             fail(Check::Format, e.to_string());
             return None;
         }
-        let verified = match self
-            .bbs
-            .verify_at(credential, Timestamp::from_system_time(policy.now()))
-        {
+        // A pseudonym is verified for this desk's own domain, never one the holder chose.
+        let verified = match self.bbs.verify_with(
+            credential,
+            Some(policy.domain.as_deref().unwrap_or("")),
+            Timestamp::from_system_time(policy.now()),
+        ) {
             Ok(v) => v,
             Err(e) => {
                 fail(Check::Proof, e.to_string());
@@ -895,6 +904,7 @@ impl Verifier {
         }
         // Holder binding.
         let holder_binding = match presenter.holder {
+            _ if verified.holder_bound() => HolderBinding::Secret,
             Some(holder)
                 if !signed.subject_ids.is_empty()
                     && signed.subject_ids.iter().all(|s| s == holder) =>
@@ -920,6 +930,9 @@ impl Verifier {
             types,
             status,
             holder_binding,
+            pseudonym: verified
+                .pseudonym()
+                .map(|p| crate::keys::multibase::Base::Base64Url.encode(&p.to_bytes())),
         })
     }
 

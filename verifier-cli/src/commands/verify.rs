@@ -519,6 +519,9 @@ fn print_human(name: &str, outcome: &Outcome, dangers: &[Danger]) {
                     println!("  status:    {}", escape(s));
                 }
                 println!("  bound to holder: {}", c.holder_binding().name());
+                if let Some(p) = c.pseudonym() {
+                    println!("  pseudonym: {p}");
+                }
                 println!("  disclosed claims:");
                 let rows: Vec<(String, String)> = c
                     .disclosed_claims()
@@ -575,7 +578,7 @@ fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
                 "claims": c.disclosed_claims().into_iter().map(|(p, v)| (p, v.clone())).collect::<serde_json::Map<String, Value>>(),
                 "status": c.status(),
                 "holder_binding": c.holder_binding().name(),
-                "pseudonym": null,
+                "pseudonym": c.pseudonym(),
             })).collect::<Vec<_>>(),
             "failures": [], "dangers": vp.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
         }),
