@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
+use civitas_cli::csv::parse_csv;
 use civitas_core::bbs2023::Bbs2023;
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::status::{DecodeLimits, StatusListCredential};
 use civitas_core::{AssignedIndexes, CredentialIssuer, StatusAssignment};
-use civitas_cli::csv::parse_csv;
 use serde_json::Value;
 
 use crate::util::{
@@ -377,7 +377,6 @@ fn batch(
 }
 
 #[cfg(test)]
-#[expect(clippy::indexing_slicing, reason = "tests")]
 mod tests {
     use super::*;
     use serde_json::json;
