@@ -9,8 +9,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(value) = DerivedProofValue::parse(text) {
-        let again =
-            DerivedProofValue::parse(&value.serialize()).expect("serialized value parses");
+        let again = DerivedProofValue::parse(&value.serialize()).expect("serialized value parses");
         assert_eq!(value, again, "derived proof value round trip");
     }
 });

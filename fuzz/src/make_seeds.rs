@@ -80,7 +80,11 @@ fn main() {
     write("bbs2023_base_proof", "diploma-base.txt", base);
     let bbs = Bbs2023::new(Arc::clone(&jsonld));
     let derived = bbs
-        .derive(&signed, &["/credentialSubject/degree/name".to_string()], b"")
+        .derive(
+            &signed,
+            &["/credentialSubject/degree/name".to_string()],
+            b"",
+        )
         .expect("derive");
     let derived_text = serde_json::to_string_pretty(&derived).expect("json");
     for t in ["json_parse", "jsonld_to_rdf", "verifier_verify"] {
@@ -89,11 +93,14 @@ fn main() {
     let dpv = derived["proof"]["proofValue"].as_str().expect("proofValue");
     let parsed = DerivedProofValue::parse(dpv).expect("derived parses");
     write("bbs2023_derived_proof", "diploma-derived.txt", dpv);
-    if let Some(vp_dpv) = serde_json::from_str::<Value>(&compact_vp).ok().and_then(|v| {
-        v["verifiableCredential"][0]["proof"]["proofValue"]
-            .as_str()
-            .map(str::to_owned)
-    }) {
+    if let Some(vp_dpv) = serde_json::from_str::<Value>(&compact_vp)
+        .ok()
+        .and_then(|v| {
+            v["verifiableCredential"][0]["proof"]["proofValue"]
+                .as_str()
+                .map(str::to_owned)
+        })
+    {
         write("bbs2023_derived_proof", "compact-presentation.txt", vp_dpv);
     }
 
@@ -115,7 +122,11 @@ fn main() {
     let bpv = BaseProofValue::parse(base).expect("base");
     write("bbs_bytes", "signature", with(1, &bpv.bbs_signature));
     write("bbs_bytes", "proof", with(2, &parsed.bbs_proof));
-    write("bbs_bytes", "secret-key", with(9, &pair.secret().to_bytes()[..]));
+    write(
+        "bbs_bytes",
+        "secret-key",
+        with(9, &pair.secret().to_bytes()[..]),
+    );
     let holder = HolderSecret::from_bytes(&[7u8; 32]).expect("holder secret");
     write("bbs_bytes", "holder-secret", with(5, &holder.to_bytes()));
     let mut scalar = [0u8; 32];
