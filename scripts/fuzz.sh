@@ -35,9 +35,9 @@ fi
 
 TARGETS=$(cargo fuzz list --fuzz-dir fuzz | grep -vx make_seeds) || { echo "cargo fuzz list failed" >&2; exit 2; }
 
-echo "== building $(echo "$TARGETS" | wc -w) targets (release, debug assertions, ASan)"
+echo "== building $(echo "$TARGETS" | wc -w) targets (release + debug assertions and overflow checks, ASan)"
 build_start=$(date +%s)
-nice cargo fuzz build -O --fuzz-dir fuzz || { echo "build failed" >&2; exit 2; }
+nice cargo fuzz build -O --debug-assertions --fuzz-dir fuzz || { echo "build failed" >&2; exit 2; }
 echo "== build took $(( $(date +%s) - build_start ))s"
 
 BIN_DIR=$ROOT/fuzz/target/x86_64-unknown-linux-gnu/release
