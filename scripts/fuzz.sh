@@ -73,10 +73,13 @@ for t in $TARGETS; do
     before=$(find "fuzz/artifacts/$t" -type f | wc -l)
     echo "== $t: ${SECONDS_PER_TARGET}s"
     start=$(date +%s)
-    nice -n 19 "$BIN_DIR/$t" "$SCRATCH/$t" "fuzz/corpus/$t" \
+    # With -jobs=1 libFuzzer fuzzes in one child process and writes its output to
+    # fuzz-0.log in the working directory (then prints it): run it in the log directory.
+    mkdir -p "$LOG_DIR/$t.work"
+    (cd "$LOG_DIR/$t.work" && nice -n 19 "$BIN_DIR/$t" "$SCRATCH/$t" "$ROOT/fuzz/corpus/$t" \
         -max_total_time="$SECONDS_PER_TARGET" -jobs=1 -workers=1 -rss_limit_mb=2048 \
         -timeout=10 -print_final_stats=1 \
-        -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
+        -artifact_prefix="$ROOT/fuzz/artifacts/$t/") >"$log" 2>&1
     rc=$?
     secs=$(( $(date +%s) - start ))
     after=$(find "fuzz/artifacts/$t" -type f | wc -l)
