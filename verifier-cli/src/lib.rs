@@ -1,3 +1,4 @@
 //! Library side of the `civitas` command: modules the binary calls.
 
+pub mod csv;
 pub mod qr;
