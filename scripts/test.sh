@@ -5,7 +5,8 @@
 #   ./scripts/test.sh            everything
 #   ./scripts/test.sh --quick    skip the bindings and JavaScript interop steps (no JVM or node needed)
 #
-# Steps: formatting check, clippy with -D warnings, a warning-free doc build, the Rust test suites of every crate (unit, conformance against
+# Steps (the fuzzing smoke pass runs with the bindings and interop steps, not with --quick):
+# formatting check, clippy with -D warnings, a warning-free doc build, the Rust test suites of every crate (unit, conformance against
 # ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
 # compile check of the benchmarks, the mobile bindings (Python, Kotlin, Swift ABI), and bbs-2023
 # interop with the JavaScript implementation (its harness self-test, then our proofs there and
@@ -112,6 +113,15 @@ if [ "$QUICK" -eq 0 ]; then
   if [ "$rc" -ne 0 ]; then
     [ "$f" -eq 0 ] && failed=$((failed + 1))
     fail_step "bindings"
+  fi
+
+  step "fuzzing smoke pass (every cargo-fuzz target a few seconds; scripts/fuzz.sh SECONDS for real runs)"
+  bash scripts/fuzz.sh --smoke 2>&1 | tee "$LOG/fuzz" | tail -n 25
+  if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    fail_step "fuzz smoke"
   fi
 
   step "bbs-2023 JavaScript interop harness self-test"
