@@ -55,7 +55,7 @@ const EXIT_CODES: &str = "Exit status: 0 valid (or success), 1 invalid, 2 usage 
 struct Cli {
     /// Register a JSON-LD context from a file: URL=FILE (repeatable). The bundled contexts
     /// (credentials v1/v2, data integrity, citizenship, vdl, status list, ...) need nothing,
-    /// and verify also loads the contexts its trust file names ([[context]]).
+    /// and verify also loads the contexts its trust file names (`[[context]]`).
     #[arg(long = "context", value_name = "URL=FILE", global = true)]
     contexts: Vec<String>,
     /// DANGEROUS: use a key file that every user may write (refused otherwise: anyone could
