@@ -539,6 +539,11 @@ pub enum Error {
     /// with the cryptosuite's own error instead.
     #[error("wallet: credential refused: {0}")]
     WalletInvalidCredential(&'static str),
+    /// The wallet refuses what it was asked to do; the message names the rule (for example an
+    /// anonymous presentation of a credential not bound to the holder secret, or a bound
+    /// credential that matches none of the wallet's requests).
+    #[error("wallet: {0}")]
+    WalletRefused(&'static str),
     /// No credential with the given id is in the wallet.
     #[error("wallet: no such credential")]
     WalletNotFound,
@@ -691,6 +696,7 @@ impl Error {
             | Self::CompactNotJson { .. }
             | Self::WalletInvalidCredential(_)
             | Self::WalletNotFound
+            | Self::WalletRefused(_)
             | Self::WalletUnknownPointer { .. }
             | Self::TrustFile(_)
             | Self::StatusIndexOutOfRange { .. }

@@ -23,7 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 use crate::bbs::KeyPair;
-use crate::bbs2023::{Bbs2023, ProofOptions};
+use crate::bbs2023::{Bbs2023, CommitmentRequest, ProofOptions};
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
 use crate::rdf::Term;
 use crate::status::{StatusListCredential, StatusPurpose, Timestamp, status_entry};
@@ -459,6 +459,27 @@ impl CredentialIssuer {
             &self.key,
             &ProofOptions::assertion(self.method.clone()),
             &mandatory,
+        )
+    }
+
+    /// [`CredentialIssuer::issue`] for a holder's credential request: the same policy, then a
+    /// blind base proof bound to the holder's commitment (the request's feature). The
+    /// commitment's proof and its number of values are checked before anything is signed.
+    /// A bound credential needs no `credentialSubject.id`: the holder secret binds it.
+    pub fn issue_bound(
+        &self,
+        credential: Value,
+        status: Option<(&StatusAssignment, u64)>,
+        mandatory: &[String],
+        request: &CommitmentRequest,
+    ) -> Result<Value, Error> {
+        let (document, mandatory) = self.prepare(credential, status, mandatory)?;
+        self.suite.sign_blind(
+            &document,
+            &self.key,
+            &ProofOptions::assertion(self.method.clone()),
+            &mandatory,
+            request,
         )
     }
 }

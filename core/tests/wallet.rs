@@ -215,7 +215,7 @@ fn consent_preview_derive_and_history() {
         "/credentialSubject/degree/name",
         "/credentialSubject/grades/1",
     ]);
-    let preview = wallet.disclosure_preview(&id, &requested).unwrap();
+    let preview = wallet.disclosure_preview(&id, &requested, None).unwrap();
     assert_eq!(preview.credential_id, id);
     let disclosed: Vec<&str> = preview
         .disclosed
@@ -274,7 +274,7 @@ fn consent_preview_derive_and_history() {
         "/proof",
     ] {
         let err = wallet
-            .disclosure_preview(&id, &pointers(&[bad]))
+            .disclosure_preview(&id, &pointers(&[bad]), None)
             .unwrap_err();
         assert_eq!(
             err,
@@ -293,13 +293,13 @@ fn consent_preview_derive_and_history() {
     }
     assert!(matches!(
         wallet
-            .disclosure_preview(&id, &pointers(&["no-slash"]))
+            .disclosure_preview(&id, &pointers(&["no-slash"]), None)
             .unwrap_err(),
         Error::InvalidPointer { .. }
     ));
     assert_eq!(
         wallet
-            .disclosure_preview(&"0".repeat(64), &requested)
+            .disclosure_preview(&"0".repeat(64), &requested, None)
             .unwrap_err(),
         Error::WalletNotFound
     );

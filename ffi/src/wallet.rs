@@ -198,6 +198,66 @@ fn flatten(claims: &[wallet::Claim], depth: u32, out: &mut Vec<ClaimRecord>) {
     }
 }
 
+/// How a credential is bound to its holder (the bbs-2023 feature it was issued with).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum HolderBinding {
+    /// Not bound to this wallet's secret: a bearer credential, or one issued to a DID (present
+    /// it identified).
+    None,
+    /// `anonymous_holder_binding`: only this wallet can present it.
+    HolderSecret,
+    /// `pseudonym`: each verifier sees its own pseudonym; not bound to the holder secret.
+    Pseudonym,
+    /// `holder_binding_pseudonym`: only this wallet can present it, with a pseudonym per
+    /// verifier.
+    HolderSecretPseudonym,
+}
+
+impl From<civitas_core::bbs2023::proof_value::Feature> for HolderBinding {
+    fn from(f: civitas_core::bbs2023::proof_value::Feature) -> Self {
+        use civitas_core::bbs2023::proof_value::Feature;
+        match f {
+            Feature::Baseline => HolderBinding::None,
+            Feature::AnonymousHolderBinding => HolderBinding::HolderSecret,
+            Feature::Pseudonym => HolderBinding::Pseudonym,
+            Feature::HolderBindingPseudonym => HolderBinding::HolderSecretPseudonym,
+        }
+    }
+}
+
+impl HolderBinding {
+    fn feature(self) -> Option<civitas_core::bbs2023::proof_value::Feature> {
+        use civitas_core::bbs2023::proof_value::Feature;
+        match self {
+            HolderBinding::None => None,
+            HolderBinding::HolderSecret => Some(Feature::AnonymousHolderBinding),
+            HolderBinding::Pseudonym => Some(Feature::Pseudonym),
+            HolderBinding::HolderSecretPseudonym => Some(Feature::HolderBindingPseudonym),
+        }
+    }
+}
+
+/// Whether a presentation shows the verifier a pseudonym, and whether it has seen it before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum PseudonymUse {
+    /// No pseudonym.
+    None,
+    /// A pseudonym this verifier has not been shown before.
+    FirstTime,
+    /// The pseudonym this verifier has seen before: it will recognise the holder.
+    Returning,
+}
+
+impl From<wallet::PseudonymUse> for PseudonymUse {
+    fn from(p: wallet::PseudonymUse) -> Self {
+        match p {
+            wallet::PseudonymUse::None => PseudonymUse::None,
+            wallet::PseudonymUse::FirstTime => PseudonymUse::FirstTime,
+            wallet::PseudonymUse::Returning => PseudonymUse::Returning,
+        }
+    }
+}
+
 /// Display data of a stored credential.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CredentialSummary {
@@ -215,6 +275,8 @@ pub struct CredentialSummary {
     pub valid_until: Option<String>,
     /// The issuer's mandatory pointers (always disclosed).
     pub mandatory_pointers: Vec<String>,
+    /// How the credential is bound to this wallet.
+    pub binding: HolderBinding,
     /// The claims, flattened in document order.
     pub claims: Vec<ClaimRecord>,
 }
@@ -231,6 +293,7 @@ impl From<wallet::CredentialSummary> for CredentialSummary {
             valid_from: s.valid_from,
             valid_until: s.valid_until,
             mandatory_pointers: s.mandatory_pointers,
+            binding: s.binding.into(),
             claims,
         }
     }
@@ -258,6 +321,8 @@ pub struct ConsentSummary {
     pub disclosed: Vec<DisclosedClaim>,
     /// Pointers of the claims that stay hidden.
     pub hidden: Vec<String>,
+    /// Whether the verifier sees a pseudonym, and whether it has seen it before.
+    pub pseudonym: PseudonymUse,
 }
 
 impl From<wallet::ConsentSummary> for ConsentSummary {
@@ -275,6 +340,7 @@ impl From<wallet::ConsentSummary> for ConsentSummary {
                 })
                 .collect(),
             hidden: s.hidden,
+            pseudonym: s.pseudonym.into(),
         }
     }
 }
@@ -300,7 +366,7 @@ pub struct PresentationRequest {
     pub disclosures: Vec<DisclosureRequest>,
 }
 
-/// A signed presentation, as JSON and as the compact QR payload.
+/// A presentation, as JSON and as the compact QR payload.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PresentationResult {
     /// The verifiable presentation (JSON text).
@@ -379,7 +445,7 @@ impl Wallet {
     fn present_with(
         &self,
         request: PresentationRequest,
-        signer: &dyn Signer,
+        signer: Option<&dyn Signer>,
     ) -> Result<PresentationResult, CivitasError> {
         let disclosures: Vec<wallet::Disclosure> = request
             .disclosures
@@ -393,10 +459,14 @@ impl Wallet {
             domain: Some(request.domain),
             challenge: Some(request.challenge),
         };
-        let builder = DevicePresentationBuilder::new(self.ecdsa.clone(), signer);
-        let vp = self
-            .inner
-            .present(&disclosures, b"", &core_request, &builder)?;
+        let vp = match signer {
+            Some(signer) => {
+                let builder = DevicePresentationBuilder::new(self.ecdsa.clone(), signer);
+                self.inner
+                    .present(&disclosures, b"", &core_request, &builder)?
+            }
+            None => self.inner.present_anonymous(&disclosures, &core_request)?,
+        };
         Ok(PresentationResult {
             json: vp.to_string(),
             qr_payload: compact::encode_json(&vp)?,
@@ -480,33 +550,71 @@ impl Wallet {
         Ok(self.inner.delete(&id)?)
     }
 
-    /// What presenting credential `id` with the `requested` pointers would disclose and what
-    /// would stay hidden: show it and ask for consent before [`Wallet::present`].
+    /// What presenting credential `id` with the `requested` pointers to the verifier
+    /// `domain` would disclose, what would stay hidden, and whether the verifier sees a
+    /// pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
     pub fn consent_summary(
         &self,
         id: String,
         requested: Vec<String>,
+        domain: Option<String>,
     ) -> Result<ConsentSummary, CivitasError> {
-        Ok(self.inner.disclosure_preview(&id, &requested)?.into())
+        Ok(self
+            .inner
+            .disclosure_preview(&id, &requested, domain.as_deref())?
+            .into())
     }
 
-    /// Makes the presentation `request` asks for, signed with this wallet's device key, and
-    /// records it in the history.
+    /// A request for a credential bound to this wallet (`binding`, not `None`), to send to
+    /// the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+    /// only from it). The wallet's holder secret and prover nym are made inside Rust on the
+    /// first request and never leave it; each request is a fresh commitment, so two issuers
+    /// cannot link two requests. Returns the request document (JSON text, see
+    /// docs/formats.md).
+    pub fn credential_request(
+        &self,
+        issuer: Option<String>,
+        binding: HolderBinding,
+    ) -> Result<String, CivitasError> {
+        let feature = binding.feature().ok_or(CivitasError::InvalidInput {
+            reason: "a credential request binds the credential: choose HolderSecret, Pseudonym or HolderSecretPseudonym".into(),
+        })?;
+        Ok(self
+            .inner
+            .credential_request(feature, issuer.as_deref())?
+            .to_json()
+            .to_string())
+    }
+
+    /// Makes the anonymous presentation `request` asks for (no holder, no signature: each
+    /// credential is bound to the request and to this wallet's holder secret, and with
+    /// pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+    /// credential must be bound to the holder secret; present others with
+    /// [`Wallet::present_identified`].
     pub fn present(
         &self,
         request: PresentationRequest,
     ) -> Result<PresentationResult, CivitasError> {
-        self.present_with(request, self.device_key()?)
+        self.present_with(request, None)
     }
 
-    /// Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-    /// the key store's did:key).
+    /// Makes the identified presentation `request` asks for, signed with this wallet's device
+    /// key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
+    pub fn present_identified(
+        &self,
+        request: PresentationRequest,
+    ) -> Result<PresentationResult, CivitasError> {
+        self.present_with(request, Some(self.device_key()?))
+    }
+
+    /// Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+    /// holder is then the key store's did:key).
     pub fn present_with_key_store(
         &self,
         request: PresentationRequest,
         key_store: Arc<dyn KeyStore>,
     ) -> Result<PresentationResult, CivitasError> {
-        self.present_with(request, &KeyStoreSigner::new(key_store)?)
+        self.present_with(request, Some(&KeyStoreSigner::new(key_store)?))
     }
 
     /// Every presentation made, oldest first.
@@ -543,6 +651,12 @@ pub struct VerifiedCredentialRecord {
     pub types: Vec<String>,
     /// The disclosed claims.
     pub claims: Vec<ClaimValue>,
+    /// What binds the credential to its presenter: `secret` (a holder secret), `did` (issued
+    /// to the presentation's signed holder) or `none` (accepted only with
+    /// `--dangerous-allow-bearer`).
+    pub holder_binding: String,
+    /// The holder's pseudonym at this verifier (pseudonym features), or null.
+    pub pseudonym: Option<String>,
 }
 
 impl From<&verifier::VerifiedCredential> for VerifiedCredentialRecord {
@@ -563,6 +677,8 @@ impl From<&verifier::VerifiedCredential> for VerifiedCredentialRecord {
             issuer_name: c.issuer_name().map(str::to_owned),
             types: c.types().to_vec(),
             claims,
+            holder_binding: c.holder_binding().name().to_owned(),
+            pseudonym: c.pseudonym().map(str::to_owned),
         }
     }
 }

@@ -86,7 +86,7 @@ enum Command {
     },
     /// Issue credentials with a bbs-2023 base proof: one, or a batch from a CSV file.
     #[command(
-        after_help = "Examples:\n  civitas issue --key university.key --mandatory mandatory.json diploma.json -o signed.json\n  civitas issue --key university.key --template diploma-template.json --csv graduates.csv --out-dir issued/\n\nThe issuer is set to the key's DID. /issuer, /validFrom, /validUntil and /credentialStatus are always mandatory, so a holder can never hide them."
+        after_help = "Examples:\n  civitas issue --key university.key --mandatory mandatory.json diploma.json -o signed.json\n  civitas issue --key university.key --holder-request request.json diploma.json -o signed.json\n  civitas issue --key university.key --template diploma-template.json --csv graduates.csv --out-dir issued/\n\nWith --holder-request (or a holder_request column in the CSV naming each row's request file), the credential is bound to the holder's wallet with the feature the request asks for. The issuer is set to the key's DID. /issuer, /validFrom, /validUntil and /credentialStatus are always mandatory, so a holder can never hide them."
     )]
     Issue(commands::issue::IssueArgs),
     /// Derive a selective-disclosure credential from a signed one (what a wallet does).
@@ -140,6 +140,10 @@ enum Command {
         after_help = "Examples:\n  civitas verify --trust trust.toml --status-dir lists/ --challenge 4f1c --domain https://agency.example presentation.json\n  civitas verify --trust trust.toml --qr photo.png --format json\n  civitas verify --trust trust.toml --dangerous-skip-status inbox/\n\nExit status: 0 valid, 1 invalid (any input), 2 usage or input error."
     )]
     Verify(commands::verify::VerifyArgs),
+    /// The holder's side from the command line: a test wallet with a holder secret, credential
+    /// requests, import, and anonymous or identified presentations.
+    #[command(subcommand)]
+    Holder(commands::holder::HolderCommand),
     /// Create and update Bitstring Status Lists (revocation, suspension).
     #[command(subcommand)]
     Status(commands::status::StatusCommand),
@@ -222,6 +226,7 @@ fn run(cli: Cli) -> CliResult<u8> {
             output.as_deref(),
         ),
         Command::Verify(args) => commands::verify::run(&jsonld(contexts)?, &args),
+        Command::Holder(cmd) => commands::holder::run(&jsonld(contexts)?, cmd),
         Command::Status(cmd) => commands::status::run(&jsonld(contexts)?, cmd),
         Command::Qr(cmd) => commands::qr::run(cmd),
         Command::Demo { dir } => commands::demo::run(dir),

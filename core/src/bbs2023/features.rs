@@ -34,6 +34,81 @@ pub struct CommitmentRequest {
     pub commitment: CommitmentWithProof,
 }
 
+/// The `type` of a credential request document.
+pub const CREDENTIAL_REQUEST_TYPE: &str = "CivitasCredentialRequest";
+
+/// Largest credential request document accepted, in bytes of JSON.
+pub const MAX_CREDENTIAL_REQUEST_BYTES: usize = 64 * 1024;
+
+impl CommitmentRequest {
+    /// The request as the JSON document a holder sends an issuer (see `docs/formats.md`,
+    /// "Credential requests"):
+    /// `{"type": "CivitasCredentialRequest", "version": 1, "feature": "<option name>",
+    /// "commitmentWithProof": "u<base64url>"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "type": CREDENTIAL_REQUEST_TYPE,
+            "version": 1,
+            "feature": self.feature.name(),
+            "commitmentWithProof": crate::keys::multibase::Base::Base64Url.encode(&self.commitment.to_bytes()),
+        })
+    }
+
+    /// Read a request document (as [`CommitmentRequest::to_json`] writes it): every member
+    /// is required, no other is allowed, the feature is one of the three optional features,
+    /// and the commitment decodes. The commitment's proof is checked by the issuer when it
+    /// signs ([`super::Bbs2023::sign_blind`]), not here.
+    pub fn from_json(doc: &serde_json::Value) -> Result<Self, Error> {
+        let bad = Error::Bbs2023Feature;
+        let obj = doc
+            .as_object()
+            .ok_or(bad("a credential request is a JSON object"))?;
+        if obj.keys().any(|k| {
+            !matches!(
+                k.as_str(),
+                "type" | "version" | "feature" | "commitmentWithProof"
+            )
+        }) {
+            return Err(bad(
+                "a credential request has only type, version, feature and commitmentWithProof",
+            ));
+        }
+        if obj.get("type").and_then(serde_json::Value::as_str) != Some(CREDENTIAL_REQUEST_TYPE) {
+            return Err(bad(
+                "not a credential request (type is not CivitasCredentialRequest)",
+            ));
+        }
+        if obj.get("version").and_then(serde_json::Value::as_u64) != Some(1) {
+            return Err(bad("unknown credential request version (1 is supported)"));
+        }
+        let feature = obj
+            .get("feature")
+            .and_then(serde_json::Value::as_str)
+            .and_then(Feature::from_name)
+            .filter(|f| *f != Feature::Baseline)
+            .ok_or(bad(
+                "the request's feature is not anonymous_holder_binding, pseudonym or holder_binding_pseudonym",
+            ))?;
+        let text = obj
+            .get("commitmentWithProof")
+            .and_then(serde_json::Value::as_str)
+            .ok_or(bad("the request has no commitmentWithProof string"))?;
+        let bytes = crate::keys::multibase::Base::Base64Url.decode(text)?;
+        let commitment = CommitmentWithProof::from_bytes(&bytes)?;
+        let expected = committed_values(feature);
+        if commitment.committed_count() != expected {
+            return Err(Error::CommittedMessageCount {
+                expected,
+                actual: commitment.committed_count(),
+            });
+        }
+        Ok(CommitmentRequest {
+            feature,
+            commitment,
+        })
+    }
+}
+
 /// The holder's secrets for one bound credential, by feature. `Debug` shows no secret.
 #[derive(Debug, Clone, Copy)]
 pub enum BindingSecrets<'a> {

@@ -11,4 +11,5 @@ pub mod select;
 mod suite;
 
 pub use features::{BindingSecrets, CommitmentRequest, commitment_request};
+pub(crate) use suite::WRONG_HOLDER_SECRETS;
 pub use suite::{BaseProofData, Bbs2023, Grouped, ProofOptions, VerifiedDocument};

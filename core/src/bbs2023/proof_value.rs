@@ -116,6 +116,11 @@ impl Feature {
         }
     }
 
+    /// The feature option named `name` (the specification's names, as [`Feature::name`]).
+    pub fn from_name(name: &str) -> Option<Feature> {
+        Feature::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The three header bytes of a proof value of this feature and kind.
     pub const fn header(self, kind: ProofKind) -> [u8; 3] {
         let base = match self {

@@ -32,6 +32,11 @@ use crate::rdf::{Quad, Term};
 use crate::time::Timestamp;
 
 /// bbs-2023 uses the BLS12-381-SHA-256 ciphersuite.
+/// The reason given when a bound credential's blind signature does not verify with the
+/// holder secrets offered (another holder's, or another request's prover blind).
+pub(crate) const WRONG_HOLDER_SECRETS: &str =
+    "the issuer's blind signature does not verify with these holder secrets";
+
 const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
 
 /// The proof options of a base proof: everything in the proof but its value.
@@ -566,9 +571,7 @@ impl Bbs2023 {
         let (base, pk, signature, header, messages) = self.base_check(signed)?;
         features::check(&pk, &signature, &base.feature, secrets, &header, &messages).map_err(
             |e| match e {
-                Error::SignatureInvalid => Error::VerificationFailed(
-                    "the issuer's blind signature does not verify with these holder secrets",
-                ),
+                Error::SignatureInvalid => Error::VerificationFailed(WRONG_HOLDER_SECRETS),
                 other => other,
             },
         )?;
@@ -773,9 +776,7 @@ impl Bbs2023 {
                 rng,
             )
             .map_err(|e| match e {
-                Error::SignatureInvalid => Error::VerificationFailed(
-                    "the issuer's blind signature does not verify with these holder secrets",
-                ),
+                Error::SignatureInvalid => Error::VerificationFailed(WRONG_HOLDER_SECRETS),
                 other => other,
             })?,
         };

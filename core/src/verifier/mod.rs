@@ -1,7 +1,8 @@
 //! The verifier's policy: what an agency desk accepts.
 //!
-//! [`Verifier::verify`] takes what a citizen presents (a Verifiable Presentation signed by the
-//! holder's device key with `ecdsa-rdfc-2019`, or a bare `bbs-2023` derived credential) and a
+//! [`Verifier::verify`] takes what a citizen presents (an *identified* Verifiable Presentation
+//! signed by the holder's device key with `ecdsa-rdfc-2019`, an *anonymous* one with no
+//! holder and no proof, or a bare `bbs-2023` derived credential) and a
 //! [`Policy`], and returns either a [`VerifiedPresentation`], which only this module can
 //! construct, or a [`Rejection`] listing every check that failed with its reason.
 //!
@@ -11,7 +12,8 @@
 //!   signer is the presentation's `holder`;
 //! - `challenge`, `domain`: equal to what the desk asked for (replay protection, on by
 //!   default: no challenge is a failure unless [`Policy::dangerous_no_challenge`]); a bare
-//!   derived credential's presentation header must be [`request_binding`] of them;
+//!   derived credential's presentation header, and that of every credential in an anonymous
+//!   presentation, must be [`request_binding`] of them;
 //! - `proof`: each credential's bbs-2023 derived proof verifies;
 //! - `issuer`: the credential's issuer is the key that signed it, and the trust list names
 //!   that issuer for every specific type the credential carries (relaxed only by
@@ -25,8 +27,9 @@
 //!   is a rejection, and so is an unavailable or unverifiable list (relaxed only by
 //!   [`Policy::dangerous_skip_status`]);
 //! - `required-claims`: each JSON pointer the desk requires is disclosed;
-//! - `holder-binding`: each credential is bound to its presenter: issued to the DID that
-//!   signed the presentation (relaxed only by [`Policy::dangerous_allow_bearer`]).
+//! - `holder-binding`: each credential is bound to its presenter: by a holder secret
+//!   (bbs-2023 `anonymous_holder_binding` or `holder_binding_pseudonym`), or issued to the DID
+//!   that signed the presentation (relaxed only by [`Policy::dangerous_allow_bearer`]).
 //!
 //! Every field a check decides on is read from the verified statements
 //! ([`crate::vc::SignedFields`]), after the input passed [`crate::vc::check_profile`].
@@ -494,8 +497,11 @@ pub struct Verifier {
 /// bare derived credential).
 #[derive(Clone, Copy)]
 struct Presenter<'a> {
+    /// The verified holder of a signed presentation.
     holder: Option<&'a str>,
-    bare: bool,
+    /// Bound to the request by its presentation header: a bare derived credential or one in
+    /// an anonymous presentation.
+    header_bound: bool,
 }
 
 /// Most credentials accepted in one presentation, checked before any proof is verified: a
@@ -578,6 +584,27 @@ impl Verifier {
                 ),
             );
             (Vec::new(), None, None, None)
+        } else if types.iter().any(|t| t == "VerifiablePresentation")
+            && input.get("proof").is_none()
+        {
+            // An anonymous presentation: no holder, no signature; each credential is bound to
+            // the request by its presentation header and to its holder by a holder secret.
+            if input.get("holder").is_some() {
+                fail(
+                    &mut failures,
+                    Check::HolderProof,
+                    None,
+                    "the presentation names a holder but is not signed (an anonymous presentation names no holder)".into(),
+                );
+                (Vec::new(), None, None, None)
+            } else {
+                let creds = match input.get("verifiableCredential") {
+                    Some(Value::Array(a)) => a.clone(),
+                    Some(v @ Value::Object(_)) => vec![v.clone()],
+                    _ => Vec::new(),
+                };
+                (creds, None, None, None)
+            }
         } else if types.iter().any(|t| t == "VerifiablePresentation") {
             match self.holder_proof(input, policy) {
                 Ok(vp) => {
@@ -623,6 +650,9 @@ impl Verifier {
             (Vec::new(), None, None, None)
         };
         let is_presentation = types.iter().any(|t| t == "VerifiablePresentation");
+        // Bound to the request by presentation headers: a bare derived credential, or an
+        // anonymous (unsigned) presentation.
+        let header_bound = !is_presentation || input.get("proof").is_none();
         let holder_proof_failed = failures.iter().any(|f| f.check == Check::HolderProof);
         if policy.challenge.is_none() && !policy.has(Danger::NoChallenge) {
             fail(
@@ -638,9 +668,9 @@ impl Verifier {
         ] {
             if let Some(wanted) = wanted {
                 let reason = match got {
-                    // A bare derived credential is bound by its presentation header, checked
-                    // with its proof.
-                    _ if !is_presentation => None,
+                    // A bare derived credential or an anonymous presentation is bound by the
+                    // presentation headers, checked with each proof.
+                    _ if header_bound => None,
                     // Already reported: nothing in an unverified presentation can be trusted.
                     _ if holder_proof_failed => None,
                     Some(g) if g == wanted => None,
@@ -671,8 +701,8 @@ impl Verifier {
         for (i, credential) in credentials.iter().enumerate() {
             let before = failures.len();
             let presenter = Presenter {
-                holder: holder.as_deref().filter(|_| is_presentation),
-                bare: !is_presentation,
+                holder: holder.as_deref().filter(|_| !header_bound),
+                header_bound,
             };
             let vc = self.check_credential(
                 credential,
@@ -890,9 +920,10 @@ impl Verifier {
                 fail(Check::RequiredClaims, format!("{pointer} is not disclosed"));
             }
         }
-        // Freshness of a bare derived credential: its presentation header is this desk's
-        // request binding, computed here from the desk's own challenge and domain.
-        if presenter.bare
+        // Freshness of a bare derived credential or one in an anonymous presentation: its
+        // presentation header is this desk's request binding, computed here from the desk's
+        // own challenge and domain.
+        if presenter.header_bound
             && let Some(challenge) = policy.challenge.as_deref()
             && verified.presentation_header()
                 != request_binding(challenge, policy.domain.as_deref()).as_slice()

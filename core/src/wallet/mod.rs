@@ -6,13 +6,20 @@
 //! - [`Wallet::list`] / [`Wallet::get`] give [`CredentialSummary`] values with a [`Claim`]
 //!   tree whose `mandatory` flags mark what every presentation reveals.
 //! - [`Wallet::disclosure_preview`] gives the [`ConsentSummary`] to show before disclosing.
+//! - [`Wallet::credential_request`] gives the commitment request to send an issuer for a
+//!   credential bound to this wallet's holder secret (and, with pseudonyms, its prover nym):
+//!   the secrets are created inside the wallet, kept in its store, and never returned.
 //! - [`Wallet::derive_for`] derives the selectively disclosed credential and records a
-//!   [`HistoryEntry`]; [`Wallet::present`] does so for several credentials and hands them to
-//!   a [`PresentationBuilder`], the hook where the integration signs the presentation with
-//!   the device key (ECDSA). The wallet never signs presentations itself.
+//!   [`HistoryEntry`]; [`Wallet::present_anonymous`] makes an *anonymous* presentation (no
+//!   holder, no signature: each credential is bound to the request by its presentation header
+//!   and to the holder by the holder secret), the kind a wallet makes by default;
+//!   [`Wallet::present`] makes an *identified* one, handing the derived credentials to a
+//!   [`PresentationBuilder`], the hook where the integration signs the presentation with the
+//!   device key (ECDSA). The wallet never signs presentations itself.
 //!
 //! Errors never carry claim values; pointers and credential ids (hashes) may appear.
 
+mod binding;
 mod claims;
 mod clock;
 mod store;
@@ -24,13 +31,18 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+pub use binding::{
+    BLIND_RECORD_PREFIX, MAX_PENDING_REQUESTS, REQUEST_RECORD_PREFIX, SECRETS_RECORD_ID,
+};
 pub use claims::Claim;
 pub use clock::{Clock, FixedClock, SystemClock, rfc3339_from_unix};
 pub use store::{CredentialStore, EncryptedFileStore, MAX_ID_LEN, MAX_RECORD_FILE, MemoryStore};
 
 use crate::Error;
-use crate::bbs2023::Bbs2023;
-use crate::bbs2023::proof_value::BaseProofValue;
+use crate::bbs2023::WRONG_HOLDER_SECRETS;
+use crate::bbs2023::proof_value::{BaseProofValue, Feature};
+use crate::bbs2023::{Bbs2023, CommitmentRequest};
+use binding::HolderSecrets;
 use store::hex_lower;
 
 /// Largest credential accepted by [`Wallet::import`], in bytes of JSON.
@@ -58,6 +70,9 @@ pub struct CredentialSummary {
     pub valid_until: Option<String>,
     /// The issuer's mandatory pointers: always disclosed.
     pub mandatory_pointers: Vec<String>,
+    /// How the credential is bound to this wallet: [`Feature::Baseline`] for none (a bearer
+    /// credential, or one issued to a DID), otherwise the bbs-2023 feature it was issued with.
+    pub binding: Feature,
     /// The claim tree (everything but `@context` and `proof`).
     pub claims: Vec<Claim>,
 }
@@ -93,6 +108,21 @@ pub struct ConsentSummary {
     pub disclosed: Vec<DisclosedClaim>,
     /// Pointers of every leaf claim that stays hidden, in document order.
     pub hidden: Vec<String>,
+    /// Whether the verifier will see a pseudonym of the holder, and whether it has seen it
+    /// before.
+    pub pseudonym: PseudonymUse,
+}
+
+/// Whether presenting a credential shows the verifier a pseudonym (bbs-2023 pseudonym
+/// features): the same pseudonym every time at one verifier (domain), another at every other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PseudonymUse {
+    /// No pseudonym: the credential has no pseudonym feature.
+    None,
+    /// A pseudonym this verifier has not been shown before (from the wallet's history).
+    FirstTime,
+    /// The pseudonym this verifier has been shown before: it will recognise the holder.
+    Returning,
 }
 
 /// One past presentation.
@@ -241,13 +271,124 @@ impl Wallet {
         if !credential.is_object() {
             return Err(Error::WalletInvalidCredential("not a JSON object"));
         }
-        base_proof(&credential)?;
-        self.bbs.verify_base(&credential)?;
+        let base = base_proof(&credential)?;
         let bytes = serde_json::to_vec(&credential)
             .map_err(|_| Error::WalletInvalidCredential("cannot be serialized"))?;
         let id = hex_lower(&Sha256::digest(&bytes));
-        self.store.put(&id, &bytes)?;
+        if base.feature.feature() == Feature::Baseline {
+            self.bbs.verify_base(&credential)?;
+            self.store.put(&id, &bytes)?;
+        } else {
+            self.import_bound(&id, &credential, &bytes)?;
+        }
         summarize(&id, &credential)
+    }
+
+    /// Import a bound credential: its blind signature must verify with this wallet's holder
+    /// secrets and the prover blind of one of its pending requests (or the one kept for this
+    /// credential, when it is imported again); that request is then used up.
+    fn import_bound(&self, id: &str, credential: &Value, bytes: &[u8]) -> Result<(), Error> {
+        let store = self.store.as_ref();
+        let secrets = HolderSecrets::load(store)?.ok_or(Error::WalletRefused(
+            "the credential is bound to a holder secret, and this wallet has none: it was issued to another wallet",
+        ))?;
+        if let Some((feature, blind)) = binding::credential_blind(store, id)? {
+            self.bbs
+                .verify_base_blind(credential, &secrets.binding(feature, &blind)?)?;
+            return self.store.put(id, bytes);
+        }
+        let issuer = signed_issuer_hint(credential);
+        let pending = binding::pending_requests(store)?;
+        let mut last_error = None;
+        for request in pending.iter().rev() {
+            if request.issuer.is_some() && request.issuer.as_deref() != issuer.as_deref() {
+                continue;
+            }
+            let attempt = secrets
+                .binding(request.feature, &request.prover_blind)
+                .and_then(|b| self.bbs.verify_base_blind(credential, &b));
+            match attempt {
+                Ok(_) => {
+                    // The credential first, then its blind, then the request: a crash in
+                    // between leaves a request that can be used again, never a credential
+                    // without its blind.
+                    binding::put_credential_blind(
+                        store,
+                        id,
+                        request.feature,
+                        &request.prover_blind,
+                    )?;
+                    self.store.put(id, bytes)?;
+                    return store.delete(&request.record_id);
+                }
+                Err(e @ (Error::WalletStorage { .. } | Error::WalletIo { .. })) => return Err(e),
+                Err(e) => last_error = Some(e),
+            }
+        }
+        Err(match last_error {
+            // The document itself is wrong (altered, not what the issuer signed).
+            Some(e @ Error::VerificationFailed(m)) if m != WRONG_HOLDER_SECRETS => e,
+            Some(Error::VerificationFailed(_) | Error::Bbs2023FeatureMismatch { .. }) | None => {
+                Error::WalletRefused(
+                    "the credential's blind signature verifies with none of this wallet's pending requests: it was altered, issued to another wallet, or issued for a request that was already used or dropped",
+                )
+            }
+            Some(e) => e,
+        })
+    }
+
+    /// A request for a credential bound to this wallet, to send to an issuer (`issuer`, when
+    /// given, is the issuer's id as its credentials will carry it: the credential is then
+    /// accepted back only from that issuer). `feature` is one of the three optional bbs-2023
+    /// features; the holder secret and prover nym are created on the first request. Each call
+    /// makes a fresh commitment, so two issuers cannot link two requests; the request's prover
+    /// blind is kept until its credential is imported (at most [`MAX_PENDING_REQUESTS`]
+    /// requests wait; beyond, the oldest is dropped).
+    pub fn credential_request(
+        &self,
+        feature: Feature,
+        issuer: Option<&str>,
+    ) -> Result<CommitmentRequest, Error> {
+        let store = self.store.as_ref();
+        let secrets = HolderSecrets::load_or_create(store)?;
+        let (request, blind) = match feature {
+            Feature::AnonymousHolderBinding => {
+                crate::bbs2023::commitment_request(feature, Some(secrets.holder_secret()), None)?
+            }
+            Feature::Pseudonym => {
+                crate::bbs2023::commitment_request(feature, None, Some(secrets.prover_nym()))?
+            }
+            Feature::HolderBindingPseudonym => crate::bbs2023::commitment_request(
+                feature,
+                Some(secrets.holder_secret()),
+                Some(secrets.prover_nym()),
+            )?,
+            Feature::Baseline => {
+                return Err(Error::WalletRefused(
+                    "a credential request is for anonymous_holder_binding, pseudonym or holder_binding_pseudonym",
+                ));
+            }
+        };
+        binding::add_pending_request(
+            store,
+            feature,
+            issuer,
+            &request.commitment.to_bytes(),
+            &blind,
+        )?;
+        Ok(request)
+    }
+
+    /// Create the wallet's holder secret and prover nym now, if it has none yet (the first
+    /// [`Wallet::credential_request`] does so otherwise). Nothing is returned: the secrets
+    /// never leave the wallet.
+    pub fn create_holder_secrets(&self) -> Result<(), Error> {
+        HolderSecrets::load_or_create(self.store.as_ref()).map(drop)
+    }
+
+    /// How many credential requests wait for their credential.
+    pub fn pending_requests(&self) -> Result<usize, Error> {
+        Ok(binding::pending_requests(self.store.as_ref())?.len())
     }
 
     /// The stored credential `id`, as JSON.
@@ -292,25 +433,44 @@ impl Wallet {
         }
     }
 
-    /// Remove credential `id` (its history entries stay). Removing an absent id is not an
-    /// error.
+    /// Remove credential `id` (its history entries stay) and, for a bound credential, its
+    /// prover blind. Removing an absent id is not an error.
     pub fn delete(&self, id: &str) -> Result<(), Error> {
         if !is_credential_id(id) {
             return Ok(());
         }
-        self.store.delete(id)
+        self.store.delete(id)?;
+        binding::delete_credential_blind(self.store.as_ref(), id)
     }
 
-    /// What presenting credential `id` with `requested_pointers` would disclose (the
-    /// mandatory claims and those requested) and what would stay hidden. A pointer naming
-    /// nothing in the credential is [`Error::WalletUnknownPointer`].
+    /// What presenting credential `id` with `requested_pointers` to the verifier `domain`
+    /// would disclose (the mandatory claims and those requested), what would stay hidden, and
+    /// whether the verifier would see a pseudonym it has seen before (from the history). A
+    /// pointer naming nothing in the credential is [`Error::WalletUnknownPointer`].
     pub fn disclosure_preview(
         &self,
         id: &str,
         requested_pointers: &[String],
+        domain: Option<&str>,
     ) -> Result<ConsentSummary, Error> {
         let credential = self.credential(id)?;
-        preview(id, &credential, requested_pointers)
+        let mut summary = preview(id, &credential, requested_pointers)?;
+        summary.pseudonym = match base_proof(&credential)?.feature.feature() {
+            Feature::Pseudonym | Feature::HolderBindingPseudonym => {
+                let domain = domain.unwrap_or("");
+                let seen = self
+                    .history()?
+                    .iter()
+                    .any(|h| h.credential_id == id && h.domain.as_deref().unwrap_or("") == domain);
+                if seen {
+                    PseudonymUse::Returning
+                } else {
+                    PseudonymUse::FirstTime
+                }
+            }
+            Feature::Baseline | Feature::AnonymousHolderBinding => PseudonymUse::None,
+        };
+        Ok(summary)
     }
 
     /// Derive the credential `id` disclosing the mandatory claims and `requested_pointers`,
@@ -331,10 +491,60 @@ impl Wallet {
         Ok(derived)
     }
 
-    /// Derive each of `disclosures` (bound to `presentation_header`), hand the derived
-    /// credentials to `builder` (which wraps them in a presentation signed with the device
-    /// key), record one [`HistoryEntry`] per credential, and return the presentation. Nothing
-    /// is recorded when deriving or building fails; nothing is returned unless recorded.
+    /// An anonymous presentation of `disclosures` for `request`: a `VerifiablePresentation`
+    /// with no holder and no proof, whose every derived credential is bound to the request by
+    /// its presentation header ([`crate::verifier::request_binding`] of the request's challenge
+    /// and domain) and to this wallet by its holder secret (for the pseudonym features, with
+    /// the pseudonym for the request's domain). The request must carry a challenge, and every
+    /// credential must be bound by a holder secret (`anonymous_holder_binding` or
+    /// `holder_binding_pseudonym`): anything else is [`Error::WalletRefused`], since a verifier
+    /// would refuse it. Two presentations of one credential share nothing but the disclosed
+    /// claims (and the pseudonym at one verifier). One [`HistoryEntry`] per credential is
+    /// recorded.
+    pub fn present_anonymous(
+        &self,
+        disclosures: &[Disclosure],
+        request: &PresentationRequest,
+    ) -> Result<Value, Error> {
+        let challenge = request.challenge.as_deref().ok_or(Error::WalletRefused(
+            "an anonymous presentation needs the verifier's challenge",
+        ))?;
+        let domain = request.domain.as_deref();
+        let header = crate::verifier::request_binding(challenge, domain);
+        let mut derived = Vec::with_capacity(disclosures.len());
+        let mut entries = Vec::with_capacity(disclosures.len());
+        for d in disclosures {
+            let credential = self.credential(&d.credential_id)?;
+            match base_proof(&credential)?.feature.feature() {
+                Feature::AnonymousHolderBinding | Feature::HolderBindingPseudonym => {}
+                Feature::Baseline | Feature::Pseudonym => {
+                    return Err(Error::WalletRefused(
+                        "a credential in an anonymous presentation must be bound to this wallet's holder secret (issued with anonymous_holder_binding or holder_binding_pseudonym); present this one identified",
+                    ));
+                }
+            }
+            let (credential, entry) =
+                self.derive_unrecorded(&d.credential_id, &d.pointers, &header, domain)?;
+            derived.push(credential);
+            entries.push(entry);
+        }
+        if derived.is_empty() {
+            return Err(Error::WalletRefused("a presentation needs a credential"));
+        }
+        let presentation = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": derived,
+        });
+        self.append_history(entries)?;
+        Ok(presentation)
+    }
+
+    /// An identified presentation: derive each of `disclosures` (bound to
+    /// `presentation_header`), hand the derived credentials to `builder` (which wraps them in a
+    /// presentation signed with the device key), record one [`HistoryEntry`] per credential,
+    /// and return the presentation. Nothing is recorded when deriving or building fails;
+    /// nothing is returned unless recorded.
     pub fn present(
         &self,
         disclosures: &[Disclosure],
@@ -367,10 +577,35 @@ impl Wallet {
         let credential = self.credential(id)?;
         // Refuses unknown pointers with the wallet's error before deriving.
         preview(id, &credential, requested_pointers)?;
-        let derived = self
-            .bbs
-            .derive(&credential, requested_pointers, presentation_header)?;
-        let mut disclosed_pointers = base_proof(&credential)?.mandatory_pointers;
+        let base = base_proof(&credential)?;
+        let derived = match base.feature.feature() {
+            Feature::Baseline => {
+                self.bbs
+                    .derive(&credential, requested_pointers, presentation_header)?
+            }
+            _ => {
+                let store = self.store.as_ref();
+                let missing = Error::WalletStorage {
+                    reason: "the holder secrets of a bound credential are missing",
+                };
+                let secrets = HolderSecrets::load(store)?.ok_or_else(|| missing.clone())?;
+                let (feature, blind) = binding::credential_blind(store, id)?.ok_or(missing)?;
+                let nym_domain = match feature {
+                    Feature::Pseudonym | Feature::HolderBindingPseudonym => {
+                        Some(domain.unwrap_or(""))
+                    }
+                    Feature::Baseline | Feature::AnonymousHolderBinding => None,
+                };
+                self.bbs.derive_bound(
+                    &credential,
+                    requested_pointers,
+                    presentation_header,
+                    &secrets.binding(feature, &blind)?,
+                    nym_domain,
+                )?
+            }
+        };
+        let mut disclosed_pointers = base.mandatory_pointers;
         for p in requested_pointers {
             if !disclosed_pointers.contains(p) {
                 disclosed_pointers.push(p.clone());
@@ -461,8 +696,20 @@ fn tree_with_flags(
     Ok((always, tree))
 }
 
+/// The issuer id the credential's JSON names (used only to pick among pending requests; the
+/// signature check decides).
+fn signed_issuer_hint(credential: &Value) -> Option<String> {
+    match credential.get("issuer") {
+        Some(Value::String(i)) => Some(i.clone()),
+        Some(issuer @ Value::Object(_)) => str_field(issuer, "id"),
+        _ => None,
+    }
+}
+
 fn summarize(id: &str, credential: &Value) -> Result<CredentialSummary, Error> {
-    let mandatory_pointers = base_proof(credential)?.mandatory_pointers;
+    let base = base_proof(credential)?;
+    let binding = base.feature.feature();
+    let mandatory_pointers = base.mandatory_pointers;
     let (_, claims) = tree_with_flags(credential, &mandatory_pointers)?;
     let types = match credential.get("type") {
         Some(Value::String(t)) => vec![t.clone()],
@@ -488,6 +735,7 @@ fn summarize(id: &str, credential: &Value) -> Result<CredentialSummary, Error> {
         valid_until: str_field(credential, "validUntil")
             .or_else(|| str_field(credential, "expirationDate")),
         mandatory_pointers,
+        binding,
         claims,
     })
 }
@@ -502,6 +750,7 @@ fn preview(id: &str, credential: &Value, requested: &[String]) -> Result<Consent
         credential_id: id.to_owned(),
         disclosed: Vec::new(),
         hidden: Vec::new(),
+        pseudonym: PseudonymUse::None,
     };
     for leaf in claims::leaves(&tree) {
         if disclosed.contains(&leaf.pointer) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use civitas_cli::csv::parse_csv;
-use civitas_core::bbs2023::Bbs2023;
+use civitas_core::bbs2023::{Bbs2023, CommitmentRequest};
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::status::{DecodeLimits, StatusListCredential};
 use civitas_core::{AssignedIndexes, CredentialIssuer, StatusAssignment};
@@ -33,6 +33,11 @@ pub struct IssueArgs {
     /// `status_index`).
     #[arg(long, value_name = "N", requires = "status_list")]
     status_index: Option<u64>,
+    /// A holder's credential request (civitas holder request): the credential is bound to
+    /// the holder's wallet with the feature the request asks for (single mode; in batch mode,
+    /// the CSV column `holder_request` names each row's request file, relative to the CSV).
+    #[arg(long, value_name = "REQ.json", conflicts_with = "template")]
+    holder_request: Option<PathBuf>,
     /// The unsigned credential (single mode); - for standard input.
     #[arg(conflicts_with_all = ["template", "csv", "out_dir"], required_unless_present = "template")]
     credential: Option<PathBuf>,
@@ -95,8 +100,14 @@ impl Issuer {
         }
     }
 
-    /// Set the issuer, add the status entry, check, and sign (the core's policy).
-    fn issue(&self, doc: Value, status_index: Option<u64>) -> CliResult<Value> {
+    /// Set the issuer, add the status entry, check, and sign (the core's policy), bound to
+    /// the holder's request when there is one.
+    fn issue(
+        &self,
+        doc: Value,
+        status_index: Option<u64>,
+        request: Option<&CommitmentRequest>,
+    ) -> CliResult<Value> {
         let status = match (&self.status, status_index) {
             (Some(list), Some(index)) => Some((list, index)),
             (Some(_), None) => {
@@ -106,7 +117,10 @@ impl Issuer {
             }
             (None, _) => None,
         };
-        Ok(self.core.issue(doc, status, &self.mandatory)?)
+        Ok(match request {
+            Some(r) => self.core.issue_bound(doc, status, &self.mandatory, r)?,
+            None => self.core.issue(doc, status, &self.mandatory)?,
+        })
     }
 }
 
@@ -127,8 +141,13 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
                     .check_index(index)
                     .map_err(|e| CliError::input(format!("--status-index {index}: {e}")))?;
             }
+            let request = args
+                .holder_request
+                .as_deref()
+                .map(read_holder_request)
+                .transpose()?;
             let doc = read_json(credential)?;
-            let signed = issuer.issue(doc, args.status_index)?;
+            let signed = issuer.issue(doc, args.status_index, request.as_ref())?;
             write_json_out(args.output.as_deref(), &signed)?;
             Ok(EXIT_VALID)
         }
@@ -136,6 +155,13 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
             "give a credential file, or --template with --csv and --out-dir",
         )),
     }
+}
+
+/// Read a holder's credential request file.
+fn read_holder_request(path: &Path) -> CliResult<CommitmentRequest> {
+    let v = read_json(path)?;
+    CommitmentRequest::from_json(&v)
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 /// Placeholders `{{name}}` in the string values of `v`.
@@ -248,13 +274,19 @@ fn batch(
             csv.display()
         )));
     }
-    // Every record is checked before anything is written: its shape, its file name, and its
-    // status index (inside the list, and not another record's).
+    let request_col = header.iter().position(|h| h == "holder_request");
+    let csv_dir = csv
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Every record is checked before anything is written: its shape, its file name, its
+    // status index (inside the list, and not another record's) and its holder request.
     struct Planned<'a> {
         line: usize,
         record: &'a [String],
         path: PathBuf,
         status_index: Option<u64>,
+        request: Option<CommitmentRequest>,
     }
     let mut planned = Vec::with_capacity(records.len());
     let mut seen = std::collections::HashSet::new();
@@ -308,11 +340,26 @@ fn batch(
             }
             None => None,
         };
+        let request = match request_col.and_then(|i| record.get(i)).map(|v| v.trim()) {
+            Some(file) if !file.is_empty() => {
+                Some(read_holder_request(&csv_dir.join(file)).map_err(|e| {
+                    CliError::input(format!("{}: {}", at("holder_request"), e.message))
+                })?)
+            }
+            Some(_) => {
+                return Err(CliError::input(format!(
+                    "{}: empty value (every row of a holder_request column names a request file)",
+                    at("holder_request")
+                )));
+            }
+            None => None,
+        };
         planned.push(Planned {
             line,
             record,
             path: out_dir.join(format!("{stem}.json")),
             status_index,
+            request,
         });
     }
     std::fs::create_dir_all(out_dir)
@@ -343,9 +390,11 @@ fn batch(
                     .cloned()
                     .unwrap_or_default()
             });
-            let signed = issuer.issue(doc, p.status_index).map_err(|e| {
-                CliError::input(format!("{} line {line}: {}", csv.display(), e.message))
-            })?;
+            let signed = issuer
+                .issue(doc, p.status_index, p.request.as_ref())
+                .map_err(|e| {
+                    CliError::input(format!("{} line {line}: {}", csv.display(), e.message))
+                })?;
             let text = serde_json::to_string_pretty(&signed)
                 .map_err(|e| CliError::input(e.to_string()))?
                 + "\n";

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod derive;
+pub mod holder;
 pub mod issue;
 pub mod keygen;
 pub mod present;

@@ -1,0 +1,478 @@
+//! `civitas holder`: a test wallet in a directory, for trying the holder's side of bound
+//! credentials from the command line (the phone wallet is the same core through the FFI).
+//!
+//! A wallet directory holds `records/` (the encrypted store of `civitas_core::wallet`:
+//! credentials, the holder secret and prover nym, pending requests, the history) and, unless
+//! the storage key comes from `CIVITAS_WALLET_KEY` (64 hex digits), the key file `wallet.key`
+//! (owner-only: whoever reads it can use the wallet).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use civitas_core::bbs2023::Bbs2023;
+use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::ecdsa::EcdsaRdfc2019;
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::presentation::DevicePresentationBuilder;
+use civitas_core::wallet::{
+    CredentialSummary, Disclosure, EncryptedFileStore, PresentationRequest, PseudonymUse, Wallet,
+};
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use crate::util::{
+    CliError, CliResult, EXIT_VALID, escape, load_p256_key, open_regular, read_bytes,
+    read_pointers, refuse_output_onto_input, write_atomic, write_json_out,
+};
+
+/// The environment variable that may hold the wallet's storage key (64 hex digits).
+pub const WALLET_KEY_ENV: &str = "CIVITAS_WALLET_KEY";
+const KEY_FILE: &str = "wallet.key";
+const RECORDS: &str = "records";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FeatureArg {
+    /// Only the holder of the wallet's secret can present the credential.
+    AnonymousHolderBinding,
+    /// Each verifier sees its own pseudonym of the holder (not bound to a holder secret).
+    Pseudonym,
+    /// Both: bound to the holder secret, with a pseudonym per verifier.
+    HolderBindingPseudonym,
+}
+
+impl FeatureArg {
+    fn feature(self) -> Feature {
+        match self {
+            FeatureArg::AnonymousHolderBinding => Feature::AnonymousHolderBinding,
+            FeatureArg::Pseudonym => Feature::Pseudonym,
+            FeatureArg::HolderBindingPseudonym => Feature::HolderBindingPseudonym,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum HolderCommand {
+    /// Create a test wallet in a new (or empty) directory, with its holder secret.
+    #[command(
+        after_help = "Example: civitas holder init --wallet ada-wallet\n\nThe storage key is written to DIR/wallet.key (owner-only), unless CIVITAS_WALLET_KEY holds one (64 hex digits); then no key file is written and the variable must be set for every holder command."
+    )]
+    Init {
+        /// The wallet directory.
+        #[arg(long, value_name = "DIR")]
+        wallet: PathBuf,
+    },
+    /// Make a credential request (a commitment to the wallet's secrets) to send to an issuer.
+    #[command(
+        after_help = "Example: civitas holder request --wallet ada-wallet --feature holder-binding-pseudonym -o request.json\n\nThe issuer signs with: civitas issue --key university.key --holder-request request.json diploma.json -o signed.json\nA fresh commitment is made each time, so two issuers cannot link two requests."
+    )]
+    Request {
+        /// The wallet directory.
+        #[arg(long, value_name = "DIR")]
+        wallet: PathBuf,
+        /// What the credential is bound to.
+        #[arg(long, value_enum, default_value = "holder-binding-pseudonym")]
+        feature: FeatureArg,
+        /// Accept the credential back only from this issuer (its DID).
+        #[arg(long, value_name = "DID")]
+        issuer: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Import a signed credential (checking the issuer's signature with the wallet's secrets).
+    #[command(after_help = "Example: civitas holder import --wallet ada-wallet signed.json")]
+    Import {
+        /// The wallet directory.
+        #[arg(long, value_name = "DIR")]
+        wallet: PathBuf,
+        /// The signed credential (base proof); - for standard input.
+        signed: PathBuf,
+    },
+    /// List the wallet's credentials.
+    #[command(after_help = "Example: civitas holder list --wallet ada-wallet --format json")]
+    List {
+        /// The wallet directory.
+        #[arg(long, value_name = "DIR")]
+        wallet: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+    },
+    /// Present a credential to a verifier: anonymous by default, identified with
+    /// --identified --holder-key.
+    #[command(
+        after_help = "Example: civitas holder present --wallet ada-wallet --challenge 4f1c --domain https://agency.example --disclose disclose.json -o presentation.json\n\nWhat will be disclosed (and whether the verifier sees a pseudonym it has seen before) is printed to standard error first."
+    )]
+    Present {
+        /// The wallet directory.
+        #[arg(long, value_name = "DIR")]
+        wallet: PathBuf,
+        /// The verifier's challenge.
+        #[arg(long)]
+        challenge: String,
+        /// The verifier's domain (also the domain of the pseudonym it sees).
+        #[arg(long)]
+        domain: String,
+        /// JSON array of JSON pointers to disclose (besides the mandatory ones).
+        #[arg(long, value_name = "POINTERS.json")]
+        disclose: PathBuf,
+        /// The credential (its id from `holder list`, or a unique prefix of at least 8
+        /// digits); may be left out when the wallet holds one credential.
+        #[arg(long, value_name = "ID")]
+        credential: Option<String>,
+        /// Make an identified presentation, signed by --holder-key (for credentials issued
+        /// to that key's DID).
+        #[arg(long, requires = "holder_key")]
+        identified: bool,
+        /// The holder's P-256 key file, with --identified.
+        #[arg(long, value_name = "KEY", requires = "identified")]
+        holder_key: Option<PathBuf>,
+        /// Output file (default: standard output).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The storage key: from the environment variable, or the wallet's key file.
+fn storage_key(dir: &Path) -> CliResult<Zeroizing<[u8; 32]>> {
+    if let Some(v) = std::env::var_os(WALLET_KEY_ENV) {
+        let text = Zeroizing::new(v.into_string().map_err(|_| {
+            CliError::input(format!("{WALLET_KEY_ENV} must be 64 hexadecimal digits"))
+        })?);
+        return key_from_hex(text.trim()).ok_or_else(|| {
+            CliError::input(format!("{WALLET_KEY_ENV} must be 64 hexadecimal digits"))
+        });
+    }
+    let path = dir.join(KEY_FILE);
+    if !path.exists() {
+        return Err(CliError::input(format!(
+            "{} is not a wallet (no {KEY_FILE}, and {WALLET_KEY_ENV} is not set); create one with: civitas holder init --wallet {}",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let (mut file, meta) = open_regular(&path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            eprintln!(
+                "civitas: warning: {} is readable or writable by other users (chmod 600 it): whoever reads it can use the wallet",
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    let mut text = Zeroizing::new(String::new());
+    file.by_ref()
+        .take(200)
+        .read_to_string(&mut text)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    key_from_hex(text.trim()).ok_or_else(|| {
+        CliError::input(format!(
+            "{} is not a wallet key file (64 hexadecimal digits)",
+            path.display()
+        ))
+    })
+}
+
+fn key_from_hex(s: &str) -> Option<Zeroizing<[u8; 32]>> {
+    if s.len() != 64 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+fn open_wallet(jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<Wallet> {
+    let records = dir.join(RECORDS);
+    if !records.is_dir() {
+        return Err(CliError::input(format!(
+            "{} is not a wallet (no {RECORDS}/); create one with: civitas holder init --wallet {}",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let key = storage_key(dir)?;
+    let store = EncryptedFileStore::open(&records, key).map_err(|e| {
+        CliError::input(format!(
+            "{}: {e} (is this the wallet's storage key?)",
+            dir.display()
+        ))
+    })?;
+    Ok(Wallet::new(
+        Arc::new(store),
+        Bbs2023::new(Arc::clone(jsonld)),
+    ))
+}
+
+pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: HolderCommand) -> CliResult<u8> {
+    match cmd {
+        HolderCommand::Init { wallet } => init(jsonld, &wallet),
+        HolderCommand::Request {
+            wallet,
+            feature,
+            issuer,
+            output,
+        } => {
+            let w = open_wallet(jsonld, &wallet)?;
+            let request = w.credential_request(feature.feature(), issuer.as_deref())?;
+            write_json_out(output.as_deref(), &request.to_json())?;
+            if let Some(out) = &output {
+                eprintln!(
+                    "credential request ({}) written to {}: send it to the issuer",
+                    feature.feature().name(),
+                    out.display()
+                );
+            }
+            Ok(EXIT_VALID)
+        }
+        HolderCommand::Import { wallet, signed } => {
+            let w = open_wallet(jsonld, &wallet)?;
+            let bytes = read_bytes(&signed)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| CliError::input(format!("{} is not UTF-8", signed.display())))?;
+            let summary = w
+                .import(&text)
+                .map_err(|e| CliError::input(format!("{}: {e}", signed.display())))?;
+            println!("imported {}", describe(&summary));
+            Ok(EXIT_VALID)
+        }
+        HolderCommand::List { wallet, format } => {
+            let w = open_wallet(jsonld, &wallet)?;
+            let list = w.list()?;
+            let pending = w.pending_requests()?;
+            match format {
+                ListFormat::Json => {
+                    let out = json!({
+                        "credentials": list.iter().map(summary_json).collect::<Vec<_>>(),
+                        "pending_requests": pending,
+                    });
+                    write_json_out(None, &out)?;
+                }
+                ListFormat::Human => {
+                    if list.is_empty() {
+                        println!("no credentials");
+                    }
+                    for s in &list {
+                        println!("{}", describe(s));
+                    }
+                    if pending > 0 {
+                        println!("{pending} credential request(s) waiting for their credential");
+                    }
+                }
+            }
+            Ok(EXIT_VALID)
+        }
+        HolderCommand::Present {
+            wallet,
+            challenge,
+            domain,
+            disclose,
+            credential,
+            identified,
+            holder_key,
+            output,
+        } => {
+            let mut inputs = vec![disclose.as_path()];
+            if let Some(k) = &holder_key {
+                inputs.push(k);
+            }
+            refuse_output_onto_input(output.as_deref(), &inputs)?;
+            let w = open_wallet(jsonld, &wallet)?;
+            let id = pick_credential(&w, credential.as_deref())?;
+            let pointers = read_pointers(&disclose)?;
+            let consent = w.disclosure_preview(&id, &pointers, Some(&domain))?;
+            eprintln!("presenting {} to {}:", short(&id), escape(&domain));
+            for c in &consent.disclosed {
+                eprintln!(
+                    "  discloses {} = {}{}",
+                    escape(&c.pointer),
+                    escape(&c.value),
+                    if c.mandatory { " (mandatory)" } else { "" }
+                );
+            }
+            eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
+            match consent.pseudonym {
+                PseudonymUse::None => {}
+                PseudonymUse::FirstTime => eprintln!(
+                    "  this verifier sees a pseudonym of you for the first time (it will recognise it next time; no other verifier can link it)"
+                ),
+                PseudonymUse::Returning => eprintln!(
+                    "  this verifier sees the pseudonym it has seen before: it recognises you as a returning visitor"
+                ),
+            }
+            let disclosures = [Disclosure {
+                credential_id: id,
+                pointers,
+            }];
+            let request = PresentationRequest {
+                domain: Some(domain),
+                challenge: Some(challenge),
+            };
+            let vp = match holder_key {
+                Some(key_path) if identified => {
+                    let (key, _) = load_p256_key(&key_path, "signing a presentation")?;
+                    let builder = DevicePresentationBuilder::new(
+                        EcdsaRdfc2019::new(Arc::clone(jsonld)),
+                        &key,
+                    );
+                    w.present(&disclosures, b"", &request, &builder)?
+                }
+                _ => w.present_anonymous(&disclosures, &request)?,
+            };
+            write_json_out(output.as_deref(), &vp)?;
+            Ok(EXIT_VALID)
+        }
+    }
+}
+
+fn init(jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<u8> {
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", dir.display())))?
+            .next()
+            .is_none();
+        if !empty {
+            return Err(CliError::input(format!(
+                "{} exists and is not empty: a wallet is created in a new or empty directory",
+                dir.display()
+            )));
+        }
+    }
+    create_private_dir(dir)?;
+    let from_env = std::env::var_os(WALLET_KEY_ENV).is_some();
+    if !from_env {
+        let mut key = Zeroizing::new([0u8; 32]);
+        getrandom::getrandom(key.as_mut_slice())
+            .map_err(|_| CliError::input("no system randomness"))?;
+        let hex = Zeroizing::new(key.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n");
+        write_atomic(&dir.join(KEY_FILE), hex.as_bytes(), true)?;
+    }
+    create_private_dir(&dir.join(RECORDS))?;
+    let w = open_wallet(jsonld, dir)?;
+    w.create_holder_secrets()?;
+    println!(
+        "wallet created in {} (storage key {})",
+        dir.display(),
+        if from_env {
+            format!("from {WALLET_KEY_ENV}")
+        } else {
+            format!("in {}", dir.join(KEY_FILE).display())
+        }
+    );
+    Ok(EXIT_VALID)
+}
+
+fn create_private_dir(dir: &Path) -> CliResult<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))
+}
+
+fn short(id: &str) -> &str {
+    id.get(..12).unwrap_or(id)
+}
+
+fn binding_text(f: Feature) -> &'static str {
+    match f {
+        Feature::Baseline => "not bound to this wallet",
+        Feature::AnonymousHolderBinding => "bound to this wallet's secret",
+        Feature::Pseudonym => "with a pseudonym per verifier",
+        Feature::HolderBindingPseudonym => {
+            "bound to this wallet's secret, with a pseudonym per verifier"
+        }
+    }
+}
+
+fn describe(s: &CredentialSummary) -> String {
+    let types: Vec<&str> = s
+        .types
+        .iter()
+        .map(String::as_str)
+        .filter(|t| *t != "VerifiableCredential")
+        .collect();
+    format!(
+        "{} {} from {}{}, {}",
+        s.id,
+        escape(&types.join(", ")),
+        escape(
+            s.issuer_name
+                .as_deref()
+                .or(s.issuer_id.as_deref())
+                .unwrap_or("an unnamed issuer")
+        ),
+        s.valid_until
+            .as_deref()
+            .map(|u| format!(", valid until {}", escape(u)))
+            .unwrap_or_default(),
+        binding_text(s.binding)
+    )
+}
+
+fn summary_json(s: &CredentialSummary) -> Value {
+    json!({
+        "id": s.id,
+        "types": s.types,
+        "issuer": s.issuer_id,
+        "issuer_name": s.issuer_name,
+        "valid_from": s.valid_from,
+        "valid_until": s.valid_until,
+        "feature": s.binding.name(),
+        "mandatory_pointers": s.mandatory_pointers,
+    })
+}
+
+/// The credential named by `wanted` (a full id or a unique prefix of at least 8 digits), or
+/// the only one.
+fn pick_credential(w: &Wallet, wanted: Option<&str>) -> CliResult<String> {
+    let ids: Vec<String> = w.list()?.into_iter().map(|s| s.id).collect();
+    match wanted {
+        None => match ids.as_slice() {
+            [only] => Ok(only.clone()),
+            [] => Err(CliError::input(
+                "the wallet holds no credential: import one with civitas holder import",
+            )),
+            _ => Err(CliError::input(format!(
+                "the wallet holds {} credentials: name one with --credential ID (civitas holder list)",
+                ids.len()
+            ))),
+        },
+        Some(prefix) => {
+            if prefix.len() < 8 {
+                return Err(CliError::input(
+                    "--credential: give the id, or at least its first 8 digits",
+                ));
+            }
+            let matching: Vec<&String> = ids.iter().filter(|i| i.starts_with(prefix)).collect();
+            match matching.as_slice() {
+                [one] => Ok((*one).clone()),
+                [] => Err(CliError::input(format!(
+                    "--credential {}: no such credential in the wallet (civitas holder list)",
+                    escape(prefix)
+                ))),
+                _ => Err(CliError::input(format!(
+                    "--credential {}: more than one credential starts so; give more digits",
+                    escape(prefix)
+                ))),
+            }
+        }
+    }
+}
