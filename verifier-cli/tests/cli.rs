@@ -1882,3 +1882,281 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
     ]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn a_wallet_requests_imports_and_presents_anonymously_with_a_pseudonym_per_desk() {
+    let desk = Desk::new("holder");
+    desk.setup();
+    desk.ok(&["holder", "init", "--wallet", "ada"], 0);
+    let r = desk.run(&["holder", "init", "--wallet", "ada"]);
+    assert_eq!(
+        r.code,
+        2,
+        "a second init over a wallet is refused: {}",
+        r.all()
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(desk.dir.join("ada/wallet.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the storage key is owner-only");
+    }
+    desk.ok(
+        &[
+            "holder",
+            "request",
+            "--wallet",
+            "ada",
+            "--feature",
+            "holder-binding-pseudonym",
+            "-o",
+            "req.json",
+        ],
+        0,
+    );
+    let req = desk.read("req.json");
+    assert_eq!(req["type"], "CivitasCredentialRequest");
+    assert_eq!(req["feature"], "holder_binding_pseudonym");
+
+    // The university issues on the request; no subject DID is needed.
+    let mut diploma = desk.read("diploma.json");
+    diploma["credentialSubject"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    desk.write("anon-diploma.json", &diploma);
+    desk.ok(
+        &[
+            "issue",
+            "--key",
+            "uni.key",
+            "--holder-request",
+            "req.json",
+            "anon-diploma.json",
+            "-o",
+            "bound.json",
+        ],
+        0,
+    );
+    let r = desk.ok(&["holder", "import", "--wallet", "ada", "bound.json"], 0);
+    assert!(
+        r.stdout.contains("bound to this wallet's secret"),
+        "{}",
+        r.all()
+    );
+    let list = desk.ok(
+        &["holder", "list", "--wallet", "ada", "--format", "json"],
+        0,
+    );
+    let list: Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(
+        list["credentials"][0]["feature"],
+        "holder_binding_pseudonym"
+    );
+    assert_eq!(list["pending_requests"], 0);
+
+    // Another wallet cannot import it.
+    desk.ok(&["holder", "init", "--wallet", "eve"], 0);
+    let r = desk.run(&["holder", "import", "--wallet", "eve", "bound.json"]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("another wallet"), "{}", r.stderr);
+
+    let present = |challenge: &str, domain: &str, out: &str| {
+        desk.ok(
+            &[
+                "holder",
+                "present",
+                "--wallet",
+                "ada",
+                "--challenge",
+                challenge,
+                "--domain",
+                domain,
+                "--disclose",
+                "disclose.json",
+                "-o",
+                out,
+            ],
+            0,
+        )
+    };
+    let r = present("n1", "https://a.example", "a1.json");
+    assert!(r.stderr.contains("for the first time"), "{}", r.stderr);
+    let a1 = desk.read("a1.json");
+    assert!(a1.get("holder").is_none() && a1.get("proof").is_none());
+    let verify = |challenge: &str, domain: &str, file: &str| {
+        desk.run(&[
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "lists",
+            "--challenge",
+            challenge,
+            "--domain",
+            domain,
+            "--format",
+            "json",
+            file,
+        ])
+    };
+    let v = verify("n1", "https://a.example", "a1.json");
+    assert_eq!(v.code, 0, "{}", v.all());
+    let out: Value = serde_json::from_str(&v.stdout).unwrap();
+    let cred = &out["results"][0]["credentials"][0];
+    assert_eq!(cred["holder_binding"], "secret", "{out}");
+    let nym_a = cred["pseudonym"].as_str().unwrap().to_owned();
+    assert_eq!(out["results"][0]["dangers"], json!([]), "{out}");
+
+    // Returning to A: the same pseudonym, and the wallet says so.
+    let r = present("n2", "https://a.example", "a2.json");
+    assert!(r.stderr.contains("seen before"), "{}", r.stderr);
+    let v = verify("n2", "https://a.example", "a2.json");
+    let out: Value = serde_json::from_str(&v.stdout).unwrap();
+    assert_eq!(
+        out["results"][0]["credentials"][0]["pseudonym"],
+        nym_a.as_str()
+    );
+    // At B: another pseudonym.
+    present("n3", "https://b.example", "b.json");
+    let v = verify("n3", "https://b.example", "b.json");
+    assert_eq!(v.code, 0, "{}", v.all());
+    let out: Value = serde_json::from_str(&v.stdout).unwrap();
+    assert_ne!(
+        out["results"][0]["credentials"][0]["pseudonym"],
+        nym_a.as_str()
+    );
+    // A replay at A with a new challenge: refused.
+    let v = verify("n4", "https://a.example", "a1.json");
+    assert_eq!(v.code, 1, "{}", v.all());
+
+    // The storage key from the environment instead of a key file.
+    let key = "11".repeat(32);
+    let r = Command::new(env!("CARGO_BIN_EXE_civitas"))
+        .current_dir(&desk.dir)
+        .env("CIVITAS_WALLET_KEY", &key)
+        .args(["holder", "init", "--wallet", "env-wallet"])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    assert!(!desk.dir.join("env-wallet/wallet.key").exists());
+    let r = desk.run(&["holder", "list", "--wallet", "env-wallet"]);
+    assert_eq!(r.code, 2, "without the key: {}", r.all());
+    assert!(r.stderr.contains("CIVITAS_WALLET_KEY"), "{}", r.stderr);
+
+    // The identified kind, for the credential issued to the phone's DID.
+    desk.ok(&["holder", "import", "--wallet", "eve", "signed.json"], 0);
+    desk.ok(
+        &[
+            "holder",
+            "present",
+            "--wallet",
+            "eve",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "--disclose",
+            "disclose.json",
+            "--identified",
+            "--holder-key",
+            "phone.key",
+            "-o",
+            "identified.json",
+        ],
+        0,
+    );
+    let v = desk.verify(&["identified.json"]);
+    assert_eq!(v.code, 0, "{}", v.all());
+    // That credential cannot be presented anonymously: nothing binds it to a secret.
+    let r = desk.run(&[
+        "holder",
+        "present",
+        "--wallet",
+        "eve",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "--disclose",
+        "disclose.json",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("present this one identified"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_batch_binds_each_row_to_its_holders_request() {
+    let d = Desk::new("batch-bound");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    let mut template: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
+    template["credentialSubject"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    template["credentialSubject"]["givenName"] = json!("{{given}}");
+    d.write("template.json", &template);
+    for who in ["ada", "alan"] {
+        d.ok(&["holder", "init", "--wallet", who], 0);
+        d.ok(
+            &[
+                "holder",
+                "request",
+                "--wallet",
+                who,
+                "--feature",
+                "anonymous-holder-binding",
+                "-o",
+                &format!("{who}-req.json"),
+            ],
+            0,
+        );
+    }
+    std::fs::write(
+        d.dir.join("class.csv"),
+        "student,given,holder_request\nS-1,Ada,ada-req.json\nS-2,Alan,alan-req.json\n",
+    )
+    .unwrap();
+    let args = [
+        "issue",
+        "--key",
+        "uni.key",
+        "--template",
+        "template.json",
+        "--csv",
+        "class.csv",
+        "--out-dir",
+        "out",
+    ];
+    d.ok(&args, 0);
+    d.ok(&["holder", "import", "--wallet", "ada", "out/S-1.json"], 0);
+    d.ok(&["holder", "import", "--wallet", "alan", "out/S-2.json"], 0);
+    let r = d.run(&["holder", "import", "--wallet", "ada", "out/S-2.json"]);
+    assert_eq!(r.code, 2, "Alan's diploma is not Ada's: {}", r.all());
+
+    // A row naming a request file that is not one: refused before anything is written.
+    std::fs::write(d.dir.join("not-a-request.json"), "{\"type\": \"Nope\"}").unwrap();
+    std::fs::write(
+        d.dir.join("class.csv"),
+        "student,given,holder_request\nS-3,Grace,ada-req.json\nS-4,Edsger,not-a-request.json\n",
+    )
+    .unwrap();
+    let r = d.run(&args);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(
+        r.stderr.contains("line 3, column holder_request"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.dir.join("out/S-3.json").exists());
+}
