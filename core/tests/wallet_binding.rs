@@ -14,6 +14,7 @@ use std::sync::Arc;
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::proof_value::Feature;
 use civitas_core::bbs2023::{Bbs2023, CommitmentRequest};
+use civitas_core::ecdsa::{DeviceKey, EcdsaRdfc2019};
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::verifier::{
     Check, HolderBinding, Policy, StatusLists, TrustList, TrustedIssuer, Verifier,
@@ -192,6 +193,26 @@ fn a_bound_credential_goes_from_request_to_anonymous_presentations_with_a_pseudo
         .unwrap_err();
     assert!(
         r.failures().iter().any(|f| f.check == Check::HolderProof),
+        "{r}"
+    );
+
+    // Someone else takes the derived diploma out of a presentation and wraps it in one signed
+    // by their own key for a fresh challenge: the proof is still bound to the first request.
+    let thief = DeviceKey::generate().unwrap();
+    let ecdsa = EcdsaRdfc2019::new(Arc::clone(&w.jsonld));
+    let forwarded = civitas_core::presentation::present(
+        &ecdsa,
+        vec![vp1["verifiableCredential"][0].clone()],
+        &thief,
+        "c9",
+        A,
+    )
+    .unwrap();
+    let r = verifier
+        .verify(&forwarded, &w.desk("c9", A), &lists)
+        .unwrap_err();
+    assert!(
+        r.failures().iter().any(|f| f.check == Check::Challenge),
         "{r}"
     );
 

@@ -462,8 +462,14 @@ impl Wallet {
         let vp = match signer {
             Some(signer) => {
                 let builder = DevicePresentationBuilder::new(self.ecdsa.clone(), signer);
+                // Bound to the request like an anonymous one: a holder-bound credential in it
+                // is checked against the request binding too.
+                let header = verifier::request_binding(
+                    core_request.challenge.as_deref().unwrap_or(""),
+                    core_request.domain.as_deref(),
+                );
                 self.inner
-                    .present(&disclosures, b"", &core_request, &builder)?
+                    .present(&disclosures, &header, &core_request, &builder)?
             }
             None => self.inner.present_anonymous(&disclosures, &core_request)?,
         };

@@ -847,6 +847,11 @@ fn demo_runs_the_whole_story() {
         "ok   genuine presentation accepted",
         "ok   tampered presentation rejected",
         "ok   replayed presentation rejected",
+        "ok   forwarded credential rejected",
+        "ok   second visit accepted",
+        "ok   the agency sees the same pseudonym on the second visit",
+        "ok   presentation at a second agency accepted",
+        "ok   the second agency sees another pseudonym",
         "ok   revoked credential rejected",
     ] {
         assert!(
@@ -1696,7 +1701,7 @@ fn the_demo_prints_commands_that_run_as_printed() {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     // Every command is printed complete: the wallet's and issuer's name their context...
-    for cmd in ["issue", "derive", "present"] {
+    for cmd in ["issue", "holder import", "holder present", "present"] {
         let line = stdout
             .lines()
             .find(|l| l.starts_with(&format!("$ civitas {cmd} ")));
@@ -1715,13 +1720,13 @@ fn the_demo_prints_commands_that_run_as_printed() {
         .enumerate()
         .filter(|(_, l)| l.starts_with("$ civitas verify "))
         .collect();
-    assert_eq!(verifies.len(), 5, "{stdout}");
+    assert_eq!(verifies.len(), 7, "{stdout}");
     assert!(verifies.iter().all(|(_, l)| !l.contains("--context")));
     assert!(stdout.contains("[[context]]\nurl = \"https://civitas.example/contexts/diploma/v1\"\nfile = \"contexts/diploma-v1.jsonld\""), "{stdout}");
 
     // A printed verify command, run as printed from the demo's directory, gives the verdict
     // the demo printed for it, line for line, with the same exit status: step 2 (tampered)
-    // and step 5 (revoked), whose verdicts the later revocation does not change.
+    // and step 7 (revoked), whose verdicts the later revocation does not change.
     let lines: Vec<&str> = stdout.lines().collect();
     let run_printed = |command: &str, extra: &[&str]| {
         let mut words = shell_words(command.trim_start_matches("$ "));
@@ -1739,7 +1744,7 @@ fn the_demo_prints_commands_that_run_as_printed() {
     };
     for (step, first_line) in [
         (1, "INVALID: tampered.json"),
-        (4, "INVALID: presentation.json"),
+        (6, "INVALID: presentation.json"),
     ] {
         let (at, command) = verifies[step];
         let printed: Vec<&str> = lines[at + 1..]
@@ -1752,7 +1757,7 @@ fn the_demo_prints_commands_that_run_as_printed() {
         assert_eq!(rerun.lines().collect::<Vec<_>>(), printed, "{command}");
         assert_eq!(code, Some(1), "{command}");
     }
-    // Step 1's command now finds the diploma revoked (step 5 revoked it); with status
+    // Step 1's command now finds the diploma revoked (step 7 revoked it); with status
     // checking relaxed, it shows everything else it checked still passes, the context
     // coming from the trust file.
     let (code, text) = run_printed(verifies[0].1, &["--dangerous-skip-status"]);

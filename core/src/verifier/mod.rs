@@ -920,10 +920,12 @@ impl Verifier {
                 fail(Check::RequiredClaims, format!("{pointer} is not disclosed"));
             }
         }
-        // Freshness of a bare derived credential or one in an anonymous presentation: its
-        // presentation header is this desk's request binding, computed here from the desk's
-        // own challenge and domain.
-        if presenter.header_bound
+        // Freshness of a bare derived credential, one in an anonymous presentation, and any
+        // credential bound by a holder secret (whatever envelope carries it: a copy of a
+        // holder-bound proof wrapped in someone else's signed presentation must not pass as
+        // the holder's): its presentation header is this desk's request binding, computed
+        // here from the desk's own challenge and domain.
+        if (presenter.header_bound || verified.holder_bound())
             && let Some(challenge) = policy.challenge.as_deref()
             && verified.presentation_header()
                 != request_binding(challenge, policy.domain.as_deref()).as_slice()

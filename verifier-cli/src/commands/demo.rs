@@ -1,4 +1,8 @@
-//! `civitas demo`: the end-to-end story, each step a real `civitas` command.
+//! `civitas demo`: the end-to-end story, each step a real `civitas` command: the citizen's
+//! wallet asks for a diploma bound to its holder secret, the university issues it, the agency
+//! accepts an anonymous presentation and sees a pseudonym, refuses a tampered, a replayed and
+//! a forwarded copy, recognises the returning citizen, and a second agency sees another
+//! pseudonym; then the diploma is revoked.
 //!
 //! The demo works in its directory (it changes into it) and prints every command exactly as
 //! it runs it, from one argv ([`civitas`]): an officer can copy any printed command and run
@@ -20,6 +24,8 @@ const DIPLOMA_CONTEXT: &str =
 /// Where the demo keeps the context, relative to its directory (and to its trust file).
 const DIPLOMA_CONTEXT_FILE: &str = "contexts/diploma-v1.jsonld";
 const DIPLOMA: &str = include_str!("../../../test-vectors/data/diploma.json");
+const AGENCY: &str = "https://agency.example";
+const TAX_OFFICE: &str = "https://tax-office.example";
 const STATUS_URL: &str = "https://university.example/status/revocation/1";
 const STATUS_INDEX: &str = "7";
 
@@ -77,6 +83,27 @@ fn mkdir(name: &str) -> CliResult<()> {
 fn write_json(name: &str, v: &Value, what: &str) -> CliResult<()> {
     let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))?;
     write(name, &text, what)
+}
+
+/// The pseudonym bytes carried by the first credential of a presentation file (what the
+/// verifier checks and shows), to compare two visits.
+fn pseudonym_of(file: &str) -> Option<Vec<u8>> {
+    use civitas_core::bbs2023::proof_value::{DerivedFeature, DerivedProofValue};
+    let vp = read_json(Path::new(file)).ok()?;
+    let value = vp
+        .pointer("/verifiableCredential/0/proof/proofValue")?
+        .as_str()?;
+    match DerivedProofValue::parse(value).ok()?.feature {
+        DerivedFeature::Pseudonym(n) | DerivedFeature::HolderBindingPseudonym(n) => {
+            Some(n.pseudonym.to_vec())
+        }
+        _ => None,
+    }
+}
+
+/// Record an outcome the demo compares itself (not a command's exit status).
+fn check(what: &str, ok: bool, outcomes: &mut Vec<String>) {
+    outcomes.push(format!("{} {what}", if ok { "ok  " } else { "FAIL" }));
 }
 
 fn expect(what: &str, got: u8, want: u8, outcomes: &mut Vec<String>) {
@@ -155,18 +182,35 @@ fn story(dir: &Path) -> CliResult<u8> {
         DIPLOMA_CONTEXT,
         &format!("the JSON-LD context {DIPLOMA_CONTEXT_URL}, which the university publishes"),
     )?;
-    say("The citizen's wallet has a device key; the citizen gives the university its DID");
-    civitas(&["keygen", "--alg", "p256", "-o", "phone.key"])?;
-    let phone = read_json(Path::new("phone.key"))?;
+    say(
+        "The citizen's wallet makes its holder secret, and asks the university for a diploma bound to it (a commitment: the university never learns the secret)",
+    );
+    civitas(&["holder", "init", "--wallet", "wallet"])?;
+    civitas(&[
+        "holder",
+        "request",
+        "--wallet",
+        "wallet",
+        "--feature",
+        "holder-binding-pseudonym",
+        "--issuer",
+        &did(&university),
+        "-o",
+        "diploma-request.json",
+    ])?;
     let mut diploma: Value =
         serde_json::from_str(DIPLOMA).map_err(|e| CliError::input(e.to_string()))?;
-    if let Some(subject) = diploma.get_mut("credentialSubject") {
-        subject["id"] = did(&phone).into();
+    // Bound by the holder secret, the diploma names no subject DID that agencies could link.
+    if let Some(subject) = diploma
+        .get_mut("credentialSubject")
+        .and_then(Value::as_object_mut)
+    {
+        subject.remove("id");
     }
     write_json(
         "diploma.json",
         &diploma,
-        "the unsigned diploma, issued to the wallet's DID",
+        "the unsigned diploma (no subject DID: the wallet's secret binds it)",
     )?;
     write_json(
         "mandatory.json",
@@ -185,41 +229,49 @@ fn story(dir: &Path) -> CliResult<u8> {
         "status/revocation.json",
         "--status-index",
         STATUS_INDEX,
+        "--holder-request",
+        "diploma-request.json",
         "diploma.json",
         "-o",
         "signed-diploma.json",
     ])?;
+    civitas(&[
+        "holder",
+        "import",
+        "--context",
+        &context_arg,
+        "--wallet",
+        "wallet",
+        "signed-diploma.json",
+    ])?;
 
-    say("The citizen's wallet discloses only the degree to the agency, for the agency's challenge");
+    say(
+        "The citizen's wallet shows the agency only the degree, anonymously, for the agency's challenge",
+    );
     write_json(
         "disclose.json",
         &json!(["/credentialSubject/degree/name"]),
         "what the citizen chooses to show",
     )?;
-    civitas(&[
-        "derive",
-        "--context",
-        &context_arg,
-        "--disclose",
-        "disclose.json",
-        "signed-diploma.json",
-        "-o",
-        "derived.json",
-    ])?;
-    civitas(&[
-        "present",
-        "--context",
-        &context_arg,
-        "--holder-key",
-        "phone.key",
-        "--challenge",
-        "c-7f3a91",
-        "--domain",
-        "https://agency.example",
-        "derived.json",
-        "-o",
-        "presentation.json",
-    ])?;
+    let present = |challenge: &str, domain: &str, out: &str| -> CliResult<u8> {
+        civitas(&[
+            "holder",
+            "present",
+            "--context",
+            &context_arg,
+            "--wallet",
+            "wallet",
+            "--challenge",
+            challenge,
+            "--domain",
+            domain,
+            "--disclose",
+            "disclose.json",
+            "-o",
+            out,
+        ])
+    };
+    present("c-7f3a91", AGENCY, "presentation.json")?;
 
     say(
         "The agency trusts the university for diplomas, and keeps its context beside the trust file",
@@ -231,7 +283,7 @@ fn story(dir: &Path) -> CliResult<u8> {
     );
     write("trust.toml", &trust, "the agency's trust list")?;
     println!("{}", trust.trim_end());
-    let verify = |input: &str, challenge: &str| -> CliResult<u8> {
+    let verify_at = |input: &str, challenge: &str, domain: &str| -> CliResult<u8> {
         civitas(&[
             "verify",
             "--trust",
@@ -241,14 +293,17 @@ fn story(dir: &Path) -> CliResult<u8> {
             "--challenge",
             challenge,
             "--domain",
-            "https://agency.example",
+            domain,
             "--require",
             "/credentialSubject/degree/name",
             input,
         ])
     };
+    let verify = |input: &str, challenge: &str| verify_at(input, challenge, AGENCY);
 
-    say("1. The agency verifies the presentation: accepted");
+    say(
+        "1. The agency verifies the presentation: accepted, bound to the citizen's secret, with the citizen's pseudonym at this agency",
+    );
     let code = verify("presentation.json", "c-7f3a91")?;
     expect(
         "genuine presentation accepted",
@@ -286,8 +341,17 @@ fn story(dir: &Path) -> CliResult<u8> {
     );
 
     say(
-        "4. Someone else (an officer who kept a copy) wraps the derived diploma in a presentation signed by their own key, for the agency's fresh challenge: rejected",
+        "4. Someone else (an officer who kept a copy) takes the diploma out of the presentation and wraps it in a presentation signed by their own key, for the agency's fresh challenge: rejected",
     );
+    let copied = read_json(Path::new("presentation.json"))?
+        .pointer("/verifiableCredential/0")
+        .cloned()
+        .unwrap_or(Value::Null);
+    write_json(
+        "copied-diploma.json",
+        &copied,
+        "the derived diploma, copied out of the citizen's presentation",
+    )?;
     civitas(&["keygen", "--alg", "p256", "-o", "someone-else.key"])?;
     civitas(&[
         "present",
@@ -298,8 +362,8 @@ fn story(dir: &Path) -> CliResult<u8> {
         "--challenge",
         "c-0b55e2",
         "--domain",
-        "https://agency.example",
-        "derived.json",
+        AGENCY,
+        "copied-diploma.json",
         "-o",
         "forwarded.json",
     ])?;
@@ -311,7 +375,40 @@ fn story(dir: &Path) -> CliResult<u8> {
         &mut outcomes,
     );
 
-    say("5. The university revokes the diploma; the agency checks again: rejected");
+    say(
+        "5. The citizen comes back to the agency next week: accepted, and the agency sees the same pseudonym (a returning citizen, still unnamed)",
+    );
+    present("c-2d9e10", AGENCY, "second-visit.json")?;
+    let code = verify("second-visit.json", "c-2d9e10")?;
+    expect("second visit accepted", code, EXIT_VALID, &mut outcomes);
+    let same = pseudonym_of("presentation.json").is_some()
+        && pseudonym_of("presentation.json") == pseudonym_of("second-visit.json");
+    check(
+        "the agency sees the same pseudonym on the second visit",
+        same,
+        &mut outcomes,
+    );
+
+    say(
+        "6. The same citizen at a second agency, the tax office: accepted, with another pseudonym, so the two agencies cannot link the visits",
+    );
+    present("c-51d0c4", TAX_OFFICE, "tax-office.json")?;
+    let code = verify_at("tax-office.json", "c-51d0c4", TAX_OFFICE)?;
+    expect(
+        "presentation at a second agency accepted",
+        code,
+        EXIT_VALID,
+        &mut outcomes,
+    );
+    let other = pseudonym_of("tax-office.json").is_some()
+        && pseudonym_of("tax-office.json") != pseudonym_of("presentation.json");
+    check(
+        "the second agency sees another pseudonym",
+        other,
+        &mut outcomes,
+    );
+
+    say("7. The university revokes the diploma; the agency checks again: rejected");
     civitas(&[
         "status",
         "revoke",

@@ -328,7 +328,13 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: HolderCommand) -> CliResult<u8> {
                         EcdsaRdfc2019::new(Arc::clone(jsonld)),
                         &key,
                     );
-                    w.present(&disclosures, b"", &request, &builder)?
+                    // Bound to the request like an anonymous one: a holder-bound credential
+                    // in it is checked against the request binding too.
+                    let header = civitas_core::verifier::request_binding(
+                        request.challenge.as_deref().unwrap_or(""),
+                        request.domain.as_deref(),
+                    );
+                    w.present(&disclosures, &header, &request, &builder)?
                 }
                 _ => w.present_anonymous(&disclosures, &request)?,
             };
