@@ -10,9 +10,11 @@ import uniffi.civitas_ffi.CivitasException
 import uniffi.civitas_ffi.ContextDoc
 import uniffi.civitas_ffi.CredentialStore
 import uniffi.civitas_ffi.DisclosureRequest
+import uniffi.civitas_ffi.HolderBinding
 import uniffi.civitas_ffi.IssuerKey
 import uniffi.civitas_ffi.KeyStore
 import uniffi.civitas_ffi.PresentationRequest
+import uniffi.civitas_ffi.PseudonymUse
 import uniffi.civitas_ffi.Verifier
 import uniffi.civitas_ffi.Wallet
 import uniffi.civitas_ffi.civitasVersion
@@ -174,6 +176,33 @@ val degree = "/credentialSubject/degree/name"
 val birthDate = "/credentialSubject/birthDate"
 val domain = "https://agency.example"
 
+/** The diploma issued by the university (the civitas command) on a wallet's credential request. */
+fun issuedOn(requestJson: String): String {
+    val dir = kotlin.io.path.createTempDirectory("civitas-issue").toFile()
+    try {
+        // Bound by the holder secret: no subject DID.
+        val unsigned = File(System.getenv("CIVITAS_TEST_UNSIGNED")).readText()
+            .replace(Regex("\"id\"\\s*:\\s*\"did:example:citizen-ada\"\\s*,"), "")
+        assert("did:example:citizen-ada" !in unsigned)
+        File(dir, "diploma.json").writeText(unsigned)
+        File(dir, "request.json").writeText(requestJson)
+        val ctx = System.getenv("CIVITAS_TEST_CONTEXT_URL") + "=" + System.getenv("CIVITAS_TEST_CONTEXT_FILE")
+        val p = ProcessBuilder(
+            System.getenv("CIVITAS_TEST_CLI"), "--context", ctx, "issue",
+            "--key", System.getenv("CIVITAS_TEST_ISSUER_KEY"),
+            "--mandatory", System.getenv("CIVITAS_TEST_MANDATORY"),
+            "--holder-request", File(dir, "request.json").path,
+            File(dir, "diploma.json").path, "-o", File(dir, "signed.json").path,
+        ).redirectErrorStream(true).start()
+        val out = p.inputStream.bufferedReader().readText()
+        if (p.waitFor() != 0) throw IllegalStateException(out)
+        return File(dir, "signed.json").readText()
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+val taxOffice = "https://tax-office.example"
+
 /** A KeyStore the way an app writes one over Android Keystore: here java.security P-256. */
 class JavaKeyStore : KeyStore {
     private val pair = KeyPairGenerator.getInstance("EC")
@@ -251,15 +280,16 @@ Verifier(trustToml, contexts).use { verifier ->
         }
 
         check("consent summary: the degree is disclosed, the birth date stays hidden") {
-            val consent = wallet.consentSummary(summary.id, listOf(degree))
+            val consent = wallet.consentSummary(summary.id, listOf(degree), domain)
+            assert(consent.pseudonym == PseudonymUse.NONE)
             assert(consent.disclosed.any { it.pointer == degree && it.value == "MSc Computer Science" })
             assert(consent.disclosed.none { it.pointer == birthDate })
             assert(birthDate in consent.hidden)
         }
 
         var presentation = ""
-        check("present only the degree with the device key; the verifier accepts it") {
-            val result = wallet.present(request("challenge-kt-1", summary.id))
+        check("present only the degree, identified with the device key; the verifier accepts it") {
+            val result = wallet.presentIdentified(request("challenge-kt-1", summary.id))
             assert(result.qrPayload.isNotEmpty())
             val verified = verifier.verify(result.json, "challenge-kt-1", domain, listOf(degree))
             assert(verified.valid) { verified.failures.toString() }
@@ -318,6 +348,65 @@ Verifier(trustToml, contexts).use { verifier ->
             assertThrows<CivitasException.InvalidInput> { wallet.importCredential("{not json") }
             assertThrows<CivitasException.InvalidInput> {
                 verifier.verify("{not json", null, null, emptyList())
+            }
+        }
+    }
+}
+
+// ---- anonymous presentations: a diploma bound to the wallet's holder secret ----
+
+fun requestAt(challenge: String, credentialId: String, at: String) = PresentationRequest(
+    challenge = challenge,
+    domain = at,
+    disclosures = listOf(DisclosureRequest(credentialId, listOf(degree))),
+)
+
+Verifier(trustToml, contexts).use { verifier ->
+    Wallet.inMemory(contexts).use { wallet ->
+        val req = wallet.credentialRequest(null, HolderBinding.HOLDER_SECRET_PSEUDONYM)
+        check("credential requests are fresh and name their feature") {
+            assert("\"holder_binding_pseudonym\"" in req && "CivitasCredentialRequest" in req)
+            assert(wallet.credentialRequest(null, HolderBinding.HOLDER_SECRET_PSEUDONYM) != req)
+            assertThrows<CivitasException.InvalidInput> { wallet.credentialRequest(null, HolderBinding.NONE) }
+        }
+        val summary = wallet.importCredential(issuedOn(req))
+        check("the diploma issued on the request imports, bound to the wallet's secret") {
+            assert(summary.binding == HolderBinding.HOLDER_SECRET_PSEUDONYM)
+        }
+        var first = ""
+        var nym = ""
+        check("an anonymous presentation is accepted: no holder, bound by the secret, a pseudonym") {
+            assert(wallet.consentSummary(summary.id, listOf(degree), domain).pseudonym == PseudonymUse.FIRST_TIME)
+            val result = wallet.present(requestAt("challenge-anon-1", summary.id, domain))
+            assert("\"holder\"" !in result.json)
+            val verified = verifier.verify(result.json, "challenge-anon-1", domain, listOf(degree))
+            assert(verified.valid) { verified.failures.toString() }
+            assert(verified.holder == null && verified.dangers.isEmpty())
+            val credential = verified.credentials.single()
+            assert(credential.holderBinding == "secret")
+            nym = credential.pseudonym!!
+            first = result.json
+        }
+        check("the same agency sees the same pseudonym again; the tax office another") {
+            assert(wallet.consentSummary(summary.id, listOf(degree), domain).pseudonym == PseudonymUse.RETURNING)
+            val again = wallet.present(requestAt("challenge-anon-2", summary.id, domain))
+            val v = verifier.verify(again.json, "challenge-anon-2", domain, listOf(degree))
+            assert(v.valid && v.credentials.single().pseudonym == nym) { v.failures.toString() }
+            val tax = wallet.present(requestAt("challenge-anon-3", summary.id, taxOffice))
+            val t = verifier.verify(tax.json, "challenge-anon-3", taxOffice, listOf(degree))
+            assert(t.valid && t.credentials.single().pseudonym != nym) { t.failures.toString() }
+        }
+        check("replayed, or shown at another agency: refused") {
+            val replayed = verifier.verify(first, "challenge-anon-9", domain, emptyList())
+            assert(!replayed.valid && replayed.failures.any { it.check == "challenge" }) { replayed.failures.toString() }
+            assert(!verifier.verify(first, "challenge-anon-1", taxOffice, emptyList()).valid)
+        }
+        check("another wallet cannot import the bound diploma") {
+            val signed = issuedOn(wallet.credentialRequest(null, HolderBinding.HOLDER_SECRET))
+            Wallet.inMemory(contexts).use { other ->
+                other.credentialRequest(null, HolderBinding.HOLDER_SECRET)
+                assertThrows<CivitasException> { other.importCredential(signed) }
+                assert(other.list().isEmpty())
             }
         }
     }

@@ -568,7 +568,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 10816:
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 53680:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_credential_request() != 41077:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_delete() != 39007:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -582,9 +584,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_list() != 22768:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_wallet_present() != 4503:
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present() != 31957:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 44368:
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present_identified() != 8500:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 27564:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -690,6 +694,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.restype = ctypes
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_credential_request.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_credential_request.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete.restype = ctypes.c_uint16
@@ -711,6 +718,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.restype = ctypes.c_uin
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_identified.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_identified.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.restype = ctypes.c_uint16
@@ -864,9 +874,17 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     _UniffiRustBuffer,
+    _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_credential_request.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_credential_request.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -906,6 +924,12 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_identified.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_identified.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1336,27 +1360,90 @@ class _UniffiFfiConverterSequenceString(_UniffiConverterRustBuffer):
             _UniffiFfiConverterString.read(buf) for i in range(count)
         ]
 
+
+
+
+
+
+class PseudonymUse(enum.Enum):
+    """
+    Whether a presentation shows the verifier a pseudonym, and whether it has seen it before.
+"""
+    
+    NONE = 0
+    """
+    No pseudonym.
+"""
+    
+    FIRST_TIME = 1
+    """
+    A pseudonym this verifier has not been shown before.
+"""
+    
+    RETURNING = 2
+    """
+    The pseudonym this verifier has seen before: it will recognise the holder.
+"""
+    
+
+
+class _UniffiFfiConverterTypePseudonymUse(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return PseudonymUse.NONE
+        if variant == 2:
+            return PseudonymUse.FIRST_TIME
+        if variant == 3:
+            return PseudonymUse.RETURNING
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == PseudonymUse.NONE:
+            return
+        if value == PseudonymUse.FIRST_TIME:
+            return
+        if value == PseudonymUse.RETURNING:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == PseudonymUse.NONE:
+            buf.write_i32(1)
+        if value == PseudonymUse.FIRST_TIME:
+            buf.write_i32(2)
+        if value == PseudonymUse.RETURNING:
+            buf.write_i32(3)
+
+
+
 @dataclass
 class ConsentSummary:
     """
     What presenting a credential would disclose, to show before the holder consents.
 """
-    def __init__(self, *, credential_id:str, disclosed:typing.List[DisclosedClaim], hidden:typing.List[str]):
+    def __init__(self, *, credential_id:str, disclosed:typing.List[DisclosedClaim], hidden:typing.List[str], pseudonym:PseudonymUse):
         self.credential_id = credential_id
         self.disclosed = disclosed
         self.hidden = hidden
+        self.pseudonym = pseudonym
         
         
 
     
     def __str__(self):
-        return "ConsentSummary(credential_id={}, disclosed={}, hidden={})".format(self.credential_id, self.disclosed, self.hidden)
+        return "ConsentSummary(credential_id={}, disclosed={}, hidden={}, pseudonym={})".format(self.credential_id, self.disclosed, self.hidden, self.pseudonym)
     def __eq__(self, other):
         if self.credential_id != other.credential_id:
             return False
         if self.disclosed != other.disclosed:
             return False
         if self.hidden != other.hidden:
+            return False
+        if self.pseudonym != other.pseudonym:
             return False
         return True
 
@@ -1367,6 +1454,7 @@ class _UniffiFfiConverterTypeConsentSummary(_UniffiConverterRustBuffer):
             credential_id=_UniffiFfiConverterString.read(buf),
             disclosed=_UniffiFfiConverterSequenceTypeDisclosedClaim.read(buf),
             hidden=_UniffiFfiConverterSequenceString.read(buf),
+            pseudonym=_UniffiFfiConverterTypePseudonymUse.read(buf),
         )
 
     @staticmethod
@@ -1374,12 +1462,14 @@ class _UniffiFfiConverterTypeConsentSummary(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.credential_id)
         _UniffiFfiConverterSequenceTypeDisclosedClaim.check_lower(value.disclosed)
         _UniffiFfiConverterSequenceString.check_lower(value.hidden)
+        _UniffiFfiConverterTypePseudonymUse.check_lower(value.pseudonym)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.credential_id, buf)
         _UniffiFfiConverterSequenceTypeDisclosedClaim.write(value.disclosed, buf)
         _UniffiFfiConverterSequenceString.write(value.hidden, buf)
+        _UniffiFfiConverterTypePseudonymUse.write(value.pseudonym, buf)
 
 @dataclass
 class ContextDoc:
@@ -1421,6 +1511,79 @@ class _UniffiFfiConverterTypeContextDoc(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.url, buf)
         _UniffiFfiConverterString.write(value.json, buf)
 
+
+
+
+
+
+class HolderBinding(enum.Enum):
+    """
+    How a credential is bound to its holder (the bbs-2023 feature it was issued with).
+"""
+    
+    NONE = 0
+    """
+    Not bound to this wallet's secret: a bearer credential, or one issued to a DID (present
+    it identified).
+"""
+    
+    HOLDER_SECRET = 1
+    """
+    `anonymous_holder_binding`: only this wallet can present it.
+"""
+    
+    PSEUDONYM = 2
+    """
+    `pseudonym`: each verifier sees its own pseudonym; not bound to the holder secret.
+"""
+    
+    HOLDER_SECRET_PSEUDONYM = 3
+    """
+    `holder_binding_pseudonym`: only this wallet can present it, with a pseudonym per
+    verifier.
+"""
+    
+
+
+class _UniffiFfiConverterTypeHolderBinding(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return HolderBinding.NONE
+        if variant == 2:
+            return HolderBinding.HOLDER_SECRET
+        if variant == 3:
+            return HolderBinding.PSEUDONYM
+        if variant == 4:
+            return HolderBinding.HOLDER_SECRET_PSEUDONYM
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == HolderBinding.NONE:
+            return
+        if value == HolderBinding.HOLDER_SECRET:
+            return
+        if value == HolderBinding.PSEUDONYM:
+            return
+        if value == HolderBinding.HOLDER_SECRET_PSEUDONYM:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == HolderBinding.NONE:
+            buf.write_i32(1)
+        if value == HolderBinding.HOLDER_SECRET:
+            buf.write_i32(2)
+        if value == HolderBinding.PSEUDONYM:
+            buf.write_i32(3)
+        if value == HolderBinding.HOLDER_SECRET_PSEUDONYM:
+            buf.write_i32(4)
+
+
+
 class _UniffiFfiConverterSequenceTypeClaimRecord(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -1449,7 +1612,7 @@ class CredentialSummary:
     """
     Display data of a stored credential.
 """
-    def __init__(self, *, id:str, types:typing.List[str], issuer_id:typing.Optional[str], issuer_name:typing.Optional[str], valid_from:typing.Optional[str], valid_until:typing.Optional[str], mandatory_pointers:typing.List[str], claims:typing.List[ClaimRecord]):
+    def __init__(self, *, id:str, types:typing.List[str], issuer_id:typing.Optional[str], issuer_name:typing.Optional[str], valid_from:typing.Optional[str], valid_until:typing.Optional[str], mandatory_pointers:typing.List[str], binding:HolderBinding, claims:typing.List[ClaimRecord]):
         self.id = id
         self.types = types
         self.issuer_id = issuer_id
@@ -1457,13 +1620,14 @@ class CredentialSummary:
         self.valid_from = valid_from
         self.valid_until = valid_until
         self.mandatory_pointers = mandatory_pointers
+        self.binding = binding
         self.claims = claims
         
         
 
     
     def __str__(self):
-        return "CredentialSummary(id={}, types={}, issuer_id={}, issuer_name={}, valid_from={}, valid_until={}, mandatory_pointers={}, claims={})".format(self.id, self.types, self.issuer_id, self.issuer_name, self.valid_from, self.valid_until, self.mandatory_pointers, self.claims)
+        return "CredentialSummary(id={}, types={}, issuer_id={}, issuer_name={}, valid_from={}, valid_until={}, mandatory_pointers={}, binding={}, claims={})".format(self.id, self.types, self.issuer_id, self.issuer_name, self.valid_from, self.valid_until, self.mandatory_pointers, self.binding, self.claims)
     def __eq__(self, other):
         if self.id != other.id:
             return False
@@ -1478,6 +1642,8 @@ class CredentialSummary:
         if self.valid_until != other.valid_until:
             return False
         if self.mandatory_pointers != other.mandatory_pointers:
+            return False
+        if self.binding != other.binding:
             return False
         if self.claims != other.claims:
             return False
@@ -1494,6 +1660,7 @@ class _UniffiFfiConverterTypeCredentialSummary(_UniffiConverterRustBuffer):
             valid_from=_UniffiFfiConverterOptionalString.read(buf),
             valid_until=_UniffiFfiConverterOptionalString.read(buf),
             mandatory_pointers=_UniffiFfiConverterSequenceString.read(buf),
+            binding=_UniffiFfiConverterTypeHolderBinding.read(buf),
             claims=_UniffiFfiConverterSequenceTypeClaimRecord.read(buf),
         )
 
@@ -1506,6 +1673,7 @@ class _UniffiFfiConverterTypeCredentialSummary(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.check_lower(value.valid_from)
         _UniffiFfiConverterOptionalString.check_lower(value.valid_until)
         _UniffiFfiConverterSequenceString.check_lower(value.mandatory_pointers)
+        _UniffiFfiConverterTypeHolderBinding.check_lower(value.binding)
         _UniffiFfiConverterSequenceTypeClaimRecord.check_lower(value.claims)
 
     @staticmethod
@@ -1517,6 +1685,7 @@ class _UniffiFfiConverterTypeCredentialSummary(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalString.write(value.valid_from, buf)
         _UniffiFfiConverterOptionalString.write(value.valid_until, buf)
         _UniffiFfiConverterSequenceString.write(value.mandatory_pointers, buf)
+        _UniffiFfiConverterTypeHolderBinding.write(value.binding, buf)
         _UniffiFfiConverterSequenceTypeClaimRecord.write(value.claims, buf)
 
 @dataclass
@@ -1751,7 +1920,7 @@ class _UniffiFfiConverterTypePresentationRequest(_UniffiConverterRustBuffer):
 @dataclass
 class PresentationResult:
     """
-    A signed presentation, as JSON and as the compact QR payload.
+    A presentation, as JSON and as the compact QR payload.
 """
     def __init__(self, *, json:str, qr_payload:str):
         self.json = json
@@ -1880,17 +2049,19 @@ class VerifiedCredentialRecord:
     """
     A credential that passed every check.
 """
-    def __init__(self, *, issuer:str, issuer_name:typing.Optional[str], types:typing.List[str], claims:typing.List[ClaimValue]):
+    def __init__(self, *, issuer:str, issuer_name:typing.Optional[str], types:typing.List[str], claims:typing.List[ClaimValue], holder_binding:str, pseudonym:typing.Optional[str]):
         self.issuer = issuer
         self.issuer_name = issuer_name
         self.types = types
         self.claims = claims
+        self.holder_binding = holder_binding
+        self.pseudonym = pseudonym
         
         
 
     
     def __str__(self):
-        return "VerifiedCredentialRecord(issuer={}, issuer_name={}, types={}, claims={})".format(self.issuer, self.issuer_name, self.types, self.claims)
+        return "VerifiedCredentialRecord(issuer={}, issuer_name={}, types={}, claims={}, holder_binding={}, pseudonym={})".format(self.issuer, self.issuer_name, self.types, self.claims, self.holder_binding, self.pseudonym)
     def __eq__(self, other):
         if self.issuer != other.issuer:
             return False
@@ -1899,6 +2070,10 @@ class VerifiedCredentialRecord:
         if self.types != other.types:
             return False
         if self.claims != other.claims:
+            return False
+        if self.holder_binding != other.holder_binding:
+            return False
+        if self.pseudonym != other.pseudonym:
             return False
         return True
 
@@ -1910,6 +2085,8 @@ class _UniffiFfiConverterTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer
             issuer_name=_UniffiFfiConverterOptionalString.read(buf),
             types=_UniffiFfiConverterSequenceString.read(buf),
             claims=_UniffiFfiConverterSequenceTypeClaimValue.read(buf),
+            holder_binding=_UniffiFfiConverterString.read(buf),
+            pseudonym=_UniffiFfiConverterOptionalString.read(buf),
         )
 
     @staticmethod
@@ -1918,6 +2095,8 @@ class _UniffiFfiConverterTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer
         _UniffiFfiConverterOptionalString.check_lower(value.issuer_name)
         _UniffiFfiConverterSequenceString.check_lower(value.types)
         _UniffiFfiConverterSequenceTypeClaimValue.check_lower(value.claims)
+        _UniffiFfiConverterString.check_lower(value.holder_binding)
+        _UniffiFfiConverterOptionalString.check_lower(value.pseudonym)
 
     @staticmethod
     def write(value, buf):
@@ -1925,6 +2104,8 @@ class _UniffiFfiConverterTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer
         _UniffiFfiConverterOptionalString.write(value.issuer_name, buf)
         _UniffiFfiConverterSequenceString.write(value.types, buf)
         _UniffiFfiConverterSequenceTypeClaimValue.write(value.claims, buf)
+        _UniffiFfiConverterString.write(value.holder_binding, buf)
+        _UniffiFfiConverterOptionalString.write(value.pseudonym, buf)
 
 class _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer):
     @classmethod
@@ -3310,10 +3491,21 @@ class WalletProtocol(typing.Protocol):
     passes its platform key to [`Wallet::present_with_key_store`].
 """
     
-    def consent_summary(self, id: str,requested: typing.List[str]) -> ConsentSummary:
+    def consent_summary(self, id: str,requested: typing.List[str],domain: typing.Optional[str]) -> ConsentSummary:
         """
-        What presenting credential `id` with the `requested` pointers would disclose and what
-        would stay hidden: show it and ask for consent before [`Wallet::present`].
+        What presenting credential `id` with the `requested` pointers to the verifier
+        `domain` would disclose, what would stay hidden, and whether the verifier sees a
+        pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
+"""
+        raise NotImplementedError
+    def credential_request(self, issuer: typing.Optional[str],binding: HolderBinding) -> str:
+        """
+        A request for a credential bound to this wallet (`binding`, not `None`), to send to
+        the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+        only from it). The wallet's holder secret and prover nym are made inside Rust on the
+        first request and never leave it; each request is a fresh commitment, so two issuers
+        cannot link two requests. Returns the request document (JSON text, see
+        docs/formats.md).
 """
         raise NotImplementedError
     def delete(self, id: str) -> None:
@@ -3350,14 +3542,23 @@ class WalletProtocol(typing.Protocol):
         raise NotImplementedError
     def present(self, request: PresentationRequest) -> PresentationResult:
         """
-        Makes the presentation `request` asks for, signed with this wallet's device key, and
-        records it in the history.
+        Makes the anonymous presentation `request` asks for (no holder, no signature: each
+        credential is bound to the request and to this wallet's holder secret, and with
+        pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+        credential must be bound to the holder secret; present others with
+        [`Wallet::present_identified`].
+"""
+        raise NotImplementedError
+    def present_identified(self, request: PresentationRequest) -> PresentationResult:
+        """
+        Makes the identified presentation `request` asks for, signed with this wallet's device
+        key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
 """
         raise NotImplementedError
     def present_with_key_store(self, request: PresentationRequest,key_store: KeyStore) -> PresentationResult:
         """
-        Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-        the key store's did:key).
+        Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+        holder is then the key store's did:key).
 """
         raise NotImplementedError
 
@@ -3460,25 +3661,55 @@ class Wallet(WalletProtocol):
         inst = cls.__new__(cls)
         inst._handle = handle
         return inst
-    def consent_summary(self, id: str,requested: typing.List[str]) -> ConsentSummary:
+    def consent_summary(self, id: str,requested: typing.List[str],domain: typing.Optional[str]) -> ConsentSummary:
         """
-        What presenting credential `id` with the `requested` pointers would disclose and what
-        would stay hidden: show it and ask for consent before [`Wallet::present`].
+        What presenting credential `id` with the `requested` pointers to the verifier
+        `domain` would disclose, what would stay hidden, and whether the verifier sees a
+        pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
 """
         
         _UniffiFfiConverterString.check_lower(id)
 
         _UniffiFfiConverterSequenceString.check_lower(requested)
+
+        _UniffiFfiConverterOptionalString.check_lower(domain)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
             _UniffiFfiConverterString.lower(id),
             _UniffiFfiConverterSequenceString.lower(requested),
+            _UniffiFfiConverterOptionalString.lower(domain),
         )
         _uniffi_lift_return = _UniffiFfiConverterTypeConsentSummary.lift
         _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_consent_summary,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def credential_request(self, issuer: typing.Optional[str],binding: HolderBinding) -> str:
+        """
+        A request for a credential bound to this wallet (`binding`, not `None`), to send to
+        the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+        only from it). The wallet's holder secret and prover nym are made inside Rust on the
+        first request and never leave it; each request is a fresh commitment, so two issuers
+        cannot link two requests. Returns the request document (JSON text, see
+        docs/formats.md).
+"""
+        
+        _UniffiFfiConverterOptionalString.check_lower(issuer)
+
+        _UniffiFfiConverterTypeHolderBinding.check_lower(binding)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterOptionalString.lower(issuer),
+            _UniffiFfiConverterTypeHolderBinding.lower(binding),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_credential_request,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -3585,8 +3816,11 @@ class Wallet(WalletProtocol):
         return _uniffi_lift_return(_uniffi_ffi_result)
     def present(self, request: PresentationRequest) -> PresentationResult:
         """
-        Makes the presentation `request` asks for, signed with this wallet's device key, and
-        records it in the history.
+        Makes the anonymous presentation `request` asks for (no holder, no signature: each
+        credential is bound to the request and to this wallet's holder secret, and with
+        pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+        credential must be bound to the holder secret; present others with
+        [`Wallet::present_identified`].
 """
         
         _UniffiFfiConverterTypePresentationRequest.check_lower(request)
@@ -3602,10 +3836,29 @@ class Wallet(WalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def present_identified(self, request: PresentationRequest) -> PresentationResult:
+        """
+        Makes the identified presentation `request` asks for, signed with this wallet's device
+        key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
+"""
+        
+        _UniffiFfiConverterTypePresentationRequest.check_lower(request)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypePresentationRequest.lower(request),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypePresentationResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_identified,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def present_with_key_store(self, request: PresentationRequest,key_store: KeyStore) -> PresentationResult:
         """
-        Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-        the key store's did:key).
+        Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+        holder is then the key store's did:key).
 """
         
         _UniffiFfiConverterTypePresentationRequest.check_lower(request)
@@ -3775,6 +4028,8 @@ def live_secret_keys() -> int:
 
 __all__ = [
     "InternalError",
+    "PseudonymUse",
+    "HolderBinding",
     "CivitasError",
     "ClaimRecord",
     "ClaimValue",

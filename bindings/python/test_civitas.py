@@ -19,8 +19,10 @@ from civitas_ffi import (
     CivitasError,
     ContextDoc,
     DisclosureRequest,
+    HolderBinding,
     IssuerKey,
     PresentationRequest,
+    PseudonymUse,
     Verifier,
     Wallet,
     derive_proof,
@@ -221,16 +223,17 @@ def _():
 
 @check("consent summary: the degree is disclosed, the birth date stays hidden")
 def _():
-    consent = state["wallet"].consent_summary(state["id"], [DEGREE])
+    consent = state["wallet"].consent_summary(state["id"], [DEGREE], DOMAIN)
     disclosed = {d.pointer: d.value for d in consent.disclosed}
     assert disclosed.get(DEGREE) == "MSc Computer Science", disclosed
     assert BIRTH_DATE not in disclosed
     assert BIRTH_DATE in consent.hidden
+    assert consent.pseudonym == PseudonymUse.NONE
 
 
-@check("present only the degree; the verifier accepts it with the challenge")
+@check("present only the degree, identified; the verifier accepts it with the challenge")
 def _():
-    result = state["wallet"].present(request("challenge-py-1", state["id"]))
+    result = state["wallet"].present_identified(request("challenge-py-1", state["id"]))
     assert result.qr_payload and result.json.startswith("{")
     verifier = Verifier(TRUST, CONTEXTS)
     v = verifier.verify(result.json, "challenge-py-1", DOMAIN, [DEGREE])
@@ -255,7 +258,7 @@ def _():
 def _():
     other = Wallet.in_memory(CONTEXTS)
     copy_id = other.import_credential(issued_to(state["wallet"].holder_did())).id
-    forwarded = other.present(request("challenge-py-9", copy_id))
+    forwarded = other.present_identified(request("challenge-py-9", copy_id))
     v = state["verifier"].verify(forwarded.json, "challenge-py-9", DOMAIN, [DEGREE])
     assert not v.valid
     assert [f.check for f in v.failures] == ["holder-binding"], v.failures
@@ -300,7 +303,7 @@ def _():
         gc.collect()
         reopened = Wallet.with_encrypted_store(d, key, CONTEXTS)
         assert [s.id for s in reopened.list()] == [cred_id]
-        assert reopened.consent_summary(cred_id, [DEGREE]).hidden
+        assert reopened.consent_summary(cred_id, [DEGREE], None).hidden
         del reopened
         gc.collect()
         try:
@@ -310,6 +313,104 @@ def _():
             pass
         else:
             raise AssertionError("another storage key read the records")
+
+
+# ---- anonymous presentations: a diploma bound to the wallet's holder secret ----
+
+def issued_on(request_json):
+    """The diploma issued by the university (the civitas command) on a wallet's request."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.environ["CIVITAS_TEST_UNSIGNED"]) as f:
+            unsigned = json.load(f)
+        unsigned["credentialSubject"].pop("id", None)
+        with open(os.path.join(d, "diploma.json"), "w") as f:
+            json.dump(unsigned, f)
+        with open(os.path.join(d, "request.json"), "w") as f:
+            f.write(request_json)
+        ctx = os.environ["CIVITAS_TEST_CONTEXT_URL"] + "=" + os.environ["CIVITAS_TEST_CONTEXT_FILE"]
+        subprocess.run(
+            [os.environ["CIVITAS_TEST_CLI"], "--context", ctx, "issue",
+             "--key", os.environ["CIVITAS_TEST_ISSUER_KEY"],
+             "--mandatory", os.environ["CIVITAS_TEST_MANDATORY"],
+             "--holder-request", os.path.join(d, "request.json"),
+             os.path.join(d, "diploma.json"), "-o", os.path.join(d, "signed.json")],
+            check=True, capture_output=True)
+        with open(os.path.join(d, "signed.json")) as f:
+            return f.read()
+
+
+TAX_OFFICE = "https://tax-office.example"
+
+
+def request_at(challenge, cred_id, domain):
+    return PresentationRequest(
+        challenge=challenge,
+        domain=domain,
+        disclosures=[DisclosureRequest(credential_id=cred_id, pointers=[DEGREE])],
+    )
+
+
+@check("a credential request: fresh each time, no secret in it; the diploma issued on it imports")
+def _():
+    wallet = Wallet.in_memory(CONTEXTS)
+    r1 = wallet.credential_request(None, HolderBinding.HOLDER_SECRET_PSEUDONYM)
+    r2 = wallet.credential_request(None, HolderBinding.HOLDER_SECRET_PSEUDONYM)
+    assert json.loads(r1)["type"] == "CivitasCredentialRequest"
+    assert json.loads(r1)["feature"] == "holder_binding_pseudonym"
+    assert r1 != r2
+    expect(CivitasError.InvalidInput, lambda: wallet.credential_request(None, HolderBinding.NONE))
+    summary = wallet.import_credential(issued_on(r1))
+    assert summary.binding == HolderBinding.HOLDER_SECRET_PSEUDONYM
+    state.update(anon=wallet, anon_id=summary.id, verifier=Verifier(TRUST, CONTEXTS))
+
+
+@check("an anonymous presentation is accepted: no holder, bound by the secret, with a pseudonym")
+def _():
+    wallet, cred_id = state["anon"], state["anon_id"]
+    assert wallet.consent_summary(cred_id, [DEGREE], DOMAIN).pseudonym == PseudonymUse.FIRST_TIME
+    result = wallet.present(request_at("challenge-anon-1", cred_id, DOMAIN))
+    vp = json.loads(result.json)
+    assert "holder" not in vp and "proof" not in vp
+    v = state["verifier"].verify(result.json, "challenge-anon-1", DOMAIN, [DEGREE])
+    assert v.valid, v.failures
+    assert v.holder is None and v.dangers == []
+    [cred] = v.credentials
+    assert cred.holder_binding == "secret" and cred.pseudonym
+    state.update(anon_vp=result.json, nym=cred.pseudonym)
+
+
+@check("the same agency sees the same pseudonym again (and the wallet says so); another agency another")
+def _():
+    wallet, cred_id = state["anon"], state["anon_id"]
+    assert wallet.consent_summary(cred_id, [DEGREE], DOMAIN).pseudonym == PseudonymUse.RETURNING
+    assert wallet.consent_summary(cred_id, [DEGREE], TAX_OFFICE).pseudonym == PseudonymUse.FIRST_TIME
+    again = wallet.present(request_at("challenge-anon-2", cred_id, DOMAIN))
+    v = state["verifier"].verify(again.json, "challenge-anon-2", DOMAIN, [DEGREE])
+    assert v.valid and v.credentials[0].pseudonym == state["nym"], v.failures
+    tax = wallet.present(request_at("challenge-anon-3", cred_id, TAX_OFFICE))
+    v = state["verifier"].verify(tax.json, "challenge-anon-3", TAX_OFFICE, [DEGREE])
+    assert v.valid, v.failures
+    assert v.credentials[0].pseudonym != state["nym"]
+
+
+@check("an anonymous presentation replayed, or shown at another agency, is refused")
+def _():
+    v = state["verifier"].verify(state["anon_vp"], "challenge-anon-9", DOMAIN, [])
+    assert not v.valid and "challenge" in [f.check for f in v.failures], v.failures
+    v = state["verifier"].verify(state["anon_vp"], "challenge-anon-1", TAX_OFFICE, [])
+    assert not v.valid
+
+
+@check("another wallet cannot import the bound diploma; a DID-bound one cannot go anonymous")
+def _():
+    wallet = state["anon"]
+    signed = issued_on(wallet.credential_request(None, HolderBinding.HOLDER_SECRET))
+    other = Wallet.in_memory(CONTEXTS)
+    other.credential_request(None, HolderBinding.HOLDER_SECRET)
+    expect(CivitasError, lambda: other.import_credential(signed))
+    assert other.list() == []
+    did_bound = other.import_credential(issued_to(other.holder_did())).id
+    expect(CivitasError, lambda: other.present(request_at("c", did_bound, DOMAIN)))
 
 
 @check("dropping the last reference to a Wallet zeroizes its device key (live_device_keys)")

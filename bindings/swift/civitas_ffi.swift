@@ -1773,10 +1773,21 @@ public func FfiConverterTypeVerifier_lower(_ value: Verifier) -> UInt64 {
 public protocol WalletProtocol: AnyObject, Sendable {
     
     /**
-     * What presenting credential `id` with the `requested` pointers would disclose and what
-     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     * What presenting credential `id` with the `requested` pointers to the verifier
+     * `domain` would disclose, what would stay hidden, and whether the verifier sees a
+     * pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
      */
-    func consentSummary(id: String, requested: [String]) throws  -> ConsentSummary
+    func consentSummary(id: String, requested: [String], domain: String?) throws  -> ConsentSummary
+    
+    /**
+     * A request for a credential bound to this wallet (`binding`, not `None`), to send to
+     * the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+     * only from it). The wallet's holder secret and prover nym are made inside Rust on the
+     * first request and never leave it; each request is a fresh commitment, so two issuers
+     * cannot link two requests. Returns the request document (JSON text, see
+     * docs/formats.md).
+     */
+    func credentialRequest(issuer: String?, binding: HolderBinding) throws  -> String
     
     /**
      * Removes the credential `id` (absent is not an error).
@@ -1811,14 +1822,23 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func list() throws  -> [CredentialSummary]
     
     /**
-     * Makes the presentation `request` asks for, signed with this wallet's device key, and
-     * records it in the history.
+     * Makes the anonymous presentation `request` asks for (no holder, no signature: each
+     * credential is bound to the request and to this wallet's holder secret, and with
+     * pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+     * credential must be bound to the holder secret; present others with
+     * [`Wallet::present_identified`].
      */
     func present(request: PresentationRequest) throws  -> PresentationResult
     
     /**
-     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-     * the key store's did:key).
+     * Makes the identified presentation `request` asks for, signed with this wallet's device
+     * key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
+     */
+    func presentIdentified(request: PresentationRequest) throws  -> PresentationResult
+    
+    /**
+     * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+     * holder is then the key store's did:key).
      */
     func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore) throws  -> PresentationResult
     
@@ -1928,16 +1948,37 @@ public static func withStore(store: CredentialStore, contexts: [ContextDoc])thro
 
     
     /**
-     * What presenting credential `id` with the `requested` pointers would disclose and what
-     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     * What presenting credential `id` with the `requested` pointers to the verifier
+     * `domain` would disclose, what would stay hidden, and whether the verifier sees a
+     * pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
      */
-open func consentSummary(id: String, requested: [String])throws  -> ConsentSummary  {
+open func consentSummary(id: String, requested: [String], domain: String?)throws  -> ConsentSummary  {
     return try  FfiConverterTypeConsentSummary_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
         uniffiCallStatus in
     uniffi_civitas_ffi_fn_method_wallet_consent_summary(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),
-        FfiConverterSequenceString.lower(requested),uniffiCallStatus
+        FfiConverterSequenceString.lower(requested),
+        FfiConverterOptionString.lower(domain),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A request for a credential bound to this wallet (`binding`, not `None`), to send to
+     * the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+     * only from it). The wallet's holder secret and prover nym are made inside Rust on the
+     * first request and never leave it; each request is a fresh commitment, so two issuers
+     * cannot link two requests. Returns the request document (JSON text, see
+     * docs/formats.md).
+     */
+open func credentialRequest(issuer: String?, binding: HolderBinding)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_credential_request(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(issuer),
+        FfiConverterTypeHolderBinding_lower(binding),uniffiCallStatus
     )
 })
 }
@@ -2019,8 +2060,11 @@ open func list()throws  -> [CredentialSummary]  {
 }
     
     /**
-     * Makes the presentation `request` asks for, signed with this wallet's device key, and
-     * records it in the history.
+     * Makes the anonymous presentation `request` asks for (no holder, no signature: each
+     * credential is bound to the request and to this wallet's holder secret, and with
+     * pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+     * credential must be bound to the holder secret; present others with
+     * [`Wallet::present_identified`].
      */
 open func present(request: PresentationRequest)throws  -> PresentationResult  {
     return try  FfiConverterTypePresentationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
@@ -2033,8 +2077,22 @@ open func present(request: PresentationRequest)throws  -> PresentationResult  {
 }
     
     /**
-     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-     * the key store's did:key).
+     * Makes the identified presentation `request` asks for, signed with this wallet's device
+     * key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
+     */
+open func presentIdentified(request: PresentationRequest)throws  -> PresentationResult  {
+    return try  FfiConverterTypePresentationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_present_identified(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePresentationRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+     * holder is then the key store's did:key).
      */
 open func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore)throws  -> PresentationResult  {
     return try  FfiConverterTypePresentationResult_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
@@ -2281,6 +2339,10 @@ public struct ConsentSummary: Equatable, Hashable {
      * Pointers of the claims that stay hidden.
      */
     public var hidden: [String]
+    /**
+     * Whether the verifier sees a pseudonym, and whether it has seen it before.
+     */
+    public var pseudonym: PseudonymUse
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2293,10 +2355,14 @@ public struct ConsentSummary: Equatable, Hashable {
          */disclosed: [DisclosedClaim], 
         /**
          * Pointers of the claims that stay hidden.
-         */hidden: [String]) {
+         */hidden: [String], 
+        /**
+         * Whether the verifier sees a pseudonym, and whether it has seen it before.
+         */pseudonym: PseudonymUse) {
         self.credentialId = credentialId
         self.disclosed = disclosed
         self.hidden = hidden
+        self.pseudonym = pseudonym
     }
 
     
@@ -2317,7 +2383,8 @@ public struct FfiConverterTypeConsentSummary: FfiConverterRustBuffer {
             try ConsentSummary(
                 credentialId: FfiConverterString.read(from: &buf), 
                 disclosed: FfiConverterSequenceTypeDisclosedClaim.read(from: &buf), 
-                hidden: FfiConverterSequenceString.read(from: &buf)
+                hidden: FfiConverterSequenceString.read(from: &buf), 
+                pseudonym: FfiConverterTypePseudonymUse.read(from: &buf)
         )
     }
 
@@ -2325,6 +2392,7 @@ public struct FfiConverterTypeConsentSummary: FfiConverterRustBuffer {
         FfiConverterString.write(value.credentialId, into: &buf)
         FfiConverterSequenceTypeDisclosedClaim.write(value.disclosed, into: &buf)
         FfiConverterSequenceString.write(value.hidden, into: &buf)
+        FfiConverterTypePseudonymUse.write(value.pseudonym, into: &buf)
     }
 }
 
@@ -2447,6 +2515,10 @@ public struct CredentialSummary: Equatable, Hashable {
      */
     public var mandatoryPointers: [String]
     /**
+     * How the credential is bound to this wallet.
+     */
+    public var binding: HolderBinding
+    /**
      * The claims, flattened in document order.
      */
     public var claims: [ClaimRecord]
@@ -2476,6 +2548,9 @@ public struct CredentialSummary: Equatable, Hashable {
          * The issuer's mandatory pointers (always disclosed).
          */mandatoryPointers: [String], 
         /**
+         * How the credential is bound to this wallet.
+         */binding: HolderBinding, 
+        /**
          * The claims, flattened in document order.
          */claims: [ClaimRecord]) {
         self.id = id
@@ -2485,6 +2560,7 @@ public struct CredentialSummary: Equatable, Hashable {
         self.validFrom = validFrom
         self.validUntil = validUntil
         self.mandatoryPointers = mandatoryPointers
+        self.binding = binding
         self.claims = claims
     }
 
@@ -2511,6 +2587,7 @@ public struct FfiConverterTypeCredentialSummary: FfiConverterRustBuffer {
                 validFrom: FfiConverterOptionString.read(from: &buf), 
                 validUntil: FfiConverterOptionString.read(from: &buf), 
                 mandatoryPointers: FfiConverterSequenceString.read(from: &buf), 
+                binding: FfiConverterTypeHolderBinding.read(from: &buf), 
                 claims: FfiConverterSequenceTypeClaimRecord.read(from: &buf)
         )
     }
@@ -2523,6 +2600,7 @@ public struct FfiConverterTypeCredentialSummary: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.validFrom, into: &buf)
         FfiConverterOptionString.write(value.validUntil, into: &buf)
         FfiConverterSequenceString.write(value.mandatoryPointers, into: &buf)
+        FfiConverterTypeHolderBinding.write(value.binding, into: &buf)
         FfiConverterSequenceTypeClaimRecord.write(value.claims, into: &buf)
     }
 }
@@ -2952,7 +3030,7 @@ public func FfiConverterTypePresentationRequest_lower(_ value: PresentationReque
 
 
 /**
- * A signed presentation, as JSON and as the compact QR payload.
+ * A presentation, as JSON and as the compact QR payload.
  */
 public struct PresentationResult: Equatable, Hashable {
     /**
@@ -3219,6 +3297,16 @@ public struct VerifiedCredentialRecord: Equatable, Hashable {
      * The disclosed claims.
      */
     public var claims: [ClaimValue]
+    /**
+     * What binds the credential to its presenter: `secret` (a holder secret), `did` (issued
+     * to the presentation's signed holder) or `none` (accepted only with
+     * `--dangerous-allow-bearer`).
+     */
+    public var holderBinding: String
+    /**
+     * The holder's pseudonym at this verifier (pseudonym features), or null.
+     */
+    public var pseudonym: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3234,11 +3322,21 @@ public struct VerifiedCredentialRecord: Equatable, Hashable {
          */types: [String], 
         /**
          * The disclosed claims.
-         */claims: [ClaimValue]) {
+         */claims: [ClaimValue], 
+        /**
+         * What binds the credential to its presenter: `secret` (a holder secret), `did` (issued
+         * to the presentation's signed holder) or `none` (accepted only with
+         * `--dangerous-allow-bearer`).
+         */holderBinding: String, 
+        /**
+         * The holder's pseudonym at this verifier (pseudonym features), or null.
+         */pseudonym: String?) {
         self.issuer = issuer
         self.issuerName = issuerName
         self.types = types
         self.claims = claims
+        self.holderBinding = holderBinding
+        self.pseudonym = pseudonym
     }
 
     
@@ -3260,7 +3358,9 @@ public struct FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer {
                 issuer: FfiConverterString.read(from: &buf), 
                 issuerName: FfiConverterOptionString.read(from: &buf), 
                 types: FfiConverterSequenceString.read(from: &buf), 
-                claims: FfiConverterSequenceTypeClaimValue.read(from: &buf)
+                claims: FfiConverterSequenceTypeClaimValue.read(from: &buf), 
+                holderBinding: FfiConverterString.read(from: &buf), 
+                pseudonym: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -3269,6 +3369,8 @@ public struct FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.issuerName, into: &buf)
         FfiConverterSequenceString.write(value.types, into: &buf)
         FfiConverterSequenceTypeClaimValue.write(value.claims, into: &buf)
+        FfiConverterString.write(value.holderBinding, into: &buf)
+        FfiConverterOptionString.write(value.pseudonym, into: &buf)
     }
 }
 
@@ -3426,6 +3528,188 @@ public func FfiConverterTypeCivitasError_lift(_ buf: RustBuffer) throws -> Civit
 public func FfiConverterTypeCivitasError_lower(_ value: CivitasError) -> RustBuffer {
     return FfiConverterTypeCivitasError.lower(value)
 }
+
+
+/**
+ * How a credential is bound to its holder (the bbs-2023 feature it was issued with).
+ */
+
+public enum HolderBinding: Equatable, Hashable {
+    
+    /**
+     * Not bound to this wallet's secret: a bearer credential, or one issued to a DID (present
+     * it identified).
+     */
+    case none
+    /**
+     * `anonymous_holder_binding`: only this wallet can present it.
+     */
+    case holderSecret
+    /**
+     * `pseudonym`: each verifier sees its own pseudonym; not bound to the holder secret.
+     */
+    case pseudonym
+    /**
+     * `holder_binding_pseudonym`: only this wallet can present it, with a pseudonym per
+     * verifier.
+     */
+    case holderSecretPseudonym
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension HolderBinding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHolderBinding: FfiConverterRustBuffer {
+    typealias SwiftType = HolderBinding
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HolderBinding {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .none
+        
+        case 2: return .holderSecret
+        
+        case 3: return .pseudonym
+        
+        case 4: return .holderSecretPseudonym
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: HolderBinding, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .none:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .holderSecret:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .pseudonym:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .holderSecretPseudonym:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHolderBinding_lift(_ buf: RustBuffer) throws -> HolderBinding {
+    return try FfiConverterTypeHolderBinding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHolderBinding_lower(_ value: HolderBinding) -> RustBuffer {
+    return FfiConverterTypeHolderBinding.lower(value)
+}
+
+
+
+/**
+ * Whether a presentation shows the verifier a pseudonym, and whether it has seen it before.
+ */
+
+public enum PseudonymUse: Equatable, Hashable {
+    
+    /**
+     * No pseudonym.
+     */
+    case none
+    /**
+     * A pseudonym this verifier has not been shown before.
+     */
+    case firstTime
+    /**
+     * The pseudonym this verifier has seen before: it will recognise the holder.
+     */
+    case returning
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PseudonymUse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePseudonymUse: FfiConverterRustBuffer {
+    typealias SwiftType = PseudonymUse
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PseudonymUse {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .none
+        
+        case 2: return .firstTime
+        
+        case 3: return .returning
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PseudonymUse, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .none:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .firstTime:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .returning:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePseudonymUse_lift(_ buf: RustBuffer) throws -> PseudonymUse {
+    return try FfiConverterTypePseudonymUse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePseudonymUse_lower(_ value: PseudonymUse) -> RustBuffer {
+    return FfiConverterTypePseudonymUse.lower(value)
+}
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -3950,7 +4234,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 10816) {
+    if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 53680) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_credential_request() != 41077) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_delete() != 39007) {
@@ -3971,10 +4258,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_wallet_list() != 22768) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_wallet_present() != 4503) {
+    if (uniffi_civitas_ffi_checksum_method_wallet_present() != 31957) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 44368) {
+    if (uniffi_civitas_ffi_checksum_method_wallet_present_identified() != 8500) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() != 52205) {

@@ -486,7 +486,12 @@ uint64_t uniffi_civitas_ffi_fn_constructor_wallet_with_store(uint64_t store, Rus
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CONSENT_SUMMARY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CONSENT_SUMMARY
-RustBuffer uniffi_civitas_ffi_fn_method_wallet_consent_summary(uint64_t ptr, RustBuffer id, RustBuffer requested, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_consent_summary(uint64_t ptr, RustBuffer id, RustBuffer requested, RustBuffer domain, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CREDENTIAL_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CREDENTIAL_REQUEST
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_credential_request(uint64_t ptr, RustBuffer issuer, RustBuffer binding, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_DELETE
@@ -522,6 +527,11 @@ RustBuffer uniffi_civitas_ffi_fn_method_wallet_list(uint64_t ptr, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_present(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_IDENTIFIED
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_IDENTIFIED
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_identified(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
@@ -932,6 +942,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_consent_summary(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_CREDENTIAL_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_CREDENTIAL_REQUEST
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_credential_request(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_DELETE
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_DELETE
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_delete(void
@@ -971,6 +987,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_list(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_present(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_IDENTIFIED
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_IDENTIFIED
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_identified(void
     
 );
 #endif

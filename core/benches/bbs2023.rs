@@ -3,8 +3,16 @@
 //!
 //! `cargo bench -p civitas-core --bench bbs2023` prints a table and writes
 //! `target/bench/bbs2023.json`: a list of
-//! `{"doc","op","civitas_us","jsonld_us","canon_us","bbs_us","other_us","bbs_floor_us"}` with
-//! median microseconds. The split is measured by timing, on the same inputs, the same public
+//! `{"doc","op","feature","civitas_us","jsonld_us","canon_us","bbs_us","other_us","bbs_floor_us"}`
+//! with median microseconds. `feature` is `baseline` or one of the bbs-2023 optional features
+//! (`anonymous_holder_binding`, `pseudonym`, `holder_binding_pseudonym`): for those rows the
+//! holder binding and pseudonym variants of issue (the blind signature, including the check of
+//! the holder's commitment proof), derive (with the holder's secrets and the verifier's
+//! `nym_domain`) and verify run on the same document, and only `civitas_us` and
+//! `bbs_floor_us` are measured (the JSON-LD and canonicalization work is the baseline's; the
+//! split fields are `null`). Their floor is the baseline's formula with the extra hidden
+//! messages (prover blind, holder secret, nym secret) and, with pseudonyms, the pseudonym's
+//! two G1 multiplications. The split is measured by timing, on the same inputs, the same public
 //! calls the operation makes: `jsonld_us` its JSON-LD to RDF conversions (document, proof
 //! configuration, selections), `canon_us` its RDFC-1.0 runs, `bbs_us` its BBS call;
 //! `other_us` is the rest (hashing, HMAC relabelling, selection, CBOR). `bbs_floor_us` is the
@@ -26,7 +34,11 @@ use std::time::Duration;
 use civitas_core::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, SecretKey, Signature};
 use civitas_core::bbs2023::proof_value::{BaseProofValue, DerivedProofValue, HmacKey};
 use civitas_core::bbs2023::select::select_json_ld;
-use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::Timestamp;
+use civitas_core::bbs::blind::HolderSecret;
+use civitas_core::bbs::pseudonym::ProverNym;
+use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::{Bbs2023, BindingSecrets, ProofOptions, commitment_request};
 use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
 use civitas_core::{CanonOptions, canonicalize, did, keys};
 use serde_json::Value;
@@ -81,6 +93,7 @@ fn docs(root: &Path, vectors: &Path, issuer_did: &str) -> Vec<Doc> {
 struct Row {
     doc: &'static str,
     op: &'static str,
+    feature: &'static str,
     civitas: f64,
     jsonld: f64,
     canon: f64,
@@ -171,6 +184,7 @@ fn main() {
         rows.push(Row {
             doc: d.name,
             op: "issue",
+            feature: "baseline",
             civitas,
             jsonld: jsonld_us,
             canon: canon_us,
@@ -257,6 +271,7 @@ fn main() {
         rows.push(Row {
             doc: d.name,
             op: "derive",
+            feature: "baseline",
             civitas,
             jsonld: jsonld_us,
             canon: canon_us,
@@ -293,12 +308,114 @@ fn main() {
         rows.push(Row {
             doc: d.name,
             op: "verify",
+            feature: "baseline",
             civitas,
             jsonld: jsonld_us,
             canon: canon_us,
             bbs: bbs_us,
             floor: floor_us,
         });
+        // The optional features on the same document.
+        for feature in [
+            Feature::AnonymousHolderBinding,
+            Feature::Pseudonym,
+            Feature::HolderBindingPseudonym,
+        ] {
+            let secret = HolderSecret::generate().unwrap();
+            let nym = ProverNym::generate().unwrap();
+            let (with_secret, with_nym, extra, nym_work) = match feature {
+                Feature::AnonymousHolderBinding => (Some(&secret), None, 2, 0),
+                Feature::Pseudonym => (None, Some(&nym), 2, 2),
+                _ => (Some(&secret), Some(&nym), 3, 2),
+            };
+            let (request, blind) = commitment_request(feature, with_secret, with_nym).unwrap();
+            let secrets = match feature {
+                Feature::AnonymousHolderBinding => BindingSecrets::HolderBinding {
+                    holder_secret: &secret,
+                    prover_blind: &blind,
+                },
+                Feature::Pseudonym => BindingSecrets::Pseudonym {
+                    prover_nym: &nym,
+                    prover_blind: &blind,
+                },
+                _ => BindingSecrets::HolderBindingPseudonym {
+                    holder_secret: &secret,
+                    prover_nym: &nym,
+                    prover_blind: &blind,
+                },
+            };
+            let nym_domain = (nym_work > 0).then_some("https://agency.example");
+            let sign = || {
+                suite
+                    .sign_blind(&d.doc, &pair, &options, &d.mandatory, &request)
+                    .unwrap()
+            };
+            let civitas = median_us(20, T, || sink(black_box(sign())));
+            let floor_us = median_us(20, T, || {
+                floor.msm(l + 2 + extra);
+                floor.mul();
+                // The commitment proof check.
+                floor.msm(extra + 1);
+            });
+            rows.push(Row {
+                doc: d.name,
+                op: "issue",
+                feature: feature.name(),
+                civitas,
+                jsonld: f64::NAN,
+                canon: f64::NAN,
+                bbs: f64::NAN,
+                floor: floor_us,
+            });
+            let signed_f = sign();
+            let derive = || {
+                suite
+                    .derive_bound(&signed_f, &d.selective, b"nonce", &secrets, nym_domain)
+                    .unwrap()
+            };
+            let civitas = median_us(20, T, || sink(black_box(derive())));
+            let floor_us = median_us(20, T, || {
+                floor.msm(l + 2 + extra);
+                floor.msm(u + 1 + extra);
+                floor.msm(2);
+                for _ in 0..4 + nym_work {
+                    floor.mul();
+                }
+            });
+            rows.push(Row {
+                doc: d.name,
+                op: "derive",
+                feature: feature.name(),
+                civitas,
+                jsonld: f64::NAN,
+                canon: f64::NAN,
+                bbs: f64::NAN,
+                floor: floor_us,
+            });
+            let derived_f = derive();
+            let now = Timestamp::now();
+            let civitas = median_us(20, T, || {
+                sink(black_box(
+                    suite.verify_with(&derived_f, nym_domain, now).unwrap(),
+                ))
+            });
+            let floor_us = median_us(20, T, || {
+                floor.proof_verify(l + extra);
+                for _ in 0..nym_work {
+                    floor.mul();
+                }
+            });
+            rows.push(Row {
+                doc: d.name,
+                op: "verify",
+                feature: feature.name(),
+                civitas,
+                jsonld: f64::NAN,
+                canon: f64::NAN,
+                bbs: f64::NAN,
+                floor: floor_us,
+            });
+        }
         eprintln!(
             "  {}: {} statements, {} BBS messages, {} disclosed",
             d.name,
@@ -313,7 +430,7 @@ fn main() {
         "{:<9} {:<7} {:>9} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8}",
         "doc", "op", "civitas", "jsonld", "canon", "bbs", "other", "floor", "÷floor"
     );
-    for r in &rows {
+    for r in rows.iter().filter(|r| r.feature == "baseline") {
         println!(
             "{:<9} {:<7} {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>9.1} {:>7.2}x",
             r.doc,
@@ -327,6 +444,27 @@ fn main() {
             r.civitas / r.floor
         );
     }
+    println!("\nOptional features, same documents (÷baseline: the same op without the feature)");
+    println!(
+        "{:<9} {:<7} {:<25} {:>9} {:>9} {:>8} {:>10}",
+        "doc", "op", "feature", "civitas", "floor", "÷floor", "÷baseline"
+    );
+    for r in rows.iter().filter(|r| r.feature != "baseline") {
+        let base = rows
+            .iter()
+            .find(|b| b.feature == "baseline" && b.doc == r.doc && b.op == r.op)
+            .map_or(f64::NAN, |b| b.civitas);
+        println!(
+            "{:<9} {:<7} {:<25} {:>9.1} {:>9.1} {:>7.2}x {:>9.2}x",
+            r.doc,
+            r.op,
+            r.feature,
+            r.civitas,
+            r.floor,
+            r.civitas / r.floor,
+            r.civitas / base
+        );
+    }
     println!("\nJSON to canonical N-Quads (toRdf + RDFC-1.0), whole step:");
     for (name, n, to_rdf_us, total) in &pipeline {
         println!("  {name:<9} {n:>3} statements: {total:>7.1} us (toRdf {to_rdf_us:.1} us)");
@@ -334,15 +472,27 @@ fn main() {
     let json: Vec<String> = rows
         .iter()
         .map(|r| {
+            let num = |v: f64| {
+                if v.is_nan() {
+                    "null".to_owned()
+                } else {
+                    format!("{v:.1}")
+                }
+            };
             format!(
-                "{{\"doc\":\"{}\",\"op\":\"{}\",\"civitas_us\":{:.1},\"jsonld_us\":{:.1},\"canon_us\":{:.1},\"bbs_us\":{:.1},\"other_us\":{:.1},\"bbs_floor_us\":{:.1}}}",
+                "{{\"doc\":\"{}\",\"op\":\"{}\",\"feature\":\"{}\",\"civitas_us\":{:.1},\"jsonld_us\":{},\"canon_us\":{},\"bbs_us\":{},\"other_us\":{},\"bbs_floor_us\":{:.1}}}",
                 r.doc,
                 r.op,
+                r.feature,
                 r.civitas,
-                r.jsonld,
-                r.canon,
-                r.bbs,
-                (r.civitas - r.jsonld - r.canon - r.bbs).max(0.0),
+                num(r.jsonld),
+                num(r.canon),
+                num(r.bbs),
+                num(if r.jsonld.is_nan() {
+                    f64::NAN
+                } else {
+                    (r.civitas - r.jsonld - r.canon - r.bbs).max(0.0)
+                }),
                 r.floor
             )
         })

@@ -783,6 +783,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_consent_summary(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_credential_request(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_delete(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_get(
@@ -796,6 +798,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_wallet_list(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_present_identified(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(
     ): Int
@@ -903,7 +907,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_civitas_ffi_fn_constructor_wallet_with_store(`store`: Long,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_civitas_ffi_fn_method_wallet_consent_summary(`ptr`: Long,`id`: RustBuffer.ByValue,`requested`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_civitas_ffi_fn_method_wallet_consent_summary(`ptr`: Long,`id`: RustBuffer.ByValue,`requested`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_credential_request(`ptr`: Long,`issuer`: RustBuffer.ByValue,`binding`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -918,6 +924,8 @@ internal object UniffiLib {
     external fun uniffi_civitas_ffi_fn_method_wallet_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_present(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_present_identified(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(`ptr`: Long,`request`: RustBuffer.ByValue,`keyStore`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1105,7 +1113,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 26568) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 10816) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 53680) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_credential_request() and 0xFFFF) != 41077) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_delete() and 0xFFFF) != 39007) {
@@ -1126,10 +1137,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_list() and 0xFFFF) != 22768) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present() and 0xFFFF) != 4503) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present() and 0xFFFF) != 31957) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() and 0xFFFF) != 44368) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_identified() and 0xFFFF) != 8500) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() and 0xFFFF) != 65350) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() and 0xFFFF) != 52205) {
@@ -3431,10 +3445,21 @@ public object FfiConverterTypeVerifier: FfiConverter<Verifier, Long> {
 public interface WalletInterface {
     
     /**
-     * What presenting credential `id` with the `requested` pointers would disclose and what
-     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     * What presenting credential `id` with the `requested` pointers to the verifier
+     * `domain` would disclose, what would stay hidden, and whether the verifier sees a
+     * pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
      */
-    fun `consentSummary`(`id`: kotlin.String, `requested`: List<kotlin.String>): ConsentSummary
+    fun `consentSummary`(`id`: kotlin.String, `requested`: List<kotlin.String>, `domain`: kotlin.String?): ConsentSummary
+    
+    /**
+     * A request for a credential bound to this wallet (`binding`, not `None`), to send to
+     * the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+     * only from it). The wallet's holder secret and prover nym are made inside Rust on the
+     * first request and never leave it; each request is a fresh commitment, so two issuers
+     * cannot link two requests. Returns the request document (JSON text, see
+     * docs/formats.md).
+     */
+    fun `credentialRequest`(`issuer`: kotlin.String?, `binding`: HolderBinding): kotlin.String
     
     /**
      * Removes the credential `id` (absent is not an error).
@@ -3469,14 +3494,23 @@ public interface WalletInterface {
     fun `list`(): List<CredentialSummary>
     
     /**
-     * Makes the presentation `request` asks for, signed with this wallet's device key, and
-     * records it in the history.
+     * Makes the anonymous presentation `request` asks for (no holder, no signature: each
+     * credential is bound to the request and to this wallet's holder secret, and with
+     * pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+     * credential must be bound to the holder secret; present others with
+     * [`Wallet::present_identified`].
      */
     fun `present`(`request`: PresentationRequest): PresentationResult
     
     /**
-     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-     * the key store's did:key).
+     * Makes the identified presentation `request` asks for, signed with this wallet's device
+     * key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
+     */
+    fun `presentIdentified`(`request`: PresentationRequest): PresentationResult
+    
+    /**
+     * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+     * holder is then the key store's did:key).
      */
     fun `presentWithKeyStore`(`request`: PresentationRequest, `keyStore`: KeyStore): PresentationResult
     
@@ -3596,10 +3630,11 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * What presenting credential `id` with the `requested` pointers would disclose and what
-     * would stay hidden: show it and ask for consent before [`Wallet::present`].
+     * What presenting credential `id` with the `requested` pointers to the verifier
+     * `domain` would disclose, what would stay hidden, and whether the verifier sees a
+     * pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
      */
-    @Throws(CivitasException::class)override fun `consentSummary`(`id`: kotlin.String, `requested`: List<kotlin.String>): ConsentSummary {
+    @Throws(CivitasException::class)override fun `consentSummary`(`id`: kotlin.String, `requested`: List<kotlin.String>, `domain`: kotlin.String?): ConsentSummary {
             return FfiConverterTypeConsentSummary.lift(
     callWithHandle {
     uniffiRustCallWithError(CivitasException) { _status ->
@@ -3607,7 +3642,32 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         it,
         
         FfiConverterString.lower(`id`),
-        FfiConverterSequenceString.lower(`requested`),_status)
+        FfiConverterSequenceString.lower(`requested`),
+        FfiConverterOptionalString.lower(`domain`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A request for a credential bound to this wallet (`binding`, not `None`), to send to
+     * the issuer (`issuer`, when given, is the issuer's DID: the credential is accepted back
+     * only from it). The wallet's holder secret and prover nym are made inside Rust on the
+     * first request and never leave it; each request is a fresh commitment, so two issuers
+     * cannot link two requests. Returns the request document (JSON text, see
+     * docs/formats.md).
+     */
+    @Throws(CivitasException::class)override fun `credentialRequest`(`issuer`: kotlin.String?, `binding`: HolderBinding): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_credential_request(
+        it,
+        
+        FfiConverterOptionalString.lower(`issuer`),
+        FfiConverterTypeHolderBinding.lower(`binding`),_status)
 }
     }
     )
@@ -3722,8 +3782,11 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * Makes the presentation `request` asks for, signed with this wallet's device key, and
-     * records it in the history.
+     * Makes the anonymous presentation `request` asks for (no holder, no signature: each
+     * credential is bound to the request and to this wallet's holder secret, and with
+     * pseudonyms shows the verifier's pseudonym), and records it in the history. Every
+     * credential must be bound to the holder secret; present others with
+     * [`Wallet::present_identified`].
      */
     @Throws(CivitasException::class)override fun `present`(`request`: PresentationRequest): PresentationResult {
             return FfiConverterTypePresentationResult.lift(
@@ -3741,8 +3804,27 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
-     * Like [`Wallet::present`], signed by the app's `key_store` instead (the holder is then
-     * the key store's did:key).
+     * Makes the identified presentation `request` asks for, signed with this wallet's device
+     * key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
+     */
+    @Throws(CivitasException::class)override fun `presentIdentified`(`request`: PresentationRequest): PresentationResult {
+            return FfiConverterTypePresentationResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_identified(
+        it,
+        
+        FfiConverterTypePresentationRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
+     * holder is then the key store's did:key).
      */
     @Throws(CivitasException::class)override fun `presentWithKeyStore`(`request`: PresentationRequest, `keyStore`: KeyStore): PresentationResult {
             return FfiConverterTypePresentationResult.lift(
@@ -3988,6 +4070,11 @@ data class ConsentSummary (
      * Pointers of the claims that stay hidden.
      */
     var `hidden`: List<kotlin.String>
+    , 
+    /**
+     * Whether the verifier sees a pseudonym, and whether it has seen it before.
+     */
+    var `pseudonym`: PseudonymUse
     
 ){
     
@@ -4007,19 +4094,22 @@ public object FfiConverterTypeConsentSummary: FfiConverterRustBuffer<ConsentSumm
             FfiConverterString.read(buf),
             FfiConverterSequenceTypeDisclosedClaim.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterTypePseudonymUse.read(buf),
         )
     }
 
     override fun allocationSize(value: ConsentSummary) = (
             FfiConverterString.allocationSize(value.`credentialId`) +
             FfiConverterSequenceTypeDisclosedClaim.allocationSize(value.`disclosed`) +
-            FfiConverterSequenceString.allocationSize(value.`hidden`)
+            FfiConverterSequenceString.allocationSize(value.`hidden`) +
+            FfiConverterTypePseudonymUse.allocationSize(value.`pseudonym`)
     )
 
     override fun write(value: ConsentSummary, buf: ByteBuffer) {
             FfiConverterString.write(value.`credentialId`, buf)
             FfiConverterSequenceTypeDisclosedClaim.write(value.`disclosed`, buf)
             FfiConverterSequenceString.write(value.`hidden`, buf)
+            FfiConverterTypePseudonymUse.write(value.`pseudonym`, buf)
     }
 }
 
@@ -4113,6 +4203,11 @@ data class CredentialSummary (
     var `mandatoryPointers`: List<kotlin.String>
     , 
     /**
+     * How the credential is bound to this wallet.
+     */
+    var `binding`: HolderBinding
+    , 
+    /**
      * The claims, flattened in document order.
      */
     var `claims`: List<ClaimRecord>
@@ -4139,6 +4234,7 @@ public object FfiConverterTypeCredentialSummary: FfiConverterRustBuffer<Credenti
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterTypeHolderBinding.read(buf),
             FfiConverterSequenceTypeClaimRecord.read(buf),
         )
     }
@@ -4151,6 +4247,7 @@ public object FfiConverterTypeCredentialSummary: FfiConverterRustBuffer<Credenti
             FfiConverterOptionalString.allocationSize(value.`validFrom`) +
             FfiConverterOptionalString.allocationSize(value.`validUntil`) +
             FfiConverterSequenceString.allocationSize(value.`mandatoryPointers`) +
+            FfiConverterTypeHolderBinding.allocationSize(value.`binding`) +
             FfiConverterSequenceTypeClaimRecord.allocationSize(value.`claims`)
     )
 
@@ -4162,6 +4259,7 @@ public object FfiConverterTypeCredentialSummary: FfiConverterRustBuffer<Credenti
             FfiConverterOptionalString.write(value.`validFrom`, buf)
             FfiConverterOptionalString.write(value.`validUntil`, buf)
             FfiConverterSequenceString.write(value.`mandatoryPointers`, buf)
+            FfiConverterTypeHolderBinding.write(value.`binding`, buf)
             FfiConverterSequenceTypeClaimRecord.write(value.`claims`, buf)
     }
 }
@@ -4454,7 +4552,7 @@ public object FfiConverterTypePresentationRequest: FfiConverterRustBuffer<Presen
 
 
 /**
- * A signed presentation, as JSON and as the compact QR payload.
+ * A presentation, as JSON and as the compact QR payload.
  */
 data class PresentationResult (
     /**
@@ -4650,6 +4748,18 @@ data class VerifiedCredentialRecord (
      * The disclosed claims.
      */
     var `claims`: List<ClaimValue>
+    , 
+    /**
+     * What binds the credential to its presenter: `secret` (a holder secret), `did` (issued
+     * to the presentation's signed holder) or `none` (accepted only with
+     * `--dangerous-allow-bearer`).
+     */
+    var `holderBinding`: kotlin.String
+    , 
+    /**
+     * The holder's pseudonym at this verifier (pseudonym features), or null.
+     */
+    var `pseudonym`: kotlin.String?
     
 ){
     
@@ -4670,6 +4780,8 @@ public object FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer<V
             FfiConverterOptionalString.read(buf),
             FfiConverterSequenceString.read(buf),
             FfiConverterSequenceTypeClaimValue.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -4677,7 +4789,9 @@ public object FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer<V
             FfiConverterString.allocationSize(value.`issuer`) +
             FfiConverterOptionalString.allocationSize(value.`issuerName`) +
             FfiConverterSequenceString.allocationSize(value.`types`) +
-            FfiConverterSequenceTypeClaimValue.allocationSize(value.`claims`)
+            FfiConverterSequenceTypeClaimValue.allocationSize(value.`claims`) +
+            FfiConverterString.allocationSize(value.`holderBinding`) +
+            FfiConverterOptionalString.allocationSize(value.`pseudonym`)
     )
 
     override fun write(value: VerifiedCredentialRecord, buf: ByteBuffer) {
@@ -4685,6 +4799,8 @@ public object FfiConverterTypeVerifiedCredentialRecord: FfiConverterRustBuffer<V
             FfiConverterOptionalString.write(value.`issuerName`, buf)
             FfiConverterSequenceString.write(value.`types`, buf)
             FfiConverterSequenceTypeClaimValue.write(value.`claims`, buf)
+            FfiConverterString.write(value.`holderBinding`, buf)
+            FfiConverterOptionalString.write(value.`pseudonym`, buf)
     }
 }
 
@@ -4847,6 +4963,106 @@ public object FfiConverterTypeCivitasError : FfiConverterRustBuffer<CivitasExcep
     }
 
 }
+
+
+
+/**
+ * How a credential is bound to its holder (the bbs-2023 feature it was issued with).
+ */
+
+enum class HolderBinding {
+    
+    /**
+     * Not bound to this wallet's secret: a bearer credential, or one issued to a DID (present
+     * it identified).
+     */
+    NONE,
+    /**
+     * `anonymous_holder_binding`: only this wallet can present it.
+     */
+    HOLDER_SECRET,
+    /**
+     * `pseudonym`: each verifier sees its own pseudonym; not bound to the holder secret.
+     */
+    PSEUDONYM,
+    /**
+     * `holder_binding_pseudonym`: only this wallet can present it, with a pseudonym per
+     * verifier.
+     */
+    HOLDER_SECRET_PSEUDONYM;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHolderBinding: FfiConverterRustBuffer<HolderBinding> {
+    override fun read(buf: ByteBuffer) = try {
+        HolderBinding.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: HolderBinding) = 4UL
+
+    override fun write(value: HolderBinding, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Whether a presentation shows the verifier a pseudonym, and whether it has seen it before.
+ */
+
+enum class PseudonymUse {
+    
+    /**
+     * No pseudonym.
+     */
+    NONE,
+    /**
+     * A pseudonym this verifier has not been shown before.
+     */
+    FIRST_TIME,
+    /**
+     * The pseudonym this verifier has seen before: it will recognise the holder.
+     */
+    RETURNING;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePseudonymUse: FfiConverterRustBuffer<PseudonymUse> {
+    override fun read(buf: ByteBuffer) = try {
+        PseudonymUse.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PseudonymUse) = 4UL
+
+    override fun write(value: PseudonymUse, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
