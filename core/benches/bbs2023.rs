@@ -31,13 +31,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use civitas_core::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, SecretKey, Signature};
-use civitas_core::bbs2023::proof_value::{BaseProofValue, DerivedProofValue, HmacKey};
-use civitas_core::bbs2023::select::select_json_ld;
 use civitas_core::Timestamp;
 use civitas_core::bbs::blind::HolderSecret;
 use civitas_core::bbs::pseudonym::ProverNym;
+use civitas_core::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, SecretKey, Signature};
 use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::proof_value::{BaseProofValue, DerivedProofValue, HmacKey};
+use civitas_core::bbs2023::select::select_json_ld;
 use civitas_core::bbs2023::{Bbs2023, BindingSecrets, ProofOptions, commitment_request};
 use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
 use civitas_core::{CanonOptions, canonicalize, did, keys};

@@ -2165,3 +2165,105 @@ fn a_batch_binds_each_row_to_its_holders_request() {
     );
     assert!(!d.dir.join("out/S-3.json").exists());
 }
+
+#[test]
+fn a_directory_of_a_thousand_presentations_is_batch_verified_with_the_one_by_one_verdicts() {
+    use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
+    use civitas_core::bbs2023::proof_value::BaseProofValue;
+    use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+    use civitas_core::jsonld::JsonLdProcessor;
+    use civitas_core::verifier::request_binding;
+
+    let d = Desk::new("batch-verify");
+    let jsonld = JsonLdProcessor::default();
+    jsonld
+        .register_context(
+            CTX_URL,
+            &std::fs::read_to_string(
+                repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    let bbs = Bbs2023::new(std::sync::Arc::new(jsonld));
+    let pair = KeyPair::from_secret(
+        SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[5u8; 32], b"", None).unwrap(),
+    );
+    let key = civitas_core::keys::PublicKey::Bls12381G2(pair.public().to_bytes());
+    let issuer = civitas_core::did::did_key(&key);
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
+    doc["issuer"]["id"] = issuer.clone().into();
+    let options = ProofOptions::assertion(civitas_core::did::verification_method_id(&key));
+    let mandatory = vec!["/issuer".to_owned(), "/validFrom".to_owned()];
+    let signed = bbs.sign(&doc, &pair, &options, &mandatory).unwrap();
+    // A signature with another e: its proofs fail only their pairing equation.
+    let mut forged = signed.clone();
+    let mut base = BaseProofValue::parse(forged["proof"]["proofValue"].as_str().unwrap()).unwrap();
+    base.bbs_signature[60] ^= 1;
+    forged["proof"]["proofValue"] = base.serialize().into();
+    let header = request_binding("c1", Some("d"));
+    let pointers = ["/credentialSubject/degree/name".to_owned()];
+    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
+    for i in 0..1000 {
+        let source = if i == 500 { &forged } else { &signed };
+        let mut derived = bbs.derive(source, &pointers, &header).unwrap();
+        if i == 700 {
+            derived["credentialSubject"]["degree"]["name"] = "PhD".into();
+        }
+        d.write(&format!("inbox/{i:04}.json"), &derived);
+    }
+    std::fs::write(
+        d.dir.join("trust.toml"),
+        format!(
+            "[[issuer]]\ndid = \"{issuer}\"\nname = \"Uni\"\ncredential_types = [\"UniversityDegreeCredential\"]\n"
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--dangerous-skip-status",
+            "--dangerous-allow-bearer",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "--format",
+            "json",
+            "inbox",
+        ];
+        args.extend_from_slice(extra);
+        let r = d.run(&args);
+        assert_eq!(r.code, 1, "two inputs are invalid: {}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v
+    };
+    let batched = run(&[]);
+    let alone = run(&["--no-batch"]);
+    assert_eq!(batched["summary"]["batched"], true);
+    assert_eq!(alone["summary"]["batched"], false);
+    assert_eq!(batched["results"], alone["results"]);
+    assert_eq!(batched["summary"]["valid"], 998);
+    let invalid: Vec<&Value> = batched["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["verdict"] != "valid")
+        .collect();
+    assert_eq!(invalid.len(), 2);
+    assert!(
+        invalid[0]["input"].as_str().unwrap().ends_with("0500.json"),
+        "{:?}",
+        invalid[0]
+    );
+    assert!(
+        invalid[1]["input"].as_str().unwrap().ends_with("0700.json"),
+        "{:?}",
+        invalid[1]
+    );
+}

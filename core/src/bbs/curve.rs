@@ -594,6 +594,50 @@ pub(crate) fn pairing_check(p1: &G1Affine, q1: &G2Affine, p2: &G1Affine, q2: &G2
     unsafe { blst_fp12_is_one(&out) }
 }
 
+/// Whether `prod_i e(p_i, q_i) * e(p, q) == 1` in GT: one Miller loop per pair, multiplied,
+/// and a single final exponentiation (a multi-pairing). Identity G1 inputs contribute one.
+pub(crate) fn pairing_product_check(
+    pairs: &[(G1Affine, G2Affine)],
+    p: &G1Affine,
+    q: &G2Prepared,
+) -> bool {
+    let mut acc: Option<blst_fp12> = None;
+    let mut mul_in = |ml: blst_fp12| {
+        acc = Some(match acc {
+            None => ml,
+            Some(prev) => {
+                let mut out = blst_fp12::default();
+                // SAFETY: initialised fp12 values.
+                unsafe { blst_fp12_mul(&mut out, &prev, &ml) };
+                out
+            }
+        });
+    };
+    for (p1, q1) in pairs {
+        if p1.is_identity() {
+            continue;
+        }
+        let mut ml = blst_fp12::default();
+        // SAFETY: initialised, validated points.
+        unsafe { blst_miller_loop(&mut ml, &q1.0, &p1.0) };
+        mul_in(ml);
+    }
+    if !p.is_identity() {
+        let mut ml = blst_fp12::default();
+        // SAFETY: `q.0` holds the 68 precomputed lines blst reads.
+        unsafe { blst_miller_loop_lines(&mut ml, q.0.as_ptr(), &p.0) };
+        mul_in(ml);
+    }
+    let Some(acc) = acc else {
+        return true;
+    };
+    let mut out = blst_fp12::default();
+    // SAFETY: initialised fp12 values.
+    unsafe { blst_final_exp(&mut out, &acc) };
+    // SAFETY: initialised fp12 value.
+    unsafe { blst_fp12_is_one(&out) }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {

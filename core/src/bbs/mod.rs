@@ -23,6 +23,7 @@
 //! # Ok::<(), civitas_core::Error>(())
 //! ```
 
+pub mod batch;
 #[macro_use]
 pub mod blind;
 pub(crate) mod curve;

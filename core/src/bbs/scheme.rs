@@ -589,6 +589,11 @@ pub(crate) fn core_proof_verify_with(
         return Ok(false);
     }
     // h(Abar, W) * h(Bbar, -BP2) == 1  <=>  h(Abar, W) * h(-Bbar, BP2) == 1
+    // Inside a batch (super::batch) the pairing equation is deferred and checked there for
+    // all proofs at once.
+    if super::batch::defer(&proof.abar, &proof.bbar, pk.point()) {
+        return Ok(true);
+    }
     let neg_bbar = G1::from_affine(&proof.bbar).neg().to_affine();
     Ok(pairing_check(
         &proof.abar,
@@ -596,4 +601,9 @@ pub(crate) fn core_proof_verify_with(
         &neg_bbar,
         bp2_prepared(),
     ))
+}
+
+/// The prepared base point of G2 (shared with the batch check).
+pub(crate) fn bp2() -> &'static G2Prepared {
+    bp2_prepared()
 }

@@ -747,6 +747,36 @@ impl Verifier {
         }
     }
 
+    /// [`Verifier::verify`] for each of `inputs`, with the BBS pairing equations of all their
+    /// proofs checked in one batch ([`crate::bbs::batch`]), the rest of the work spread over
+    /// the machine's cores. The verdicts are those `verify` gives on each input, in order,
+    /// every failure and reason included: an input whose proofs fail the batch is verified
+    /// again on its own.
+    pub fn verify_batch(
+        &self,
+        inputs: &[Value],
+        policy: &Policy,
+        lists: &StatusLists,
+    ) -> Vec<Result<VerifiedPresentation, Rejection>> {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        self.verify_batch_on(inputs, policy, lists, threads)
+    }
+
+    /// [`Verifier::verify_batch`] on at most `threads` threads.
+    pub fn verify_batch_on(
+        &self,
+        inputs: &[Value],
+        policy: &Policy,
+        lists: &StatusLists,
+        threads: usize,
+    ) -> Vec<Result<VerifiedPresentation, Rejection>> {
+        let jobs: Vec<_> = inputs
+            .iter()
+            .map(|input| move || self.verify(input, policy, lists))
+            .collect();
+        crate::bbs::batch::verify_batch(jobs, threads)
+    }
+
     /// The presentation's ECDSA proof, for authentication.
     fn holder_proof(&self, vp: &Value, policy: &Policy) -> Result<VerifiedEcdsa, Error> {
         let verified = self.ecdsa.verify_at(vp, unix(policy.now()))?;

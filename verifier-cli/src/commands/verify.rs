@@ -13,7 +13,7 @@
 //!               "failures": [{"check": "status", "credential": 0 | null, "reason": "..."}],
 //!               "dangers": ["--dangerous-skip-status"],
 //!               "error": "..." | null}],
-//!  "summary": {"valid": 1, "invalid": 0, "error": 0},
+//!  "summary": {"valid": 1, "invalid": 0, "error": 0, "batched": false},
 //!  "error": null | "..."}
 //! ```
 //!
@@ -52,6 +52,10 @@ pub struct VerifyArgs {
     /// A photo or screenshot of a QR code made by `civitas qr encode` or a wallet.
     #[arg(long, value_name = "IMAGE")]
     qr: Vec<PathBuf>,
+    /// Verify several inputs one by one instead of checking the BBS pairing equations of all
+    /// of them in one batch (the verdicts are the same; the batch is faster).
+    #[arg(long)]
+    no_batch: bool,
     /// The trust list (TOML): issuers this desk accepts and for which credential types, and
     /// the JSON-LD contexts their credentials use (`[[context]]`, files relative to it).
     #[arg(long, value_name = "TRUST.toml")]
@@ -111,7 +115,7 @@ pub fn print_json_error(message: &str) {
     let out = json!({
         "version": 1,
         "results": [],
-        "summary": {"valid": 0, "invalid": 0, "error": 0},
+        "summary": {"valid": 0, "invalid": 0, "error": 0, "batched": false},
         "error": message,
     });
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
@@ -335,7 +339,8 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
     let lists = status_lists(args.status_dir.as_deref())?;
     let inputs = expand_inputs(args)?;
     let verifier = Verifier::new(Arc::clone(jsonld));
-    let outcomes = verify_all(&verifier, &policy, &lists, &inputs);
+    let batched = !args.no_batch && inputs.len() > 1;
+    let outcomes = verify_all(&verifier, &policy, &lists, &inputs, batched);
     let (mut valid, mut invalid, mut errors) = (0, 0, 0);
     for (_, o) in &outcomes {
         match o {
@@ -350,7 +355,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
                 .iter()
                 .map(|(name, o)| json_result(name, o, policy.dangers()))
                 .collect();
-            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors}, "error": null});
+            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors, "batched": batched}, "error": null});
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human if outcomes.len() == 1 => {
@@ -384,8 +389,13 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
                 }
             }
             println!(
-                "\n{valid} valid, {invalid} invalid, {errors} error(s) out of {}",
-                outcomes.len()
+                "\n{valid} valid, {invalid} invalid, {errors} error(s) out of {}{}",
+                outcomes.len(),
+                if batched {
+                    " (BBS proofs checked in one batch; --no-batch to check one by one)"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -398,12 +408,15 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
     })
 }
 
-/// Verify every input, on all cores.
+/// Verify every input, on all cores; with `batch` (and more than one input), the BBS
+/// pairing equations of all inputs are checked together (`civitas_core::bbs::batch`), with
+/// the same verdicts.
 fn verify_all(
     verifier: &Verifier,
     policy: &Policy,
     lists: &StatusLists,
     inputs: &[(String, Source)],
+    batch: bool,
 ) -> Vec<(String, Outcome)> {
     let one = |source: &Source| match load(source) {
         Ok(v) => match verifier.verify(&v, policy, lists) {
@@ -416,6 +429,14 @@ fn verify_all(
         .map_or(1, |n| n.get())
         .min(inputs.len())
         .max(1);
+    if batch {
+        let jobs: Vec<_> = inputs.iter().map(|(_, s)| move || one(s)).collect();
+        return inputs
+            .iter()
+            .zip(civitas_core::bbs::batch::verify_batch(jobs, workers))
+            .map(|((name, _), o)| (name.clone(), o))
+            .collect();
+    }
     let mut results: Vec<Option<Outcome>> = (0..inputs.len()).map(|_| None).collect();
     if workers == 1 {
         for (slot, (_, s)) in results.iter_mut().zip(inputs) {
