@@ -13,6 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::bbs::blind::HolderSecret;
+use civitas_core::bbs::pseudonym::ProverNym;
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::proof_value::{BaseProofValue, Feature};
 use civitas_core::bbs2023::{Bbs2023, BindingSecrets, ProofOptions, commitment_request};
@@ -85,6 +86,8 @@ enum Kind {
     Baseline,
     /// A bare derived credential bound by a holder secret.
     HolderBound,
+    /// Bound by a holder secret, with a pseudonym for the desk's domain.
+    Pseudonymous,
     /// A proof made from a signature with another `e`: its challenge is consistent, only its
     /// pairing equation fails.
     ForgedPairing,
@@ -107,6 +110,25 @@ impl World {
         let pointers = [DEGREE.to_owned()];
         match kind {
             Kind::Garbage => serde_json::json!({"type": ["VerifiablePresentation"], "x": 1}),
+            Kind::Pseudonymous => {
+                let secret = HolderSecret::generate().unwrap();
+                let nym = ProverNym::generate().unwrap();
+                let (req, blind) =
+                    commitment_request(Feature::HolderBindingPseudonym, Some(&secret), Some(&nym))
+                        .unwrap();
+                let signed = self
+                    .bbs
+                    .sign_blind(&doc, &is.pair, &options, &mandatory, &req)
+                    .unwrap();
+                let secrets = BindingSecrets::HolderBindingPseudonym {
+                    holder_secret: &secret,
+                    prover_nym: &nym,
+                    prover_blind: &blind,
+                };
+                self.bbs
+                    .derive_bound(&signed, &pointers, &header, &secrets, Some(DOMAIN))
+                    .unwrap()
+            }
             Kind::HolderBound => {
                 let secret = HolderSecret::generate().unwrap();
                 let (req, blind) =
@@ -204,6 +226,7 @@ fn randomized_batches_give_the_one_by_one_verdicts() {
     let kinds = [
         Kind::Baseline,
         Kind::HolderBound,
+        Kind::Pseudonymous,
         Kind::ForgedPairing,
         Kind::Tampered,
         Kind::OtherChallenge,
@@ -213,20 +236,34 @@ fn randomized_batches_give_the_one_by_one_verdicts() {
     for (size, issuers) in [(1usize, 1u8), (2, 2), (9, 3), (40, 10), (300, 10)] {
         let w = world(issuers);
         // Mostly valid, as a day's presentations are; a few of every invalid kind.
+        let mut kinds_used = Vec::new();
         let inputs: Vec<Value> = (0..size)
             .map(|_| {
                 let roll = rng.next(20);
                 let kind = if roll < 12 {
                     Kind::Baseline
-                } else if roll < 15 {
+                } else if roll < 14 {
                     Kind::HolderBound
+                } else if roll < 15 {
+                    Kind::Pseudonymous
                 } else {
                     kinds[rng.next(kinds.len())]
                 };
+                kinds_used.push(kind);
                 w.input(kind, rng.next(usize::from(issuers)))
             })
             .collect();
         same_verdicts(&w, &inputs);
+        // The verdicts compared are the right ones: valid kinds accepted, the rest refused.
+        let verifier = Verifier::new(Arc::clone(&w.jsonld));
+        let results = verifier.verify_batch(&inputs, &w.policy(), &StatusLists::new());
+        for (kind, r) in kinds_used.iter().zip(&results) {
+            let valid = matches!(
+                kind,
+                Kind::Baseline | Kind::HolderBound | Kind::Pseudonymous
+            );
+            assert_eq!(r.is_ok(), valid, "{kind:?}: {r:?}");
+        }
     }
 }
 

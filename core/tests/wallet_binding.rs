@@ -473,3 +473,36 @@ fn malformed_credential_requests_are_refused_with_a_reason() {
         assert!(matches!(e, Error::CommitmentProofInvalid), "{e}");
     }
 }
+
+#[test]
+fn two_presentations_of_one_credential_share_no_proof_bytes() {
+    use civitas_core::bbs2023::proof_value::DerivedProofValue;
+    let w = world();
+    let (wallet, _) = w.wallet();
+    for feature in [
+        Feature::AnonymousHolderBinding,
+        Feature::HolderBindingPseudonym,
+    ] {
+        let req = wallet.credential_request(feature, None).unwrap();
+        let id = wallet.import(&w.issue(&req).to_string()).unwrap().id;
+        let proof = |challenge: &str| {
+            let vp = wallet
+                .present_anonymous(&disclose(&id), &request(challenge, A))
+                .unwrap();
+            DerivedProofValue::parse(
+                vp["verifiableCredential"][0]["proof"]["proofValue"]
+                    .as_str()
+                    .unwrap(),
+            )
+            .unwrap()
+            .bbs_proof
+        };
+        // The same verifier (so the same pseudonym, which is outside the BBS proof bytes).
+        let (p1, p2) = (proof("c1"), proof("c2"));
+        let windows: std::collections::HashSet<&[u8]> = p1.windows(32).collect();
+        assert!(
+            !p2.windows(32).any(|w| windows.contains(w)),
+            "{feature:?}: two BBS proofs share a 32-byte window"
+        );
+    }
+}

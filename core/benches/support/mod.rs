@@ -92,6 +92,72 @@ impl Floor {
     }
 }
 
+/// The fixed-base floor: blst's windowed multi-scalar multiplication over points whose tables
+/// were precomputed once (`blst_p1s_mult_wbits`), as a verifier does for the ciphersuite's
+/// generators, which never change.
+pub struct FixedFloor {
+    table: Vec<blst_p1_affine>,
+    wbits: usize,
+    scalars: Vec<blst::blst_scalar>,
+}
+
+impl FixedFloor {
+    /// Tables of window `wbits` for the first `n` points of `floor`.
+    #[allow(
+        unsafe_code,
+        reason = "the blst C API, called as its documentation says"
+    )]
+    pub fn new(floor: &Floor, n: usize, wbits: usize) -> FixedFloor {
+        let points = &floor.g1[..n];
+        // SAFETY: pure function of its arguments.
+        let bytes = unsafe { blst::blst_p1s_mult_wbits_precompute_sizeof(wbits, n) };
+        let mut table =
+            vec![blst_p1_affine::default(); bytes / std::mem::size_of::<blst_p1_affine>()];
+        let ptrs: Vec<*const blst_p1_affine> = points.iter().map(|p| p as *const _).collect();
+        // SAFETY: `table` has the size blst asked for; `ptrs` holds `n` live points.
+        unsafe {
+            blst::blst_p1s_mult_wbits_precompute(table.as_mut_ptr(), wbits, ptrs.as_ptr(), n)
+        };
+        let scalars = floor.scalars[..n * 32]
+            .chunks_exact(32)
+            .map(|c| {
+                let mut s = blst::blst_scalar::default();
+                s.b.copy_from_slice(c);
+                s
+            })
+            .collect();
+        FixedFloor {
+            table,
+            wbits,
+            scalars,
+        }
+    }
+
+    /// The MSM over the first `n` points.
+    #[allow(
+        unsafe_code,
+        reason = "the blst C API, called as its documentation says"
+    )]
+    pub fn msm(&self, n: usize) {
+        let ptrs: Vec<*const u8> = self.scalars[..n].iter().map(|k| k.b.as_ptr()).collect();
+        let mut out = blst::blst_p1::default();
+        // SAFETY: the table covers at least `n` points of window `wbits`; `ptrs` holds `n`
+        // pointers to 32-byte scalars; a null scratch makes blst use stack space.
+        unsafe {
+            blst::blst_p1s_mult_wbits(
+                &mut out,
+                self.table.as_ptr(),
+                self.wbits,
+                n,
+                ptrs.as_ptr(),
+                255,
+                std::ptr::null_mut(),
+            );
+        }
+        black_box(out);
+    }
+}
+
 /// `target/` at the workspace root (or `$CARGO_TARGET_DIR`).
 pub fn target_dir() -> std::path::PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
