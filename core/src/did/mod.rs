@@ -72,6 +72,12 @@ pub fn parse_did_key(did: &str) -> Result<PublicKey, Error> {
     PublicKey::from_multibase(method_specific_id(did)?)
 }
 
+/// The DID of a DID URL: everything before the first `#` (the whole string when it has no
+/// fragment), for example the controller of a verification method id.
+pub fn did_of_url(url: &str) -> &str {
+    url.split_once('#').map_or(url, |(did, _)| did)
+}
+
 /// Parses a did:key verification method id `did:key:<mb>#<mb>` into its validated public key.
 /// The fragment is required and must equal the method-specific id.
 ///
@@ -134,4 +140,17 @@ pub fn did_document(key: &PublicKey) -> Value {
 /// As [`parse_did_key`].
 pub fn resolve(did: &str) -> Result<Value, Error> {
     Ok(did_document(&parse_did_key(did)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_of_url;
+
+    #[test]
+    fn the_did_of_a_did_url() {
+        assert_eq!(did_of_url("did:key:z6Mk#z6Mk"), "did:key:z6Mk");
+        assert_eq!(did_of_url("did:key:z6Mk"), "did:key:z6Mk");
+        assert_eq!(did_of_url("did:key:z6Mk#a#b"), "did:key:z6Mk");
+        assert_eq!(did_of_url(""), "");
+    }
 }

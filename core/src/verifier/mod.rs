@@ -525,7 +525,7 @@ fn types_of(doc: &Value) -> Vec<String> {
 
 /// The DID of a DID URL (`did:key:z..#z..` -> `did:key:z..`).
 fn did_of(method: &str) -> &str {
-    method.split('#').next().unwrap_or(method)
+    crate::did::did_of_url(method)
 }
 
 fn unix(t: SystemTime) -> i64 {

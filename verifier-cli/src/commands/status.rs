@@ -120,12 +120,7 @@ fn open(
                 path.display()
             ))
         })?;
-    let signer = verified
-        .verification_method()
-        .split('#')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let signer = civitas_core::did::did_of_url(verified.verification_method()).to_owned();
     let parsed = StatusListCredential::from_json(&v, &DecodeLimits::default())
         .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
     Ok((v, parsed, signer))
@@ -140,12 +135,7 @@ fn update(
 ) -> CliResult<u8> {
     let (key, _) = load_p256_key(&u.key, "updating a status list")?;
     let (_, parsed, signer) = open(jsonld, &u.list)?;
-    let did = key
-        .verification_method()
-        .split('#')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let did = civitas_core::did::did_of_url(&key.verification_method()).to_owned();
     if signer != did {
         return Err(CliError::input(format!(
             "{} was signed by {signer}, not by this key",
@@ -254,12 +244,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
                 .map_err(|e| CliError::input(format!("--entries {entries}: {e}")))?;
             let now = SystemTime::now();
             let until = now + Duration::from_secs(valid_days.saturating_mul(86_400));
-            let did = key
-                .verification_method()
-                .split('#')
-                .next()
-                .unwrap_or_default()
-                .to_owned();
+            let did = civitas_core::did::did_of_url(&key.verification_method()).to_owned();
             let doc = build_status_list_credential(
                 &id,
                 &did,
