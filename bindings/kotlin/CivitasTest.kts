@@ -15,6 +15,7 @@ import uniffi.civitas_ffi.IssuerKey
 import uniffi.civitas_ffi.KeyStore
 import uniffi.civitas_ffi.PresentationRequest
 import uniffi.civitas_ffi.PseudonymUse
+import uniffi.civitas_ffi.VerificationResult
 import uniffi.civitas_ffi.Verifier
 import uniffi.civitas_ffi.Wallet
 import uniffi.civitas_ffi.civitasVersion
@@ -172,6 +173,18 @@ fun issuedTo(holderDid: String): String {
         dir.deleteRecursively()
     }
 }
+/** The Valid variant of a verification result (the result is an enum: both must be handled). */
+fun VerificationResult.valid(): VerificationResult.Valid = when (this) {
+    is VerificationResult.Valid -> this
+    is VerificationResult.Invalid -> throw AssertionError("expected Valid: ${this.failures}")
+}
+
+/** The Invalid variant of a verification result. */
+fun VerificationResult.invalid(): VerificationResult.Invalid = when (this) {
+    is VerificationResult.Invalid -> this
+    is VerificationResult.Valid -> throw AssertionError("expected Invalid")
+}
+
 val degree = "/credentialSubject/degree/name"
 val birthDate = "/credentialSubject/birthDate"
 val domain = "https://agency.example"
@@ -292,9 +305,9 @@ Verifier(trustToml, contexts).use { verifier ->
             val result = wallet.presentIdentified(request("challenge-kt-1", summary.id))
             assert(result.qrPayload.isNotEmpty())
             val verified = verifier.verify(result.json, "challenge-kt-1", domain, listOf(degree))
-            assert(verified.valid) { verified.failures.toString() }
-            assert(verified.holder == wallet.holderDid())
-            val credential = verified.credentials.single()
+            val ok = verified.valid()
+            assert(ok.holder == wallet.holderDid())
+            val credential = ok.credentials.single()
             assert(credential.issuerName == "University of Civitas")
             assert(credential.claims.single { it.pointer == degree }.value == "MSc Computer Science")
             assert(credential.claims.none { it.pointer == birthDate })
@@ -303,15 +316,15 @@ Verifier(trustToml, contexts).use { verifier ->
 
         check("a wrong challenge is a normal invalid result with check \"challenge\"") {
             val replayed = verifier.verify(presentation, "another-challenge", domain, emptyList())
-            assert(!replayed.valid && replayed.credentials.isEmpty())
-            assert(replayed.failures.any { it.check == "challenge" }) { replayed.failures.toString() }
+            val bad = replayed.invalid()
+            assert(bad.failures.any { it.check == "challenge" }) { bad.failures.toString() }
         }
 
         check("a tampered presentation is invalid") {
             val tampered = presentation.replace("MSc Computer Science", "PhD Computer Science")
             assert(tampered != presentation)
             val verified = verifier.verify(tampered, "challenge-kt-1", domain, emptyList())
-            assert(!verified.valid && verified.failures.isNotEmpty())
+            assert(verified.invalid().failures.isNotEmpty())
         }
 
         check("the history has one entry") {
@@ -326,8 +339,8 @@ Verifier(trustToml, contexts).use { verifier ->
             val verifiedSigned = verifier.verify(signed.json, "challenge-kt-2", domain, listOf(degree))
             // The KeyStore's signature verifies; the diploma was issued to the wallet's own
             // device key, not to this one, so the only failure is the holder binding.
-            assert(!verifiedSigned.valid)
-            assert(verifiedSigned.failures.map { it.check } == listOf("holder-binding")) { verifiedSigned.failures.toString() }
+            val bad = verifiedSigned.invalid()
+            assert(bad.failures.map { it.check } == listOf("holder-binding")) { bad.failures.toString() }
             assert(wallet.history().size == 2)
         }
 
@@ -380,9 +393,9 @@ Verifier(trustToml, contexts).use { verifier ->
             val result = wallet.present(requestAt("challenge-anon-1", summary.id, domain))
             assert("\"holder\"" !in result.json)
             val verified = verifier.verify(result.json, "challenge-anon-1", domain, listOf(degree))
-            assert(verified.valid) { verified.failures.toString() }
-            assert(verified.holder == null && verified.dangers.isEmpty())
-            val credential = verified.credentials.single()
+            val ok = verified.valid()
+            assert(ok.holder == null && ok.dangers.isEmpty())
+            val credential = ok.credentials.single()
             assert(credential.holderBinding == "secret")
             nym = credential.pseudonym!!
             first = result.json
@@ -391,15 +404,15 @@ Verifier(trustToml, contexts).use { verifier ->
             assert(wallet.consentSummary(summary.id, listOf(degree), domain).pseudonym == PseudonymUse.RETURNING)
             val again = wallet.present(requestAt("challenge-anon-2", summary.id, domain))
             val v = verifier.verify(again.json, "challenge-anon-2", domain, listOf(degree))
-            assert(v.valid && v.credentials.single().pseudonym == nym) { v.failures.toString() }
+            assert(v.valid().credentials.single().pseudonym == nym) { v.toString() }
             val tax = wallet.present(requestAt("challenge-anon-3", summary.id, taxOffice))
             val t = verifier.verify(tax.json, "challenge-anon-3", taxOffice, listOf(degree))
-            assert(t.valid && t.credentials.single().pseudonym != nym) { t.failures.toString() }
+            assert(t.valid().credentials.single().pseudonym != nym) { t.toString() }
         }
         check("replayed, or shown at another agency: refused") {
             val replayed = verifier.verify(first, "challenge-anon-9", domain, emptyList())
-            assert(!replayed.valid && replayed.failures.any { it.check == "challenge" }) { replayed.failures.toString() }
-            assert(!verifier.verify(first, "challenge-anon-1", taxOffice, emptyList()).valid)
+            assert(replayed.invalid().failures.any { it.check == "challenge" }) { replayed.toString() }
+            verifier.verify(first, "challenge-anon-1", taxOffice, emptyList()).invalid()
         }
         check("another wallet cannot import the bound diploma") {
             val signed = issuedOn(wallet.credentialRequest(null, HolderBinding.HOLDER_SECRET))

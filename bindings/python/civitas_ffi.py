@@ -562,9 +562,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 45602:
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 2053:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568:
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 36089:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -2107,110 +2107,6 @@ class _UniffiFfiConverterTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer
         _UniffiFfiConverterString.write(value.holder_binding, buf)
         _UniffiFfiConverterOptionalString.write(value.pseudonym, buf)
 
-class _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        for item in value:
-            _UniffiFfiConverterTypeVerifiedCredentialRecord.check_lower(item)
-
-    @classmethod
-    def write(cls, value, buf):
-        items = len(value)
-        buf.write_i32(items)
-        for item in value:
-            _UniffiFfiConverterTypeVerifiedCredentialRecord.write(item, buf)
-
-    @classmethod
-    def read(cls, buf):
-        count = buf.read_i32()
-        if count < 0:
-            raise InternalError("Unexpected negative sequence length")
-
-        return [
-            _UniffiFfiConverterTypeVerifiedCredentialRecord.read(buf) for i in range(count)
-        ]
-
-class _UniffiFfiConverterSequenceTypeFailureRecord(_UniffiConverterRustBuffer):
-    @classmethod
-    def check_lower(cls, value):
-        for item in value:
-            _UniffiFfiConverterTypeFailureRecord.check_lower(item)
-
-    @classmethod
-    def write(cls, value, buf):
-        items = len(value)
-        buf.write_i32(items)
-        for item in value:
-            _UniffiFfiConverterTypeFailureRecord.write(item, buf)
-
-    @classmethod
-    def read(cls, buf):
-        count = buf.read_i32()
-        if count < 0:
-            raise InternalError("Unexpected negative sequence length")
-
-        return [
-            _UniffiFfiConverterTypeFailureRecord.read(buf) for i in range(count)
-        ]
-
-@dataclass
-class VerificationResult:
-    """
-    The verifier's decision. A presentation that fails a check is a normal result with
-    `valid = false` and the failures, not an error.
-"""
-    def __init__(self, *, valid:bool, holder:typing.Optional[str], credentials:typing.List[VerifiedCredentialRecord], failures:typing.List[FailureRecord], dangers:typing.List[str]):
-        self.valid = valid
-        self.holder = holder
-        self.credentials = credentials
-        self.failures = failures
-        self.dangers = dangers
-        
-        
-
-    
-    def __str__(self):
-        return "VerificationResult(valid={}, holder={}, credentials={}, failures={}, dangers={})".format(self.valid, self.holder, self.credentials, self.failures, self.dangers)
-    def __eq__(self, other):
-        if self.valid != other.valid:
-            return False
-        if self.holder != other.holder:
-            return False
-        if self.credentials != other.credentials:
-            return False
-        if self.failures != other.failures:
-            return False
-        if self.dangers != other.dangers:
-            return False
-        return True
-
-class _UniffiFfiConverterTypeVerificationResult(_UniffiConverterRustBuffer):
-    @staticmethod
-    def read(buf):
-        return VerificationResult(
-            valid=_UniffiFfiConverterBoolean.read(buf),
-            holder=_UniffiFfiConverterOptionalString.read(buf),
-            credentials=_UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.read(buf),
-            failures=_UniffiFfiConverterSequenceTypeFailureRecord.read(buf),
-            dangers=_UniffiFfiConverterSequenceString.read(buf),
-        )
-
-    @staticmethod
-    def check_lower(value):
-        _UniffiFfiConverterBoolean.check_lower(value.valid)
-        _UniffiFfiConverterOptionalString.check_lower(value.holder)
-        _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.check_lower(value.credentials)
-        _UniffiFfiConverterSequenceTypeFailureRecord.check_lower(value.failures)
-        _UniffiFfiConverterSequenceString.check_lower(value.dangers)
-
-    @staticmethod
-    def write(value, buf):
-        _UniffiFfiConverterBoolean.write(value.valid, buf)
-        _UniffiFfiConverterOptionalString.write(value.holder, buf)
-        _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.write(value.credentials, buf)
-        _UniffiFfiConverterSequenceTypeFailureRecord.write(value.failures, buf)
-        _UniffiFfiConverterSequenceString.write(value.dangers, buf)
-
 
 
 # CivitasError
@@ -2358,6 +2254,218 @@ class _UniffiFfiConverterTypeCivitasError(_UniffiConverterRustBuffer):
         if isinstance(value, CivitasError.Internal):
             buf.write_i32(4)
             _UniffiFfiConverterString.write(value.reason, buf)
+
+class _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeVerifiedCredentialRecord.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeVerifiedCredentialRecord.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeVerifiedCredentialRecord.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeFailureRecord(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeFailureRecord.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeFailureRecord.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeFailureRecord.read(buf) for i in range(count)
+        ]
+
+
+
+
+
+
+class VerificationResult:
+    """
+    The verifier's decision: an enum, so that a caller handles both outcomes. A presentation
+    that fails a check is a normal `Invalid` result with the failures, not an error.
+"""
+    def __init__(self):
+        raise RuntimeError("VerificationResult cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    @dataclass
+    class VALID:
+        """
+        Every check passed.
+"""
+        
+        def __init__(self, holder:typing.Optional[str], credentials:typing.List[VerifiedCredentialRecord], dangers:typing.List[str]):
+            self.holder = holder
+            
+            """
+        The holder's DID: the signer of an identified presentation; null for an anonymous
+        presentation or a bare credential.
+"""
+        
+            self.credentials = credentials
+            
+            """
+        The verified credentials.
+"""
+        
+            self.dangers = dangers
+            
+            """
+        Checks the policy weakened on purpose, named by their command-line flag.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "VerificationResult.VALID(holder={}, credentials={}, dangers={})".format(self.holder, self.credentials, self.dangers)
+        def __eq__(self, other):
+            if not isinstance(other, VerificationResult):
+                return NotImplemented
+            if not other.is_VALID():
+                return False
+            if self.holder != other.holder:
+                return False
+            if self.credentials != other.credentials:
+                return False
+            if self.dangers != other.dangers:
+                return False
+            return True
+
+    @dataclass
+    class INVALID:
+        """
+        At least one check failed.
+"""
+        
+        def __init__(self, failures:typing.List[FailureRecord], dangers:typing.List[str]):
+            self.failures = failures
+            
+            """
+        The failed checks.
+"""
+        
+            self.dangers = dangers
+            
+            """
+        Checks the policy weakened on purpose, named by their command-line flag.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "VerificationResult.INVALID(failures={}, dangers={})".format(self.failures, self.dangers)
+        def __eq__(self, other):
+            if not isinstance(other, VerificationResult):
+                return NotImplemented
+            if not other.is_INVALID():
+                return False
+            if self.failures != other.failures:
+                return False
+            if self.dangers != other.dangers:
+                return False
+            return True
+
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_VALID(self) -> bool:
+        return isinstance(self, VerificationResult.VALID)
+    def is_valid(self) -> bool:
+        return isinstance(self, VerificationResult.VALID)
+    def is_INVALID(self) -> bool:
+        return isinstance(self, VerificationResult.INVALID)
+    def is_invalid(self) -> bool:
+        return isinstance(self, VerificationResult.INVALID)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+VerificationResult.VALID = type("VerificationResult.VALID", (VerificationResult.VALID, VerificationResult,), {})  # type: ignore
+VerificationResult.INVALID = type("VerificationResult.INVALID", (VerificationResult.INVALID, VerificationResult,), {})  # type: ignore
+
+
+
+
+class _UniffiFfiConverterTypeVerificationResult(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return VerificationResult.VALID(
+                _UniffiFfiConverterOptionalString.read(buf),
+                _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.read(buf),
+                _UniffiFfiConverterSequenceString.read(buf),
+            )
+        if variant == 2:
+            return VerificationResult.INVALID(
+                _UniffiFfiConverterSequenceTypeFailureRecord.read(buf),
+                _UniffiFfiConverterSequenceString.read(buf),
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_VALID():
+            _UniffiFfiConverterOptionalString.check_lower(value.holder)
+            _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.check_lower(value.credentials)
+            _UniffiFfiConverterSequenceString.check_lower(value.dangers)
+            return
+        if value.is_INVALID():
+            _UniffiFfiConverterSequenceTypeFailureRecord.check_lower(value.failures)
+            _UniffiFfiConverterSequenceString.check_lower(value.dangers)
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_VALID():
+            buf.write_i32(1)
+            _UniffiFfiConverterOptionalString.write(value.holder, buf)
+            _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord.write(value.credentials, buf)
+            _UniffiFfiConverterSequenceString.write(value.dangers, buf)
+        if value.is_INVALID():
+            buf.write_i32(2)
+            _UniffiFfiConverterSequenceTypeFailureRecord.write(value.failures, buf)
+            _UniffiFfiConverterSequenceString.write(value.dangers, buf)
+
+
 
 class _UniffiFfiConverterSequenceBytes(_UniffiConverterRustBuffer):
     @classmethod
@@ -4031,6 +4139,7 @@ __all__ = [
     "PseudonymUse",
     "HolderBinding",
     "CivitasError",
+    "VerificationResult",
     "ClaimRecord",
     "ClaimValue",
     "DisclosedClaim",
@@ -4044,7 +4153,6 @@ __all__ = [
     "PresentationResult",
     "PublicKeyInfo",
     "VerifiedCredentialRecord",
-    "VerificationResult",
     "civitas_version",
     "derive_proof",
     "live_device_keys",

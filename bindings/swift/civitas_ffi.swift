@@ -3178,106 +3178,6 @@ public func FfiConverterTypePublicKeyInfo_lower(_ value: PublicKeyInfo) -> RustB
 
 
 /**
- * The verifier's decision. A presentation that fails a check is a normal result with
- * `valid = false` and the failures, not an error.
- */
-public struct VerificationResult: Equatable, Hashable {
-    /**
-     * Every check passed.
-     */
-    public var valid: Bool
-    /**
-     * The holder's DID (valid presentations only).
-     */
-    public var holder: String?
-    /**
-     * The verified credentials (valid presentations only).
-     */
-    public var credentials: [VerifiedCredentialRecord]
-    /**
-     * The failed checks (invalid presentations only).
-     */
-    public var failures: [FailureRecord]
-    /**
-     * Checks the policy weakened on purpose, named by their command-line flag.
-     */
-    public var dangers: [String]
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Every check passed.
-         */valid: Bool, 
-        /**
-         * The holder's DID (valid presentations only).
-         */holder: String?, 
-        /**
-         * The verified credentials (valid presentations only).
-         */credentials: [VerifiedCredentialRecord], 
-        /**
-         * The failed checks (invalid presentations only).
-         */failures: [FailureRecord], 
-        /**
-         * Checks the policy weakened on purpose, named by their command-line flag.
-         */dangers: [String]) {
-        self.valid = valid
-        self.holder = holder
-        self.credentials = credentials
-        self.failures = failures
-        self.dangers = dangers
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VerificationResult: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVerificationResult: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerificationResult {
-        return
-            try VerificationResult(
-                valid: FfiConverterBool.read(from: &buf), 
-                holder: FfiConverterOptionString.read(from: &buf), 
-                credentials: FfiConverterSequenceTypeVerifiedCredentialRecord.read(from: &buf), 
-                failures: FfiConverterSequenceTypeFailureRecord.read(from: &buf), 
-                dangers: FfiConverterSequenceString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VerificationResult, into buf: inout [UInt8]) {
-        FfiConverterBool.write(value.valid, into: &buf)
-        FfiConverterOptionString.write(value.holder, into: &buf)
-        FfiConverterSequenceTypeVerifiedCredentialRecord.write(value.credentials, into: &buf)
-        FfiConverterSequenceTypeFailureRecord.write(value.failures, into: &buf)
-        FfiConverterSequenceString.write(value.dangers, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerificationResult_lift(_ buf: RustBuffer) throws -> VerificationResult {
-    return try FfiConverterTypeVerificationResult.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVerificationResult_lower(_ value: VerificationResult) -> RustBuffer {
-    return FfiConverterTypeVerificationResult.lower(value)
-}
-
-
-/**
  * A credential that passed every check.
  */
 public struct VerifiedCredentialRecord: Equatable, Hashable {
@@ -3708,6 +3608,107 @@ public func FfiConverterTypePseudonymUse_lift(_ buf: RustBuffer) throws -> Pseud
 #endif
 public func FfiConverterTypePseudonymUse_lower(_ value: PseudonymUse) -> RustBuffer {
     return FfiConverterTypePseudonymUse.lower(value)
+}
+
+
+
+/**
+ * The verifier's decision: an enum, so that a caller handles both outcomes. A presentation
+ * that fails a check is a normal `Invalid` result with the failures, not an error.
+ */
+
+public enum VerificationResult: Equatable, Hashable {
+    
+    /**
+     * Every check passed.
+     */
+    case valid(
+        /**
+         * The holder's DID: the signer of an identified presentation; null for an anonymous
+         * presentation or a bare credential.
+         */holder: String?, 
+        /**
+         * The verified credentials.
+         */credentials: [VerifiedCredentialRecord], 
+        /**
+         * Checks the policy weakened on purpose, named by their command-line flag.
+         */dangers: [String]
+    )
+    /**
+     * At least one check failed.
+     */
+    case invalid(
+        /**
+         * The failed checks.
+         */failures: [FailureRecord], 
+        /**
+         * Checks the policy weakened on purpose, named by their command-line flag.
+         */dangers: [String]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension VerificationResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVerificationResult: FfiConverterRustBuffer {
+    typealias SwiftType = VerificationResult
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerificationResult {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .valid(holder: try FfiConverterOptionString.read(from: &buf), credentials: try FfiConverterSequenceTypeVerifiedCredentialRecord.read(from: &buf), dangers: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 2: return .invalid(failures: try FfiConverterSequenceTypeFailureRecord.read(from: &buf), dangers: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VerificationResult, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .valid(holder,credentials,dangers):
+            writeInt(&buf, Int32(1))
+            FfiConverterOptionString.write(holder, into: &buf)
+            FfiConverterSequenceTypeVerifiedCredentialRecord.write(credentials, into: &buf)
+            FfiConverterSequenceString.write(dangers, into: &buf)
+            
+        
+        case let .invalid(failures,dangers):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeFailureRecord.write(failures, into: &buf)
+            FfiConverterSequenceString.write(dangers, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerificationResult_lift(_ buf: RustBuffer) throws -> VerificationResult {
+    return try FfiConverterTypeVerificationResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVerificationResult_lower(_ value: VerificationResult) -> RustBuffer {
+    return FfiConverterTypeVerificationResult.lower(value)
 }
 
 
@@ -4228,10 +4229,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 45602) {
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 2053) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 26568) {
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 36089) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 53680) {

@@ -711,20 +711,27 @@ impl From<&verifier::Failure> for FailureRecord {
     }
 }
 
-/// The verifier's decision. A presentation that fails a check is a normal result with
-/// `valid = false` and the failures, not an error.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct VerificationResult {
+/// The verifier's decision: an enum, so that a caller handles both outcomes. A presentation
+/// that fails a check is a normal `Invalid` result with the failures, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum VerificationResult {
     /// Every check passed.
-    pub valid: bool,
-    /// The holder's DID (valid presentations only).
-    pub holder: Option<String>,
-    /// The verified credentials (valid presentations only).
-    pub credentials: Vec<VerifiedCredentialRecord>,
-    /// The failed checks (invalid presentations only).
-    pub failures: Vec<FailureRecord>,
-    /// Checks the policy weakened on purpose, named by their command-line flag.
-    pub dangers: Vec<String>,
+    Valid {
+        /// The holder's DID: the signer of an identified presentation; null for an anonymous
+        /// presentation or a bare credential.
+        holder: Option<String>,
+        /// The verified credentials.
+        credentials: Vec<VerifiedCredentialRecord>,
+        /// Checks the policy weakened on purpose, named by their command-line flag.
+        dangers: Vec<String>,
+    },
+    /// At least one check failed.
+    Invalid {
+        /// The failed checks.
+        failures: Vec<FailureRecord>,
+        /// Checks the policy weakened on purpose, named by their command-line flag.
+        dangers: Vec<String>,
+    },
 }
 
 fn danger_names(dangers: &[verifier::Danger]) -> Vec<String> {
@@ -734,17 +741,12 @@ fn danger_names(dangers: &[verifier::Danger]) -> Vec<String> {
 impl From<Result<verifier::VerifiedPresentation, verifier::Rejection>> for VerificationResult {
     fn from(r: Result<verifier::VerifiedPresentation, verifier::Rejection>) -> Self {
         match r {
-            Ok(ok) => VerificationResult {
-                valid: true,
+            Ok(ok) => VerificationResult::Valid {
                 holder: ok.holder().map(str::to_owned),
                 credentials: ok.credentials().iter().map(Into::into).collect(),
-                failures: Vec::new(),
                 dangers: danger_names(ok.dangers()),
             },
-            Err(rejection) => VerificationResult {
-                valid: false,
-                holder: None,
-                credentials: Vec::new(),
+            Err(rejection) => VerificationResult::Invalid {
                 failures: rejection.failures().iter().map(Into::into).collect(),
                 dangers: danger_names(rejection.dangers()),
             },
@@ -905,9 +907,10 @@ mod tests {
     fn a_rejection_is_a_result() {
         let verifier = ok(Verifier::new(String::new(), vec![]));
         let r = ok(verifier.verify("{}".into(), Some("c".into()), None, vec![]));
-        assert!(!r.valid);
-        assert!(r.holder.is_none() && r.credentials.is_empty());
-        assert!(!r.failures.is_empty());
+        assert!(
+            matches!(&r, VerificationResult::Invalid { failures, .. } if !failures.is_empty()),
+            "{r:?}"
+        );
     }
 
     #[test]

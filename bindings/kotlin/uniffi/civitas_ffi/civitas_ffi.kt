@@ -1107,10 +1107,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() and 0xFFFF) != 9978) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 45602) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 2053) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 26568) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 36089) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 53680) {
@@ -4654,78 +4654,6 @@ public object FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer<PublicKeyInf
 
 
 /**
- * The verifier's decision. A presentation that fails a check is a normal result with
- * `valid = false` and the failures, not an error.
- */
-data class VerificationResult (
-    /**
-     * Every check passed.
-     */
-    var `valid`: kotlin.Boolean
-    , 
-    /**
-     * The holder's DID (valid presentations only).
-     */
-    var `holder`: kotlin.String?
-    , 
-    /**
-     * The verified credentials (valid presentations only).
-     */
-    var `credentials`: List<VerifiedCredentialRecord>
-    , 
-    /**
-     * The failed checks (invalid presentations only).
-     */
-    var `failures`: List<FailureRecord>
-    , 
-    /**
-     * Checks the policy weakened on purpose, named by their command-line flag.
-     */
-    var `dangers`: List<kotlin.String>
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVerificationResult: FfiConverterRustBuffer<VerificationResult> {
-    override fun read(buf: ByteBuffer): VerificationResult {
-        return VerificationResult(
-            FfiConverterBoolean.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterSequenceTypeVerifiedCredentialRecord.read(buf),
-            FfiConverterSequenceTypeFailureRecord.read(buf),
-            FfiConverterSequenceString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VerificationResult) = (
-            FfiConverterBoolean.allocationSize(value.`valid`) +
-            FfiConverterOptionalString.allocationSize(value.`holder`) +
-            FfiConverterSequenceTypeVerifiedCredentialRecord.allocationSize(value.`credentials`) +
-            FfiConverterSequenceTypeFailureRecord.allocationSize(value.`failures`) +
-            FfiConverterSequenceString.allocationSize(value.`dangers`)
-    )
-
-    override fun write(value: VerificationResult, buf: ByteBuffer) {
-            FfiConverterBoolean.write(value.`valid`, buf)
-            FfiConverterOptionalString.write(value.`holder`, buf)
-            FfiConverterSequenceTypeVerifiedCredentialRecord.write(value.`credentials`, buf)
-            FfiConverterSequenceTypeFailureRecord.write(value.`failures`, buf)
-            FfiConverterSequenceString.write(value.`dangers`, buf)
-    }
-}
-
-
-
-/**
  * A credential that passed every check.
  */
 data class VerifiedCredentialRecord (
@@ -5059,6 +4987,127 @@ public object FfiConverterTypePseudonymUse: FfiConverterRustBuffer<PseudonymUse>
 
     override fun write(value: PseudonymUse, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The verifier's decision: an enum, so that a caller handles both outcomes. A presentation
+ * that fails a check is a normal `Invalid` result with the failures, not an error.
+ */
+sealed class VerificationResult {
+    
+    /**
+     * Every check passed.
+     */
+    data class Valid(
+        /**
+         * The holder's DID: the signer of an identified presentation; null for an anonymous
+         * presentation or a bare credential.
+         */
+        val `holder`: kotlin.String?, 
+        /**
+         * The verified credentials.
+         */
+        val `credentials`: List<uniffi.civitas_ffi.VerifiedCredentialRecord>, 
+        /**
+         * Checks the policy weakened on purpose, named by their command-line flag.
+         */
+        val `dangers`: List<kotlin.String>) : VerificationResult()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * At least one check failed.
+     */
+    data class Invalid(
+        /**
+         * The failed checks.
+         */
+        val `failures`: List<uniffi.civitas_ffi.FailureRecord>, 
+        /**
+         * Checks the policy weakened on purpose, named by their command-line flag.
+         */
+        val `dangers`: List<kotlin.String>) : VerificationResult()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVerificationResult : FfiConverterRustBuffer<VerificationResult>{
+    override fun read(buf: ByteBuffer): VerificationResult {
+        return when(buf.getInt()) {
+            1 -> VerificationResult.Valid(
+                FfiConverterOptionalString.read(buf),
+                FfiConverterSequenceTypeVerifiedCredentialRecord.read(buf),
+                FfiConverterSequenceString.read(buf),
+                )
+            2 -> VerificationResult.Invalid(
+                FfiConverterSequenceTypeFailureRecord.read(buf),
+                FfiConverterSequenceString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: VerificationResult): ULong = when(value) {
+        is VerificationResult.Valid -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalString.allocationSize(value.`holder`)
+                + FfiConverterSequenceTypeVerifiedCredentialRecord.allocationSize(value.`credentials`)
+                + FfiConverterSequenceString.allocationSize(value.`dangers`)
+            )
+        }
+        is VerificationResult.Invalid -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeFailureRecord.allocationSize(value.`failures`)
+                + FfiConverterSequenceString.allocationSize(value.`dangers`)
+            )
+        }
+    }
+
+    override fun write(value: VerificationResult, buf: ByteBuffer) {
+        when(value) {
+            is VerificationResult.Valid -> {
+                buf.putInt(1)
+                FfiConverterOptionalString.write(value.`holder`, buf)
+                FfiConverterSequenceTypeVerifiedCredentialRecord.write(value.`credentials`, buf)
+                FfiConverterSequenceString.write(value.`dangers`, buf)
+                Unit
+            }
+            is VerificationResult.Invalid -> {
+                buf.putInt(2)
+                FfiConverterSequenceTypeFailureRecord.write(value.`failures`, buf)
+                FfiConverterSequenceString.write(value.`dangers`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
