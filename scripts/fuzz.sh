@@ -2,8 +2,10 @@
 # Fuzz every decoder with cargo-fuzz (libFuzzer + AddressSanitizer), one target after another,
 # on one core.
 #
-#   scripts/fuzz.sh [SECONDS]   run each target SECONDS (default 600)
-#   scripts/fuzz.sh --smoke     replay fuzz/regressions/, then run each target 5 seconds (CI)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]   run each target (or only those named) SECONDS
+#                                           (default 600)
+#   scripts/fuzz.sh --smoke                 replay fuzz/regressions/, then run each target 5
+#                                           seconds (CI)
 #
 # Needs cargo-fuzz (installed from crates.io if missing). On a stable toolchain the nightly-only
 # flags cargo-fuzz passes (-Zsanitizer=address, ...) are allowed through RUSTC_BOOTSTRAP=1.
@@ -24,6 +26,8 @@ case "${1:-}" in
     *[!0-9]*) echo "usage: $0 [SECONDS|--smoke]" >&2; exit 64 ;;
     *) SECONDS_PER_TARGET=$1 ;;
 esac
+[ $# -gt 0 ] && shift
+ONLY="$*"
 
 export RUSTC_BOOTSTRAP=1
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
@@ -34,6 +38,12 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 
 TARGETS=$(cargo fuzz list --fuzz-dir fuzz | grep -vx make_seeds) || { echo "cargo fuzz list failed" >&2; exit 2; }
+if [ -n "$ONLY" ]; then
+    for t in $ONLY; do
+        echo "$TARGETS" | grep -qx "$t" || { echo "no fuzz target $t (cargo fuzz list --fuzz-dir fuzz)" >&2; exit 64; }
+    done
+    TARGETS=$ONLY
+fi
 
 echo "== building $(echo "$TARGETS" | wc -w) targets (release + debug assertions and overflow checks, ASan)"
 build_start=$(date +%s)

@@ -554,6 +554,11 @@ pub enum Error {
         pointer: String,
     },
 
+    // ---- JOSE
+    /// A JWS, JWE or JWK is malformed, unsupported or does not verify or decrypt.
+    #[error("JOSE: {0}")]
+    Jose(#[from] crate::jose::JoseError),
+
     // ---- verifier policy
     /// The trust file is not valid: the message says where and why.
     #[error("trust file: {0}")]
@@ -633,6 +638,7 @@ impl Error {
     /// This error's [`ErrorKind`].
     pub fn kind(&self) -> ErrorKind {
         match self {
+            Self::Jose(e) => e.kind(),
             Self::SignatureInvalid
             | Self::ProofInvalid
             | Self::VerificationFailed(_)

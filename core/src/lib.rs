@@ -37,6 +37,7 @@ pub mod ecdsa;
 mod error;
 pub mod hazmat;
 pub mod issuance;
+pub mod jose;
 pub mod json;
 pub mod json_pointer;
 pub mod jsonld;
