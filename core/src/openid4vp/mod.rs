@@ -4,5 +4,7 @@
 //!
 //! - [`dcql`]: the Digital Credentials Query Language (§6) and claims path pointers (§7), for
 //!   the `ldp_vc` format.
+//! - [`request`]: wallet invocations, request parameters and signed Request Objects.
 
 pub mod dcql;
+pub mod request;
