@@ -559,6 +559,11 @@ pub enum Error {
     #[error("JOSE: {0}")]
     Jose(#[from] crate::jose::JoseError),
 
+    // ---- OpenID4VP
+    /// A DCQL query is invalid or unsupported, or the wallet cannot satisfy it.
+    #[error("{0}")]
+    Dcql(#[from] crate::openid4vp::dcql::DcqlError),
+
     // ---- verifier policy
     /// The trust file is not valid: the message says where and why.
     #[error("trust file: {0}")]
@@ -639,6 +644,11 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Jose(e) => e.kind(),
+            Self::Dcql(e) => match e {
+                crate::openid4vp::dcql::DcqlError::UnsupportedFormat(_) => ErrorKind::Unsupported,
+                crate::openid4vp::dcql::DcqlError::Invalid(_)
+                | crate::openid4vp::dcql::DcqlError::Unsatisfiable => ErrorKind::InvalidInput,
+            },
             Self::SignatureInvalid
             | Self::ProofInvalid
             | Self::VerificationFailed(_)

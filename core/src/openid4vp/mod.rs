@@ -5,6 +5,9 @@
 //! - [`dcql`]: the Digital Credentials Query Language (§6) and claims path pointers (§7), for
 //!   the `ldp_vc` format.
 //! - [`request`]: wallet invocations, request parameters and signed Request Objects.
+//! - [`response`]: the `vp_token`, `direct_post` and `direct_post.jwt` bodies, and the
+//!   verifier's checks of what comes back.
 
 pub mod dcql;
 pub mod request;
+pub mod response;

@@ -540,6 +540,82 @@ impl Wallet {
         Ok(presentation)
     }
 
+    /// The wallet's evaluation of an OpenID4VP DCQL query over its credentials: each stored
+    /// credential is a candidate with its expanded types; it can be presented with
+    /// cryptographic holder binding when it is bound to the holder secret
+    /// (`anonymous_holder_binding`, `holder_binding_pseudonym`) or issued to one of
+    /// `holder_dids` (the DIDs of keys the app can sign identified presentations with).
+    /// [`Error::Dcql`] with `Unsatisfiable` when the wallet cannot answer.
+    pub fn dcql_select(
+        &self,
+        query: &crate::openid4vp::dcql::DcqlQuery,
+        holder_dids: &[String],
+    ) -> Result<Vec<crate::openid4vp::dcql::Selection>, Error> {
+        let mut stored = Vec::new();
+        for summary in self.list()? {
+            let credential = self.credential(&summary.id)?;
+            let types = crate::openid4vp::response::expanded_types(self.bbs.jsonld(), &credential)?;
+            let subjects: Vec<&str> = match credential.get("credentialSubject") {
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(|s| s.get("id").and_then(Value::as_str))
+                    .collect(),
+                Some(s) => s.get("id").and_then(Value::as_str).into_iter().collect(),
+                None => Vec::new(),
+            };
+            let bound = matches!(
+                summary.binding,
+                Feature::AnonymousHolderBinding | Feature::HolderBindingPseudonym
+            ) || (!subjects.is_empty()
+                && subjects.iter().all(|s| holder_dids.iter().any(|d| d == s)));
+            stored.push((summary.id, credential, types, bound));
+        }
+        let candidates: Vec<crate::openid4vp::dcql::Candidate<'_>> = stored
+            .iter()
+            .map(
+                |(id, credential, types, bound)| crate::openid4vp::dcql::Candidate {
+                    id,
+                    credential,
+                    expanded_types: types,
+                    holder_binding: *bound,
+                },
+            )
+            .collect();
+        Ok(query.select(&candidates)?)
+    }
+
+    /// The OpenID4VP response to `request` for the credentials and claims of `selections`
+    /// (after the holder's consent): one anonymous presentation per selected credential,
+    /// bound to the request's nonce and full client id (and, with pseudonyms, the pseudonym
+    /// at that client id), gathered into the `vp_token`, and the form body to post (encrypted
+    /// for `direct_post.jwt`). Each presentation is recorded in the history with the client
+    /// id as domain.
+    pub fn respond(
+        &self,
+        request: &crate::openid4vp::request::AuthorizationRequest,
+        selections: &[crate::openid4vp::dcql::Selection],
+    ) -> Result<crate::openid4vp::response::ResponseBody, Error> {
+        let binding = PresentationRequest {
+            domain: Some(request.client_id.as_str().to_owned()),
+            challenge: Some(request.nonce.clone()),
+        };
+        let mut vp_token = Map::new();
+        for selection in selections {
+            let mut presentations = Vec::new();
+            for c in &selection.credentials {
+                presentations.push(self.present_anonymous(
+                    &[Disclosure {
+                        credential_id: c.credential_id.clone(),
+                        pointers: c.pointers.clone(),
+                    }],
+                    &binding,
+                )?);
+            }
+            vp_token.insert(selection.query_id.clone(), Value::Array(presentations));
+        }
+        crate::openid4vp::response::build_response(request, &vp_token)
+    }
+
     /// An identified presentation: derive each of `disclosures` (bound to
     /// `presentation_header`), hand the derived credentials to `builder` (which wraps them in a
     /// presentation signed with the device key), record one [`HistoryEntry`] per credential,

@@ -1,0 +1,270 @@
+//! Authorization responses ([OpenID4VP 1.0 §8](https://openid.net/specs/openid-4-verifiable-presentations-1_0.html#name-response)):
+//! the `vp_token` (an object keyed by Credential Query id, each value a non-empty array of
+//! presentations), the `direct_post` form body and its encrypted `direct_post.jwt` form, and
+//! the verifier's checks of §8.6 on what comes back.
+
+use serde_json::{Map, Value, json};
+
+use super::dcql::{DcqlQuery, PathComponent, process_path};
+use super::request::{AuthorizationRequest, RequestError, ResponseMode, form_encode, parse_form};
+use crate::jose::jwe;
+use crate::jose::jwk::EcPrivateJwk;
+use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
+use crate::verifier::{Policy, Rejection, StatusLists, VerifiedPresentation, Verifier};
+
+/// Largest response body accepted by [`parse_response`], in bytes.
+pub const MAX_RESPONSE_LEN: usize = 4 * 1024 * 1024;
+
+/// What the wallet posts, and where (the app sends it with its own HTTP stack).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    /// The verifier's `response_uri`.
+    pub uri: String,
+    /// Always `application/x-www-form-urlencoded`.
+    pub content_type: &'static str,
+    /// The form body.
+    pub body: String,
+}
+
+/// The wallet's response to `request` with `vp_token` (query id -> presentations): a
+/// `direct_post` form of `vp_token` and `state`, or for `direct_post.jwt` those parameters
+/// as a JSON object encrypted (ECDH-ES) to the verifier's first P-256 key with its first
+/// supported `enc`, posted as `response`.
+pub fn build_response(
+    request: &AuthorizationRequest,
+    vp_token: &Map<String, Value>,
+) -> Result<ResponseBody, crate::Error> {
+    let body = match request.response_mode {
+        ResponseMode::DirectPost => {
+            let mut body = format!(
+                "vp_token={}",
+                form_encode(&Value::Object(vp_token.clone()).to_string())
+            );
+            if let Some(state) = &request.state {
+                body.push_str(&format!("&state={}", form_encode(state)));
+            }
+            body
+        }
+        ResponseMode::DirectPostJwt => {
+            let (Some(key), Some(enc)) = (
+                request.client_metadata.encryption_keys.first(),
+                request.client_metadata.enc_values.first(),
+            ) else {
+                return Err(crate::Error::Crypto(
+                    "direct_post.jwt without an encryption key (checked when the request was read)",
+                ));
+            };
+            let mut payload = json!({ "vp_token": vp_token });
+            if let (Some(state), Some(o)) = (&request.state, payload.as_object_mut()) {
+                o.insert("state".into(), state.clone().into());
+            }
+            let jwe = jwe::encrypt(payload.to_string().as_bytes(), key, *enc, &Map::new())?;
+            format!("response={}", form_encode(&jwe))
+        }
+    };
+    Ok(ResponseBody {
+        uri: request.response_uri.clone(),
+        content_type: "application/x-www-form-urlencoded",
+        body,
+    })
+}
+
+fn invalid(description: impl Into<String>) -> RequestError {
+    RequestError {
+        code: "invalid_request",
+        description: description.into(),
+    }
+}
+
+/// The verifier's reading of a posted response body: a `response` JWE (decrypted with `key`;
+/// a plain `vp_token` is refused when the request asked for encryption) or `vp_token` and
+/// `state`; the `state` must be the transaction's; the `vp_token` must be an object whose
+/// every key is a Credential Query id of `query` and every value a non-empty array (one
+/// element unless the query allows `multiple`).
+pub fn parse_response(
+    body: &str,
+    expected_state: Option<&str>,
+    key: Option<&EcPrivateJwk>,
+    query: &DcqlQuery,
+) -> Result<Map<String, Value>, RequestError> {
+    if body.len() > MAX_RESPONSE_LEN {
+        return Err(invalid("the response is too large"));
+    }
+    let form = parse_form(body)?;
+    let response = form.get("response").and_then(Value::as_str);
+    let params: Map<String, Value> = match (response, key) {
+        (Some(jwe_text), Some(key)) => {
+            let d = jwe::decrypt(jwe_text, key)
+                .map_err(|e| invalid(format!("the encrypted response: {e}")))?;
+            match crate::json::parse(d.plaintext(), &crate::json::JsonLimits::default()) {
+                Ok(Value::Object(o)) => o,
+                _ => return Err(invalid("the decrypted response is not a JSON object")),
+            }
+        }
+        (Some(_), None) => return Err(invalid("an encrypted response was not asked for")),
+        (None, Some(_)) => return Err(invalid("the response must be encrypted (direct_post.jwt)")),
+        (None, None) => {
+            let mut p = Map::new();
+            if let Some(Value::String(vp)) = form.get("vp_token") {
+                let v = crate::json::parse(vp.as_bytes(), &crate::json::JsonLimits::default())
+                    .map_err(|_| invalid("vp_token is not JSON"))?;
+                p.insert("vp_token".into(), v);
+            }
+            if let Some(s) = form.get("state") {
+                p.insert("state".into(), s.clone());
+            }
+            p
+        }
+    };
+    if params.get("state").and_then(Value::as_str) != expected_state {
+        return Err(invalid("the response's state is not this transaction's"));
+    }
+    let Some(Value::Object(vp_token)) = params.get("vp_token") else {
+        return Err(invalid("the response has no vp_token object"));
+    };
+    for (id, presentations) in vp_token {
+        let q = query
+            .credentials
+            .iter()
+            .find(|q| &q.id == id)
+            .ok_or_else(|| invalid("the vp_token answers a credential query that was not asked"))?;
+        match presentations.as_array() {
+            Some(a) if !a.is_empty() && (q.multiple || a.len() == 1) => {}
+            _ => {
+                return Err(invalid(
+                    "each vp_token value is a non-empty array (one presentation unless multiple)",
+                ));
+            }
+        }
+    }
+    Ok(vp_token.clone())
+}
+
+/// The verdict on one presentation of a response.
+#[derive(Debug)]
+pub struct PresentationVerdict {
+    /// The Credential Query it answers.
+    pub query_id: String,
+    /// The verifier's verdict (with `challenge` = nonce and `domain` = client id).
+    pub result: Result<VerifiedPresentation, Rejection>,
+    /// What the query asked that the presentation does not show (types, claims); empty when
+    /// it satisfies its query.
+    pub unmet: Vec<String>,
+}
+
+/// What the verifier's transaction expects of a response.
+#[derive(Debug, Clone, Copy)]
+pub struct Expected<'a> {
+    /// The request's nonce.
+    pub nonce: &'a str,
+    /// The full Client Identifier.
+    pub client_id: &'a str,
+    /// The DCQL query asked.
+    pub query: &'a DcqlQuery,
+}
+
+/// The verifier's checks of §8.6 on a parsed `vp_token`: every presentation verified by
+/// `verifier` under `policy` with the request's nonce as challenge and its full client id as
+/// domain (so bbs-2023 headers and pseudonyms are those of this request), then checked
+/// against its Credential Query (expanded types, every requested claim disclosed), then the
+/// query as a whole (every required query answered). The response is accepted when
+/// [`response_accepted`] says so.
+pub fn check_vp_token(
+    verifier: &Verifier,
+    jsonld: &JsonLdProcessor,
+    policy: &Policy,
+    lists: &StatusLists,
+    expected: &Expected<'_>,
+    vp_token: &Map<String, Value>,
+) -> Vec<PresentationVerdict> {
+    let query = expected.query;
+    let policy = policy
+        .clone()
+        .challenge(expected.nonce)
+        .domain(expected.client_id);
+    let mut out = Vec::new();
+    for (query_id, presentations) in vp_token {
+        let Some(q) = query.credentials.iter().find(|q| &q.id == query_id) else {
+            continue;
+        };
+        for p in presentations
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let result = verifier.verify(p, &policy, lists);
+            let mut unmet = Vec::new();
+            if let Ok(vp) = &result {
+                for c in vp.credentials() {
+                    let types = expanded_types(jsonld, c.document()).unwrap_or_default();
+                    if !q
+                        .type_values
+                        .iter()
+                        .any(|alt| alt.iter().all(|t| types.contains(t)))
+                    {
+                        unmet.push("the credential is not of a type the query asks for".into());
+                    }
+                    for claim in q.claims.iter().flatten() {
+                        if process_path(c.document(), &claim.path).is_none() {
+                            unmet
+                                .push(format!("claim {} is not disclosed", path_text(&claim.path)));
+                        }
+                    }
+                }
+            }
+            out.push(PresentationVerdict {
+                query_id: query_id.clone(),
+                result,
+                unmet,
+            });
+        }
+    }
+    out
+}
+
+/// Whether the verdicts accept the response: every presentation valid and meeting its query,
+/// and the credential queries (or credential sets) required by `query` all answered.
+pub fn response_accepted(query: &DcqlQuery, verdicts: &[PresentationVerdict]) -> bool {
+    if verdicts.is_empty()
+        || verdicts
+            .iter()
+            .any(|v| v.result.is_err() || !v.unmet.is_empty())
+    {
+        return false;
+    }
+    let answered = |id: &str| verdicts.iter().any(|v| v.query_id == id);
+    match &query.credential_sets {
+        None => query.credentials.iter().all(|q| answered(&q.id)),
+        Some(sets) => sets.iter().filter(|s| s.required).all(|s| {
+            s.options
+                .iter()
+                .any(|opt| opt.iter().all(|id| answered(id)))
+        }),
+    }
+}
+
+fn path_text(path: &[PathComponent]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|c| match c {
+            PathComponent::Key(k) => format!("{k:?}"),
+            PathComponent::Index(i) => i.to_string(),
+            PathComponent::All => "null".into(),
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// The `type` values of a credential expanded to IRIs by JSON-LD (what DCQL's
+/// `meta.type_values` is matched against), read from its RDF (`proof` aside).
+pub fn expanded_types(
+    jsonld: &JsonLdProcessor,
+    credential: &Value,
+) -> Result<Vec<String>, crate::Error> {
+    let mut doc = credential.clone();
+    if let Some(o) = doc.as_object_mut() {
+        o.remove("proof");
+    }
+    let quads = jsonld.to_rdf(&doc, &ToRdfOptions::default())?;
+    Ok(crate::vc::SignedFields::from_quads(&quads)?.types)
+}

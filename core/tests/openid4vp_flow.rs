@@ -1,0 +1,279 @@
+//! The OpenID4VP flow in core, no HTTP: the desk signs a request, the wallet reads it,
+//! evaluates its DCQL query, answers with an encrypted direct_post.jwt response of anonymous
+//! bbs-2023 presentations, and the desk checks the response (§8.6). Replays, another
+//! transaction's state, unasked answers, missing claims and plaintext answers are refused.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
+use civitas_core::bbs2023::Bbs2023;
+use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::ecdsa::DeviceKey;
+use civitas_core::jose::jwk::EcPrivateJwk;
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::openid4vp::dcql::DcqlQuery;
+use civitas_core::openid4vp::request::{AuthorizationRequest, sign_request_object};
+use civitas_core::openid4vp::response::{
+    Expected, check_vp_token, parse_response, response_accepted,
+};
+use civitas_core::verifier::{
+    HolderBinding, Policy, StatusLists, TrustList, TrustedIssuer, Verifier,
+};
+use civitas_core::wallet::{CredentialStore, MemoryStore, Wallet};
+use civitas_core::{CredentialIssuer, did};
+use serde_json::{Map, Value, json};
+
+const DEGREE_IRI: &str = "https://civitas.example/vocab#UniversityDegreeCredential";
+
+fn jsonld() -> Arc<JsonLdProcessor> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+    let p = JsonLdProcessor::default();
+    p.register_context(
+        "https://civitas.example/contexts/diploma/v1",
+        &std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
+            .unwrap(),
+    )
+    .unwrap();
+    Arc::new(p)
+}
+
+struct Desk {
+    key: DeviceKey,
+    client_id: String,
+    enc: EcPrivateJwk,
+    policy: Policy,
+    verifier: Verifier,
+    jsonld: Arc<JsonLdProcessor>,
+}
+
+impl Desk {
+    fn request(&self, nonce: &str, state: &str) -> (Map<String, Value>, String) {
+        let params = json!({
+            "client_id": self.client_id,
+            "response_type": "vp_token",
+            "response_mode": "direct_post.jwt",
+            "response_uri": "https://desk.example/responses",
+            "nonce": nonce,
+            "state": state,
+            "dcql_query": {"credentials": [{
+                "id": "diploma", "format": "ldp_vc",
+                "meta": {"type_values": [[DEGREE_IRI]]},
+                "claims": [{"path": ["credentialSubject", "degree", "name"]}]
+            }]},
+            "client_metadata": {"jwks": {"keys": [self.enc.public().to_json()]}}
+        })
+        .as_object()
+        .unwrap()
+        .clone();
+        let jwt = sign_request_object(&params, &self.key).unwrap();
+        (params, jwt)
+    }
+
+    fn query(&self) -> DcqlQuery {
+        let (params, _) = self.request("n", "s");
+        DcqlQuery::parse(&params["dcql_query"]).unwrap()
+    }
+
+    fn check(&self, body: &str, nonce: &str, state: &str) -> Result<bool, String> {
+        let query = self.query();
+        let vp_token = parse_response(body, Some(state), Some(&self.enc), &query)
+            .map_err(|e| e.to_string())?;
+        let verdicts = check_vp_token(
+            &self.verifier,
+            &self.jsonld,
+            &self.policy,
+            &StatusLists::new(),
+            &Expected {
+                nonce,
+                client_id: &self.client_id,
+                query: &query,
+            },
+            &vp_token,
+        );
+        Ok(response_accepted(&query, &verdicts))
+    }
+}
+
+fn setup() -> (Desk, Wallet, CredentialIssuer) {
+    let jsonld = jsonld();
+    let pair = KeyPair::from_secret(
+        SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[21u8; 32], b"", None).unwrap(),
+    );
+    let issuer = CredentialIssuer::new(Bbs2023::new(Arc::clone(&jsonld)), pair);
+    let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        did: issuer.did().to_owned(),
+        name: "University of Civitas".into(),
+        credential_types: vec!["UniversityDegreeCredential".into()],
+        status_list_signers: vec![],
+        status_list_max_age: None,
+    }]);
+    let key = DeviceKey::generate().unwrap();
+    let client_id = format!(
+        "decentralized_identifier:{}",
+        did::did_key(&key.public_key())
+    );
+    let desk = Desk {
+        key,
+        client_id,
+        enc: EcPrivateJwk::generate(Some("enc".into())).unwrap(),
+        policy: Policy::new(trust),
+        verifier: Verifier::new(Arc::clone(&jsonld)),
+        jsonld: Arc::clone(&jsonld),
+    };
+    let wallet = Wallet::new(
+        Arc::new(MemoryStore::new()) as Arc<dyn CredentialStore>,
+        Bbs2023::new(Arc::clone(&jsonld)),
+    );
+    // The wallet holds a diploma bound to its holder secret.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
+            .unwrap();
+    doc["credentialSubject"]
+        .as_object_mut()
+        .unwrap()
+        .remove("id");
+    let req = wallet
+        .credential_request(Feature::HolderBindingPseudonym, None)
+        .unwrap();
+    let signed = issuer.issue_bound(doc, None, &[], &req).unwrap();
+    wallet.import(&signed.to_string()).unwrap();
+    (desk, wallet, issuer)
+}
+
+fn form_value(body: &str, key: &str) -> String {
+    civitas_core::openid4vp::request::parse_form(body).unwrap()[key]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn a_wallet_answers_a_desk_request_end_to_end() {
+    let (desk, wallet, _) = setup();
+    let (_, jwt) = desk.request("nonce-1-aaaaaaaaaaaaaaaa", "state-1");
+    let request = AuthorizationRequest::from_request_object(&jwt, &desk.client_id).unwrap();
+    let selections = wallet.dcql_select(&request.dcql_query, &[]).unwrap();
+    assert_eq!(selections.len(), 1);
+    assert_eq!(
+        selections[0].credentials[0].pointers,
+        vec!["/credentialSubject/degree/name".to_owned()]
+    );
+    let response = wallet.respond(&request, &selections).unwrap();
+    assert_eq!(response.uri, "https://desk.example/responses");
+    assert!(response.body.starts_with("response="), "encrypted");
+    assert_eq!(
+        desk.check(&response.body, "nonce-1-aaaaaaaaaaaaaaaa", "state-1"),
+        Ok(true)
+    );
+
+    // The verdict carries the holder binding and the pseudonym at this client id.
+    let query = desk.query();
+    let vp_token =
+        parse_response(&response.body, Some("state-1"), Some(&desk.enc), &query).unwrap();
+    let verdicts = check_vp_token(
+        &desk.verifier,
+        &desk.jsonld,
+        &desk.policy,
+        &StatusLists::new(),
+        &Expected {
+            nonce: "nonce-1-aaaaaaaaaaaaaaaa",
+            client_id: &desk.client_id,
+            query: &query,
+        },
+        &vp_token,
+    );
+    let vp = verdicts[0].result.as_ref().unwrap();
+    assert_eq!(vp.credentials()[0].holder_binding(), HolderBinding::Secret);
+    assert!(vp.credentials()[0].pseudonym().is_some());
+    // The history records the client id as the domain.
+    assert_eq!(
+        wallet.history().unwrap()[0].domain.as_deref(),
+        Some(desk.client_id.as_str())
+    );
+
+    // Replayed to another transaction (its own nonce and state): refused.
+    assert_eq!(
+        desk.check(&response.body, "nonce-2-bbbbbbbbbbbbbbbb", "state-1"),
+        Ok(false)
+    );
+    assert!(
+        desk.check(&response.body, "nonce-1-aaaaaaaaaaaaaaaa", "state-2")
+            .is_err()
+    );
+}
+
+#[test]
+fn responses_the_desk_refuses() {
+    let (desk, wallet, _) = setup();
+    let (_, jwt) = desk.request("nonce-3-cccccccccccccccc", "state-3");
+    let request = AuthorizationRequest::from_request_object(&jwt, &desk.client_id).unwrap();
+    let mut selections = wallet.dcql_select(&request.dcql_query, &[]).unwrap();
+
+    // The requested claim withheld: valid presentation, query not met.
+    selections[0].credentials[0].pointers.clear();
+    let withheld = wallet.respond(&request, &selections).unwrap();
+    assert_eq!(
+        desk.check(&withheld.body, "nonce-3-cccccccccccccccc", "state-3"),
+        Ok(false)
+    );
+
+    // A plaintext answer where an encrypted one was asked for.
+    let decrypted =
+        civitas_core::jose::jwe::decrypt(&form_value(&withheld.body, "response"), &desk.enc)
+            .unwrap();
+    let payload: Value = serde_json::from_slice(decrypted.plaintext()).unwrap();
+    let plain = format!(
+        "vp_token={}&state=state-3",
+        civitas_core::openid4vp::request::form_encode(&payload["vp_token"].to_string())
+    );
+    assert!(
+        desk.check(&plain, "nonce-3-cccccccccccccccc", "state-3")
+            .is_err()
+    );
+
+    // An answer to a query that was not asked, and an empty answer.
+    let query = desk.query();
+    for token in [
+        json!({"passport": [{}]}),
+        json!({"diploma": []}),
+        json!({"diploma": [{}, {}]}),
+        json!([]),
+    ] {
+        let jwe = civitas_core::jose::jwe::encrypt(
+            json!({"vp_token": token, "state": "state-3"})
+                .to_string()
+                .as_bytes(),
+            &desk.enc.public(),
+            civitas_core::jose::jwe::Enc::A128Gcm,
+            &Map::new(),
+        )
+        .unwrap();
+        let body = format!(
+            "response={}",
+            civitas_core::openid4vp::request::form_encode(&jwe)
+        );
+        assert!(
+            parse_response(&body, Some("state-3"), Some(&desk.enc), &query).is_err(),
+            "{token}"
+        );
+    }
+
+    // A response encrypted to another key.
+    let other = EcPrivateJwk::generate(None).unwrap();
+    assert!(parse_response(&withheld.body, Some("state-3"), Some(&other), &query).is_err());
+
+    // A wallet with nothing that matches: Unsatisfiable.
+    let empty = Wallet::new(
+        Arc::new(MemoryStore::new()) as Arc<dyn CredentialStore>,
+        Bbs2023::new(jsonld()),
+    );
+    assert!(empty.dcql_select(&request.dcql_query, &[]).is_err());
+}
