@@ -1296,7 +1296,7 @@ fn json_output_is_one_object_for_every_outcome() {
         assert_eq!(j["results"], json!([]), "{}", r.stdout);
         assert_eq!(
             j["summary"],
-            json!({"valid": 0, "invalid": 0, "error": 0}),
+            json!({"valid": 0, "invalid": 0, "error": 0, "batched": false}),
             "{}",
             r.stdout
         );
