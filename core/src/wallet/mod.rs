@@ -297,7 +297,7 @@ impl Wallet {
                 .verify_base_blind(credential, &secrets.binding(feature, &blind)?)?;
             return self.store.put(id, bytes);
         }
-        let issuer = signed_issuer_hint(credential);
+        let issuer = signer_did(credential);
         let pending = binding::pending_requests(store)?;
         let mut last_error = None;
         for request in pending.iter().rev() {
@@ -338,8 +338,8 @@ impl Wallet {
     }
 
     /// A request for a credential bound to this wallet, to send to an issuer (`issuer`, when
-    /// given, is the issuer's id as its credentials will carry it: the credential is then
-    /// accepted back only from that issuer). `feature` is one of the three optional bbs-2023
+    /// given, is the DID of the issuer's signing key: the credential is then accepted back
+    /// only when that key signed it). `feature` is one of the three optional bbs-2023
     /// features; the holder secret and prover nym are created on the first request. Each call
     /// makes a fresh commitment, so two issuers cannot link two requests; the request's prover
     /// blind is kept until its credential is imported (at most [`MAX_PENDING_REQUESTS`]
@@ -772,14 +772,15 @@ fn tree_with_flags(
     Ok((always, tree))
 }
 
-/// The issuer id the credential's JSON names (used only to pick among pending requests; the
-/// signature check decides).
-fn signed_issuer_hint(credential: &Value) -> Option<String> {
-    match credential.get("issuer") {
-        Some(Value::String(i)) => Some(i.clone()),
-        Some(issuer @ Value::Object(_)) => str_field(issuer, "id"),
-        _ => None,
-    }
+/// The DID of the key that signed the credential's base proof (its `verificationMethod`,
+/// which the blind signature check binds to the signing key), to hold the credential to the
+/// issuer a request was made for. The JSON `issuer` is not used: nothing at import checks it
+/// against the signer.
+fn signer_did(credential: &Value) -> Option<String> {
+    credential
+        .pointer("/proof/verificationMethod")
+        .and_then(Value::as_str)
+        .map(|m| crate::did::did_of_url(m).to_owned())
 }
 
 fn summarize(id: &str, credential: &Value) -> Result<CredentialSummary, Error> {
