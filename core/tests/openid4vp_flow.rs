@@ -94,6 +94,7 @@ impl Desk {
                 nonce,
                 client_id: &self.client_id,
                 query: &query,
+                also_accepted: &[],
             },
             &vp_token,
         );
@@ -187,6 +188,7 @@ fn a_wallet_answers_a_desk_request_end_to_end() {
             nonce: "nonce-1-aaaaaaaaaaaaaaaa",
             client_id: &desk.client_id,
             query: &query,
+            also_accepted: &[],
         },
         &vp_token,
     );
@@ -223,6 +225,57 @@ fn responses_the_desk_refuses() {
     assert_eq!(
         desk.check(&withheld.body, "nonce-3-cccccccccccccccc", "state-3"),
         Ok(false)
+    );
+
+    // More than was asked: the birth date too. The wallet would never do this on its own;
+    // a desk still refuses it, naming the claim.
+    let mut more = wallet.dcql_select(&request.dcql_query, &[]).unwrap();
+    more[0].credentials[0]
+        .pointers
+        .push("/credentialSubject/birthDate".into());
+    let over = wallet.respond(&request, &more).unwrap();
+    assert_eq!(
+        desk.check(&over.body, "nonce-3-cccccccccccccccc", "state-3"),
+        Ok(false)
+    );
+    let query = desk.query();
+    let token = parse_response(&over.body, Some("state-3"), Some(&desk.enc), &query).unwrap();
+    let expected = Expected {
+        nonce: "nonce-3-cccccccccccccccc",
+        client_id: &desk.client_id,
+        query: &query,
+        also_accepted: &[],
+    };
+    let verdicts = check_vp_token(
+        &desk.verifier,
+        &desk.jsonld,
+        &desk.policy,
+        &StatusLists::new(),
+        &expected,
+        &token,
+    );
+    assert!(verdicts[0].result.is_ok(), "the proof itself is fine");
+    assert_eq!(
+        verdicts[0].unmet,
+        vec!["claim /credentialSubject/birthDate is disclosed but was not asked for".to_owned()]
+    );
+    // A desk that accepts the birth date (say its issuers make it mandatory) takes it.
+    let accepted = ["/credentialSubject/birthDate".to_owned()];
+    let verdicts = check_vp_token(
+        &desk.verifier,
+        &desk.jsonld,
+        &desk.policy,
+        &StatusLists::new(),
+        &Expected {
+            also_accepted: &accepted,
+            ..expected
+        },
+        &token,
+    );
+    assert!(
+        response_accepted(&query, &verdicts),
+        "{:?}",
+        verdicts[0].unmet
     );
 
     // A plaintext answer where an encrypted one was asked for.

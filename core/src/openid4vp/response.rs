@@ -147,8 +147,8 @@ pub struct PresentationVerdict {
     pub query_id: String,
     /// The verifier's verdict (with `challenge` = nonce and `domain` = client id).
     pub result: Result<VerifiedPresentation, Rejection>,
-    /// What the query asked that the presentation does not show (types, claims); empty when
-    /// it satisfies its query.
+    /// What the query asked that the presentation does not show (types, claims), and what
+    /// it shows that the query did not ask for; empty when it answers its query exactly.
     pub unmet: Vec<String>,
 }
 
@@ -161,14 +161,108 @@ pub struct Expected<'a> {
     pub client_id: &'a str,
     /// The DCQL query asked.
     pub query: &'a DcqlQuery,
+    /// Claims (JSON pointers, each covering what lies below it) the verifier accepts seeing
+    /// without having asked: those its issuers make mandatory. Besides these and what the
+    /// query asks, only [`ALWAYS_SHOWN`] and `id`/`type` members may be disclosed.
+    pub also_accepted: &'a [String],
+}
+
+/// The members of a credential every bbs-2023 credential of this project discloses
+/// (mandatory at issuance, see `docs/formats.md`), which a verifier sees whatever it asks:
+/// a disclosed claim under one of these pointers is never over-disclosure.
+pub const ALWAYS_SHOWN: &[&str] = &[
+    "/id",
+    "/type",
+    "/issuer",
+    "/validFrom",
+    "/validUntil",
+    "/issuanceDate",
+    "/expirationDate",
+    "/credentialStatus",
+];
+
+/// The policy a response is verified under: `policy` with the request's nonce as challenge
+/// and its full Client Identifier as domain (so bbs-2023 headers and pseudonyms are those
+/// of this request).
+pub fn response_policy(policy: &Policy, expected: &Expected<'_>) -> Policy {
+    policy
+        .clone()
+        .challenge(expected.nonce)
+        .domain(expected.client_id)
+}
+
+/// The presentations of a parsed `vp_token`, each with the Credential Query id it answers
+/// (presentations for ids the query does not have are left out; [`parse_response`] refuses
+/// them).
+pub fn presentations<'a>(
+    query: &DcqlQuery,
+    vp_token: &'a Map<String, Value>,
+) -> Vec<(&'a str, &'a Value)> {
+    let mut out = Vec::new();
+    for (query_id, presentations) in vp_token {
+        if !query.credentials.iter().any(|q| &q.id == query_id) {
+            continue;
+        }
+        for p in presentations
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            out.push((query_id.as_str(), p));
+        }
+    }
+    out
+}
+
+/// The verdict on one presentation answering Credential Query `query_id`, given the
+/// verifier's `result` on it (under [`response_policy`]): every accepted credential must be
+/// of a type the query asks for, disclose every claim it asks for, and disclose nothing else
+/// (besides [`ALWAYS_SHOWN`], `id` and `type` members, and `expected.also_accepted`).
+pub fn assess(
+    jsonld: &JsonLdProcessor,
+    expected: &Expected<'_>,
+    query_id: &str,
+    result: Result<VerifiedPresentation, Rejection>,
+) -> PresentationVerdict {
+    let mut unmet = Vec::new();
+    let q = expected.query.credentials.iter().find(|q| q.id == query_id);
+    match (&result, q) {
+        (Ok(vp), Some(q)) => {
+            for c in vp.credentials() {
+                let types = expanded_types(jsonld, c.document()).unwrap_or_default();
+                if !q
+                    .type_values
+                    .iter()
+                    .any(|alt| alt.iter().all(|t| types.contains(t)))
+                {
+                    unmet.push("the credential is not of a type the query asks for".into());
+                }
+                for claim in q.claims.iter().flatten() {
+                    if process_path(c.document(), &claim.path).is_none() {
+                        unmet.push(format!("claim {} is not disclosed", path_text(&claim.path)));
+                    }
+                }
+                for pointer in over_disclosed(c.document(), q, expected.also_accepted) {
+                    unmet.push(format!(
+                        "claim {pointer} is disclosed but was not asked for"
+                    ));
+                }
+            }
+        }
+        (Ok(_), None) => unmet.push("the presentation answers no query of the request".into()),
+        (Err(_), _) => {}
+    }
+    PresentationVerdict {
+        query_id: query_id.to_owned(),
+        result,
+        unmet,
+    }
 }
 
 /// The verifier's checks of §8.6 on a parsed `vp_token`: every presentation verified by
-/// `verifier` under `policy` with the request's nonce as challenge and its full client id as
-/// domain (so bbs-2023 headers and pseudonyms are those of this request), then checked
-/// against its Credential Query (expanded types, every requested claim disclosed), then the
-/// query as a whole (every required query answered). The response is accepted when
-/// [`response_accepted`] says so.
+/// `verifier` under [`response_policy`], then [`assess`]ed against its Credential Query.
+/// The response is accepted when [`response_accepted`] says so. (A service verifying many
+/// responses at once verifies [`presentations`] in a batch and calls [`assess`] itself.)
 pub fn check_vp_token(
     verifier: &Verifier,
     jsonld: &JsonLdProcessor,
@@ -177,49 +271,71 @@ pub fn check_vp_token(
     expected: &Expected<'_>,
     vp_token: &Map<String, Value>,
 ) -> Vec<PresentationVerdict> {
-    let query = expected.query;
-    let policy = policy
-        .clone()
-        .challenge(expected.nonce)
-        .domain(expected.client_id);
-    let mut out = Vec::new();
-    for (query_id, presentations) in vp_token {
-        let Some(q) = query.credentials.iter().find(|q| &q.id == query_id) else {
-            continue;
+    let policy = response_policy(policy, expected);
+    presentations(expected.query, vp_token)
+        .into_iter()
+        .map(|(query_id, p)| {
+            assess(
+                jsonld,
+                expected,
+                query_id,
+                verifier.verify(p, &policy, lists),
+            )
+        })
+        .collect()
+}
+
+/// The disclosed leaf claims of `doc` (JSON pointers) that neither the query's claims (a
+/// claim covers everything below its path; a query without claims asks for the whole
+/// credential) nor `also_accepted` nor [`ALWAYS_SHOWN`] cover, other than `id` and `type`
+/// members (which bbs-2023 discloses with the objects holding a disclosed claim).
+fn over_disclosed(doc: &Value, q: &super::dcql::CredentialQuery, also: &[String]) -> Vec<String> {
+    let Some(claims) = &q.claims else {
+        return Vec::new();
+    };
+    let under = |pointer: &str, prefix: &str| {
+        pointer == prefix
+            || (pointer.starts_with(prefix) && pointer.as_bytes().get(prefix.len()) == Some(&b'/'))
+    };
+    let structural = |pointer: &str| {
+        let mut parts = pointer.rsplit('/');
+        let last = parts.next().unwrap_or("");
+        // `type` and `id`, or an element of a `type` array.
+        last == "type"
+            || last == "id"
+            || (last.bytes().all(|b| b.is_ascii_digit()) && parts.next() == Some("type"))
+    };
+    crate::verifier::disclosed_claims(doc)
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            !structural(p)
+                && !ALWAYS_SHOWN.iter().any(|a| under(p, a))
+                && !also.iter().any(|a| under(p, a))
+                && !claims.iter().any(|c| path_covers(&c.path, p))
+        })
+        .collect()
+}
+
+/// Whether a claims path pointer (§7) reaches the JSON pointer `pointer` or an ancestor of
+/// it (`null` matching any array index).
+fn path_covers(path: &[PathComponent], pointer: &str) -> bool {
+    let mut parts = pointer.split('/').skip(1);
+    for c in path {
+        let Some(part) = parts.next() else {
+            return false;
         };
-        for p in presentations
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            let result = verifier.verify(p, &policy, lists);
-            let mut unmet = Vec::new();
-            if let Ok(vp) = &result {
-                for c in vp.credentials() {
-                    let types = expanded_types(jsonld, c.document()).unwrap_or_default();
-                    if !q
-                        .type_values
-                        .iter()
-                        .any(|alt| alt.iter().all(|t| types.contains(t)))
-                    {
-                        unmet.push("the credential is not of a type the query asks for".into());
-                    }
-                    for claim in q.claims.iter().flatten() {
-                        if process_path(c.document(), &claim.path).is_none() {
-                            unmet
-                                .push(format!("claim {} is not disclosed", path_text(&claim.path)));
-                        }
-                    }
-                }
-            }
-            out.push(PresentationVerdict {
-                query_id: query_id.clone(),
-                result,
-                unmet,
-            });
+        let part = part.replace("~1", "/").replace("~0", "~");
+        let ok = match c {
+            PathComponent::Key(k) => *k == part,
+            PathComponent::Index(i) => part == i.to_string(),
+            PathComponent::All => part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty(),
+        };
+        if !ok {
+            return false;
         }
     }
-    out
+    true
 }
 
 /// Whether the verdicts accept the response: every presentation valid and meeting its query,
