@@ -150,6 +150,11 @@ enum Command {
     /// Encode a presentation as a QR code image.
     #[command(subcommand)]
     Qr(commands::qr::QrCommand),
+    /// The agency desk as a service: OpenID4VP verifier, desk web page, VC API endpoints.
+    #[command(
+        after_help = "Examples:\n  civitas serve --config desk.toml\n  civitas serve --demo --dir demo-desk --port 8080\n\nThe desk page is at http://127.0.0.1:PORT/ (the address is printed at start). With --demo, a citizen wallet holding a diploma is in DIR/wallet; answer a check with:\n  civitas holder respond --wallet DIR/wallet --disclose-all-asked 'openid4vp://...'\nSee docs/serve.md for the configuration and the endpoints."
+    )]
+    Serve(commands::serve::ServeArgs),
     /// Run the end-to-end story: a university issues, a citizen discloses, an agency verifies.
     #[command(after_help = "Example: civitas demo")]
     Demo {
@@ -226,7 +231,8 @@ fn run(cli: Cli) -> CliResult<u8> {
             output.as_deref(),
         ),
         Command::Verify(args) => commands::verify::run(&jsonld(contexts)?, &args),
-        Command::Holder(cmd) => commands::holder::run(&jsonld(contexts)?, cmd),
+        Command::Holder(cmd) => commands::holder::run(&jsonld(contexts)?, contexts, cmd),
+        Command::Serve(args) => commands::serve::run(&jsonld(contexts)?, &args),
         Command::Status(cmd) => commands::status::run(&jsonld(contexts)?, cmd),
         Command::Qr(cmd) => commands::qr::run(cmd),
         Command::Demo { dir } => commands::demo::run(dir),

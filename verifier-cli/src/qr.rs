@@ -193,6 +193,41 @@ pub fn render(payload: &str, options: &RenderOptions) -> Result<(GrayImage, QrIn
     ))
 }
 
+/// `payload` as an SVG image (black modules on white, the standard 4-module quiet zone, one
+/// unit per module, so it scales to any size without blur), with how it was encoded.
+///
+/// # Errors
+/// [`QrError::TooLong`] if it does not fit.
+pub fn svg(payload: &str) -> Result<(String, QrInfo), QrError> {
+    use std::fmt::Write as _;
+    let (code, alphanumeric) = symbol(payload)?;
+    let version = match code.version() {
+        Version::Normal(v) => u8::try_from(v).unwrap_or(0),
+        Version::Micro(_) => 0,
+    };
+    let modules = code.width();
+    let side = modules + 8;
+    let mut path = String::new();
+    for (i, c) in code.to_colors().iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let _ = write!(path, "M{} {}h1v1h-1z", i % modules + 4, i / modules + 4);
+        }
+    }
+    let text = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR code\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path fill=\"#000\" d=\"{path}\"/></svg>"
+    );
+    let image_px = u32::try_from(side).unwrap_or(u32::MAX);
+    Ok((
+        text,
+        QrInfo {
+            version,
+            modules,
+            image_px,
+            alphanumeric,
+        },
+    ))
+}
+
 /// Reads the one QR code in a PNG or JPEG file and returns its text.
 ///
 /// # Errors

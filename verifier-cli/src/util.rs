@@ -337,6 +337,15 @@ pub fn write_json_out(path: Option<&Path>, v: &Value) -> CliResult<()> {
 /// Set once standard output is gone (a closed pipe, `civitas verify ... | head -1`): what
 /// follows is dropped, and the command ends with the exit status it would have had.
 static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+/// Set while commands run on behalf of another (`civitas serve --demo` setting up its
+/// files): their standard output is not the user's business.
+static STDOUT_QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Silence (or restore) standard output; see [`STDOUT_QUIET`].
+pub fn quiet_stdout(quiet: bool) {
+    STDOUT_QUIET.store(quiet, Ordering::Relaxed);
+}
+
 /// The first write error on standard output other than a closed pipe (a full disk, ...).
 static STDOUT_ERROR: OnceLock<String> = OnceLock::new();
 
@@ -347,7 +356,7 @@ static STDOUT_ERROR: OnceLock<String> = OnceLock::new();
 /// silently, as `ripgrep` does. Any other write error is kept for [`stdout_error`], which
 /// the exit status takes into account.
 pub fn stdout_write(args: std::fmt::Arguments<'_>) {
-    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) || STDOUT_QUIET.load(Ordering::Relaxed) {
         return;
     }
     let mut out = std::io::stdout().lock();

@@ -18,16 +18,16 @@ use serde_json::{Value, json};
 use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, read_json};
 
 /// The diploma vocabulary (test data of this project, `.example` URL).
-const DIPLOMA_CONTEXT_URL: &str = "https://civitas.example/contexts/diploma/v1";
-const DIPLOMA_CONTEXT: &str =
+pub(crate) const DIPLOMA_CONTEXT_URL: &str = "https://civitas.example/contexts/diploma/v1";
+pub(crate) const DIPLOMA_CONTEXT: &str =
     include_str!("../../../test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
 /// Where the demo keeps the context, relative to its directory (and to its trust file).
-const DIPLOMA_CONTEXT_FILE: &str = "contexts/diploma-v1.jsonld";
-const DIPLOMA: &str = include_str!("../../../test-vectors/data/diploma.json");
+pub(crate) const DIPLOMA_CONTEXT_FILE: &str = "contexts/diploma-v1.jsonld";
+pub(crate) const DIPLOMA: &str = include_str!("../../../test-vectors/data/diploma.json");
 const AGENCY: &str = "https://agency.example";
 const TAX_OFFICE: &str = "https://tax-office.example";
-const STATUS_URL: &str = "https://university.example/status/revocation/1";
-const STATUS_INDEX: &str = "7";
+pub(crate) const STATUS_URL: &str = "https://university.example/status/revocation/1";
+pub(crate) const STATUS_INDEX: &str = "7";
 
 /// `arg` as a POSIX shell reads it back: unchanged when it is plain, else single-quoted.
 fn shell_quote(arg: &str) -> String {

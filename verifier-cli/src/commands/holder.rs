@@ -30,6 +30,9 @@ use crate::util::{
 pub const WALLET_KEY_ENV: &str = "CIVITAS_WALLET_KEY";
 const KEY_FILE: &str = "wallet.key";
 const RECORDS: &str = "records";
+/// The JSON-LD contexts the wallet was given at import (`--context`), kept for later
+/// commands: URL -> file under `contexts/`.
+const CONTEXTS: &str = "contexts.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FeatureArg {
@@ -138,6 +141,12 @@ pub enum HolderCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Answer a verifier's OpenID4VP request (an openid4vp:// URL, what its QR code holds)
+    /// over HTTP: show who asks for what, then post exactly the asked claims.
+    #[command(
+        after_help = "Example: civitas holder respond --wallet ada-wallet --disclose-all-asked 'openid4vp://?client_id=...&request_uri=...'\n\nExit status: 0 the verifier accepted the response, 1 it refused it (or nothing was sent), 2 usage or input error."
+    )]
+    Respond(crate::commands::respond::RespondArgs),
 }
 
 /// The storage key: from the environment variable, or the wallet's key file.
@@ -195,7 +204,64 @@ fn key_from_hex(s: &str) -> Option<Zeroizing<[u8; 32]>> {
     Some(key)
 }
 
+/// Register the contexts the wallet keeps (see [`CONTEXTS`]).
+fn load_wallet_contexts(jsonld: &JsonLdProcessor, dir: &Path) -> CliResult<()> {
+    let index = dir.join(CONTEXTS);
+    if !index.exists() {
+        return Ok(());
+    }
+    let map = crate::util::read_json(&index)?;
+    for (url, file) in map.as_object().into_iter().flatten() {
+        let file = file
+            .as_str()
+            .filter(|f| f.starts_with("contexts/") && !f.contains(".."))
+            .ok_or_else(|| CliError::input(format!("{}: bad entry for {url}", index.display())))?;
+        let text = String::from_utf8(read_bytes(&dir.join(file))?)
+            .map_err(|_| CliError::input(format!("{file} is not UTF-8")))?;
+        jsonld
+            .register_context(url, &text)
+            .map_err(|e| CliError::input(format!("{}: context {url}: {e}", index.display())))?;
+    }
+    Ok(())
+}
+
+/// Keep the `--context URL=FILE` contexts in the wallet for later commands.
+fn save_wallet_contexts(dir: &Path, contexts: &[String]) -> CliResult<()> {
+    if contexts.is_empty() {
+        return Ok(());
+    }
+    let index = dir.join(CONTEXTS);
+    let mut map = if index.exists() {
+        crate::util::read_json(&index)?
+            .as_object()
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        serde_json::Map::new()
+    };
+    create_private_dir(&dir.join("contexts"))?;
+    for c in contexts {
+        let Some((url, file)) = c.split_once('=') else {
+            continue;
+        };
+        let name = match map.get(url).and_then(Value::as_str) {
+            Some(existing) => existing.to_owned(),
+            None => format!("contexts/context-{}.jsonld", map.len() + 1),
+        };
+        write_atomic(&dir.join(&name), &read_bytes(Path::new(file))?, false)?;
+        map.insert(url.to_owned(), name.into());
+    }
+    write_atomic(
+        &index,
+        serde_json::to_string_pretty(&Value::Object(map))
+            .unwrap_or_default()
+            .as_bytes(),
+        false,
+    )
+}
+
 fn open_wallet(jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<Wallet> {
+    load_wallet_contexts(jsonld, dir)?;
     let records = dir.join(RECORDS);
     if !records.is_dir() {
         return Err(CliError::input(format!(
@@ -217,8 +283,16 @@ fn open_wallet(jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<Wallet> {
     ))
 }
 
-pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: HolderCommand) -> CliResult<u8> {
+pub fn run(
+    jsonld: &Arc<JsonLdProcessor>,
+    contexts: &[String],
+    cmd: HolderCommand,
+) -> CliResult<u8> {
     match cmd {
+        HolderCommand::Respond(args) => {
+            let w = open_wallet(jsonld, args.wallet_dir())?;
+            crate::commands::respond::run(&w, &args)
+        }
         HolderCommand::Init { wallet } => init(jsonld, &wallet),
         HolderCommand::Request {
             wallet,
@@ -246,6 +320,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: HolderCommand) -> CliResult<u8> {
             let summary = w
                 .import(&text)
                 .map_err(|e| CliError::input(format!("{}: {e}", signed.display())))?;
+            save_wallet_contexts(&wallet, contexts)?;
             println!("imported {}", describe(&summary));
             Ok(EXIT_VALID)
         }

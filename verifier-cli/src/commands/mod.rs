@@ -7,5 +7,7 @@ pub mod issue;
 pub mod keygen;
 pub mod present;
 pub mod qr;
+pub mod respond;
+pub mod serve;
 pub mod status;
 pub mod verify;

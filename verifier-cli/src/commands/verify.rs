@@ -122,7 +122,7 @@ pub fn print_json_error(message: &str) {
 }
 
 /// One input's outcome.
-enum Outcome {
+pub(crate) enum Outcome {
     Valid(VerifiedPresentation),
     Invalid(civitas_core::verifier::Rejection),
     Error(String),
@@ -130,7 +130,7 @@ enum Outcome {
 
 /// Register the contexts a trust file names (`[[context]] url = ... file = ...`), each file
 /// read relative to the trust file's directory unless absolute.
-fn register_trusted_contexts(
+pub(crate) fn register_trusted_contexts(
     jsonld: &JsonLdProcessor,
     trust_path: &Path,
     trust: &TrustList,
@@ -216,7 +216,7 @@ fn policy(jsonld: &JsonLdProcessor, args: &VerifyArgs) -> CliResult<Policy> {
 /// both (a stale copy would un-revoke). A file that cannot be read or is not a usable status
 /// list is reported on standard error and the others are still used: a credential whose list
 /// is in it then fails its status check, with a reason naming the file.
-fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
+pub(crate) fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
     let mut lists = StatusLists::new();
     let Some(dir) = dir else {
         return Ok(lists);
@@ -589,7 +589,7 @@ fn print_human(name: &str, outcome: &Outcome, dangers: &[Danger]) {
 
 /// One input's JSON result. `dangers` are the policy's, for inputs that could not be
 /// checked (the others carry their own).
-fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
+pub(crate) fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
     match o {
         Outcome::Valid(vp) => json!({
             "input": name, "verdict": "valid",

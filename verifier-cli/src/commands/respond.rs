@@ -1,0 +1,357 @@
+//! `civitas holder respond`: the wallet's side of OpenID4VP 1.0 from the command line. Read an
+//! `openid4vp://` URL, fetch and check the signed Request Object, show who asks for what,
+//! answer with anonymous bbs-2023 presentations of exactly the asked claims (after a prompt,
+//! or at once with `--disclose-all-asked`), post the response, and report the verifier's
+//! answer. Exit status 0 when the verifier accepted the response, 1 when it refused it.
+//!
+//! The HTTP client is ureq on rustls (no OpenSSL) with the Mozilla roots; `http://` is used
+//! only towards this machine (loopback), for tests and the demo desk.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use civitas_core::openid4vp::dcql::Selection;
+use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation, form_encode};
+use civitas_core::wallet::{PseudonymUse, Wallet};
+use serde_json::Value;
+
+use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape, write_atomic};
+
+/// Largest Request Object or verifier reply read.
+const MAX_REPLY: u64 = 256 * 1024;
+
+#[derive(Debug, clap::Args)]
+pub struct RespondArgs {
+    /// The wallet directory.
+    #[arg(long, value_name = "DIR")]
+    wallet: PathBuf,
+    /// Send every claim the verifier asked for without asking first (what is sent is still
+    /// printed). Without it, the command asks on the terminal.
+    #[arg(long)]
+    disclose_all_asked: bool,
+    /// Also write the response body that was posted to this file.
+    #[arg(long, value_name = "FILE")]
+    save_response: Option<PathBuf>,
+    /// DANGEROUS, for testing a verifier: also disclose this claim (a JSON pointer) though it
+    /// was not asked for (repeatable). A careful verifier refuses such a response.
+    #[arg(long, value_name = "POINTER")]
+    dangerous_disclose_more: Vec<String>,
+    /// The verifier's request: an openid4vp:// URL (what its QR code holds).
+    url: String,
+}
+
+impl RespondArgs {
+    /// The wallet directory.
+    pub fn wallet_dir(&self) -> &Path {
+        &self.wallet
+    }
+}
+
+fn http_allowed(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))
+    } else {
+        host.split(':').next()
+    }
+    .unwrap_or("");
+    name == "localhost"
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(20)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn net(what: &str, url: &str, e: &ureq::Error) -> CliError {
+    CliError::input(format!("{what} {}: {e}", escape(url)))
+}
+
+/// Fetch the Request Object (GET, or POST for `request_uri_method=post`).
+fn fetch_request(agent: &ureq::Agent, request_uri: &str, post: bool) -> CliResult<String> {
+    if !http_allowed(request_uri) {
+        return Err(CliError::input(format!(
+            "request_uri {}: only https:// (or http:// to this machine) is used",
+            escape(request_uri)
+        )));
+    }
+    let reply = if post {
+        agent
+            .post(request_uri)
+            .header("Accept", "application/oauth-authz-req+jwt")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send("")
+    } else {
+        agent
+            .get(request_uri)
+            .header("Accept", "application/oauth-authz-req+jwt")
+            .call()
+    };
+    let mut reply = reply.map_err(|e| net("cannot fetch the request from", request_uri, &e))?;
+    let status = reply.status().as_u16();
+    let text = reply
+        .body_mut()
+        .with_config()
+        .limit(MAX_REPLY)
+        .read_to_string()
+        .map_err(|e| net("cannot read the request from", request_uri, &e))?;
+    if status != 200 {
+        return Err(CliError::input(format!(
+            "the verifier answered {status} for its request: {}",
+            escape(&error_text(&text))
+        )));
+    }
+    Ok(text.trim().to_owned())
+}
+
+/// `error_description` (or `error`) of an OAuth-style JSON error, else the text itself.
+fn error_text(text: &str) -> String {
+    let v: Option<Value> = serde_json::from_str(text).ok();
+    v.as_ref()
+        .and_then(|v| {
+            v.get("error_description")
+                .or_else(|| v.get("error"))
+                .and_then(Value::as_str)
+        })
+        .map_or_else(|| text.chars().take(300).collect(), str::to_owned)
+}
+
+fn print_asked(request: &AuthorizationRequest) {
+    eprintln!(
+        "{} asks{}:",
+        escape(request.client_id.as_str()),
+        if request.signed {
+            " (signed request)"
+        } else {
+            " (unsigned request)"
+        }
+    );
+    for q in &request.dcql_query.credentials {
+        let types: Vec<String> = q
+            .type_values
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|t| escape(t))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect();
+        eprintln!(
+            "  credential {:?}: a {}",
+            escape(&q.id),
+            if types.is_empty() {
+                "credential".into()
+            } else {
+                types.join(" or ")
+            }
+        );
+        for c in q.claims.iter().flatten() {
+            let path: Vec<String> = c
+                .path
+                .iter()
+                .map(|p| match p {
+                    civitas_core::openid4vp::dcql::PathComponent::Key(k) => escape(k),
+                    civitas_core::openid4vp::dcql::PathComponent::Index(i) => i.to_string(),
+                    civitas_core::openid4vp::dcql::PathComponent::All => "*".into(),
+                })
+                .collect();
+            eprintln!("    claim {}", path.join("."));
+        }
+    }
+}
+
+fn print_consent(
+    w: &Wallet,
+    request: &AuthorizationRequest,
+    selections: &[Selection],
+) -> CliResult<()> {
+    for s in selections {
+        for c in &s.credentials {
+            let consent = w.disclosure_preview(
+                &c.credential_id,
+                &c.pointers,
+                Some(request.client_id.as_str()),
+            )?;
+            eprintln!(
+                "answering {:?} with credential {}:",
+                escape(&s.query_id),
+                c.credential_id.get(..12).unwrap_or(&c.credential_id)
+            );
+            for d in &consent.disclosed {
+                eprintln!(
+                    "  discloses {} = {}{}",
+                    escape(&d.pointer),
+                    escape(&d.value),
+                    if d.mandatory { " (mandatory)" } else { "" }
+                );
+            }
+            eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
+            match consent.pseudonym {
+                PseudonymUse::None => {}
+                PseudonymUse::FirstTime => eprintln!(
+                    "  this verifier sees a pseudonym of you for the first time (no other verifier can link it)"
+                ),
+                PseudonymUse::Returning => eprintln!(
+                    "  this verifier sees the pseudonym it has seen before: it recognises you"
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn confirm() -> CliResult<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(CliError::input(
+            "not sent: nobody confirmed (standard input is not a terminal); give --disclose-all-asked to send what was asked",
+        ));
+    }
+    eprint!("send this to the verifier? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::input(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes"))
+}
+
+/// Post `body` to `uri`; the verifier's status and reply text.
+fn post(
+    agent: &ureq::Agent,
+    uri: &str,
+    content_type: &str,
+    body: &str,
+) -> CliResult<(u16, String)> {
+    if !http_allowed(uri) {
+        return Err(CliError::input(format!(
+            "response_uri {}: only https:// (or http:// to this machine) is used",
+            escape(uri)
+        )));
+    }
+    let mut reply = agent
+        .post(uri)
+        .header("Content-Type", content_type)
+        .send(body)
+        .map_err(|e| net("cannot post the response to", uri, &e))?;
+    let status = reply.status().as_u16();
+    let text = reply
+        .body_mut()
+        .with_config()
+        .limit(MAX_REPLY)
+        .read_to_string()
+        .unwrap_or_default();
+    Ok((status, text))
+}
+
+pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
+    if let Some(out) = &args.save_response {
+        crate::util::refuse_output_onto_input(Some(out), &[Path::new(&args.wallet)])?;
+    }
+    let invocation = Invocation::parse(args.url.trim())
+        .map_err(|e| CliError::input(format!("not an OpenID4VP request URL: {}", e.description)))?;
+    let agent = agent();
+    let request = match invocation {
+        Invocation::ByReference {
+            client_id,
+            request_uri,
+            post,
+        } => {
+            let jwt = fetch_request(&agent, &request_uri, post)?;
+            AuthorizationRequest::from_request_object(&jwt, &client_id).map_err(|e| {
+                CliError::input(format!(
+                    "the request is refused ({}): {}",
+                    e.code, e.description
+                ))
+            })?
+        }
+        Invocation::ByValue(params) => {
+            AuthorizationRequest::from_unsigned(&params).map_err(|e| {
+                CliError::input(format!(
+                    "the request is refused ({}): {}",
+                    e.code, e.description
+                ))
+            })?
+        }
+    };
+    print_asked(&request);
+    let mut selections = match w.dcql_select(&request.dcql_query, &[]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("this wallet cannot answer: {e}");
+            let mut body = "error=access_denied".to_owned();
+            if let Some(s) = &request.state {
+                body.push_str(&format!("&state={}", form_encode(s)));
+            }
+            let (status, text) = post(
+                &agent,
+                &request.response_uri,
+                "application/x-www-form-urlencoded",
+                &body,
+            )?;
+            eprintln!(
+                "told the verifier (it answered {status}: {})",
+                escape(&error_text(&text))
+            );
+            return Ok(EXIT_INVALID);
+        }
+    };
+    for extra in &args.dangerous_disclose_more {
+        civitas_core::bbs2023::select::parse_pointer(extra)
+            .map_err(|e| CliError::input(format!("--dangerous-disclose-more {extra}: {e}")))?;
+        for s in &mut selections {
+            for c in &mut s.credentials {
+                c.pointers.push(extra.clone());
+            }
+        }
+        eprintln!(
+            "WARNING: also disclosing {} (--dangerous-disclose-more)",
+            escape(extra)
+        );
+    }
+    print_consent(w, &request, &selections)?;
+    if !args.disclose_all_asked && !confirm()? {
+        eprintln!("not sent");
+        return Ok(EXIT_INVALID);
+    }
+    let body = w.respond(&request, &selections)?;
+    if let Some(out) = &args.save_response {
+        write_atomic(out, body.body.as_bytes(), false)?;
+    }
+    let (status, text) = post(&agent, &body.uri, body.content_type, &body.body)?;
+    if status == 200 {
+        println!("the verifier accepted the response");
+        let reply: Option<Value> = serde_json::from_str(&text).ok();
+        if let Some(uri) = reply
+            .as_ref()
+            .and_then(|r| r.get("redirect_uri"))
+            .and_then(Value::as_str)
+        {
+            println!("continue at {}", escape(uri));
+        }
+        Ok(EXIT_VALID)
+    } else {
+        println!(
+            "the verifier refused the response ({status}): {}",
+            escape(&error_text(&text))
+        );
+        Ok(EXIT_INVALID)
+    }
+}

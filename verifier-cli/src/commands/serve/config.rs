@@ -1,0 +1,247 @@
+//! The desk's configuration file (`civitas serve --config desk.toml`), documented in
+//! `docs/serve.md`. Paths are relative to the file's directory.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::openid4vp::dcql::DcqlQuery;
+use civitas_core::verifier::{MAX_CLOCK_SKEW, Policy, TrustList};
+use serde::Deserialize;
+use serde_json::Value;
+use zeroize::Zeroizing;
+
+use crate::util::{CliError, CliResult, read_bytes};
+
+/// Longest transaction lifetime a configuration may ask for.
+pub const MAX_TTL: Duration = Duration::from_secs(3600);
+/// Default transaction lifetime: long enough to find the phone and consent.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+/// Default bound on live transactions (each holds a few hundred bytes and one key).
+pub const DEFAULT_MAX_TRANSACTIONS: usize = 10_000;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    listen: Option<String>,
+    public_url: Option<String>,
+    key: PathBuf,
+    token: Option<String>,
+    token_file: Option<PathBuf>,
+    trust: PathBuf,
+    status_dir: Option<PathBuf>,
+    transaction_ttl_seconds: Option<u64>,
+    max_transactions: Option<usize>,
+    response_mode: Option<String>,
+    clock_skew_seconds: Option<u64>,
+    #[serde(default)]
+    dangerous_skip_status: bool,
+    #[serde(default, rename = "check")]
+    checks: Vec<RawCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    name: String,
+    title: Option<String>,
+    dcql: Option<Value>,
+    dcql_file: Option<PathBuf>,
+    #[serde(default)]
+    require: Vec<String>,
+    #[serde(default)]
+    also_accept: Vec<String>,
+}
+
+/// One named check the desk offers.
+#[derive(Debug)]
+pub struct Check {
+    /// Its name in `POST /desk/checks`.
+    pub name: String,
+    /// What the officer's page shows.
+    pub title: String,
+    /// The DCQL query sent to the wallet, as configured.
+    pub dcql_json: Value,
+    /// The same, parsed.
+    pub dcql: DcqlQuery,
+    /// The desk's policy for it (trust, clock, required claims; challenge and domain are set
+    /// per transaction).
+    pub policy: Policy,
+    /// Claims the desk accepts without asking (issuer-mandatory ones).
+    pub also_accept: Vec<String>,
+}
+
+/// How responses travel back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `direct_post.jwt`: encrypted to a key made for the transaction (the default).
+    DirectPostJwt,
+    /// `direct_post`: a plain form (only over TLS, and only where encryption is impossible).
+    DirectPost,
+}
+
+/// The whole configuration, read and checked.
+#[derive(Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_url: Option<String>,
+    pub key_file: PathBuf,
+    pub token: Option<Zeroizing<String>>,
+    pub trust_file: PathBuf,
+    pub status_dir: Option<PathBuf>,
+    pub ttl: Duration,
+    pub max_transactions: usize,
+    pub mode: Mode,
+    pub checks: Vec<Arc<Check>>,
+    /// The desk's policy without a check's required claims (for the VC API).
+    pub policy: Policy,
+}
+
+fn at(file: &Path, what: impl std::fmt::Display) -> CliError {
+    CliError::input(format!("{}: {what}", file.display()))
+}
+
+impl Config {
+    /// Read `file`, registering the trust file's contexts with `jsonld`.
+    pub fn load(file: &Path, jsonld: &JsonLdProcessor, port: Option<u16>) -> CliResult<Config> {
+        let text = String::from_utf8(read_bytes(file)?).map_err(|_| at(file, "not UTF-8"))?;
+        let raw: RawConfig = toml::from_str(&text).map_err(|e| at(file, e.message()))?;
+        let base = file.parent().unwrap_or(Path::new(""));
+        let rel = |p: &Path| base.join(p);
+
+        let mut listen: SocketAddr = raw
+            .listen
+            .as_deref()
+            .unwrap_or("127.0.0.1:8080")
+            .parse()
+            .map_err(|_| {
+                at(
+                    file,
+                    "listen: expected an address and port, e.g. 127.0.0.1:8080",
+                )
+            })?;
+        if let Some(p) = port {
+            listen.set_port(p);
+        }
+        let token = match (raw.token, raw.token_file) {
+            (Some(_), Some(_)) => return Err(at(file, "give token or token_file, not both")),
+            (Some(t), None) => Some(Zeroizing::new(t)),
+            (None, Some(f)) => {
+                let bytes = Zeroizing::new(read_bytes(&rel(&f))?);
+                let t = std::str::from_utf8(&bytes)
+                    .map_err(|_| at(file, "token_file is not UTF-8"))?
+                    .trim()
+                    .to_owned();
+                Some(Zeroizing::new(t))
+            }
+            (None, None) => None,
+        };
+        if let Some(t) = &token
+            && t.len() < 16
+        {
+            return Err(at(file, "the desk token must be at least 16 characters"));
+        }
+        if token.is_none() && !listen.ip().is_loopback() {
+            return Err(at(
+                file,
+                format!(
+                    "listen = {listen} is not a loopback address: set token (or token_file) so that only the desk's page can start checks and read verdicts"
+                ),
+            ));
+        }
+        if let Some(u) = &raw.public_url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            return Err(at(file, "public_url must be an http:// or https:// URL"));
+        }
+        let ttl = Duration::from_secs(raw.transaction_ttl_seconds.unwrap_or(DEFAULT_TTL.as_secs()));
+        if ttl.is_zero() || ttl > MAX_TTL {
+            return Err(at(file, "transaction_ttl_seconds: from 1 to 3600"));
+        }
+        let mode = match raw.response_mode.as_deref() {
+            None | Some("direct_post.jwt") => Mode::DirectPostJwt,
+            Some("direct_post") => Mode::DirectPost,
+            Some(other) => {
+                return Err(at(
+                    file,
+                    format!("response_mode {other:?}: direct_post.jwt or direct_post"),
+                ));
+            }
+        };
+
+        let trust_file = rel(&raw.trust);
+        let trust_text = String::from_utf8(read_bytes(&trust_file)?)
+            .map_err(|_| at(&trust_file, "not UTF-8"))?;
+        let trust = TrustList::from_toml(&trust_text).map_err(|e| at(&trust_file, e))?;
+        crate::commands::verify::register_trusted_contexts(jsonld, &trust_file, &trust)?;
+        let skew = Duration::from_secs(raw.clock_skew_seconds.unwrap_or(300));
+        if skew > MAX_CLOCK_SKEW {
+            return Err(at(file, "clock_skew_seconds: at most 3600"));
+        }
+        let mut base_policy = Policy::new(trust).clock_skew(skew);
+        if raw.dangerous_skip_status {
+            base_policy = base_policy.dangerous_skip_status();
+        }
+
+        if raw.checks.is_empty() {
+            return Err(at(file, "no [[check]]: the desk has nothing to ask for"));
+        }
+        let mut checks: Vec<Arc<Check>> = Vec::new();
+        for c in raw.checks {
+            let here = |what: String| at(file, format!("check {:?}: {what}", c.name));
+            if c.name.is_empty()
+                || c.name.len() > 64
+                || !c
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(here(
+                    "a check's name is 1 to 64 letters, digits, - or _".into(),
+                ));
+            }
+            if checks.iter().any(|k| k.name == c.name) {
+                return Err(here("named twice".into()));
+            }
+            let dcql_json = match (c.dcql, c.dcql_file) {
+                (Some(v), None) => v,
+                (None, Some(f)) => crate::util::read_json(&rel(&f))?,
+                _ => return Err(here("give dcql (a table) or dcql_file, one of them".into())),
+            };
+            let dcql = DcqlQuery::parse(&dcql_json).map_err(|e| here(format!("dcql: {e}")))?;
+            let mut policy = base_policy.clone();
+            for r in &c.require {
+                civitas_core::bbs2023::select::parse_pointer(r)
+                    .map_err(|e| here(format!("require {r}: {e}")))?;
+                policy = policy.require(r.clone());
+            }
+            for a in &c.also_accept {
+                civitas_core::bbs2023::select::parse_pointer(a)
+                    .map_err(|e| here(format!("also_accept {a}: {e}")))?;
+            }
+            checks.push(Arc::new(Check {
+                title: c.title.unwrap_or_else(|| c.name.clone()),
+                name: c.name,
+                dcql_json,
+                dcql,
+                policy,
+                also_accept: c.also_accept,
+            }));
+        }
+        Ok(Config {
+            listen,
+            public_url: raw.public_url.map(|u| u.trim_end_matches('/').to_owned()),
+            key_file: rel(&raw.key),
+            token,
+            trust_file,
+            status_dir: raw.status_dir.map(|d| rel(&d)),
+            ttl,
+            max_transactions: raw.max_transactions.unwrap_or(DEFAULT_MAX_TRANSACTIONS),
+            mode,
+            checks,
+            policy: base_policy,
+        })
+    }
+}

@@ -1,0 +1,215 @@
+//! `civitas serve --demo`: the files of a working demo desk, made with the same civitas
+//! commands a university, a citizen and an agency would run (see `civitas demo` for the
+//! story told step by step). Made once per directory; started again, the desk reuses them
+//! (with the same wallet and keys).
+//!
+//! DIR/university.key, university-status.key: the demo university's keys;
+//! DIR/status/revocation.json: its status list (the diploma at index 7);
+//! DIR/wallet/: the demo citizen's wallet, holding a diploma bound to its holder secret;
+//! DIR/trust.toml, DIR/desk.key, DIR/diploma-query.json, DIR/desk.toml: the agency's desk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use civitas_core::jsonld::JsonLdProcessor;
+use clap::Parser;
+use serde_json::{Value, json};
+
+use crate::commands::demo::{
+    DIPLOMA, DIPLOMA_CONTEXT, DIPLOMA_CONTEXT_FILE, DIPLOMA_CONTEXT_URL, STATUS_INDEX, STATUS_URL,
+};
+use crate::util::{CliError, CliResult, read_json};
+
+/// The DCQL type IRI of the demo diploma (`UniversityDegreeCredential` expanded by its context).
+const DEGREE_IRI: &str = "https://civitas.example/vocab#UniversityDegreeCredential";
+
+/// Run one civitas command (its standard output silenced); an error names the step.
+fn civitas(args: &[&str]) -> CliResult<()> {
+    let argv = std::iter::once("civitas").chain(args.iter().copied());
+    let cli = crate::Cli::try_parse_from(argv).map_err(|e| CliError::input(e.to_string()))?;
+    crate::util::quiet_stdout(true);
+    let result = crate::run(cli);
+    crate::util::quiet_stdout(false);
+    match result {
+        Ok(0) => Ok(()),
+        Ok(code) => Err(CliError::input(format!(
+            "setting up the demo: civitas {} exited {code}",
+            args.first().copied().unwrap_or("")
+        ))),
+        Err(e) => Err(CliError::input(format!(
+            "setting up the demo: civitas {}: {}",
+            args.first().copied().unwrap_or(""),
+            e.message
+        ))),
+    }
+}
+
+fn write(path: &Path, text: &str) -> CliResult<()> {
+    std::fs::write(path, text)
+        .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))
+}
+
+fn text(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Make (or find) the demo desk in `dir`; the path of its `desk.toml`.
+pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf> {
+    let config = dir.join("desk.toml");
+    if config.is_file() {
+        println!(
+            "civitas serve: using the demo desk in {} (delete it to start afresh)",
+            dir.display()
+        );
+        return Ok(config);
+    }
+    if dir.exists()
+        && std::fs::read_dir(dir)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", dir.display())))?
+            .next()
+            .is_some()
+    {
+        return Err(CliError::input(format!(
+            "{} is not empty and holds no demo desk (desk.toml): give --dir a new or empty directory",
+            dir.display()
+        )));
+    }
+    println!("civitas serve: making a demo desk in {} ...", dir.display());
+    std::fs::create_dir_all(dir.join("status"))
+        .and_then(|()| std::fs::create_dir_all(dir.join("contexts")))
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
+    let p = |name: &str| dir.join(name);
+
+    civitas(&["keygen", "--alg", "bbs", "-o", &text(&p("university.key"))])?;
+    civitas(&[
+        "keygen",
+        "--alg",
+        "p256",
+        "-o",
+        &text(&p("university-status.key")),
+    ])?;
+    civitas(&["keygen", "--alg", "p256", "-o", &text(&p("desk.key"))])?;
+    let did = |file: &str| -> CliResult<String> {
+        Ok(read_json(&p(file))?
+            .get("controller")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned())
+    };
+    let university = did("university.key")?;
+    let status_signer = did("university-status.key")?;
+    let list = p("status/revocation.json");
+    civitas(&[
+        "status",
+        "create",
+        "--key",
+        &text(&p("university-status.key")),
+        "--id",
+        STATUS_URL,
+        "--purpose",
+        "revocation",
+        "-o",
+        &text(&list),
+    ])?;
+    write(&p(DIPLOMA_CONTEXT_FILE), DIPLOMA_CONTEXT)?;
+    let context_arg = format!("{DIPLOMA_CONTEXT_URL}={}", text(&p(DIPLOMA_CONTEXT_FILE)));
+
+    // The citizen's wallet asks for a diploma bound to its holder secret.
+    let wallet = p("wallet");
+    civitas(&["holder", "init", "--wallet", &text(&wallet)])?;
+    let request = p("diploma-request.json");
+    civitas(&[
+        "holder",
+        "request",
+        "--wallet",
+        &text(&wallet),
+        "--feature",
+        "holder-binding-pseudonym",
+        "--issuer",
+        &university,
+        "-o",
+        &text(&request),
+    ])?;
+    let mut diploma: Value =
+        serde_json::from_str(DIPLOMA).map_err(|e| CliError::input(e.to_string()))?;
+    if let Some(subject) = diploma
+        .get_mut("credentialSubject")
+        .and_then(Value::as_object_mut)
+    {
+        subject.remove("id");
+    }
+    write(
+        &p("diploma.json"),
+        &serde_json::to_string_pretty(&diploma).unwrap_or_default(),
+    )?;
+    write(
+        &p("mandatory.json"),
+        &json!(["/credentialSubject/degree/type"]).to_string(),
+    )?;
+    civitas(&[
+        "issue",
+        "--context",
+        &context_arg,
+        "--key",
+        &text(&p("university.key")),
+        "--mandatory",
+        &text(&p("mandatory.json")),
+        "--status-list",
+        &text(&list),
+        "--status-index",
+        STATUS_INDEX,
+        "--holder-request",
+        &text(&request),
+        &text(&p("diploma.json")),
+        "-o",
+        &text(&p("signed-diploma.json")),
+    ])?;
+    civitas(&[
+        "holder",
+        "import",
+        "--context",
+        &context_arg,
+        "--wallet",
+        &text(&wallet),
+        &text(&p("signed-diploma.json")),
+    ])?;
+
+    // The agency's desk.
+    write(
+        &p("trust.toml"),
+        &format!(
+            "# The issuers the demo desk accepts.\n[[issuer]]\ndid = \"{university}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{status_signer}\"]\n\n[[context]]\nurl = \"{DIPLOMA_CONTEXT_URL}\"\nfile = \"{DIPLOMA_CONTEXT_FILE}\"\n"
+        ),
+    )?;
+    write(
+        &p("diploma-query.json"),
+        &serde_json::to_string_pretty(&json!({"credentials": [{
+            "id": "diploma",
+            "format": "ldp_vc",
+            "meta": {"type_values": [[DEGREE_IRI]]},
+            "claims": [{"path": ["credentialSubject", "degree", "name"]}],
+            "require_cryptographic_holder_binding": true
+        }]}))
+        .unwrap_or_default(),
+    )?;
+    write(
+        &config,
+        "# The demo desk of `civitas serve --demo` (see docs/serve.md).\n\
+         listen = \"127.0.0.1:8080\"\n\
+         key = \"desk.key\"\n\
+         trust = \"trust.toml\"\n\
+         status_dir = \"status\"\n\
+         transaction_ttl_seconds = 300\n\n\
+         [[check]]\n\
+         name = \"diploma\"\n\
+         title = \"University diploma\"\n\
+         dcql_file = \"diploma-query.json\"\n\
+         require = [\"/credentialSubject/degree/name\"]\n",
+    )?;
+    println!(
+        "civitas serve: the demo wallet is {}; answer a check with: civitas holder respond --wallet {} --disclose-all-asked URL",
+        wallet.display(),
+        wallet.display()
+    );
+    Ok(config)
+}

@@ -1,0 +1,367 @@
+//! `civitas serve`: the agency desk as a service. An OpenID4VP 1.0 verifier (signed
+//! Request Objects by reference, `direct_post.jwt` responses, DCQL), the officer's desk page,
+//! VC API verification endpoints for back offices, and the status lists as static files.
+//! See `docs/serve.md` for the configuration, the endpoints and their JSON.
+//!
+//! axum and tokio live here and nowhere else: core builds and checks the messages, this
+//! module only moves them.
+
+mod config;
+mod demo;
+mod desk;
+mod page;
+mod pool;
+mod store;
+mod vcapi;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use civitas_core::ecdsa::DeviceKey;
+use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::verifier::Verifier;
+use serde_json::json;
+
+use crate::util::{CliError, CliResult, EXIT_VALID};
+
+pub use config::Config;
+use store::{MemoryStore, TransactionStore};
+
+/// Largest desk request body (`{"check": NAME}`).
+const DESK_BODY_LIMIT: usize = 4 * 1024;
+/// Largest wallet response or VC API body.
+const RESPONSE_BODY_LIMIT: usize = 1024 * 1024;
+/// Longest a request may take, verification included.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The desk's configuration (see docs/serve.md).
+    #[arg(
+        long,
+        value_name = "DESK.toml",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
+    config: Option<PathBuf>,
+    /// Serve a working demo desk: a demo university's keys, trust file and status list, a
+    /// "diploma" check, and a demo citizen wallet in DIR/wallet holding a diploma.
+    #[arg(long)]
+    demo: bool,
+    /// With --demo: where the demo's files go (kept, and reused when started again).
+    #[arg(long, value_name = "DIR", requires = "demo")]
+    dir: Option<PathBuf>,
+    /// Listen on this port (instead of the configuration's; 0 for any free port).
+    #[arg(long, value_name = "N")]
+    port: Option<u16>,
+}
+
+/// Everything the handlers share.
+pub struct App {
+    config: Config,
+    base_url: String,
+    client_id: String,
+    signer: DeviceKey,
+    store: Arc<dyn TransactionStore>,
+    pool: pool::Pool,
+    lists: pool::StatusDir,
+    jsonld: Arc<JsonLdProcessor>,
+    vcapi_policy: Arc<civitas_core::verifier::Policy>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("base_url", &self.base_url)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+type Shared = Arc<App>;
+
+/// An error answer: `{"error": code, "error_description": text}` (OAuth's shape, which the
+/// wallet endpoints must use and the desk endpoints share).
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    description: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, description: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            description: description.into(),
+        }
+    }
+    fn bad(description: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    }
+    fn not_found(description: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", description)
+    }
+    fn busy() -> ApiError {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "the desk is busy; try again in a moment",
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = (
+            self.status,
+            Json(json!({"error": self.code, "error_description": self.description})),
+        )
+            .into_response();
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        r
+    }
+}
+
+/// Random URL-safe text of `bytes` random bytes.
+fn random_text(bytes: usize) -> Result<String, ApiError> {
+    let mut b = vec![0u8; bytes];
+    getrandom::getrandom(&mut b).map_err(|_| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "no system randomness",
+        )
+    })?;
+    Ok(civitas_core::keys::multibase::encode_base64url(&b))
+}
+
+/// Whether a desk request may go on: the configured token as `Authorization: Bearer`
+/// (compared in constant time), or, without a token, a peer on the loopback interface.
+fn authorized(app: &App, headers: &HeaderMap, peer: SocketAddr) -> Result<(), ApiError> {
+    match &app.config.token {
+        Some(token) => {
+            let given = headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or("");
+            if subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into() {
+                Ok(())
+            } else {
+                Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "this endpoint needs the desk token (Authorization: Bearer ...)",
+                ))
+            }
+        }
+        None if peer.ip().is_loopback() => Ok(()),
+        None => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "without a desk token this endpoint answers only on this machine",
+        )),
+    }
+}
+
+/// Desk and back-office endpoints pass through here.
+async fn desk_guard(
+    State(app): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match authorized(&app, request.headers(), peer) {
+        Ok(()) => next.run(request).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Every request: a time limit, security headers, and one log line without personal data
+/// (method, route, status, milliseconds; no ids, no bodies).
+async fn frame(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = route_name(request.uri().path());
+    let mut response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(r) => r,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "temporarily_unavailable",
+            "the request took too long",
+        )
+        .into_response(),
+    };
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ),
+    );
+    eprintln!(
+        "civitas serve: {method} {route} {} {} ms",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    );
+    response
+}
+
+/// The route of a path, with the ids taken out (they are not personal data, but a log has
+/// no use for them).
+fn route_name(path: &str) -> String {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.as_slice() {
+        ["", "desk", "checks", _] => "/desk/checks/{id}".into(),
+        ["", "desk", "checks", _, "qr.svg"] => "/desk/checks/{id}/qr.svg".into(),
+        ["", "openid4vp", kind @ ("requests" | "responses"), _] => {
+            format!("/openid4vp/{kind}/{{id}}")
+        }
+        ["", "status", _] => "/status/{file}".into(),
+        _ if path.len() <= 64 => crate::util::escape(path),
+        _ => "(long path)".into(),
+    }
+}
+
+fn router(app: Shared) -> Router {
+    let desk = Router::new()
+        .route("/desk/checks", get(desk::list_checks).post(desk::create))
+        .route("/desk/checks/{id}", get(desk::status))
+        .route("/desk/checks/{id}/qr.svg", get(desk::qr))
+        .layer(DefaultBodyLimit::max(DESK_BODY_LIMIT))
+        .merge(
+            Router::new()
+                .route("/credentials/verify", post(vcapi::verify_credential))
+                .route("/presentations/verify", post(vcapi::verify_presentation))
+                .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT)),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            desk_guard,
+        ));
+    let wallet = Router::new()
+        .route(
+            "/openid4vp/requests/{rid}",
+            get(desk::request_object_get).post(desk::request_object_post),
+        )
+        .route("/openid4vp/responses/{rid}", post(desk::response))
+        .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT));
+    Router::new()
+        .route("/", get(page::index))
+        .route("/desk.js", get(page::script))
+        .route("/desk.css", get(page::style))
+        .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
+        .route("/status/{file}", get(desk::status_list))
+        .merge(desk)
+        .merge(wallet)
+        .fallback(|| async { ApiError::not_found("no such endpoint") })
+        .layer(axum::middleware::from_fn(frame))
+        .with_state(app)
+}
+
+pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
+    let config_file = if args.demo {
+        let dir = args
+            .dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("civitas-serve-demo"));
+        demo::prepare(jsonld, &dir)?
+    } else {
+        args.config
+            .clone()
+            .ok_or_else(|| CliError::input("give --config DESK.toml, or --demo"))?
+    };
+    let config = Config::load(&config_file, jsonld, args.port)?;
+    let (signer, public) = crate::util::load_p256_key(&config.key_file, "the desk (key)")?;
+    let client_id = format!(
+        "decentralized_identifier:{}",
+        civitas_core::did::did_key(&public)
+    );
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| CliError::input(format!("cannot listen on {}: {e}", config.listen)))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| CliError::input(format!("cannot listen: {e}")))?;
+        let base_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}"));
+        let verifier = Arc::new(Verifier::new(Arc::clone(jsonld)));
+        let pool = pool::Pool::start(verifier, threads)
+            .map_err(|e| CliError::input(format!("cannot start the verifier: {e}")))?;
+        let vcapi_policy = Arc::new(config.policy.clone());
+        let app = Arc::new(App {
+            store: Arc::new(MemoryStore::new(config.max_transactions)),
+            lists: pool::StatusDir::new(config.status_dir.clone()),
+            base_url: base_url.clone(),
+            client_id,
+            signer,
+            pool,
+            jsonld: Arc::clone(jsonld),
+            vcapi_policy,
+            config,
+        });
+        // Ended transactions stay readable for a while, then go.
+        let purging = Arc::clone(&app.store);
+        let keep = app.config.ttl;
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                purging.purge(Instant::now(), keep);
+            }
+        });
+        println!("civitas serve: the desk page is at http://{local}/");
+        println!("civitas serve: wallets reach it at {base_url}");
+        println!("civitas serve: client id {}", app.client_id);
+        println!(
+            "civitas serve: trusting the issuers of {}",
+            app.config.trust_file.display()
+        );
+        for c in &app.config.checks {
+            println!(
+                "civitas serve: check {:?}: {}",
+                c.name,
+                crate::util::escape(&c.title)
+            );
+        }
+        println!("civitas serve: press Ctrl-C to stop");
+        axum::serve(
+            listener,
+            router(app).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| CliError::input(format!("the server stopped: {e}")))?;
+        println!("civitas serve: stopped");
+        Ok(EXIT_VALID)
+    })
+}
