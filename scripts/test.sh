@@ -10,7 +10,7 @@
 # ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
 # compile check of the benchmarks, the mobile bindings (Python, Kotlin, Swift ABI), and bbs-2023
 # interop with the JavaScript implementation (its harness self-test, then our proofs there and
-# theirs here).
+# theirs here), and the `civitas serve` desk page driven in headless Chromium.
 # The last line is "N passed, N failed" over all test cases run.
 set -uo pipefail
 
@@ -122,6 +122,17 @@ if [ "$QUICK" -eq 0 ]; then
   else
     failed=$((failed + 1))
     fail_step "fuzz smoke"
+  fi
+
+  step "the desk page in headless Chromium, answered by the CLI holder (screenshots in target/browser-artifacts)"
+  bash interop/desk-browser/run.sh 2>&1 | tee "$LOG/browser"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(tail -n 1 "$LOG/browser" | awk '{ print $1+0, $3+0 }')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    fail_step "desk browser test"
   fi
 
   step "bbs-2023 JavaScript interop harness self-test"

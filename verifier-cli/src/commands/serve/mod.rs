@@ -269,6 +269,7 @@ fn router(app: Shared) -> Router {
         .route("/", get(page::index))
         .route("/desk.js", get(page::script))
         .route("/desk.css", get(page::style))
+        .route("/favicon.svg", get(page::icon))
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/status/{file}", get(desk::status_list))
         .merge(desk)

@@ -113,8 +113,26 @@ async function poll() {
 }
 
 function label(pointer) {
-  return pointer.replace(/^\/credentialSubject\//, "").split("/")
+  return pointer.replace(/^\/credentialSubject\//, "").replace(/^\//, "").split("/")
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~")).join(" \u203a ");
+}
+
+function claimsTable(claims, pointers) {
+  const table = el("table");
+  for (const p of pointers) {
+    const tr = el("tr");
+    tr.appendChild(el("th", label(p)));
+    const value = claims[p];
+    tr.appendChild(el("td", typeof value === "string" ? value : JSON.stringify(value)));
+    table.appendChild(tr);
+  }
+  return table;
+}
+
+// What the citizen chose to show: the subject's claims, without the type and id members
+// that come with them.
+function isShown(p) {
+  return p.startsWith("/credentialSubject/") && !/\/(type|id)(\/\d+)?$/.test(p);
 }
 
 function verdict(j) {
@@ -134,21 +152,24 @@ function verdict(j) {
   }
   for (const c of result.credentials || []) {
     details.appendChild(el("p", c.issuer_name ? "Issued by " + c.issuer_name : "Issuer not trusted: " + c.issuer, "issuer"));
-    const table = el("table");
     const claims = c.claims || {};
-    for (const p of Object.keys(claims)) {
-      if (/\/(@context|proof)(\/|$)/.test(p)) continue;
-      const tr = el("tr");
-      tr.appendChild(el("th", label(p)));
-      const value = claims[p];
-      tr.appendChild(el("td", typeof value === "string" ? value : JSON.stringify(value)));
-      table.appendChild(tr);
-    }
-    details.appendChild(table);
+    const facts = [];
+    if (claims["/validUntil"]) facts.push("valid until " + claims["/validUntil"]);
+    for (const s of c.status || []) facts.push(s);
+    if (c.holder_binding === "secret") facts.push("presented by its holder (holder secret)");
+    if (c.holder_binding === "did") facts.push("presented by its holder (signed)");
+    if (facts.length) details.appendChild(el("p", facts.join(" \u00b7 "), "facts"));
+    const all = Object.keys(claims).filter((p) => !/^\/(@context|proof)(\/|$)/.test(p));
+    const shown = all.filter(isShown);
+    details.appendChild(claimsTable(claims, shown));
     if (c.pseudonym) {
-      details.appendChild(el("p", "Pseudonym at this desk:"));
+      details.appendChild(el("p", "Pseudonym at this desk (the same citizen shows the same one here, and another everywhere else):", "small"));
       details.appendChild(el("p", c.pseudonym, "pseudonym"));
     }
+    const more = el("details");
+    more.appendChild(el("summary", "Everything disclosed (" + all.length + ")"));
+    more.appendChild(claimsTable(claims, all));
+    details.appendChild(more);
   }
   const failures = result.failures || [];
   if (failures.length) {
