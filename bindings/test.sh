@@ -108,6 +108,30 @@ prepare_data() {
 }
 single "test credential" prepare_data
 
+step "a desk for the OpenID4VP scenarios: civitas serve on loopback"
+# The Python and Kotlin scenarios answer this desk's checks over HTTP, as a phone would.
+DESK_PID=""
+start_desk() {
+  "$CLI" keygen --alg p256 -o "$DATA/desk.key" >/dev/null 2>&1 &&
+    cp "$CIVITAS_TEST_TRUST" "$DATA/desk-trust.toml" &&
+    printf '\n[[context]]\nurl = "%s"\nfile = "%s"\n' "$CIVITAS_TEST_CONTEXT_URL" "$CIVITAS_TEST_CONTEXT_FILE" >>"$DATA/desk-trust.toml" &&
+    printf '{"credentials": [{"id": "diploma", "format": "ldp_vc", "meta": {"type_values": [["https://civitas.example/vocab#UniversityDegreeCredential"]]}, "claims": [{"path": ["credentialSubject", "degree", "name"]}]}]}\n' >"$DATA/diploma-query.json" &&
+    printf 'key = "desk.key"\ntrust = "desk-trust.toml"\n\n[[check]]\nname = "diploma"\ntitle = "University diploma"\ndcql_file = "diploma-query.json"\n' >"$DATA/desk.toml" || return 1
+  "$CLI" serve --config "$DATA/desk.toml" --port 0 >"$DATA/desk.out" 2>"$DATA/desk.err" &
+  DESK_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    CIVITAS_TEST_DESK="$(sed -n 's|^civitas serve: the desk page is at \(http://[^/]*\)/$|\1|p' "$DATA/desk.out")"
+    [ -n "$CIVITAS_TEST_DESK" ] && export CIVITAS_TEST_DESK && return 0
+    kill -0 "$DESK_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$DATA/desk.err" >&2
+  return 1
+}
+single "desk" start_desk
+trap '[ -n "$DESK_PID" ] && kill "$DESK_PID" 2>/dev/null; rm -rf "$LOG"' EXIT
+
 step "committed bindings are up to date"
 single "up-to-date check" bindings/check-up-to-date.sh
 

@@ -13,6 +13,9 @@ import uniffi.civitas_ffi.DisclosureRequest
 import uniffi.civitas_ffi.HolderBinding
 import uniffi.civitas_ffi.IssuerKey
 import uniffi.civitas_ffi.KeyStore
+import uniffi.civitas_ffi.OpenId4VpInvocation
+import uniffi.civitas_ffi.OpenId4VpReply
+import uniffi.civitas_ffi.OpenId4VpRequest
 import uniffi.civitas_ffi.PresentationRequest
 import uniffi.civitas_ffi.PseudonymUse
 import uniffi.civitas_ffi.VerificationResult
@@ -22,6 +25,12 @@ import uniffi.civitas_ffi.civitasVersion
 import uniffi.civitas_ffi.deriveProof
 import uniffi.civitas_ffi.liveDeviceKeys
 import uniffi.civitas_ffi.liveSecretKeys
+import uniffi.civitas_ffi.openid4vpReply
+import uniffi.civitas_ffi.parseOpenid4vpUrl
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
 import java.io.File
 import java.math.BigInteger
 import java.security.KeyPairGenerator
@@ -422,6 +431,100 @@ Verifier(trustToml, contexts).use { verifier ->
                 assert(other.list().isEmpty())
             }
         }
+    }
+}
+
+// ---- OpenID4VP over HTTP against a real `civitas serve` (bindings/test.sh starts it) ----
+
+val desk = System.getenv("CIVITAS_TEST_DESK") ?: ""
+val http: HttpClient = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build()
+
+/** One HTTP exchange with the platform's own client, as an Android app would do it. */
+fun exchange(method: String, url: String, body: String? = null, contentType: String? = null): Pair<Int, String> {
+    val b = HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(30))
+    if (contentType != null) b.header("Content-Type", contentType)
+    b.header("Accept", "application/oauth-authz-req+jwt, application/json")
+    b.method(method, if (body == null) HttpRequest.BodyPublishers.noBody() else HttpRequest.BodyPublishers.ofString(body))
+    val r = http.send(b.build(), HttpResponse.BodyHandlers.ofString())
+    return r.statusCode() to r.body()
+}
+
+/** A new check at the desk: its id and openid4vp:// URL (read from the desk's JSON). */
+fun deskCheck(): Pair<String, String> {
+    val (status, text) = exchange("POST", "$desk/desk/checks", "{\"check\": \"diploma\"}", "application/json")
+    assert(status == 201) { "$status $text" }
+    val id = Regex("\"id\":\"([^\"]+)\"").find(text)!!.groupValues[1]
+    val url = Regex("\"url\":\"([^\"]+)\"").find(text)!!.groupValues[1]
+    return id to url
+}
+
+fun deskState(id: String): String {
+    val (status, text) = exchange("GET", "$desk/desk/checks/$id")
+    assert(status == 200) { "$status $text" }
+    return text
+}
+
+fun fetchRequest(wallet: Wallet, url: String): Pair<OpenId4VpInvocation.FetchRequest, OpenId4VpRequest> {
+    val inv = when (val i = parseOpenid4vpUrl(url)) {
+        is OpenId4VpInvocation.FetchRequest -> i
+        is OpenId4VpInvocation.ByValue -> throw AssertionError("expected a request_uri")
+    }
+    val (status, jwt) = exchange(if (inv.post) "POST" else "GET", inv.requestUri)
+    assert(status == 200) { "$status $jwt" }
+    return inv to wallet.openid4vpRequest(inv.clientId, jwt)
+}
+
+Wallet.inMemory(contexts).use { wallet ->
+    wallet.importCredential(issuedOn(wallet.credentialRequest(null, HolderBinding.HOLDER_SECRET_PSEUDONYM)))
+    var firstPost: uniffi.civitas_ffi.OpenId4VpPost? = null
+    var firstId = ""
+    check("OpenID4VP over HTTP: the desk's check, answered after consent, is valid") {
+        assert(desk.isNotEmpty()) { "CIVITAS_TEST_DESK is not set (bindings/test.sh starts the desk)" }
+        val (id, url) = deskCheck()
+        val (inv, request) = fetchRequest(wallet, url)
+        request.use {
+            assert(request.signed() && request.clientId() == inv.clientId)
+            val consent = wallet.openid4vpConsent(request)
+            assert(consent.answerable && consent.verifier.startsWith("decentralized_identifier:did:key:"))
+            val shown = consent.credentials.single().summary
+            assert(shown.disclosed.any { it.pointer == degree } && shown.disclosed.none { it.pointer == birthDate })
+            assert(shown.pseudonym == PseudonymUse.FIRST_TIME)
+            val post = wallet.openid4vpRespond(request)
+            val (status, text) = exchange("POST", post.url, post.body, post.contentType)
+            assert(openid4vpReply(status.toUShort(), text) is OpenId4VpReply.Accepted) { "$status $text" }
+            val state = deskState(id)
+            assert("\"state\":\"valid\"" in state && "MSc Computer Science" in state) { state }
+            assert("\"holder_binding\":\"secret\"" in state && "Lovelace" !in state) { state }
+            firstPost = post
+            firstId = id
+        }
+    }
+    check("OpenID4VP over HTTP: the same response replayed is refused; the verdict stands") {
+        val post = firstPost!!
+        val (status, text) = exchange("POST", post.url, post.body, post.contentType)
+        when (val reply = openid4vpReply(status.toUShort(), text)) {
+            is OpenId4VpReply.Refused -> assert(reply.status.toInt() == 400 && "already answered" in (reply.description ?: "")) { reply.toString() }
+            is OpenId4VpReply.Accepted -> throw AssertionError("a replay was accepted")
+        }
+        assert("\"state\":\"valid\"" in deskState(firstId))
+    }
+}
+
+check("OpenID4VP over HTTP: a wallet without the credential declines; the desk shows it") {
+    Wallet.inMemory(contexts).use { wallet ->
+        val (id, url) = deskCheck()
+        val (_, request) = fetchRequest(wallet, url)
+        request.use {
+            val consent = wallet.openid4vpConsent(request)
+            assert(!consent.answerable && consent.reason != null)
+            assertThrows<CivitasException.InvalidInput> { wallet.openid4vpRespond(request) }
+            val post = wallet.openid4vpDecline(request)
+            val (status, text) = exchange("POST", post.url, post.body, post.contentType)
+            assert(openid4vpReply(status.toUShort(), text) is OpenId4VpReply.Accepted)
+            val state = deskState(id)
+            assert("\"state\":\"invalid\"" in state && "declined" in state) { state }
+        }
+        assertThrows<CivitasException.InvalidInput> { parseOpenid4vpUrl("https://example.com/") }
     }
 }
 

@@ -532,6 +532,10 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_live_secret_keys() != 65467:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_func_openid4vp_reply() != 54120:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() != 5668:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 10246:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 38291:
@@ -560,6 +564,12 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_keystore_sign() != 3728:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id() != 24468:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri() != 54996:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed() != 60372:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 2053:
@@ -583,6 +593,16 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_list() != 22768:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() != 44427:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline() != 43152:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request() != 27914:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() != 13595:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 61721:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present() != 31957:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -637,6 +657,12 @@ _UniffiLib.uniffi_civitas_ffi_checksum_func_live_device_keys.restype = ctypes.c_
 _UniffiLib.uniffi_civitas_ffi_checksum_func_live_secret_keys.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_func_live_secret_keys.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_func_openid4vp_reply.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_func_openid4vp_reply.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof.restype = ctypes.c_uint16
@@ -679,6 +705,15 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_public_key.restype = ctyp
 _UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_sign.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.restype = ctypes.c_uint16
@@ -715,6 +750,21 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.restype =
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.restype = ctypes.c_uint16
@@ -755,6 +805,17 @@ _UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply.argtypes = (
+    ctypes.c_uint16,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vp_url.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vp_url.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_bbsverifier_verify_proof.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -840,6 +901,21 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_client_id.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_client_id.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_signed.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_signed.restype = ctypes.c_int8
 _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -918,6 +994,37 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -995,6 +1102,16 @@ _UniffiLib.uniffi_civitas_ffi_fn_free_keystore.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_free_keystore.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vprequest.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vprequest.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vprequest.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vprequest.restype = None
 _UniffiLib.uniffi_civitas_ffi_fn_clone_verifier.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1848,6 +1965,170 @@ class _UniffiFfiConverterTypeHistoryRecord(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.credential_id, buf)
         _UniffiFfiConverterSequenceString.write(value.disclosed_pointers, buf)
 
+@dataclass
+class QueryConsent:
+    """
+    One credential the answer would present.
+"""
+    def __init__(self, *, query_id:str, summary:ConsentSummary):
+        self.query_id = query_id
+        self.summary = summary
+        
+        
+
+    
+    def __str__(self):
+        return "QueryConsent(query_id={}, summary={})".format(self.query_id, self.summary)
+    def __eq__(self, other):
+        if self.query_id != other.query_id:
+            return False
+        if self.summary != other.summary:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeQueryConsent(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return QueryConsent(
+            query_id=_UniffiFfiConverterString.read(buf),
+            summary=_UniffiFfiConverterTypeConsentSummary.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.query_id)
+        _UniffiFfiConverterTypeConsentSummary.check_lower(value.summary)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.query_id, buf)
+        _UniffiFfiConverterTypeConsentSummary.write(value.summary, buf)
+
+class _UniffiFfiConverterSequenceTypeQueryConsent(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeQueryConsent.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeQueryConsent.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeQueryConsent.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class OpenId4VpConsent:
+    """
+    The consent screen of a request.
+"""
+    def __init__(self, *, verifier:str, signed:bool, answerable:bool, reason:typing.Optional[str], credentials:typing.List[QueryConsent]):
+        self.verifier = verifier
+        self.signed = signed
+        self.answerable = answerable
+        self.reason = reason
+        self.credentials = credentials
+        
+        
+
+    
+    def __str__(self):
+        return "OpenId4VpConsent(verifier={}, signed={}, answerable={}, reason={}, credentials={})".format(self.verifier, self.signed, self.answerable, self.reason, self.credentials)
+    def __eq__(self, other):
+        if self.verifier != other.verifier:
+            return False
+        if self.signed != other.signed:
+            return False
+        if self.answerable != other.answerable:
+            return False
+        if self.reason != other.reason:
+            return False
+        if self.credentials != other.credentials:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeOpenId4VpConsent(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return OpenId4VpConsent(
+            verifier=_UniffiFfiConverterString.read(buf),
+            signed=_UniffiFfiConverterBoolean.read(buf),
+            answerable=_UniffiFfiConverterBoolean.read(buf),
+            reason=_UniffiFfiConverterOptionalString.read(buf),
+            credentials=_UniffiFfiConverterSequenceTypeQueryConsent.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.verifier)
+        _UniffiFfiConverterBoolean.check_lower(value.signed)
+        _UniffiFfiConverterBoolean.check_lower(value.answerable)
+        _UniffiFfiConverterOptionalString.check_lower(value.reason)
+        _UniffiFfiConverterSequenceTypeQueryConsent.check_lower(value.credentials)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.verifier, buf)
+        _UniffiFfiConverterBoolean.write(value.signed, buf)
+        _UniffiFfiConverterBoolean.write(value.answerable, buf)
+        _UniffiFfiConverterOptionalString.write(value.reason, buf)
+        _UniffiFfiConverterSequenceTypeQueryConsent.write(value.credentials, buf)
+
+@dataclass
+class OpenId4VpPost:
+    """
+    An HTTP request for the app to send.
+"""
+    def __init__(self, *, url:str, content_type:str, body:str):
+        self.url = url
+        self.content_type = content_type
+        self.body = body
+        
+        
+
+    
+    def __str__(self):
+        return "OpenId4VpPost(url={}, content_type={}, body={})".format(self.url, self.content_type, self.body)
+    def __eq__(self, other):
+        if self.url != other.url:
+            return False
+        if self.content_type != other.content_type:
+            return False
+        if self.body != other.body:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeOpenId4VpPost(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return OpenId4VpPost(
+            url=_UniffiFfiConverterString.read(buf),
+            content_type=_UniffiFfiConverterString.read(buf),
+            body=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.url)
+        _UniffiFfiConverterString.check_lower(value.content_type)
+        _UniffiFfiConverterString.check_lower(value.body)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.url, buf)
+        _UniffiFfiConverterString.write(value.content_type, buf)
+        _UniffiFfiConverterString.write(value.body, buf)
+
 class _UniffiFfiConverterSequenceTypeDisclosureRequest(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -2254,6 +2535,316 @@ class _UniffiFfiConverterTypeCivitasError(_UniffiConverterRustBuffer):
         if isinstance(value, CivitasError.Internal):
             buf.write_i32(4)
             _UniffiFfiConverterString.write(value.reason, buf)
+
+
+
+
+
+
+class OpenId4VpInvocation:
+    """
+    What a scanned `openid4vp://` URL asks the app to do.
+"""
+    def __init__(self):
+        raise RuntimeError("OpenId4VpInvocation cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    @dataclass
+    class FETCH_REQUEST:
+        """
+        Fetch the Request Object from `request_uri` (GET; POST with an empty form when
+        `post`), then pass its text and `client_id` to [`Wallet::openid4vp_request`].
+"""
+        
+        def __init__(self, client_id:str, request_uri:str, post:bool):
+            self.client_id = client_id
+            
+            """
+        The verifier's Client Identifier, as the URL gives it.
+"""
+        
+            self.request_uri = request_uri
+            
+            """
+        Where the signed Request Object is.
+"""
+        
+            self.post = post
+            
+            """
+        `request_uri_method=post`.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OpenId4VpInvocation.FETCH_REQUEST(client_id={}, request_uri={}, post={})".format(self.client_id, self.request_uri, self.post)
+        def __eq__(self, other):
+            if not isinstance(other, OpenId4VpInvocation):
+                return NotImplemented
+            if not other.is_FETCH_REQUEST():
+                return False
+            if self.client_id != other.client_id:
+                return False
+            if self.request_uri != other.request_uri:
+                return False
+            if self.post != other.post:
+                return False
+            return True
+
+    @dataclass
+    class BY_VALUE:
+        """
+        The request is in the URL itself (unsigned; only `redirect_uri:` clients, for
+        development): pass the whole URL to [`Wallet::openid4vp_request_by_value`].
+"""
+        
+        def __init__(self, ):
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OpenId4VpInvocation.BY_VALUE()".format()
+        def __eq__(self, other):
+            if not isinstance(other, OpenId4VpInvocation):
+                return NotImplemented
+            if not other.is_BY_VALUE():
+                return False
+            return True
+
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_FETCH_REQUEST(self) -> bool:
+        return isinstance(self, OpenId4VpInvocation.FETCH_REQUEST)
+    def is_fetch_request(self) -> bool:
+        return isinstance(self, OpenId4VpInvocation.FETCH_REQUEST)
+    def is_BY_VALUE(self) -> bool:
+        return isinstance(self, OpenId4VpInvocation.BY_VALUE)
+    def is_by_value(self) -> bool:
+        return isinstance(self, OpenId4VpInvocation.BY_VALUE)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+OpenId4VpInvocation.FETCH_REQUEST = type("OpenId4VpInvocation.FETCH_REQUEST", (OpenId4VpInvocation.FETCH_REQUEST, OpenId4VpInvocation,), {})  # type: ignore
+OpenId4VpInvocation.BY_VALUE = type("OpenId4VpInvocation.BY_VALUE", (OpenId4VpInvocation.BY_VALUE, OpenId4VpInvocation,), {})  # type: ignore
+
+
+
+
+class _UniffiFfiConverterTypeOpenId4VpInvocation(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return OpenId4VpInvocation.FETCH_REQUEST(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterBoolean.read(buf),
+            )
+        if variant == 2:
+            return OpenId4VpInvocation.BY_VALUE(
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_FETCH_REQUEST():
+            _UniffiFfiConverterString.check_lower(value.client_id)
+            _UniffiFfiConverterString.check_lower(value.request_uri)
+            _UniffiFfiConverterBoolean.check_lower(value.post)
+            return
+        if value.is_BY_VALUE():
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_FETCH_REQUEST():
+            buf.write_i32(1)
+            _UniffiFfiConverterString.write(value.client_id, buf)
+            _UniffiFfiConverterString.write(value.request_uri, buf)
+            _UniffiFfiConverterBoolean.write(value.post, buf)
+        if value.is_BY_VALUE():
+            buf.write_i32(2)
+
+
+
+class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u16"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**16
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u16()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u16(value)
+
+
+
+
+
+
+class OpenId4VpReply:
+    """
+    What the verifier answered.
+"""
+    def __init__(self):
+        raise RuntimeError("OpenId4VpReply cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    @dataclass
+    class ACCEPTED:
+        """
+        It took the response.
+"""
+        
+        def __init__(self, redirect_uri:typing.Optional[str]):
+            self.redirect_uri = redirect_uri
+            
+            """
+        Where to send the user on (same-device flows), when given.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OpenId4VpReply.ACCEPTED(redirect_uri={})".format(self.redirect_uri)
+        def __eq__(self, other):
+            if not isinstance(other, OpenId4VpReply):
+                return NotImplemented
+            if not other.is_ACCEPTED():
+                return False
+            if self.redirect_uri != other.redirect_uri:
+                return False
+            return True
+
+    @dataclass
+    class REFUSED:
+        """
+        It refused it.
+"""
+        
+        def __init__(self, status:int, error:typing.Optional[str], description:typing.Optional[str]):
+            self.status = status
+            
+            """
+        The HTTP status.
+"""
+        
+            self.error = error
+            
+            """
+        The OAuth error code, when given.
+"""
+        
+            self.description = description
+            
+            """
+        The verifier's description, when given (show it as text only).
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OpenId4VpReply.REFUSED(status={}, error={}, description={})".format(self.status, self.error, self.description)
+        def __eq__(self, other):
+            if not isinstance(other, OpenId4VpReply):
+                return NotImplemented
+            if not other.is_REFUSED():
+                return False
+            if self.status != other.status:
+                return False
+            if self.error != other.error:
+                return False
+            if self.description != other.description:
+                return False
+            return True
+
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_ACCEPTED(self) -> bool:
+        return isinstance(self, OpenId4VpReply.ACCEPTED)
+    def is_accepted(self) -> bool:
+        return isinstance(self, OpenId4VpReply.ACCEPTED)
+    def is_REFUSED(self) -> bool:
+        return isinstance(self, OpenId4VpReply.REFUSED)
+    def is_refused(self) -> bool:
+        return isinstance(self, OpenId4VpReply.REFUSED)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+OpenId4VpReply.ACCEPTED = type("OpenId4VpReply.ACCEPTED", (OpenId4VpReply.ACCEPTED, OpenId4VpReply,), {})  # type: ignore
+OpenId4VpReply.REFUSED = type("OpenId4VpReply.REFUSED", (OpenId4VpReply.REFUSED, OpenId4VpReply,), {})  # type: ignore
+
+
+
+
+class _UniffiFfiConverterTypeOpenId4VpReply(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return OpenId4VpReply.ACCEPTED(
+                _UniffiFfiConverterOptionalString.read(buf),
+            )
+        if variant == 2:
+            return OpenId4VpReply.REFUSED(
+                _UniffiFfiConverterUInt16.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
+                _UniffiFfiConverterOptionalString.read(buf),
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_ACCEPTED():
+            _UniffiFfiConverterOptionalString.check_lower(value.redirect_uri)
+            return
+        if value.is_REFUSED():
+            _UniffiFfiConverterUInt16.check_lower(value.status)
+            _UniffiFfiConverterOptionalString.check_lower(value.error)
+            _UniffiFfiConverterOptionalString.check_lower(value.description)
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_ACCEPTED():
+            buf.write_i32(1)
+            _UniffiFfiConverterOptionalString.write(value.redirect_uri, buf)
+        if value.is_REFUSED():
+            buf.write_i32(2)
+            _UniffiFfiConverterUInt16.write(value.status, buf)
+            _UniffiFfiConverterOptionalString.write(value.error, buf)
+            _UniffiFfiConverterOptionalString.write(value.description, buf)
+
+
 
 class _UniffiFfiConverterSequenceTypeVerifiedCredentialRecord(_UniffiConverterRustBuffer):
     @classmethod
@@ -3339,6 +3930,132 @@ class _UniffiFfiConverterTypeKeyStore:
         buf.write_u64(cls.lower(value))
 
 
+class OpenId4VpRequestProtocol(typing.Protocol):
+    """
+    A verifier's request, checked, with the wallet's answer to its DCQL query.
+"""
+    
+    def client_id(self, ) -> str:
+        """
+        The verifier's full Client Identifier (for example
+        `decentralized_identifier:did:key:...`).
+"""
+        raise NotImplementedError
+    def response_uri(self, ) -> str:
+        """
+        Where the response goes.
+"""
+        raise NotImplementedError
+    def signed(self, ) -> bool:
+        """
+        Whether the request was signed by the key its client id names.
+"""
+        raise NotImplementedError
+
+class OpenId4VpRequest(OpenId4VpRequestProtocol):
+    """
+    A verifier's request, checked, with the wallet's answer to its DCQL query.
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vprequest, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vprequest, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def client_id(self, ) -> str:
+        """
+        The verifier's full Client Identifier (for example
+        `decentralized_identifier:did:key:...`).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_client_id,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def response_uri(self, ) -> str:
+        """
+        Where the response goes.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def signed(self, ) -> bool:
+        """
+        Whether the request was signed by the key its client id names.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBoolean.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_signed,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeOpenId4VpRequest:
+    @staticmethod
+    def lift(value: int) -> OpenId4VpRequest:
+        return OpenId4VpRequest._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: OpenId4VpRequest):
+        if not isinstance(value, OpenId4VpRequest):
+            raise TypeError("Expected OpenId4VpRequest instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: OpenId4VpRequest) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> OpenId4VpRequest:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: OpenId4VpRequest, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
 class VerifierProtocol(typing.Protocol):
     """
     An agency's verifier: checks presentations against its trust list, the status lists it
@@ -3648,6 +4365,37 @@ class WalletProtocol(typing.Protocol):
         Every stored credential.
 """
         raise NotImplementedError
+    def openid4vp_consent(self, request: OpenId4VpRequest) -> OpenId4VpConsent:
+        """
+        The consent screen of `request`.
+"""
+        raise NotImplementedError
+    def openid4vp_decline(self, request: OpenId4VpRequest) -> OpenId4VpPost:
+        """
+        The holder declines (or cannot answer): the `access_denied` error response to post.
+"""
+        raise NotImplementedError
+    def openid4vp_request(self, client_id: str,request_object: str) -> OpenId4VpRequest:
+        """
+        The Request Object fetched from the `request_uri` of a
+        [`OpenId4VpInvocation::FetchRequest`], checked (signed by the client's did:key, `typ`
+        `oauth-authz-req+jwt`, the same `client_id` inside and outside, no
+        `transaction_data`), with the wallet's answer to its DCQL query.
+"""
+        raise NotImplementedError
+    def openid4vp_request_by_value(self, url: str) -> OpenId4VpRequest:
+        """
+        An unsigned request carried in the URL itself (development verifiers with the
+        `redirect_uri:` prefix only).
+"""
+        raise NotImplementedError
+    def openid4vp_respond(self, request: OpenId4VpRequest) -> OpenId4VpPost:
+        """
+        After the holder's consent: the response to post, anonymous bbs-2023 presentations of
+        exactly the asked claims bound to the request's nonce and client id (encrypted to the
+        verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+"""
+        raise NotImplementedError
     def present(self, request: PresentationRequest) -> PresentationResult:
         """
         Makes the anonymous presentation `request` asks for (no holder, no signature: each
@@ -3922,6 +4670,105 @@ class Wallet(WalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vp_consent(self, request: OpenId4VpRequest) -> OpenId4VpConsent:
+        """
+        The consent screen of `request`.
+"""
+        
+        _UniffiFfiConverterTypeOpenId4VpRequest.check_lower(request)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeOpenId4VpRequest.lower(request),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpConsent.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vp_decline(self, request: OpenId4VpRequest) -> OpenId4VpPost:
+        """
+        The holder declines (or cannot answer): the `access_denied` error response to post.
+"""
+        
+        _UniffiFfiConverterTypeOpenId4VpRequest.check_lower(request)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeOpenId4VpRequest.lower(request),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpPost.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vp_request(self, client_id: str,request_object: str) -> OpenId4VpRequest:
+        """
+        The Request Object fetched from the `request_uri` of a
+        [`OpenId4VpInvocation::FetchRequest`], checked (signed by the client's did:key, `typ`
+        `oauth-authz-req+jwt`, the same `client_id` inside and outside, no
+        `transaction_data`), with the wallet's answer to its DCQL query.
+"""
+        
+        _UniffiFfiConverterString.check_lower(client_id)
+
+        _UniffiFfiConverterString.check_lower(request_object)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(client_id),
+            _UniffiFfiConverterString.lower(request_object),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpRequest.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vp_request_by_value(self, url: str) -> OpenId4VpRequest:
+        """
+        An unsigned request carried in the URL itself (development verifiers with the
+        `redirect_uri:` prefix only).
+"""
+        
+        _UniffiFfiConverterString.check_lower(url)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(url),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpRequest.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vp_respond(self, request: OpenId4VpRequest) -> OpenId4VpPost:
+        """
+        After the holder's consent: the response to post, anonymous bbs-2023 presentations of
+        exactly the asked claims bound to the request's nonce and client id (encrypted to the
+        verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+"""
+        
+        _UniffiFfiConverterTypeOpenId4VpRequest.check_lower(request)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeOpenId4VpRequest.lower(request),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpPost.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def present(self, request: PresentationRequest) -> PresentationResult:
         """
         Makes the anonymous presentation `request` asks for (no holder, no signature: each
@@ -4133,12 +4980,51 @@ def live_secret_keys() -> int:
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def openid4vp_reply(status: int,body: str) -> OpenId4VpReply:
+    """
+    Read the verifier's answer (HTTP `status` and `body`) to a posted response.
+"""
+    
+    _UniffiFfiConverterUInt16.check_lower(status)
+
+    _UniffiFfiConverterString.check_lower(body)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterUInt16.lower(status),
+        _UniffiFfiConverterString.lower(body),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpReply.lift
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def parse_openid4vp_url(url: str) -> OpenId4VpInvocation:
+    """
+    What to do with a scanned `openid4vp://` URL (nothing is fetched here).
+"""
+    
+    _UniffiFfiConverterString.check_lower(url)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(url),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpInvocation.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vp_url,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 
 __all__ = [
     "InternalError",
     "PseudonymUse",
     "HolderBinding",
     "CivitasError",
+    "OpenId4VpInvocation",
+    "OpenId4VpReply",
     "VerificationResult",
     "ClaimRecord",
     "ClaimValue",
@@ -4149,6 +5035,9 @@ __all__ = [
     "DisclosureRequest",
     "FailureRecord",
     "HistoryRecord",
+    "QueryConsent",
+    "OpenId4VpConsent",
+    "OpenId4VpPost",
     "PresentationRequest",
     "PresentationResult",
     "PublicKeyInfo",
@@ -4157,6 +5046,8 @@ __all__ = [
     "derive_proof",
     "live_device_keys",
     "live_secret_keys",
+    "openid4vp_reply",
+    "parse_openid4vp_url",
     "BbsVerifier",
     "BbsVerifierProtocol",
     "CredentialStoreImpl",
@@ -4165,6 +5056,8 @@ __all__ = [
     "IssuerKeyProtocol",
     "KeyStoreImpl",
     "KeyStore",
+    "OpenId4VpRequest",
+    "OpenId4VpRequestProtocol",
     "Verifier",
     "VerifierProtocol",
     "Wallet",

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import tempfile
 import traceback
+import urllib.error
+import urllib.request
 
 import civitas_ffi
 from civitas_ffi import (
@@ -28,6 +30,8 @@ from civitas_ffi import (
     derive_proof,
     live_device_keys,
     live_secret_keys,
+    openid4vp_reply,
+    parse_openid4vp_url,
 )
 
 passed = 0
@@ -411,6 +415,114 @@ def _():
     assert other.list() == []
     did_bound = other.import_credential(issued_to(other.holder_did())).id
     expect(CivitasError, lambda: other.present(request_at("c", did_bound, DOMAIN)))
+
+
+# ---- OpenID4VP over HTTP against a real `civitas serve` (bindings/test.sh starts it) ----
+
+DESK = os.environ.get("CIVITAS_TEST_DESK", "")
+
+
+def http(method, url, body=None, content_type=None, accept=None):
+    """(status, text) of one HTTP exchange, as the app's own HTTP stack would do it."""
+    headers = {}
+    if content_type:
+        headers["Content-Type"] = content_type
+    if accept:
+        headers["Accept"] = accept
+    data = body.encode() if isinstance(body, str) else body
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def desk_check():
+    status, text = http("POST", DESK + "/desk/checks", json.dumps({"check": "diploma"}), "application/json")
+    assert status == 201, (status, text)
+    return json.loads(text)
+
+
+def desk_state(check_id):
+    status, text = http("GET", DESK + "/desk/checks/" + check_id)
+    assert status == 200, (status, text)
+    return json.loads(text)
+
+
+def fetch_request(wallet, url):
+    inv = parse_openid4vp_url(url)
+    assert inv.is_fetch_request(), inv
+    status, jwt = http("POST" if inv.post else "GET", inv.request_uri,
+                       b"" if inv.post else None, accept="application/oauth-authz-req+jwt")
+    assert status == 200, (status, jwt)
+    return inv, wallet.openid4vp_request(inv.client_id, jwt)
+
+
+@check("OpenID4VP over HTTP: the desk's check, answered by this wallet after consent, is valid")
+def _():
+    assert DESK, "CIVITAS_TEST_DESK is not set (bindings/test.sh starts the desk)"
+    wallet = Wallet.in_memory(CONTEXTS)
+    wallet.import_credential(issued_on(wallet.credential_request(None, HolderBinding.HOLDER_SECRET_PSEUDONYM)))
+    tx = desk_check()
+    inv, request = fetch_request(wallet, tx["url"])
+    assert request.signed() and request.client_id() == inv.client_id
+    assert inv.client_id.startswith("decentralized_identifier:did:key:")
+    consent = wallet.openid4vp_consent(request)
+    assert consent.answerable and consent.verifier == inv.client_id, consent
+    [cred] = consent.credentials
+    assert cred.query_id == "diploma"
+    shown = [c.pointer for c in cred.summary.disclosed]
+    assert DEGREE in shown and BIRTH_DATE not in shown, shown
+    assert BIRTH_DATE in cred.summary.hidden
+    assert cred.summary.pseudonym == PseudonymUse.FIRST_TIME
+    post = wallet.openid4vp_respond(request)
+    assert post.content_type == "application/x-www-form-urlencoded" and post.body.startswith("response=")
+    status, text = http("POST", post.url, post.body, post.content_type)
+    reply = openid4vp_reply(status, text)
+    assert reply.is_accepted(), (status, text)
+    result = desk_state(tx["id"])
+    assert result["state"] == "valid", result
+    [shown] = result["result"]["credentials"]
+    assert shown["claims"][DEGREE] == "MSc Computer Science"
+    assert shown["holder_binding"] == "secret" and shown["pseudonym"]
+    # Replayed: refused, and the verdict stands.
+    status, text = http("POST", post.url, post.body, post.content_type)
+    reply = openid4vp_reply(status, text)
+    assert reply.is_refused() and reply.status == 400 and "already answered" in reply.description, reply
+    assert desk_state(tx["id"])["state"] == "valid"
+    # The next check: the same pseudonym, and the wallet says so.
+    tx2 = desk_check()
+    _, request2 = fetch_request(wallet, tx2["url"])
+    assert wallet.openid4vp_consent(request2).credentials[0].summary.pseudonym == PseudonymUse.RETURNING
+    post2 = wallet.openid4vp_respond(request2)
+    assert openid4vp_reply(*http("POST", post2.url, post2.body, post2.content_type)).is_accepted()
+    assert desk_state(tx2["id"])["result"]["credentials"][0]["pseudonym"] == shown["pseudonym"]
+
+
+@check("OpenID4VP over HTTP: a wallet without the credential declines; a bad request is refused")
+def _():
+    wallet = Wallet.in_memory(CONTEXTS)
+    tx = desk_check()
+    _, request = fetch_request(wallet, tx["url"])
+    consent = wallet.openid4vp_consent(request)
+    assert not consent.answerable and consent.reason and consent.credentials == [], consent
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_respond(request))
+    post = wallet.openid4vp_decline(request)
+    assert post.body.startswith("error=access_denied")
+    assert openid4vp_reply(*http("POST", post.url, post.body, post.content_type)).is_accepted()
+    result = desk_state(tx["id"])
+    assert result["state"] == "invalid"
+    assert "declined" in result["result"]["failures"][0]["reason"], result
+    # A Request Object under another client id, or tampered, is refused.
+    tx = desk_check()
+    inv = parse_openid4vp_url(tx["url"])
+    _, jwt = http("GET", inv.request_uri)
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request(
+        "decentralized_identifier:did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv", jwt))
+    head, payload, sig = jwt.split(".")
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request(inv.client_id, head + "." + payload + "." + sig[::-1]))
+    expect(CivitasError.InvalidInput, lambda: parse_openid4vp_url("https://example.com/not-openid4vp"))
 
 
 @check("dropping the last reference to a Wallet zeroizes its device key (live_device_keys)")

@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -1568,6 +1584,171 @@ public func FfiConverterTypeKeyStore_lower(_ value: KeyStore) -> UInt64 {
 
 
 /**
+ * A verifier's request, checked, with the wallet's answer to its DCQL query.
+ */
+public protocol OpenId4VpRequestProtocol: AnyObject, Sendable {
+    
+    /**
+     * The verifier's full Client Identifier (for example
+     * `decentralized_identifier:did:key:...`).
+     */
+    func clientId()  -> String
+    
+    /**
+     * Where the response goes.
+     */
+    func responseUri()  -> String
+    
+    /**
+     * Whether the request was signed by the key its client id names.
+     */
+    func signed()  -> Bool
+    
+}
+/**
+ * A verifier's request, checked, with the wallet's answer to its DCQL query.
+ */
+open class OpenId4VpRequest: OpenId4VpRequestProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_openid4vprequest(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_openid4vprequest(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The verifier's full Client Identifier (for example
+     * `decentralized_identifier:did:key:...`).
+     */
+open func clientId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vprequest_client_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where the response goes.
+     */
+open func responseUri() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the request was signed by the key its client id names.
+     */
+open func signed() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vprequest_signed(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VpRequest: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = OpenId4VpRequest
+
+    public static func lift(_ handle: UInt64) throws -> OpenId4VpRequest {
+        return OpenId4VpRequest(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: OpenId4VpRequest) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VpRequest {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: OpenId4VpRequest, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpRequest_lift(_ handle: UInt64) throws -> OpenId4VpRequest {
+    return try FfiConverterTypeOpenId4VpRequest.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpRequest_lower(_ value: OpenId4VpRequest) -> UInt64 {
+    return FfiConverterTypeOpenId4VpRequest.lower(value)
+}
+
+
+
+
+
+
+/**
  * An agency's verifier: checks presentations against its trust list, the status lists it
  * was given, and the request's challenge, domain and required claims.
  */
@@ -1773,6 +1954,37 @@ public func FfiConverterTypeVerifier_lower(_ value: Verifier) -> UInt64 {
 public protocol WalletProtocol: AnyObject, Sendable {
     
     /**
+     * The consent screen of `request`.
+     */
+    func openid4vpConsent(request: OpenId4VpRequest) throws  -> OpenId4VpConsent
+    
+    /**
+     * The holder declines (or cannot answer): the `access_denied` error response to post.
+     */
+    func openid4vpDecline(request: OpenId4VpRequest)  -> OpenId4VpPost
+    
+    /**
+     * The Request Object fetched from the `request_uri` of a
+     * [`OpenId4VpInvocation::FetchRequest`], checked (signed by the client's did:key, `typ`
+     * `oauth-authz-req+jwt`, the same `client_id` inside and outside, no
+     * `transaction_data`), with the wallet's answer to its DCQL query.
+     */
+    func openid4vpRequest(clientId: String, requestObject: String) throws  -> OpenId4VpRequest
+    
+    /**
+     * An unsigned request carried in the URL itself (development verifiers with the
+     * `redirect_uri:` prefix only).
+     */
+    func openid4vpRequestByValue(url: String) throws  -> OpenId4VpRequest
+    
+    /**
+     * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
+     * exactly the asked claims bound to the request's nonce and client id (encrypted to the
+     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     */
+    func openid4vpRespond(request: OpenId4VpRequest) throws  -> OpenId4VpPost
+    
+    /**
      * What presenting credential `id` with the `requested` pointers to the verifier
      * `domain` would disclose, what would stay hidden, and whether the verifier sees a
      * pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
@@ -1946,6 +2158,78 @@ public static func withStore(store: CredentialStore, contexts: [ContextDoc])thro
 }
     
 
+    
+    /**
+     * The consent screen of `request`.
+     */
+open func openid4vpConsent(request: OpenId4VpRequest)throws  -> OpenId4VpConsent  {
+    return try  FfiConverterTypeOpenId4VpConsent_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOpenId4VpRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The holder declines (or cannot answer): the `access_denied` error response to post.
+     */
+open func openid4vpDecline(request: OpenId4VpRequest) -> OpenId4VpPost  {
+    return try!  FfiConverterTypeOpenId4VpPost_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOpenId4VpRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The Request Object fetched from the `request_uri` of a
+     * [`OpenId4VpInvocation::FetchRequest`], checked (signed by the client's did:key, `typ`
+     * `oauth-authz-req+jwt`, the same `client_id` inside and outside, no
+     * `transaction_data`), with the wallet's answer to its DCQL query.
+     */
+open func openid4vpRequest(clientId: String, requestObject: String)throws  -> OpenId4VpRequest  {
+    return try  FfiConverterTypeOpenId4VpRequest_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vp_request(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(clientId),
+        FfiConverterString.lower(requestObject),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An unsigned request carried in the URL itself (development verifiers with the
+     * `redirect_uri:` prefix only).
+     */
+open func openid4vpRequestByValue(url: String)throws  -> OpenId4VpRequest  {
+    return try  FfiConverterTypeOpenId4VpRequest_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(url),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
+     * exactly the asked claims bound to the request's nonce and client id (encrypted to the
+     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     */
+open func openid4vpRespond(request: OpenId4VpRequest)throws  -> OpenId4VpPost  {
+    return try  FfiConverterTypeOpenId4VpPost_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOpenId4VpRequest_lower(request),uniffiCallStatus
+    )
+})
+}
     
     /**
      * What presenting credential `id` with the `requested` pointers to the verifier
@@ -2950,6 +3234,186 @@ public func FfiConverterTypeHistoryRecord_lower(_ value: HistoryRecord) -> RustB
 
 
 /**
+ * The consent screen of a request.
+ */
+public struct OpenId4VpConsent: Equatable, Hashable {
+    /**
+     * Who asks: the verifier's full Client Identifier.
+     */
+    public var verifier: String
+    /**
+     * Whether the request was signed by the key its client id names.
+     */
+    public var signed: Bool
+    /**
+     * Whether the wallet holds what is asked; when false, `reason` says why and the only
+     * answer is [`Wallet::openid4vp_decline`].
+     */
+    public var answerable: Bool
+    /**
+     * Why the wallet cannot answer.
+     */
+    public var reason: String?
+    /**
+     * Each credential the answer would present, in query order.
+     */
+    public var credentials: [QueryConsent]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who asks: the verifier's full Client Identifier.
+         */verifier: String, 
+        /**
+         * Whether the request was signed by the key its client id names.
+         */signed: Bool, 
+        /**
+         * Whether the wallet holds what is asked; when false, `reason` says why and the only
+         * answer is [`Wallet::openid4vp_decline`].
+         */answerable: Bool, 
+        /**
+         * Why the wallet cannot answer.
+         */reason: String?, 
+        /**
+         * Each credential the answer would present, in query order.
+         */credentials: [QueryConsent]) {
+        self.verifier = verifier
+        self.signed = signed
+        self.answerable = answerable
+        self.reason = reason
+        self.credentials = credentials
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenId4VpConsent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VpConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VpConsent {
+        return
+            try OpenId4VpConsent(
+                verifier: FfiConverterString.read(from: &buf), 
+                signed: FfiConverterBool.read(from: &buf), 
+                answerable: FfiConverterBool.read(from: &buf), 
+                reason: FfiConverterOptionString.read(from: &buf), 
+                credentials: FfiConverterSequenceTypeQueryConsent.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenId4VpConsent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.verifier, into: &buf)
+        FfiConverterBool.write(value.signed, into: &buf)
+        FfiConverterBool.write(value.answerable, into: &buf)
+        FfiConverterOptionString.write(value.reason, into: &buf)
+        FfiConverterSequenceTypeQueryConsent.write(value.credentials, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpConsent_lift(_ buf: RustBuffer) throws -> OpenId4VpConsent {
+    return try FfiConverterTypeOpenId4VpConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpConsent_lower(_ value: OpenId4VpConsent) -> RustBuffer {
+    return FfiConverterTypeOpenId4VpConsent.lower(value)
+}
+
+
+/**
+ * An HTTP request for the app to send.
+ */
+public struct OpenId4VpPost: Equatable, Hashable {
+    /**
+     * The verifier's `response_uri`.
+     */
+    public var url: String
+    /**
+     * `application/x-www-form-urlencoded`.
+     */
+    public var contentType: String
+    /**
+     * The body.
+     */
+    public var body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The verifier's `response_uri`.
+         */url: String, 
+        /**
+         * `application/x-www-form-urlencoded`.
+         */contentType: String, 
+        /**
+         * The body.
+         */body: String) {
+        self.url = url
+        self.contentType = contentType
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenId4VpPost: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VpPost: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VpPost {
+        return
+            try OpenId4VpPost(
+                url: FfiConverterString.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenId4VpPost, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpPost_lift(_ buf: RustBuffer) throws -> OpenId4VpPost {
+    return try FfiConverterTypeOpenId4VpPost.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpPost_lower(_ value: OpenId4VpPost) -> RustBuffer {
+    return FfiConverterTypeOpenId4VpPost.lower(value)
+}
+
+
+/**
  * A verifier's request: its challenge and domain (both bind the presentation against
  * replay) and what to disclose from which credentials.
  */
@@ -3174,6 +3638,75 @@ public func FfiConverterTypePublicKeyInfo_lift(_ buf: RustBuffer) throws -> Publ
 #endif
 public func FfiConverterTypePublicKeyInfo_lower(_ value: PublicKeyInfo) -> RustBuffer {
     return FfiConverterTypePublicKeyInfo.lower(value)
+}
+
+
+/**
+ * One credential the answer would present.
+ */
+public struct QueryConsent: Equatable, Hashable {
+    /**
+     * The verifier's Credential Query it answers.
+     */
+    public var queryId: String
+    /**
+     * What it discloses, keeps hidden, and the pseudonym it shows.
+     */
+    public var summary: ConsentSummary
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The verifier's Credential Query it answers.
+         */queryId: String, 
+        /**
+         * What it discloses, keeps hidden, and the pseudonym it shows.
+         */summary: ConsentSummary) {
+        self.queryId = queryId
+        self.summary = summary
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QueryConsent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQueryConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QueryConsent {
+        return
+            try QueryConsent(
+                queryId: FfiConverterString.read(from: &buf), 
+                summary: FfiConverterTypeConsentSummary.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QueryConsent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.queryId, into: &buf)
+        FfiConverterTypeConsentSummary.write(value.summary, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueryConsent_lift(_ buf: RustBuffer) throws -> QueryConsent {
+    return try FfiConverterTypeQueryConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueryConsent_lower(_ value: QueryConsent) -> RustBuffer {
+    return FfiConverterTypeQueryConsent.lower(value)
 }
 
 
@@ -3523,6 +4056,192 @@ public func FfiConverterTypeHolderBinding_lift(_ buf: RustBuffer) throws -> Hold
 #endif
 public func FfiConverterTypeHolderBinding_lower(_ value: HolderBinding) -> RustBuffer {
     return FfiConverterTypeHolderBinding.lower(value)
+}
+
+
+
+/**
+ * What a scanned `openid4vp://` URL asks the app to do.
+ */
+
+public enum OpenId4VpInvocation: Equatable, Hashable {
+    
+    /**
+     * Fetch the Request Object from `request_uri` (GET; POST with an empty form when
+     * `post`), then pass its text and `client_id` to [`Wallet::openid4vp_request`].
+     */
+    case fetchRequest(
+        /**
+         * The verifier's Client Identifier, as the URL gives it.
+         */clientId: String, 
+        /**
+         * Where the signed Request Object is.
+         */requestUri: String, 
+        /**
+         * `request_uri_method=post`.
+         */post: Bool
+    )
+    /**
+     * The request is in the URL itself (unsigned; only `redirect_uri:` clients, for
+     * development): pass the whole URL to [`Wallet::openid4vp_request_by_value`].
+     */
+    case byValue
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OpenId4VpInvocation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VpInvocation: FfiConverterRustBuffer {
+    typealias SwiftType = OpenId4VpInvocation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VpInvocation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fetchRequest(clientId: try FfiConverterString.read(from: &buf), requestUri: try FfiConverterString.read(from: &buf), post: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 2: return .byValue
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OpenId4VpInvocation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .fetchRequest(clientId,requestUri,post):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(clientId, into: &buf)
+            FfiConverterString.write(requestUri, into: &buf)
+            FfiConverterBool.write(post, into: &buf)
+            
+        
+        case .byValue:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpInvocation_lift(_ buf: RustBuffer) throws -> OpenId4VpInvocation {
+    return try FfiConverterTypeOpenId4VpInvocation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpInvocation_lower(_ value: OpenId4VpInvocation) -> RustBuffer {
+    return FfiConverterTypeOpenId4VpInvocation.lower(value)
+}
+
+
+
+/**
+ * What the verifier answered.
+ */
+
+public enum OpenId4VpReply: Equatable, Hashable {
+    
+    /**
+     * It took the response.
+     */
+    case accepted(
+        /**
+         * Where to send the user on (same-device flows), when given.
+         */redirectUri: String?
+    )
+    /**
+     * It refused it.
+     */
+    case refused(
+        /**
+         * The HTTP status.
+         */status: UInt16, 
+        /**
+         * The OAuth error code, when given.
+         */error: String?, 
+        /**
+         * The verifier's description, when given (show it as text only).
+         */description: String?
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OpenId4VpReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VpReply: FfiConverterRustBuffer {
+    typealias SwiftType = OpenId4VpReply
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VpReply {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .accepted(redirectUri: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 2: return .refused(status: try FfiConverterUInt16.read(from: &buf), error: try FfiConverterOptionString.read(from: &buf), description: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OpenId4VpReply, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .accepted(redirectUri):
+            writeInt(&buf, Int32(1))
+            FfiConverterOptionString.write(redirectUri, into: &buf)
+            
+        
+        case let .refused(status,error,description):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterOptionString.write(error, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpReply_lift(_ buf: RustBuffer) throws -> OpenId4VpReply {
+    return try FfiConverterTypeOpenId4VpReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VpReply_lower(_ value: OpenId4VpReply) -> RustBuffer {
+    return FfiConverterTypeOpenId4VpReply.lower(value)
 }
 
 
@@ -4086,6 +4805,31 @@ fileprivate struct FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeQueryConsent: FfiConverterRustBuffer {
+    typealias SwiftType = [QueryConsent]
+
+    public static func write(_ value: [QueryConsent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQueryConsent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [QueryConsent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [QueryConsent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQueryConsent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRustBuffer {
     typealias SwiftType = [VerifiedCredentialRecord]
 
@@ -4129,6 +4873,29 @@ public func liveSecretKeys() -> UInt64  {
     return try!  FfiConverterUInt64.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_civitas_ffi_fn_func_live_secret_keys(uniffiCallStatus
+    )
+})
+}
+/**
+ * Read the verifier's answer (HTTP `status` and `body`) to a posted response.
+ */
+public func openid4vpReply(status: UInt16, body: String) -> OpenId4VpReply  {
+    return try!  FfiConverterTypeOpenId4VpReply_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_func_openid4vp_reply(
+        FfiConverterUInt16.lower(status),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
+/**
+ * What to do with a scanned `openid4vp://` URL (nothing is fetched here).
+ */
+public func parseOpenid4vpUrl(url: String)throws  -> OpenId4VpInvocation  {
+    return try  FfiConverterTypeOpenId4VpInvocation_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_func_parse_openid4vp_url(
+        FfiConverterString.lower(url),uniffiCallStatus
     )
 })
 }
@@ -4184,6 +4951,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_func_live_secret_keys() != 65467) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_func_openid4vp_reply() != 54120) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() != 5668) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_func_derive_proof() != 9278) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4200,6 +4973,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_issuerkey_sign() != 9856) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id() != 24468) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri() != 54996) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vprequest_signed() != 60372) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 10246) {
@@ -4233,6 +5015,21 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 36089) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() != 44427) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline() != 43152) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request() != 27914) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() != 13595) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 61721) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 53680) {

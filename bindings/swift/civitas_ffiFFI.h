@@ -343,6 +343,31 @@ RustBuffer uniffi_civitas_ffi_fn_method_issuerkey_public_key_info(uint64_t ptr, 
 RustBuffer uniffi_civitas_ffi_fn_method_issuerkey_sign(uint64_t ptr, RustBuffer header, RustBuffer messages, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_OPENID4VPREQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_OPENID4VPREQUEST
+uint64_t uniffi_civitas_ffi_fn_clone_openid4vprequest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_OPENID4VPREQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_OPENID4VPREQUEST
+void uniffi_civitas_ffi_fn_free_openid4vprequest(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_OPENID4VPREQUEST_CLIENT_ID
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_OPENID4VPREQUEST_CLIENT_ID
+RustBuffer uniffi_civitas_ffi_fn_method_openid4vprequest_client_id(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_OPENID4VPREQUEST_RESPONSE_URI
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_OPENID4VPREQUEST_RESPONSE_URI
+RustBuffer uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_OPENID4VPREQUEST_SIGNED
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_OPENID4VPREQUEST_SIGNED
+int8_t uniffi_civitas_ffi_fn_method_openid4vprequest_signed(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_BBSVERIFIER
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_BBSVERIFIER
 uint64_t uniffi_civitas_ffi_fn_clone_bbsverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -484,6 +509,31 @@ uint64_t uniffi_civitas_ffi_fn_constructor_wallet_with_encrypted_store(RustBuffe
 uint64_t uniffi_civitas_ffi_fn_constructor_wallet_with_store(uint64_t store, RustBuffer contexts, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_CONSENT
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent(uint64_t ptr, uint64_t request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_DECLINE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_DECLINE
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline(uint64_t ptr, uint64_t request, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_REQUEST
+uint64_t uniffi_civitas_ffi_fn_method_wallet_openid4vp_request(uint64_t ptr, RustBuffer client_id, RustBuffer request_object, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_REQUEST_BY_VALUE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_REQUEST_BY_VALUE
+uint64_t uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value(uint64_t ptr, RustBuffer url, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_RESPOND
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_OPENID4VP_RESPOND
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond(uint64_t ptr, uint64_t request, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CONSENT_SUMMARY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_CONSENT_SUMMARY
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_consent_summary(uint64_t ptr, RustBuffer id, RustBuffer requested, RustBuffer domain, RustCallStatus *_Nonnull out_status
@@ -549,6 +599,16 @@ RustBuffer uniffi_civitas_ffi_fn_func_civitas_version(RustCallStatus *_Nonnull o
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_LIVE_SECRET_KEYS
 uint64_t uniffi_civitas_ffi_fn_func_live_secret_keys(RustCallStatus *_Nonnull out_status
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_OPENID4VP_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_OPENID4VP_REPLY
+RustBuffer uniffi_civitas_ffi_fn_func_openid4vp_reply(uint16_t status, RustBuffer body, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_PARSE_OPENID4VP_URL
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_PARSE_OPENID4VP_URL
+RustBuffer uniffi_civitas_ffi_fn_func_parse_openid4vp_url(RustBuffer url, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
@@ -834,6 +894,18 @@ uint16_t uniffi_civitas_ffi_checksum_func_live_secret_keys(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_OPENID4VP_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_OPENID4VP_REPLY
+uint16_t uniffi_civitas_ffi_checksum_func_openid4vp_reply(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_PARSE_OPENID4VP_URL
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_PARSE_OPENID4VP_URL
+uint16_t uniffi_civitas_ffi_checksum_func_parse_openid4vp_url(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_DERIVE_PROOF
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_DERIVE_PROOF
 uint16_t uniffi_civitas_ffi_checksum_func_derive_proof(void
@@ -867,6 +939,24 @@ uint16_t uniffi_civitas_ffi_checksum_method_issuerkey_public_key_info(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_ISSUERKEY_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_ISSUERKEY_SIGN
 uint16_t uniffi_civitas_ffi_checksum_method_issuerkey_sign(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_OPENID4VPREQUEST_CLIENT_ID
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_OPENID4VPREQUEST_CLIENT_ID
+uint16_t uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_OPENID4VPREQUEST_RESPONSE_URI
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_OPENID4VPREQUEST_RESPONSE_URI
+uint16_t uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_OPENID4VPREQUEST_SIGNED
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_OPENID4VPREQUEST_SIGNED
+uint16_t uniffi_civitas_ffi_checksum_method_openid4vprequest_signed(void
     
 );
 #endif
@@ -933,6 +1023,36 @@ uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
 uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_CONSENT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_CONSENT
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_DECLINE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_DECLINE
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_REQUEST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_REQUEST
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_REQUEST_BY_VALUE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_REQUEST_BY_VALUE
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_RESPOND
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_OPENID4VP_RESPOND
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond(void
     
 );
 #endif

@@ -24,11 +24,16 @@ uniffi::setup_scaffolding!();
 
 mod error;
 mod issuer;
+mod openid4vp;
 mod verifier;
 mod wallet;
 
 pub use error::CivitasError;
 pub use issuer::{IssuerKey, PublicKeyInfo, live_secret_keys};
+pub use openid4vp::{
+    OpenId4VpConsent, OpenId4VpInvocation, OpenId4VpPost, OpenId4VpReply, OpenId4VpRequest,
+    QueryConsent, openid4vp_reply, parse_openid4vp_url,
+};
 pub use verifier::{BbsVerifier, derive_proof};
 pub use wallet::{
     ClaimRecord, ClaimValue, ConsentSummary, ContextDoc, CredentialStore, CredentialSummary,

@@ -435,6 +435,11 @@ impl Wallet {
         }))
     }
 
+    /// The core wallet (for the other exported impl blocks of this object).
+    pub(crate) fn core(&self) -> &wallet::Wallet {
+        &self.inner
+    }
+
     fn device_key(&self) -> Result<&DeviceKey, CivitasError> {
         // `None` only while being dropped.
         self.device_key.0.as_ref().ok_or(CivitasError::Internal {

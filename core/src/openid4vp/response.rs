@@ -69,6 +69,68 @@ pub fn build_response(
     })
 }
 
+/// The wallet's Authorization Error Response (§8.5) to `request`: `error` (for example
+/// `access_denied` when the holder declines or holds nothing that answers) and the request's
+/// `state`, as a `direct_post` form (errors are not encrypted).
+pub fn build_error_response(request: &AuthorizationRequest, error: &str) -> ResponseBody {
+    let mut body = format!("error={}", form_encode(error));
+    if let Some(state) = &request.state {
+        body.push_str(&format!("&state={}", form_encode(state)));
+    }
+    ResponseBody {
+        uri: request.response_uri.clone(),
+        content_type: "application/x-www-form-urlencoded",
+        body,
+    }
+}
+
+/// What the verifier answered to a posted response (§8.2): HTTP 200 is acceptance, with a
+/// `redirect_uri` to open when the verifier gives one; anything else is a refusal with its
+/// OAuth `error` and `error_description` when the body has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VerifierReply {
+    /// The verifier took the response.
+    Accepted {
+        /// Where the verifier wants the user to continue (same-device flows).
+        redirect_uri: Option<String>,
+    },
+    /// The verifier refused it.
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The OAuth error code, when given.
+        error: Option<String>,
+        /// Its description, when given (the verifier's words: show them as text only).
+        description: Option<String>,
+    },
+}
+
+/// Read the verifier's answer (`status`, `body`) to a posted response.
+pub fn read_reply(status: u16, body: &str) -> VerifierReply {
+    let json: Option<Value> = if body.len() <= 64 * 1024 {
+        crate::json::parse(body.as_bytes(), &crate::json::JsonLimits::default()).ok()
+    } else {
+        None
+    };
+    let text = |key: &str| {
+        json.as_ref()
+            .and_then(|v| v.get(key))
+            .and_then(Value::as_str)
+            .map(|s| s.chars().take(1000).collect::<String>())
+    };
+    if status == 200 {
+        VerifierReply::Accepted {
+            redirect_uri: text("redirect_uri"),
+        }
+    } else {
+        VerifierReply::Refused {
+            status,
+            error: text("error"),
+            description: text("error_description"),
+        }
+    }
+}
+
 fn invalid(description: impl Into<String>) -> RequestError {
     RequestError {
         code: "invalid_request",

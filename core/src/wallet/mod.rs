@@ -113,6 +113,16 @@ pub struct ConsentSummary {
     pub pseudonym: PseudonymUse,
 }
 
+/// What answering one Credential Query of an OpenID4VP request with one credential
+/// discloses ([`Wallet::dcql_consent`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryConsent {
+    /// The Credential Query answered.
+    pub query_id: String,
+    /// What the credential discloses, keeps hidden, and the pseudonym it shows.
+    pub summary: ConsentSummary,
+}
+
 /// Whether presenting a credential shows the verifier a pseudonym (bbs-2023 pseudonym
 /// features): the same pseudonym every time at one verifier (domain), another at every other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -582,6 +592,30 @@ impl Wallet {
             )
             .collect();
         Ok(query.select(&candidates)?)
+    }
+
+    /// The consent screen of an OpenID4VP request: for every credential `selections` would
+    /// present, what it discloses and keeps hidden and whether the verifier (its full client
+    /// id) sees a pseudonym it has seen before, in query order.
+    pub fn dcql_consent(
+        &self,
+        request: &crate::openid4vp::request::AuthorizationRequest,
+        selections: &[crate::openid4vp::dcql::Selection],
+    ) -> Result<Vec<QueryConsent>, Error> {
+        let mut out = Vec::new();
+        for s in selections {
+            for c in &s.credentials {
+                out.push(QueryConsent {
+                    query_id: s.query_id.clone(),
+                    summary: self.disclosure_preview(
+                        &c.credential_id,
+                        &c.pointers,
+                        Some(request.client_id.as_str()),
+                    )?,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The OpenID4VP response to `request` for the credentials and claims of `selections`

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use civitas_core::openid4vp::dcql::Selection;
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation, form_encode};
+use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
+use civitas_core::openid4vp::response::{VerifierReply, build_error_response, read_reply};
 use civitas_core::wallet::{PseudonymUse, Wallet};
 use serde_json::Value;
 
@@ -181,36 +182,31 @@ fn print_consent(
     request: &AuthorizationRequest,
     selections: &[Selection],
 ) -> CliResult<()> {
-    for s in selections {
-        for c in &s.credentials {
-            let consent = w.disclosure_preview(
-                &c.credential_id,
-                &c.pointers,
-                Some(request.client_id.as_str()),
-            )?;
+    for q in w.dcql_consent(request, selections)? {
+        let consent = q.summary;
+        let id = &consent.credential_id;
+        eprintln!(
+            "answering {:?} with credential {}:",
+            escape(&q.query_id),
+            id.get(..12).unwrap_or(id)
+        );
+        for d in &consent.disclosed {
             eprintln!(
-                "answering {:?} with credential {}:",
-                escape(&s.query_id),
-                c.credential_id.get(..12).unwrap_or(&c.credential_id)
+                "  discloses {} = {}{}",
+                escape(&d.pointer),
+                escape(&d.value),
+                if d.mandatory { " (mandatory)" } else { "" }
             );
-            for d in &consent.disclosed {
-                eprintln!(
-                    "  discloses {} = {}{}",
-                    escape(&d.pointer),
-                    escape(&d.value),
-                    if d.mandatory { " (mandatory)" } else { "" }
-                );
-            }
-            eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
-            match consent.pseudonym {
-                PseudonymUse::None => {}
-                PseudonymUse::FirstTime => eprintln!(
-                    "  this verifier sees a pseudonym of you for the first time (no other verifier can link it)"
-                ),
-                PseudonymUse::Returning => eprintln!(
-                    "  this verifier sees the pseudonym it has seen before: it recognises you"
-                ),
-            }
+        }
+        eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
+        match consent.pseudonym {
+            PseudonymUse::None => {}
+            PseudonymUse::FirstTime => eprintln!(
+                "  this verifier sees a pseudonym of you for the first time (no other verifier can link it)"
+            ),
+            PseudonymUse::Returning => eprintln!(
+                "  this verifier sees the pseudonym it has seen before: it recognises you"
+            ),
         }
     }
     Ok(())
@@ -296,20 +292,9 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
         Ok(s) => s,
         Err(e) => {
             eprintln!("this wallet cannot answer: {e}");
-            let mut body = "error=access_denied".to_owned();
-            if let Some(s) = &request.state {
-                body.push_str(&format!("&state={}", form_encode(s)));
-            }
-            let (status, text) = post(
-                &agent,
-                &request.response_uri,
-                "application/x-www-form-urlencoded",
-                &body,
-            )?;
-            eprintln!(
-                "told the verifier (it answered {status}: {})",
-                escape(&error_text(&text))
-            );
+            let decline = build_error_response(&request, "access_denied");
+            let (status, _) = post(&agent, &decline.uri, decline.content_type, &decline.body)?;
+            eprintln!("told the verifier (access_denied; it answered {status})");
             return Ok(EXIT_INVALID);
         }
     };
@@ -336,22 +321,27 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
         write_atomic(out, body.body.as_bytes(), false)?;
     }
     let (status, text) = post(&agent, &body.uri, body.content_type, &body.body)?;
-    if status == 200 {
-        println!("the verifier accepted the response");
-        let reply: Option<Value> = serde_json::from_str(&text).ok();
-        if let Some(uri) = reply
-            .as_ref()
-            .and_then(|r| r.get("redirect_uri"))
-            .and_then(Value::as_str)
-        {
-            println!("continue at {}", escape(uri));
+    match read_reply(status, &text) {
+        VerifierReply::Accepted { redirect_uri } => {
+            println!("the verifier accepted the response");
+            if let Some(uri) = redirect_uri {
+                println!("continue at {}", escape(&uri));
+            }
+            Ok(EXIT_VALID)
         }
-        Ok(EXIT_VALID)
-    } else {
-        println!(
-            "the verifier refused the response ({status}): {}",
-            escape(&error_text(&text))
-        );
-        Ok(EXIT_INVALID)
+        VerifierReply::Refused {
+            status,
+            error,
+            description,
+        } => {
+            println!(
+                "the verifier refused the response ({status}{}): {}",
+                error
+                    .map(|e| format!(", {}", escape(&e)))
+                    .unwrap_or_default(),
+                escape(description.as_deref().unwrap_or("no reason given"))
+            );
+            Ok(EXIT_INVALID)
+        }
     }
 }

@@ -747,6 +747,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_live_secret_keys(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_func_openid4vp_reply(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_func_parse_openid4vp_url(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_func_derive_proof(
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_live_device_keys(
@@ -758,6 +762,12 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_public_key_info(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_sign(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vprequest_signed(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof(
     ): Int
@@ -780,6 +790,16 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_verifier_verify(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_consent_summary(
     ): Int
@@ -851,6 +871,16 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_issuerkey_sign(`ptr`: Long,`header`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_clone_openid4vprequest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_openid4vprequest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_openid4vprequest_client_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vprequest_signed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_civitas_ffi_fn_clone_bbsverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_free_bbsverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -907,6 +937,16 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_civitas_ffi_fn_constructor_wallet_with_store(`store`: Long,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent(`ptr`: Long,`request`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline(`ptr`: Long,`request`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_request(`ptr`: Long,`clientId`: RustBuffer.ByValue,`requestObject`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value(`ptr`: Long,`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond(`ptr`: Long,`request`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_consent_summary(`ptr`: Long,`id`: RustBuffer.ByValue,`requested`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_credential_request(`ptr`: Long,`issuer`: RustBuffer.ByValue,`binding`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -933,6 +973,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_live_secret_keys(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_civitas_ffi_fn_func_openid4vp_reply(`status`: Short,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_func_parse_openid4vp_url(`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_derive_proof(`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`ph`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,`disclosedIndexes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_live_device_keys(uniffi_out_err: UniffiRustCallStatus, 
@@ -1062,6 +1106,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_func_live_secret_keys() and 0xFFFF) != 65467) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_func_openid4vp_reply() and 0xFFFF) != 54120) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() and 0xFFFF) != 5668) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_func_derive_proof() and 0xFFFF) != 9278) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1078,6 +1128,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_issuerkey_sign() and 0xFFFF) != 9856) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id() and 0xFFFF) != 24468) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri() and 0xFFFF) != 54996) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed() and 0xFFFF) != 60372) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() and 0xFFFF) != 10246) {
@@ -1111,6 +1170,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 36089) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() and 0xFFFF) != 44427) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_decline() and 0xFFFF) != 43152) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request() and 0xFFFF) != 27914) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() and 0xFFFF) != 13595) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() and 0xFFFF) != 61721) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 53680) {
@@ -1350,6 +1424,33 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUShort: FfiConverter<UShort, Short> {
+    override fun lift(value: Short): UShort {
+        return value.toUShort()
+    }
+
+    fun lift(value: Int): UShort {
+        return value.toUShort()
+    }
+
+    override fun read(buf: ByteBuffer): UShort {
+        return lift(buf.getShort())
+    }
+
+    override fun lower(value: UShort): Short {
+        return value.toShort()
+    }
+
+    override fun allocationSize(value: UShort) = 2UL
+
+    override fun write(value: UShort, buf: ByteBuffer) {
+        buf.putShort(value.toShort())
+    }
 }
 
 /**
@@ -3091,6 +3192,317 @@ public object FfiConverterTypeKeyStore: FfiConverter<KeyStore, Long> {
 
 
 /**
+ * A verifier's request, checked, with the wallet's answer to its DCQL query.
+ */
+public interface OpenId4VpRequestInterface {
+    
+    /**
+     * The verifier's full Client Identifier (for example
+     * `decentralized_identifier:did:key:...`).
+     */
+    fun `clientId`(): kotlin.String
+    
+    /**
+     * Where the response goes.
+     */
+    fun `responseUri`(): kotlin.String
+    
+    /**
+     * Whether the request was signed by the key its client id names.
+     */
+    fun `signed`(): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * A verifier's request, checked, with the wallet's answer to its DCQL query.
+ */
+open class OpenId4VpRequest: Disposable, AutoCloseable, OpenId4VpRequestInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_openid4vprequest(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vprequest(handle, status)
+        }
+    }
+
+    
+    /**
+     * The verifier's full Client Identifier (for example
+     * `decentralized_identifier:did:key:...`).
+     */override fun `clientId`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_client_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Where the response goes.
+     */override fun `responseUri`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether the request was signed by the key its client id names.
+     */override fun `signed`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_signed(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VpRequest: FfiConverter<OpenId4VpRequest, Long> {
+    override fun lower(value: OpenId4VpRequest): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): OpenId4VpRequest {
+        return OpenId4VpRequest(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): OpenId4VpRequest {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: OpenId4VpRequest) = 8UL
+
+    override fun write(value: OpenId4VpRequest, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * An agency's verifier: checks presentations against its trust list, the status lists it
  * was given, and the request's challenge, domain and required claims.
  */
@@ -3445,6 +3857,37 @@ public object FfiConverterTypeVerifier: FfiConverter<Verifier, Long> {
 public interface WalletInterface {
     
     /**
+     * The consent screen of `request`.
+     */
+    fun `openid4vpConsent`(`request`: OpenId4VpRequest): OpenId4VpConsent
+    
+    /**
+     * The holder declines (or cannot answer): the `access_denied` error response to post.
+     */
+    fun `openid4vpDecline`(`request`: OpenId4VpRequest): OpenId4VpPost
+    
+    /**
+     * The Request Object fetched from the `request_uri` of a
+     * [`OpenId4VpInvocation::FetchRequest`], checked (signed by the client's did:key, `typ`
+     * `oauth-authz-req+jwt`, the same `client_id` inside and outside, no
+     * `transaction_data`), with the wallet's answer to its DCQL query.
+     */
+    fun `openid4vpRequest`(`clientId`: kotlin.String, `requestObject`: kotlin.String): OpenId4VpRequest
+    
+    /**
+     * An unsigned request carried in the URL itself (development verifiers with the
+     * `redirect_uri:` prefix only).
+     */
+    fun `openid4vpRequestByValue`(`url`: kotlin.String): OpenId4VpRequest
+    
+    /**
+     * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
+     * exactly the asked claims bound to the request's nonce and client id (encrypted to the
+     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     */
+    fun `openid4vpRespond`(`request`: OpenId4VpRequest): OpenId4VpPost
+    
+    /**
      * What presenting credential `id` with the `requested` pointers to the verifier
      * `domain` would disclose, what would stay hidden, and whether the verifier sees a
      * pseudonym it has seen before: show it and ask for consent before [`Wallet::present`].
@@ -3627,6 +4070,102 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
             UniffiLib.uniffi_civitas_ffi_fn_clone_wallet(handle, status)
         }
     }
+
+    
+    /**
+     * The consent screen of `request`.
+     */
+    @Throws(CivitasException::class)override fun `openid4vpConsent`(`request`: OpenId4VpRequest): OpenId4VpConsent {
+            return FfiConverterTypeOpenId4VpConsent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent(
+        it,
+        
+        FfiConverterTypeOpenId4VpRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The holder declines (or cannot answer): the `access_denied` error response to post.
+     */override fun `openid4vpDecline`(`request`: OpenId4VpRequest): OpenId4VpPost {
+            return FfiConverterTypeOpenId4VpPost.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline(
+        it,
+        
+        FfiConverterTypeOpenId4VpRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The Request Object fetched from the `request_uri` of a
+     * [`OpenId4VpInvocation::FetchRequest`], checked (signed by the client's did:key, `typ`
+     * `oauth-authz-req+jwt`, the same `client_id` inside and outside, no
+     * `transaction_data`), with the wallet's answer to its DCQL query.
+     */
+    @Throws(CivitasException::class)override fun `openid4vpRequest`(`clientId`: kotlin.String, `requestObject`: kotlin.String): OpenId4VpRequest {
+            return FfiConverterTypeOpenId4VpRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request(
+        it,
+        
+        FfiConverterString.lower(`clientId`),
+        FfiConverterString.lower(`requestObject`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * An unsigned request carried in the URL itself (development verifiers with the
+     * `redirect_uri:` prefix only).
+     */
+    @Throws(CivitasException::class)override fun `openid4vpRequestByValue`(`url`: kotlin.String): OpenId4VpRequest {
+            return FfiConverterTypeOpenId4VpRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value(
+        it,
+        
+        FfiConverterString.lower(`url`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
+     * exactly the asked claims bound to the request's nonce and client id (encrypted to the
+     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     */
+    @Throws(CivitasException::class)override fun `openid4vpRespond`(`request`: OpenId4VpRequest): OpenId4VpPost {
+            return FfiConverterTypeOpenId4VpPost.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond(
+        it,
+        
+        FfiConverterTypeOpenId4VpRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -4496,6 +5035,133 @@ public object FfiConverterTypeHistoryRecord: FfiConverterRustBuffer<HistoryRecor
 
 
 /**
+ * The consent screen of a request.
+ */
+data class OpenId4VpConsent (
+    /**
+     * Who asks: the verifier's full Client Identifier.
+     */
+    var `verifier`: kotlin.String
+    , 
+    /**
+     * Whether the request was signed by the key its client id names.
+     */
+    var `signed`: kotlin.Boolean
+    , 
+    /**
+     * Whether the wallet holds what is asked; when false, `reason` says why and the only
+     * answer is [`Wallet::openid4vp_decline`].
+     */
+    var `answerable`: kotlin.Boolean
+    , 
+    /**
+     * Why the wallet cannot answer.
+     */
+    var `reason`: kotlin.String?
+    , 
+    /**
+     * Each credential the answer would present, in query order.
+     */
+    var `credentials`: List<QueryConsent>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VpConsent: FfiConverterRustBuffer<OpenId4VpConsent> {
+    override fun read(buf: ByteBuffer): OpenId4VpConsent {
+        return OpenId4VpConsent(
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeQueryConsent.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenId4VpConsent) = (
+            FfiConverterString.allocationSize(value.`verifier`) +
+            FfiConverterBoolean.allocationSize(value.`signed`) +
+            FfiConverterBoolean.allocationSize(value.`answerable`) +
+            FfiConverterOptionalString.allocationSize(value.`reason`) +
+            FfiConverterSequenceTypeQueryConsent.allocationSize(value.`credentials`)
+    )
+
+    override fun write(value: OpenId4VpConsent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`verifier`, buf)
+            FfiConverterBoolean.write(value.`signed`, buf)
+            FfiConverterBoolean.write(value.`answerable`, buf)
+            FfiConverterOptionalString.write(value.`reason`, buf)
+            FfiConverterSequenceTypeQueryConsent.write(value.`credentials`, buf)
+    }
+}
+
+
+
+/**
+ * An HTTP request for the app to send.
+ */
+data class OpenId4VpPost (
+    /**
+     * The verifier's `response_uri`.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * `application/x-www-form-urlencoded`.
+     */
+    var `contentType`: kotlin.String
+    , 
+    /**
+     * The body.
+     */
+    var `body`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VpPost: FfiConverterRustBuffer<OpenId4VpPost> {
+    override fun read(buf: ByteBuffer): OpenId4VpPost {
+        return OpenId4VpPost(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenId4VpPost) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterString.allocationSize(value.`contentType`) +
+            FfiConverterString.allocationSize(value.`body`)
+    )
+
+    override fun write(value: OpenId4VpPost, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterString.write(value.`contentType`, buf)
+            FfiConverterString.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
  * A verifier's request: its challenge and domain (both bind the presentation against
  * replay) and what to disclose from which credentials.
  */
@@ -4648,6 +5314,53 @@ public object FfiConverterTypePublicKeyInfo: FfiConverterRustBuffer<PublicKeyInf
             FfiConverterByteArray.write(value.`publicKey`, buf)
             FfiConverterString.write(value.`didKey`, buf)
             FfiConverterString.write(value.`verificationMethodId`, buf)
+    }
+}
+
+
+
+/**
+ * One credential the answer would present.
+ */
+data class QueryConsent (
+    /**
+     * The verifier's Credential Query it answers.
+     */
+    var `queryId`: kotlin.String
+    , 
+    /**
+     * What it discloses, keeps hidden, and the pseudonym it shows.
+     */
+    var `summary`: ConsentSummary
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQueryConsent: FfiConverterRustBuffer<QueryConsent> {
+    override fun read(buf: ByteBuffer): QueryConsent {
+        return QueryConsent(
+            FfiConverterString.read(buf),
+            FfiConverterTypeConsentSummary.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: QueryConsent) = (
+            FfiConverterString.allocationSize(value.`queryId`) +
+            FfiConverterTypeConsentSummary.allocationSize(value.`summary`)
+    )
+
+    override fun write(value: QueryConsent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`queryId`, buf)
+            FfiConverterTypeConsentSummary.write(value.`summary`, buf)
     }
 }
 
@@ -4940,6 +5653,219 @@ public object FfiConverterTypeHolderBinding: FfiConverterRustBuffer<HolderBindin
 
     override fun write(value: HolderBinding, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What a scanned `openid4vp://` URL asks the app to do.
+ */
+sealed class OpenId4VpInvocation {
+    
+    /**
+     * Fetch the Request Object from `request_uri` (GET; POST with an empty form when
+     * `post`), then pass its text and `client_id` to [`Wallet::openid4vp_request`].
+     */
+    data class FetchRequest(
+        /**
+         * The verifier's Client Identifier, as the URL gives it.
+         */
+        val `clientId`: kotlin.String, 
+        /**
+         * Where the signed Request Object is.
+         */
+        val `requestUri`: kotlin.String, 
+        /**
+         * `request_uri_method=post`.
+         */
+        val `post`: kotlin.Boolean) : OpenId4VpInvocation()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The request is in the URL itself (unsigned; only `redirect_uri:` clients, for
+     * development): pass the whole URL to [`Wallet::openid4vp_request_by_value`].
+     */
+    object ByValue : OpenId4VpInvocation()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VpInvocation : FfiConverterRustBuffer<OpenId4VpInvocation>{
+    override fun read(buf: ByteBuffer): OpenId4VpInvocation {
+        return when(buf.getInt()) {
+            1 -> OpenId4VpInvocation.FetchRequest(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            2 -> OpenId4VpInvocation.ByValue
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: OpenId4VpInvocation): ULong = when(value) {
+        is OpenId4VpInvocation.FetchRequest -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`clientId`)
+                + FfiConverterString.allocationSize(value.`requestUri`)
+                + FfiConverterBoolean.allocationSize(value.`post`)
+            )
+        }
+        is OpenId4VpInvocation.ByValue -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: OpenId4VpInvocation, buf: ByteBuffer) {
+        when(value) {
+            is OpenId4VpInvocation.FetchRequest -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`clientId`, buf)
+                FfiConverterString.write(value.`requestUri`, buf)
+                FfiConverterBoolean.write(value.`post`, buf)
+                Unit
+            }
+            is OpenId4VpInvocation.ByValue -> {
+                buf.putInt(2)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What the verifier answered.
+ */
+sealed class OpenId4VpReply {
+    
+    /**
+     * It took the response.
+     */
+    data class Accepted(
+        /**
+         * Where to send the user on (same-device flows), when given.
+         */
+        val `redirectUri`: kotlin.String?) : OpenId4VpReply()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * It refused it.
+     */
+    data class Refused(
+        /**
+         * The HTTP status.
+         */
+        val `status`: kotlin.UShort, 
+        /**
+         * The OAuth error code, when given.
+         */
+        val `error`: kotlin.String?, 
+        /**
+         * The verifier's description, when given (show it as text only).
+         */
+        val `description`: kotlin.String?) : OpenId4VpReply()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VpReply : FfiConverterRustBuffer<OpenId4VpReply>{
+    override fun read(buf: ByteBuffer): OpenId4VpReply {
+        return when(buf.getInt()) {
+            1 -> OpenId4VpReply.Accepted(
+                FfiConverterOptionalString.read(buf),
+                )
+            2 -> OpenId4VpReply.Refused(
+                FfiConverterUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: OpenId4VpReply): ULong = when(value) {
+        is OpenId4VpReply.Accepted -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalString.allocationSize(value.`redirectUri`)
+            )
+        }
+        is OpenId4VpReply.Refused -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterOptionalString.allocationSize(value.`error`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+            )
+        }
+    }
+
+    override fun write(value: OpenId4VpReply, buf: ByteBuffer) {
+        when(value) {
+            is OpenId4VpReply.Accepted -> {
+                buf.putInt(1)
+                FfiConverterOptionalString.write(value.`redirectUri`, buf)
+                Unit
+            }
+            is OpenId4VpReply.Refused -> {
+                buf.putInt(2)
+                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterOptionalString.write(value.`error`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -5555,6 +6481,34 @@ public object FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer<List
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeQueryConsent: FfiConverterRustBuffer<List<QueryConsent>> {
+    override fun read(buf: ByteBuffer): List<QueryConsent> {
+        val len = buf.getInt()
+        return List<QueryConsent>(len) {
+            FfiConverterTypeQueryConsent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<QueryConsent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeQueryConsent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<QueryConsent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeQueryConsent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRustBuffer<List<VerifiedCredentialRecord>> {
     override fun read(buf: ByteBuffer): List<VerifiedCredentialRecord> {
         val len = buf.getInt()
@@ -5602,6 +6556,36 @@ public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRust
     UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * Read the verifier's answer (HTTP `status` and `body`) to a posted response.
+         */ fun `openid4vpReply`(`status`: kotlin.UShort, `body`: kotlin.String): OpenId4VpReply {
+            return FfiConverterTypeOpenId4VpReply.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply(
+    
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterString.lower(`body`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * What to do with a scanned `openid4vp://` URL (nothing is fetched here).
+         */
+    @Throws(CivitasException::class) fun `parseOpenid4vpUrl`(`url`: kotlin.String): OpenId4VpInvocation {
+            return FfiConverterTypeOpenId4VpInvocation.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vp_url(
+    
+        
+        FfiConverterString.lower(`url`),_status)
 }
     )
     }
