@@ -135,6 +135,17 @@ if [ "$QUICK" -eq 0 ]; then
     fail_step "desk browser test"
   fi
 
+  step "OpenID4VP with a peer we did not write (@openid4vc/openid4vp wallet, dcql oracle)"
+  bash interop/openid4vp-peer/run.sh 2>&1 | tee "$LOG/peer"
+  rc=${PIPESTATUS[0]}
+  read -r p f < <(tail -n 1 "$LOG/peer" | awk '{ print $1+0, $3+0 }')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    fail_step "openid4vp peer"
+  fi
+
   step "bbs-2023 JavaScript interop harness self-test"
   bash interop/bbs2023-js/selftest.sh 2>&1 | tee "$LOG/interop"
   rc=${PIPESTATUS[0]}
