@@ -1,12 +1,12 @@
 // The desk page in a real browser: start `civitas serve --demo`, open its page in headless
 // Chromium, start a check, take the request URL from the page, answer it with the CLI
-// holder, and see the verdict appear: once valid, once over-disclosing (not valid), once
-// revoked (not valid). Screenshots of the QR page and the verdicts go to ARTIFACTS.
+// holder, and see the verdict appear: valid, then replayed, over-disclosing and revoked (each
+// not valid, with its reason). Screenshots of the QR page and the verdicts go to ARTIFACTS.
 //
 // Usage: node desk.mjs CIVITAS_BINARY ARTIFACTS_DIR
 // The last line is "N passed, M failed".
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -88,7 +88,8 @@ try {
   // Valid.
   let url = await startCheck("valid");
   await page.screenshot({ path: join(artifacts, "desk-qr.png"), fullPage: true });
-  let r = respond(url);
+  const saved = join(dir, "first-response.txt");
+  let r = respond(url, ["--save-response", saved]);
   check("valid: the holder's response was accepted", r.status === 0, r.stdout + r.stderr);
   let v = await verdict();
   check("valid: the page says VALID", v.state === "valid" && v.text.includes("VALID"), v.text);
@@ -97,6 +98,20 @@ try {
   check("valid: the pseudonym is shown", v.text.includes("Pseudonym at this desk"), v.text);
   check("valid: what was not disclosed is not shown", !v.text.includes("Lovelace") && !v.text.includes("1990-12-10"), v.text);
   await page.screenshot({ path: join(artifacts, "desk-valid.png"), fullPage: true });
+
+  // Replayed: the first answer posted again, to a new check.
+  await page.getByRole("button", { name: "New check" }).click();
+  url = await startCheck("replayed");
+  const requestUri = new URL(url.replace(/^openid4vp:\/\//, "https://x/")).searchParams.get("request_uri");
+  const replay = await fetch(requestUri.replace("/openid4vp/requests/", "/openid4vp/responses/"), {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: readFileSync(saved, "utf8"),
+  });
+  check("replayed: the desk refuses the replayed answer", replay.status === 400, String(replay.status));
+  v = await verdict();
+  check("replayed: the page says NOT VALID, with the reason", v.state === "invalid" && v.text.includes("does not decrypt"), v.text);
+  await page.screenshot({ path: join(artifacts, "desk-replayed.png"), fullPage: true });
 
   // Over-disclosing.
   await page.getByRole("button", { name: "New check" }).click();

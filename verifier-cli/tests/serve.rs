@@ -582,6 +582,33 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("expired"), "{}", r.stderr);
 
+    // A check whose query asks for nothing, or for a format the desk does not verify, is a
+    // configuration error.
+    for (query, says) in [
+        (r#"{"credentials": []}"#, "dcql"),
+        (
+            r#"{"credentials": [{"id": "pid", "format": "mso_mdoc", "meta": {"doctype_value": "eu.europa.ec.eudi.pid.1"}}]}"#,
+            "mso_mdoc",
+        ),
+    ] {
+        std::fs::write(dir.join("bad-query.json"), query).unwrap();
+        let bad = std::fs::read_to_string(dir.join("desk.toml"))
+            .unwrap()
+            .replace("diploma-query.json", "bad-query.json");
+        std::fs::write(dir.join("bad.toml"), bad).unwrap();
+        let out = civitas()
+            .args(["serve", "--config"])
+            .arg(dir.join("bad.toml"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("check \"diploma\"") && stderr.contains(says),
+            "{stderr}"
+        );
+    }
+
     // A desk listening beyond this machine without a token does not start.
     let open = std::fs::read_to_string(dir.join("desk.toml"))
         .unwrap()

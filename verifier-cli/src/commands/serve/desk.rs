@@ -333,6 +333,16 @@ async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, Value, Respo
     }
     let vp_token = match parse_response(text, Some(&tx.state), tx.enc.as_deref(), &check.dcql) {
         Ok(t) => t,
+        // An answer encrypted for another transaction's key: replayed or misdirected.
+        Err(e) if e.description.starts_with("the encrypted response:") => {
+            return refuse(
+                "response",
+                format!(
+                    "this answer was not made for this check (a replayed or misdirected answer): {}",
+                    e.description
+                ),
+            );
+        }
         Err(e) => return refuse("response", e.description),
     };
     let expected = Expected {
