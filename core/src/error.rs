@@ -280,7 +280,9 @@ pub enum Error {
     #[error("bbs-2023: a pseudonym proof needs a nym_domain (the verifier's own)")]
     Bbs2023MissingNymDomain,
     /// The proof's `nym_domain` is not the verifier's.
-    #[error("bbs-2023: the proof's nym_domain is not this verifier's")]
+    #[error(
+        "bbs-2023: made for another verifier (the proof's pseudonym domain, nym_domain, is not this verifier's)"
+    )]
     Bbs2023NymDomainMismatch,
 
     // ---- untrusted JSON (`json`) ----------------------------------------------------------

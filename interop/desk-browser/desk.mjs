@@ -1,12 +1,12 @@
 // The desk page in a real browser: start `civitas serve --demo`, open its page in headless
 // Chromium, start a check, take the request URL from the page, answer it with the CLI
-// holder, and see the verdict appear: valid, then replayed, over-disclosing and revoked (each
-// not valid, with its reason). Screenshots of the QR page and the verdicts go to ARTIFACTS.
+// holder, and see the verdict appear: valid, then replayed, forwarded, over-disclosing and
+// revoked (each not valid, with its reason). Screenshots of the QR page and the verdicts go to ARTIFACTS.
 //
 // Usage: node desk.mjs CIVITAS_BINARY ARTIFACTS_DIR
 // The last line is "N passed, M failed".
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -112,6 +112,22 @@ try {
   v = await verdict();
   check("replayed: the page says NOT VALID, with the reason", v.state === "invalid" && v.text.includes("does not decrypt"), v.text);
   await page.screenshot({ path: join(artifacts, "desk-replayed.png"), fullPage: true });
+
+  // Forwarded: a presentation the citizen made for another verifier, sent to this desk.
+  const other = join(dir, "for-another-verifier.json");
+  const disclose = join(dir, "disclose.json");
+  writeFileSync(disclose, JSON.stringify(["/credentialSubject/degree/name"]));
+  const made = spawnSync(bin, ["holder", "present", "--wallet", join(dir, "desk", "wallet"),
+    "--challenge", "tax-office-7", "--domain", "https://tax-office.example", "--disclose", disclose, "-o", other],
+    { encoding: "utf8" });
+  check("forwarded: a presentation for another verifier is made", made.status === 0, made.stderr);
+  await page.getByRole("button", { name: "New check" }).click();
+  url = await startCheck("forwarded");
+  r = respond(url, ["--dangerous-forward", other]);
+  check("forwarded: the holder's response was refused", r.status === 1, r.stdout + r.stderr);
+  v = await verdict();
+  check("forwarded: the page says NOT VALID, bound to another verifier", v.state === "invalid" && /made for another verifier|challenge/.test(v.text), v.text);
+  await page.screenshot({ path: join(artifacts, "desk-forwarded.png"), fullPage: true });
 
   // Over-disclosing.
   await page.getByRole("button", { name: "New check" }).click();

@@ -359,7 +359,7 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
     assert!(
         failures(&status)
             .iter()
-            .any(|f| f.contains("not this verifier's") || f.contains("challenge")),
+            .any(|f| f.contains("made for another verifier") || f.contains("challenge")),
         "{status}"
     );
 

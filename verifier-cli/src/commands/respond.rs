@@ -38,6 +38,15 @@ pub struct RespondArgs {
     /// was not asked for (repeatable). A careful verifier refuses such a response.
     #[arg(long, value_name = "POINTER")]
     dangerous_disclose_more: Vec<String>,
+    /// DANGEROUS, for testing a verifier: answer with this presentation (a file) instead of
+    /// one made for the request, as someone forwarding a presentation made for another
+    /// verifier would. A careful verifier refuses it.
+    #[arg(
+        long,
+        value_name = "PRESENTATION.json",
+        conflicts_with = "dangerous_disclose_more"
+    )]
+    dangerous_forward: Option<PathBuf>,
     /// The verifier's request: an openid4vp:// URL (what its QR code holds).
     url: String,
 }
@@ -316,7 +325,23 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
         eprintln!("not sent");
         return Ok(EXIT_INVALID);
     }
-    let body = w.respond(&request, &selections)?;
+    let body = match &args.dangerous_forward {
+        Some(file) => {
+            let vp = crate::util::read_json(file)?;
+            let query =
+                request.dcql_query.credentials.first().ok_or_else(|| {
+                    CliError::input("the request asks for no credential to forward")
+                })?;
+            eprintln!(
+                "WARNING: answering with {} instead (--dangerous-forward)",
+                file.display()
+            );
+            let mut vp_token = serde_json::Map::new();
+            vp_token.insert(query.id.clone(), Value::Array(vec![vp]));
+            civitas_core::openid4vp::response::build_response(&request, &vp_token)?
+        }
+        None => w.respond(&request, &selections)?,
+    };
     if let Some(out) = &args.save_response {
         write_atomic(out, body.body.as_bytes(), false)?;
     }
