@@ -526,7 +526,7 @@ def _uniffi_check_contract_api_version(lib):
 def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_func_civitas_version() != 44310:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_func_derive_proof() != 9278:
+    if lib.uniffi_civitas_ffi_checksum_func_derive_proof() != 1941:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_live_device_keys() != 8176:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -536,11 +536,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() != 5668:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 10246:
+    if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 758:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 38291:
+    if lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 7846:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 9274:
+    if lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 54376:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_credentialstore_put() != 32848:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -570,13 +570,13 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed() != 60372:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978:
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 27608:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 2053:
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 45301:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 36089:
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 64945:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063:
+    if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 65358:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 53680:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -610,11 +610,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 27564:
+    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 3068:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() != 53289:
+    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() != 42773:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store() != 31796:
+    if lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store() != 17511:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
 
 # A ctypes library to expose the extern-C FFI definitions.

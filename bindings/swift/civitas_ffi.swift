@@ -4862,6 +4862,24 @@ public func civitasVersion() -> String  {
 })
 }
 /**
+ * Derives a BBS proof of `signature` on `messages` (all of them, in signing order), disclosing
+ * the messages at `disclosed_indexes` (zero-based, strictly increasing) and bound to the
+ * presentation header `ph` (a verifier's nonce, for example). Returns the encoded proof.
+ */
+public func deriveProof(publicKey: Data, signature: Data, header: Data, ph: Data, messages: [Data], disclosedIndexes: [UInt32])throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_func_derive_proof(
+        FfiConverterData.lower(publicKey),
+        FfiConverterData.lower(signature),
+        FfiConverterData.lower(header),
+        FfiConverterData.lower(ph),
+        FfiConverterSequenceData.lower(messages),
+        FfiConverterSequenceUInt32.lower(disclosedIndexes),uniffiCallStatus
+    )
+})
+}
+/**
  * How many objects holding a secret key are alive in this process.
  *
  * Incremented when such an object is created, decremented when it is dropped, after its key
@@ -4900,24 +4918,6 @@ public func parseOpenid4vpUrl(url: String)throws  -> OpenId4VpInvocation  {
 })
 }
 /**
- * Derives a BBS proof of `signature` on `messages` (all of them, in signing order), disclosing
- * the messages at `disclosed_indexes` (zero-based, strictly increasing) and bound to the
- * presentation header `ph` (a verifier's nonce, for example). Returns the encoded proof.
- */
-public func deriveProof(publicKey: Data, signature: Data, header: Data, ph: Data, messages: [Data], disclosedIndexes: [UInt32])throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
-        uniffiCallStatus in
-    uniffi_civitas_ffi_fn_func_derive_proof(
-        FfiConverterData.lower(publicKey),
-        FfiConverterData.lower(signature),
-        FfiConverterData.lower(header),
-        FfiConverterData.lower(ph),
-        FfiConverterSequenceData.lower(messages),
-        FfiConverterSequenceUInt32.lower(disclosedIndexes),uniffiCallStatus
-    )
-})
-}
-/**
  * How many wallet device keys (P-256 secret keys held by a [`Wallet`]) are alive in this
  * process. Decremented when a wallet is dropped, after its key has been zeroized. Tests use
  * it to check that closing the foreign `Wallet` wipes the key; it reveals nothing but a count.
@@ -4948,6 +4948,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_func_civitas_version() != 44310) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_func_derive_proof() != 1941) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_func_live_secret_keys() != 65467) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4957,10 +4960,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() != 5668) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_func_derive_proof() != 9278) {
+    if (uniffi_civitas_ffi_checksum_func_live_device_keys() != 8176) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_func_live_device_keys() != 8176) {
+    if (uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 758) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 7846) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_issuerkey_did_key() != 48998) {
@@ -4984,10 +4990,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_openid4vprequest_signed() != 60372) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() != 10246) {
+    if (uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 27608) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() != 38291) {
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 45301) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 64945) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_credentialstore_put() != 32848) {
@@ -5006,15 +5015,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_keystore_sign() != 3728) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 9978) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 2053) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 36089) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() != 44427) {
@@ -5065,22 +5065,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 54376) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() != 52205) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 9274) {
+    if (uniffi_civitas_ffi_checksum_constructor_verifier_new() != 65358) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_constructor_verifier_new() != 27063) {
+    if (uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 3068) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 27564) {
+    if (uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() != 42773) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() != 53289) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_civitas_ffi_checksum_constructor_wallet_with_store() != 31796) {
+    if (uniffi_civitas_ffi_checksum_constructor_wallet_with_store() != 17511) {
         return InitializationResult.apiChecksumMismatch
     }
 

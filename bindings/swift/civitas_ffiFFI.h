@@ -307,6 +307,32 @@ typedef struct UniffiVTableCallbackInterfaceKeyStore {
 } UniffiVTableCallbackInterfaceKeyStore;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_BBSVERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_BBSVERIFIER
+uint64_t uniffi_civitas_ffi_fn_clone_bbsverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_BBSVERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_BBSVERIFIER
+void uniffi_civitas_ffi_fn_free_bbsverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_BBSVERIFIER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_BBSVERIFIER_NEW
+uint64_t uniffi_civitas_ffi_fn_constructor_bbsverifier_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_PROOF
+void uniffi_civitas_ffi_fn_method_bbsverifier_verify_proof(uint64_t ptr, RustBuffer public_key, RustBuffer proof, RustBuffer header, RustBuffer presentation_header, RustBuffer disclosed_messages, RustBuffer disclosed_indexes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
+void uniffi_civitas_ffi_fn_method_bbsverifier_verify_signature(uint64_t ptr, RustBuffer public_key, RustBuffer signature, RustBuffer header, RustBuffer messages, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_ISSUERKEY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_ISSUERKEY
 uint64_t uniffi_civitas_ffi_fn_clone_issuerkey(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -368,30 +394,34 @@ RustBuffer uniffi_civitas_ffi_fn_method_openid4vprequest_response_uri(uint64_t p
 int8_t uniffi_civitas_ffi_fn_method_openid4vprequest_signed(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_BBSVERIFIER
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_BBSVERIFIER
-uint64_t uniffi_civitas_ffi_fn_clone_bbsverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_VERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_VERIFIER
+uint64_t uniffi_civitas_ffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_BBSVERIFIER
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_BBSVERIFIER
-void uniffi_civitas_ffi_fn_free_bbsverifier(uint64_t handle, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_VERIFIER
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_VERIFIER
+void uniffi_civitas_ffi_fn_free_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_BBSVERIFIER_NEW
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_BBSVERIFIER_NEW
-uint64_t uniffi_civitas_ffi_fn_constructor_bbsverifier_new(RustCallStatus *_Nonnull out_status
-    
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
+uint64_t uniffi_civitas_ffi_fn_constructor_verifier_new(RustBuffer trust_toml, RustBuffer contexts, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_PROOF
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_PROOF
-void uniffi_civitas_ffi_fn_method_bbsverifier_verify_proof(uint64_t ptr, RustBuffer public_key, RustBuffer proof, RustBuffer header, RustBuffer presentation_header, RustBuffer disclosed_messages, RustBuffer disclosed_indexes, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
+void uniffi_civitas_ffi_fn_method_verifier_add_status_list(uint64_t ptr, RustBuffer status_list_json, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
-void uniffi_civitas_ffi_fn_method_bbsverifier_verify_signature(uint64_t ptr, RustBuffer public_key, RustBuffer signature, RustBuffer header, RustBuffer messages, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
+RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer presentation_json, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(uint64_t ptr, RustBuffer qr_payload, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_CREDENTIALSTORE
@@ -452,36 +482,6 @@ RustBuffer uniffi_civitas_ffi_fn_method_keystore_public_key(uint64_t ptr, RustCa
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_KEYSTORE_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_KEYSTORE_SIGN
 RustBuffer uniffi_civitas_ffi_fn_method_keystore_sign(uint64_t ptr, RustBuffer message, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_VERIFIER
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_VERIFIER
-uint64_t uniffi_civitas_ffi_fn_clone_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_VERIFIER
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FREE_VERIFIER
-void uniffi_civitas_ffi_fn_free_verifier(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CONSTRUCTOR_VERIFIER_NEW
-uint64_t uniffi_civitas_ffi_fn_constructor_verifier_new(RustBuffer trust_toml, RustBuffer contexts, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST
-void uniffi_civitas_ffi_fn_method_verifier_add_status_list(uint64_t ptr, RustBuffer status_list_json, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
-RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer presentation_json, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
-RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(uint64_t ptr, RustBuffer qr_payload, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_WALLET
@@ -595,6 +595,11 @@ RustBuffer uniffi_civitas_ffi_fn_func_civitas_version(RustCallStatus *_Nonnull o
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
+RustBuffer uniffi_civitas_ffi_fn_func_derive_proof(RustBuffer public_key, RustBuffer signature, RustBuffer header, RustBuffer ph, RustBuffer messages, RustBuffer disclosed_indexes, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_LIVE_SECRET_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_LIVE_SECRET_KEYS
 uint64_t uniffi_civitas_ffi_fn_func_live_secret_keys(RustCallStatus *_Nonnull out_status
@@ -609,11 +614,6 @@ RustBuffer uniffi_civitas_ffi_fn_func_openid4vp_reply(uint16_t status, RustBuffe
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_PARSE_OPENID4VP_URL
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_PARSE_OPENID4VP_URL
 RustBuffer uniffi_civitas_ffi_fn_func_parse_openid4vp_url(RustBuffer url, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_DERIVE_PROOF
-RustBuffer uniffi_civitas_ffi_fn_func_derive_proof(RustBuffer public_key, RustBuffer signature, RustBuffer header, RustBuffer ph, RustBuffer messages, RustBuffer disclosed_indexes, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_LIVE_DEVICE_KEYS
@@ -888,6 +888,12 @@ uint16_t uniffi_civitas_ffi_checksum_func_civitas_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_DERIVE_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_DERIVE_PROOF
+uint16_t uniffi_civitas_ffi_checksum_func_derive_proof(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_LIVE_SECRET_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_LIVE_SECRET_KEYS
 uint16_t uniffi_civitas_ffi_checksum_func_live_secret_keys(void
@@ -906,15 +912,21 @@ uint16_t uniffi_civitas_ffi_checksum_func_parse_openid4vp_url(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_DERIVE_PROOF
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_DERIVE_PROOF
-uint16_t uniffi_civitas_ffi_checksum_func_derive_proof(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_LIVE_DEVICE_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_FUNC_LIVE_DEVICE_KEYS
 uint16_t uniffi_civitas_ffi_checksum_func_live_device_keys(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_PROOF
+uint16_t uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
+uint16_t uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature(void
     
 );
 #endif
@@ -960,15 +972,21 @@ uint16_t uniffi_civitas_ffi_checksum_method_openid4vprequest_signed(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_PROOF
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_PROOF
-uint16_t uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_add_status_list(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_BBSVERIFIER_VERIFY_SIGNATURE
-uint16_t uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(void
     
 );
 #endif
@@ -1005,24 +1023,6 @@ uint16_t uniffi_civitas_ffi_checksum_method_keystore_public_key(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_KEYSTORE_SIGN
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_KEYSTORE_SIGN
 uint16_t uniffi_civitas_ffi_checksum_method_keystore_sign(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST
-uint16_t uniffi_civitas_ffi_checksum_method_verifier_add_status_list(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
-uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
-uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(void
     
 );
 #endif
@@ -1122,15 +1122,15 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_ISSUERKEY_GENERATE
-#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_ISSUERKEY_GENERATE
-uint16_t uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_BBSVERIFIER_NEW
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_BBSVERIFIER_NEW
 uint16_t uniffi_civitas_ffi_checksum_constructor_bbsverifier_new(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_ISSUERKEY_GENERATE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_CONSTRUCTOR_ISSUERKEY_GENERATE
+uint16_t uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(void
     
 );
 #endif

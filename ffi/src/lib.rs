@@ -22,23 +22,28 @@
 // here) with this reason; the hand-written code below has no `unsafe`.
 uniffi::setup_scaffolding!();
 
+mod bbs;
+mod context;
 mod error;
 mod issuer;
 mod openid4vp;
 mod verifier;
 mod wallet;
 
+pub use bbs::{BbsVerifier, derive_proof};
+pub use context::ContextDoc;
 pub use error::CivitasError;
 pub use issuer::{IssuerKey, PublicKeyInfo, live_secret_keys};
 pub use openid4vp::{
     OpenId4VpConsent, OpenId4VpInvocation, OpenId4VpPost, OpenId4VpReply, OpenId4VpRequest,
     QueryConsent, openid4vp_reply, parse_openid4vp_url,
 };
-pub use verifier::{BbsVerifier, derive_proof};
+pub use verifier::{
+    ClaimValue, FailureRecord, VerificationResult, VerifiedCredentialRecord, Verifier,
+};
 pub use wallet::{
-    ClaimRecord, ClaimValue, ConsentSummary, ContextDoc, CredentialStore, CredentialSummary,
-    DisclosedClaim, DisclosureRequest, FailureRecord, HistoryRecord, KeyStore, PresentationRequest,
-    PresentationResult, VerificationResult, VerifiedCredentialRecord, Verifier, Wallet,
+    ClaimRecord, ConsentSummary, CredentialStore, CredentialSummary, DisclosedClaim,
+    DisclosureRequest, HistoryRecord, KeyStore, PresentationRequest, PresentationResult, Wallet,
     live_device_keys,
 };
 

@@ -1,172 +1,324 @@
-//! Holder and verifier operations on BBS signatures and proofs (no secrets involved).
+//! The credential verifier of the agency desk: a thin object over
+//! [`civitas_core::verifier`], with its outcome as an enum ([`VerificationResult`]).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
-use civitas_core::bbs::{self, Proof, PublicKey, Signature};
+use civitas_core::compact;
+use civitas_core::verifier::{self, Policy, StatusLists, TrustList};
+use serde_json::Value;
 
-use crate::{CivitasError, SUITE, indexes};
+use crate::CivitasError;
+use crate::context::{ContextDoc, jsonld, parse_json};
 
-/// Derives a BBS proof of `signature` on `messages` (all of them, in signing order), disclosing
-/// the messages at `disclosed_indexes` (zero-based, strictly increasing) and bound to the
-/// presentation header `ph` (a verifier's nonce, for example). Returns the encoded proof.
-#[uniffi::export]
-pub fn derive_proof(
-    public_key: Vec<u8>,
-    signature: Vec<u8>,
-    header: Vec<u8>,
-    ph: Vec<u8>,
-    messages: Vec<Vec<u8>>,
-    disclosed_indexes: Vec<u32>,
-) -> Result<Vec<u8>, CivitasError> {
-    let pk = PublicKey::from_bytes(&public_key)?;
-    let signature = Signature::from_bytes(&signature)?;
-    let proof = bbs::proof_gen(
-        SUITE,
-        &pk,
-        &signature,
-        &header,
-        &ph,
-        &messages,
-        &indexes(&disclosed_indexes),
-    )?;
-    Ok(proof.to_bytes())
+// ---- the verifier ------------------------------------------------------------------------
+
+/// A disclosed claim of a verified credential: a leaf of the credential's JSON (outside
+/// `@context` and `proof`).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ClaimValue {
+    /// RFC 6901 JSON pointer of the leaf.
+    pub pointer: String,
+    /// Strings as they are; numbers, booleans and null as JSON text.
+    pub value: String,
 }
 
-/// Verifies BBS signatures and proofs (BLS12-381-SHA-256). Holds no state yet; the full
-/// credential verifier comes with the wallet API.
-#[derive(Debug, uniffi::Object)]
-pub struct BbsVerifier {}
+/// A credential that passed every check.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct VerifiedCredentialRecord {
+    /// The issuer's DID.
+    pub issuer: String,
+    /// The issuer's name from the trust list.
+    pub issuer_name: Option<String>,
+    /// The credential's types.
+    pub types: Vec<String>,
+    /// The disclosed claims.
+    pub claims: Vec<ClaimValue>,
+    /// What binds the credential to its presenter: `secret` (a holder secret), `did` (issued
+    /// to the presentation's signed holder) or `none` (accepted only with
+    /// `--dangerous-allow-bearer`).
+    pub holder_binding: String,
+    /// The holder's pseudonym at this verifier (pseudonym features), or null.
+    pub pseudonym: Option<String>,
+}
+
+impl From<&verifier::VerifiedCredential> for VerifiedCredentialRecord {
+    fn from(c: &verifier::VerifiedCredential) -> Self {
+        let claims = c
+            .disclosed_claims()
+            .into_iter()
+            .map(|(pointer, v)| ClaimValue {
+                value: match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                },
+                pointer,
+            })
+            .collect();
+        VerifiedCredentialRecord {
+            issuer: c.issuer().to_owned(),
+            issuer_name: c.issuer_name().map(str::to_owned),
+            types: c.types().to_vec(),
+            claims,
+            holder_binding: c.holder_binding().name().to_owned(),
+            pseudonym: c.pseudonym().map(str::to_owned),
+        }
+    }
+}
+
+/// A failed check.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FailureRecord {
+    /// The check: `format`, `holder-proof`, `challenge`, `domain`, `proof`, `issuer`,
+    /// `validity`, `status` or `required-claims`.
+    pub check: String,
+    /// The position of the credential concerned in the presentation, if any.
+    pub credential: Option<u32>,
+    /// Why (for logs; no claim values).
+    pub reason: String,
+}
+
+impl From<&verifier::Failure> for FailureRecord {
+    fn from(f: &verifier::Failure) -> Self {
+        FailureRecord {
+            check: f.check.name().to_owned(),
+            credential: f.credential.map(|i| u32::try_from(i).unwrap_or(u32::MAX)),
+            reason: f.reason.clone(),
+        }
+    }
+}
+
+/// The verifier's decision: an enum, so that a caller handles both outcomes. A presentation
+/// that fails a check is a normal `Invalid` result with the failures, not an error.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum VerificationResult {
+    /// Every check passed.
+    Valid {
+        /// The holder's DID: the signer of an identified presentation; null for an anonymous
+        /// presentation or a bare credential.
+        holder: Option<String>,
+        /// The verified credentials.
+        credentials: Vec<VerifiedCredentialRecord>,
+        /// Checks the policy weakened on purpose, named by their command-line flag.
+        dangers: Vec<String>,
+    },
+    /// At least one check failed.
+    Invalid {
+        /// The failed checks.
+        failures: Vec<FailureRecord>,
+        /// Checks the policy weakened on purpose, named by their command-line flag.
+        dangers: Vec<String>,
+    },
+}
+
+fn danger_names(dangers: &[verifier::Danger]) -> Vec<String> {
+    dangers.iter().map(|d| d.flag().to_owned()).collect()
+}
+
+impl From<Result<verifier::VerifiedPresentation, verifier::Rejection>> for VerificationResult {
+    fn from(r: Result<verifier::VerifiedPresentation, verifier::Rejection>) -> Self {
+        match r {
+            Ok(ok) => VerificationResult::Valid {
+                holder: ok.holder().map(str::to_owned),
+                credentials: ok.credentials().iter().map(Into::into).collect(),
+                dangers: danger_names(ok.dangers()),
+            },
+            Err(rejection) => VerificationResult::Invalid {
+                failures: rejection.failures().iter().map(Into::into).collect(),
+                dangers: danger_names(rejection.dangers()),
+            },
+        }
+    }
+}
+
+/// An agency's verifier: checks presentations against its trust list, the status lists it
+/// was given, and the request's challenge, domain and required claims.
+#[derive(uniffi::Object)]
+pub struct Verifier {
+    inner: verifier::Verifier,
+    trust: TrustList,
+    status_lists: RwLock<StatusLists>,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Verifier")
+    }
+}
 
 #[uniffi::export]
-impl BbsVerifier {
-    /// A verifier.
+impl Verifier {
+    /// A verifier trusting the issuers of `trust_toml` (the trust file format of the
+    /// `civitas` command) for their credential types.
     #[uniffi::constructor]
-    pub fn new() -> Arc<Self> {
-        Arc::new(BbsVerifier {})
+    pub fn new(trust_toml: String, contexts: Vec<ContextDoc>) -> Result<Arc<Self>, CivitasError> {
+        let trust = TrustList::from_toml(&trust_toml)?;
+        Ok(Arc::new(Verifier {
+            inner: verifier::Verifier::new(jsonld(&contexts)?),
+            trust,
+            status_lists: RwLock::new(StatusLists::new()),
+        }))
     }
 
-    /// Checks `signature` on all `messages` and `header`. Throws `VerificationFailed` if it
-    /// does not verify, `InvalidInput` for malformed bytes.
-    pub fn verify_signature(
-        &self,
-        public_key: Vec<u8>,
-        signature: Vec<u8>,
-        header: Vec<u8>,
-        messages: Vec<Vec<u8>>,
-    ) -> Result<(), CivitasError> {
-        let pk = PublicKey::from_bytes(&public_key)?;
-        let signature = Signature::from_bytes(&signature)?;
-        Ok(bbs::verify(SUITE, &pk, &signature, &header, &messages)?)
+    /// Adds a status list credential (JSON text) for the revocation and suspension checks.
+    pub fn add_status_list(&self, status_list_json: String) -> Result<(), CivitasError> {
+        let list = parse_json(&status_list_json, "status list")?;
+        self.status_lists
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(list)?;
+        Ok(())
     }
 
-    /// Checks `proof` against the disclosed messages and their indexes (as given to
-    /// `derive_proof`), `header` and the presentation header `presentation_header`. Throws
-    /// `VerificationFailed` if it does not verify, `InvalidInput` for malformed bytes or
-    /// indexes.
-    pub fn verify_proof(
+    /// Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
+    /// those of the presentation; every pointer of `required_claims` must be disclosed.
+    /// Throws `InvalidInput` only when the input is not JSON.
+    pub fn verify(
         &self,
-        public_key: Vec<u8>,
-        proof: Vec<u8>,
-        header: Vec<u8>,
-        presentation_header: Vec<u8>,
-        disclosed_messages: Vec<Vec<u8>>,
-        disclosed_indexes: Vec<u32>,
-    ) -> Result<(), CivitasError> {
-        let pk = PublicKey::from_bytes(&public_key)?;
-        let proof = Proof::from_bytes(&proof)?;
-        Ok(bbs::proof_verify(
-            SUITE,
-            &pk,
-            &proof,
-            &header,
-            &presentation_header,
-            &disclosed_messages,
-            &indexes(&disclosed_indexes),
-        )?)
+        presentation_json: String,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> Result<VerificationResult, CivitasError> {
+        let presentation = parse_json(&presentation_json, "presentation")?;
+        Ok(self.verify_value(&presentation, challenge, domain, required_claims))
+    }
+
+    /// Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
+    /// `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+    pub fn verify_qr_payload(
+        &self,
+        qr_payload: String,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> Result<VerificationResult, CivitasError> {
+        let presentation = compact::decode(&qr_payload)?;
+        Ok(self.verify_value(&presentation, challenge, domain, required_claims))
+    }
+}
+
+impl Verifier {
+    fn verify_value(
+        &self,
+        presentation: &Value,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> VerificationResult {
+        let mut policy = Policy::new(self.trust.clone());
+        if let Some(c) = challenge {
+            policy = policy.challenge(c);
+        }
+        if let Some(d) = domain {
+            policy = policy.domain(d);
+        }
+        for pointer in required_claims {
+            policy = policy.require(pointer);
+        }
+        let lists = self
+            .status_lists
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.inner.verify(presentation, &policy, &lists).into()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::IssuerKey;
-    use crate::issuer::tests::KEYS;
+
+    /// Serializes the tests that create wallets, so that counts of live device keys are exact.
+    static WALLETS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
     fn ok<T>(r: Result<T, CivitasError>) -> T {
         r.unwrap_or_else(|e| unreachable!("{e}"))
     }
 
     #[test]
-    fn sign_derive_verify() {
-        let _guard = KEYS.lock().unwrap_or_else(|p| p.into_inner());
-        let key = ok(IssuerKey::generate());
-        let header = b"civitas-test".to_vec();
-        let messages: Vec<Vec<u8>> = (0..5).map(|i| format!("claim {i}").into_bytes()).collect();
-        let signature = ok(key.sign(header.clone(), messages.clone()));
-        let verifier = BbsVerifier::new();
-        ok(verifier.verify_signature(
-            key.public_key(),
-            signature.clone(),
-            header.clone(),
-            messages.clone(),
+    fn dropping_a_wallet_wipes_and_counts_down_its_device_key() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = live_device_keys();
+        let wallet = ok(Wallet::in_memory(vec![]));
+        assert_eq!(live_device_keys(), before + 1);
+        assert!(ok(wallet.holder_did()).starts_with("did:key:zDn"));
+        assert_eq!(format!("{wallet:?}"), "Wallet([redacted])");
+        drop(wallet);
+        assert_eq!(live_device_keys(), before);
+    }
+
+    #[test]
+    fn storage_key_of_the_wrong_length_is_invalid_input() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = live_device_keys();
+        let r = Wallet::with_encrypted_store("/nonexistent".into(), vec![7; 31], vec![]);
+        assert_eq!(
+            r.err(),
+            Some(CivitasError::InvalidInput {
+                reason: "storage key: expected 32 bytes, got 31".into()
+            })
+        );
+        assert_eq!(live_device_keys(), before);
+    }
+
+    #[test]
+    fn malformed_input_is_invalid_input() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let wallet = ok(Wallet::in_memory(vec![]));
+        assert!(matches!(
+            wallet.import_credential("{not json".into()),
+            Err(CivitasError::InvalidInput { .. })
         ));
-        let proof = ok(derive_proof(
-            key.public_key(),
-            signature,
-            header.clone(),
-            b"nonce-1".to_vec(),
-            messages.clone(),
-            vec![1, 3],
-        ));
-        let disclosed: Vec<Vec<u8>> = [1, 3]
-            .iter()
-            .filter_map(|&i| messages.get(i).cloned())
-            .collect();
-        ok(verifier.verify_proof(
-            key.public_key(),
-            proof.clone(),
-            header.clone(),
-            b"nonce-1".to_vec(),
-            disclosed.clone(),
-            vec![1, 3],
+        let verifier = ok(Verifier::new(String::new(), vec![]));
+        assert!(matches!(
+            verifier.verify("{not json".into(), None, None, vec![]),
+            Err(CivitasError::InvalidInput { .. })
         ));
         assert!(matches!(
-            verifier.verify_proof(
-                key.public_key(),
-                proof.clone(),
-                header.clone(),
-                b"nonce-2".to_vec(),
-                disclosed.clone(),
-                vec![1, 3],
-            ),
-            Err(CivitasError::VerificationFailed { .. })
-        ));
-        assert!(matches!(
-            verifier.verify_proof(
-                vec![1, 2, 3],
-                proof,
-                header,
-                b"nonce-1".to_vec(),
-                disclosed,
-                vec![1, 3]
-            ),
+            Verifier::new("[[issuer]]\n".into(), vec![]),
             Err(CivitasError::InvalidInput { .. })
         ));
     }
 
     #[test]
-    fn out_of_range_index_is_invalid_input() {
-        let _guard = KEYS.lock().unwrap_or_else(|p| p.into_inner());
-        let key = ok(IssuerKey::generate());
-        let signature = ok(key.sign(vec![], vec![b"a".to_vec()]));
-        let r = derive_proof(
-            key.public_key(),
-            signature,
-            vec![],
-            vec![],
-            vec![b"a".to_vec()],
-            vec![u32::MAX],
+    fn a_rejection_is_a_result() {
+        let verifier = ok(Verifier::new(String::new(), vec![]));
+        let r = ok(verifier.verify("{}".into(), Some("c".into()), None, vec![]));
+        assert!(
+            matches!(&r, VerificationResult::Invalid { failures, .. } if !failures.is_empty()),
+            "{r:?}"
         );
-        assert!(matches!(r, Err(CivitasError::InvalidInput { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn foreign_failures_map_without_their_message() {
+        struct Failing;
+        impl CredentialStore for Failing {
+            fn put(&self, _: String, _: Vec<u8>) -> Result<(), CivitasError> {
+                Err(CivitasError::Internal {
+                    reason: "secret detail".into(),
+                })
+            }
+            fn get(&self, _: String) -> Result<Option<Vec<u8>>, CivitasError> {
+                Ok(None)
+            }
+            fn list(&self) -> Result<Vec<String>, CivitasError> {
+                Ok(vec![])
+            }
+            fn delete(&self, _: String) -> Result<(), CivitasError> {
+                Ok(())
+            }
+        }
+        let store = ForeignStore(Arc::new(Failing));
+        let e = CivitasError::from(
+            wallet::CredentialStore::put(&store, "id", b"r")
+                .err()
+                .unwrap_or(Error::WalletNotFound),
+        );
+        assert_eq!(
+            e,
+            CivitasError::Internal {
+                reason: "wallet storage: the app's credential store failed".into()
+            }
+        );
     }
 }

@@ -745,15 +745,19 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_civitas_ffi_checksum_func_civitas_version(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_func_derive_proof(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_func_live_secret_keys(
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_openid4vp_reply(
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_parse_openid4vp_url(
     ): Int
-    external fun uniffi_civitas_ffi_checksum_func_derive_proof(
-    ): Int
     external fun uniffi_civitas_ffi_checksum_func_live_device_keys(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_did_key(
     ): Int
@@ -769,9 +773,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_openid4vprequest_signed(
     ): Int
-    external fun uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof(
+    external fun uniffi_civitas_ffi_checksum_method_verifier_add_status_list(
     ): Int
-    external fun uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature(
+    external fun uniffi_civitas_ffi_checksum_method_verifier_verify(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_credentialstore_put(
     ): Int
@@ -784,12 +790,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_keystore_public_key(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_keystore_sign(
-    ): Int
-    external fun uniffi_civitas_ffi_checksum_method_verifier_add_status_list(
-    ): Int
-    external fun uniffi_civitas_ffi_checksum_method_verifier_verify(
-    ): Int
-    external fun uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent(
     ): Int
@@ -823,9 +823,9 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(
     ): Int
-    external fun uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(
-    ): Int
     external fun uniffi_civitas_ffi_checksum_constructor_bbsverifier_new(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_constructor_issuerkey_generate(
     ): Int
     external fun uniffi_civitas_ffi_checksum_constructor_verifier_new(
     ): Int
@@ -857,6 +857,16 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_civitas_ffi_fn_clone_bbsverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_bbsverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_constructor_bbsverifier_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_method_bbsverifier_verify_proof(`ptr`: Long,`publicKey`: RustBuffer.ByValue,`proof`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`presentationHeader`: RustBuffer.ByValue,`disclosedMessages`: RustBuffer.ByValue,`disclosedIndexes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_bbsverifier_verify_signature(`ptr`: Long,`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_civitas_ffi_fn_clone_issuerkey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_free_issuerkey(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -881,16 +891,18 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_openid4vprequest_signed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
-    external fun uniffi_civitas_ffi_fn_clone_bbsverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_civitas_ffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_civitas_ffi_fn_free_bbsverifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_civitas_ffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_civitas_ffi_fn_constructor_bbsverifier_new(uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_civitas_ffi_fn_constructor_verifier_new(`trustToml`: RustBuffer.ByValue,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_civitas_ffi_fn_method_bbsverifier_verify_proof(`ptr`: Long,`publicKey`: RustBuffer.ByValue,`proof`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`presentationHeader`: RustBuffer.ByValue,`disclosedMessages`: RustBuffer.ByValue,`disclosedIndexes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_civitas_ffi_fn_method_verifier_add_status_list(`ptr`: Long,`statusListJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_civitas_ffi_fn_method_bbsverifier_verify_signature(`ptr`: Long,`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_verifier_verify(`ptr`: Long,`presentationJson`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(`ptr`: Long,`qrPayload`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_clone_credentialstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_free_credentialstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -914,18 +926,6 @@ internal object UniffiLib {
     external fun uniffi_civitas_ffi_fn_method_keystore_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_keystore_sign(`ptr`: Long,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_civitas_ffi_fn_clone_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_civitas_ffi_fn_free_verifier(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_civitas_ffi_fn_constructor_verifier_new(`trustToml`: RustBuffer.ByValue,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_civitas_ffi_fn_method_verifier_add_status_list(`ptr`: Long,`statusListJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_civitas_ffi_fn_method_verifier_verify(`ptr`: Long,`presentationJson`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(`ptr`: Long,`qrPayload`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_clone_wallet(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -971,13 +971,13 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_civitas_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_func_derive_proof(`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`ph`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,`disclosedIndexes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_live_secret_keys(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_func_openid4vp_reply(`status`: Short,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_parse_openid4vp_url(`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_civitas_ffi_fn_func_derive_proof(`publicKey`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,`header`: RustBuffer.ByValue,`ph`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,`disclosedIndexes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_live_device_keys(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1103,6 +1103,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_func_civitas_version() and 0xFFFF) != 44310) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_func_derive_proof() and 0xFFFF) != 1941) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_func_live_secret_keys() and 0xFFFF) != 65467) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1112,10 +1115,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() and 0xFFFF) != 5668) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_func_derive_proof() and 0xFFFF) != 9278) {
+    if ((lib.uniffi_civitas_ffi_checksum_func_live_device_keys() and 0xFFFF) != 8176) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_func_live_device_keys() and 0xFFFF) != 8176) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() and 0xFFFF) != 758) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() and 0xFFFF) != 7846) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_issuerkey_did_key() and 0xFFFF) != 48998) {
@@ -1139,10 +1145,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed() and 0xFFFF) != 60372) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_proof() and 0xFFFF) != 10246) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() and 0xFFFF) != 27608) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_bbsverifier_verify_signature() and 0xFFFF) != 38291) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 45301) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 64945) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_credentialstore_put() and 0xFFFF) != 32848) {
@@ -1161,15 +1170,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_keystore_sign() and 0xFFFF) != 3728) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() and 0xFFFF) != 9978) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 2053) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 36089) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() and 0xFFFF) != 44427) {
@@ -1220,22 +1220,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() and 0xFFFF) != 65350) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() and 0xFFFF) != 54376) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_constructor_issuerkey_generate() and 0xFFFF) != 52205) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() and 0xFFFF) != 9274) {
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() and 0xFFFF) != 65358) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() and 0xFFFF) != 27063) {
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() and 0xFFFF) != 3068) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() and 0xFFFF) != 27564) {
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() and 0xFFFF) != 42773) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_encrypted_store() and 0xFFFF) != 53289) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store() and 0xFFFF) != 31796) {
+    if ((lib.uniffi_civitas_ffi_checksum_constructor_wallet_with_store() and 0xFFFF) != 17511) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -6544,6 +6544,28 @@ public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRust
     
 
         /**
+         * Derives a BBS proof of `signature` on `messages` (all of them, in signing order), disclosing
+         * the messages at `disclosed_indexes` (zero-based, strictly increasing) and bound to the
+         * presentation header `ph` (a verifier's nonce, for example). Returns the encoded proof.
+         */
+    @Throws(CivitasException::class) fun `deriveProof`(`publicKey`: kotlin.ByteArray, `signature`: kotlin.ByteArray, `header`: kotlin.ByteArray, `ph`: kotlin.ByteArray, `messages`: List<kotlin.ByteArray>, `disclosedIndexes`: List<kotlin.UInt>): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_func_derive_proof(
+    
+        
+        FfiConverterByteArray.lower(`publicKey`),
+        FfiConverterByteArray.lower(`signature`),
+        FfiConverterByteArray.lower(`header`),
+        FfiConverterByteArray.lower(`ph`),
+        FfiConverterSequenceByteArray.lower(`messages`),
+        FfiConverterSequenceUInt.lower(`disclosedIndexes`),_status)
+}
+    )
+    }
+    
+
+        /**
          * How many objects holding a secret key are alive in this process.
          *
          * Incremented when such an object is created, decremented when it is dropped, after its key
@@ -6586,28 +6608,6 @@ public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRust
     
         
         FfiConverterString.lower(`url`),_status)
-}
-    )
-    }
-    
-
-        /**
-         * Derives a BBS proof of `signature` on `messages` (all of them, in signing order), disclosing
-         * the messages at `disclosed_indexes` (zero-based, strictly increasing) and bound to the
-         * presentation header `ph` (a verifier's nonce, for example). Returns the encoded proof.
-         */
-    @Throws(CivitasException::class) fun `deriveProof`(`publicKey`: kotlin.ByteArray, `signature`: kotlin.ByteArray, `header`: kotlin.ByteArray, `ph`: kotlin.ByteArray, `messages`: List<kotlin.ByteArray>, `disclosedIndexes`: List<kotlin.UInt>): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    uniffiRustCallWithError(CivitasException) { _status ->
-    UniffiLib.uniffi_civitas_ffi_fn_func_derive_proof(
-    
-        
-        FfiConverterByteArray.lower(`publicKey`),
-        FfiConverterByteArray.lower(`signature`),
-        FfiConverterByteArray.lower(`header`),
-        FfiConverterByteArray.lower(`ph`),
-        FfiConverterSequenceByteArray.lower(`messages`),
-        FfiConverterSequenceUInt.lower(`disclosedIndexes`),_status)
 }
     )
     }
