@@ -607,3 +607,106 @@ impl Wallet {
             .collect())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::PoisonError;
+
+    use super::*;
+    use crate::verifier::{VerificationResult, Verifier};
+
+    /// Serializes the tests that create wallets, so that counts of live device keys are exact.
+    static WALLETS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    fn ok<T>(r: Result<T, CivitasError>) -> T {
+        r.unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn dropping_a_wallet_wipes_and_counts_down_its_device_key() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = live_device_keys();
+        let wallet = ok(Wallet::in_memory(vec![]));
+        assert_eq!(live_device_keys(), before + 1);
+        assert!(ok(wallet.holder_did()).starts_with("did:key:zDn"));
+        assert_eq!(format!("{wallet:?}"), "Wallet([redacted])");
+        drop(wallet);
+        assert_eq!(live_device_keys(), before);
+    }
+
+    #[test]
+    fn storage_key_of_the_wrong_length_is_invalid_input() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let before = live_device_keys();
+        let r = Wallet::with_encrypted_store("/nonexistent".into(), vec![7; 31], vec![]);
+        assert_eq!(
+            r.err(),
+            Some(CivitasError::InvalidInput {
+                reason: "storage key: expected 32 bytes, got 31".into()
+            })
+        );
+        assert_eq!(live_device_keys(), before);
+    }
+
+    #[test]
+    fn malformed_input_is_invalid_input() {
+        let _guard = WALLETS.lock().unwrap_or_else(PoisonError::into_inner);
+        let wallet = ok(Wallet::in_memory(vec![]));
+        assert!(matches!(
+            wallet.import_credential("{not json".into()),
+            Err(CivitasError::InvalidInput { .. })
+        ));
+        let verifier = ok(Verifier::new(String::new(), vec![]));
+        assert!(matches!(
+            verifier.verify("{not json".into(), None, None, vec![]),
+            Err(CivitasError::InvalidInput { .. })
+        ));
+        assert!(matches!(
+            Verifier::new("[[issuer]]\n".into(), vec![]),
+            Err(CivitasError::InvalidInput { .. })
+        ));
+    }
+
+    #[test]
+    fn a_rejection_is_a_result() {
+        let verifier = ok(Verifier::new(String::new(), vec![]));
+        let r = ok(verifier.verify("{}".into(), Some("c".into()), None, vec![]));
+        assert!(
+            matches!(&r, VerificationResult::Invalid { failures, .. } if !failures.is_empty()),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn foreign_failures_map_without_their_message() {
+        struct Failing;
+        impl CredentialStore for Failing {
+            fn put(&self, _: String, _: Vec<u8>) -> Result<(), CivitasError> {
+                Err(CivitasError::Internal {
+                    reason: "secret detail".into(),
+                })
+            }
+            fn get(&self, _: String) -> Result<Option<Vec<u8>>, CivitasError> {
+                Ok(None)
+            }
+            fn list(&self) -> Result<Vec<String>, CivitasError> {
+                Ok(vec![])
+            }
+            fn delete(&self, _: String) -> Result<(), CivitasError> {
+                Ok(())
+            }
+        }
+        let store = ForeignStore(Arc::new(Failing));
+        let e = CivitasError::from(
+            wallet::CredentialStore::put(&store, "id", b"r")
+                .err()
+                .unwrap_or(Error::WalletNotFound),
+        );
+        assert_eq!(
+            e,
+            CivitasError::Internal {
+                reason: "wallet storage: the app's credential store failed".into()
+            }
+        );
+    }
+}
