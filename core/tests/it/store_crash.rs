@@ -143,7 +143,7 @@ fn run_and_kill(dir: &Path, delay: Duration) -> Vec<String> {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "store_crash_child",
+            "store_crash::store_crash_child",
             "--nocapture",
             "--test-threads=1",
         ])

@@ -8,8 +8,6 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
-
 use civitas_core::Error;
 use civitas_core::did::{
     did_document, did_key, parse_did_key, parse_verification_method, resolve, verification_method,
@@ -19,12 +17,7 @@ use civitas_core::keys::multibase::{Base, decode_base58btc, decode_base64url};
 use civitas_core::keys::{KeyType, PublicKey, SecretKey, multicodec};
 use serde_json::Value;
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("CIVITAS_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    }
-}
+use crate::common::vectors_dir;
 
 fn load(rel: &str) -> Value {
     let path = vectors_dir().join(rel);

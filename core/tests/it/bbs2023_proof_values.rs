@@ -8,8 +8,6 @@
     clippy::panic
 )]
 
-use std::path::PathBuf;
-
 use civitas_core::bbs2023::proof_value::{
     BaseFeature, BaseProofValue, DerivedFeature, DerivedProofValue, Feature, HmacKey, LabelMap,
     MAX_MANDATORY_POINTERS, ProofKind, identify,
@@ -19,12 +17,7 @@ use civitas_core::{CborErrorKind, Error};
 use proptest::prelude::*;
 use serde_json::Value;
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("CIVITAS_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    }
-}
+use crate::common::vectors_dir;
 
 fn load(rel: &str) -> Value {
     let path = vectors_dir().join("vc-di-bbs/TestVectors").join(rel);

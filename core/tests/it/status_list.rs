@@ -10,7 +10,6 @@
 )]
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use civitas_core::Error;
@@ -23,12 +22,7 @@ use civitas_core::status::{
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("CIVITAS_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    }
-}
+use crate::common::vectors_dir;
 
 /// Loads a spec example. The examples are shown in the specification with `//` comments and
 /// `...` elisions; those lines are dropped, and so are the commas they leave dangling.
