@@ -167,7 +167,7 @@ if [ "$QUICK" -eq 0 ]; then
   fi
 
   step "bbs-2023 interop both ways with the JavaScript implementation"
-  cargo test -p civitas-test-vectors --test interop_js -- --ignored 2>&1 | tee "$LOG/interop-rs"
+  cargo test -p civitas-test-vectors --test it interop_js:: -- --ignored 2>&1 | tee "$LOG/interop-rs"
   rc=${PIPESTATUS[0]}
   read -r p f < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } } END { print p+0, f+0 }' "$LOG/interop-rs")
   passed=$((passed + p))

@@ -14,7 +14,7 @@ use civitas_cli::qr::{QrError, RenderOptions, decode_image, decode_luma, encode_
 use image::imageops::{self, FilterType};
 use image::{GrayImage, ImageFormat, Luma};
 
-const PRESENTATION: &str = include_str!("../../core/tests/data/compact_presentation.json");
+const PRESENTATION: &str = include_str!("../../../core/tests/data/compact_presentation.json");
 
 /// A scratch directory for one test, removed when the test passes (kept for inspection when
 /// it fails).

@@ -1,0 +1,20 @@
+//! The integration tests of the conformance crate, one test binary: each module is one
+//! former test file (a suite, the differential tests, the JavaScript interop).
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests: a failed expectation is a panic"
+)]
+
+mod bbs2023_cases;
+mod bbs2023_features;
+mod ietf_bbs;
+mod ietf_bbs_blind;
+mod interop_js;
+mod jsonld;
+mod rdfc;
+mod w3c_bbs2023;
+mod w3c_ecdsa;
+mod zkryptium06_blind;

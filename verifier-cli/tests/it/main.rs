@@ -1,0 +1,14 @@
+//! The integration tests of the `civitas` command, one test binary: each module is one
+//! former test file (the command's cases, QR images, status and issuance, the desk service).
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests: a failed expectation is a panic"
+)]
+
+mod cli;
+mod qr;
+mod serve;
+mod status_issuance;
