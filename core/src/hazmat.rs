@@ -1,10 +1,22 @@
-//! Low-level building blocks of the BBS draft, for conformance testing and for protocols
-//! built on BBS (bbs-2023 and its features). Misuse breaks security: prefer [`crate::bbs`].
+//! **Hazardous materials.** Low-level building blocks of the BBS draft, for conformance
+//! testing and for protocols built on BBS (bbs-2023 and its features), and the constructors
+//! that take the caller's word for a check. Misuse breaks security: an application uses
+//! [`crate::bbs`], [`crate::bbs2023`] and [`crate::verifier`] instead. Public only with the
+//! `hazmat` feature.
 //!
 //! [`blind`] and [`pseudonym`] hold those of Blind BBS and of per-verifier pseudonyms.
 
 pub mod blind;
 pub mod pseudonym;
+
+/// Marks `list` as coming from a credential whose proof the caller has verified with a key it
+/// trusts for the list's issuer, without checking anything (the verifier does check it, and
+/// makes its lists this way after). For tests of the status list code on its own.
+pub fn assume_status_list_verified(
+    list: crate::status::StatusListCredential,
+) -> crate::status::VerifiedStatusList {
+    list.assume_proof_verified()
+}
 
 use crate::Error;
 use crate::bbs::{self, Ciphersuite, Proof, PublicKey, SecretKey, Signature};

@@ -6,7 +6,7 @@
 //!   "The BBS Signature Scheme", hashing order of draft-06 and later) for the ciphersuites
 //!   BLS12-381-SHA-256 and BLS12-381-SHAKE-256, on `blst`; [`bbs::blind`] (Blind BBS) and
 //!   [`bbs::pseudonym`] (per-verifier pseudonyms, draft -01) on top.
-//! - [`hazmat`]: the draft's low-level building blocks (generators, hash-to-scalar,
+//! - `hazmat` (public with the `hazmat` feature, for conformance tests): the draft's low-level building blocks (generators, hash-to-scalar,
 //!   message mapping, mocked random scalars) for conformance testing and protocol work.
 //! - [`keys`]: Multikey public keys (BLS12-381 G2, P-256, Ed25519) with multibase and
 //!   multicodec encodings; [`did`]: did:key formatting, parsing and documents.
@@ -35,7 +35,17 @@ pub mod compact;
 pub mod did;
 pub mod ecdsa;
 mod error;
+// The low-level building blocks: public only with the `hazmat` feature (conformance testing,
+// protocols built on BBS); without it, bbs-2023's features still use them inside the crate.
+#[cfg(feature = "hazmat")]
 pub mod hazmat;
+#[cfg(not(feature = "hazmat"))]
+#[allow(
+    dead_code,
+    unreachable_pub,
+    reason = "without the hazmat feature only what bbs2023 uses is reachable"
+)]
+mod hazmat;
 pub mod issuance;
 pub mod jose;
 pub mod json;

@@ -3,7 +3,7 @@
 //!
 //! The credential is built and parsed here without a proof: the issuer secures it (for
 //! example with ecdsa-rdfc-2019) after [`build_status_list_credential`], and the verifier
-//! checks that proof before calling [`VerifiedStatusList::assume_proof_verified`].
+//! checks that proof before making a [`VerifiedStatusList`] of it.
 //!
 //! The `https://www.w3.org/ns/credentials/v2` context defines every term used here
 //! (`BitstringStatusListCredential`, `BitstringStatusList`, `encodedList`, `statusPurpose`,
@@ -329,16 +329,17 @@ impl StatusListCredential {
     /// Marks this list as coming from a credential whose proof the caller has verified, with
     /// a key it trusts for the list's issuer.
     ///
-    /// This is the only way to make a [`VerifiedStatusList`]. Nothing is checked here: the
-    /// name is the caller's promise, and it is meant to be easy to find in review (and to be
-    /// replaced by the policy layer's proof-checking constructor).
-    pub fn assume_proof_verified(self) -> VerifiedStatusList {
+    /// This is the only way to make a [`VerifiedStatusList`], and only the crate (the
+    /// verifier, after checking the list's proof and signer) calls it. Nothing is checked
+    /// here: the name is the caller's promise. Tests outside the crate use
+    /// `hazmat::assume_status_list_verified` (the `hazmat` feature).
+    pub(crate) fn assume_proof_verified(self) -> VerifiedStatusList {
         VerifiedStatusList { inner: self }
     }
 }
 
 /// A status list credential that the caller has vouched for (see
-/// [`StatusListCredential::assume_proof_verified`]); the input of
+/// `StatusListCredential::assume_proof_verified`, crate-private); the input of
 /// [`check_status`](super::check_status).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedStatusList {

@@ -14,7 +14,7 @@
 //!   (<https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm>), on a
 //!   [`VerifiedStatusList`] and an explicit time. Proof verification of the status list
 //!   credential is the caller's: a [`VerifiedStatusList`] is only made by
-//!   [`StatusListCredential::assume_proof_verified`], so every place that vouches for a proof is
+//!   `StatusListCredential::assume_proof_verified` (crate-private), so every place that vouches for a proof is
 //!   visible in review.
 //!
 //! Everything fails closed: any departure from a MUST of the data model, a purpose, list or
