@@ -27,7 +27,7 @@ pub struct Scalar(pub(crate) bbs::Scalar);
 
 impl Scalar {
     /// `I2OSP(value, 32)`.
-    pub fn to_bytes(&self) -> [u8; 32] {
+    pub fn to_bytes(self) -> [u8; 32] {
         self.0.to_be_bytes()
     }
 

@@ -29,7 +29,8 @@ use civitas_core::status::{DecodeLimits, StatusListCredential};
 use civitas_core::verifier::{
     Danger, MAX_CLOCK_SKEW, Policy, StatusLists, TrustList, VerifiedPresentation, Verifier,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::util::{
     CliError, CliResult, EXIT_ERROR, EXIT_INVALID, EXIT_VALID, escape, parse_time, read_bytes,
@@ -112,13 +113,70 @@ impl VerifyArgs {
 /// flag, an unreadable trust file, a bad status directory): the same object as always,
 /// with no results and the reason in the top-level `error`; the exit status is 2.
 pub fn print_json_error(message: &str) {
-    let out = json!({
-        "version": 1,
-        "results": [],
-        "summary": {"valid": 0, "invalid": 0, "error": 0, "batched": false},
-        "error": message,
-    });
+    let out = Report {
+        version: 1,
+        results: Vec::new(),
+        summary: Summary::default(),
+        error: Some(message.to_owned()),
+    };
     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+}
+
+/// The JSON output of `civitas verify --format json` (schema version 1, above).
+#[derive(Debug, Serialize)]
+pub(crate) struct Report {
+    version: u32,
+    results: Vec<JsonResult>,
+    summary: Summary,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub(crate) struct Summary {
+    valid: usize,
+    invalid: usize,
+    error: usize,
+    batched: bool,
+}
+
+/// One input's result.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct JsonResult {
+    pub(crate) input: String,
+    /// `valid`, `invalid` or `error`.
+    pub(crate) verdict: &'static str,
+    pub(crate) holder: Option<String>,
+    pub(crate) challenge: Option<String>,
+    pub(crate) domain: Option<String>,
+    pub(crate) credentials: Vec<JsonCredential>,
+    pub(crate) failures: Vec<JsonFailure>,
+    /// The `--dangerous-*` flags in force.
+    pub(crate) dangers: Vec<&'static str>,
+    pub(crate) error: Option<String>,
+}
+
+/// One accepted credential.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct JsonCredential {
+    issuer: String,
+    issuer_name: Option<String>,
+    types: Vec<String>,
+    /// Disclosed claims by JSON pointer, in document order.
+    claims: serde_json::Map<String, Value>,
+    status: Vec<String>,
+    /// `secret`, `did` or `none`.
+    holder_binding: &'static str,
+    pseudonym: Option<String>,
+}
+
+/// One failed check.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct JsonFailure {
+    /// The check's stable name (`proof`, `status`, ...).
+    pub(crate) check: &'static str,
+    /// Which credential (0-based), for per-credential checks.
+    pub(crate) credential: Option<usize>,
+    pub(crate) reason: String,
 }
 
 /// One input's outcome.
@@ -351,11 +409,20 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
     }
     match args.format {
         Format::Json => {
-            let results: Vec<Value> = outcomes
-                .iter()
-                .map(|(name, o)| json_result(name, o, policy.dangers()))
-                .collect();
-            let out = json!({"version": 1, "results": results, "summary": {"valid": valid, "invalid": invalid, "error": errors, "batched": batched}, "error": null});
+            let out = Report {
+                version: 1,
+                results: outcomes
+                    .iter()
+                    .map(|(name, o)| json_result(name, o, policy.dangers()))
+                    .collect(),
+                summary: Summary {
+                    valid,
+                    invalid,
+                    error: errors,
+                    batched,
+                },
+                error: None,
+            };
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Human if outcomes.len() == 1 => {
@@ -589,28 +656,59 @@ fn print_human(name: &str, outcome: &Outcome, dangers: &[Danger]) {
 
 /// One input's JSON result. `dangers` are the policy's, for inputs that could not be
 /// checked (the others carry their own).
-pub(crate) fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> Value {
+pub(crate) fn json_result(name: &str, o: &Outcome, dangers: &[Danger]) -> JsonResult {
+    let flags = |d: &[Danger]| d.iter().map(|d| d.flag()).collect::<Vec<_>>();
+    let empty = |verdict, error, dangers| JsonResult {
+        input: name.to_owned(),
+        verdict,
+        holder: None,
+        challenge: None,
+        domain: None,
+        credentials: Vec::new(),
+        failures: Vec::new(),
+        dangers,
+        error,
+    };
     match o {
-        Outcome::Valid(vp) => json!({
-            "input": name, "verdict": "valid",
-            "holder": vp.holder(), "challenge": vp.challenge(), "domain": vp.domain(),
-            "credentials": vp.credentials().iter().map(|c| json!({
-                "issuer": c.issuer(), "issuer_name": c.issuer_name(), "types": c.types(),
-                "claims": c.disclosed_claims().into_iter().map(|(p, v)| (p, v.clone())).collect::<serde_json::Map<String, Value>>(),
-                "status": c.status(),
-                "holder_binding": c.holder_binding().name(),
-                "pseudonym": c.pseudonym(),
-            })).collect::<Vec<_>>(),
-            "failures": [], "dangers": vp.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
-        }),
-        Outcome::Invalid(r) => json!({
-            "input": name, "verdict": "invalid", "holder": null, "challenge": null, "domain": null, "credentials": [],
-            "failures": r.failures().iter().map(|f| json!({"check": f.check.name(), "credential": f.credential, "reason": f.reason})).collect::<Vec<_>>(),
-            "dangers": r.dangers().iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": null,
-        }),
-        Outcome::Error(e) => json!({
-            "input": name, "verdict": "error", "holder": null, "challenge": null, "domain": null, "credentials": [],
-            "failures": [], "dangers": dangers.iter().map(|d| d.flag()).collect::<Vec<_>>(), "error": e,
-        }),
+        Outcome::Valid(vp) => JsonResult {
+            input: name.to_owned(),
+            verdict: "valid",
+            holder: vp.holder().map(str::to_owned),
+            challenge: vp.challenge().map(str::to_owned),
+            domain: vp.domain().map(str::to_owned),
+            credentials: vp
+                .credentials()
+                .iter()
+                .map(|c| JsonCredential {
+                    issuer: c.issuer().to_owned(),
+                    issuer_name: c.issuer_name().map(str::to_owned),
+                    types: c.types().to_vec(),
+                    claims: c
+                        .disclosed_claims()
+                        .into_iter()
+                        .map(|(p, v)| (p, v.clone()))
+                        .collect(),
+                    status: c.status().to_vec(),
+                    holder_binding: c.holder_binding().name(),
+                    pseudonym: c.pseudonym().map(str::to_owned),
+                })
+                .collect(),
+            failures: Vec::new(),
+            dangers: flags(vp.dangers()),
+            error: None,
+        },
+        Outcome::Invalid(r) => JsonResult {
+            failures: r
+                .failures()
+                .iter()
+                .map(|f| JsonFailure {
+                    check: f.check.name(),
+                    credential: f.credential,
+                    reason: f.reason.clone(),
+                })
+                .collect(),
+            ..empty("invalid", None, flags(r.dangers()))
+        },
+        Outcome::Error(e) => empty("error", Some(e.clone()), flags(dangers)),
     }
 }

@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use super::config::{Check, Mode};
 use super::store::{ClaimError, Phase, Transaction};
 use super::{ApiError, App, Shared, random_text};
-use crate::commands::verify::{Outcome, json_result};
+use crate::commands::verify::{JsonFailure, JsonResult, Outcome, json_result};
 
 /// Parse a small JSON request body.
 pub(super) fn json_body(body: &[u8]) -> Result<Value, ApiError> {
@@ -268,18 +268,35 @@ pub async fn request_object_post(
 }
 
 /// A failure line of the desk's result object.
-fn failure(check: &str, reason: impl Into<String>) -> Value {
-    json!({"check": check, "credential": null, "reason": reason.into()})
+fn failure(check: &'static str, reason: impl Into<String>) -> JsonFailure {
+    JsonFailure {
+        check,
+        credential: None,
+        reason: reason.into(),
+    }
+}
+
+/// The desk's result object of a response (the `civitas verify --format json` result).
+fn result_of(tx: &Transaction, client_id: &str, valid: bool) -> JsonResult {
+    JsonResult {
+        input: format!("openid4vp response for check {}", tx.check),
+        verdict: if valid { "valid" } else { "invalid" },
+        holder: None,
+        challenge: Some(tx.nonce.clone()),
+        domain: Some(client_id.to_owned()),
+        credentials: Vec::new(),
+        failures: Vec::new(),
+        dangers: Vec::new(),
+        error: None,
+    }
 }
 
 /// The result object of a response that could not be checked at all.
-fn refused(tx: &Transaction, client_id: &str, failures: Vec<Value>) -> Value {
-    json!({
-        "input": format!("openid4vp response for check {}", tx.check),
-        "verdict": "invalid", "holder": null,
-        "challenge": tx.nonce, "domain": client_id,
-        "credentials": [], "failures": failures, "dangers": [], "error": null,
-    })
+fn refused(tx: &Transaction, client_id: &str, failures: Vec<JsonFailure>) -> JsonResult {
+    JsonResult {
+        failures,
+        ..result_of(tx, client_id, false)
+    }
 }
 
 /// `POST /openid4vp/responses/{rid}`: the wallet's one response. The first response to a
@@ -304,12 +321,16 @@ pub async fn response(State(app): State<Shared>, Path(rid): Path<String>, body: 
         tx.check,
         if valid { "valid" } else { "invalid" }
     );
-    app.store.finish(&rid, valid, result);
+    app.store.finish(
+        &rid,
+        valid,
+        serde_json::to_value(&result).unwrap_or(Value::Null),
+    );
     reply
 }
 
-async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, Value, Response) {
-    let refuse = |check: &str, reason: String| {
+async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, JsonResult, Response) {
+    let refuse = |check: &'static str, reason: String| {
         let result = refused(tx, &app.client_id, vec![failure(check, reason.clone())]);
         (false, result, ApiError::bad(reason).into_response())
     };
@@ -373,64 +394,41 @@ async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, Value, Respo
         .map(|((query_id, _), v)| assess(&app.jsonld, &expected, query_id, v))
         .collect();
     let accepted = response_accepted(&check.dcql, &verdicts);
-    let mut credentials = Vec::new();
-    let mut failures = Vec::new();
-    let mut dangers: Vec<Value> = Vec::new();
-    let mut holder = Value::Null;
+    let mut result = result_of(tx, &app.client_id, accepted);
     for v in &verdicts {
         let outcome = match &v.result {
             Ok(vp) => Outcome::Valid(vp.clone()),
             Err(r) => Outcome::Invalid(r.clone()),
         };
         let one = json_result(&v.query_id, &outcome, policy.dangers());
-        if let Some(Value::Array(c)) = one.get("credentials") {
-            credentials.extend(c.iter().cloned());
-        }
-        if let Some(Value::Array(f)) = one.get("failures") {
-            failures.extend(f.iter().cloned());
-        }
-        for d in one
-            .get("dangers")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if !dangers.contains(d) {
-                dangers.push(d.clone());
+        result.credentials.extend(one.credentials);
+        result.failures.extend(one.failures);
+        for d in one.dangers {
+            if !result.dangers.contains(&d) {
+                result.dangers.push(d);
             }
         }
-        if holder.is_null() {
-            holder = one.get("holder").cloned().unwrap_or(Value::Null);
+        if result.holder.is_none() {
+            result.holder = one.holder;
         }
-        failures.extend(v.unmet.iter().map(|u| failure("query", u.clone())));
+        result
+            .failures
+            .extend(v.unmet.iter().map(|u| failure("query", u.clone())));
     }
-    if !accepted && failures.is_empty() {
-        failures.push(failure(
+    if !accepted && result.failures.is_empty() {
+        result.failures.push(failure(
             "query",
             "the response does not answer every credential the desk asked for",
         ));
     }
     if !accepted {
         // What should not have been sent is not shown either.
-        credentials.clear();
+        result.credentials.clear();
     }
-    let result = json!({
-        "input": format!("openid4vp response for check {}", tx.check),
-        "verdict": if accepted { "valid" } else { "invalid" },
-        "holder": holder,
-        "challenge": tx.nonce, "domain": app.client_id,
-        "credentials": credentials, "failures": failures, "dangers": dangers, "error": null,
-    });
     let reply = if accepted {
         no_store(Json(json!({})).into_response())
     } else {
-        let reasons: Vec<String> = result
-            .get("failures")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.get("reason").and_then(Value::as_str).map(str::to_owned))
-            .collect();
+        let reasons: Vec<&str> = result.failures.iter().map(|f| f.reason.as_str()).collect();
         ApiError::bad(format!("not accepted: {}", reasons.join("; "))).into_response()
     };
     (accepted, result, reply)

@@ -103,37 +103,26 @@ async fn verify_inner(app: &Shared, body: &[u8], member: &str) -> Result<Respons
         Err(r) => Outcome::Invalid(r),
     };
     let result = json_result(member, &outcome, policy.dangers());
-    let failures: Vec<&Value> = result
-        .get("failures")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .collect();
-    let failed: Vec<&str> = failures
-        .iter()
-        .filter_map(|f| f.get("check").and_then(Value::as_str))
-        .collect();
     let verified = matches!(outcome, Outcome::Valid(_));
     let checks: Vec<&str> = CHECKS
         .iter()
         .copied()
-        .filter(|c| !failed.contains(c))
+        .filter(|c| !result.failures.iter().any(|f| f.check == *c))
         .collect();
-    let errors: Vec<Value> = failures
+    let errors: Vec<Value> = result
+        .failures
         .iter()
         .map(|f| {
             json!({
-                "type": format!("https://civitas.example/problems/{}", f.get("check").and_then(Value::as_str).unwrap_or("check")),
-                "title": f.get("check"),
-                "detail": f.get("reason"),
+                "type": format!("https://civitas.example/problems/{}", f.check),
+                "title": f.check,
+                "detail": f.reason,
             })
         })
         .collect();
     let warnings: Vec<Value> = result
-        .get("dangers")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+        .dangers
+        .iter()
         .map(|d| json!({"type": "https://civitas.example/problems/relaxed-check", "title": "relaxed check", "detail": d}))
         .collect();
     let status = if verified {
