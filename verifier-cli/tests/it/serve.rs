@@ -621,4 +621,20 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("set token"));
+
+    // Nor one that wallets reach through a proxy (every request would look local).
+    let proxied = std::fs::read_to_string(dir.join("desk.toml"))
+        .unwrap()
+        .replace(
+            "listen = \"127.0.0.1:8080\"",
+            "listen = \"127.0.0.1:8080\"\npublic_url = \"https://desk.agency.example\"",
+        );
+    std::fs::write(dir.join("proxied.toml"), proxied).unwrap();
+    let out = civitas()
+        .args(["serve", "--config"])
+        .arg(dir.join("proxied.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("through a proxy"));
 }

@@ -151,10 +151,32 @@ impl Config {
                 ),
             ));
         }
-        if let Some(u) = &raw.public_url
-            && !(u.starts_with("https://") || u.starts_with("http://"))
-        {
-            return Err(at(file, "public_url must be an http:// or https:// URL"));
+        if let Some(u) = &raw.public_url {
+            let Some(rest) = u
+                .strip_prefix("https://")
+                .or_else(|| u.strip_prefix("http://"))
+            else {
+                return Err(at(file, "public_url must be an http:// or https:// URL"));
+            };
+            // Behind a reverse proxy every request comes from loopback: "loopback only" would
+            // then let the whole network start checks and read verdicts.
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            let name = if host.starts_with('[') {
+                host.split(']').next().map(|h| h.trim_start_matches('['))
+            } else {
+                host.rsplit_once(':').map(|(h, _)| h).or(Some(host))
+            }
+            .unwrap_or("");
+            let local = name == "localhost"
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if !local && token.is_none() {
+                return Err(at(
+                    file,
+                    "public_url is reachable beyond this machine (through a proxy every request looks local): set token (or token_file)",
+                ));
+            }
         }
         let ttl = Duration::from_secs(raw.transaction_ttl_seconds.unwrap_or(DEFAULT_TTL.as_secs()));
         if ttl.is_zero() || ttl > MAX_TTL {

@@ -22,6 +22,10 @@ use super::store::{ClaimError, Phase, Transaction};
 use super::{ApiError, App, Shared, random_text};
 use crate::commands::verify::{JsonFailure, JsonResult, Outcome, json_result};
 
+/// Longest the check of one response may take (below the request's own limit, so that the
+/// verdict is always recorded).
+const DECIDE_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Parse a small JSON request body.
 pub(super) fn json_body(body: &[u8]) -> Result<Value, ApiError> {
     civitas_core::json::parse(body, &civitas_core::json::JsonLimits::default())
@@ -315,7 +319,25 @@ pub async fn response(State(app): State<Shared>, Path(rid): Path<String>, body: 
             return ApiError::bad("this request was already answered").into_response();
         }
     };
-    let (valid, result, reply) = decide(&app, &tx, &body).await;
+    // Decided within the request's time limit, or invalid: a claimed transaction never stays
+    // in Checking (which would refuse every later response and never show a verdict).
+    let (valid, result, reply) =
+        match tokio::time::timeout(DECIDE_TIMEOUT, decide(&app, &tx, &body)).await {
+            Ok(decided) => decided,
+            Err(_) => {
+                let reason = "the desk took too long to check the response; start the check again";
+                (
+                    false,
+                    refused(&tx, &app.client_id, vec![failure("response", reason)]),
+                    ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "temporarily_unavailable",
+                        reason,
+                    )
+                    .into_response(),
+                )
+            }
+        };
     eprintln!(
         "civitas serve: check {} answered: {}",
         tx.check,
