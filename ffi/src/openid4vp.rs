@@ -15,11 +15,26 @@
 use std::sync::Arc;
 
 use civitas_core::openid4vp::dcql::Selection;
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation, RequestError};
+use civitas_core::openid4vp::request::{
+    AuthorizationRequest, Invocation, RequestError, transport_allowed,
+};
 use civitas_core::openid4vp::response::{self, VerifierReply};
 
 use crate::CivitasError;
 use crate::wallet::{ConsentSummary, Wallet};
+
+/// `https://`, or `http://` to this machine only.
+fn checked_url(what: &str, url: &str) -> Result<(), CivitasError> {
+    if transport_allowed(url) {
+        Ok(())
+    } else {
+        Err(CivitasError::InvalidInput {
+            reason: format!(
+                "invalid_request: the {what} must be https:// (http:// only to this machine)"
+            ),
+        })
+    }
+}
 
 fn refused(e: RequestError) -> CivitasError {
     CivitasError::InvalidInput {
@@ -53,11 +68,14 @@ pub fn parse_openid4vp_url(url: String) -> Result<OpenId4VpInvocation, CivitasEr
             client_id,
             request_uri,
             post,
-        } => OpenId4VpInvocation::FetchRequest {
-            client_id,
-            request_uri,
-            post,
-        },
+        } => {
+            checked_url("request_uri", &request_uri)?;
+            OpenId4VpInvocation::FetchRequest {
+                client_id,
+                request_uri,
+                post,
+            }
+        }
         Invocation::ByValue(_) => OpenId4VpInvocation::ByValue,
     })
 }
@@ -178,15 +196,19 @@ pub fn openid4vp_reply(status: u16, body: String) -> OpenId4VpReply {
 }
 
 impl Wallet {
-    fn openid4vp_answer(&self, request: AuthorizationRequest) -> Arc<OpenId4VpRequest> {
+    fn openid4vp_answer(
+        &self,
+        request: AuthorizationRequest,
+    ) -> Result<Arc<OpenId4VpRequest>, CivitasError> {
+        checked_url("response_uri", &request.response_uri)?;
         let selections = self
             .core()
             .dcql_select(&request.dcql_query, &[])
             .map_err(|e| e.to_string());
-        Arc::new(OpenId4VpRequest {
+        Ok(Arc::new(OpenId4VpRequest {
             request,
             selections,
-        })
+        }))
     }
 }
 
@@ -203,7 +225,7 @@ impl Wallet {
     ) -> Result<Arc<OpenId4VpRequest>, CivitasError> {
         let request = AuthorizationRequest::from_request_object(request_object.trim(), &client_id)
             .map_err(refused)?;
-        Ok(self.openid4vp_answer(request))
+        self.openid4vp_answer(request)
     }
 
     /// An unsigned request carried in the URL itself (development verifiers with the
@@ -219,7 +241,7 @@ impl Wallet {
             });
         };
         let request = AuthorizationRequest::from_unsigned(&params).map_err(refused)?;
-        Ok(self.openid4vp_answer(request))
+        self.openid4vp_answer(request)
     }
 
     /// The consent screen of `request`.

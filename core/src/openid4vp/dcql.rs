@@ -442,6 +442,14 @@ impl DcqlQuery {
     }
 }
 
+/// Whether `candidate` answers the Credential Query `q` (holder binding, types, and its
+/// claims with their `values`, or one of its `claim_sets`), with the JSON pointers of the
+/// claims it would disclose: the wallet's matching, which the verifier applies again to what
+/// was disclosed.
+pub fn matches(q: &CredentialQuery, candidate: &Candidate<'_>) -> Option<Selected> {
+    match_credential(q, candidate)
+}
+
 /// `candidate` for query `q`, with the pointers to disclose, or `None`.
 fn match_credential(q: &CredentialQuery, c: &Candidate<'_>) -> Option<Selected> {
     if q.require_cryptographic_holder_binding && !c.holder_binding {

@@ -469,6 +469,30 @@ impl AuthorizationRequest {
     }
 }
 
+/// Whether a wallet may send to (or fetch from) `url`: `https://`, or `http://` to this
+/// machine only (`localhost`, a loopback address), for development and tests. Wallets apply it
+/// to `request_uri` and `response_uri`; a `redirect_uri` must be `https://`.
+pub fn transport_allowed(url: &str) -> bool {
+    if url.starts_with("https://") {
+        return true;
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))
+    } else {
+        host.split(':').next()
+    }
+    .unwrap_or("");
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// The verifier's side: a signed Request Object for `params` (which must include
 /// `client_id`), `typ` `oauth-authz-req+jwt`, `kid` the signer's verification method.
 pub fn sign_request_object(

@@ -120,7 +120,8 @@ pub fn read_reply(status: u16, body: &str) -> VerifierReply {
     };
     if status == 200 {
         VerifierReply::Accepted {
-            redirect_uri: text("redirect_uri"),
+            // Only somewhere safe to send the user: an https:// page.
+            redirect_uri: text("redirect_uri").filter(|u| u.starts_with("https://")),
         }
     } else {
         VerifierReply::Refused {
@@ -292,6 +293,7 @@ pub fn assess(
         (Ok(vp), Some(q)) => {
             for c in vp.credentials() {
                 let types = expanded_types(jsonld, c.document()).unwrap_or_default();
+                let before = unmet.len();
                 if !q
                     .type_values
                     .iter()
@@ -299,10 +301,27 @@ pub fn assess(
                 {
                     unmet.push("the credential is not of a type the query asks for".into());
                 }
-                for claim in q.claims.iter().flatten() {
-                    if process_path(c.document(), &claim.path).is_none() {
-                        unmet.push(format!("claim {} is not disclosed", path_text(&claim.path)));
+                // Without claim sets every claim is asked for: name each one missing.
+                if q.claim_sets.is_none() {
+                    for claim in q.claims.iter().flatten() {
+                        if process_path(c.document(), &claim.path).is_none() {
+                            unmet
+                                .push(format!("claim {} is not disclosed", path_text(&claim.path)));
+                        }
                     }
+                }
+                // The wallet's own matching over what was disclosed: `values`, claim sets.
+                let candidate = super::dcql::Candidate {
+                    id: "",
+                    credential: c.document(),
+                    expanded_types: &types,
+                    holder_binding: c.holder_binding() != crate::verifier::HolderBinding::None,
+                };
+                if unmet.len() == before && super::dcql::matches(q, &candidate).is_none() {
+                    unmet.push(
+                        "the disclosed claims do not meet the query (its values or claim sets)"
+                            .into(),
+                    );
                 }
                 for pointer in over_disclosed(c.document(), q, expected.also_accepted) {
                     unmet.push(format!(
@@ -359,13 +378,18 @@ fn over_disclosed(doc: &Value, q: &super::dcql::CredentialQuery, also: &[String]
         pointer == prefix
             || (pointer.starts_with(prefix) && pointer.as_bytes().get(prefix.len()) == Some(&b'/'))
     };
+    // An `id` or `type` member (or an element of a `type` array) of an object on the way to
+    // an asked claim: bbs-2023 discloses them with the claim. Elsewhere they are claims too.
     let structural = |pointer: &str| {
-        let mut parts = pointer.rsplit('/');
-        let last = parts.next().unwrap_or("");
-        // `type` and `id`, or an element of a `type` array.
-        last == "type"
-            || last == "id"
-            || (last.bytes().all(|b| b.is_ascii_digit()) && parts.next() == Some("type"))
+        let segments: Vec<&str> = pointer.split('/').skip(1).collect();
+        let parent = match segments.as_slice() {
+            [rest @ .., "type", i] if !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) => {
+                rest
+            }
+            [rest @ .., "type" | "id"] => rest,
+            _ => return false,
+        };
+        claims.iter().any(|c| path_reaches(&c.path, parent))
     };
     crate::verifier::disclosed_claims(doc)
         .into_iter()
@@ -377,6 +401,20 @@ fn over_disclosed(doc: &Value, q: &super::dcql::CredentialQuery, also: &[String]
                 && !claims.iter().any(|c| path_covers(&c.path, p))
         })
         .collect()
+}
+
+/// Whether the claims path pointer `path` goes through the object at `segments` (the
+/// segments of a JSON pointer, still escaped): `segments` is a prefix of `path`.
+fn path_reaches(path: &[PathComponent], segments: &[&str]) -> bool {
+    segments.len() <= path.len()
+        && segments.iter().zip(path).all(|(part, c)| {
+            let part = part.replace("~1", "/").replace("~0", "~");
+            match c {
+                PathComponent::Key(k) => *k == part,
+                PathComponent::Index(i) => part == i.to_string(),
+                PathComponent::All => !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()),
+            }
+        })
 }
 
 /// Whether a claims path pointer (§7) reaches the JSON pointer `pointer` or an ancestor of
@@ -445,4 +483,76 @@ pub fn expanded_types(
     }
     let quads = jsonld.to_rdf(&doc, &ToRdfOptions::default())?;
     Ok(crate::vc::SignedFields::from_quads(&quads)?.types)
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::indexing_slicing,
+    reason = "tests: a missing element is a failed test"
+)]
+mod tests {
+    use super::*;
+
+    fn query(q: Value) -> DcqlQuery {
+        DcqlQuery::parse(&q).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    #[test]
+    fn id_and_type_pass_only_on_the_way_to_an_asked_claim() {
+        let q = query(json!({"credentials": [{"id": "d", "format": "ldp_vc",
+            "meta": {"type_values": [["T"]]},
+            "claims": [{"path": ["credentialSubject", "degree", "name"]}]}]}));
+        let doc = json!({
+            "id": "urn:uuid:1", "type": ["VerifiableCredential", "T"],
+            "issuer": {"id": "did:example:u", "name": "U"},
+            "credentialSubject": {
+                "type": ["Person"],
+                "degree": {"type": "MasterDegree", "name": "MSc"},
+                "degreeX": {"name": "not asked"},
+                "passport": {"id": "urn:passport:123", "type": "Passport"}
+            }
+        });
+        let got = over_disclosed(&doc, &q.credentials[0], &[]);
+        assert_eq!(
+            got,
+            vec![
+                "/credentialSubject/degreeX/name".to_owned(),
+                "/credentialSubject/passport/id".to_owned(),
+                "/credentialSubject/passport/type".to_owned(),
+            ]
+        );
+        let also = ["/credentialSubject/passport".to_owned()];
+        assert_eq!(
+            over_disclosed(&doc, &q.credentials[0], &also),
+            vec!["/credentialSubject/degreeX/name".to_owned()]
+        );
+    }
+
+    #[test]
+    fn the_verifier_applies_the_querys_values_and_claim_sets() {
+        let q = query(json!({"credentials": [{"id": "d", "format": "ldp_vc",
+            "meta": {"type_values": [["T"]]},
+            "claims": [{"id": "a", "path": ["credentialSubject", "level"], "values": [7]},
+                       {"id": "b", "path": ["credentialSubject", "name"]}],
+            "claim_sets": [["a"], ["b"]]}]}));
+        let types = vec!["T".to_owned()];
+        let check = |doc: Value| {
+            super::super::dcql::matches(
+                &q.credentials[0],
+                &super::super::dcql::Candidate {
+                    id: "",
+                    credential: &doc,
+                    expanded_types: &types,
+                    holder_binding: true,
+                },
+            )
+            .is_some()
+        };
+        assert!(check(json!({"credentialSubject": {"level": 7}})));
+        assert!(!check(json!({"credentialSubject": {"level": 6}})));
+        assert!(
+            check(json!({"credentialSubject": {"level": 6, "name": "x"}})),
+            "set b"
+        );
+    }
 }

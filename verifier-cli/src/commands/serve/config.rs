@@ -193,6 +193,17 @@ impl Config {
             }
         };
 
+        if mode == Mode::DirectPost
+            && !raw
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.starts_with("https://"))
+        {
+            return Err(at(
+                file,
+                "response_mode = \"direct_post\" sends the presentations unencrypted: only with an https:// public_url (or use direct_post.jwt)",
+            ));
+        }
         let trust_file = rel(&raw.trust);
         let trust_text = String::from_utf8(read_bytes(&trust_file)?)
             .map_err(|_| at(&trust_file, "not UTF-8"))?;

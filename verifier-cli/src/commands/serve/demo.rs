@@ -53,10 +53,32 @@ fn text(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// A demo directory is reused only if this user owns it and nobody else may write in it:
+/// another local user could otherwise plant a trust file and keys in a shared temporary path.
+fn refuse_foreign_dir(dir: &Path) -> CliResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(dir)
+            .map_err(|e| CliError::input(format!("cannot use {}: {e}", dir.display())))?;
+        let me = std::fs::metadata("/proc/self").map(|m| m.uid()).ok();
+        if me.is_some_and(|uid| uid != meta.uid()) || meta.mode() & 0o022 != 0 {
+            return Err(CliError::input(format!(
+                "{} belongs to another user or others may write in it: not reused (give --dir a directory of your own)",
+                dir.display()
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
 /// Make (or find) the demo desk in `dir`; the path of its `desk.toml`.
 pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf> {
     let config = dir.join("desk.toml");
     if config.is_file() {
+        refuse_foreign_dir(dir)?;
         println!(
             "civitas serve: using the demo desk in {} (delete it to start afresh)",
             dir.display()
@@ -75,6 +97,13 @@ pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf>
         )));
     }
     println!("civitas serve: making a demo desk in {} ...", dir.display());
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    }
     std::fs::create_dir_all(dir.join("status"))
         .and_then(|()| std::fs::create_dir_all(dir.join("contexts")))
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use civitas_core::jose::jwk::EcPrivateJwk;
 use civitas_core::openid4vp::request::{form_encode, parse_form, sign_request_object};
@@ -70,7 +70,27 @@ pub async fn list_checks(State(app): State<Shared>) -> Response {
 /// `POST /desk/checks` with `{"check": NAME}`: a new transaction (fresh nonce and state of
 /// 256 and 128 bits, single use, expiring), answered `201 {"id", "url", "check",
 /// "expires_at"}`.
-pub async fn create(State(app): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+pub async fn create(
+    State(app): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    // A cross-site form cannot send application/json without the browser asking first.
+    let json_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            t.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json_type {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "invalid_request",
+            "send {\"check\": NAME} as application/json",
+        ));
+    }
     let v = json_body(&body)?;
     let name = v
         .get("check")
@@ -319,36 +339,45 @@ pub async fn response(State(app): State<Shared>, Path(rid): Path<String>, body: 
             return ApiError::bad("this request was already answered").into_response();
         }
     };
-    // Decided within the request's time limit, or invalid: a claimed transaction never stays
-    // in Checking (which would refuse every later response and never show a verdict).
-    let (valid, result, reply) =
-        match tokio::time::timeout(DECIDE_TIMEOUT, decide(&app, &tx, &body)).await {
-            Ok(decided) => decided,
-            Err(_) => {
-                let reason = "the desk took too long to check the response; start the check again";
-                (
-                    false,
-                    refused(&tx, &app.client_id, vec![failure("response", reason)]),
-                    ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "temporarily_unavailable",
-                        reason,
+    // Decided and recorded in a task of its own, within a time limit: neither a client that
+    // hangs up (which drops this handler) nor a slow check leaves a claimed transaction
+    // pending forever.
+    let task = tokio::spawn(async move {
+        let (valid, result, reply) =
+            match tokio::time::timeout(DECIDE_TIMEOUT, decide(&app, &tx, &body)).await {
+                Ok(decided) => decided,
+                Err(_) => {
+                    let reason =
+                        "the desk took too long to check the response; start the check again";
+                    (
+                        false,
+                        refused(&tx, &app.client_id, vec![failure("response", reason)]),
+                        ApiError::new(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "temporarily_unavailable",
+                            reason,
+                        )
+                        .into_response(),
                     )
-                    .into_response(),
-                )
-            }
+                }
+            };
+        let (valid, recorded) = match serde_json::to_value(&result) {
+            Ok(v) => (valid, v),
+            Err(_) => (
+                false,
+                json!({"verdict": "invalid", "failures": [{"check": "response", "credential": null, "reason": "the result could not be recorded"}]}),
+            ),
         };
-    eprintln!(
-        "civitas serve: check {} answered: {}",
-        tx.check,
-        if valid { "valid" } else { "invalid" }
-    );
-    app.store.finish(
-        &rid,
-        valid,
-        serde_json::to_value(&result).unwrap_or(Value::Null),
-    );
-    reply
+        eprintln!(
+            "civitas serve: check {} answered: {}",
+            tx.check,
+            if valid { "valid" } else { "invalid" }
+        );
+        app.store.finish(&rid, valid, recorded);
+        reply
+    });
+    task.await
+        .unwrap_or_else(|_| ApiError::busy().into_response())
 }
 
 async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, JsonResult, Response) {
@@ -366,7 +395,7 @@ async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, JsonResult, 
     if let Ok(form) = parse_form(text)
         && let Some(code) = form.get("error").and_then(Value::as_str)
     {
-        let code = crate::util::escape(code.get(..64).unwrap_or(code));
+        let code = crate::util::escape(&code.chars().take(64).collect::<String>());
         let result = refused(
             tx,
             &app.client_id,
@@ -444,8 +473,9 @@ async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, JsonResult, 
         ));
     }
     if !accepted {
-        // What should not have been sent is not shown either.
+        // What should not have been sent is not shown either (nor who sent it).
         result.credentials.clear();
+        result.holder = None;
     }
     let reply = if accepted {
         no_store(Json(json!({})).into_response())

@@ -166,13 +166,33 @@ fn authorized(app: &App, headers: &HeaderMap, peer: SocketAddr) -> Result<(), Ap
                 ))
             }
         }
-        None if peer.ip().is_loopback() => Ok(()),
+        // Loopback only, and addressed as loopback: a page on another site whose name was
+        // rebound to 127.0.0.1 sends its own Host, and is refused (DNS rebinding).
+        None if peer.ip().is_loopback() && loopback_host(headers) => Ok(()),
         None => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forbidden",
             "without a desk token this endpoint answers only on this machine",
         )),
     }
+}
+
+/// Whether the request's `Host` names this machine (`localhost`, `127.0.0.1`, `[::1]`, with
+/// or without a port).
+fn loopback_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let name = if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))
+    } else {
+        host.rsplit_once(':').map(|(h, _)| h).or(Some(host))
+    }
+    .unwrap_or("");
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Desk and back-office endpoints pass through here.
@@ -237,6 +257,8 @@ fn route_name(path: &str) -> String {
             format!("/openid4vp/{kind}/{{id}}")
         }
         ["", "status", _] => "/status/{file}".into(),
+        ["", "desk", "checks"] => "/desk/checks".into(),
+        ["", "desk" | "openid4vp" | "status", ..] => "(other)".into(),
         _ if path.len() <= 64 => crate::util::escape(path),
         _ => "(long path)".into(),
     }

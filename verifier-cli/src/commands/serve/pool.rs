@@ -97,14 +97,24 @@ fn run(verifier: &Verifier, rx: &Receiver<Job>, threads: usize) {
                 Err(_) => break,
             }
         }
-        let verdicts: Vec<Verdict> = if let [one] = batch.as_slice() {
-            vec![verifier.verify(&one.presentation, &one.policy, &one.lists)]
-        } else {
-            let jobs: Vec<_> = batch
-                .iter()
-                .map(|j| move || verifier.verify(&j.presentation, &j.policy, &j.lists))
-                .collect();
-            civitas_core::bbs::batch::verify_batch(jobs, threads)
+        // A panic (a bug: verification returns errors, it does not panic) fails this batch
+        // closed, its callers see "busy", and the thread goes on with the next batch.
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if let [one] = batch.as_slice() {
+                vec![verifier.verify(&one.presentation, &one.policy, &one.lists)]
+            } else {
+                let jobs: Vec<_> = batch
+                    .iter()
+                    .map(|j| move || verifier.verify(&j.presentation, &j.policy, &j.lists))
+                    .collect();
+                civitas_core::bbs::batch::verify_batch(jobs, threads)
+            }
+        }));
+        let Ok(verdicts) = run else {
+            eprintln!(
+                "civitas serve: a verification failed unexpectedly; its responses are refused"
+            );
+            continue;
         };
         for (job, verdict) in batch.into_iter().zip(verdicts) {
             // The request may have timed out and gone; nothing to do then.

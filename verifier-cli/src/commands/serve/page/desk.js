@@ -150,7 +150,7 @@ function verdict(j) {
   if (j.state === "expired") {
     details.appendChild(el("p", "The wallet did not answer in time. Start a new check."));
   }
-  for (const c of result.credentials || []) {
+  for (const c of j.state === "valid" ? result.credentials || [] : []) {
     details.appendChild(el("p", c.issuer_name ? "Issued by " + c.issuer_name : "Issuer not trusted: " + c.issuer, "issuer"));
     const claims = c.claims || {};
     const facts = [];
