@@ -194,7 +194,8 @@ pub fn render(payload: &str, options: &RenderOptions) -> Result<(GrayImage, QrIn
 }
 
 /// `payload` as an SVG image (black modules on white, the standard 4-module quiet zone, one
-/// unit per module, so it scales to any size without blur), with how it was encoded.
+/// unit per module, so it scales to any size without blur), with how it was encoded; its
+/// `image_px` is the side in SVG units (modules plus quiet zone), not in pixels.
 ///
 /// # Errors
 /// [`QrError::TooLong`] if it does not fit.

@@ -370,24 +370,7 @@ pub fn run(
             let pointers = read_pointers(&disclose)?;
             let consent = w.disclosure_preview(&id, &pointers, Some(&domain))?;
             eprintln!("presenting {} to {}:", short(&id), escape(&domain));
-            for c in &consent.disclosed {
-                eprintln!(
-                    "  discloses {} = {}{}",
-                    escape(&c.pointer),
-                    escape(&c.value),
-                    if c.mandatory { " (mandatory)" } else { "" }
-                );
-            }
-            eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
-            match consent.pseudonym {
-                PseudonymUse::None => {}
-                PseudonymUse::FirstTime => eprintln!(
-                    "  this verifier sees a pseudonym of you for the first time (it will recognise it next time; no other verifier can link it)"
-                ),
-                PseudonymUse::Returning => eprintln!(
-                    "  this verifier sees the pseudonym it has seen before: it recognises you as a returning visitor"
-                ),
-            }
+            print_consent(&consent);
             let disclosures = [Disclosure {
                 credential_id: id,
                 pointers,
@@ -416,6 +399,29 @@ pub fn run(
             write_json_out(output.as_deref(), &vp)?;
             Ok(EXIT_VALID)
         }
+    }
+}
+
+/// What a presentation discloses, keeps hidden, and the pseudonym it shows, on standard
+/// error (every value from the credential escaped).
+pub(crate) fn print_consent(consent: &civitas_core::wallet::ConsentSummary) {
+    for c in &consent.disclosed {
+        eprintln!(
+            "  discloses {} = {}{}",
+            escape(&c.pointer),
+            escape(&c.value),
+            if c.mandatory { " (mandatory)" } else { "" }
+        );
+    }
+    eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
+    match consent.pseudonym {
+        PseudonymUse::None => {}
+        PseudonymUse::FirstTime => eprintln!(
+            "  this verifier sees a pseudonym of you for the first time (it will recognise it next time; no other verifier can link it)"
+        ),
+        PseudonymUse::Returning => eprintln!(
+            "  this verifier sees the pseudonym it has seen before: it recognises you as a returning visitor"
+        ),
     }
 }
 

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use civitas_core::openid4vp::dcql::Selection;
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
+use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation, transport_allowed};
 use civitas_core::openid4vp::response::{VerifierReply, build_error_response, read_reply};
-use civitas_core::wallet::{PseudonymUse, Wallet};
+use civitas_core::wallet::Wallet;
 use serde_json::Value;
 
 use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape, write_atomic};
@@ -58,10 +58,6 @@ impl RespondArgs {
     }
 }
 
-fn http_allowed(url: &str) -> bool {
-    civitas_core::openid4vp::request::transport_allowed(url)
-}
-
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(20)))
@@ -77,7 +73,7 @@ fn net(what: &str, url: &str, e: &ureq::Error) -> CliError {
 
 /// Fetch the Request Object (GET, or POST for `request_uri_method=post`).
 fn fetch_request(agent: &ureq::Agent, request_uri: &str, post: bool) -> CliResult<String> {
-    if !http_allowed(request_uri) {
+    if !transport_allowed(request_uri) {
         return Err(CliError::input(format!(
             "request_uri {}: only https:// (or http:// to this machine) is used",
             escape(request_uri)
@@ -182,24 +178,7 @@ fn print_consent(
             escape(&q.query_id),
             id.get(..12).unwrap_or(id)
         );
-        for d in &consent.disclosed {
-            eprintln!(
-                "  discloses {} = {}{}",
-                escape(&d.pointer),
-                escape(&d.value),
-                if d.mandatory { " (mandatory)" } else { "" }
-            );
-        }
-        eprintln!("  keeps {} claim(s) hidden", consent.hidden.len());
-        match consent.pseudonym {
-            PseudonymUse::None => {}
-            PseudonymUse::FirstTime => eprintln!(
-                "  this verifier sees a pseudonym of you for the first time (no other verifier can link it)"
-            ),
-            PseudonymUse::Returning => eprintln!(
-                "  this verifier sees the pseudonym it has seen before: it recognises you"
-            ),
-        }
+        crate::commands::holder::print_consent(&consent);
     }
     Ok(())
 }
@@ -228,7 +207,7 @@ fn post(
     content_type: &str,
     body: &str,
 ) -> CliResult<(u16, String)> {
-    if !http_allowed(uri) {
+    if !transport_allowed(uri) {
         return Err(CliError::input(format!(
             "response_uri {}: only https:// (or http:// to this machine) is used",
             escape(uri)

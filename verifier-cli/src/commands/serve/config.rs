@@ -22,7 +22,8 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// Default bound on live transactions (each holds a few hundred bytes and one key).
 pub const DEFAULT_MAX_TRANSACTIONS: usize = 10_000;
 
-#[derive(Debug, Deserialize)]
+// No Debug: it holds the desk token.
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     listen: Option<String>,
@@ -82,13 +83,29 @@ pub enum Mode {
     DirectPost,
 }
 
+/// The desk token: zeroized when dropped, `[redacted]` in Debug output.
+pub struct Token(Zeroizing<String>);
+
+impl Token {
+    /// Whether `given` is the token (constant time in the token's contents).
+    pub fn matches(&self, given: &[u8]) -> bool {
+        subtle::ConstantTimeEq::ct_eq(given, self.0.as_bytes()).into()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 /// The whole configuration, read and checked.
 #[derive(Debug)]
 pub struct Config {
     pub listen: SocketAddr,
     pub public_url: Option<String>,
     pub key_file: PathBuf,
-    pub token: Option<Zeroizing<String>>,
+    pub token: Option<Token>,
     pub trust_file: PathBuf,
     pub status_dir: Option<PathBuf>,
     pub ttl: Duration,
@@ -127,19 +144,19 @@ impl Config {
         }
         let token = match (raw.token, raw.token_file) {
             (Some(_), Some(_)) => return Err(at(file, "give token or token_file, not both")),
-            (Some(t), None) => Some(Zeroizing::new(t)),
+            (Some(t), None) => Some(Token(Zeroizing::new(t))),
             (None, Some(f)) => {
                 let bytes = Zeroizing::new(read_bytes(&rel(&f))?);
                 let t = std::str::from_utf8(&bytes)
                     .map_err(|_| at(file, "token_file is not UTF-8"))?
                     .trim()
                     .to_owned();
-                Some(Zeroizing::new(t))
+                Some(Token(Zeroizing::new(t)))
             }
             (None, None) => None,
         };
         if let Some(t) = &token
-            && t.len() < 16
+            && t.0.len() < 16
         {
             return Err(at(file, "the desk token must be at least 16 characters"));
         }
