@@ -566,6 +566,12 @@ pub enum Error {
     #[error("{0}")]
     Dcql(#[from] crate::openid4vp::dcql::DcqlError),
 
+    // ---- OpenID4VCI
+    /// An OpenID4VCI message is malformed or refused; the code is the one the specification
+    /// names for it.
+    #[error("OpenID4VCI: {0}")]
+    OpenId4Vci(#[from] crate::openid4vci::VciError),
+
     // ---- verifier policy
     /// The trust file is not valid: the message says where and why.
     #[error("trust file: {0}")]
@@ -646,6 +652,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Jose(e) => e.kind(),
+            Self::OpenId4Vci(e) => e.kind(),
             Self::Dcql(e) => match e {
                 crate::openid4vp::dcql::DcqlError::UnsupportedFormat(_) => ErrorKind::Unsupported,
                 crate::openid4vp::dcql::DcqlError::Invalid(_)

@@ -52,6 +52,7 @@ pub mod json;
 pub mod json_pointer;
 pub mod jsonld;
 pub mod keys;
+pub mod openid4vci;
 pub mod openid4vp;
 pub mod presentation;
 pub mod rdf;

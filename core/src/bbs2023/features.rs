@@ -54,6 +54,33 @@ impl CommitmentRequest {
         })
     }
 
+    /// What an issuer checks before signing (and [`super::Bbs2023::sign_blind`] checks
+    /// again): the commitment holds the number of values its feature needs, and its proof
+    /// of knowledge verifies (with the Blind BBS interface, or the pseudonym one for the
+    /// pseudonym features).
+    ///
+    /// # Errors
+    /// [`Error::CommittedMessageCount`], [`Error::CommitmentProofInvalid`], or
+    /// [`Error::Bbs2023Feature`] for `baseline`.
+    pub fn check(&self) -> Result<(), Error> {
+        let expected = committed_values(self.feature);
+        if self.commitment.committed_count() != expected {
+            return Err(Error::CommittedMessageCount {
+                expected,
+                actual: self.commitment.committed_count(),
+            });
+        }
+        match self.feature {
+            Feature::Baseline => Err(Error::Bbs2023Feature(
+                "a commitment request is for an optional feature, not baseline",
+            )),
+            Feature::AnonymousHolderBinding => blind::verify_commitment(CS, &self.commitment),
+            Feature::Pseudonym | Feature::HolderBindingPseudonym => {
+                pseudonym::verify_commitment_with_nym(CS, &self.commitment)
+            }
+        }
+    }
+
     /// Read a request document (as [`CommitmentRequest::to_json`] writes it): every member
     /// is required, no other is allowed, the feature is one of the three optional features,
     /// and the commitment decodes. The commitment's proof is checked by the issuer when it

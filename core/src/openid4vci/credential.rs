@@ -1,0 +1,615 @@
+//! The nonce endpoint ([OpenID4VCI 1.0 §7](https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html#name-nonce-endpoint))
+//! and the credential endpoint (§8): credential requests with their key proofs, and credential
+//! responses, for `ldp_vc` credentials signed with bbs-2023.
+//!
+//! Two proof types bind what is issued to the wallet (§8.1):
+//! - `jwt` (Appendix F.1): `typ` `openid4vci-proof+jwt`, ES256, `kid` a did:key URL of a
+//!   P-256 key, `aud` the Credential Issuer Identifier, `iat`, `nonce` a `c_nonce`. The
+//!   credential is issued to that DID (`credentialSubject.id`): the identified kind.
+//! - [`COMMITMENT_PROOF_TYPE`]: a bbs-2023 credential request (`docs/formats.md`, "Credential
+//!   requests"), a blind commitment to the wallet's holder secret and/or prover nym with its
+//!   proof of knowledge. The credential is bound to those secrets: anonymous holder binding,
+//!   pseudonyms, or both. The commitment's proof takes no nonce or audience (the Blind BBS
+//!   draft's `Commit` has no input for them), so this proof type carries none; see
+//!   `docs/formats.md` for why a replayed commitment gains an attacker nothing.
+
+use serde_json::{Map, Value, json};
+
+use super::metadata::CredentialConfiguration;
+use super::{COMMITMENT_PROOF_TYPE, ErrorCode, JWT_PROOF_TYP, MAX_STRING_LEN, VciError, bad};
+use crate::bbs2023::CommitmentRequest;
+use crate::ecdsa::Signer;
+use crate::jose::jws;
+use crate::keys::PublicKey;
+
+/// How far a key proof's `iat` may lie in the future or the past, in seconds (clock skew
+/// between phone and server; freshness itself comes from the `c_nonce`).
+pub const PROOF_IAT_WINDOW: i64 = 300;
+/// Most proofs one credential request may carry, whatever the metadata says.
+pub const MAX_PROOFS: usize = 16;
+
+fn invalid(description: impl Into<String>) -> VciError {
+    bad(ErrorCode::InvalidCredentialRequest, description)
+}
+
+fn invalid_proof(description: impl Into<String>) -> VciError {
+    bad(ErrorCode::InvalidProof, description)
+}
+
+/// A nonce response (§7.2), for the wallet: the `c_nonce`.
+pub fn read_nonce_response(bytes: &[u8]) -> Result<String, VciError> {
+    let obj = super::parse_object(bytes, "nonce response", ErrorCode::InvalidRequest)?;
+    if let Some(e) = super::token::error_of(&obj) {
+        return Err(e);
+    }
+    match obj.get("c_nonce").and_then(Value::as_str) {
+        Some(n) if !n.is_empty() && n.len() <= MAX_STRING_LEN => Ok(n.to_owned()),
+        _ => Err(bad(
+            ErrorCode::InvalidRequest,
+            "the nonce response has no c_nonce",
+        )),
+    }
+}
+
+/// Which credential is asked for (§8.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requested {
+    /// `credential_configuration_id`.
+    Configuration(String),
+    /// `credential_identifier` (from the token response's `authorization_details`).
+    Identifier(String),
+}
+
+/// The key proofs of a request, by proof type (exactly one type per request, §8.2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Proofs {
+    /// `jwt`: compact JWTs.
+    Jwt(Vec<String>),
+    /// [`COMMITMENT_PROOF_TYPE`]: credential request documents.
+    Commitment(Vec<Value>),
+}
+
+impl Proofs {
+    /// How many proofs (credentials asked for).
+    pub fn len(&self) -> usize {
+        match self {
+            Proofs::Jwt(v) => v.len(),
+            Proofs::Commitment(v) => v.len(),
+        }
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The proof type's name.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Proofs::Jwt(_) => "jwt",
+            Proofs::Commitment(_) => COMMITMENT_PROOF_TYPE,
+        }
+    }
+}
+
+/// A credential request (§8.2), as the issuer reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRequest {
+    /// What is asked for.
+    pub requested: Requested,
+    /// The key proofs.
+    pub proofs: Proofs,
+}
+
+/// What one checked proof binds a credential to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyBinding {
+    /// The DID of the proof's key (`jwt`): the credential's `credentialSubject.id`.
+    Did(String),
+    /// A checked commitment (the count of values and its proof of knowledge verified): the
+    /// credential is blind-signed over it.
+    Commitment(CommitmentRequest),
+}
+
+/// What the issuer checks key proofs against.
+pub struct ProofPolicy<'a> {
+    /// The Credential Issuer Identifier (`aud`).
+    pub credential_issuer: &'a str,
+    /// The server's time, Unix seconds.
+    pub now: i64,
+    /// The most proofs a request may carry (`batch_size`, or 1 without batch issuance).
+    pub batch_size: usize,
+    /// Whether a `c_nonce` is one the server gave out and still valid.
+    pub nonce_valid: &'a dyn Fn(&str) -> bool,
+}
+
+impl std::fmt::Debug for ProofPolicy<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProofPolicy")
+            .field("credential_issuer", &self.credential_issuer)
+            .field("now", &self.now)
+            .field("batch_size", &self.batch_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CredentialRequest {
+    /// Read a credential request body (`application/json`). Unknown members are ignored
+    /// (§8.2); `credential_response_encryption` is refused, as this issuer offers none.
+    pub fn from_json(bytes: &[u8]) -> Result<CredentialRequest, VciError> {
+        let obj = super::parse_object(
+            bytes,
+            "credential request",
+            ErrorCode::InvalidCredentialRequest,
+        )?;
+        let text = |k: &str| -> Result<Option<String>, VciError> {
+            match obj.get(k) {
+                None => Ok(None),
+                Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_STRING_LEN => {
+                    Ok(Some(s.clone()))
+                }
+                Some(_) => Err(invalid(format!("{k} must be a non-empty string"))),
+            }
+        };
+        let requested = match (
+            text("credential_configuration_id")?,
+            text("credential_identifier")?,
+        ) {
+            (Some(c), None) => Requested::Configuration(c),
+            (None, Some(i)) => Requested::Identifier(i),
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "give credential_configuration_id or credential_identifier, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(invalid(
+                    "credential_configuration_id (or credential_identifier) is missing",
+                ));
+            }
+        };
+        if obj.contains_key("credential_response_encryption") {
+            return Err(bad(
+                ErrorCode::InvalidEncryptionParameters,
+                "this issuer does not encrypt credential responses (it offers no credential_response_encryption)",
+            ));
+        }
+        if obj.contains_key("proof") {
+            return Err(invalid_proof(
+                "proof (singular, from drafts) is not used in OpenID4VCI 1.0: send proofs",
+            ));
+        }
+        let proofs = match obj.get("proofs") {
+            None => return Err(invalid_proof("proofs is missing")),
+            Some(Value::Object(p)) => {
+                if p.len() != 1 {
+                    return Err(invalid_proof("proofs holds exactly one proof type"));
+                }
+                let (name, list) = p
+                    .iter()
+                    .next()
+                    .ok_or_else(|| invalid_proof("proofs is empty"))?;
+                let list = list
+                    .as_array()
+                    .filter(|a| !a.is_empty())
+                    .ok_or_else(|| invalid_proof(format!("proofs.{name} must be a non-empty array")))?;
+                if list.len() > MAX_PROOFS {
+                    return Err(invalid_proof(format!(
+                        "at most {MAX_PROOFS} proofs in a request"
+                    )));
+                }
+                match name.as_str() {
+                    "jwt" => Proofs::Jwt(
+                        list.iter()
+                            .map(|j| {
+                                j.as_str()
+                                    .map(str::to_owned)
+                                    .ok_or_else(|| invalid_proof("a jwt proof is a string"))
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    COMMITMENT_PROOF_TYPE => Proofs::Commitment(list.clone()),
+                    other => {
+                        return Err(invalid_proof(format!(
+                            "proof type {} is not supported",
+                            other.chars().take(64).collect::<String>()
+                        )));
+                    }
+                }
+            }
+            Some(_) => return Err(invalid_proof("proofs must be an object")),
+        };
+        Ok(CredentialRequest { requested, proofs })
+    }
+
+    /// Check every key proof against `configuration` and `policy`: the proof type is one the
+    /// configuration accepts, there are at most `batch_size` proofs, each verifies, and no
+    /// key or commitment appears twice. One binding per proof, in order; nothing is
+    /// consumed (the caller marks the nonce used once it has issued).
+    pub fn check_proofs(
+        &self,
+        configuration: &CredentialConfiguration,
+        policy: &ProofPolicy<'_>,
+    ) -> Result<Vec<KeyBinding>, VciError> {
+        let name = self.proofs.type_name();
+        let Some(accepted) = configuration.proof_types_supported.get(name) else {
+            return Err(invalid_proof(format!(
+                "this credential configuration does not accept {name} proofs"
+            )));
+        };
+        if self.proofs.len() > policy.batch_size.max(1) {
+            return Err(invalid_proof(format!(
+                "{} proofs, but at most {} credentials are issued per request (batch_size)",
+                self.proofs.len(),
+                policy.batch_size.max(1)
+            )));
+        }
+        let mut bindings: Vec<KeyBinding> = Vec::with_capacity(self.proofs.len());
+        match &self.proofs {
+            Proofs::Jwt(jwts) => {
+                for (i, jwt) in jwts.iter().enumerate() {
+                    let did = verify_jwt_proof(jwt, policy)
+                        .map_err(|e| VciError::new(e.code, format!("proof {i}: {}", e.description)))?;
+                    if bindings.contains(&KeyBinding::Did(did.clone())) {
+                        return Err(invalid_proof(format!(
+                            "proof {i}: its key is already in another proof (each key binds one credential)"
+                        )));
+                    }
+                    bindings.push(KeyBinding::Did(did));
+                }
+            }
+            Proofs::Commitment(docs) => {
+                for (i, doc) in docs.iter().enumerate() {
+                    let at = |d: String| invalid_proof(format!("proof {i}: {d}"));
+                    let request = CommitmentRequest::from_json(doc).map_err(|e| at(e.to_string()))?;
+                    if !accepted
+                        .features
+                        .iter()
+                        .any(|f| f == request.feature.name())
+                    {
+                        return Err(at(format!(
+                            "this credential configuration does not bind to {}",
+                            request.feature.name()
+                        )));
+                    }
+                    request.check().map_err(|e| at(e.to_string()))?;
+                    let binding = KeyBinding::Commitment(request);
+                    if bindings.contains(&binding) {
+                        return Err(at("the same commitment is in another proof".into()));
+                    }
+                    bindings.push(binding);
+                }
+            }
+        }
+        Ok(bindings)
+    }
+}
+
+/// Check one `jwt` key proof (Appendix F.1, F.4); the DID its key belongs to.
+fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciError> {
+    if jwt.len() > 16 * 1024 {
+        return Err(invalid_proof("the key proof is too long"));
+    }
+    let header_segment = jwt.split('.').next().unwrap_or("");
+    let header_bytes = crate::keys::multibase::decode_base64url(header_segment)
+        .map_err(|_| invalid_proof("the key proof's header is not base64url"))?;
+    let header = match crate::json::parse(&header_bytes, &crate::json::JsonLimits::default()) {
+        Ok(Value::Object(h)) => h,
+        _ => return Err(invalid_proof("the key proof's header is not a JSON object")),
+    };
+    if header.get("typ").and_then(Value::as_str) != Some(JWT_PROOF_TYP) {
+        return Err(invalid_proof("the key proof's typ must be openid4vci-proof+jwt"));
+    }
+    if header.contains_key("jwk") || header.contains_key("x5c") {
+        return Err(invalid_proof(
+            "this issuer binds credentials to a did:key: name the key with kid (a did:key URL), not jwk or x5c",
+        ));
+    }
+    let kid = header
+        .get("kid")
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid_proof("the key proof's header has no kid"))?;
+    let key = crate::did::parse_verification_method(kid)
+        .map_err(|e| invalid_proof(format!("kid: {e}")))?;
+    if !matches!(key, PublicKey::P256 { .. }) {
+        return Err(invalid_proof(
+            "kid must name a P-256 key (the key proof is ES256)",
+        ));
+    }
+    let verified = jws::verify(jwt, &key).map_err(|e| invalid_proof(format!("the key proof: {e}")))?;
+    let claims = match crate::json::parse(verified.payload(), &crate::json::JsonLimits::default()) {
+        Ok(Value::Object(c)) => c,
+        _ => return Err(invalid_proof("the key proof's payload is not a JSON object")),
+    };
+    if claims.get("aud").and_then(Value::as_str) != Some(policy.credential_issuer) {
+        return Err(invalid_proof(
+            "the key proof's aud is not this Credential Issuer Identifier",
+        ));
+    }
+    let iat = claims
+        .get("iat")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| invalid_proof("the key proof has no iat (a number)"))?;
+    if (iat - policy.now).abs() > PROOF_IAT_WINDOW {
+        return Err(invalid_proof(format!(
+            "the key proof's iat is more than {PROOF_IAT_WINDOW} s from the server's time"
+        )));
+    }
+    match claims.get("nonce") {
+        None => {
+            return Err(invalid_proof(
+                "the key proof has no nonce: get a c_nonce from the nonce endpoint",
+            ));
+        }
+        Some(Value::String(n)) if (policy.nonce_valid)(n) => {}
+        Some(_) => {
+            return Err(bad(
+                ErrorCode::InvalidNonce,
+                "the key proof's nonce is not a valid c_nonce: fetch a new one",
+            ));
+        }
+    }
+    Ok(crate::did::did_of_url(kid).to_owned())
+}
+
+/// A `jwt` key proof signed by `signer` (the wallet's device key, P-256), its `kid` the
+/// key's did:key verification method: for `audience` (the Credential Issuer Identifier),
+/// with `nonce` and `iat` (Unix seconds). No `iss`: the token came from anonymous access.
+pub fn jwt_proof(
+    signer: &dyn Signer,
+    audience: &str,
+    nonce: Option<&str>,
+    iat: i64,
+) -> Result<String, crate::Error> {
+    let key = signer.public_key();
+    let mut header = Map::new();
+    header.insert("typ".into(), JWT_PROOF_TYP.into());
+    header.insert(
+        "kid".into(),
+        crate::did::verification_method_id(&key).into(),
+    );
+    let mut claims = Map::new();
+    claims.insert("aud".into(), audience.into());
+    claims.insert("iat".into(), iat.into());
+    if let Some(n) = nonce {
+        claims.insert("nonce".into(), n.into());
+    }
+    let payload = serde_json::to_vec(&Value::Object(claims))
+        .map_err(|_| crate::Error::Crypto("cannot serialize a key proof"))?;
+    jws::sign(&header, &payload, signer)
+}
+
+/// A credential request body for `configuration_id` with `proofs`.
+pub fn credential_request_json(configuration_id: &str, proofs: &Proofs) -> Value {
+    let list = match proofs {
+        Proofs::Jwt(j) => Value::from(j.clone()),
+        Proofs::Commitment(c) => Value::from(c.clone()),
+    };
+    json!({
+        "credential_configuration_id": configuration_id,
+        "proofs": {proofs.type_name(): list},
+    })
+}
+
+/// A credential response (§8.3) with `credentials` (each an `ldp_vc`, a JSON object).
+pub fn credential_response_json(credentials: &[Value]) -> Value {
+    json!({
+        "credentials": credentials
+            .iter()
+            .map(|c| json!({"credential": c}))
+            .collect::<Vec<_>>()
+    })
+}
+
+/// Read a credential endpoint's answer, for the wallet: the issued credentials (JSON
+/// objects, as `ldp_vc` requires), or the error response as the error. A deferred answer
+/// (`transaction_id`) is refused: this wallet does not poll.
+pub fn read_credential_response(bytes: &[u8]) -> Result<Vec<Value>, VciError> {
+    let obj = super::parse_object(bytes, "credential response", ErrorCode::InvalidRequest)?;
+    if let Some(e) = super::token::error_of(&obj) {
+        return Err(e);
+    }
+    if obj.contains_key("transaction_id") {
+        return Err(bad(
+            ErrorCode::InvalidRequest,
+            "the issuer deferred issuance (transaction_id); deferred issuance is not supported",
+        ));
+    }
+    let list = obj
+        .get("credentials")
+        .and_then(Value::as_array)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| bad(ErrorCode::InvalidRequest, "the response has no credentials"))?;
+    list.iter()
+        .map(|c| match c.get("credential") {
+            Some(v @ Value::Object(_)) => Ok(v.clone()),
+            Some(_) => Err(bad(
+                ErrorCode::InvalidRequest,
+                "an ldp_vc credential must be a JSON object",
+            )),
+            None => Err(bad(
+                ErrorCode::InvalidRequest,
+                "a credentials entry has no credential",
+            )),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::bbs2023::proof_value::Feature;
+    use crate::ecdsa::DeviceKey;
+    use crate::openid4vci::metadata::ProofTypeMetadata;
+    use std::collections::BTreeMap;
+
+    const ISSUER: &str = "https://uni.example";
+    const NOW: i64 = 1_800_000_000;
+
+    fn configuration() -> CredentialConfiguration {
+        let mut proofs = BTreeMap::new();
+        proofs.insert(
+            "jwt".to_owned(),
+            ProofTypeMetadata {
+                proof_signing_alg_values_supported: vec!["ES256".into()],
+                features: vec![],
+            },
+        );
+        proofs.insert(
+            COMMITMENT_PROOF_TYPE.to_owned(),
+            ProofTypeMetadata {
+                proof_signing_alg_values_supported: vec!["bbs-2023".into()],
+                features: vec!["anonymous_holder_binding".into()],
+            },
+        );
+        CredentialConfiguration {
+            format: "ldp_vc".into(),
+            scope: None,
+            credential_definition: None,
+            credential_signing_alg_values_supported: vec![],
+            cryptographic_binding_methods_supported: vec!["did:key".into()],
+            proof_types_supported: proofs,
+            credential_metadata: None,
+        }
+    }
+
+    fn check(body: &Value) -> Result<Vec<KeyBinding>, VciError> {
+        let valid = |n: &str| n == "fresh";
+        let policy = ProofPolicy {
+            credential_issuer: ISSUER,
+            now: NOW,
+            batch_size: 2,
+            nonce_valid: &valid,
+        };
+        CredentialRequest::from_json(body.to_string().as_bytes())?
+            .check_proofs(&configuration(), &policy)
+    }
+
+    fn jwt_body(proofs: Vec<String>) -> Value {
+        credential_request_json("diploma", &Proofs::Jwt(proofs))
+    }
+
+    #[test]
+    fn a_jwt_proof_binds_its_did() {
+        let key = DeviceKey::generate().unwrap();
+        let proof = jwt_proof(&key, ISSUER, Some("fresh"), NOW).unwrap();
+        let bindings = check(&jwt_body(vec![proof])).unwrap();
+        let did = crate::did::did_key(&crate::ecdsa::Signer::public_key(&key));
+        assert_eq!(bindings, [KeyBinding::Did(did)]);
+    }
+
+    #[test]
+    fn bad_jwt_proofs_get_the_spec_codes() {
+        let key = DeviceKey::generate().unwrap();
+        let other = DeviceKey::generate().unwrap();
+        let cases: Vec<(String, ErrorCode, &str)> = vec![
+            (jwt_proof(&key, ISSUER, Some("stale"), NOW).unwrap(), ErrorCode::InvalidNonce, "nonce"),
+            (jwt_proof(&key, ISSUER, None, NOW).unwrap(), ErrorCode::InvalidProof, "no nonce"),
+            (jwt_proof(&key, "https://other.example", Some("fresh"), NOW).unwrap(), ErrorCode::InvalidProof, "aud"),
+            (jwt_proof(&key, ISSUER, Some("fresh"), NOW - 3600).unwrap(), ErrorCode::InvalidProof, "iat"),
+            ("a.b.c".into(), ErrorCode::InvalidProof, "header"),
+        ];
+        for (proof, code, why) in cases {
+            let e = check(&jwt_body(vec![proof])).unwrap_err();
+            assert_eq!(e.code, code, "{e}");
+            assert!(e.description.contains(why), "{e}");
+        }
+        // A proof whose signature is another key's.
+        let good = jwt_proof(&key, ISSUER, Some("fresh"), NOW).unwrap();
+        let forged = jwt_proof(&other, ISSUER, Some("fresh"), NOW).unwrap();
+        let (h, _) = good.rsplit_once('.').unwrap();
+        let (_, sig) = forged.rsplit_once('.').unwrap();
+        let e = check(&jwt_body(vec![format!("{h}.{sig}")])).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidProof);
+        // The same key twice; more proofs than batch_size.
+        let e = check(&jwt_body(vec![good.clone(), good.clone()])).unwrap_err();
+        assert!(e.description.contains("already"), "{e}");
+        let e = check(&jwt_body(vec![good.clone(), good.clone(), good])).unwrap_err();
+        assert!(e.description.contains("batch_size"), "{e}");
+    }
+
+    #[test]
+    fn a_wrong_typ_or_a_jwk_header_is_refused() {
+        let key = DeviceKey::generate().unwrap();
+        let kid = crate::did::verification_method_id(&crate::ecdsa::Signer::public_key(&key));
+        let payload = json!({"aud": ISSUER, "iat": NOW, "nonce": "fresh"}).to_string();
+        for (header, why) in [
+            (json!({"typ": "JWT", "kid": kid}), "typ"),
+            (json!({"typ": JWT_PROOF_TYP, "kid": kid, "jwk": {}}), "jwk"),
+            (json!({"typ": JWT_PROOF_TYP}), "kid"),
+        ] {
+            let Value::Object(h) = header else { unreachable!() };
+            let jwt = jws::sign(&h, payload.as_bytes(), &key).unwrap();
+            let e = check(&jwt_body(vec![jwt])).unwrap_err();
+            assert!(e.description.contains(why), "{e}");
+        }
+    }
+
+    #[test]
+    fn commitments_are_checked() {
+        let secret = crate::bbs::blind::HolderSecret::generate().unwrap();
+        let (request, _blind) = crate::bbs2023::commitment_request(
+            Feature::AnonymousHolderBinding,
+            Some(&secret),
+            None,
+        )
+        .unwrap();
+        let body = credential_request_json("diploma", &Proofs::Commitment(vec![request.to_json()]));
+        assert_eq!(check(&body).unwrap(), [KeyBinding::Commitment(request.clone())]);
+        // The same commitment twice.
+        let twice = credential_request_json(
+            "diploma",
+            &Proofs::Commitment(vec![request.to_json(), request.to_json()]),
+        );
+        assert!(check(&twice).unwrap_err().description.contains("another proof"));
+        // A feature the configuration does not bind to.
+        let nym = crate::bbs::pseudonym::ProverNym::generate().unwrap();
+        let (p, _) =
+            crate::bbs2023::commitment_request(Feature::Pseudonym, None, Some(&nym)).unwrap();
+        let e = check(&credential_request_json("diploma", &Proofs::Commitment(vec![p.to_json()])))
+            .unwrap_err();
+        assert!(e.description.contains("does not bind to pseudonym"), "{e}");
+        // A damaged commitment proof.
+        let mut bytes = request.commitment.to_bytes();
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        let mut doc = request.to_json();
+        doc["commitmentWithProof"] = crate::keys::multibase::Base::Base64Url.encode(&bytes).into();
+        let e = check(&credential_request_json("diploma", &Proofs::Commitment(vec![doc]))).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidProof, "{e}");
+    }
+
+    #[test]
+    fn malformed_requests() {
+        for (body, code) in [
+            (json!({"proofs": {"jwt": ["x"]}}), ErrorCode::InvalidCredentialRequest),
+            (json!({"credential_configuration_id": "d"}), ErrorCode::InvalidProof),
+            (json!({"credential_configuration_id": "d", "proofs": {"jwt": []}}), ErrorCode::InvalidProof),
+            (json!({"credential_configuration_id": "d", "proofs": {"di_vp": [{}]}}), ErrorCode::InvalidProof),
+            (json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"], COMMITMENT_PROOF_TYPE: [{}]}}), ErrorCode::InvalidProof),
+            (json!({"credential_configuration_id": "d", "credential_identifier": "i", "proofs": {"jwt": ["x"]}}), ErrorCode::InvalidCredentialRequest),
+            (json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"]}, "credential_response_encryption": {}}), ErrorCode::InvalidEncryptionParameters),
+        ] {
+            assert_eq!(
+                CredentialRequest::from_json(body.to_string().as_bytes()).unwrap_err().code,
+                code,
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn responses() {
+        let c = json!({"@context": [], "type": ["VerifiableCredential"]});
+        let body = credential_response_json(std::slice::from_ref(&c)).to_string();
+        assert_eq!(read_credential_response(body.as_bytes()).unwrap(), [c]);
+        assert!(read_credential_response(br#"{"transaction_id":"x","interval":5}"#).is_err());
+        assert!(read_credential_response(br#"{"credentials":[{"credential":"a string"}]}"#).is_err());
+        assert_eq!(
+            read_credential_response(br#"{"error":"invalid_nonce"}"#).unwrap_err().code,
+            ErrorCode::InvalidNonce
+        );
+        assert_eq!(read_nonce_response(br#"{"c_nonce":"n1"}"#).unwrap(), "n1");
+    }
+}
