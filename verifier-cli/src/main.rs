@@ -155,6 +155,12 @@ enum Command {
         after_help = "Examples:\n  civitas serve --config desk.toml\n  civitas serve --demo --dir demo-desk --port 8080\n\nThe desk page is at http://127.0.0.1:PORT/ (the address is printed at start). With --demo, a citizen wallet holding a diploma is in DIR/wallet; answer a check with:\n  civitas holder respond --wallet DIR/wallet --disclose-all-asked 'openid4vp://...'\nSee docs/serve.md for the configuration and the endpoints."
     )]
     Serve(commands::serve::ServeArgs),
+    /// Make one OpenID4VCI credential offer per CSV row (link, PIN and QR code), redeemed at
+    /// the `civitas serve` of the configuration.
+    #[command(
+        after_help = "Example: civitas offers --config university.toml --csv graduates.csv --out-dir offers/\n\nFor each row: DIR/<id>.offer (the openid-credential-offer:// link), DIR/<id>.pin (the PIN, owner-only: send it by another channel) and DIR/<id>.png (a printable QR code). The row id is the first column unless --id-column names another. A rerun skips rows that have an offer."
+    )]
+    Offers(commands::offers::OffersArgs),
     /// Run the end-to-end story: a university issues, a citizen discloses, an agency verifies.
     #[command(after_help = "Example: civitas demo")]
     Demo {
@@ -233,6 +239,7 @@ fn run(cli: Cli) -> CliResult<u8> {
         Command::Verify(args) => commands::verify::run(&jsonld(contexts)?, &args),
         Command::Holder(cmd) => commands::holder::run(&jsonld(contexts)?, contexts, cmd),
         Command::Serve(args) => commands::serve::run(&jsonld(contexts)?, &args),
+        Command::Offers(args) => commands::offers::run(&jsonld(contexts)?, &args),
         Command::Status(cmd) => commands::status::run(&jsonld(contexts)?, cmd),
         Command::Qr(cmd) => commands::qr::run(cmd),
         Command::Demo { dir } => commands::demo::run(dir),

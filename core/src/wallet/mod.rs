@@ -389,6 +389,83 @@ impl Wallet {
         Ok(request)
     }
 
+    /// The OpenID4VCI credential request body (§8.2) for `configuration_id` of `metadata`,
+    /// bound to this wallet's secrets with `feature`: `count` fresh commitments (one
+    /// credential each, at most the issuer's `batch_size`) in the
+    /// [`crate::openid4vci::COMMITMENT_PROOF_TYPE`] proof type. Refused when the
+    /// configuration does not bind to `feature`. Each commitment waits as a pending request
+    /// until its credential is imported ([`Wallet::openid4vci_import`]).
+    pub fn openid4vci_commitment_request(
+        &self,
+        metadata: &crate::openid4vci::metadata::IssuerMetadata,
+        configuration_id: &str,
+        feature: Feature,
+        count: usize,
+    ) -> Result<Value, Error> {
+        let configuration = metadata.configuration(configuration_id)?;
+        if !configuration
+            .commitment_features()
+            .is_some_and(|f| f.iter().any(|f| f == feature.name()))
+        {
+            return Err(Error::WalletRefused(
+                "the issuer does not bind this credential to the wallet's secrets with that feature",
+            ));
+        }
+        let batch = metadata
+            .batch_credential_issuance
+            .map_or(1, |b| usize::try_from(b.batch_size).unwrap_or(1));
+        if count == 0 || count > batch.min(crate::openid4vci::credential::MAX_PROOFS) {
+            return Err(Error::WalletRefused(
+                "ask for at least one credential, and no more than the issuer's batch_size",
+            ));
+        }
+        let mut docs = Vec::with_capacity(count);
+        for _ in 0..count {
+            docs.push(self.credential_request(feature, None)?.to_json());
+        }
+        Ok(crate::openid4vci::credential::credential_request_json(
+            configuration_id,
+            &crate::openid4vci::credential::Proofs::Commitment(docs),
+        ))
+    }
+
+    /// Check and import what an OpenID4VCI credential endpoint answered for `configuration`:
+    /// every credential must carry the configuration's `type` values, then each is imported
+    /// as [`Wallet::import`] does (a bound one only when its blind signature verifies with
+    /// this wallet's secrets and a pending request). An error response is returned as
+    /// [`Error::OpenId4Vci`].
+    pub fn openid4vci_import(
+        &self,
+        configuration: &crate::openid4vci::metadata::CredentialConfiguration,
+        response: &[u8],
+    ) -> Result<Vec<CredentialSummary>, Error> {
+        let credentials = crate::openid4vci::credential::read_credential_response(response)?;
+        let wanted = configuration
+            .credential_definition
+            .as_ref()
+            .map(|d| d.types.as_slice())
+            .unwrap_or_default();
+        for c in &credentials {
+            let types: Vec<&str> = match c.get("type") {
+                Some(Value::String(t)) => vec![t.as_str()],
+                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if !wanted.iter().all(|w| types.contains(&w.as_str())) {
+                return Err(Error::WalletInvalidCredential(
+                    "the issuer sent a credential of another type than the one offered",
+                ));
+            }
+        }
+        let mut imported = Vec::with_capacity(credentials.len());
+        for c in credentials {
+            let text = serde_json::to_string(&c)
+                .map_err(|_| Error::WalletInvalidCredential("cannot be serialized"))?;
+            imported.push(self.import(&text)?);
+        }
+        Ok(imported)
+    }
+
     /// Create the wallet's holder secret and prover nym now, if it has none yet (the first
     /// [`Wallet::credential_request`] does so otherwise). Nothing is returned: the secrets
     /// never leave the wallet.

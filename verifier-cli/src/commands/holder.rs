@@ -45,7 +45,7 @@ pub enum FeatureArg {
 }
 
 impl FeatureArg {
-    fn feature(self) -> Feature {
+    pub(crate) fn feature(self) -> Feature {
         match self {
             FeatureArg::AnonymousHolderBinding => Feature::AnonymousHolderBinding,
             FeatureArg::Pseudonym => Feature::Pseudonym,
@@ -147,6 +147,12 @@ pub enum HolderCommand {
         after_help = "Example: civitas holder respond --wallet ada-wallet --disclose-all-asked 'openid4vp://?client_id=...&request_uri=...'\n\nExit status: 0 the verifier accepted the response, 1 it refused it (or nothing was sent), 2 usage or input error."
     )]
     Respond(crate::commands::respond::RespondArgs),
+    /// Accept a university's credential offer (an openid-credential-offer:// link, what its
+    /// QR code holds) over OpenID4VCI: the credential is bound to this wallet and imported.
+    #[command(
+        after_help = "Example: civitas holder accept --wallet ada-wallet --pin 493536 'openid-credential-offer://?credential_offer_uri=...'\n\nBy default the credential is bound to the wallet's secrets with the strongest feature the issuer offers; --identified --holder-key KEY asks for one issued to that key's DID instead.\nExit status: 0 a credential was imported, 1 the issuer refused, 2 usage or input error."
+    )]
+    Accept(crate::commands::accept::AcceptArgs),
 }
 
 /// The storage key: from the environment variable, or the wallet's key file.
@@ -289,6 +295,10 @@ pub fn run(
     cmd: HolderCommand,
 ) -> CliResult<u8> {
     match cmd {
+        HolderCommand::Accept(args) => {
+            let w = open_wallet(jsonld, args.wallet_dir())?;
+            crate::commands::accept::run(&w, &args)
+        }
         HolderCommand::Respond(args) => {
             let w = open_wallet(jsonld, args.wallet_dir())?;
             crate::commands::respond::run(&w, &args)

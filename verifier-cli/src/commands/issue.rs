@@ -165,7 +165,7 @@ fn read_holder_request(path: &Path) -> CliResult<CommitmentRequest> {
 }
 
 /// Placeholders `{{name}}` in the string values of `v`.
-fn placeholders(v: &Value, out: &mut Vec<String>) {
+pub(crate) fn placeholders(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::String(s) => {
             let mut rest = s.as_str();
@@ -183,7 +183,7 @@ fn placeholders(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-fn fill(v: &Value, values: &dyn Fn(&str) -> String) -> Value {
+pub(crate) fn fill(v: &Value, values: &dyn Fn(&str) -> String) -> Value {
     match v {
         Value::String(s) => {
             let mut out = String::new();
@@ -212,7 +212,7 @@ fn fill(v: &Value, values: &dyn Fn(&str) -> String) -> Value {
 }
 
 /// A file name from a column value: letters, digits, `-`, `_`, `.`; nothing else.
-fn file_stem(value: &str) -> Option<String> {
+pub(crate) fn file_stem(value: &str) -> Option<String> {
     let s: String = value
         .chars()
         .map(|c| {

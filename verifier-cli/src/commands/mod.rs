@@ -1,10 +1,12 @@
 //! One module per command.
 
+pub mod accept;
 pub mod demo;
 pub mod derive;
 pub mod holder;
 pub mod issue;
 pub mod keygen;
+pub mod offers;
 pub mod present;
 pub mod qr;
 pub mod respond;

@@ -548,7 +548,7 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
     // Make the demo files, then a second configuration beside them.
     drop(Server::start(&["--demo", "--dir", dir.to_str().unwrap()]));
     let token = "desk-token-0123456789abcdef";
-    let config = std::fs::read_to_string(dir.join("desk.toml"))
+    let config = std::fs::read_to_string(dir.join("config.toml"))
         .unwrap()
         .replace(
             "transaction_ttl_seconds = 300",
@@ -592,7 +592,7 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
         ),
     ] {
         std::fs::write(dir.join("bad-query.json"), query).unwrap();
-        let bad = std::fs::read_to_string(dir.join("desk.toml"))
+        let bad = std::fs::read_to_string(dir.join("config.toml"))
             .unwrap()
             .replace("diploma-query.json", "bad-query.json");
         std::fs::write(dir.join("bad.toml"), bad).unwrap();
@@ -610,7 +610,7 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
     }
 
     // A desk listening beyond this machine without a token does not start.
-    let open = std::fs::read_to_string(dir.join("desk.toml"))
+    let open = std::fs::read_to_string(dir.join("config.toml"))
         .unwrap()
         .replace("127.0.0.1:8080", "0.0.0.0:0");
     std::fs::write(dir.join("open.toml"), open).unwrap();
@@ -623,7 +623,7 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("set token"));
 
     // Nor one that wallets reach through a proxy (every request would look local).
-    let proxied = std::fs::read_to_string(dir.join("desk.toml"))
+    let proxied = std::fs::read_to_string(dir.join("config.toml"))
         .unwrap()
         .replace(
             "listen = \"127.0.0.1:8080\"",

@@ -41,6 +41,7 @@ struct RawConfig {
     dangerous_skip_status: bool,
     #[serde(default, rename = "check")]
     checks: Vec<RawCheck>,
+    issuer: Option<super::issuer::RawIssuer>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +115,8 @@ pub struct Config {
     pub checks: Vec<Arc<Check>>,
     /// The desk's policy without a check's required claims (for the VC API).
     pub policy: Policy,
+    /// The issuer role (`[issuer]`), when configured.
+    pub issuer: Option<super::issuer::IssuerConfig>,
 }
 
 fn at(file: &Path, what: impl std::fmt::Display) -> CliError {
@@ -235,9 +238,18 @@ impl Config {
             base_policy = base_policy.dangerous_skip_status();
         }
 
-        if raw.checks.is_empty() {
-            return Err(at(file, "no [[check]]: the desk has nothing to ask for"));
+        if raw.checks.is_empty() && raw.issuer.is_none() {
+            return Err(at(
+                file,
+                "no [[check]] and no [issuer]: the service has nothing to do",
+            ));
         }
+        let issuer = match raw.issuer {
+            Some(i) => Some(super::issuer::IssuerConfig::load(i, base, &|what| {
+                at(file, what)
+            })?),
+            None => None,
+        };
         let mut checks: Vec<Arc<Check>> = Vec::new();
         for c in raw.checks {
             let here = |what: String| at(file, format!("check {:?}: {what}", c.name));
@@ -292,6 +304,7 @@ impl Config {
             mode,
             checks,
             policy: base_policy,
+            issuer,
         })
     }
 }

@@ -6,7 +6,10 @@
 //! DIR/university.key, university-status.key: the demo university's keys;
 //! DIR/status/revocation.json: its status list (the diploma at index 7);
 //! DIR/wallet/: the demo citizen's wallet, holding a diploma bound to its holder secret;
-//! DIR/trust.toml, DIR/desk.key, DIR/diploma-query.json, DIR/desk.toml: the agency's desk.
+//! DIR/trust.toml, DIR/desk.key, DIR/diploma-query.json: the agency's desk;
+//! DIR/diploma-template.json, DIR/graduates.csv, DIR/issuer-state/: the university's issuer
+//! (`civitas offers --config DIR/config.toml --csv DIR/graduates.csv --out-dir OFFERS`);
+//! DIR/config.toml: the configuration of both.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,9 +77,79 @@ fn refuse_foreign_dir(dir: &Path) -> CliResult<()> {
     Ok(())
 }
 
-/// Make (or find) the demo desk in `dir`; the path of its `desk.toml`.
+/// The demo university's diploma template: one row of `graduates.csv` fills it.
+const DIPLOMA_TEMPLATE: &str = r#"{
+  "@context": [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://civitas.example/contexts/diploma/v1"
+  ],
+  "type": ["VerifiableCredential", "UniversityDegreeCredential"],
+  "issuer": {"name": "University of Civitas"},
+  "validFrom": "{{awarded_on}}T00:00:00Z",
+  "credentialSubject": {
+    "type": ["Person", "Graduate"],
+    "givenName": "{{given_name}}",
+    "familyName": "{{family_name}}",
+    "birthDate": "{{birth_date}}",
+    "studentNumber": "{{student_number}}",
+    "degree": {
+      "type": "MasterDegree",
+      "name": "{{degree}}",
+      "field": "{{field}}",
+      "awardedOn": "{{awarded_on}}"
+    }
+  }
+}
+"#;
+
+/// A sample graduating class for the template.
+const GRADUATES: &str = "student_number,given_name,family_name,birth_date,degree,field,awarded_on
+S-2021-0042,Ada,Lovelace,1990-12-10,MSc Computer Science,Computer Science,2026-06-30
+S-2021-0077,Alan,Turing,1992-06-23,MSc Mathematics,Mathematics,2026-06-30
+S-2021-0101,Grace,Hopper,1991-12-09,MSc Computer Science,Computer Science,2026-06-30
+";
+
+/// The `[issuer]` part of the demo's configuration.
+const ISSUER_CONFIG: &str = r##"
+# The demo university's issuer (OpenID4VCI): make offers with
+#   civitas offers --config config.toml --csv graduates.csv --out-dir offers
+[issuer]
+key = "university.key"
+state_dir = "issuer-state"
+name = "University of Civitas"
+locale = "en"
+batch_size = 4
+
+[[issuer.credential]]
+id = "diploma"
+name = "University diploma"
+description = "A master's degree of the University of Civitas"
+background_color = "#12355b"
+text_color = "#ffffff"
+template = "diploma-template.json"
+mandatory = ["/credentialSubject/degree/type"]
+status_list = "status/revocation.json"
+
+[[issuer.credential.claim]]
+path = ["credentialSubject", "givenName"]
+name = "Given name"
+
+[[issuer.credential.claim]]
+path = ["credentialSubject", "familyName"]
+name = "Family name"
+
+[[issuer.credential.claim]]
+path = ["credentialSubject", "degree", "name"]
+name = "Degree"
+
+[[issuer.credential.claim]]
+path = ["credentialSubject", "degree", "awardedOn"]
+name = "Awarded on"
+"##;
+
+/// Make (or find) the demo desk in `dir`; the path of its `config.toml`.
 pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf> {
-    let config = dir.join("desk.toml");
+    let config = dir.join("config.toml");
     if config.is_file() {
         refuse_foreign_dir(dir)?;
         println!(
@@ -92,7 +165,7 @@ pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf>
             .is_some()
     {
         return Err(CliError::input(format!(
-            "{} is not empty and holds no demo desk (desk.toml): give --dir a new or empty directory",
+            "{} is not empty and holds no demo (config.toml): give --dir a new or empty directory",
             dir.display()
         )));
     }
@@ -221,9 +294,14 @@ pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf>
         }]}))
         .unwrap_or_default(),
     )?;
+    write(&p("diploma-template.json"), DIPLOMA_TEMPLATE)?;
+    write(&p("graduates.csv"), GRADUATES)?;
+    // The wallet's diploma above has index 7: the issuer must never give it again.
+    let index: u64 = STATUS_INDEX.parse().unwrap_or(7);
+    super::issuer::StateDir::open(&p("issuer-state"))?.mark_index_used(STATUS_URL, index)?;
     write(
         &config,
-        "# The demo desk of `civitas serve --demo` (see docs/serve.md).\n\
+        &("# The demo desk and university of `civitas serve --demo` (see docs/serve.md).\n\
          listen = \"127.0.0.1:8080\"\n\
          key = \"desk.key\"\n\
          trust = \"trust.toml\"\n\
@@ -233,7 +311,9 @@ pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf>
          name = \"diploma\"\n\
          title = \"University diploma\"\n\
          dcql_file = \"diploma-query.json\"\n\
-         require = [\"/credentialSubject/degree/name\"]\n",
+         require = [\"/credentialSubject/degree/name\"]\n"
+            .to_owned()
+            + ISSUER_CONFIG),
     )?;
     println!(
         "civitas serve: the demo wallet is {}; answer a check with: civitas holder respond --wallet {} --disclose-all-asked URL",

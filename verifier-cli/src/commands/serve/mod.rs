@@ -9,10 +9,12 @@
 mod config;
 mod demo;
 mod desk;
+pub mod issuer;
 mod page;
 mod pool;
 mod store;
 mod vcapi;
+mod vci;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +77,7 @@ pub struct App {
     lists: pool::StatusDir,
     jsonld: Arc<JsonLdProcessor>,
     vcapi_policy: Arc<civitas_core::verifier::Policy>,
+    issuer: Option<Arc<issuer::IssuerService>>,
 }
 
 impl std::fmt::Debug for App {
@@ -257,8 +260,16 @@ fn route_name(path: &str) -> String {
             format!("/openid4vp/{kind}/{{id}}")
         }
         ["", "status", _] => "/status/{file}".into(),
+        ["", "openid4vci", "offers", _] => "/openid4vci/offers/{code}".into(),
+        ["", "openid4vci", kind @ ("token" | "nonce" | "credential")] => {
+            format!("/openid4vci/{kind}")
+        }
+        ["", ".well-known", name] if name.len() <= 40 => format!("/.well-known/{name}"),
+        ["", "issuer", "offers"] => "/issuer/offers".into(),
         ["", "desk", "checks"] => "/desk/checks".into(),
-        ["", "desk" | "openid4vp" | "status", ..] => "(other)".into(),
+        ["", "desk" | "openid4vp" | "openid4vci" | "issuer" | "status" | ".well-known", ..] => {
+            "(other)".into()
+        }
         _ if path.len() <= 64 => crate::util::escape(path),
         _ => "(long path)".into(),
     }
@@ -274,6 +285,7 @@ fn router(app: Shared) -> Router {
             Router::new()
                 .route("/credentials/verify", post(vcapi::verify_credential))
                 .route("/presentations/verify", post(vcapi::verify_presentation))
+                .route("/issuer/offers", post(vci::create_offers))
                 .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT)),
         )
         .route_layer(axum::middleware::from_fn_with_state(
@@ -286,6 +298,18 @@ fn router(app: Shared) -> Router {
             get(desk::request_object_get).post(desk::request_object_post),
         )
         .route("/openid4vp/responses/{rid}", post(desk::response))
+        .route(
+            "/.well-known/openid-credential-issuer",
+            get(vci::issuer_metadata),
+        )
+        .route(
+            "/.well-known/oauth-authorization-server",
+            get(vci::as_metadata),
+        )
+        .route("/openid4vci/offers/{code}", get(vci::offer))
+        .route("/openid4vci/token", post(vci::token))
+        .route("/openid4vci/nonce", post(vci::nonce))
+        .route("/openid4vci/credential", post(vci::credential))
         .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT));
     Router::new()
         .route("/", get(page::index))
@@ -313,7 +337,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             .clone()
             .ok_or_else(|| CliError::input("give --config DESK.toml, or --demo"))?
     };
-    let config = Config::load(&config_file, jsonld, args.port)?;
+    let mut config = Config::load(&config_file, jsonld, args.port)?;
     let (signer, public) = crate::util::load_p256_key(&config.key_file, "the desk (key)")?;
     let client_id = format!(
         "decentralized_identifier:{}",
@@ -340,7 +364,12 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
         let pool = pool::Pool::start(verifier, threads)
             .map_err(|e| CliError::input(format!("cannot start the verifier: {e}")))?;
         let vcapi_policy = Arc::new(config.policy.clone());
+        let issuer = match config.issuer.take() {
+            Some(c) => Some(Arc::new(issuer::IssuerService::start(c, jsonld, &base_url)?)),
+            None => None,
+        };
         let app = Arc::new(App {
+            issuer,
             store: Arc::new(MemoryStore::new(config.max_transactions)),
             lists: pool::StatusDir::new(config.status_dir.clone()),
             base_url: base_url.clone(),
@@ -367,6 +396,22 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             "civitas serve: trusting the issuers of {}",
             app.config.trust_file.display()
         );
+        if let Some(i) = &app.issuer {
+            println!(
+                "civitas serve: issuing as {} ({}), offers in {}",
+                crate::util::escape(&i.config.name),
+                i.did(),
+                i.config.state_dir.display()
+            );
+            let purging = Arc::clone(i);
+            tokio::spawn(async move {
+                loop {
+                    let p = Arc::clone(&purging);
+                    let _ = tokio::task::spawn_blocking(move || p.state.purge_expired(issuer::now())).await;
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                }
+            });
+        }
         for c in &app.config.checks {
             println!(
                 "civitas serve: check {:?}: {}",
