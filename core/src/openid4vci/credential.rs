@@ -189,10 +189,9 @@ impl CredentialRequest {
                     .iter()
                     .next()
                     .ok_or_else(|| invalid_proof("proofs is empty"))?;
-                let list = list
-                    .as_array()
-                    .filter(|a| !a.is_empty())
-                    .ok_or_else(|| invalid_proof(format!("proofs.{name} must be a non-empty array")))?;
+                let list = list.as_array().filter(|a| !a.is_empty()).ok_or_else(|| {
+                    invalid_proof(format!("proofs.{name} must be a non-empty array"))
+                })?;
                 if list.len() > MAX_PROOFS {
                     return Err(invalid_proof(format!(
                         "at most {MAX_PROOFS} proofs in a request"
@@ -248,8 +247,9 @@ impl CredentialRequest {
         match &self.proofs {
             Proofs::Jwt(jwts) => {
                 for (i, jwt) in jwts.iter().enumerate() {
-                    let did = verify_jwt_proof(jwt, policy)
-                        .map_err(|e| VciError::new(e.code, format!("proof {i}: {}", e.description)))?;
+                    let did = verify_jwt_proof(jwt, policy).map_err(|e| {
+                        VciError::new(e.code, format!("proof {i}: {}", e.description))
+                    })?;
                     if bindings.contains(&KeyBinding::Did(did.clone())) {
                         return Err(invalid_proof(format!(
                             "proof {i}: its key is already in another proof (each key binds one credential)"
@@ -261,7 +261,8 @@ impl CredentialRequest {
             Proofs::Commitment(docs) => {
                 for (i, doc) in docs.iter().enumerate() {
                     let at = |d: String| invalid_proof(format!("proof {i}: {d}"));
-                    let request = CommitmentRequest::from_json(doc).map_err(|e| at(e.to_string()))?;
+                    let request =
+                        CommitmentRequest::from_json(doc).map_err(|e| at(e.to_string()))?;
                     if !accepted
                         .features
                         .iter()
@@ -298,7 +299,9 @@ fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciEr
         _ => return Err(invalid_proof("the key proof's header is not a JSON object")),
     };
     if header.get("typ").and_then(Value::as_str) != Some(JWT_PROOF_TYP) {
-        return Err(invalid_proof("the key proof's typ must be openid4vci-proof+jwt"));
+        return Err(invalid_proof(
+            "the key proof's typ must be openid4vci-proof+jwt",
+        ));
     }
     if header.contains_key("jwk") || header.contains_key("x5c") {
         return Err(invalid_proof(
@@ -316,10 +319,15 @@ fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciEr
             "kid must name a P-256 key (the key proof is ES256)",
         ));
     }
-    let verified = jws::verify(jwt, &key).map_err(|e| invalid_proof(format!("the key proof: {e}")))?;
+    let verified =
+        jws::verify(jwt, &key).map_err(|e| invalid_proof(format!("the key proof: {e}")))?;
     let claims = match crate::json::parse(verified.payload(), &crate::json::JsonLimits::default()) {
         Ok(Value::Object(c)) => c,
-        _ => return Err(invalid_proof("the key proof's payload is not a JSON object")),
+        _ => {
+            return Err(invalid_proof(
+                "the key proof's payload is not a JSON object",
+            ));
+        }
     };
     if claims.get("aud").and_then(Value::as_str) != Some(policy.credential_issuer) {
         return Err(invalid_proof(
@@ -504,10 +512,26 @@ mod tests {
         let key = DeviceKey::generate().unwrap();
         let other = DeviceKey::generate().unwrap();
         let cases: Vec<(String, ErrorCode, &str)> = vec![
-            (jwt_proof(&key, ISSUER, Some("stale"), NOW).unwrap(), ErrorCode::InvalidNonce, "nonce"),
-            (jwt_proof(&key, ISSUER, None, NOW).unwrap(), ErrorCode::InvalidProof, "no nonce"),
-            (jwt_proof(&key, "https://other.example", Some("fresh"), NOW).unwrap(), ErrorCode::InvalidProof, "aud"),
-            (jwt_proof(&key, ISSUER, Some("fresh"), NOW - 3600).unwrap(), ErrorCode::InvalidProof, "iat"),
+            (
+                jwt_proof(&key, ISSUER, Some("stale"), NOW).unwrap(),
+                ErrorCode::InvalidNonce,
+                "nonce",
+            ),
+            (
+                jwt_proof(&key, ISSUER, None, NOW).unwrap(),
+                ErrorCode::InvalidProof,
+                "no nonce",
+            ),
+            (
+                jwt_proof(&key, "https://other.example", Some("fresh"), NOW).unwrap(),
+                ErrorCode::InvalidProof,
+                "aud",
+            ),
+            (
+                jwt_proof(&key, ISSUER, Some("fresh"), NOW - 3600).unwrap(),
+                ErrorCode::InvalidProof,
+                "iat",
+            ),
             ("a.b.c".into(), ErrorCode::InvalidProof, "header"),
         ];
         for (proof, code, why) in cases {
@@ -539,7 +563,9 @@ mod tests {
             (json!({"typ": JWT_PROOF_TYP, "kid": kid, "jwk": {}}), "jwk"),
             (json!({"typ": JWT_PROOF_TYP}), "kid"),
         ] {
-            let Value::Object(h) = header else { unreachable!() };
+            let Value::Object(h) = header else {
+                unreachable!()
+            };
             let jwt = jws::sign(&h, payload.as_bytes(), &key).unwrap();
             let e = check(&jwt_body(vec![jwt])).unwrap_err();
             assert!(e.description.contains(why), "{e}");
@@ -556,43 +582,83 @@ mod tests {
         )
         .unwrap();
         let body = credential_request_json("diploma", &Proofs::Commitment(vec![request.to_json()]));
-        assert_eq!(check(&body).unwrap(), [KeyBinding::Commitment(request.clone())]);
+        assert_eq!(
+            check(&body).unwrap(),
+            [KeyBinding::Commitment(request.clone())]
+        );
         // The same commitment twice.
         let twice = credential_request_json(
             "diploma",
             &Proofs::Commitment(vec![request.to_json(), request.to_json()]),
         );
-        assert!(check(&twice).unwrap_err().description.contains("another proof"));
+        assert!(
+            check(&twice)
+                .unwrap_err()
+                .description
+                .contains("another proof")
+        );
         // A feature the configuration does not bind to.
         let nym = crate::bbs::pseudonym::ProverNym::generate().unwrap();
         let (p, _) =
             crate::bbs2023::commitment_request(Feature::Pseudonym, None, Some(&nym)).unwrap();
-        let e = check(&credential_request_json("diploma", &Proofs::Commitment(vec![p.to_json()])))
-            .unwrap_err();
+        let e = check(&credential_request_json(
+            "diploma",
+            &Proofs::Commitment(vec![p.to_json()]),
+        ))
+        .unwrap_err();
         assert!(e.description.contains("does not bind to pseudonym"), "{e}");
         // A damaged commitment proof.
         let mut bytes = request.commitment.to_bytes();
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         let mut doc = request.to_json();
-        doc["commitmentWithProof"] = crate::keys::multibase::Base::Base64Url.encode(&bytes).into();
-        let e = check(&credential_request_json("diploma", &Proofs::Commitment(vec![doc]))).unwrap_err();
+        doc["commitmentWithProof"] = crate::keys::multibase::Base::Base64Url
+            .encode(&bytes)
+            .into();
+        let e = check(&credential_request_json(
+            "diploma",
+            &Proofs::Commitment(vec![doc]),
+        ))
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidProof, "{e}");
     }
 
     #[test]
     fn malformed_requests() {
         for (body, code) in [
-            (json!({"proofs": {"jwt": ["x"]}}), ErrorCode::InvalidCredentialRequest),
-            (json!({"credential_configuration_id": "d"}), ErrorCode::InvalidProof),
-            (json!({"credential_configuration_id": "d", "proofs": {"jwt": []}}), ErrorCode::InvalidProof),
-            (json!({"credential_configuration_id": "d", "proofs": {"di_vp": [{}]}}), ErrorCode::InvalidProof),
-            (json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"], COMMITMENT_PROOF_TYPE: [{}]}}), ErrorCode::InvalidProof),
-            (json!({"credential_configuration_id": "d", "credential_identifier": "i", "proofs": {"jwt": ["x"]}}), ErrorCode::InvalidCredentialRequest),
-            (json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"]}, "credential_response_encryption": {}}), ErrorCode::InvalidEncryptionParameters),
+            (
+                json!({"proofs": {"jwt": ["x"]}}),
+                ErrorCode::InvalidCredentialRequest,
+            ),
+            (
+                json!({"credential_configuration_id": "d"}),
+                ErrorCode::InvalidProof,
+            ),
+            (
+                json!({"credential_configuration_id": "d", "proofs": {"jwt": []}}),
+                ErrorCode::InvalidProof,
+            ),
+            (
+                json!({"credential_configuration_id": "d", "proofs": {"di_vp": [{}]}}),
+                ErrorCode::InvalidProof,
+            ),
+            (
+                json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"], COMMITMENT_PROOF_TYPE: [{}]}}),
+                ErrorCode::InvalidProof,
+            ),
+            (
+                json!({"credential_configuration_id": "d", "credential_identifier": "i", "proofs": {"jwt": ["x"]}}),
+                ErrorCode::InvalidCredentialRequest,
+            ),
+            (
+                json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"]}, "credential_response_encryption": {}}),
+                ErrorCode::InvalidEncryptionParameters,
+            ),
         ] {
             assert_eq!(
-                CredentialRequest::from_json(body.to_string().as_bytes()).unwrap_err().code,
+                CredentialRequest::from_json(body.to_string().as_bytes())
+                    .unwrap_err()
+                    .code,
                 code,
                 "{body}"
             );
@@ -605,9 +671,13 @@ mod tests {
         let body = credential_response_json(std::slice::from_ref(&c)).to_string();
         assert_eq!(read_credential_response(body.as_bytes()).unwrap(), [c]);
         assert!(read_credential_response(br#"{"transaction_id":"x","interval":5}"#).is_err());
-        assert!(read_credential_response(br#"{"credentials":[{"credential":"a string"}]}"#).is_err());
+        assert!(
+            read_credential_response(br#"{"credentials":[{"credential":"a string"}]}"#).is_err()
+        );
         assert_eq!(
-            read_credential_response(br#"{"error":"invalid_nonce"}"#).unwrap_err().code,
+            read_credential_response(br#"{"error":"invalid_nonce"}"#)
+                .unwrap_err()
+                .code,
             ErrorCode::InvalidNonce
         );
         assert_eq!(read_nonce_response(br#"{"c_nonce":"n1"}"#).unwrap(), "n1");

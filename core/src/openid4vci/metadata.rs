@@ -158,9 +158,11 @@ impl CredentialConfiguration {
 
     /// Whether the issuer accepts `jwt` key proofs signed with ES256.
     pub fn accepts_jwt_es256(&self) -> bool {
-        self.proof_types_supported
-            .get("jwt")
-            .is_some_and(|p| p.proof_signing_alg_values_supported.iter().any(|a| a == "ES256"))
+        self.proof_types_supported.get("jwt").is_some_and(|p| {
+            p.proof_signing_alg_values_supported
+                .iter()
+                .any(|a| a == "ES256")
+        })
     }
 }
 
@@ -227,7 +229,9 @@ impl IssuerMetadata {
         for a in &m.authorization_servers {
             super::check_issuer_id(a)?;
         }
-        if m.batch_credential_issuance.is_some_and(|b| b.batch_size < 2) {
+        if m.batch_credential_issuance
+            .is_some_and(|b| b.batch_size < 2)
+        {
             return Err(invalid("batch_size must be 2 or more"));
         }
         Ok(m)
@@ -303,8 +307,11 @@ impl AuthorizationServerMetadata {
             "authorization server metadata",
             ErrorCode::InvalidRequest,
         )?;
-        let m: AuthorizationServerMetadata =
-            super::typed(obj, "authorization server metadata", ErrorCode::InvalidRequest)?;
+        let m: AuthorizationServerMetadata = super::typed(
+            obj,
+            "authorization server metadata",
+            ErrorCode::InvalidRequest,
+        )?;
         if m.issuer != expected_issuer {
             return Err(invalid(
                 "the authorization server metadata's issuer is not the server it was fetched for",
@@ -332,7 +339,7 @@ impl AuthorizationServerMetadata {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use serde_json::json;
@@ -367,7 +374,10 @@ mod tests {
         assert_eq!(m.display_name(None), Some("Universität"));
         let c = m.configuration("diploma").unwrap();
         assert!(c.accepts_jwt_es256());
-        assert_eq!(c.commitment_features().unwrap(), ["anonymous_holder_binding"]);
+        assert_eq!(
+            c.commitment_features().unwrap(),
+            ["anonymous_holder_binding"]
+        );
         assert_eq!(c.display_name(None), Some("Diploma"));
         assert_eq!(
             m.configuration("x").unwrap_err().code,
@@ -391,10 +401,14 @@ mod tests {
         assert!(e.description.contains("not the issuer"), "{e}");
         let mut m = metadata();
         m["credential_endpoint"] = json!("http://uni.example/c");
-        assert!(IssuerMetadata::from_json(m.to_string().as_bytes(), "https://uni.example").is_err());
+        assert!(
+            IssuerMetadata::from_json(m.to_string().as_bytes(), "https://uni.example").is_err()
+        );
         let mut m = metadata();
         m["batch_credential_issuance"]["batch_size"] = json!(1);
-        assert!(IssuerMetadata::from_json(m.to_string().as_bytes(), "https://uni.example").is_err());
+        assert!(
+            IssuerMetadata::from_json(m.to_string().as_bytes(), "https://uni.example").is_err()
+        );
     }
 
     #[test]
@@ -403,21 +417,30 @@ mod tests {
             "grant_types_supported": [crate::openid4vci::PRE_AUTHORIZED_GRANT],
             "pre-authorized_grant_anonymous_access_supported": true});
         assert!(
-            AuthorizationServerMetadata::from_json(good.to_string().as_bytes(), "https://uni.example")
-                .unwrap()
-                .anonymous_access
+            AuthorizationServerMetadata::from_json(
+                good.to_string().as_bytes(),
+                "https://uni.example"
+            )
+            .unwrap()
+            .anonymous_access
         );
         let mut no_anon = good.clone();
         no_anon["pre-authorized_grant_anonymous_access_supported"] = json!(false);
         assert_eq!(
-            AuthorizationServerMetadata::from_json(no_anon.to_string().as_bytes(), "https://uni.example")
-                .unwrap_err()
-                .code,
+            AuthorizationServerMetadata::from_json(
+                no_anon.to_string().as_bytes(),
+                "https://uni.example"
+            )
+            .unwrap_err()
+            .code,
             ErrorCode::InvalidClient
         );
         assert!(
-            AuthorizationServerMetadata::from_json(good.to_string().as_bytes(), "https://other.example")
-                .is_err()
+            AuthorizationServerMetadata::from_json(
+                good.to_string().as_bytes(),
+                "https://other.example"
+            )
+            .is_err()
         );
     }
 }

@@ -167,9 +167,7 @@ impl VciError {
             | ErrorCode::UnsupportedGrantType => crate::ErrorKind::InvalidInput,
             ErrorCode::UnknownCredentialConfiguration
             | ErrorCode::UnknownCredentialIdentifier
-            | ErrorCode::InvalidEncryptionParameters => {
-                crate::ErrorKind::Unsupported
-            }
+            | ErrorCode::InvalidEncryptionParameters => crate::ErrorKind::Unsupported,
             ErrorCode::InvalidGrant
             | ErrorCode::InvalidClient
             | ErrorCode::InvalidToken
@@ -216,14 +214,17 @@ pub(crate) fn typed<T: serde::de::DeserializeOwned>(
 /// A Credential Issuer Identifier (§12.2.1): an `https` URL (or `http` to this machine, for
 /// tests) with a host, no query and no fragment.
 pub fn check_issuer_id(id: &str) -> Result<(), VciError> {
-    let invalid = |why: &str| bad(ErrorCode::InvalidRequest, format!("credential issuer: {why}"));
+    let invalid = |why: &str| {
+        bad(
+            ErrorCode::InvalidRequest,
+            format!("credential issuer: {why}"),
+        )
+    };
     if id.len() > MAX_STRING_LEN {
         return Err(invalid("too long"));
     }
     if !crate::openid4vp::request::transport_allowed(id) {
-        return Err(invalid(
-            "must be an https URL (http only to this machine)",
-        ));
+        return Err(invalid("must be an https URL (http only to this machine)"));
     }
     if id.contains(['?', '#']) {
         return Err(invalid("must have no query and no fragment"));
@@ -252,11 +253,17 @@ mod tests {
     #[test]
     fn well_known_urls_insert_before_the_path() {
         assert_eq!(
-            well_known_url("https://issuer.example.com/tenant", "openid-credential-issuer"),
+            well_known_url(
+                "https://issuer.example.com/tenant",
+                "openid-credential-issuer"
+            ),
             "https://issuer.example.com/.well-known/openid-credential-issuer/tenant"
         );
         assert_eq!(
-            well_known_url("https://tenant.issuer.example.com", "openid-credential-issuer"),
+            well_known_url(
+                "https://tenant.issuer.example.com",
+                "openid-credential-issuer"
+            ),
             "https://tenant.issuer.example.com/.well-known/openid-credential-issuer"
         );
         assert_eq!(

@@ -206,15 +206,16 @@ impl OfferInvocation {
             .ok_or_else(|| invalid("the offer link has no query"))?;
         let query = query.split('#').next().unwrap_or("");
         let params = parse_form(query).map_err(|e| invalid(e.description))?;
-        match (params.get("credential_offer"), params.get("credential_offer_uri")) {
+        match (
+            params.get("credential_offer"),
+            params.get("credential_offer_uri"),
+        ) {
             (Some(_), Some(_)) => Err(invalid(
                 "the offer link has both credential_offer and credential_offer_uri",
             )),
-            (Some(Value::String(offer)), None) => {
-                Ok(OfferInvocation::ByValue(CredentialOffer::from_json(
-                    offer.as_bytes(),
-                )?))
-            }
+            (Some(Value::String(offer)), None) => Ok(OfferInvocation::ByValue(
+                CredentialOffer::from_json(offer.as_bytes())?,
+            )),
             (None, Some(Value::String(uri))) => {
                 if !crate::openid4vp::request::transport_allowed(uri) {
                     return Err(invalid(
@@ -243,8 +244,14 @@ mod tests {
         let OfferInvocation::ByValue(offer) = OfferInvocation::parse(SPEC_LINK).unwrap() else {
             panic!("by value");
         };
-        assert_eq!(offer.credential_issuer, "https://credential-issuer.example.com");
-        assert_eq!(offer.credential_configuration_ids, ["org.iso.18013.5.1.mDL"]);
+        assert_eq!(
+            offer.credential_issuer,
+            "https://credential-issuer.example.com"
+        );
+        assert_eq!(
+            offer.credential_configuration_ids,
+            ["org.iso.18013.5.1.mDL"]
+        );
         assert_eq!(offer.pre_authorized_code, "oaKazRN8I0IbtZ0C7JuMn5");
         let tx = offer.tx_code.clone().unwrap();
         assert!(!tx.numeric());
@@ -280,7 +287,10 @@ mod tests {
                 "openid-credential-offer://?credential_offer=%7B%7D&credential_offer_uri=https%3A%2F%2Fa",
                 "both",
             ),
-            ("openid-credential-offer://?credential_offer=nope", "not JSON"),
+            (
+                "openid-credential-offer://?credential_offer=nope",
+                "not JSON",
+            ),
         ];
         for (link, why) in cases {
             let e = OfferInvocation::parse(link).unwrap_err();
@@ -290,11 +300,26 @@ mod tests {
         let grant = serde_json::json!({PRE_AUTHORIZED_GRANT: {"pre-authorized_code": "c"}});
         assert!(offer(serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a"], "grants": grant})).is_ok());
         for (v, why) in [
-            (serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": [], "grants": grant}), "non-empty"),
-            (serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a", "a"], "grants": grant}), "repeats"),
-            (serde_json::json!({"credential_issuer": "ftp://u.example", "credential_configuration_ids": ["a"], "grants": grant}), "https"),
-            (serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a"], "grants": {"authorization_code": {}}}), "pre-authorized"),
-            (serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a"], "grants": {PRE_AUTHORIZED_GRANT: {"pre-authorized_code": "c", "tx_code": {"length": 0}}}}), "length"),
+            (
+                serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": [], "grants": grant}),
+                "non-empty",
+            ),
+            (
+                serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a", "a"], "grants": grant}),
+                "repeats",
+            ),
+            (
+                serde_json::json!({"credential_issuer": "ftp://u.example", "credential_configuration_ids": ["a"], "grants": grant}),
+                "https",
+            ),
+            (
+                serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a"], "grants": {"authorization_code": {}}}),
+                "pre-authorized",
+            ),
+            (
+                serde_json::json!({"credential_issuer": "https://u.example", "credential_configuration_ids": ["a"], "grants": {PRE_AUTHORIZED_GRANT: {"pre-authorized_code": "c", "tx_code": {"length": 0}}}}),
+                "length",
+            ),
         ] {
             let e = offer(v).unwrap_err();
             assert!(e.description.contains(why), "{e}");

@@ -35,12 +35,14 @@ impl TokenRequest {
     /// are ignored (§6.1); a repeated one is refused.
     pub fn from_form(body: &[u8]) -> Result<TokenRequest, VciError> {
         if body.len() > super::MAX_MESSAGE_LEN {
-            return Err(bad(ErrorCode::InvalidRequest, "the token request is too long"));
+            return Err(bad(
+                ErrorCode::InvalidRequest,
+                "the token request is too long",
+            ));
         }
         let text = std::str::from_utf8(body)
             .map_err(|_| bad(ErrorCode::InvalidRequest, "the token request is not UTF-8"))?;
-        let params =
-            parse_form(text).map_err(|e| bad(ErrorCode::InvalidRequest, e.description))?;
+        let params = parse_form(text).map_err(|e| bad(ErrorCode::InvalidRequest, e.description))?;
         let get = |k: &str| params.get(k).and_then(Value::as_str);
         match get("grant_type") {
             Some(PRE_AUTHORIZED_GRANT) => {}
@@ -194,7 +196,10 @@ pub(crate) fn error_of(obj: &serde_json::Map<String, Value>) -> Option<VciError>
         Some(c) => VciError::new(c, description),
         None => VciError::new(
             ErrorCode::InvalidRequest,
-            format!("{}: {description}", code.chars().take(64).collect::<String>()),
+            format!(
+                "{}: {description}",
+                code.chars().take(64).collect::<String>()
+            ),
         ),
     })
 }
@@ -203,7 +208,10 @@ pub(crate) fn error_of(obj: &serde_json::Map<String, Value>) -> Option<VciError>
 pub fn read_error(bytes: &[u8]) -> VciError {
     match super::parse_object(bytes, "error response", ErrorCode::InvalidRequest) {
         Ok(obj) => error_of(&obj).unwrap_or_else(|| {
-            VciError::new(ErrorCode::InvalidRequest, "the error response has no error code")
+            VciError::new(
+                ErrorCode::InvalidRequest,
+                "the error response has no error code",
+            )
         }),
         Err(e) => e,
     }
@@ -235,7 +243,11 @@ mod tests {
         assert_eq!(r.pre_authorized_code, "SplxlOBeZQQYbYS6WxSbIA");
         assert_eq!(r.tx_code.as_deref(), Some("493536"));
         assert!(!format!("{r:?}").contains("4935"), "the PIN is redacted");
-        for (pin, why) in [(None, "asks for a transaction code"), (Some("49353"), "length"), (Some("49353a"), "digits")] {
+        for (pin, why) in [
+            (None, "asks for a transaction code"),
+            (Some("49353"), "length"),
+            (Some("49353a"), "digits"),
+        ] {
             let e = token_request_form(&offer(Some(tx.clone())), pin).unwrap_err();
             assert!(e.description.contains(why), "{e}");
         }
@@ -249,7 +261,10 @@ mod tests {
         assert_eq!(r.tx_code.as_deref(), Some("493536"));
         let e = TokenRequest::from_form(b"grant_type=authorization_code&code=x").unwrap_err();
         assert_eq!(e.code, ErrorCode::UnsupportedGrantType);
-        let e = TokenRequest::from_form(b"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code").unwrap_err();
+        let e = TokenRequest::from_form(
+            b"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code",
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidRequest);
     }
 
@@ -257,9 +272,14 @@ mod tests {
     fn token_responses() {
         let ok = serde_json::to_vec(&TokenResponse::bearer("t0k".into(), 600)).unwrap();
         assert_eq!(TokenResponse::from_json(&ok).unwrap().access_token, "t0k");
-        let e = TokenResponse::from_json(br#"{"error":"invalid_grant","error_description":"wrong PIN"}"#)
-            .unwrap_err();
-        assert_eq!((e.code, e.description.as_str()), (ErrorCode::InvalidGrant, "wrong PIN"));
+        let e = TokenResponse::from_json(
+            br#"{"error":"invalid_grant","error_description":"wrong PIN"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.code, e.description.as_str()),
+            (ErrorCode::InvalidGrant, "wrong PIN")
+        );
         assert!(TokenResponse::from_json(br#"{"access_token":"a","token_type":"DPoP"}"#).is_err());
         assert_eq!(read_error(b"<html>").code, ErrorCode::InvalidRequest);
     }

@@ -103,7 +103,10 @@ fn send(
 ) -> Result<(u16, Vec<u8>), Failure> {
     allowed(url, method)?;
     let net = |e: ureq::Error| {
-        Failure::Input(CliError::input(format!("cannot reach {}: {e}", escape(url))))
+        Failure::Input(CliError::input(format!(
+            "cannot reach {}: {e}",
+            escape(url)
+        )))
     };
     let mut reply = if method == "GET" {
         agent
@@ -138,7 +141,11 @@ fn read_pin(offer: &CredentialOffer) -> CliResult<Zeroizing<String>> {
             "the offer needs a PIN: give --pin (standard input is not a terminal)",
         ));
     }
-    if let Some(d) = offer.tx_code.as_ref().and_then(|t| t.description.as_deref()) {
+    if let Some(d) = offer
+        .tx_code
+        .as_ref()
+        .and_then(|t| t.description.as_deref())
+    {
         eprintln!("{}", escape(d));
     }
     eprint!("PIN: ");
@@ -168,7 +175,7 @@ pub fn run(w: &Wallet, args: &AcceptArgs) -> CliResult<u8> {
 
 fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
     let agent = agent();
-    let input = |e: VciError| Failure::Input(CliError::input(format!("{}", e.description)));
+    let input = |e: VciError| Failure::Input(CliError::input(e.description));
     // §4.1: the offer, by value or fetched.
     let offer = match OfferInvocation::parse(args.offer.trim()).map_err(input)? {
         OfferInvocation::ByValue(o) => o,
@@ -177,7 +184,9 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
             if status != 200 {
                 return Err(Failure::Refused(VciError::new(
                     civitas_core::openid4vci::ErrorCode::InvalidGrant,
-                    format!("the offer could not be fetched (HTTP {status}): it was used, locked or has expired"),
+                    format!(
+                        "the offer could not be fetched (HTTP {status}): it was used, locked or has expired"
+                    ),
                 )));
             }
             CredentialOffer::from_json(&body).map_err(input)?
@@ -185,7 +194,14 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
     };
     let issuer = offer.credential_issuer.clone();
     // §12.2: the issuer's metadata, and its authorization server's.
-    let (status, body) = send(&agent, "GET", &IssuerMetadata::url_for(&issuer), None, None, "")?;
+    let (status, body) = send(
+        &agent,
+        "GET",
+        &IssuerMetadata::url_for(&issuer),
+        None,
+        None,
+        "",
+    )?;
     if status != 200 {
         return Err(Failure::Input(CliError::input(format!(
             "{}: no issuer metadata (HTTP {status})",
@@ -219,7 +235,11 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
         "{} ({}) offers: {}",
         escape(metadata.display_name(None).unwrap_or("an unnamed issuer")),
         escape(&issuer),
-        escape(configuration.display_name(None).unwrap_or(&configuration_id))
+        escape(
+            configuration
+                .display_name(None)
+                .unwrap_or(&configuration_id)
+        )
     );
 
     // Choose the binding before sending the PIN: nothing is sent for an offer this wallet
@@ -261,10 +281,7 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
     let pin = match (&offer.tx_code, &args.pin) {
         (Some(_), Some(p)) => Some(Zeroizing::new(p.clone())),
         (Some(_), None) => {
-            eprintln!(
-                "the PIN goes to {} only",
-                escape(&server.token_endpoint)
-            );
+            eprintln!("the PIN goes to {} only", escape(&server.token_endpoint));
             Some(read_pin(&offer)?)
         }
         (None, _) => None,
@@ -315,12 +332,14 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
         Some(&token.access_token),
         &request.to_string(),
     )?;
-    let imported = w.openid4vci_import(configuration, &body).map_err(|e| match e {
-        civitas_core::Error::OpenId4Vci(v) => Failure::Refused(v),
-        other => Failure::Input(CliError::input(format!(
-            "the credential was not imported: {other}"
-        ))),
-    })?;
+    let imported = w
+        .openid4vci_import(configuration, &body)
+        .map_err(|e| match e {
+            civitas_core::Error::OpenId4Vci(v) => Failure::Refused(v),
+            other => Failure::Input(CliError::input(format!(
+                "the credential was not imported: {other}"
+            ))),
+        })?;
     for c in &imported {
         println!(
             "imported {} ({}): {}",

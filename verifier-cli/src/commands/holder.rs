@@ -150,7 +150,7 @@ pub enum HolderCommand {
     /// Accept a university's credential offer (an openid-credential-offer:// link, what its
     /// QR code holds) over OpenID4VCI: the credential is bound to this wallet and imported.
     #[command(
-        after_help = "Example: civitas holder accept --wallet ada-wallet --pin 493536 'openid-credential-offer://?credential_offer_uri=...'\n\nBy default the credential is bound to the wallet's secrets with the strongest feature the issuer offers; --identified --holder-key KEY asks for one issued to that key's DID instead.\nExit status: 0 a credential was imported, 1 the issuer refused, 2 usage or input error."
+        after_help = "Example: civitas holder accept --wallet ada-wallet --pin 493536 'openid-credential-offer://?credential_offer_uri=...'\n\nA credential whose JSON-LD context is not bundled needs --context URL=FILE (kept in the wallet for later commands). By default the credential is bound to the wallet's secrets with the strongest feature the issuer offers; --identified --holder-key KEY asks for one issued to that key's DID instead.\nExit status: 0 a credential was imported, 1 the issuer refused, 2 usage or input error."
     )]
     Accept(crate::commands::accept::AcceptArgs),
 }
@@ -297,7 +297,11 @@ pub fn run(
     match cmd {
         HolderCommand::Accept(args) => {
             let w = open_wallet(jsonld, args.wallet_dir())?;
-            crate::commands::accept::run(&w, &args)
+            let code = crate::commands::accept::run(&w, &args)?;
+            if code == EXIT_VALID {
+                save_wallet_contexts(args.wallet_dir(), contexts)?;
+            }
+            Ok(code)
         }
         HolderCommand::Respond(args) => {
             let w = open_wallet(jsonld, args.wallet_dir())?;

@@ -185,7 +185,11 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
             let link = offer_link(&created, args.by_value);
             civitas_cli::qr::encode_png(&link, &file("png"))
                 .map_err(|e| CliError::input(format!("{}: {e}", file("png").display())))?;
-            write_atomic(&file("pin"), format!("{}\n", created.pin.as_str()).as_bytes(), true)?;
+            write_atomic(
+                &file("pin"),
+                format!("{}\n", created.pin.as_str()).as_bytes(),
+                true,
+            )?;
             // The .offer last: its presence means the row is done.
             write_atomic(&file("offer"), format!("{link}\n").as_bytes(), false)?;
             made += 1;

@@ -1,5 +1,6 @@
 //! The integration tests of the `civitas` command, one test binary: each module is one
-//! former test file (the command's cases, QR images, status and issuance, the desk service).
+//! former test file (the command's cases, QR images, status and issuance, the desk service, the
+//! OpenID4VCI issuer).
 #![allow(
     clippy::panic,
     clippy::unwrap_used,
@@ -9,6 +10,7 @@
 )]
 
 mod cli;
+mod issuer;
 mod qr;
 mod serve;
 mod status_issuance;

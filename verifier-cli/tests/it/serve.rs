@@ -17,13 +17,13 @@ use std::time::Duration;
 use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
 use serde_json::{Map, Value, json};
 
-fn civitas() -> Command {
+pub(super) fn civitas() -> Command {
     Command::new(env!("CARGO_BIN_EXE_civitas"))
 }
 
-struct Server {
+pub(super) struct Server {
     child: Child,
-    base: String,
+    pub(super) base: String,
 }
 
 impl Drop for Server {
@@ -35,7 +35,7 @@ impl Drop for Server {
 
 impl Server {
     /// Start `civitas serve ARGS --port 0` and wait for its address.
-    fn start(args: &[&str]) -> Server {
+    pub(super) fn start(args: &[&str]) -> Server {
         let mut child = civitas()
             .args(["serve", "--port", "0"])
             .args(args)
@@ -67,7 +67,7 @@ impl Server {
             .into()
     }
 
-    fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
+    pub(super) fn get(&self, path: &str, token: Option<&str>) -> (u16, String) {
         let mut r = Self::agent().get(format!("{}{path}", self.base));
         if let Some(t) = token {
             r = r.header("Authorization", format!("Bearer {t}"));
@@ -79,7 +79,7 @@ impl Server {
         )
     }
 
-    fn post(
+    pub(super) fn post(
         &self,
         path: &str,
         content_type: &str,
@@ -102,14 +102,14 @@ impl Server {
         }
     }
 
-    fn json(&self, path: &str, token: Option<&str>) -> Value {
+    pub(super) fn json(&self, path: &str, token: Option<&str>) -> Value {
         let (status, text) = self.get(path, token);
         assert_eq!(status, 200, "{path}: {text}");
         serde_json::from_str(&text).unwrap()
     }
 
     /// Start a check; its desk id and openid4vp:// URL.
-    fn check(&self, name: &str, token: Option<&str>) -> (String, String) {
+    pub(super) fn check(&self, name: &str, token: Option<&str>) -> (String, String) {
         let (status, text) = self.post(
             "/desk/checks",
             "application/json",
@@ -133,13 +133,13 @@ fn rid(url: &str) -> String {
     request_uri.rsplit('/').next().unwrap().to_owned()
 }
 
-struct Respond {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(super) struct Respond {
+    pub(super) code: i32,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
-fn respond(wallet: &Path, url: &str, extra: &[&str]) -> Respond {
+pub(super) fn respond(wallet: &Path, url: &str, extra: &[&str]) -> Respond {
     let out = civitas()
         .args(["holder", "respond", "--wallet"])
         .arg(wallet)
@@ -156,7 +156,7 @@ fn respond(wallet: &Path, url: &str, extra: &[&str]) -> Respond {
     }
 }
 
-fn scratch(name: &str) -> PathBuf {
+pub(super) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("civitas-serve-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir

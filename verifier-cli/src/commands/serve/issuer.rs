@@ -159,7 +159,7 @@ impl IssuerConfig {
         }
         if raw.credentials.is_empty() {
             return Err(at(
-                "[issuer] needs at least one [[issuer.credential]]".into(),
+                "[issuer] needs at least one [[issuer.credential]]".into()
             ));
         }
         let mut credentials: Vec<OfferedCredential> = Vec::new();
@@ -184,14 +184,23 @@ impl IssuerConfig {
                 _ => return Err(here("the template has no @context".into())),
             };
             let types: Vec<String> = match template.get("type") {
-                Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                Some(Value::Array(a)) => a
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
                 Some(Value::String(t)) => vec![t.clone()],
                 _ => Vec::new(),
             };
             if !types.iter().any(|t| t == "VerifiableCredential") {
-                return Err(here("the template's type must include VerifiableCredential".into()));
+                return Err(here(
+                    "the template's type must include VerifiableCredential".into(),
+                ));
             }
-            if !template.get("credentialSubject").is_some_and(Value::is_object) {
+            if !template
+                .get("credentialSubject")
+                .is_some_and(Value::is_object)
+            {
                 return Err(here(
                     "the template's credentialSubject must be one object".into(),
                 ));
@@ -249,10 +258,7 @@ impl IssuerConfig {
             let metadata = CredentialConfiguration {
                 format: LDP_VC.into(),
                 scope: Some(c.id.clone()),
-                credential_definition: Some(CredentialDefinition {
-                    context,
-                    types,
-                }),
+                credential_definition: Some(CredentialDefinition { context, types }),
                 credential_signing_alg_values_supported: vec!["bbs-2023".into()],
                 cryptographic_binding_methods_supported: if identified {
                     vec!["did:key".into()]
@@ -361,9 +367,8 @@ fn hex_sha256(parts: &[&[u8]]) -> String {
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], VciError> {
     let mut b = [0u8; N];
-    getrandom::getrandom(&mut b).map_err(|_| {
-        VciError::new(ErrorCode::CredentialRequestDenied, "no system randomness")
-    })?;
+    getrandom::getrandom(&mut b)
+        .map_err(|_| VciError::new(ErrorCode::CredentialRequestDenied, "no system randomness"))?;
     Ok(b)
 }
 
@@ -516,11 +521,13 @@ impl StateDir {
             )));
         }
         let fail = |e: VciError| CliError::input(e.description);
-        let code = civitas_core::keys::multibase::encode_base64url(&random_bytes::<32>().map_err(fail)?);
+        let code =
+            civitas_core::keys::multibase::encode_base64url(&random_bytes::<32>().map_err(fail)?);
         let id = offer_id(&code);
         let pin = Zeroizing::new(random_pin(cfg.pin_length).map_err(fail)?);
         let salt = hex::encode(random_bytes::<16>().map_err(fail)?);
-        let expires_at = now.saturating_add(i64::try_from(cfg.offer_ttl.as_secs()).unwrap_or(i64::MAX));
+        let expires_at =
+            now.saturating_add(i64::try_from(cfg.offer_ttl.as_secs()).unwrap_or(i64::MAX));
         let record = OfferRecord {
             version: 1,
             id: id.clone(),
@@ -731,8 +738,13 @@ impl IssuerService {
             return Ok(None);
         }
         Ok(Some(
-            offer_for(&self.config, &self.base_url, &offer.configuration, code.to_owned())
-                .to_json(),
+            offer_for(
+                &self.config,
+                &self.base_url,
+                &offer.configuration,
+                code.to_owned(),
+            )
+            .to_json(),
         ))
     }
 
@@ -780,7 +792,7 @@ impl IssuerService {
         }
         self.used_nonces
             .lock()
-            .map_or(false, |used| !used.contains_key(nonce))
+            .is_ok_and(|used| !used.contains_key(nonce))
     }
 
     fn use_nonces(&self, nonces: &[String], now: i64) {
@@ -794,7 +806,10 @@ impl IssuerService {
     }
 
     fn claim(&self, id: &str) -> Result<InFlight<'_>, VciError> {
-        let mut set = self.in_flight.lock().map_err(|_| internal("lock poisoned"))?;
+        let mut set = self
+            .in_flight
+            .lock()
+            .map_err(|_| internal("lock poisoned"))?;
         if !set.insert(id.to_owned()) {
             return Err(VciError::new(
                 ErrorCode::InvalidGrant,
@@ -884,7 +899,10 @@ impl IssuerService {
             )
         };
         let token = authorization
-            .and_then(|a| a.strip_prefix("Bearer ").or_else(|| a.strip_prefix("bearer ")))
+            .and_then(|a| {
+                a.strip_prefix("Bearer ")
+                    .or_else(|| a.strip_prefix("bearer "))
+            })
             .ok_or_else(bad_token)?;
         let (id, secret) = token.split_once('.').ok_or_else(bad_token)?;
         let _flight = self.claim(id).map_err(|_| bad_token())?;
@@ -1021,7 +1039,9 @@ impl IssuerService {
             .join(format!("{}.json", offer.id));
         let written = serde_json::to_vec_pretty(&record)
             .map_err(internal)
-            .and_then(|bytes| write_atomic(&record_path, &bytes, true).map_err(|e| internal(e.message)));
+            .and_then(|bytes| {
+                write_atomic(&record_path, &bytes, true).map_err(|e| internal(e.message))
+            });
         if let Err(e) = written {
             release(&reserved);
             return Err(e);
@@ -1029,10 +1049,8 @@ impl IssuerService {
         offer.state = OfferState::Redeemed;
         offer.values.clear();
         offer.token_hash = None;
-        if let Err(e) = self.state.write_offer(&offer) {
-            // The record stays (the indexes are given); the credentials are not sent.
-            return Err(e);
-        }
+        // On failure the record stays (the indexes are given); the credentials are not sent.
+        self.state.write_offer(&offer)?;
         self.use_nonces(&nonces_seen, now);
         Ok(credential_response_json(&issued))
     }
@@ -1047,7 +1065,12 @@ fn offer_id(code: &str) -> String {
 }
 
 /// The offer object for `configuration` with `code`: a numeric PIN of the configured length.
-fn offer_for(cfg: &IssuerConfig, issuer_url: &str, configuration: &str, code: String) -> CredentialOffer {
+fn offer_for(
+    cfg: &IssuerConfig,
+    issuer_url: &str,
+    configuration: &str,
+    code: String,
+) -> CredentialOffer {
     CredentialOffer {
         credential_issuer: issuer_url.to_owned(),
         credential_configuration_ids: vec![configuration.to_owned()],

@@ -267,9 +267,11 @@ fn route_name(path: &str) -> String {
         ["", ".well-known", name] if name.len() <= 40 => format!("/.well-known/{name}"),
         ["", "issuer", "offers"] => "/issuer/offers".into(),
         ["", "desk", "checks"] => "/desk/checks".into(),
-        ["", "desk" | "openid4vp" | "openid4vci" | "issuer" | "status" | ".well-known", ..] => {
-            "(other)".into()
-        }
+        [
+            "",
+            "desk" | "openid4vp" | "openid4vci" | "issuer" | "status" | ".well-known",
+            ..,
+        ] => "(other)".into(),
         _ if path.len() <= 64 => crate::util::escape(path),
         _ => "(long path)".into(),
     }
@@ -365,7 +367,9 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             .map_err(|e| CliError::input(format!("cannot start the verifier: {e}")))?;
         let vcapi_policy = Arc::new(config.policy.clone());
         let issuer = match config.issuer.take() {
-            Some(c) => Some(Arc::new(issuer::IssuerService::start(c, jsonld, &base_url)?)),
+            Some(c) => Some(Arc::new(issuer::IssuerService::start(
+                c, jsonld, &base_url,
+            )?)),
             None => None,
         };
         let app = Arc::new(App {
@@ -407,7 +411,9 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             tokio::spawn(async move {
                 loop {
                     let p = Arc::clone(&purging);
-                    let _ = tokio::task::spawn_blocking(move || p.state.purge_expired(issuer::now())).await;
+                    let _ =
+                        tokio::task::spawn_blocking(move || p.state.purge_expired(issuer::now()))
+                            .await;
                     tokio::time::sleep(Duration::from_secs(3600)).await;
                 }
             });

@@ -82,7 +82,10 @@ pub async fn token(State(app): State<Shared>, body: Bytes) -> Result<Response, A
         .await
         .map_err(|_| ApiError::busy())?;
     Ok(match answer {
-        Ok(t) => no_store(StatusCode::OK, serde_json::to_value(&t).unwrap_or(json!({}))),
+        Ok(t) => no_store(
+            StatusCode::OK,
+            serde_json::to_value(&t).unwrap_or(json!({})),
+        ),
         Err(e) => vci_error(&e),
     })
 }
@@ -131,7 +134,10 @@ pub async fn create_offers(State(app): State<Shared>, body: Bytes) -> Result<Res
         .and_then(Value::as_str)
         .ok_or_else(|| ApiError::bad("configuration (a credential configuration id) is required"))?
         .to_owned();
-    let by_value = request.get("by_value").and_then(Value::as_bool).unwrap_or(false);
+    let by_value = request
+        .get("by_value")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let rows = request
         .get("rows")
         .and_then(Value::as_array)

@@ -1,0 +1,451 @@
+//! The issuer role of `civitas serve` (OpenID4VCI 1.0, Pre-Authorized Code Flow) over HTTP on
+//! loopback: the demo university's class from CSV to offers, redeemed by the CLI wallet and
+//! presented at the desk; PINs, replays and restarts; the endpoints fed bad input.
+
+use std::path::Path;
+
+use civitas_core::ecdsa::DeviceKey;
+use civitas_core::openid4vci::credential::{Proofs, credential_request_json, jwt_proof};
+use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
+use serde_json::{Value, json};
+
+use super::serve::{Server, civitas, respond, scratch};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str]) -> Run {
+    let out = civitas()
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn port(server: &Server) -> String {
+    server.base.rsplit(':').next().unwrap().to_owned()
+}
+
+fn text(p: &Path) -> String {
+    p.display().to_string()
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap().trim().to_owned()
+}
+
+/// The demo university's JSON-LD context, which a fresh wallet is given at its first accept.
+fn context_arg(wallet: &Path) -> String {
+    let demo = wallet.with_extension("");
+    format!(
+        "https://civitas.example/contexts/diploma/v1={}",
+        demo.join("contexts/diploma-v1.jsonld").display()
+    )
+}
+
+fn accept(wallet: &Path, pin: &str, offer: &str, extra: &[&str]) -> Run {
+    let context = context_arg(wallet);
+    let mut args = vec!["--context", &context, "holder", "accept", "--wallet"];
+    let w = text(wallet);
+    args.push(&w);
+    args.extend_from_slice(&["--pin", pin]);
+    args.extend_from_slice(extra);
+    args.push(offer);
+    run(&args)
+}
+
+fn now() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
+    let dir = scratch("issuer-demo");
+    let offers = dir.with_extension("offers");
+    let _ = std::fs::remove_dir_all(&offers);
+    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let config = dir.join("config.toml");
+    let made = run(&[
+        "offers",
+        "--config",
+        &text(&config),
+        "--csv",
+        &text(&dir.join("graduates.csv")),
+        "--out-dir",
+        &text(&offers),
+        "--port",
+        &port(&server),
+    ]);
+    assert_eq!(made.code, 0, "{}{}", made.stdout, made.stderr);
+    assert!(made.stdout.contains("made 3 offers"), "{}", made.stdout);
+
+    // Each row: a link, a six-digit PIN (owner-only) and a QR code of the link.
+    let link = read(&offers.join("S-2021-0042.offer"));
+    let pin = read(&offers.join("S-2021-0042.pin"));
+    assert!(link.starts_with("openid-credential-offer://?credential_offer_uri="));
+    assert!(
+        pin.len() == 6 && pin.bytes().all(|b| b.is_ascii_digit()),
+        "{pin}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(offers.join("S-2021-0042.pin"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "the PIN file is owner-only");
+    }
+    assert_eq!(
+        civitas_cli::qr::decode_image(&offers.join("S-2021-0042.png")).unwrap(),
+        link
+    );
+    // A rerun makes no second offer for the same rows.
+    let again = run(&[
+        "offers",
+        "--config",
+        &text(&config),
+        "--csv",
+        &text(&dir.join("graduates.csv")),
+        "--out-dir",
+        &text(&offers),
+        "--port",
+        &port(&server),
+    ]);
+    assert!(
+        again.stdout.contains("skipped 3 that had one"),
+        "{}",
+        again.stdout
+    );
+
+    // The metadata shows the diploma.
+    let metadata = server.json("/.well-known/openid-credential-issuer", None);
+    assert_eq!(metadata["credential_issuer"], server.base.as_str());
+    let diploma = &metadata["credential_configurations_supported"]["diploma"];
+    assert_eq!(diploma["format"], "ldp_vc");
+    assert_eq!(
+        diploma["credential_metadata"]["display"][0]["name"],
+        "University diploma"
+    );
+    assert!(diploma["proof_types_supported"]["x-civitas-bbs-2023-commitment"].is_object());
+    let server_metadata = server.json("/.well-known/oauth-authorization-server", None);
+    assert_eq!(
+        server_metadata["pre-authorized_grant_anonymous_access_supported"],
+        true
+    );
+
+    // A fresh wallet redeems Ada's offer: a diploma bound to its secrets.
+    let wallet = dir.with_extension("wallet");
+    let _ = std::fs::remove_dir_all(&wallet);
+    assert_eq!(run(&["holder", "init", "--wallet", &text(&wallet)]).code, 0);
+    let got = accept(&wallet, &pin, &link, &[]);
+    assert_eq!(got.code, 0, "{}{}", got.stdout, got.stderr);
+    assert!(
+        got.stdout.contains("(holder_binding_pseudonym)"),
+        "{}",
+        got.stdout
+    );
+    assert!(
+        got.stderr.contains("University of Civitas"),
+        "{}",
+        got.stderr
+    );
+    // The offer is used up.
+    let twice = accept(&wallet, &pin, &link, &[]);
+    assert_eq!(twice.code, 1, "{}", twice.stderr);
+
+    // The diploma is accepted at the desk.
+    let (id, url) = server.check("diploma", None);
+    let answered = respond(&wallet, &url, &[]);
+    assert_eq!(answered.code, 0, "{}{}", answered.stdout, answered.stderr);
+    let status = server.json(&format!("/desk/checks/{id}"), None);
+    assert_eq!(status["state"], "valid", "{status}");
+    assert_eq!(
+        status["result"]["credentials"][0]["claims"]["/credentialSubject/degree/name"],
+        "MSc Computer Science",
+        "{status}"
+    );
+
+    // What was recorded: the row, the status index; no name, no birth date.
+    let issued: Vec<_> = std::fs::read_dir(dir.join("issuer-state/issued"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(issued.len(), 1);
+    let record = std::fs::read_to_string(issued[0].path()).unwrap();
+    assert!(record.contains("S-2021-0042") && record.contains("status_indexes"));
+    assert!(
+        !record.contains("Lovelace") && !record.contains("1990-12-10"),
+        "{record}"
+    );
+    // The redeemed offer no longer holds the row's values.
+    let offers_dir = dir.join("issuer-state/offers");
+    let redeemed = std::fs::read_dir(&offers_dir)
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .find(|t| t.contains("\"redeemed\""))
+        .unwrap();
+    assert!(!redeemed.contains("Lovelace"), "{redeemed}");
+
+    // Five wrong PINs lock Alan's offer; then even the right one is refused.
+    let alan = read(&offers.join("S-2021-0077.offer"));
+    let alan_pin = read(&offers.join("S-2021-0077.pin"));
+    let wrong = if alan_pin == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    for left in (0..5).rev() {
+        let r = accept(&wallet, wrong, &alan, &[]);
+        assert_eq!(r.code, 1);
+        if left > 0 {
+            assert!(
+                r.stderr.contains(&format!("{left} attempts left")),
+                "{}",
+                r.stderr
+            );
+        } else {
+            assert!(r.stderr.contains("locked"), "{}", r.stderr);
+        }
+    }
+    assert_eq!(accept(&wallet, &alan_pin, &alan, &[]).code, 1);
+
+    // Offers survive a restart: Grace redeems hers from the restarted server, identified.
+    let old_base = server.base.clone();
+    drop(server);
+    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let grace = read(&offers.join("S-2021-0101.offer"));
+    let OfferInvocation::ByReference(uri) = OfferInvocation::parse(&grace).unwrap() else {
+        panic!("by reference")
+    };
+    // The test's server listens on a new free port: point the link at it (a real issuer
+    // keeps its address; what must survive is the offer's state behind the code).
+    let uri = uri.replacen(&old_base, &server.base, 1);
+    let got = accept(
+        &wallet,
+        &read(&offers.join("S-2021-0101.pin")),
+        &civitas_core::openid4vci::offer::offer_uri_url(&uri),
+        &["--identified", "--holder-key", &text(&dir.join("desk.key"))],
+    );
+    assert_eq!(got.code, 0, "{}{}", got.stdout, got.stderr);
+    assert!(got.stdout.contains("(baseline)"), "{}", got.stdout);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&offers);
+    let _ = std::fs::remove_dir_all(&wallet);
+}
+
+/// A fresh offer made through the admin endpoint: the offer and its PIN.
+fn admin_offer(server: &Server, row: &str) -> (CredentialOffer, String) {
+    let values = json!({"student_number": row, "given_name": "Ada", "family_name": "Lovelace",
+        "birth_date": "1990-12-10", "degree": "MSc Computer Science", "field": "Computer Science",
+        "awarded_on": "2026-06-30"});
+    let (status, body) = server.post(
+        "/issuer/offers",
+        "application/json",
+        json!({"configuration": "diploma", "by_value": true, "rows": [{"id": row, "values": values}]})
+            .to_string()
+            .as_bytes(),
+        None,
+    );
+    assert_eq!(status, 201, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let link = v["offers"][0]["offer"].as_str().unwrap();
+    let OfferInvocation::ByValue(offer) = OfferInvocation::parse(link).unwrap() else {
+        panic!("by value")
+    };
+    (offer, v["offers"][0]["pin"].as_str().unwrap().to_owned())
+}
+
+fn token(server: &Server, offer: &CredentialOffer, pin: &str) -> String {
+    let form = civitas_core::openid4vci::token::token_request_form(offer, Some(pin)).unwrap();
+    let (status, body) = server.post(
+        "/openid4vci/token",
+        "application/x-www-form-urlencoded",
+        form.as_bytes(),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["access_token"].as_str().unwrap().to_owned()
+}
+
+fn nonce(server: &Server) -> String {
+    let (status, body) = server.post("/openid4vci/nonce", "application/json", b"", None);
+    assert_eq!(status, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["c_nonce"].as_str().unwrap().to_owned()
+}
+
+fn error_of(answer: &(u16, String)) -> (u16, String) {
+    let v: Value = serde_json::from_str(&answer.1).unwrap_or(Value::Null);
+    (answer.0, v["error"].as_str().unwrap_or("").to_owned())
+}
+
+#[test]
+fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing() {
+    let dir = scratch("issuer-bad");
+    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let form = "application/x-www-form-urlencoded";
+    let (offer, pin) = admin_offer(&server, "bad-1");
+
+    // The token endpoint.
+    let grant = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code";
+    for (body, status, code) in [
+        (
+            format!("{grant}&pre-authorized_code=unknown&tx_code=123456"),
+            400,
+            "invalid_grant",
+        ),
+        (
+            format!("{grant}&pre-authorized_code={}", offer.pre_authorized_code),
+            400,
+            "invalid_request",
+        ),
+        (
+            "grant_type=authorization_code&code=x".to_owned(),
+            400,
+            "unsupported_grant_type",
+        ),
+        (grant.to_owned(), 400, "invalid_request"),
+        ("%zz".to_owned(), 400, "invalid_request"),
+    ] {
+        let answer = server.post("/openid4vci/token", form, body.as_bytes(), None);
+        assert_eq!(
+            error_of(&answer),
+            (status, code.to_owned()),
+            "{body}: {}",
+            answer.1
+        );
+    }
+    let access = token(&server, &offer, &pin);
+    // The code is single use.
+    let reuse = civitas_core::openid4vci::token::token_request_form(&offer, Some(&pin)).unwrap();
+    let answer = server.post("/openid4vci/token", form, reuse.as_bytes(), None);
+    assert_eq!(error_of(&answer), (400, "invalid_grant".into()));
+
+    // The credential endpoint.
+    let key = DeviceKey::generate().unwrap();
+    let issuer = server.base.clone();
+    let good_nonce = nonce(&server);
+    let request =
+        |proof: String| credential_request_json("diploma", &Proofs::Jwt(vec![proof])).to_string();
+    let post = |body: &str, bearer: Option<&str>| {
+        server.post(
+            "/openid4vci/credential",
+            "application/json",
+            body.as_bytes(),
+            bearer,
+        )
+    };
+    let valid = request(jwt_proof(&key, &issuer, Some(&good_nonce), now()).unwrap());
+    assert_eq!(error_of(&post(&valid, None)), (401, "invalid_token".into()));
+    assert_eq!(
+        error_of(&post(&valid, Some("nope.nope"))),
+        (401, "invalid_token".into())
+    );
+    let other = DeviceKey::generate().unwrap();
+    let p256_bbs = server.post(
+        "/openid4vci/credential",
+        "application/json",
+        b"{not json",
+        Some(&access),
+    );
+    assert_eq!(
+        error_of(&p256_bbs),
+        (400, "invalid_credential_request".into())
+    );
+    let nonce_of_another_server = "AAAAAGlb4gAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    for (body, code) in [
+        (request(jwt_proof(&key, &issuer, Some(nonce_of_another_server), now()).unwrap()), "invalid_nonce"),
+        (request(jwt_proof(&key, &issuer, None, now()).unwrap()), "invalid_proof"),
+        (request(jwt_proof(&key, "https://another-issuer.example", Some(&good_nonce), now()).unwrap()), "invalid_proof"),
+        (request(jwt_proof(&key, &issuer, Some(&good_nonce), now() - 7200).unwrap()), "invalid_proof"),
+        (json!({"credential_configuration_id": "diploma", "proofs": {"x-civitas-bbs-2023-commitment": [{"type": "CivitasCredentialRequest", "version": 1, "feature": "anonymous_holder_binding", "commitmentWithProof": "uAAAA"}]}}).to_string(), "invalid_proof"),
+        (json!({"credential_configuration_id": "unknown", "proofs": {"jwt": ["x"]}}).to_string(), "unknown_credential_configuration"),
+        (json!({"credential_identifier": "x", "proofs": {"jwt": ["x"]}}).to_string(), "unknown_credential_identifier"),
+        (credential_request_json("diploma", &Proofs::Jwt(vec![
+            jwt_proof(&key, &issuer, Some(&good_nonce), now()).unwrap(),
+            jwt_proof(&other, &issuer, Some(&good_nonce), now()).unwrap(),
+            jwt_proof(&DeviceKey::generate().unwrap(), &issuer, Some(&good_nonce), now()).unwrap(),
+            jwt_proof(&DeviceKey::generate().unwrap(), &issuer, Some(&good_nonce), now()).unwrap(),
+            jwt_proof(&DeviceKey::generate().unwrap(), &issuer, Some(&good_nonce), now()).unwrap(),
+        ])).to_string(), "invalid_proof"),
+    ] {
+        let answer = post(&body, Some(&access));
+        assert_eq!(error_of(&answer), (400, code.to_owned()), "{body}: {}", answer.1);
+    }
+    // A body far too large is refused, not a 500.
+    let huge = vec![b' '; 2 * 1024 * 1024];
+    let answer = server.post(
+        "/openid4vci/credential",
+        "application/json",
+        &huge,
+        Some(&access),
+    );
+    assert!(
+        answer.0 == 0 || (400..500).contains(&answer.0),
+        "{answer:?}"
+    );
+
+    // Nothing was issued or consumed by the refusals: the valid request still works, once.
+    assert_eq!(
+        std::fs::read_dir(dir.join("issuer-state/issued"))
+            .unwrap()
+            .count(),
+        0
+    );
+    let answer = post(&valid, Some(&access));
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let v: Value = serde_json::from_str(&answer.1).unwrap();
+    let did = civitas_core::did::did_key(&civitas_core::ecdsa::Signer::public_key(&key));
+    assert_eq!(
+        v["credentials"][0]["credential"]["credentialSubject"]["id"],
+        did.as_str()
+    );
+    assert_eq!(
+        error_of(&post(&valid, Some(&access))),
+        (401, "invalid_token".into())
+    );
+
+    // The nonce that was used cannot be used again, with a new offer's token.
+    let (offer2, pin2) = admin_offer(&server, "bad-2");
+    let access2 = token(&server, &offer2, &pin2);
+    let answer = post(&valid, Some(&access2));
+    assert_eq!(
+        error_of(&answer),
+        (400, "invalid_nonce".into()),
+        "{}",
+        answer.1
+    );
+
+    // Unknown offers by reference are 404; the admin endpoint checks rows.
+    assert_eq!(server.get("/openid4vci/offers/unknown", None).0, 404);
+    let (status, body) = server.post(
+        "/issuer/offers",
+        "application/json",
+        br#"{"configuration": "diploma", "rows": [{"id": "x", "values": {}}]}"#,
+        None,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("given_name") || body.contains("a non-empty string"),
+        "{body}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
