@@ -116,7 +116,15 @@ start_desk() {
     cp "$CIVITAS_TEST_TRUST" "$DATA/desk-trust.toml" &&
     printf '\n[[context]]\nurl = "%s"\nfile = "%s"\n' "$CIVITAS_TEST_CONTEXT_URL" "$CIVITAS_TEST_CONTEXT_FILE" >>"$DATA/desk-trust.toml" &&
     printf '{"credentials": [{"id": "diploma", "format": "ldp_vc", "meta": {"type_values": [["https://civitas.example/vocab#UniversityDegreeCredential"]]}, "claims": [{"path": ["credentialSubject", "degree", "name"]}]}]}\n' >"$DATA/diploma-query.json" &&
-    printf 'key = "desk.key"\ntrust = "desk-trust.toml"\n\n[[check]]\nname = "diploma"\ntitle = "University diploma"\ndcql_file = "diploma-query.json"\n' >"$DATA/desk.toml" || return 1
+    printf 'key = "desk.key"\ntrust = "desk-trust.toml"\n\n[[check]]\nname = "diploma"\ntitle = "University diploma"\ndcql_file = "diploma-query.json"\n' >"$DATA/desk.toml" &&
+    # The same service issues diplomas over OpenID4VCI (the scenarios redeem offers made
+    # through its admin endpoint), signed with the key the desk trusts.
+    python3 -c 'import json, sys
+d = json.load(open(sys.argv[1])); d.pop("id", None); s = d["credentialSubject"]; s.pop("id", None)
+s["givenName"] = "{{given_name}}"; s["familyName"] = "{{family_name}}"
+json.dump(d, open(sys.argv[2], "w"), indent=2)' test-vectors/data/diploma.json "$DATA/diploma-template.json" &&
+    printf '\n[issuer]\nkey = "uni.key"\nstate_dir = "issuer-state"\nname = "University of Civitas"\nbatch_size = 2\n\n[[issuer.credential]]\nid = "diploma"\nname = "University diploma"\ntemplate = "diploma-template.json"\n\n[[issuer.credential.claim]]\npath = ["credentialSubject", "degree", "name"]\nname = "Degree"\n' >>"$DATA/desk.toml" &&
+    rm -rf "$DATA/issuer-state" || return 1
   "$CLI" serve --config "$DATA/desk.toml" --port 0 >"$DATA/desk.out" 2>"$DATA/desk.err" &
   DESK_PID=$!
   local i

@@ -13,6 +13,9 @@ import uniffi.civitas_ffi.DisclosureRequest
 import uniffi.civitas_ffi.HolderBinding
 import uniffi.civitas_ffi.IssuerKey
 import uniffi.civitas_ffi.KeyStore
+import uniffi.civitas_ffi.OpenId4VciIssuer
+import uniffi.civitas_ffi.OpenId4VciOfferInvocation
+import uniffi.civitas_ffi.OpenId4VciPost
 import uniffi.civitas_ffi.OpenId4VpInvocation
 import uniffi.civitas_ffi.OpenId4VpReply
 import uniffi.civitas_ffi.OpenId4VpRequest
@@ -25,7 +28,9 @@ import uniffi.civitas_ffi.civitasVersion
 import uniffi.civitas_ffi.deriveProof
 import uniffi.civitas_ffi.liveDeviceKeys
 import uniffi.civitas_ffi.liveSecretKeys
+import uniffi.civitas_ffi.openid4vciOffer
 import uniffi.civitas_ffi.openid4vpReply
+import uniffi.civitas_ffi.parseOpenid4vciOfferUrl
 import uniffi.civitas_ffi.parseOpenid4vpUrl
 import java.net.URI
 import java.net.http.HttpClient
@@ -552,6 +557,85 @@ check("a wallet over a CredentialStore written in Kotlin keeps its records there
         wallet.delete(id)
         assert(wallet.list().isEmpty() && id !in store.records.keys)
     }
+}
+
+// ---- OpenID4VCI over HTTP: the same `civitas serve` issues diplomas ----
+
+/** An offer link and its PIN, made through the issuer's admin endpoint (as civitas offers does). */
+fun adminOffer(row: String, byValue: Boolean = false): Pair<String, String> {
+    val body = "{\"configuration\": \"diploma\", \"by_value\": $byValue, \"rows\": [{\"id\": \"$row\", \"values\": {\"given_name\": \"Ada\", \"family_name\": \"Lovelace\"}}]}"
+    val (status, text) = exchange("POST", "$desk/issuer/offers", body, "application/json")
+    assert(status == 201) { "$status $text" }
+    val link = Regex("\"offer\":\"([^\"]+)\"").find(text)!!.groupValues[1]
+    val pin = Regex("\"pin\":\"([0-9]+)\"").find(text)!!.groupValues[1]
+    return link to pin
+}
+
+/** Parse the link, fetch the offer (by reference) and both metadata documents. */
+fun openIssuer(link: String): OpenId4VciIssuer {
+    val offer = when (val inv = parseOpenid4vciOfferUrl(link)) {
+        is OpenId4VciOfferInvocation.ByValue -> inv.offer
+        is OpenId4VciOfferInvocation.FetchOffer -> {
+            val (status, text) = exchange("GET", inv.uri)
+            assert(status == 200) { "$status $text" }
+            openid4vciOffer(text)
+        }
+    }
+    val (s1, metadata) = exchange("GET", offer.issuerMetadataUrl())
+    assert(s1 == 200) { "$s1 $metadata" }
+    val issuer = offer.withIssuerMetadata(metadata)
+    val (s2, server) = exchange("GET", issuer.authorizationServerMetadataUrl())
+    assert(s2 == 200) { "$s2 $server" }
+    issuer.setAuthorizationServerMetadata(server)
+    return issuer
+}
+
+fun send(post: OpenId4VciPost): Pair<Int, String> {
+    val b = HttpRequest.newBuilder(URI.create(post.url)).timeout(java.time.Duration.ofSeconds(30))
+    b.header("Content-Type", post.contentType)
+    post.authorization?.let { b.header("Authorization", it) }
+    b.POST(HttpRequest.BodyPublishers.ofString(post.body))
+    val r = http.send(b.build(), HttpResponse.BodyHandlers.ofString())
+    return r.statusCode() to r.body()
+}
+
+check("OpenID4VCI over HTTP: an offer is redeemed with its PIN, the diploma bound to this wallet and accepted at the desk") {
+    val (link, pin) = adminOffer("kt-ada")
+    val issuer = openIssuer(link)
+    val shown = issuer.display()
+    assert(shown.issuerName == "University of Civitas" && shown.credentialName == "University diploma") { shown.toString() }
+    assert(shown.pinRequired && shown.pinLength?.toInt() == pin.length && shown.pinNumeric)
+    assert(shown.bindings.first() == HolderBinding.HOLDER_SECRET_PSEUDONYM)
+    Wallet.inMemory(contexts).use { wallet ->
+        val (ts, tt) = send(issuer.tokenRequest(pin))
+        issuer.readToken(ts.toUShort(), tt)
+        val (status, text) = send(wallet.openid4vciCredentialRequest(issuer, HolderBinding.HOLDER_SECRET_PSEUDONYM, 1u))
+        assert(status == 200) { "$status $text" }
+        val imported = wallet.openid4vciImport(issuer, status.toUShort(), text)
+        assert(imported.single().binding == HolderBinding.HOLDER_SECRET_PSEUDONYM)
+        val (id, url) = deskCheck()
+        val (_, request) = fetchRequest(wallet, url)
+        request.use {
+            val post = wallet.openid4vpRespond(request)
+            val (ps, pt) = exchange("POST", post.url, post.body, post.contentType)
+            assert(openid4vpReply(ps.toUShort(), pt) is OpenId4VpReply.Accepted) { "$ps $pt" }
+        }
+        val state = deskState(id)
+        assert("\"state\":\"valid\"" in state && "\"holder_binding\":\"secret\"" in state) { state }
+    }
+}
+
+check("OpenID4VCI over HTTP: a wrong PIN is refused with invalid_grant; a used offer cannot be redeemed again") {
+    val (link, pin) = adminOffer("kt-alan", byValue = true)
+    val issuer = openIssuer(link)
+    val wrong = if (pin.all { it == '0' }) "1".repeat(pin.length) else "0".repeat(pin.length)
+    val (ws, wt) = send(issuer.tokenRequest(wrong))
+    val e = assertThrows<CivitasException.VerificationFailed> { issuer.readToken(ws.toUShort(), wt) }
+    assert("invalid_grant" in e.toString()) { e.toString() }
+    val (ts, tt) = send(issuer.tokenRequest(pin))
+    issuer.readToken(ts.toUShort(), tt)
+    val (again, text) = send(issuer.tokenRequest(pin))
+    assertThrows<CivitasException.VerificationFailed> { issuer.readToken(again.toUShort(), text) }
 }
 
 println("$passed passed, $failed failed")

@@ -532,7 +532,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_live_secret_keys() != 65467:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_func_openid4vci_offer() != 54836:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_openid4vp_reply() != 54120:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_func_parse_openid4vci_offer_url() != 14610:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url() != 5668:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -564,6 +568,26 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_keystore_sign() != 3728:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_authorization_server_metadata_url() != 22887:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_display() != 21949:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_nonce_url() != 62446:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_nonce() != 9443:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_token() != 51162:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_set_authorization_server_metadata() != 57492:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_token_request() != 40459:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_credential_issuer() != 17918:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_issuer_metadata_url() != 39816:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_with_issuer_metadata() != 54230:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id() != 24468:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_response_uri() != 54996:
@@ -593,6 +617,10 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_list() != 22768:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request() != 50170:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_import() != 27241:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() != 44427:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -657,9 +685,15 @@ _UniffiLib.uniffi_civitas_ffi_checksum_func_live_device_keys.restype = ctypes.c_
 _UniffiLib.uniffi_civitas_ffi_checksum_func_live_secret_keys.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_func_live_secret_keys.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_func_openid4vci_offer.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_func_openid4vci_offer.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_func_openid4vp_reply.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_func_openid4vp_reply.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_func_parse_openid4vci_offer_url.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_func_parse_openid4vci_offer_url.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_func_parse_openid4vp_url.restype = ctypes.c_uint16
@@ -705,6 +739,36 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_public_key.restype = ctyp
 _UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_sign.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_keystore_sign.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_authorization_server_metadata_url.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_authorization_server_metadata_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_display.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_display.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_nonce_url.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_nonce_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_nonce.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_nonce.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_token.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_token.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_set_authorization_server_metadata.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_set_authorization_server_metadata.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_token_request.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_token_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_credential_issuer.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_credential_issuer.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_issuer_metadata_url.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_issuer_metadata_url.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_with_issuer_metadata.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_with_issuer_metadata.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id.restype = ctypes.c_uint16
@@ -750,6 +814,12 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.restype =
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_import.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_import.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent.restype = ctypes.c_uint16
@@ -805,12 +875,22 @@ _UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_func_openid4vci_offer.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_func_openid4vci_offer.restype = ctypes.c_uint64
 _UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply.argtypes = (
     ctypes.c_uint16,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vci_offer_url.argtypes = (
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vci_offer_url.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vp_url.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -901,6 +981,63 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_keystore_sign.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_authorization_server_metadata_url.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_authorization_server_metadata_url.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_display.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_display.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_nonce_url.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_nonce_url.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_nonce.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint16,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_nonce.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_token.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint16,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_token.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_set_authorization_server_metadata.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_set_authorization_server_metadata.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_token_request.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_token_request.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_credential_issuer.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_credential_issuer.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_issuer_metadata_url.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_issuer_metadata_url.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_with_issuer_metadata.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_with_issuer_metadata.restype = ctypes.c_uint64
 _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vprequest_client_id.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -994,6 +1131,22 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_credential_request.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_uint32,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_credential_request.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_import.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.c_uint16,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_import.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint64,
@@ -1102,6 +1255,26 @@ _UniffiLib.uniffi_civitas_ffi_fn_free_keystore.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_free_keystore.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vciissuer.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vciissuer.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vciissuer.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vciissuer.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vcioffer.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vcioffer.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vcioffer.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vcioffer.restype = None
 _UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vprequest.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1966,6 +2139,241 @@ class _UniffiFfiConverterTypeHistoryRecord(_UniffiConverterRustBuffer):
         _UniffiFfiConverterSequenceString.write(value.disclosed_pointers, buf)
 
 @dataclass
+class OpenId4VciClaimName:
+    """
+    A claim's display name.
+"""
+    def __init__(self, *, path:str, name:str):
+        self.path = path
+        self.name = name
+        
+        
+
+    
+    def __str__(self):
+        return "OpenId4VciClaimName(path={}, name={})".format(self.path, self.name)
+    def __eq__(self, other):
+        if self.path != other.path:
+            return False
+        if self.name != other.name:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeOpenId4VciClaimName(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return OpenId4VciClaimName(
+            path=_UniffiFfiConverterString.read(buf),
+            name=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.path)
+        _UniffiFfiConverterString.check_lower(value.name)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.path, buf)
+        _UniffiFfiConverterString.write(value.name, buf)
+
+class _UniffiFfiConverterSequenceTypeOpenId4VciClaimName(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeOpenId4VciClaimName.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeOpenId4VciClaimName.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeOpenId4VciClaimName.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeHolderBinding(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeHolderBinding.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeHolderBinding.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeHolderBinding.read(buf) for i in range(count)
+        ]
+
+@dataclass
+class OpenId4VciDisplay:
+    """
+    What the app shows before asking for the PIN.
+"""
+    def __init__(self, *, issuer_name:typing.Optional[str], issuer_url:str, credential_name:typing.Optional[str], description:typing.Optional[str], background_color:typing.Optional[str], text_color:typing.Optional[str], claims:typing.List[OpenId4VciClaimName], pin_required:bool, pin_length:typing.Optional[int], pin_numeric:bool, pin_description:typing.Optional[str], bindings:typing.List[HolderBinding]):
+        self.issuer_name = issuer_name
+        self.issuer_url = issuer_url
+        self.credential_name = credential_name
+        self.description = description
+        self.background_color = background_color
+        self.text_color = text_color
+        self.claims = claims
+        self.pin_required = pin_required
+        self.pin_length = pin_length
+        self.pin_numeric = pin_numeric
+        self.pin_description = pin_description
+        self.bindings = bindings
+        
+        
+
+    
+    def __str__(self):
+        return "OpenId4VciDisplay(issuer_name={}, issuer_url={}, credential_name={}, description={}, background_color={}, text_color={}, claims={}, pin_required={}, pin_length={}, pin_numeric={}, pin_description={}, bindings={})".format(self.issuer_name, self.issuer_url, self.credential_name, self.description, self.background_color, self.text_color, self.claims, self.pin_required, self.pin_length, self.pin_numeric, self.pin_description, self.bindings)
+    def __eq__(self, other):
+        if self.issuer_name != other.issuer_name:
+            return False
+        if self.issuer_url != other.issuer_url:
+            return False
+        if self.credential_name != other.credential_name:
+            return False
+        if self.description != other.description:
+            return False
+        if self.background_color != other.background_color:
+            return False
+        if self.text_color != other.text_color:
+            return False
+        if self.claims != other.claims:
+            return False
+        if self.pin_required != other.pin_required:
+            return False
+        if self.pin_length != other.pin_length:
+            return False
+        if self.pin_numeric != other.pin_numeric:
+            return False
+        if self.pin_description != other.pin_description:
+            return False
+        if self.bindings != other.bindings:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeOpenId4VciDisplay(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return OpenId4VciDisplay(
+            issuer_name=_UniffiFfiConverterOptionalString.read(buf),
+            issuer_url=_UniffiFfiConverterString.read(buf),
+            credential_name=_UniffiFfiConverterOptionalString.read(buf),
+            description=_UniffiFfiConverterOptionalString.read(buf),
+            background_color=_UniffiFfiConverterOptionalString.read(buf),
+            text_color=_UniffiFfiConverterOptionalString.read(buf),
+            claims=_UniffiFfiConverterSequenceTypeOpenId4VciClaimName.read(buf),
+            pin_required=_UniffiFfiConverterBoolean.read(buf),
+            pin_length=_UniffiFfiConverterOptionalUInt32.read(buf),
+            pin_numeric=_UniffiFfiConverterBoolean.read(buf),
+            pin_description=_UniffiFfiConverterOptionalString.read(buf),
+            bindings=_UniffiFfiConverterSequenceTypeHolderBinding.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterOptionalString.check_lower(value.issuer_name)
+        _UniffiFfiConverterString.check_lower(value.issuer_url)
+        _UniffiFfiConverterOptionalString.check_lower(value.credential_name)
+        _UniffiFfiConverterOptionalString.check_lower(value.description)
+        _UniffiFfiConverterOptionalString.check_lower(value.background_color)
+        _UniffiFfiConverterOptionalString.check_lower(value.text_color)
+        _UniffiFfiConverterSequenceTypeOpenId4VciClaimName.check_lower(value.claims)
+        _UniffiFfiConverterBoolean.check_lower(value.pin_required)
+        _UniffiFfiConverterOptionalUInt32.check_lower(value.pin_length)
+        _UniffiFfiConverterBoolean.check_lower(value.pin_numeric)
+        _UniffiFfiConverterOptionalString.check_lower(value.pin_description)
+        _UniffiFfiConverterSequenceTypeHolderBinding.check_lower(value.bindings)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterOptionalString.write(value.issuer_name, buf)
+        _UniffiFfiConverterString.write(value.issuer_url, buf)
+        _UniffiFfiConverterOptionalString.write(value.credential_name, buf)
+        _UniffiFfiConverterOptionalString.write(value.description, buf)
+        _UniffiFfiConverterOptionalString.write(value.background_color, buf)
+        _UniffiFfiConverterOptionalString.write(value.text_color, buf)
+        _UniffiFfiConverterSequenceTypeOpenId4VciClaimName.write(value.claims, buf)
+        _UniffiFfiConverterBoolean.write(value.pin_required, buf)
+        _UniffiFfiConverterOptionalUInt32.write(value.pin_length, buf)
+        _UniffiFfiConverterBoolean.write(value.pin_numeric, buf)
+        _UniffiFfiConverterOptionalString.write(value.pin_description, buf)
+        _UniffiFfiConverterSequenceTypeHolderBinding.write(value.bindings, buf)
+
+@dataclass
+class OpenId4VciPost:
+    """
+    An HTTP POST for the app to send.
+"""
+    def __init__(self, *, url:str, content_type:str, authorization:typing.Optional[str], body:str):
+        self.url = url
+        self.content_type = content_type
+        self.authorization = authorization
+        self.body = body
+        
+        
+
+    
+    def __str__(self):
+        return "OpenId4VciPost(url={}, content_type={}, authorization={}, body={})".format(self.url, self.content_type, self.authorization, self.body)
+    def __eq__(self, other):
+        if self.url != other.url:
+            return False
+        if self.content_type != other.content_type:
+            return False
+        if self.authorization != other.authorization:
+            return False
+        if self.body != other.body:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeOpenId4VciPost(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return OpenId4VciPost(
+            url=_UniffiFfiConverterString.read(buf),
+            content_type=_UniffiFfiConverterString.read(buf),
+            authorization=_UniffiFfiConverterOptionalString.read(buf),
+            body=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.url)
+        _UniffiFfiConverterString.check_lower(value.content_type)
+        _UniffiFfiConverterOptionalString.check_lower(value.authorization)
+        _UniffiFfiConverterString.check_lower(value.body)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.url, buf)
+        _UniffiFfiConverterString.write(value.content_type, buf)
+        _UniffiFfiConverterOptionalString.write(value.authorization, buf)
+        _UniffiFfiConverterString.write(value.body, buf)
+
+@dataclass
 class QueryConsent:
     """
     One credential the answer would present.
@@ -2536,6 +2944,508 @@ class _UniffiFfiConverterTypeCivitasError(_UniffiConverterRustBuffer):
             buf.write_i32(4)
             _UniffiFfiConverterString.write(value.reason, buf)
 
+class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u16"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**16
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u16()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u16(value)
+
+
+class OpenId4VciIssuerProtocol(typing.Protocol):
+    """
+    An issuer, its metadata checked, and this issuance's state (token, nonce).
+"""
+    
+    def authorization_server_metadata_url(self, ) -> str:
+        """
+        Where the authorization server's metadata is.
+"""
+        raise NotImplementedError
+    def display(self, ) -> OpenId4VciDisplay:
+        """
+        What to show the holder.
+"""
+        raise NotImplementedError
+    def nonce_url(self, ) -> typing.Optional[str]:
+        """
+        Where to POST for a `c_nonce` (needed for an identified credential), when the issuer
+        has a nonce endpoint.
+"""
+        raise NotImplementedError
+    def read_nonce(self, status: int,body: str) -> None:
+        """
+        Read the nonce endpoint's answer.
+"""
+        raise NotImplementedError
+    def read_token(self, status: int,body: str) -> None:
+        """
+        Read the token endpoint's answer (HTTP `status`, `body`); the token is kept inside.
+"""
+        raise NotImplementedError
+    def set_authorization_server_metadata(self, json: str) -> None:
+        """
+        The authorization server's metadata, fetched from
+        [`OpenId4VciIssuer::authorization_server_metadata_url`], checked.
+"""
+        raise NotImplementedError
+    def token_request(self, pin: typing.Optional[str]) -> OpenId4VciPost:
+        """
+        The token request to POST, with the PIN the holder typed (when the offer asks for one).
+"""
+        raise NotImplementedError
+
+class OpenId4VciIssuer(OpenId4VciIssuerProtocol):
+    """
+    An issuer, its metadata checked, and this issuance's state (token, nonce).
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vciissuer, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vciissuer, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def authorization_server_metadata_url(self, ) -> str:
+        """
+        Where the authorization server's metadata is.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_authorization_server_metadata_url,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def display(self, ) -> OpenId4VciDisplay:
+        """
+        What to show the holder.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VciDisplay.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_display,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def nonce_url(self, ) -> typing.Optional[str]:
+        """
+        Where to POST for a `c_nonce` (needed for an identified credential), when the issuer
+        has a nonce endpoint.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_nonce_url,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def read_nonce(self, status: int,body: str) -> None:
+        """
+        Read the nonce endpoint's answer.
+"""
+        
+        _UniffiFfiConverterUInt16.check_lower(status)
+
+        _UniffiFfiConverterString.check_lower(body)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterUInt16.lower(status),
+            _UniffiFfiConverterString.lower(body),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_nonce,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def read_token(self, status: int,body: str) -> None:
+        """
+        Read the token endpoint's answer (HTTP `status`, `body`); the token is kept inside.
+"""
+        
+        _UniffiFfiConverterUInt16.check_lower(status)
+
+        _UniffiFfiConverterString.check_lower(body)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterUInt16.lower(status),
+            _UniffiFfiConverterString.lower(body),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_token,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def set_authorization_server_metadata(self, json: str) -> None:
+        """
+        The authorization server's metadata, fetched from
+        [`OpenId4VciIssuer::authorization_server_metadata_url`], checked.
+"""
+        
+        _UniffiFfiConverterString.check_lower(json)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(json),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_set_authorization_server_metadata,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def token_request(self, pin: typing.Optional[str]) -> OpenId4VciPost:
+        """
+        The token request to POST, with the PIN the holder typed (when the offer asks for one).
+"""
+        
+        _UniffiFfiConverterOptionalString.check_lower(pin)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterOptionalString.lower(pin),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VciPost.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_token_request,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeOpenId4VciIssuer:
+    @staticmethod
+    def lift(value: int) -> OpenId4VciIssuer:
+        return OpenId4VciIssuer._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: OpenId4VciIssuer):
+        if not isinstance(value, OpenId4VciIssuer):
+            raise TypeError("Expected OpenId4VciIssuer instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: OpenId4VciIssuer) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> OpenId4VciIssuer:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: OpenId4VciIssuer, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+class OpenId4VciOfferProtocol(typing.Protocol):
+    """
+    A credential offer (its pre-authorized code stays inside).
+"""
+    
+    def credential_issuer(self, ) -> str:
+        """
+        The Credential Issuer Identifier (untrusted until its metadata is checked).
+"""
+        raise NotImplementedError
+    def issuer_metadata_url(self, ) -> str:
+        """
+        Where the issuer's metadata is.
+"""
+        raise NotImplementedError
+    def with_issuer_metadata(self, json: str) -> OpenId4VciIssuer:
+        """
+        The issuer's metadata, fetched from [`OpenId4VciOffer::issuer_metadata_url`], checked:
+        it names this issuer, its endpoints are https (or http to this machine), and it
+        describes the offered credential.
+"""
+        raise NotImplementedError
+
+class OpenId4VciOffer(OpenId4VciOfferProtocol):
+    """
+    A credential offer (its pre-authorized code stays inside).
+"""
+    
+    _handle: ctypes.c_uint64
+    
+    def __init__(self, *args, **kwargs):
+        raise ValueError("This class has no default constructor")
+
+    def __del__(self):
+        # In case of partial initialization of instances.
+        handle = getattr(self, "_handle", None)
+        if handle is not None:
+            _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_free_openid4vcioffer, handle)
+
+    def _uniffi_clone_handle(self):
+        return _uniffi_rust_call(_UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vcioffer, self._handle)
+
+    # Used by alternative constructors or any methods which return this type.
+    @classmethod
+    def _uniffi_make_instance(cls, handle):
+        # Lightly yucky way to bypass the usual __init__ logic
+        # and just create a new instance with the required handle.
+        inst = cls.__new__(cls)
+        inst._handle = handle
+        return inst
+    def credential_issuer(self, ) -> str:
+        """
+        The Credential Issuer Identifier (untrusted until its metadata is checked).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_credential_issuer,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def issuer_metadata_url(self, ) -> str:
+        """
+        Where the issuer's metadata is.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_issuer_metadata_url,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def with_issuer_metadata(self, json: str) -> OpenId4VciIssuer:
+        """
+        The issuer's metadata, fetched from [`OpenId4VciOffer::issuer_metadata_url`], checked:
+        it names this issuer, its endpoints are https (or http to this machine), and it
+        describes the offered credential.
+"""
+        
+        _UniffiFfiConverterString.check_lower(json)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(json),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VciIssuer.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_with_issuer_metadata,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+
+
+
+
+
+class _UniffiFfiConverterTypeOpenId4VciOffer:
+    @staticmethod
+    def lift(value: int) -> OpenId4VciOffer:
+        return OpenId4VciOffer._uniffi_make_instance(value)
+
+    @staticmethod
+    def check_lower(value: OpenId4VciOffer):
+        if not isinstance(value, OpenId4VciOffer):
+            raise TypeError("Expected OpenId4VciOffer instance, {} found".format(type(value).__name__))
+
+    @staticmethod
+    def lower(value: OpenId4VciOffer) -> ctypes.c_uint64:
+        return value._uniffi_clone_handle()
+
+    @classmethod
+    def read(cls, buf: _UniffiRustBuffer) -> OpenId4VciOffer:
+        ptr = buf.read_u64()
+        if ptr == 0:
+            raise InternalError("Raw handle value was null")
+        return cls.lift(ptr)
+
+    @classmethod
+    def write(cls, value: OpenId4VciOffer, buf: _UniffiRustBuffer):
+        buf.write_u64(cls.lower(value))
+
+
+
+
+
+
+class OpenId4VciOfferInvocation:
+    """
+    What a scanned offer link holds.
+"""
+    def __init__(self):
+        raise RuntimeError("OpenId4VciOfferInvocation cannot be instantiated directly")
+
+    # Each enum variant is a nested class of the enum itself.
+    @dataclass
+    class BY_VALUE:
+        """
+        The offer is in the link.
+"""
+        
+        def __init__(self, offer:OpenId4VciOffer):
+            self.offer = offer
+            
+            """
+        The offer.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OpenId4VciOfferInvocation.BY_VALUE(offer={})".format(self.offer)
+        def __eq__(self, other):
+            if not isinstance(other, OpenId4VciOfferInvocation):
+                return NotImplemented
+            if not other.is_BY_VALUE():
+                return False
+            if self.offer != other.offer:
+                return False
+            return True
+
+    @dataclass
+    class FETCH_OFFER:
+        """
+        GET the offer from `uri` (`Accept: application/json`), then pass the text to
+        [`openid4vci_offer`].
+"""
+        
+        def __init__(self, uri:str):
+            self.uri = uri
+            
+            """
+        Where the offer is (https, or http to this machine).
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OpenId4VciOfferInvocation.FETCH_OFFER(uri={})".format(self.uri)
+        def __eq__(self, other):
+            if not isinstance(other, OpenId4VciOfferInvocation):
+                return NotImplemented
+            if not other.is_FETCH_OFFER():
+                return False
+            if self.uri != other.uri:
+                return False
+            return True
+
+    
+
+    # For each variant, we have `is_NAME` and `is_name` methods for easily checking
+    # whether an instance is that variant.
+    def is_BY_VALUE(self) -> bool:
+        return isinstance(self, OpenId4VciOfferInvocation.BY_VALUE)
+    def is_by_value(self) -> bool:
+        return isinstance(self, OpenId4VciOfferInvocation.BY_VALUE)
+    def is_FETCH_OFFER(self) -> bool:
+        return isinstance(self, OpenId4VciOfferInvocation.FETCH_OFFER)
+    def is_fetch_offer(self) -> bool:
+        return isinstance(self, OpenId4VciOfferInvocation.FETCH_OFFER)
+    
+
+# Now, a little trick - we make each nested variant class be a subclass of the main
+# enum class, so that method calls and instance checks etc will work intuitively.
+# We might be able to do this a little more neatly with a metaclass, but this'll do.
+OpenId4VciOfferInvocation.BY_VALUE = type("OpenId4VciOfferInvocation.BY_VALUE", (OpenId4VciOfferInvocation.BY_VALUE, OpenId4VciOfferInvocation,), {})  # type: ignore
+OpenId4VciOfferInvocation.FETCH_OFFER = type("OpenId4VciOfferInvocation.FETCH_OFFER", (OpenId4VciOfferInvocation.FETCH_OFFER, OpenId4VciOfferInvocation,), {})  # type: ignore
+
+
+
+
+class _UniffiFfiConverterTypeOpenId4VciOfferInvocation(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return OpenId4VciOfferInvocation.BY_VALUE(
+                _UniffiFfiConverterTypeOpenId4VciOffer.read(buf),
+            )
+        if variant == 2:
+            return OpenId4VciOfferInvocation.FETCH_OFFER(
+                _UniffiFfiConverterString.read(buf),
+            )
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value.is_BY_VALUE():
+            _UniffiFfiConverterTypeOpenId4VciOffer.check_lower(value.offer)
+            return
+        if value.is_FETCH_OFFER():
+            _UniffiFfiConverterString.check_lower(value.uri)
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value.is_BY_VALUE():
+            buf.write_i32(1)
+            _UniffiFfiConverterTypeOpenId4VciOffer.write(value.offer, buf)
+        if value.is_FETCH_OFFER():
+            buf.write_i32(2)
+            _UniffiFfiConverterString.write(value.uri, buf)
+
+
+
 
 
 
@@ -2679,19 +3589,6 @@ class _UniffiFfiConverterTypeOpenId4VpInvocation(_UniffiConverterRustBuffer):
             buf.write_i32(2)
 
 
-
-class _UniffiFfiConverterUInt16(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u16"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**16
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u16()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u16(value)
 
 
 
@@ -4365,6 +5262,21 @@ class WalletProtocol(typing.Protocol):
         Every stored credential.
 """
         raise NotImplementedError
+    def openid4vci_credential_request(self, issuer: OpenId4VciIssuer,binding: HolderBinding,count: int) -> OpenId4VciPost:
+        """
+        The credential request to POST to `issuer`: `count` credentials bound to this wallet
+        with `binding` (a fresh commitment to its secrets for each), or with
+        [`HolderBinding::None`] one credential issued to [`Wallet::holder_did`] (a `jwt` key
+        proof signed by the device key, with the `c_nonce` read before).
+"""
+        raise NotImplementedError
+    def openid4vci_import(self, issuer: OpenId4VciIssuer,status: int,body: str) -> typing.List[CredentialSummary]:
+        """
+        Check and import the credential endpoint's answer (HTTP `status`, `body`): each
+        credential must be of the offered type and, when bound, verify with this wallet's
+        secrets. The imported credentials.
+"""
+        raise NotImplementedError
     def openid4vp_consent(self, request: OpenId4VpRequest) -> OpenId4VpConsent:
         """
         The consent screen of `request`.
@@ -4667,6 +5579,59 @@ class Wallet(WalletProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vci_credential_request(self, issuer: OpenId4VciIssuer,binding: HolderBinding,count: int) -> OpenId4VciPost:
+        """
+        The credential request to POST to `issuer`: `count` credentials bound to this wallet
+        with `binding` (a fresh commitment to its secrets for each), or with
+        [`HolderBinding::None`] one credential issued to [`Wallet::holder_did`] (a `jwt` key
+        proof signed by the device key, with the `c_nonce` read before).
+"""
+        
+        _UniffiFfiConverterTypeOpenId4VciIssuer.check_lower(issuer)
+
+        _UniffiFfiConverterTypeHolderBinding.check_lower(binding)
+
+        _UniffiFfiConverterUInt32.check_lower(count)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeOpenId4VciIssuer.lower(issuer),
+            _UniffiFfiConverterTypeHolderBinding.lower(binding),
+            _UniffiFfiConverterUInt32.lower(count),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VciPost.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_credential_request,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vci_import(self, issuer: OpenId4VciIssuer,status: int,body: str) -> typing.List[CredentialSummary]:
+        """
+        Check and import the credential endpoint's answer (HTTP `status`, `body`): each
+        credential must be of the offered type and, when bound, verify with this wallet's
+        secrets. The imported credentials.
+"""
+        
+        _UniffiFfiConverterTypeOpenId4VciIssuer.check_lower(issuer)
+
+        _UniffiFfiConverterUInt16.check_lower(status)
+
+        _UniffiFfiConverterString.check_lower(body)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeOpenId4VciIssuer.lower(issuer),
+            _UniffiFfiConverterUInt16.lower(status),
+            _UniffiFfiConverterString.lower(body),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeCredentialSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_import,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -4980,6 +5945,23 @@ def live_secret_keys() -> int:
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def openid4vci_offer(json: str) -> OpenId4VciOffer:
+    """
+    Read an offer fetched from a `credential_offer_uri`.
+"""
+    
+    _UniffiFfiConverterString.check_lower(json)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(json),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VciOffer.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_civitas_ffi_fn_func_openid4vci_offer,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 def openid4vp_reply(status: int,body: str) -> OpenId4VpReply:
     """
     Read the verifier's answer (HTTP `status` and `body`) to a posted response.
@@ -4997,6 +5979,23 @@ def openid4vp_reply(status: int,body: str) -> OpenId4VpReply:
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_civitas_ffi_fn_func_openid4vp_reply,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def parse_openid4vci_offer_url(url: str) -> OpenId4VciOfferInvocation:
+    """
+    Read a scanned `openid-credential-offer://` link (nothing is fetched here).
+"""
+    
+    _UniffiFfiConverterString.check_lower(url)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterString.lower(url),
+    )
+    _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VciOfferInvocation.lift
+    _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vci_offer_url,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -5023,6 +6022,7 @@ __all__ = [
     "PseudonymUse",
     "HolderBinding",
     "CivitasError",
+    "OpenId4VciOfferInvocation",
     "OpenId4VpInvocation",
     "OpenId4VpReply",
     "VerificationResult",
@@ -5035,6 +6035,9 @@ __all__ = [
     "DisclosureRequest",
     "FailureRecord",
     "HistoryRecord",
+    "OpenId4VciClaimName",
+    "OpenId4VciDisplay",
+    "OpenId4VciPost",
     "QueryConsent",
     "OpenId4VpConsent",
     "OpenId4VpPost",
@@ -5046,8 +6049,14 @@ __all__ = [
     "derive_proof",
     "live_device_keys",
     "live_secret_keys",
+    "openid4vci_offer",
     "openid4vp_reply",
+    "parse_openid4vci_offer_url",
     "parse_openid4vp_url",
+    "OpenId4VciIssuer",
+    "OpenId4VciIssuerProtocol",
+    "OpenId4VciOffer",
+    "OpenId4VciOfferProtocol",
     "BbsVerifier",
     "BbsVerifierProtocol",
     "CredentialStoreImpl",

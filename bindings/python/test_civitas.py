@@ -30,6 +30,8 @@ from civitas_ffi import (
     derive_proof,
     live_device_keys,
     live_secret_keys,
+    openid4vci_offer,
+    parse_openid4vci_offer_url,
     openid4vp_reply,
     parse_openid4vp_url,
 )
@@ -535,6 +537,100 @@ def _():
     del wallet
     gc.collect()
     assert live_device_keys() == before, (live_device_keys(), before)
+
+# ---- OpenID4VCI over HTTP: the same `civitas serve` issues diplomas ----
+
+
+def admin_offer(row, by_value=False):
+    """An offer and its PIN, made through the issuer's admin endpoint (as civitas offers does)."""
+    body = {"configuration": "diploma", "by_value": by_value,
+            "rows": [{"id": row, "values": {"given_name": "Ada", "family_name": "Lovelace"}}]}
+    status, text = http("POST", DESK + "/issuer/offers", json.dumps(body), "application/json")
+    assert status == 201, (status, text)
+    [made] = json.loads(text)["offers"]
+    return made["offer"], made["pin"]
+
+
+def open_issuer(link):
+    """Parse the link, fetch the offer (by reference) and both metadata documents."""
+    inv = parse_openid4vci_offer_url(link)
+    if inv.is_fetch_offer():
+        status, text = http("GET", inv.uri, accept="application/json")
+        assert status == 200, (status, text)
+        offer = openid4vci_offer(text)
+    else:
+        offer = inv.offer
+    status, text = http("GET", offer.issuer_metadata_url())
+    assert status == 200, (status, text)
+    issuer = offer.with_issuer_metadata(text)
+    status, text = http("GET", issuer.authorization_server_metadata_url())
+    assert status == 200, (status, text)
+    issuer.set_authorization_server_metadata(text)
+    return offer, issuer
+
+
+def send(post):
+    headers = {"Content-Type": post.content_type}
+    if post.authorization:
+        headers["Authorization"] = post.authorization
+    req = urllib.request.Request(post.url, data=post.body.encode(), method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+@check("OpenID4VCI over HTTP: an offer is redeemed with its PIN, the diploma bound to this wallet and accepted at the desk")
+def _():
+    assert DESK, "CIVITAS_TEST_DESK is not set (bindings/test.sh starts the service)"
+    link, pin = admin_offer("py-ada")
+    assert link.startswith("openid-credential-offer://?credential_offer_uri=")
+    offer, issuer = open_issuer(link)
+    assert offer.credential_issuer() == DESK
+    shown = issuer.display()
+    assert shown.issuer_name == "University of Civitas" and shown.credential_name == "University diploma", shown
+    assert shown.pin_required and shown.pin_length == len(pin) and shown.pin_numeric, shown
+    assert shown.bindings[0] == HolderBinding.HOLDER_SECRET_PSEUDONYM and HolderBinding.NONE in shown.bindings
+    assert [c.name for c in shown.claims] == ["Degree"], shown.claims
+    wallet = Wallet.in_memory(CONTEXTS)
+    issuer.read_token(*send(issuer.token_request(pin)))
+    status, text = send(wallet.openid4vci_credential_request(issuer, HolderBinding.HOLDER_SECRET_PSEUDONYM, 2))
+    assert status == 200, (status, text)
+    imported = wallet.openid4vci_import(issuer, status, text)
+    assert len(imported) == 2 and all(c.binding == HolderBinding.HOLDER_SECRET_PSEUDONYM for c in imported), imported
+    # The token is used up.
+    status, text = send(wallet.openid4vci_credential_request(issuer, HolderBinding.HOLDER_SECRET_PSEUDONYM, 1))
+    assert status == 401 and "invalid_token" in text, (status, text)
+    # The diploma answers the desk's check.
+    tx = desk_check()
+    _, request = fetch_request(wallet, tx["url"])
+    post = wallet.openid4vp_respond(request)
+    assert openid4vp_reply(*http("POST", post.url, post.body, post.content_type)).is_accepted()
+    result = desk_state(tx["id"])
+    assert result["state"] == "valid", result
+    assert result["result"]["credentials"][0]["holder_binding"] == "secret"
+
+
+@check("OpenID4VCI over HTTP: a wrong PIN is refused with invalid_grant; an identified diploma goes to the wallet's DID")
+def _():
+    link, pin = admin_offer("py-alan", by_value=True)
+    _, issuer = open_issuer(link)
+    wrong = "0" * len(pin) if pin != "0" * len(pin) else "1" * len(pin)
+    status, text = send(issuer.token_request(wrong))
+    err = expect(CivitasError.VerificationFailed, lambda: issuer.read_token(status, text))
+    assert "invalid_grant" in str(err) and "attempts left" in str(err), err
+    expect(CivitasError.InvalidInput, lambda: issuer.token_request("12"))  # not the offer's length
+    wallet = Wallet.in_memory(CONTEXTS)
+    issuer.read_token(*send(issuer.token_request(pin)))
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vci_credential_request(issuer, HolderBinding.NONE, 1))
+    status, text = http("POST", issuer.nonce_url(), b"")
+    issuer.read_nonce(status, text)
+    status, text = send(wallet.openid4vci_credential_request(issuer, HolderBinding.NONE, 1))
+    assert status == 200, (status, text)
+    [got] = wallet.openid4vci_import(issuer, status, text)
+    assert got.binding == HolderBinding.NONE
+    assert json.loads(text)["credentials"][0]["credential"]["credentialSubject"]["id"] == wallet.holder_did()
 
 
 print(f"{passed} passed, {failed} failed")

@@ -1584,6 +1584,412 @@ public func FfiConverterTypeKeyStore_lower(_ value: KeyStore) -> UInt64 {
 
 
 /**
+ * An issuer, its metadata checked, and this issuance's state (token, nonce).
+ */
+public protocol OpenId4VciIssuerProtocol: AnyObject, Sendable {
+    
+    /**
+     * Where the authorization server's metadata is.
+     */
+    func authorizationServerMetadataUrl()  -> String
+    
+    /**
+     * What to show the holder.
+     */
+    func display() throws  -> OpenId4VciDisplay
+    
+    /**
+     * Where to POST for a `c_nonce` (needed for an identified credential), when the issuer
+     * has a nonce endpoint.
+     */
+    func nonceUrl()  -> String?
+    
+    /**
+     * Read the nonce endpoint's answer.
+     */
+    func readNonce(status: UInt16, body: String) throws 
+    
+    /**
+     * Read the token endpoint's answer (HTTP `status`, `body`); the token is kept inside.
+     */
+    func readToken(status: UInt16, body: String) throws 
+    
+    /**
+     * The authorization server's metadata, fetched from
+     * [`OpenId4VciIssuer::authorization_server_metadata_url`], checked.
+     */
+    func setAuthorizationServerMetadata(json: String) throws 
+    
+    /**
+     * The token request to POST, with the PIN the holder typed (when the offer asks for one).
+     */
+    func tokenRequest(pin: String?) throws  -> OpenId4VciPost
+    
+}
+/**
+ * An issuer, its metadata checked, and this issuance's state (token, nonce).
+ */
+open class OpenId4VciIssuer: OpenId4VciIssuerProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_openid4vciissuer(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_openid4vciissuer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Where the authorization server's metadata is.
+     */
+open func authorizationServerMetadataUrl() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_authorization_server_metadata_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What to show the holder.
+     */
+open func display()throws  -> OpenId4VciDisplay  {
+    return try  FfiConverterTypeOpenId4VciDisplay_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where to POST for a `c_nonce` (needed for an identified credential), when the issuer
+     * has a nonce endpoint.
+     */
+open func nonceUrl() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_nonce_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Read the nonce endpoint's answer.
+     */
+open func readNonce(status: UInt16, body: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_read_nonce(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(status),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Read the token endpoint's answer (HTTP `status`, `body`); the token is kept inside.
+     */
+open func readToken(status: UInt16, body: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_read_token(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt16.lower(status),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The authorization server's metadata, fetched from
+     * [`OpenId4VciIssuer::authorization_server_metadata_url`], checked.
+     */
+open func setAuthorizationServerMetadata(json: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_set_authorization_server_metadata(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The token request to POST, with the PIN the holder typed (when the offer asks for one).
+     */
+open func tokenRequest(pin: String?)throws  -> OpenId4VciPost  {
+    return try  FfiConverterTypeOpenId4VciPost_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vciissuer_token_request(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionString.lower(pin),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VciIssuer: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = OpenId4VciIssuer
+
+    public static func lift(_ handle: UInt64) throws -> OpenId4VciIssuer {
+        return OpenId4VciIssuer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: OpenId4VciIssuer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VciIssuer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: OpenId4VciIssuer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciIssuer_lift(_ handle: UInt64) throws -> OpenId4VciIssuer {
+    return try FfiConverterTypeOpenId4VciIssuer.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciIssuer_lower(_ value: OpenId4VciIssuer) -> UInt64 {
+    return FfiConverterTypeOpenId4VciIssuer.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A credential offer (its pre-authorized code stays inside).
+ */
+public protocol OpenId4VciOfferProtocol: AnyObject, Sendable {
+    
+    /**
+     * The Credential Issuer Identifier (untrusted until its metadata is checked).
+     */
+    func credentialIssuer()  -> String
+    
+    /**
+     * Where the issuer's metadata is.
+     */
+    func issuerMetadataUrl()  -> String
+    
+    /**
+     * The issuer's metadata, fetched from [`OpenId4VciOffer::issuer_metadata_url`], checked:
+     * it names this issuer, its endpoints are https (or http to this machine), and it
+     * describes the offered credential.
+     */
+    func withIssuerMetadata(json: String) throws  -> OpenId4VciIssuer
+    
+}
+/**
+ * A credential offer (its pre-authorized code stays inside).
+ */
+open class OpenId4VciOffer: OpenId4VciOfferProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_civitas_ffi_fn_clone_openid4vcioffer(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_civitas_ffi_fn_free_openid4vcioffer(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The Credential Issuer Identifier (untrusted until its metadata is checked).
+     */
+open func credentialIssuer() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vcioffer_credential_issuer(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Where the issuer's metadata is.
+     */
+open func issuerMetadataUrl() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vcioffer_issuer_metadata_url(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The issuer's metadata, fetched from [`OpenId4VciOffer::issuer_metadata_url`], checked:
+     * it names this issuer, its endpoints are https (or http to this machine), and it
+     * describes the offered credential.
+     */
+open func withIssuerMetadata(json: String)throws  -> OpenId4VciIssuer  {
+    return try  FfiConverterTypeOpenId4VciIssuer_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_openid4vcioffer_with_issuer_metadata(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VciOffer: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = OpenId4VciOffer
+
+    public static func lift(_ handle: UInt64) throws -> OpenId4VciOffer {
+        return OpenId4VciOffer(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: OpenId4VciOffer) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VciOffer {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: OpenId4VciOffer, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciOffer_lift(_ handle: UInt64) throws -> OpenId4VciOffer {
+    return try FfiConverterTypeOpenId4VciOffer.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciOffer_lower(_ value: OpenId4VciOffer) -> UInt64 {
+    return FfiConverterTypeOpenId4VciOffer.lower(value)
+}
+
+
+
+
+
+
+/**
  * A verifier's request, checked, with the wallet's answer to its DCQL query.
  */
 public protocol OpenId4VpRequestProtocol: AnyObject, Sendable {
@@ -1954,6 +2360,21 @@ public func FfiConverterTypeVerifier_lower(_ value: Verifier) -> UInt64 {
 public protocol WalletProtocol: AnyObject, Sendable {
     
     /**
+     * The credential request to POST to `issuer`: `count` credentials bound to this wallet
+     * with `binding` (a fresh commitment to its secrets for each), or with
+     * [`HolderBinding::None`] one credential issued to [`Wallet::holder_did`] (a `jwt` key
+     * proof signed by the device key, with the `c_nonce` read before).
+     */
+    func openid4vciCredentialRequest(issuer: OpenId4VciIssuer, binding: HolderBinding, count: UInt32) throws  -> OpenId4VciPost
+    
+    /**
+     * Check and import the credential endpoint's answer (HTTP `status`, `body`): each
+     * credential must be of the offered type and, when bound, verify with this wallet's
+     * secrets. The imported credentials.
+     */
+    func openid4vciImport(issuer: OpenId4VciIssuer, status: UInt16, body: String) throws  -> [CredentialSummary]
+    
+    /**
      * The consent screen of `request`.
      */
     func openid4vpConsent(request: OpenId4VpRequest) throws  -> OpenId4VpConsent
@@ -2158,6 +2579,41 @@ public static func withStore(store: CredentialStore, contexts: [ContextDoc])thro
 }
     
 
+    
+    /**
+     * The credential request to POST to `issuer`: `count` credentials bound to this wallet
+     * with `binding` (a fresh commitment to its secrets for each), or with
+     * [`HolderBinding::None`] one credential issued to [`Wallet::holder_did`] (a `jwt` key
+     * proof signed by the device key, with the `c_nonce` read before).
+     */
+open func openid4vciCredentialRequest(issuer: OpenId4VciIssuer, binding: HolderBinding, count: UInt32)throws  -> OpenId4VciPost  {
+    return try  FfiConverterTypeOpenId4VciPost_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vci_credential_request(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOpenId4VciIssuer_lower(issuer),
+        FfiConverterTypeHolderBinding_lower(binding),
+        FfiConverterUInt32.lower(count),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Check and import the credential endpoint's answer (HTTP `status`, `body`): each
+     * credential must be of the offered type and, when bound, verify with this wallet's
+     * secrets. The imported credentials.
+     */
+open func openid4vciImport(issuer: OpenId4VciIssuer, status: UInt16, body: String)throws  -> [CredentialSummary]  {
+    return try  FfiConverterSequenceTypeCredentialSummary.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vci_import(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeOpenId4VciIssuer_lower(issuer),
+        FfiConverterUInt16.lower(status),
+        FfiConverterString.lower(body),uniffiCallStatus
+    )
+})
+}
     
     /**
      * The consent screen of `request`.
@@ -3234,6 +3690,333 @@ public func FfiConverterTypeHistoryRecord_lower(_ value: HistoryRecord) -> RustB
 
 
 /**
+ * A claim's display name.
+ */
+public struct OpenId4VciClaimName: Equatable, Hashable {
+    /**
+     * Its path, joined by `/` (array indexes as numbers).
+     */
+    public var path: String
+    /**
+     * Its name for the holder.
+     */
+    public var name: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its path, joined by `/` (array indexes as numbers).
+         */path: String, 
+        /**
+         * Its name for the holder.
+         */name: String) {
+        self.path = path
+        self.name = name
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenId4VciClaimName: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VciClaimName: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VciClaimName {
+        return
+            try OpenId4VciClaimName(
+                path: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenId4VciClaimName, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.path, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciClaimName_lift(_ buf: RustBuffer) throws -> OpenId4VciClaimName {
+    return try FfiConverterTypeOpenId4VciClaimName.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciClaimName_lower(_ value: OpenId4VciClaimName) -> RustBuffer {
+    return FfiConverterTypeOpenId4VciClaimName.lower(value)
+}
+
+
+/**
+ * What the app shows before asking for the PIN.
+ */
+public struct OpenId4VciDisplay: Equatable, Hashable {
+    /**
+     * The issuer's name (from its metadata), when given.
+     */
+    public var issuerName: String?
+    /**
+     * The Credential Issuer Identifier the PIN will go to.
+     */
+    public var issuerUrl: String
+    /**
+     * The credential's name, when given.
+     */
+    public var credentialName: String?
+    /**
+     * Its description, when given.
+     */
+    public var description: String?
+    /**
+     * CSS colours for the card, when given.
+     */
+    public var backgroundColor: String?
+    /**
+     * CSS colour of the card's text, when given.
+     */
+    public var textColor: String?
+    /**
+     * The claims the issuer describes, in its order: (path joined by `/`, display name).
+     */
+    public var claims: [OpenId4VciClaimName]
+    /**
+     * Whether a PIN must be typed.
+     */
+    public var pinRequired: Bool
+    /**
+     * The PIN's length, when the issuer gives it.
+     */
+    public var pinLength: UInt32?
+    /**
+     * Whether the PIN is digits only.
+     */
+    public var pinNumeric: Bool
+    /**
+     * Where the holder finds the PIN, when the issuer says (text only).
+     */
+    public var pinDescription: String?
+    /**
+     * The bindings the issuer offers for this credential (strongest first).
+     */
+    public var bindings: [HolderBinding]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The issuer's name (from its metadata), when given.
+         */issuerName: String?, 
+        /**
+         * The Credential Issuer Identifier the PIN will go to.
+         */issuerUrl: String, 
+        /**
+         * The credential's name, when given.
+         */credentialName: String?, 
+        /**
+         * Its description, when given.
+         */description: String?, 
+        /**
+         * CSS colours for the card, when given.
+         */backgroundColor: String?, 
+        /**
+         * CSS colour of the card's text, when given.
+         */textColor: String?, 
+        /**
+         * The claims the issuer describes, in its order: (path joined by `/`, display name).
+         */claims: [OpenId4VciClaimName], 
+        /**
+         * Whether a PIN must be typed.
+         */pinRequired: Bool, 
+        /**
+         * The PIN's length, when the issuer gives it.
+         */pinLength: UInt32?, 
+        /**
+         * Whether the PIN is digits only.
+         */pinNumeric: Bool, 
+        /**
+         * Where the holder finds the PIN, when the issuer says (text only).
+         */pinDescription: String?, 
+        /**
+         * The bindings the issuer offers for this credential (strongest first).
+         */bindings: [HolderBinding]) {
+        self.issuerName = issuerName
+        self.issuerUrl = issuerUrl
+        self.credentialName = credentialName
+        self.description = description
+        self.backgroundColor = backgroundColor
+        self.textColor = textColor
+        self.claims = claims
+        self.pinRequired = pinRequired
+        self.pinLength = pinLength
+        self.pinNumeric = pinNumeric
+        self.pinDescription = pinDescription
+        self.bindings = bindings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenId4VciDisplay: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VciDisplay: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VciDisplay {
+        return
+            try OpenId4VciDisplay(
+                issuerName: FfiConverterOptionString.read(from: &buf), 
+                issuerUrl: FfiConverterString.read(from: &buf), 
+                credentialName: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                backgroundColor: FfiConverterOptionString.read(from: &buf), 
+                textColor: FfiConverterOptionString.read(from: &buf), 
+                claims: FfiConverterSequenceTypeOpenId4VciClaimName.read(from: &buf), 
+                pinRequired: FfiConverterBool.read(from: &buf), 
+                pinLength: FfiConverterOptionUInt32.read(from: &buf), 
+                pinNumeric: FfiConverterBool.read(from: &buf), 
+                pinDescription: FfiConverterOptionString.read(from: &buf), 
+                bindings: FfiConverterSequenceTypeHolderBinding.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenId4VciDisplay, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.issuerName, into: &buf)
+        FfiConverterString.write(value.issuerUrl, into: &buf)
+        FfiConverterOptionString.write(value.credentialName, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionString.write(value.backgroundColor, into: &buf)
+        FfiConverterOptionString.write(value.textColor, into: &buf)
+        FfiConverterSequenceTypeOpenId4VciClaimName.write(value.claims, into: &buf)
+        FfiConverterBool.write(value.pinRequired, into: &buf)
+        FfiConverterOptionUInt32.write(value.pinLength, into: &buf)
+        FfiConverterBool.write(value.pinNumeric, into: &buf)
+        FfiConverterOptionString.write(value.pinDescription, into: &buf)
+        FfiConverterSequenceTypeHolderBinding.write(value.bindings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciDisplay_lift(_ buf: RustBuffer) throws -> OpenId4VciDisplay {
+    return try FfiConverterTypeOpenId4VciDisplay.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciDisplay_lower(_ value: OpenId4VciDisplay) -> RustBuffer {
+    return FfiConverterTypeOpenId4VciDisplay.lower(value)
+}
+
+
+/**
+ * An HTTP POST for the app to send.
+ */
+public struct OpenId4VciPost: Equatable, Hashable {
+    /**
+     * Where.
+     */
+    public var url: String
+    /**
+     * The `Content-Type`.
+     */
+    public var contentType: String
+    /**
+     * The `Authorization` header value, when one is needed (`Bearer ...`).
+     */
+    public var authorization: String?
+    /**
+     * The body.
+     */
+    public var body: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Where.
+         */url: String, 
+        /**
+         * The `Content-Type`.
+         */contentType: String, 
+        /**
+         * The `Authorization` header value, when one is needed (`Bearer ...`).
+         */authorization: String?, 
+        /**
+         * The body.
+         */body: String) {
+        self.url = url
+        self.contentType = contentType
+        self.authorization = authorization
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenId4VciPost: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VciPost: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VciPost {
+        return
+            try OpenId4VciPost(
+                url: FfiConverterString.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                authorization: FfiConverterOptionString.read(from: &buf), 
+                body: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenId4VciPost, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterOptionString.write(value.authorization, into: &buf)
+        FfiConverterString.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciPost_lift(_ buf: RustBuffer) throws -> OpenId4VciPost {
+    return try FfiConverterTypeOpenId4VciPost.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciPost_lower(_ value: OpenId4VciPost) -> RustBuffer {
+    return FfiConverterTypeOpenId4VciPost.lower(value)
+}
+
+
+/**
  * The consent screen of a request.
  */
 public struct OpenId4VpConsent: Equatable, Hashable {
@@ -4061,6 +4844,94 @@ public func FfiConverterTypeHolderBinding_lower(_ value: HolderBinding) -> RustB
 
 
 /**
+ * What a scanned offer link holds.
+ */
+
+public enum OpenId4VciOfferInvocation {
+    
+    /**
+     * The offer is in the link.
+     */
+    case byValue(
+        /**
+         * The offer.
+         */offer: OpenId4VciOffer
+    )
+    /**
+     * GET the offer from `uri` (`Accept: application/json`), then pass the text to
+     * [`openid4vci_offer`].
+     */
+    case fetchOffer(
+        /**
+         * Where the offer is (https, or http to this machine).
+         */uri: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OpenId4VciOfferInvocation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenId4VciOfferInvocation: FfiConverterRustBuffer {
+    typealias SwiftType = OpenId4VciOfferInvocation
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenId4VciOfferInvocation {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .byValue(offer: try FfiConverterTypeOpenId4VciOffer.read(from: &buf)
+        )
+        
+        case 2: return .fetchOffer(uri: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OpenId4VciOfferInvocation, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .byValue(offer):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeOpenId4VciOffer.write(offer, into: &buf)
+            
+        
+        case let .fetchOffer(uri):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(uri, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciOfferInvocation_lift(_ buf: RustBuffer) throws -> OpenId4VciOfferInvocation {
+    return try FfiConverterTypeOpenId4VciOfferInvocation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenId4VciOfferInvocation_lower(_ value: OpenId4VciOfferInvocation) -> RustBuffer {
+    return FfiConverterTypeOpenId4VciOfferInvocation.lower(value)
+}
+
+
+
+/**
  * What a scanned `openid4vp://` URL asks the app to do.
  */
 
@@ -4805,6 +5676,31 @@ fileprivate struct FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeOpenId4VciClaimName: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenId4VciClaimName]
+
+    public static func write(_ value: [OpenId4VciClaimName], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpenId4VciClaimName.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpenId4VciClaimName] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpenId4VciClaimName]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpenId4VciClaimName.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeQueryConsent: FfiConverterRustBuffer {
     typealias SwiftType = [QueryConsent]
 
@@ -4851,6 +5747,31 @@ fileprivate struct FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverte
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHolderBinding: FfiConverterRustBuffer {
+    typealias SwiftType = [HolderBinding]
+
+    public static func write(_ value: [HolderBinding], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHolderBinding.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HolderBinding] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HolderBinding]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHolderBinding.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * The version of the Civitas library these bindings wrap (`major.minor.patch`).
  */
@@ -4891,6 +5812,28 @@ public func liveSecretKeys() -> UInt64  {
     return try!  FfiConverterUInt64.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_civitas_ffi_fn_func_live_secret_keys(uniffiCallStatus
+    )
+})
+}
+/**
+ * Read an offer fetched from a `credential_offer_uri`.
+ */
+public func openid4vciOffer(json: String)throws  -> OpenId4VciOffer  {
+    return try  FfiConverterTypeOpenId4VciOffer_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_func_openid4vci_offer(
+        FfiConverterString.lower(json),uniffiCallStatus
+    )
+})
+}
+/**
+ * Read a scanned `openid-credential-offer://` link (nothing is fetched here).
+ */
+public func parseOpenid4vciOfferUrl(url: String)throws  -> OpenId4VciOfferInvocation  {
+    return try  FfiConverterTypeOpenId4VciOfferInvocation_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_func_parse_openid4vci_offer_url(
+        FfiConverterString.lower(url),uniffiCallStatus
     )
 })
 }
@@ -4954,6 +5897,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_func_live_secret_keys() != 65467) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_func_openid4vci_offer() != 54836) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_func_parse_openid4vci_offer_url() != 14610) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_func_openid4vp_reply() != 54120) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4979,6 +5928,36 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_issuerkey_sign() != 9856) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_authorization_server_metadata_url() != 22887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_display() != 21949) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_nonce_url() != 62446) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_nonce() != 9443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_token() != 51162) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_set_authorization_server_metadata() != 57492) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vciissuer_token_request() != 40459) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vcioffer_credential_issuer() != 17918) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vcioffer_issuer_metadata_url() != 39816) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_openid4vcioffer_with_issuer_metadata() != 54230) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id() != 24468) {
@@ -5015,6 +5994,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_keystore_sign() != 3728) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request() != 50170) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vci_import() != 27241) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() != 44427) {

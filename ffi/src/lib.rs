@@ -26,6 +26,7 @@ mod bbs;
 mod context;
 mod error;
 mod issuer;
+mod openid4vci;
 mod openid4vp;
 mod verifier;
 mod wallet;
@@ -34,6 +35,10 @@ pub use bbs::{BbsVerifier, derive_proof};
 pub use context::ContextDoc;
 pub use error::CivitasError;
 pub use issuer::{IssuerKey, PublicKeyInfo, live_secret_keys};
+pub use openid4vci::{
+    OpenId4VciClaimName, OpenId4VciDisplay, OpenId4VciIssuer, OpenId4VciOffer,
+    OpenId4VciOfferInvocation, OpenId4VciPost, openid4vci_offer, parse_openid4vci_offer_url,
+};
 pub use openid4vp::{
     OpenId4VpConsent, OpenId4VpInvocation, OpenId4VpPost, OpenId4VpReply, OpenId4VpRequest,
     QueryConsent, openid4vp_reply, parse_openid4vp_url,

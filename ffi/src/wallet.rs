@@ -195,7 +195,7 @@ impl From<civitas_core::bbs2023::proof_value::Feature> for HolderBinding {
 }
 
 impl HolderBinding {
-    fn feature(self) -> Option<civitas_core::bbs2023::proof_value::Feature> {
+    pub(crate) fn feature(self) -> Option<civitas_core::bbs2023::proof_value::Feature> {
         use civitas_core::bbs2023::proof_value::Feature;
         match self {
             HolderBinding::None => None,
@@ -409,7 +409,7 @@ impl Wallet {
         &self.inner
     }
 
-    fn device_key(&self) -> Result<&DeviceKey, CivitasError> {
+    pub(crate) fn device_key(&self) -> Result<&DeviceKey, CivitasError> {
         // `None` only while being dropped.
         self.device_key.0.as_ref().ok_or(CivitasError::Internal {
             reason: "the device key is gone".into(),

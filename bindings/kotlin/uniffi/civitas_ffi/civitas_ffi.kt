@@ -749,6 +749,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_live_secret_keys(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_func_openid4vci_offer(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_func_parse_openid4vci_offer_url(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_func_openid4vp_reply(
     ): Int
     external fun uniffi_civitas_ffi_checksum_func_parse_openid4vp_url(
@@ -766,6 +770,26 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_public_key_info(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_issuerkey_sign(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_authorization_server_metadata_url(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_display(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_nonce_url(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_nonce(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_token(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_set_authorization_server_metadata(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vciissuer_token_request(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vcioffer_credential_issuer(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vcioffer_issuer_metadata_url(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_openid4vcioffer_with_issuer_metadata(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id(
     ): Int
@@ -790,6 +814,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_keystore_public_key(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_keystore_sign(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vci_import(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent(
     ): Int
@@ -881,6 +909,34 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_issuerkey_sign(`ptr`: Long,`header`: RustBuffer.ByValue,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_clone_openid4vciissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_openid4vciissuer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_authorization_server_metadata_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_nonce_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_read_nonce(`ptr`: Long,`status`: Short,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_read_token(`ptr`: Long,`status`: Short,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_set_authorization_server_metadata(`ptr`: Long,`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_openid4vciissuer_token_request(`ptr`: Long,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_clone_openid4vcioffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_free_openid4vcioffer(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_civitas_ffi_fn_method_openid4vcioffer_credential_issuer(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vcioffer_issuer_metadata_url(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_openid4vcioffer_with_issuer_metadata(`ptr`: Long,`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_civitas_ffi_fn_clone_openid4vprequest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_free_openid4vprequest(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -937,6 +993,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_civitas_ffi_fn_constructor_wallet_with_store(`store`: Long,`contexts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vci_credential_request(`ptr`: Long,`issuer`: Long,`binding`: RustBuffer.ByValue,`count`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vci_import(`ptr`: Long,`issuer`: Long,`status`: Short,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_consent(`ptr`: Long,`request`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_decline(`ptr`: Long,`request`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -975,6 +1035,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_live_secret_keys(uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_civitas_ffi_fn_func_openid4vci_offer(`json`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_func_parse_openid4vci_offer_url(`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_openid4vp_reply(`status`: Short,`body`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_parse_openid4vp_url(`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1109,6 +1173,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_func_live_secret_keys() and 0xFFFF) != 65467) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_func_openid4vci_offer() and 0xFFFF) != 54836) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_func_parse_openid4vci_offer_url() and 0xFFFF) != 14610) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_func_openid4vp_reply() and 0xFFFF) != 54120) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1134,6 +1204,36 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_issuerkey_sign() and 0xFFFF) != 9856) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_authorization_server_metadata_url() and 0xFFFF) != 22887) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_display() and 0xFFFF) != 21949) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_nonce_url() and 0xFFFF) != 62446) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_nonce() and 0xFFFF) != 9443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_read_token() and 0xFFFF) != 51162) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_set_authorization_server_metadata() and 0xFFFF) != 57492) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vciissuer_token_request() and 0xFFFF) != 40459) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_credential_issuer() and 0xFFFF) != 17918) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_issuer_metadata_url() and 0xFFFF) != 39816) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_openid4vcioffer_with_issuer_metadata() and 0xFFFF) != 54230) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_openid4vprequest_client_id() and 0xFFFF) != 24468) {
@@ -1170,6 +1270,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_keystore_sign() and 0xFFFF) != 3728) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request() and 0xFFFF) != 50170) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_import() and 0xFFFF) != 27241) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_consent() and 0xFFFF) != 44427) {
@@ -3192,6 +3298,726 @@ public object FfiConverterTypeKeyStore: FfiConverter<KeyStore, Long> {
 
 
 /**
+ * An issuer, its metadata checked, and this issuance's state (token, nonce).
+ */
+public interface OpenId4VciIssuerInterface {
+    
+    /**
+     * Where the authorization server's metadata is.
+     */
+    fun `authorizationServerMetadataUrl`(): kotlin.String
+    
+    /**
+     * What to show the holder.
+     */
+    fun `display`(): OpenId4VciDisplay
+    
+    /**
+     * Where to POST for a `c_nonce` (needed for an identified credential), when the issuer
+     * has a nonce endpoint.
+     */
+    fun `nonceUrl`(): kotlin.String?
+    
+    /**
+     * Read the nonce endpoint's answer.
+     */
+    fun `readNonce`(`status`: kotlin.UShort, `body`: kotlin.String)
+    
+    /**
+     * Read the token endpoint's answer (HTTP `status`, `body`); the token is kept inside.
+     */
+    fun `readToken`(`status`: kotlin.UShort, `body`: kotlin.String)
+    
+    /**
+     * The authorization server's metadata, fetched from
+     * [`OpenId4VciIssuer::authorization_server_metadata_url`], checked.
+     */
+    fun `setAuthorizationServerMetadata`(`json`: kotlin.String)
+    
+    /**
+     * The token request to POST, with the PIN the holder typed (when the offer asks for one).
+     */
+    fun `tokenRequest`(`pin`: kotlin.String?): OpenId4VciPost
+    
+    companion object
+}
+
+/**
+ * An issuer, its metadata checked, and this issuance's state (token, nonce).
+ */
+open class OpenId4VciIssuer: Disposable, AutoCloseable, OpenId4VciIssuerInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_openid4vciissuer(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vciissuer(handle, status)
+        }
+    }
+
+    
+    /**
+     * Where the authorization server's metadata is.
+     */override fun `authorizationServerMetadataUrl`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_authorization_server_metadata_url(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What to show the holder.
+     */
+    @Throws(CivitasException::class)override fun `display`(): OpenId4VciDisplay {
+            return FfiConverterTypeOpenId4VciDisplay.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Where to POST for a `c_nonce` (needed for an identified credential), when the issuer
+     * has a nonce endpoint.
+     */override fun `nonceUrl`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_nonce_url(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Read the nonce endpoint's answer.
+     */
+    @Throws(CivitasException::class)override fun `readNonce`(`status`: kotlin.UShort, `body`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_nonce(
+        it,
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterString.lower(`body`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Read the token endpoint's answer (HTTP `status`, `body`); the token is kept inside.
+     */
+    @Throws(CivitasException::class)override fun `readToken`(`status`: kotlin.UShort, `body`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_read_token(
+        it,
+        
+        FfiConverterUShort.lower(`status`),
+        FfiConverterString.lower(`body`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The authorization server's metadata, fetched from
+     * [`OpenId4VciIssuer::authorization_server_metadata_url`], checked.
+     */
+    @Throws(CivitasException::class)override fun `setAuthorizationServerMetadata`(`json`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_set_authorization_server_metadata(
+        it,
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The token request to POST, with the PIN the holder typed (when the offer asks for one).
+     */
+    @Throws(CivitasException::class)override fun `tokenRequest`(`pin`: kotlin.String?): OpenId4VciPost {
+            return FfiConverterTypeOpenId4VciPost.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vciissuer_token_request(
+        it,
+        
+        FfiConverterOptionalString.lower(`pin`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VciIssuer: FfiConverter<OpenId4VciIssuer, Long> {
+    override fun lower(value: OpenId4VciIssuer): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): OpenId4VciIssuer {
+        return OpenId4VciIssuer(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): OpenId4VciIssuer {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: OpenId4VciIssuer) = 8UL
+
+    override fun write(value: OpenId4VciIssuer, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A credential offer (its pre-authorized code stays inside).
+ */
+public interface OpenId4VciOfferInterface {
+    
+    /**
+     * The Credential Issuer Identifier (untrusted until its metadata is checked).
+     */
+    fun `credentialIssuer`(): kotlin.String
+    
+    /**
+     * Where the issuer's metadata is.
+     */
+    fun `issuerMetadataUrl`(): kotlin.String
+    
+    /**
+     * The issuer's metadata, fetched from [`OpenId4VciOffer::issuer_metadata_url`], checked:
+     * it names this issuer, its endpoints are https (or http to this machine), and it
+     * describes the offered credential.
+     */
+    fun `withIssuerMetadata`(`json`: kotlin.String): OpenId4VciIssuer
+    
+    companion object
+}
+
+/**
+ * A credential offer (its pre-authorized code stays inside).
+ */
+open class OpenId4VciOffer: Disposable, AutoCloseable, OpenId4VciOfferInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_civitas_ffi_fn_free_openid4vcioffer(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_civitas_ffi_fn_clone_openid4vcioffer(handle, status)
+        }
+    }
+
+    
+    /**
+     * The Credential Issuer Identifier (untrusted until its metadata is checked).
+     */override fun `credentialIssuer`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_credential_issuer(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Where the issuer's metadata is.
+     */override fun `issuerMetadataUrl`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_issuer_metadata_url(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The issuer's metadata, fetched from [`OpenId4VciOffer::issuer_metadata_url`], checked:
+     * it names this issuer, its endpoints are https (or http to this machine), and it
+     * describes the offered credential.
+     */
+    @Throws(CivitasException::class)override fun `withIssuerMetadata`(`json`: kotlin.String): OpenId4VciIssuer {
+            return FfiConverterTypeOpenId4VciIssuer.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_openid4vcioffer_with_issuer_metadata(
+        it,
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VciOffer: FfiConverter<OpenId4VciOffer, Long> {
+    override fun lower(value: OpenId4VciOffer): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): OpenId4VciOffer {
+        return OpenId4VciOffer(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): OpenId4VciOffer {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: OpenId4VciOffer) = 8UL
+
+    override fun write(value: OpenId4VciOffer, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * A verifier's request, checked, with the wallet's answer to its DCQL query.
  */
 public interface OpenId4VpRequestInterface {
@@ -3857,6 +4683,21 @@ public object FfiConverterTypeVerifier: FfiConverter<Verifier, Long> {
 public interface WalletInterface {
     
     /**
+     * The credential request to POST to `issuer`: `count` credentials bound to this wallet
+     * with `binding` (a fresh commitment to its secrets for each), or with
+     * [`HolderBinding::None`] one credential issued to [`Wallet::holder_did`] (a `jwt` key
+     * proof signed by the device key, with the `c_nonce` read before).
+     */
+    fun `openid4vciCredentialRequest`(`issuer`: OpenId4VciIssuer, `binding`: HolderBinding, `count`: kotlin.UInt): OpenId4VciPost
+    
+    /**
+     * Check and import the credential endpoint's answer (HTTP `status`, `body`): each
+     * credential must be of the offered type and, when bound, verify with this wallet's
+     * secrets. The imported credentials.
+     */
+    fun `openid4vciImport`(`issuer`: OpenId4VciIssuer, `status`: kotlin.UShort, `body`: kotlin.String): List<CredentialSummary>
+    
+    /**
      * The consent screen of `request`.
      */
     fun `openid4vpConsent`(`request`: OpenId4VpRequest): OpenId4VpConsent
@@ -4070,6 +4911,51 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
             UniffiLib.uniffi_civitas_ffi_fn_clone_wallet(handle, status)
         }
     }
+
+    
+    /**
+     * The credential request to POST to `issuer`: `count` credentials bound to this wallet
+     * with `binding` (a fresh commitment to its secrets for each), or with
+     * [`HolderBinding::None`] one credential issued to [`Wallet::holder_did`] (a `jwt` key
+     * proof signed by the device key, with the `c_nonce` read before).
+     */
+    @Throws(CivitasException::class)override fun `openid4vciCredentialRequest`(`issuer`: OpenId4VciIssuer, `binding`: HolderBinding, `count`: kotlin.UInt): OpenId4VciPost {
+            return FfiConverterTypeOpenId4VciPost.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_credential_request(
+        it,
+        
+        FfiConverterTypeOpenId4VciIssuer.lower(`issuer`),
+        FfiConverterTypeHolderBinding.lower(`binding`),
+        FfiConverterUInt.lower(`count`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Check and import the credential endpoint's answer (HTTP `status`, `body`): each
+     * credential must be of the offered type and, when bound, verify with this wallet's
+     * secrets. The imported credentials.
+     */
+    @Throws(CivitasException::class)override fun `openid4vciImport`(`issuer`: OpenId4VciIssuer, `status`: kotlin.UShort, `body`: kotlin.String): List<CredentialSummary> {
+            return FfiConverterSequenceTypeCredentialSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vci_import(
+        it,
+        
+        FfiConverterTypeOpenId4VciIssuer.lower(`issuer`),
+        FfiConverterUShort.lower(`status`),
+        FfiConverterString.lower(`body`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5035,6 +5921,243 @@ public object FfiConverterTypeHistoryRecord: FfiConverterRustBuffer<HistoryRecor
 
 
 /**
+ * A claim's display name.
+ */
+data class OpenId4VciClaimName (
+    /**
+     * Its path, joined by `/` (array indexes as numbers).
+     */
+    var `path`: kotlin.String
+    , 
+    /**
+     * Its name for the holder.
+     */
+    var `name`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VciClaimName: FfiConverterRustBuffer<OpenId4VciClaimName> {
+    override fun read(buf: ByteBuffer): OpenId4VciClaimName {
+        return OpenId4VciClaimName(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenId4VciClaimName) = (
+            FfiConverterString.allocationSize(value.`path`) +
+            FfiConverterString.allocationSize(value.`name`)
+    )
+
+    override fun write(value: OpenId4VciClaimName, buf: ByteBuffer) {
+            FfiConverterString.write(value.`path`, buf)
+            FfiConverterString.write(value.`name`, buf)
+    }
+}
+
+
+
+/**
+ * What the app shows before asking for the PIN.
+ */
+data class OpenId4VciDisplay (
+    /**
+     * The issuer's name (from its metadata), when given.
+     */
+    var `issuerName`: kotlin.String?
+    , 
+    /**
+     * The Credential Issuer Identifier the PIN will go to.
+     */
+    var `issuerUrl`: kotlin.String
+    , 
+    /**
+     * The credential's name, when given.
+     */
+    var `credentialName`: kotlin.String?
+    , 
+    /**
+     * Its description, when given.
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * CSS colours for the card, when given.
+     */
+    var `backgroundColor`: kotlin.String?
+    , 
+    /**
+     * CSS colour of the card's text, when given.
+     */
+    var `textColor`: kotlin.String?
+    , 
+    /**
+     * The claims the issuer describes, in its order: (path joined by `/`, display name).
+     */
+    var `claims`: List<OpenId4VciClaimName>
+    , 
+    /**
+     * Whether a PIN must be typed.
+     */
+    var `pinRequired`: kotlin.Boolean
+    , 
+    /**
+     * The PIN's length, when the issuer gives it.
+     */
+    var `pinLength`: kotlin.UInt?
+    , 
+    /**
+     * Whether the PIN is digits only.
+     */
+    var `pinNumeric`: kotlin.Boolean
+    , 
+    /**
+     * Where the holder finds the PIN, when the issuer says (text only).
+     */
+    var `pinDescription`: kotlin.String?
+    , 
+    /**
+     * The bindings the issuer offers for this credential (strongest first).
+     */
+    var `bindings`: List<HolderBinding>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VciDisplay: FfiConverterRustBuffer<OpenId4VciDisplay> {
+    override fun read(buf: ByteBuffer): OpenId4VciDisplay {
+        return OpenId4VciDisplay(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeOpenId4VciClaimName.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeHolderBinding.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenId4VciDisplay) = (
+            FfiConverterOptionalString.allocationSize(value.`issuerName`) +
+            FfiConverterString.allocationSize(value.`issuerUrl`) +
+            FfiConverterOptionalString.allocationSize(value.`credentialName`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalString.allocationSize(value.`backgroundColor`) +
+            FfiConverterOptionalString.allocationSize(value.`textColor`) +
+            FfiConverterSequenceTypeOpenId4VciClaimName.allocationSize(value.`claims`) +
+            FfiConverterBoolean.allocationSize(value.`pinRequired`) +
+            FfiConverterOptionalUInt.allocationSize(value.`pinLength`) +
+            FfiConverterBoolean.allocationSize(value.`pinNumeric`) +
+            FfiConverterOptionalString.allocationSize(value.`pinDescription`) +
+            FfiConverterSequenceTypeHolderBinding.allocationSize(value.`bindings`)
+    )
+
+    override fun write(value: OpenId4VciDisplay, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`issuerName`, buf)
+            FfiConverterString.write(value.`issuerUrl`, buf)
+            FfiConverterOptionalString.write(value.`credentialName`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalString.write(value.`backgroundColor`, buf)
+            FfiConverterOptionalString.write(value.`textColor`, buf)
+            FfiConverterSequenceTypeOpenId4VciClaimName.write(value.`claims`, buf)
+            FfiConverterBoolean.write(value.`pinRequired`, buf)
+            FfiConverterOptionalUInt.write(value.`pinLength`, buf)
+            FfiConverterBoolean.write(value.`pinNumeric`, buf)
+            FfiConverterOptionalString.write(value.`pinDescription`, buf)
+            FfiConverterSequenceTypeHolderBinding.write(value.`bindings`, buf)
+    }
+}
+
+
+
+/**
+ * An HTTP POST for the app to send.
+ */
+data class OpenId4VciPost (
+    /**
+     * Where.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * The `Content-Type`.
+     */
+    var `contentType`: kotlin.String
+    , 
+    /**
+     * The `Authorization` header value, when one is needed (`Bearer ...`).
+     */
+    var `authorization`: kotlin.String?
+    , 
+    /**
+     * The body.
+     */
+    var `body`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VciPost: FfiConverterRustBuffer<OpenId4VciPost> {
+    override fun read(buf: ByteBuffer): OpenId4VciPost {
+        return OpenId4VciPost(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenId4VciPost) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterString.allocationSize(value.`contentType`) +
+            FfiConverterOptionalString.allocationSize(value.`authorization`) +
+            FfiConverterString.allocationSize(value.`body`)
+    )
+
+    override fun write(value: OpenId4VciPost, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterString.write(value.`contentType`, buf)
+            FfiConverterOptionalString.write(value.`authorization`, buf)
+            FfiConverterString.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
  * The consent screen of a request.
  */
 data class OpenId4VpConsent (
@@ -5653,6 +6776,125 @@ public object FfiConverterTypeHolderBinding: FfiConverterRustBuffer<HolderBindin
 
     override fun write(value: HolderBinding, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What a scanned offer link holds.
+ */
+sealed class OpenId4VciOfferInvocation: Disposable  {
+    
+    /**
+     * The offer is in the link.
+     */
+    data class ByValue(
+        /**
+         * The offer.
+         */
+        val `offer`: uniffi.civitas_ffi.OpenId4VciOffer) : OpenId4VciOfferInvocation()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * GET the offer from `uri` (`Accept: application/json`), then pass the text to
+     * [`openid4vci_offer`].
+     */
+    data class FetchOffer(
+        /**
+         * Where the offer is (https, or http to this machine).
+         */
+        val `uri`: kotlin.String) : OpenId4VciOfferInvocation()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        when(this) {
+            is OpenId4VciOfferInvocation.ByValue -> {
+                
+    Disposable.destroy(
+        this.`offer`
+    )
+                
+            }
+            is OpenId4VciOfferInvocation.FetchOffer -> {
+                
+    Disposable.destroy(
+        this.`uri`
+    )
+                
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenId4VciOfferInvocation : FfiConverterRustBuffer<OpenId4VciOfferInvocation>{
+    override fun read(buf: ByteBuffer): OpenId4VciOfferInvocation {
+        return when(buf.getInt()) {
+            1 -> OpenId4VciOfferInvocation.ByValue(
+                FfiConverterTypeOpenId4VciOffer.read(buf),
+                )
+            2 -> OpenId4VciOfferInvocation.FetchOffer(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: OpenId4VciOfferInvocation): ULong = when(value) {
+        is OpenId4VciOfferInvocation.ByValue -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeOpenId4VciOffer.allocationSize(value.`offer`)
+            )
+        }
+        is OpenId4VciOfferInvocation.FetchOffer -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`uri`)
+            )
+        }
+    }
+
+    override fun write(value: OpenId4VciOfferInvocation, buf: ByteBuffer) {
+        when(value) {
+            is OpenId4VciOfferInvocation.ByValue -> {
+                buf.putInt(1)
+                FfiConverterTypeOpenId4VciOffer.write(value.`offer`, buf)
+                Unit
+            }
+            is OpenId4VciOfferInvocation.FetchOffer -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`uri`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -6481,6 +7723,34 @@ public object FfiConverterSequenceTypeHistoryRecord: FfiConverterRustBuffer<List
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeOpenId4VciClaimName: FfiConverterRustBuffer<List<OpenId4VciClaimName>> {
+    override fun read(buf: ByteBuffer): List<OpenId4VciClaimName> {
+        val len = buf.getInt()
+        return List<OpenId4VciClaimName>(len) {
+            FfiConverterTypeOpenId4VciClaimName.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OpenId4VciClaimName>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOpenId4VciClaimName.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OpenId4VciClaimName>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOpenId4VciClaimName.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeQueryConsent: FfiConverterRustBuffer<List<QueryConsent>> {
     override fun read(buf: ByteBuffer): List<QueryConsent> {
         val len = buf.getInt()
@@ -6527,6 +7797,34 @@ public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRust
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeVerifiedCredentialRecord.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeHolderBinding: FfiConverterRustBuffer<List<HolderBinding>> {
+    override fun read(buf: ByteBuffer): List<HolderBinding> {
+        val len = buf.getInt()
+        return List<HolderBinding>(len) {
+            FfiConverterTypeHolderBinding.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HolderBinding>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHolderBinding.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HolderBinding>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHolderBinding.write(it, buf)
         }
     }
 }
@@ -6578,6 +7876,36 @@ public object FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRust
     UniffiLib.uniffi_civitas_ffi_fn_func_live_secret_keys(
     
         _status)
+}
+    )
+    }
+    
+
+        /**
+         * Read an offer fetched from a `credential_offer_uri`.
+         */
+    @Throws(CivitasException::class) fun `openid4vciOffer`(`json`: kotlin.String): OpenId4VciOffer {
+            return FfiConverterTypeOpenId4VciOffer.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_func_openid4vci_offer(
+    
+        
+        FfiConverterString.lower(`json`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Read a scanned `openid-credential-offer://` link (nothing is fetched here).
+         */
+    @Throws(CivitasException::class) fun `parseOpenid4vciOfferUrl`(`url`: kotlin.String): OpenId4VciOfferInvocation {
+            return FfiConverterTypeOpenId4VciOfferInvocation.lift(
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_func_parse_openid4vci_offer_url(
+    
+        
+        FfiConverterString.lower(`url`),_status)
 }
     )
     }
