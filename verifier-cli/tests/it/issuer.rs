@@ -449,3 +449,117 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest() {
+    let dir = scratch("issuer-vcapi");
+    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let licence = |version: &str| {
+        let (context, dates) = if version == "2.0" {
+            (
+                "https://www.w3.org/ns/credentials/v2",
+                json!({"validFrom": "2026-01-01T00:00:00Z"}),
+            )
+        } else {
+            (
+                "https://www.w3.org/2018/credentials/v1",
+                json!({"issuanceDate": "2026-01-01T00:00:00Z"}),
+            )
+        };
+        let mut doc = json!({
+            "@context": [context, "https://w3id.org/vdl/v1"],
+            "type": ["VerifiableCredential", "Iso18013DriversLicenseCredential"],
+            "issuer": {"id": "did:example:dmv", "name": "Utopia Department of Motor Vehicles"},
+            "credentialSubject": {
+                "type": "LicensedDriver",
+                "driversLicense": {
+                    "type": "Iso18013DriversLicense",
+                    "issuing_country": "UA",
+                    "document_number": "542426814",
+                    "family_name": "TURNER",
+                    "given_name": "SUSAN"
+                }
+            }
+        });
+        for (k, v) in dates.as_object().unwrap() {
+            doc[k] = v.clone();
+        }
+        doc
+    };
+    let issue = |credential: Value, mandatory: Value| {
+        server.post(
+            "/credentials/issue",
+            "application/json",
+            json!({"credential": credential, "options": {"mandatoryPointers": mandatory}})
+                .to_string()
+                .as_bytes(),
+            None,
+        )
+    };
+    let mut signed = Vec::new();
+    for version in ["2.0", "1.1"] {
+        let (status, body) = issue(
+            licence(version),
+            json!(["/credentialSubject/driversLicense/issuing_country"]),
+        );
+        assert_eq!(status, 201, "VC {version}: {body}");
+        let vc: Value = serde_json::from_str(&body).unwrap();
+        let vc = vc["verifiableCredential"].clone();
+        assert_eq!(vc["proof"]["cryptosuite"], "bbs-2023", "{vc}");
+        assert!(
+            vc["issuer"]["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("did:key:zUC7"),
+            "{vc}"
+        );
+        signed.push(vc);
+    }
+    // An undefined term, no credentialSubject, a malformed body: refused, never a 500.
+    let mut undefined = licence("2.0");
+    undefined["credentialSubject"]["favouriteColour"] = json!("blue");
+    let (status, body) = issue(undefined, json!([]));
+    assert_eq!(status, 422, "{body}");
+    let mut no_subject = licence("2.0");
+    no_subject
+        .as_object_mut()
+        .unwrap()
+        .remove("credentialSubject");
+    let (status, body) = issue(no_subject, json!([]));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        server
+            .post("/credentials/issue", "application/json", b"{", None)
+            .0,
+        400
+    );
+    assert_eq!(issue(licence("2.0"), json!(["not a pointer"])).0, 400);
+
+    // Derive: the selected claim and the mandatory ones, nothing else.
+    let (status, body) = server.post(
+        "/credentials/derive",
+        "application/json",
+        json!({"verifiableCredential": signed[0], "options": {
+            "selectivePointers": ["/credentialSubject/driversLicense/family_name"],
+            "presentationHeader": "6e6f6e6365"}})
+        .to_string()
+        .as_bytes(),
+        None,
+    );
+    assert_eq!(status, 201, "{body}");
+    let derived: Value = serde_json::from_str(&body).unwrap();
+    let licence_shown = &derived["verifiableCredential"]["credentialSubject"]["driversLicense"];
+    assert_eq!(licence_shown["family_name"], "TURNER", "{derived}");
+    assert_eq!(licence_shown["issuing_country"], "UA", "{derived}");
+    assert!(licence_shown.get("given_name").is_none(), "{derived}");
+    let (status, _) = server.post(
+        "/credentials/derive",
+        "application/json",
+        json!({"verifiableCredential": signed[0], "options": {"presentationHeader": "zz"}})
+            .to_string()
+            .as_bytes(),
+        None,
+    );
+    assert_eq!(status, 400);
+    let _ = std::fs::remove_dir_all(&dir);
+}

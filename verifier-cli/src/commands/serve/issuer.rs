@@ -718,6 +718,17 @@ impl IssuerService {
         })
     }
 
+    /// Sign `credential` as the VC API's `/credentials/issue` asks: the issuer policy of
+    /// core (the issuer set to the key's DID, the data model and JSON-LD profile checked,
+    /// `/issuer`, validity and status always mandatory), with `mandatory` besides.
+    pub fn issue_plain(
+        &self,
+        credential: Value,
+        mandatory: &[String],
+    ) -> Result<Value, civitas_core::Error> {
+        self.core.issue(credential, None, mandatory)
+    }
+
     /// The issuer's DID (its signing key's).
     pub fn did(&self) -> &str {
         self.core.did()

@@ -288,6 +288,8 @@ fn router(app: Shared) -> Router {
                 .route("/credentials/verify", post(vcapi::verify_credential))
                 .route("/presentations/verify", post(vcapi::verify_presentation))
                 .route("/issuer/offers", post(vci::create_offers))
+                .route("/credentials/issue", post(vcapi::issue_credential))
+                .route("/credentials/derive", post(vcapi::derive_credential))
                 .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT)),
         )
         .route_layer(axum::middleware::from_fn_with_state(

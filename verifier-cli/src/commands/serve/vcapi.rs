@@ -142,3 +142,160 @@ async fn verify_inner(app: &Shared, body: &[u8], member: &str) -> Result<Respons
     )
         .into_response())
 }
+
+/// A problem description (RFC 9457) for the issuing endpoints.
+fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Response {
+    let mut r = (
+        status,
+        Json(json!({
+            "type": format!("https://civitas.example/problems/{}", title.replace(' ', "-")),
+            "title": title,
+            "status": status.as_u16(),
+            "detail": detail.into(),
+        })),
+    )
+        .into_response();
+    r.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/problem+json"),
+    );
+    r
+}
+
+/// The string array `options.<key>` (absent: empty).
+fn pointers(options: &Value, key: &str) -> Result<Vec<String>, Response> {
+    match options.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(a)) if a.len() <= 1000 => a
+            .iter()
+            .map(|p| {
+                let p = p.as_str().ok_or(())?;
+                civitas_core::bbs2023::select::parse_pointer(p).map_err(|_| ())?;
+                Ok(p.to_owned())
+            })
+            .collect::<Result<_, ()>>()
+            .map_err(|()| {
+                problem(
+                    StatusCode::BAD_REQUEST,
+                    "invalid request",
+                    format!("options.{key} must be an array of JSON pointers"),
+                )
+            }),
+        Some(_) => Err(problem(
+            StatusCode::BAD_REQUEST,
+            "invalid request",
+            format!("options.{key} must be an array of JSON pointers"),
+        )),
+    }
+}
+
+/// `POST /credentials/issue` `{"credential": ..., "options": {"mandatoryPointers": [...]}}`:
+/// 201 `{"verifiableCredential": ...}` signed with the issuer's key (bbs-2023) under the
+/// issuer policy (the issuer set to the key's DID; `/issuer`, validity and status always
+/// mandatory). 400 for a malformed request, 422 for a credential that cannot be signed (an
+/// undefined term, no `credentialSubject`, ...).
+pub async fn issue_credential(State(app): State<Shared>, body: Bytes) -> Response {
+    let Some(issuer) = app.issuer.clone() else {
+        return problem(
+            StatusCode::NOT_FOUND,
+            "not found",
+            "this service does not issue credentials (no [issuer] in its configuration)",
+        );
+    };
+    let request = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let Some(credential) = request.get("credential").filter(|c| c.is_object()).cloned() else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid request",
+            "the body needs credential (an object)",
+        );
+    };
+    let options = request.get("options").cloned().unwrap_or(json!({}));
+    let mandatory = match pointers(&options, "mandatoryPointers") {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let signed =
+        tokio::task::spawn_blocking(move || issuer.issue_plain(credential, &mandatory)).await;
+    match signed {
+        Ok(Ok(vc)) => (
+            StatusCode::CREATED,
+            Json(json!({"verifiableCredential": vc})),
+        )
+            .into_response(),
+        Ok(Err(e)) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid credential",
+            e.to_string(),
+        ),
+        Err(_) => ApiError::busy().into_response(),
+    }
+}
+
+/// `POST /credentials/derive` `{"verifiableCredential": ..., "options": {"selectivePointers":
+/// [...], "presentationHeader": HEX}}`: 201 `{"verifiableCredential": derived}` (a bbs-2023
+/// derived proof disclosing the mandatory and the selected claims). Only for baseline
+/// credentials: a bound one needs the holder's secrets, which never leave the wallet.
+pub async fn derive_credential(State(app): State<Shared>, body: Bytes) -> Response {
+    let request = match json_body(&body) {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
+    let Some(signed) = request
+        .get("verifiableCredential")
+        .filter(|c| c.is_object())
+        .cloned()
+    else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid request",
+            "the body needs verifiableCredential (an object)",
+        );
+    };
+    let options = request.get("options").cloned().unwrap_or(json!({}));
+    let selective = match pointers(&options, "selectivePointers") {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let header = match options.get("presentationHeader") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::String(h)) if h.len() <= 1024 => match hex::decode(h) {
+            Ok(b) => b,
+            Err(_) => {
+                return problem(
+                    StatusCode::BAD_REQUEST,
+                    "invalid request",
+                    "options.presentationHeader must be hexadecimal",
+                );
+            }
+        },
+        Some(_) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "invalid request",
+                "options.presentationHeader must be a hexadecimal string of at most 512 bytes",
+            );
+        }
+    };
+    let jsonld = Arc::clone(&app.jsonld);
+    let derived = tokio::task::spawn_blocking(move || {
+        civitas_core::bbs2023::Bbs2023::new(jsonld).derive(&signed, &selective, &header)
+    })
+    .await;
+    match derived {
+        Ok(Ok(vc)) => (
+            StatusCode::CREATED,
+            Json(json!({"verifiableCredential": vc})),
+        )
+            .into_response(),
+        Ok(Err(e)) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "cannot derive",
+            e.to_string(),
+        ),
+        Err(_) => ApiError::busy().into_response(),
+    }
+}
