@@ -163,7 +163,7 @@ fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Respon
 }
 
 /// The string array `options.<key>` (absent: empty).
-fn pointers(options: &Value, key: &str) -> Result<Vec<String>, Response> {
+fn pointers(options: &Value, key: &str) -> Result<Vec<String>, String> {
     match options.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(a)) if a.len() <= 1000 => a
@@ -174,18 +174,8 @@ fn pointers(options: &Value, key: &str) -> Result<Vec<String>, Response> {
                 Ok(p.to_owned())
             })
             .collect::<Result<_, ()>>()
-            .map_err(|()| {
-                problem(
-                    StatusCode::BAD_REQUEST,
-                    "invalid request",
-                    format!("options.{key} must be an array of JSON pointers"),
-                )
-            }),
-        Some(_) => Err(problem(
-            StatusCode::BAD_REQUEST,
-            "invalid request",
-            format!("options.{key} must be an array of JSON pointers"),
-        )),
+            .map_err(|()| format!("options.{key} must be an array of JSON pointers")),
+        Some(_) => Err(format!("options.{key} must be an array of JSON pointers")),
     }
 }
 
@@ -216,7 +206,7 @@ pub async fn issue_credential(State(app): State<Shared>, body: Bytes) -> Respons
     let options = request.get("options").cloned().unwrap_or(json!({}));
     let mandatory = match pointers(&options, "mandatoryPointers") {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(why) => return problem(StatusCode::BAD_REQUEST, "invalid request", why),
     };
     let signed =
         tokio::task::spawn_blocking(move || issuer.issue_plain(credential, &mandatory)).await;
@@ -258,7 +248,7 @@ pub async fn derive_credential(State(app): State<Shared>, body: Bytes) -> Respon
     let options = request.get("options").cloned().unwrap_or(json!({}));
     let selective = match pointers(&options, "selectivePointers") {
         Ok(p) => p,
-        Err(r) => return r,
+        Err(why) => return problem(StatusCode::BAD_REQUEST, "invalid request", why),
     };
     let header = match options.get("presentationHeader") {
         None | Some(Value::Null) => Vec::new(),
