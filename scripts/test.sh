@@ -28,6 +28,20 @@ failed_steps=()
 
 step() { printf '\n==> %s\n' "$1"; }
 fail_step() { failed_steps+=("$1"); }
+# suite_step TITLE SCRIPT LOG NAME: run a script whose last line is "N passed, M failed" and
+# count its checks; a nonzero exit with no failure counted still counts one.
+suite_step() {
+  step "$1"
+  bash "$2" 2>&1 | tee "$LOG/$3"
+  local rc=${PIPESTATUS[0]} p f
+  read -r p f < <(tail -n 1 "$LOG/$3" | awk '{ print $1+0, $3+0 }')
+  passed=$((passed + p))
+  failed=$((failed + f))
+  if [ "$rc" -ne 0 ]; then
+    [ "$f" -eq 0 ] && failed=$((failed + 1))
+    fail_step "$4"
+  fi
+}
 
 if [ -z "${CIVITAS_VECTORS:-}" ] && [ ! -d "$ROOT/../shared/vectors" ]; then
   echo "test.sh: upstream vectors not found at ../shared/vectors; set CIVITAS_VECTORS" >&2
@@ -113,16 +127,7 @@ else
 fi
 
 if [ "$QUICK" -eq 0 ]; then
-  step "bindings (Python, Kotlin on the JVM, Swift ABI, up to date)"
-  bash bindings/test.sh 2>&1 | tee "$LOG/bindings"
-  rc=${PIPESTATUS[0]}
-  read -r p f < <(tail -n 1 "$LOG/bindings" | awk '{ print $1+0, $3+0 }')
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [ "$rc" -ne 0 ]; then
-    [ "$f" -eq 0 ] && failed=$((failed + 1))
-    fail_step "bindings"
-  fi
+  suite_step "bindings (Python, Kotlin on the JVM, Swift ABI, up to date)" bindings/test.sh bindings "bindings"
 
   step "fuzzing smoke pass (every cargo-fuzz target a few seconds; scripts/fuzz.sh SECONDS for real runs)"
   bash scripts/fuzz.sh --smoke 2>&1 | tee "$LOG/fuzz" | tail -n 25
@@ -133,38 +138,12 @@ if [ "$QUICK" -eq 0 ]; then
     fail_step "fuzz smoke"
   fi
 
-  step "the desk page in headless Chromium, answered by the CLI holder (screenshots in target/browser-artifacts)"
-  bash interop/desk-browser/run.sh 2>&1 | tee "$LOG/browser"
-  rc=${PIPESTATUS[0]}
-  read -r p f < <(tail -n 1 "$LOG/browser" | awk '{ print $1+0, $3+0 }')
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [ "$rc" -ne 0 ]; then
-    [ "$f" -eq 0 ] && failed=$((failed + 1))
-    fail_step "desk browser test"
-  fi
+  suite_step "the desk page in headless Chromium, answered by the CLI holder (screenshots in target/browser-artifacts)" interop/desk-browser/run.sh browser "desk browser test"
 
-  step "OpenID4VP with a peer we did not write (@openid4vc/openid4vp wallet, dcql oracle)"
-  bash interop/openid4vp-peer/run.sh 2>&1 | tee "$LOG/peer"
-  rc=${PIPESTATUS[0]}
-  read -r p f < <(tail -n 1 "$LOG/peer" | awk '{ print $1+0, $3+0 }')
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [ "$rc" -ne 0 ]; then
-    [ "$f" -eq 0 ] && failed=$((failed + 1))
-    fail_step "openid4vp peer"
-  fi
+  suite_step "OpenID4VP with a peer we did not write (@openid4vc/openid4vp wallet, dcql oracle)" interop/openid4vp-peer/run.sh peer "openid4vp peer"
+  suite_step "OpenID4VCI with a peer we did not write (@openid4vc/openid4vci wallet redeems our offers)" interop/openid4vci-peer/run.sh vci-peer "openid4vci peer"
 
-  step "bbs-2023 JavaScript interop harness self-test"
-  bash interop/bbs2023-js/selftest.sh 2>&1 | tee "$LOG/interop"
-  rc=${PIPESTATUS[0]}
-  read -r p f < <(tail -n 1 "$LOG/interop" | awk '{ print $1+0, $3+0 }')
-  passed=$((passed + p))
-  failed=$((failed + f))
-  if [ "$rc" -ne 0 ]; then
-    [ "$f" -eq 0 ] && failed=$((failed + 1))
-    fail_step "interop self-test"
-  fi
+  suite_step "bbs-2023 JavaScript interop harness self-test" interop/bbs2023-js/selftest.sh interop "interop self-test"
 
   step "bbs-2023 interop both ways with the JavaScript implementation"
   cargo test -p civitas-test-vectors --test it interop_js:: -- --ignored 2>&1 | tee "$LOG/interop-rs"

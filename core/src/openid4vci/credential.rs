@@ -174,12 +174,14 @@ impl CredentialRequest {
                 "this issuer does not encrypt credential responses (it offers no credential_response_encryption)",
             ));
         }
-        if obj.contains_key("proof") {
-            return Err(invalid_proof(
-                "proof (singular, from drafts) is not used in OpenID4VCI 1.0: send proofs",
-            ));
-        }
         let proofs = match obj.get("proofs") {
+            // `proof` (singular) is from the drafts; beside `proofs` it is an unrecognized
+            // member and ignored (§8.2), alone it is named in the error.
+            None if obj.contains_key("proof") => {
+                return Err(invalid_proof(
+                    "proofs is missing (proof, singular, is from the drafts: OpenID4VCI 1.0 uses proofs)",
+                ));
+            }
             None => return Err(invalid_proof("proofs is missing")),
             Some(Value::Object(p)) => {
                 if p.len() != 1 {
@@ -663,6 +665,13 @@ mod tests {
                 "{body}"
             );
         }
+    }
+
+    #[test]
+    fn a_draft_proof_member_beside_proofs_is_ignored() {
+        let body = json!({"credential_configuration_id": "d", "proofs": {"jwt": ["x"]}, "proof": {"proof_type": "jwt"}});
+        let r = CredentialRequest::from_json(body.to_string().as_bytes()).unwrap();
+        assert_eq!(r.proofs, Proofs::Jwt(vec!["x".into()]));
     }
 
     #[test]

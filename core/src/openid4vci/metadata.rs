@@ -292,10 +292,16 @@ pub struct AuthorizationServerMetadata {
         skip_serializing_if = "std::ops::Not::not"
     )]
     pub anonymous_access: bool,
+    /// How clients authenticate at the token endpoint (`none`: anonymous pre-authorized
+    /// access; RFC 8414 §2 defaults to `client_secret_basic` when absent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_endpoint_auth_methods_supported: Vec<String>,
 }
 
 impl AuthorizationServerMetadata {
     /// Read metadata fetched for `expected_issuer` (RFC 8414 §3.3: `issuer` identical).
+    /// `response_types_supported` may be absent: §12.3 allows it for a server with only the
+    /// pre-authorized code grant.
     /// This wallet has no client registration: the server must accept anonymous
     /// pre-authorized token requests.
     pub fn from_json(

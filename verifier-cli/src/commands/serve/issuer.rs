@@ -346,6 +346,7 @@ pub fn authorization_server_metadata(base_url: &str) -> AuthorizationServerMetad
         token_endpoint: format!("{base_url}/openid4vci/token"),
         grant_types_supported: vec![PRE_AUTHORIZED_GRANT.into()],
         anonymous_access: true,
+        token_endpoint_auth_methods_supported: vec!["none".into()],
     }
 }
 
