@@ -29,11 +29,20 @@ pub struct OffersArgs {
     #[arg(long, value_name = "FILE")]
     config: PathBuf,
     /// The graduates: a header row naming the columns, then one row per graduate.
-    #[arg(long, value_name = "GRADUATES.csv")]
-    csv: PathBuf,
+    #[arg(
+        long,
+        value_name = "GRADUATES.csv",
+        required_unless_present = "issued",
+        requires = "out_dir"
+    )]
+    csv: Option<PathBuf>,
     /// Where to write each row's .offer, .pin and .png.
-    #[arg(long, value_name = "DIR")]
-    out_dir: PathBuf,
+    #[arg(long, value_name = "DIR", requires = "csv")]
+    out_dir: Option<PathBuf>,
+    /// Instead of making offers: show what was issued for this row id (its status list and
+    /// indexes) and how to revoke it.
+    #[arg(long, value_name = "ROW", conflicts_with_all = ["csv", "out_dir", "by_value"])]
+    issued: Option<String>,
     /// The credential configuration to offer (default: the only one configured).
     #[arg(long, value_name = "ID")]
     credential: Option<String>,
@@ -52,6 +61,12 @@ pub struct OffersArgs {
 
 pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
     let config = Config::load(&args.config, jsonld, args.port)?;
+    if let Some(row) = &args.issued {
+        return show_issued(&config, &args.config, row);
+    }
+    let (Some(csv), Some(out_dir)) = (&args.csv, &args.out_dir) else {
+        return Err(CliError::input("give --csv and --out-dir, or --issued ROW"));
+    };
     let base_url = config
         .public_url
         .clone()
@@ -88,7 +103,6 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
     let (key, _) = crate::util::load_bbs_key(&issuer_cfg.key_file)?;
     let checker = CredentialIssuer::new(Bbs2023::new(Arc::clone(jsonld)), key);
 
-    let csv = &args.csv;
     let text = String::from_utf8(read_bytes(csv)?)
         .map_err(|_| CliError::input(format!("{} is not UTF-8", csv.display())))?;
     let rows = civitas_cli::csv::parse_csv(&text)
@@ -169,14 +183,14 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
     }
 
     let state = crate::commands::serve::issuer::StateDir::open(&issuer_cfg.state_dir)?;
-    std::fs::create_dir_all(&args.out_dir)
-        .map_err(|e| CliError::input(format!("cannot create {}: {e}", args.out_dir.display())))?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", out_dir.display())))?;
     let tty = std::io::stderr().is_terminal();
     let started = Instant::now();
     let (mut made, mut skipped) = (0usize, 0usize);
     let t = now();
     for (n, p) in planned.into_iter().enumerate() {
-        let file = |ext: &str| args.out_dir.join(format!("{}.{ext}", p.stem));
+        let file = |ext: &str| out_dir.join(format!("{}.{ext}", p.stem));
         if file("offer").exists() {
             skipped += 1;
         } else {
@@ -215,11 +229,43 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
         credential.id,
         records.len(),
         if secs > 0.0 { made as f64 / secs } else { 0.0 },
-        args.out_dir.display()
+        out_dir.display()
     );
     println!(
         "each offer is valid for {} days and redeemed at {base_url}; send each .pin by another channel than its .offer",
         issuer_cfg.offer_ttl.as_secs() / 86_400
     );
+    Ok(EXIT_VALID)
+}
+
+/// `--issued ROW`: the issuance records of a row, and the command that revokes each.
+fn show_issued(config: &Config, file: &std::path::Path, row: &str) -> CliResult<u8> {
+    let issuer = config
+        .issuer
+        .as_ref()
+        .ok_or_else(|| CliError::input(format!("{}: no [issuer] table", file.display())))?;
+    let records =
+        crate::commands::serve::issuer::StateDir::open(&issuer.state_dir)?.issued_for(row)?;
+    if records.is_empty() {
+        println!("nothing was issued for row {}", crate::util::escape(row));
+        return Ok(crate::util::EXIT_INVALID);
+    }
+    for r in &records {
+        let list_file = issuer
+            .credential(&r.configuration)
+            .and_then(|c| c.status_list.as_ref())
+            .map_or_else(|| "LIST.json".to_owned(), |p| p.display().to_string());
+        println!(
+            "{} credential(s) of {:?} issued at {} ({}), status list {}:",
+            r.status_indexes.len().max(1),
+            r.configuration,
+            civitas_core::wallet::rfc3339_from_unix(u64::try_from(r.issued_at).unwrap_or(0)),
+            r.binding,
+            r.status_list.as_deref().unwrap_or("(none)")
+        );
+        for i in &r.status_indexes {
+            println!("  civitas status revoke --key STATUS.key --list {list_file} --index {i}");
+        }
+    }
     Ok(EXIT_VALID)
 }

@@ -180,6 +180,43 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
         "{status}"
     );
 
+    // The university finds what it issued to the row, and revokes it: the desk then refuses.
+    let issued = run(&[
+        "offers",
+        "--config",
+        &text(&config),
+        "--issued",
+        "S-2021-0042",
+    ]);
+    assert_eq!(issued.code, 0, "{}", issued.stderr);
+    let revoke_line = issued
+        .stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("civitas status revoke"))
+        .unwrap_or_else(|| panic!("{}", issued.stdout));
+    let index = revoke_line.rsplit(' ').next().unwrap().to_owned();
+    let revoked = run(&[
+        "status",
+        "revoke",
+        "--key",
+        &text(&dir.join("university-status.key")),
+        "--list",
+        &text(&dir.join("status/revocation.json")),
+        "--index",
+        &index,
+    ]);
+    assert_eq!(revoked.code, 0, "{}", revoked.stderr);
+    let (id, url) = server.check("diploma", None);
+    let answered = respond(&wallet, &url, &[]);
+    assert_eq!(answered.code, 1, "{}{}", answered.stdout, answered.stderr);
+    let status = server.json(&format!("/desk/checks/{id}"), None);
+    assert_eq!(status["state"], "invalid", "{status}");
+    assert!(status.to_string().contains("revoked"), "{status}");
+    assert_eq!(
+        run(&["offers", "--config", &text(&config), "--issued", "nobody"]).code,
+        1
+    );
+
     // What was recorded: the row, the status index; no name, no birth date.
     let issued: Vec<_> = std::fs::read_dir(dir.join("issuer-state/issued"))
         .unwrap()

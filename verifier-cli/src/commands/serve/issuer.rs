@@ -584,6 +584,21 @@ impl StateDir {
         purged
     }
 
+    /// The issuance records of row `row`, oldest first.
+    pub fn issued_for(&self, row: &str) -> CliResult<Vec<IssuedRecord>> {
+        let dir = self.dir.join("issued");
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| CliError::input(format!("cannot read {}: {e}", dir.display())))?;
+        let mut out: Vec<IssuedRecord> = entries
+            .flatten()
+            .filter_map(|e| std::fs::read(e.path()).ok())
+            .filter_map(|b| serde_json::from_slice::<IssuedRecord>(&b).ok())
+            .filter(|r| r.row == row)
+            .collect();
+        out.sort_by_key(|r| r.issued_at);
+        Ok(out)
+    }
+
     /// Record that index `index` of the list at `url` is already given (by an issuance
     /// outside this service), so the service never gives it again.
     pub fn mark_index_used(&self, url: &str, index: u64) -> CliResult<()> {
