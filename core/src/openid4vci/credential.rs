@@ -626,6 +626,57 @@ mod tests {
     }
 
     #[test]
+    fn a_kid_of_another_key_type_or_a_commitment_of_the_wrong_size_is_refused() {
+        // A BBS (BLS12-381 G2) did:key cannot sign ES256.
+        let bls = crate::keys::PublicKey::Bls12381G2(
+            crate::bbs::SecretKey::generate(crate::bbs::Ciphersuite::Bls12381Sha256)
+                .unwrap()
+                .public_key()
+                .to_bytes(),
+        );
+        let kid = crate::did::verification_method_id(&bls);
+        let key = DeviceKey::generate().unwrap();
+        let payload = json!({"aud": ISSUER, "iat": NOW, "nonce": "fresh"}).to_string();
+        let Value::Object(h) = json!({"typ": JWT_PROOF_TYP, "kid": kid}) else {
+            unreachable!()
+        };
+        let jwt = jws::sign(&h, payload.as_bytes(), &key).unwrap();
+        let e = check(&jwt_body(vec![jwt])).unwrap_err();
+        assert!(e.description.contains("P-256"), "{e}");
+        // A holder_binding_pseudonym request carrying a one-value commitment.
+        let secret = crate::bbs::blind::HolderSecret::generate().unwrap();
+        let (one, _) = crate::bbs2023::commitment_request(
+            Feature::AnonymousHolderBinding,
+            Some(&secret),
+            None,
+        )
+        .unwrap();
+        let mut doc = one.to_json();
+        doc["feature"] = "holder_binding_pseudonym".into();
+        let mut configuration = configuration();
+        configuration
+            .proof_types_supported
+            .get_mut(COMMITMENT_PROOF_TYPE)
+            .unwrap()
+            .features
+            .push("holder_binding_pseudonym".into());
+        let valid = |n: &str| n == "fresh";
+        let policy = ProofPolicy {
+            credential_issuer: ISSUER,
+            now: NOW,
+            batch_size: 2,
+            nonce_valid: &valid,
+        };
+        let body = credential_request_json("diploma", &Proofs::Commitment(vec![doc]));
+        let e = CredentialRequest::from_json(body.to_string().as_bytes())
+            .unwrap()
+            .check_proofs(&configuration, &policy)
+            .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidProof);
+        assert!(e.description.contains("committed"), "{e}");
+    }
+
+    #[test]
     fn malformed_requests() {
         for (body, code) in [
             (

@@ -471,6 +471,28 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
         answer.1
     );
 
+    // An expired offer is refused at the token endpoint (its expiry set in the past here).
+    let (offer3, pin3) = admin_offer(&server, "bad-3");
+    let file = std::fs::read_dir(dir.join("issuer-state/offers"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| std::fs::read_to_string(p).unwrap().contains("\"bad-3\""))
+        .unwrap();
+    let mut record: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    record["expires_at"] = json!(1);
+    std::fs::write(&file, record.to_string()).unwrap();
+    let form3 = civitas_core::openid4vci::token::token_request_form(&offer3, Some(&pin3)).unwrap();
+    let answer = server.post("/openid4vci/token", form, form3.as_bytes(), None);
+    assert_eq!(
+        error_of(&answer),
+        (400, "invalid_grant".into()),
+        "{}",
+        answer.1
+    );
+    let path = format!("/openid4vci/offers/{}", offer3.pre_authorized_code);
+    assert_eq!(server.get(&path, None).0, 404);
+
     // Unknown offers by reference are 404; the admin endpoint checks rows.
     assert_eq!(server.get("/openid4vci/offers/unknown", None).0, 404);
     let (status, body) = server.post(
