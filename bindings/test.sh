@@ -123,14 +123,20 @@ start_desk() {
 d = json.load(open(sys.argv[1])); d.pop("id", None); s = d["credentialSubject"]; s.pop("id", None)
 s["givenName"] = "{{given_name}}"; s["familyName"] = "{{family_name}}"
 json.dump(d, open(sys.argv[2], "w"), indent=2)' test-vectors/data/diploma.json "$DATA/diploma-template.json" &&
-    printf '\n[issuer]\nkey = "uni.key"\nstate_dir = "issuer-state"\nname = "University of Civitas"\nbatch_size = 2\n\n[[issuer.credential]]\nid = "diploma"\nname = "University diploma"\ntemplate = "diploma-template.json"\n\n[[issuer.credential.claim]]\npath = ["credentialSubject", "degree", "name"]\nname = "Degree"\n' >>"$DATA/desk.toml" &&
+    python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$DATA/issuer-admin.token" &&
+    chmod 600 "$DATA/issuer-admin.token" &&
+    printf '\n[issuer]\nkey = "uni.key"\nstate_dir = "issuer-state"\nadmin_token_file = "issuer-admin.token"\nname = "University of Civitas"\nbatch_size = 2\n\n[[issuer.credential]]\nid = "diploma"\nname = "University diploma"\ntemplate = "diploma-template.json"\n\n[[issuer.credential.claim]]\npath = ["credentialSubject", "degree", "name"]\nname = "Degree"\n' >>"$DATA/desk.toml" &&
     rm -rf "$DATA/issuer-state" || return 1
   "$CLI" serve --config "$DATA/desk.toml" --port 0 >"$DATA/desk.out" 2>"$DATA/desk.err" &
   DESK_PID=$!
   local i
   for i in $(seq 1 100); do
     CIVITAS_TEST_DESK="$(sed -n 's|^civitas serve: the desk page is at \(http://[^/]*\)/$|\1|p' "$DATA/desk.out")"
-    [ -n "$CIVITAS_TEST_DESK" ] && export CIVITAS_TEST_DESK && return 0
+    if [ -n "$CIVITAS_TEST_DESK" ]; then
+      CIVITAS_TEST_ADMIN_TOKEN="$(cat "$DATA/issuer-admin.token")"
+      export CIVITAS_TEST_DESK CIVITAS_TEST_ADMIN_TOKEN
+      return 0
+    fi
     kill -0 "$DESK_PID" 2>/dev/null || break
     sleep 0.1
   done

@@ -564,7 +564,12 @@ check("a wallet over a CredentialStore written in Kotlin keeps its records there
 /** An offer link and its PIN, made through the issuer's admin endpoint (as civitas offers does). */
 fun adminOffer(row: String, byValue: Boolean = false): Pair<String, String> {
     val body = "{\"configuration\": \"diploma\", \"by_value\": $byValue, \"rows\": [{\"id\": \"$row\", \"values\": {\"given_name\": \"Ada\", \"family_name\": \"Lovelace\"}}]}"
-    val (status, text) = exchange("POST", "$desk/issuer/offers", body, "application/json")
+    val request = HttpRequest.newBuilder(URI.create("$desk/issuer/offers"))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + System.getenv("CIVITAS_TEST_ADMIN_TOKEN"))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build()
+    val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+    val (status, text) = response.statusCode() to response.body()
     assert(status == 201) { "$status $text" }
     val link = Regex("\"offer\":\"([^\"]+)\"").find(text)!!.groupValues[1]
     val pin = Regex("\"pin\":\"([0-9]+)\"").find(text)!!.groupValues[1]

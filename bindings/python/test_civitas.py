@@ -545,7 +545,11 @@ def admin_offer(row, by_value=False):
     """An offer and its PIN, made through the issuer's admin endpoint (as civitas offers does)."""
     body = {"configuration": "diploma", "by_value": by_value,
             "rows": [{"id": row, "values": {"given_name": "Ada", "family_name": "Lovelace"}}]}
-    status, text = http("POST", DESK + "/issuer/offers", json.dumps(body), "application/json")
+    req = urllib.request.Request(DESK + "/issuer/offers", data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          "Authorization": "Bearer " + os.environ["CIVITAS_TEST_ADMIN_TOKEN"]})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        status, text = r.status, r.read().decode()
     assert status == 201, (status, text)
     [made] = json.loads(text)["offers"]
     return made["offer"], made["pin"]

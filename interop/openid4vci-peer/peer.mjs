@@ -180,13 +180,15 @@ try {
     link: readFileSync(join(dir, kind, `${row}.offer`), "utf8").trim(),
     pin: readFileSync(join(dir, kind, `${row}.pin`), "utf8").trim(),
   });
-  // More offers through the desk's own endpoint (loopback needs no token), for the refusals.
+  // More offers through the issuer's admin endpoint (its token is in the demo's directory),
+  // for the refusals.
+  const adminToken = readFileSync(join(desk, "issuer-admin.token"), "utf8").trim();
   async function deskOffers(n) {
     const rows = Array.from({ length: n }, (_, i) => ({
       id: `r${i}`,
       values: { student_number: `S-9-${i}`, given_name: "Ada", family_name: "Lovelace", birth_date: "1990-12-10", degree: "MSc Computer Science", field: "Computer Science", awarded_on: "2026-06-30" },
     }));
-    const r = await fetch(base + "/issuer/offers", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ configuration: "diploma", by_value: false, rows }) });
+    const r = await fetch(base + "/issuer/offers", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${adminToken}` }, body: JSON.stringify({ configuration: "diploma", by_value: false, rows }) });
     if (r.status !== 201) throw new Error(`POST /issuer/offers: ${r.status} ${await r.text()}`);
     return (await r.json()).offers.map((o) => ({ link: o.offer, pin: o.pin }));
   }

@@ -288,7 +288,8 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
 }
 
 /// A fresh offer made through the admin endpoint: the offer and its PIN.
-fn admin_offer(server: &Server, row: &str) -> (CredentialOffer, String) {
+fn admin_offer(server: &Server, dir: &Path, row: &str) -> (CredentialOffer, String) {
+    let token = read(&dir.join("issuer-admin.token"));
     let values = json!({"student_number": row, "given_name": "Ada", "family_name": "Lovelace",
         "birth_date": "1990-12-10", "degree": "MSc Computer Science", "field": "Computer Science",
         "awarded_on": "2026-06-30"});
@@ -298,7 +299,7 @@ fn admin_offer(server: &Server, row: &str) -> (CredentialOffer, String) {
         json!({"configuration": "diploma", "by_value": true, "rows": [{"id": row, "values": values}]})
             .to_string()
             .as_bytes(),
-        None,
+        Some(&token),
     );
     assert_eq!(status, 201, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
@@ -339,7 +340,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     let dir = scratch("issuer-bad");
     let server = Server::start(&["--demo", "--dir", &text(&dir)]);
     let form = "application/x-www-form-urlencoded";
-    let (offer, pin) = admin_offer(&server, "bad-1");
+    let (offer, pin) = admin_offer(&server, &dir, "bad-1");
 
     // The token endpoint.
     let grant = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code";
@@ -461,7 +462,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     );
 
     // The nonce that was used cannot be used again, with a new offer's token.
-    let (offer2, pin2) = admin_offer(&server, "bad-2");
+    let (offer2, pin2) = admin_offer(&server, &dir, "bad-2");
     let access2 = token(&server, &offer2, &pin2);
     let answer = post(&valid, Some(&access2));
     assert_eq!(
@@ -472,7 +473,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     );
 
     // An expired offer is refused at the token endpoint (its expiry set in the past here).
-    let (offer3, pin3) = admin_offer(&server, "bad-3");
+    let (offer3, pin3) = admin_offer(&server, &dir, "bad-3");
     let file = std::fs::read_dir(dir.join("issuer-state/offers"))
         .unwrap()
         .flatten()
@@ -495,13 +496,17 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
 
     // Unknown offers by reference are 404; the admin endpoint checks rows.
     assert_eq!(server.get("/openid4vci/offers/unknown", None).0, 404);
-    let (status, body) = server.post(
-        "/issuer/offers",
-        "application/json",
-        br#"{"configuration": "diploma", "rows": [{"id": "x", "values": {}}]}"#,
-        None,
-    );
+    let admin = read(&dir.join("issuer-admin.token"));
+    let rows = br#"{"configuration": "diploma", "rows": [{"id": "x", "values": {}}]}"#;
+    let (status, body) = server.post("/issuer/offers", "application/json", rows, Some(&admin));
     assert_eq!(status, 400, "{body}");
+    // Issuing needs the admin token, even on loopback.
+    for token in [None, Some("not-the-admin-token-at-all")] {
+        let (status, body) = server.post("/issuer/offers", "application/json", rows, token);
+        assert_eq!(status, 401, "{body}");
+        let (status, _) = server.post("/credentials/issue", "application/json", b"{}", token);
+        assert_eq!(status, 401);
+    }
     assert!(
         body.contains("given_name") || body.contains("a non-empty string"),
         "{body}"
@@ -545,6 +550,7 @@ fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest()
         }
         doc
     };
+    let admin = read(&dir.join("issuer-admin.token"));
     let issue = |credential: Value, mandatory: Value| {
         server.post(
             "/credentials/issue",
@@ -552,7 +558,7 @@ fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest()
             json!({"credential": credential, "options": {"mandatoryPointers": mandatory}})
                 .to_string()
                 .as_bytes(),
-            None,
+            Some(&admin),
         )
     };
     let mut signed = Vec::new();
@@ -588,7 +594,7 @@ fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest()
     assert_eq!(status, 422, "{body}");
     assert_eq!(
         server
-            .post("/credentials/issue", "application/json", b"{", None)
+            .post("/credentials/issue", "application/json", b"{", Some(&admin))
             .0,
         400
     );

@@ -88,6 +88,35 @@ pub enum Mode {
 pub struct Token(Zeroizing<String>);
 
 impl Token {
+    /// The token `text` (at least 16 characters), or why not.
+    pub(super) fn new(text: String) -> Result<Token, &'static str> {
+        if text.len() < 16 {
+            return Err("a token must be at least 16 characters");
+        }
+        Ok(Token(Zeroizing::new(text)))
+    }
+
+    /// Read a token from `token` or `token_file` (relative to `base`), at most one of them.
+    pub(super) fn read(
+        token: Option<String>,
+        file: Option<&Path>,
+        base: &Path,
+    ) -> Result<Option<Token>, String> {
+        match (token, file) {
+            (Some(_), Some(_)) => Err("give the token or its file, not both".into()),
+            (Some(t), None) => Token::new(t).map(Some).map_err(str::to_owned),
+            (None, Some(f)) => {
+                let bytes = Zeroizing::new(read_bytes(&base.join(f)).map_err(|e| e.message)?);
+                let t = std::str::from_utf8(&bytes)
+                    .map_err(|_| "the token file is not UTF-8".to_owned())?
+                    .trim()
+                    .to_owned();
+                Token::new(t).map(Some).map_err(str::to_owned)
+            }
+            (None, None) => Ok(None),
+        }
+    }
+
     /// Whether `given` is the token (constant time in the token's contents).
     pub fn matches(&self, given: &[u8]) -> bool {
         subtle::ConstantTimeEq::ct_eq(given, self.0.as_bytes()).into()
@@ -145,24 +174,8 @@ impl Config {
         if let Some(p) = port {
             listen.set_port(p);
         }
-        let token = match (raw.token, raw.token_file) {
-            (Some(_), Some(_)) => return Err(at(file, "give token or token_file, not both")),
-            (Some(t), None) => Some(Token(Zeroizing::new(t))),
-            (None, Some(f)) => {
-                let bytes = Zeroizing::new(read_bytes(&rel(&f))?);
-                let t = std::str::from_utf8(&bytes)
-                    .map_err(|_| at(file, "token_file is not UTF-8"))?
-                    .trim()
-                    .to_owned();
-                Some(Token(Zeroizing::new(t)))
-            }
-            (None, None) => None,
-        };
-        if let Some(t) = &token
-            && t.0.len() < 16
-        {
-            return Err(at(file, "the desk token must be at least 16 characters"));
-        }
+        let token = Token::read(raw.token, raw.token_file.as_deref(), base)
+            .map_err(|e| at(file, format!("token: {e}")))?;
         if token.is_none() && !listen.ip().is_loopback() {
             return Err(at(
                 file,

@@ -116,6 +116,7 @@ const ISSUER_CONFIG: &str = r##"
 [issuer]
 key = "university.key"
 state_dir = "issuer-state"
+admin_token_file = "issuer-admin.token"
 name = "University of Civitas"
 locale = "en"
 batch_size = 4
@@ -295,6 +296,18 @@ pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf>
         .unwrap_or_default(),
     )?;
     write(&p("diploma-template.json"), DIPLOMA_TEMPLATE)?;
+    // The issuing endpoints' token (POST /issuer/offers, /credentials/issue), owner-only.
+    let mut secret = [0u8; 24];
+    getrandom::getrandom(&mut secret).map_err(|_| CliError::input("no system randomness"))?;
+    crate::util::write_atomic(
+        &p("issuer-admin.token"),
+        format!(
+            "{}\n",
+            civitas_core::keys::multibase::encode_base64url(&secret)
+        )
+        .as_bytes(),
+        true,
+    )?;
     write(&p("graduates.csv"), GRADUATES)?;
     // The wallet's diploma above has index 7: the issuer must never give it again.
     let index: u64 = STATUS_INDEX.parse().unwrap_or(7);

@@ -76,6 +76,8 @@ pub(crate) struct RawIssuer {
     offer_valid_days: Option<u64>,
     pin_length: Option<u32>,
     batch_size: Option<u32>,
+    admin_token: Option<String>,
+    admin_token_file: Option<PathBuf>,
     #[serde(rename = "credential")]
     credentials: Vec<RawCredential>,
 }
@@ -134,6 +136,9 @@ pub struct IssuerConfig {
     pub offer_ttl: Duration,
     pub pin_length: u32,
     pub batch_size: u32,
+    /// The token of the issuing endpoints (`/issuer/offers`, `/credentials/issue`); without
+    /// one they are closed.
+    pub admin_token: Option<super::config::Token>,
     pub credentials: Vec<OfferedCredential>,
 }
 
@@ -157,6 +162,9 @@ impl IssuerConfig {
         if !(1..=16).contains(&batch_size) {
             return Err(at("issuer.batch_size: from 1 to 16".into()));
         }
+        let admin_token =
+            super::config::Token::read(raw.admin_token, raw.admin_token_file.as_deref(), base)
+                .map_err(|e| at(format!("issuer.admin_token: {e}")))?;
         if raw.credentials.is_empty() {
             return Err(at(
                 "[issuer] needs at least one [[issuer.credential]]".into()
@@ -306,6 +314,7 @@ impl IssuerConfig {
             offer_ttl: Duration::from_secs(days * 86_400),
             pin_length,
             batch_size,
+            admin_token,
             credentials,
         })
     }

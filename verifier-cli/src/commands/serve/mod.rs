@@ -211,6 +211,38 @@ async fn desk_guard(
     }
 }
 
+/// The issuing endpoints pass through here: the `[issuer]` admin token as
+/// `Authorization: Bearer`, compared in constant time.
+async fn admin_guard(State(app): State<Shared>, request: Request, next: Next) -> Response {
+    let Some(issuer) = &app.issuer else {
+        return ApiError::not_found("this service does not issue credentials").into_response();
+    };
+    let Some(token) = &issuer.config.admin_token else {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "the issuing endpoints are closed: set admin_token (or admin_token_file) in [issuer]",
+        )
+        .into_response();
+    };
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if token.matches(given.as_bytes()) {
+        next.run(request).await
+    } else {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this endpoint needs the issuer's admin token (Authorization: Bearer ...)",
+        )
+        .into_response()
+    }
+}
+
 /// Every request: a time limit, security headers, and one log line without personal data
 /// (method, route, status, milliseconds; no ids, no bodies).
 async fn frame(request: Request, next: Next) -> Response {
@@ -287,14 +319,22 @@ fn router(app: Shared) -> Router {
             Router::new()
                 .route("/credentials/verify", post(vcapi::verify_credential))
                 .route("/presentations/verify", post(vcapi::verify_presentation))
-                .route("/issuer/offers", post(vci::create_offers))
-                .route("/credentials/issue", post(vcapi::issue_credential))
                 .route("/credentials/derive", post(vcapi::derive_credential))
                 .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT)),
         )
         .route_layer(axum::middleware::from_fn_with_state(
             Arc::clone(&app),
             desk_guard,
+        ));
+    // Issuing signs with the university's key: only with the issuer's admin token, never
+    // for loopback alone (another local user could otherwise mint credentials).
+    let admin = Router::new()
+        .route("/issuer/offers", post(vci::create_offers))
+        .route("/credentials/issue", post(vcapi::issue_credential))
+        .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT))
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&app),
+            admin_guard,
         ));
     let wallet = Router::new()
         .route(
@@ -323,6 +363,7 @@ fn router(app: Shared) -> Router {
         .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
         .route("/status/{file}", get(desk::status_list))
         .merge(desk)
+        .merge(admin)
         .merge(wallet)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(axum::middleware::from_fn(frame))
