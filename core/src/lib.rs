@@ -58,6 +58,7 @@ pub mod presentation;
 pub mod rdf;
 pub mod status;
 mod time;
+pub mod tlog;
 pub mod vc;
 pub mod verifier;
 pub mod wallet;

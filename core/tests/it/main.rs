@@ -25,6 +25,7 @@ mod openid4vp_flow;
 mod openid4vp_request;
 mod status_list;
 mod store_crash;
+mod tlog_merkle;
 mod verifier_batch;
 mod verifier_clock_skew;
 mod verifier_features;
