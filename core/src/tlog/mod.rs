@@ -1,7 +1,7 @@
 //! Transparency logs as C2SP specifies them, transport-free, so that a register of issuer
 //! keys, status-list versions and issued credentials cannot be rewritten without anyone
 //! noticing: Merkle tree hashing and proofs ([`merkle`], RFC 9162), signed notes and witness
-//! cosignatures ([`note`]), checkpoints ([`checkpoint`]).
+//! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]).
 //!
 //! Pinned versions: c2sp.org/signed-note v1.0.0, tlog-checkpoint v1.0.0, tlog-cosignature
 //! v1.0.1, tlog-witness v1.0.0, tlog-tiles v0.1.0 (texts in `../shared/specs/c2sp/`).
@@ -9,6 +9,7 @@
 pub mod checkpoint;
 pub mod merkle;
 pub mod note;
+pub mod tiles;
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
