@@ -70,7 +70,7 @@ struct Cli {
 enum Command {
     /// Create a key file (owner-only permissions) and print its did:key.
     #[command(
-        after_help = "Example: civitas keygen --alg bbs -o university.key\n\nbbs keys sign credentials (bbs-2023); p256 keys sign status lists and holder presentations (ecdsa-rdfc-2019)."
+        after_help = "Example: civitas keygen --alg bbs -o university.key\n\nbbs keys sign credentials (bbs-2023); p256 keys sign status lists and holder presentations (ecdsa-rdfc-2019); ed25519 keys sign transparency-log checkpoints (civitas log)."
     )]
     Keygen {
         /// Key algorithm.
@@ -147,6 +147,9 @@ enum Command {
     /// Create and update Bitstring Status Lists (revocation, suspension).
     #[command(subcommand)]
     Status(commands::status::StatusCommand),
+    /// A transparency log in a directory (C2SP tlog-tiles): init, append, verify.
+    #[command(subcommand)]
+    Log(commands::log::LogCommand),
     /// Encode a presentation as a QR code image.
     #[command(subcommand)]
     Qr(commands::qr::QrCommand),
@@ -193,6 +196,7 @@ fn run(cli: Cli) -> CliResult<u8> {
             let default = match alg {
                 Alg::Bbs => "civitas-bbs.key",
                 Alg::P256 => "civitas-p256.key",
+                Alg::Ed25519 => "civitas-ed25519.key",
             };
             commands::keygen::run(
                 alg,
@@ -242,6 +246,7 @@ fn run(cli: Cli) -> CliResult<u8> {
         Command::Offers(args) => commands::offers::run(&jsonld(contexts)?, &args),
         Command::Status(cmd) => commands::status::run(&jsonld(contexts)?, cmd),
         Command::Qr(cmd) => commands::qr::run(cmd),
+        Command::Log(cmd) => commands::log::run(cmd),
         Command::Demo { dir } => commands::demo::run(dir),
     }
 }

@@ -394,6 +394,8 @@ pub enum Alg {
     Bbs,
     /// P-256 key for status lists and holder presentations (ecdsa-rdfc-2019).
     P256,
+    /// Ed25519 key for signing transparency-log checkpoints and witness cosignatures.
+    Ed25519,
 }
 
 /// A key file: a Multikey verification method with its secret.
@@ -415,6 +417,10 @@ pub enum LoadedKey {
     },
     P256 {
         key: DeviceKey,
+        public: PublicKey,
+    },
+    Ed25519 {
+        seed: zeroize::Zeroizing<[u8; 32]>,
         public: PublicKey,
     },
 }
@@ -460,8 +466,26 @@ pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
             }
             Ok(LoadedKey::P256 { key, public })
         }
-        _ => Err(CliError::input(format!(
-            "{}: unsupported key type (need bbs or p256)",
+        KeyType::Ed25519 => {
+            let seed = zeroize::Zeroizing::new(*secret.expose_bytes());
+            let derived = civitas_core::tlog::note::ed25519_public_key(&seed);
+            if derived.as_slice() != public.as_bytes() {
+                return Err(mismatch());
+            }
+            Ok(LoadedKey::Ed25519 { seed, public })
+        }
+    }
+}
+
+/// An Ed25519 key (its seed) from a key file, or an error saying one is needed for `what`.
+pub fn load_ed25519_key(
+    path: &Path,
+    what: &str,
+) -> CliResult<(zeroize::Zeroizing<[u8; 32]>, PublicKey)> {
+    match load_key(path)? {
+        LoadedKey::Ed25519 { seed, public } => Ok((seed, public)),
+        LoadedKey::Bbs { .. } | LoadedKey::P256 { .. } => Err(CliError::input(format!(
+            "{} is not an Ed25519 key; {what} needs one (civitas keygen --alg ed25519)",
             path.display()
         ))),
     }
@@ -471,8 +495,8 @@ pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
 pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
     match load_key(path)? {
         LoadedKey::Bbs { pair, public } => Ok((*pair, public)),
-        LoadedKey::P256 { .. } => Err(CliError::input(format!(
-            "{} holds a P-256 key; issuing needs a BBS key (civitas keygen --alg bbs)",
+        LoadedKey::P256 { .. } | LoadedKey::Ed25519 { .. } => Err(CliError::input(format!(
+            "{} holds no BBS key; issuing needs one (civitas keygen --alg bbs)",
             path.display()
         ))),
     }
@@ -482,8 +506,8 @@ pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
 pub fn load_p256_key(path: &Path, what: &str) -> CliResult<(DeviceKey, PublicKey)> {
     match load_key(path)? {
         LoadedKey::P256 { key, public } => Ok((key, public)),
-        LoadedKey::Bbs { .. } => Err(CliError::input(format!(
-            "{} holds a BBS key; {what} needs a P-256 key (civitas keygen --alg p256)",
+        LoadedKey::Bbs { .. } | LoadedKey::Ed25519 { .. } => Err(CliError::input(format!(
+            "{} holds no P-256 key; {what} needs one (civitas keygen --alg p256)",
             path.display()
         ))),
     }

@@ -69,6 +69,11 @@ pub fn cosignature_message(timestamp: u64, text: &str) -> Vec<u8> {
     format!("cosignature/v1\ntime {timestamp}\n{text}").into_bytes()
 }
 
+/// The Ed25519 public key of a 32-byte secret seed (RFC 8032 §5.1.5).
+pub fn ed25519_public_key(seed: &[u8; 32]) -> [u8; 32] {
+    SigningKey::from_bytes(seed).verifying_key().to_bytes()
+}
+
 /// A public key that verifies note signatures: Ed25519 (a log's) or a cosigner's.
 #[derive(Clone, PartialEq, Eq)]
 pub struct NoteVerifier {

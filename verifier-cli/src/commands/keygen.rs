@@ -30,6 +30,16 @@ pub fn run(alg: Alg, output: &Path, force: bool) -> CliResult<u8> {
                 SecretKey::from_multibase(&key.to_multikey())?,
             )
         }
+        Alg::Ed25519 => {
+            let mut seed = zeroize::Zeroizing::new([0u8; 32]);
+            getrandom::getrandom(seed.as_mut())
+                .map_err(|_| CliError::input("no system randomness"))?;
+            let public = PublicKey::Ed25519(civitas_core::tlog::note::ed25519_public_key(&seed));
+            (
+                public,
+                SecretKey::from_bytes(KeyType::Ed25519, seed.as_slice())?,
+            )
+        }
     };
     let json = key_file_json(&public, &secret);
     let text =

@@ -6,6 +6,7 @@ pub mod derive;
 pub mod holder;
 pub mod issue;
 pub mod keygen;
+pub mod log;
 pub mod offers;
 pub mod present;
 pub mod qr;

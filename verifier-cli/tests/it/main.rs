@@ -11,6 +11,7 @@
 
 mod cli;
 mod issuer;
+mod log;
 mod qr;
 mod serve;
 mod status_issuance;
