@@ -1,12 +1,13 @@
 //! Transparency logs as C2SP specifies them, transport-free, so that a register of issuer
 //! keys, status-list versions and issued credentials cannot be rewritten without anyone
 //! noticing: Merkle tree hashing and proofs ([`merkle`], RFC 9162), signed notes and witness
-//! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]), and a log that appends and signs ([`log`]).
+//! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]), a log that appends and signs ([`log`]), and what Civitas puts in it ([`entry`]).
 //!
 //! Pinned versions: c2sp.org/signed-note v1.0.0, tlog-checkpoint v1.0.0, tlog-cosignature
 //! v1.0.1, tlog-witness v1.0.0, tlog-tiles v0.1.0 (texts in `../shared/specs/c2sp/`).
 
 pub mod checkpoint;
+pub mod entry;
 pub mod log;
 pub mod merkle;
 pub mod note;

@@ -50,6 +50,8 @@ pub enum StatusCommand {
         /// Where to write the list credential.
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+        #[command(flatten)]
+        log: LogArgs,
     },
     /// Revoke the credential at an index (revocation lists; permanent).
     #[command(
@@ -94,16 +96,61 @@ pub struct Update {
     /// current version's validFrom to validUntil; no end if it has no validUntil).
     #[arg(long, value_name = "DAYS")]
     valid_days: Option<u64>,
+    #[command(flatten)]
+    log: LogArgs,
+}
+
+/// Logging each new version of a list in a transparency log (`civitas log init`).
+#[derive(Debug, clap::Args)]
+pub struct LogArgs {
+    /// Record the new version in this transparency log before it is written (its URL,
+    /// validity and the SHA-256 of the exact file), so no version can be published unseen.
+    #[arg(long, value_name = "DIR", requires = "log_key")]
+    log: Option<PathBuf>,
+    /// The log's Ed25519 key, with --log.
+    #[arg(long, value_name = "KEY", requires = "log")]
+    log_key: Option<PathBuf>,
+}
+
+/// The file text of `signed`, recorded in the log first when asked.
+fn logged_text(signed: &Value, log: &LogArgs) -> CliResult<String> {
+    let text =
+        serde_json::to_string_pretty(signed).map_err(|e| CliError::input(e.to_string()))? + "\n";
+    if let (Some(dir), Some(key)) = (&log.log, &log.log_key) {
+        let when = |k: &str| {
+            signed
+                .get(k)
+                .and_then(Value::as_str)
+                .and_then(civitas_core::Timestamp::parse)
+                .map_or(0, |t| u64::try_from(t.unix_seconds()).unwrap_or(0))
+        };
+        let entry = civitas_core::tlog::entry::LogEntry::StatusList {
+            valid_from: when("validFrom"),
+            valid_until: when("validUntil"),
+            url: signed
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            sha256: sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+                text.as_bytes(),
+            ))
+            .into(),
+        }
+        .to_bytes()
+        .ok_or_else(|| CliError::input("the list's id is too long for a log entry"))?;
+        let (index, size) = crate::commands::log::append_entries(key, dir, &[entry])?;
+        eprintln!(
+            "logged this version as entry {index} of {} ({size} entries)",
+            dir.display()
+        );
+    }
+    Ok(text)
 }
 
 fn sign(jsonld: &Arc<JsonLdProcessor>, key: &DeviceKey, doc: &Value) -> CliResult<Value> {
     let options = EcdsaProofOptions::assertion(key.verification_method());
     Ok(EcdsaRdfc2019::new(Arc::clone(jsonld)).sign(doc, key, &options)?)
-}
-
-fn write(path: &Path, v: &Value) -> CliResult<()> {
-    let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))? + "\n";
-    write_atomic(path, text.as_bytes(), false)
 }
 
 /// Read a list credential, verify its proof, parse it.
@@ -206,7 +253,8 @@ fn update(
     let permissions = std::fs::metadata(&u.list)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", u.list.display())))?
         .permissions();
-    write(&u.list, &signed)?;
+    let text = logged_text(&signed, &u.log)?;
+    write_atomic(&u.list, text.as_bytes(), false)?;
     // The new version replaces the file by rename; give it the old file's permissions (a
     // status list is public data, so the moment with the default mode exposes nothing).
     std::fs::set_permissions(&u.list, permissions).map_err(|e| {
@@ -228,6 +276,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
             entries,
             valid_days,
             output,
+            log,
         } => {
             let (key, _) = load_p256_key(&key, "signing a status list")?;
             if output.exists() {
@@ -255,7 +304,8 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
             )
             .map_err(|e| CliError::input(format!("--id {id}: {e}")))?;
             let signed = sign(jsonld, &key, &doc)?;
-            write(&output, &signed)?;
+            let text = logged_text(&signed, &log)?;
+            write_atomic(&output, text.as_bytes(), false)?;
             println!(
                 "created {} list {id} with {entries} entries -> {}",
                 purpose.as_str(),

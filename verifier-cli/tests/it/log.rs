@@ -118,3 +118,97 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
     assert_eq!(run(&["log", "verify", &p(&log)]).0, 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_status_list_version_is_logged_before_it_is_written() {
+    use civitas_core::tlog::entry::LogEntry;
+    use civitas_core::tlog::tiles::parse_bundle;
+    use sha2::Digest;
+    let dir = scratch("log-status");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (log_key, status_key, log) = (dir.join("log.key"), dir.join("status.key"), dir.join("log"));
+    assert_eq!(
+        run(&["keygen", "--alg", "ed25519", "-o", &p(&log_key)]).0,
+        0
+    );
+    assert_eq!(
+        run(&["keygen", "--alg", "p256", "-o", &p(&status_key)]).0,
+        0
+    );
+    assert_eq!(
+        run(&[
+            "log",
+            "init",
+            "--key",
+            &p(&log_key),
+            "--origin",
+            "uni.example/log",
+            &p(&log)
+        ])
+        .0,
+        0
+    );
+    let list = dir.join("list.json");
+    let logged = ["--log", &p(&log), "--log-key", &p(&log_key)];
+    let (list_s, status_s) = (p(&list), p(&status_key));
+    let mut create = vec![
+        "status",
+        "create",
+        "--key",
+        &status_s,
+        "--id",
+        "https://uni.example/status/1",
+        "-o",
+        &list_s,
+    ];
+    create.extend_from_slice(&logged);
+    assert_eq!(run(&create).0, 0);
+    let (code, _, err) = run(&[
+        &[
+            "status", "revoke", "--key", &status_s, "--list", &list_s, "--index", "9",
+        ][..],
+        &logged[..],
+    ]
+    .concat());
+    assert_eq!(code, 0, "{err}");
+    // Two versions logged; the last one is exactly the file now published.
+    let bundle = std::fs::read(log.join("tile/entries/000.p/2")).unwrap();
+    let entries = parse_bundle(&bundle, 2).unwrap();
+    let Some(LogEntry::StatusList {
+        url,
+        sha256,
+        valid_from,
+        ..
+    }) = LogEntry::from_bytes(&entries[1])
+    else {
+        panic!("a status list entry")
+    };
+    assert_eq!(url, "https://uni.example/status/1");
+    assert!(valid_from > 1_700_000_000);
+    assert_eq!(
+        sha256,
+        <[u8; 32]>::from(sha2::Sha256::digest(std::fs::read(&list).unwrap()))
+    );
+    // With another log key nothing is logged, and the list is not rewritten either.
+    let other = dir.join("other.key");
+    assert_eq!(run(&["keygen", "--alg", "ed25519", "-o", &p(&other)]).0, 0);
+    let before = std::fs::read(&list).unwrap();
+    let (code, _, err) = run(&[
+        "status",
+        "revoke",
+        "--key",
+        &status_s,
+        "--list",
+        &list_s,
+        "--index",
+        "10",
+        "--log",
+        &p(&log),
+        "--log-key",
+        &p(&other),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not the key of the log"), "{err}");
+    assert_eq!(std::fs::read(&list).unwrap(), before);
+    let _ = std::fs::remove_dir_all(&dir);
+}
