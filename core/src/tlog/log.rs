@@ -56,6 +56,12 @@ pub trait LogStore {
     /// Replace the checkpoint with `new` if it is still `old` (`None`: no checkpoint yet),
     /// atomically; `false` when it was not.
     fn swap_checkpoint(&self, old: Option<&[u8]>, new: &[u8]) -> Result<bool, LogError>;
+    /// Remove the partial tiles (and, at level 0, partial bundles) of tile `index` at
+    /// `level`, whose full tile now exists (tlog-tiles allows it). The default keeps them.
+    fn remove_partials(&self, level: u8, index: u64) -> Result<(), LogError> {
+        let _ = (level, index);
+        Ok(())
+    }
 }
 
 /// The store's tiles as a [`TileReader`], with the tiles of an append not yet written.
@@ -283,6 +289,10 @@ pub fn append(
     let note = Note::sign(&text, &[signer], 0)?;
     if !store.swap_checkpoint(Some(&old_bytes), note.as_bytes())? {
         return Err(LogError::Conflict);
+    }
+    // Partial tiles superseded by a full tile of this append are no longer needed.
+    for id in fresh.keys().filter(|id| id.width == 256) {
+        store.remove_partials(id.level, id.index)?;
     }
     Ok((old_size, note))
 }

@@ -125,6 +125,28 @@ impl LogStore for DirStore {
         self.write("checkpoint", new)?;
         Ok(true)
     }
+
+    fn remove_partials(&self, level: u8, index: u64) -> Result<(), LogError> {
+        // A partial tile's path is `<full tile path>.p/<W>`: remove the `.p` directory.
+        let full = TileId {
+            level,
+            index,
+            width: 256,
+        };
+        let mut paths = vec![format!("{}.p", full.path())];
+        if level == 0 {
+            paths.push(format!("{}.p", full.entries_path()));
+        }
+        for p in paths {
+            let dir = self.path(&p)?;
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(LogError::Storage(format!("{}: {e}", dir.display()))),
+            }
+        }
+        Ok(())
+    }
 }
 
 fn log_err(e: LogError) -> CliError {

@@ -58,6 +58,19 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
     let (code, out, _) = run(&["log", "verify", "--vkey", &p(&log.join("vkey")), &p(&log)]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("is whole: 300 entries"), "{out}");
+    // Appended one by one past a tile edge, the superseded partial tiles are removed.
+    for f in files.iter().take(220) {
+        assert_eq!(run(&["log", "append", "--key", &p(&key), &p(&log), f]).0, 0);
+    }
+    assert!(log.join("tile/0/001").is_file());
+    assert!(
+        !log.join("tile/0/001.p").exists(),
+        "partials of a full tile are gone"
+    );
+    assert!(log.join("tile/0/002.p/8").is_file());
+    let (code, out, _) = run(&["log", "verify", &p(&log)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("is whole: 520 entries"), "{out}");
 
     // Another key cannot append; a verifier pinning another key refuses the checkpoint.
     let other = dir.join("other.key");
@@ -89,14 +102,14 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
     assert_eq!(code, 1, "{out}");
 
     // A tampered tile, a truncated bundle: not whole, and no append builds on them.
-    let tile = log.join("tile/0/001.p/44");
+    let tile = log.join("tile/0/002.p/8");
     let good = std::fs::read(&tile).unwrap();
     let mut bad = good.clone();
     bad[3] ^= 1;
     std::fs::write(&tile, &bad).unwrap();
     let (code, out, _) = run(&["log", "verify", &p(&log)]);
     assert_eq!(code, 1);
-    assert!(out.contains("tile/0/001.p/44 does not match"), "{out}");
+    assert!(out.contains("tile/0/002.p/8 does not match"), "{out}");
     let (code, _, err) = run(&["log", "append", "--key", &p(&key), &p(&log), &files[0]]);
     assert_eq!(code, 2);
     assert!(err.contains("do not match the signed checkpoint"), "{err}");
@@ -110,7 +123,7 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
     std::fs::write(&bundle, &b).unwrap();
     // A checkpoint with a changed size no longer verifies.
     let cp = std::fs::read_to_string(log.join("checkpoint")).unwrap();
-    std::fs::write(log.join("checkpoint"), cp.replacen("\n300\n", "\n299\n", 1)).unwrap();
+    std::fs::write(log.join("checkpoint"), cp.replacen("\n520\n", "\n519\n", 1)).unwrap();
     let (code, out, _) = run(&["log", "verify", &p(&log)]);
     assert_eq!(code, 1);
     assert!(out.contains("does not verify"), "{out}");
