@@ -55,7 +55,8 @@ impl TileReader for Memory {
     }
 }
 
-/// A store on disk (a directory, files written and renamed as a real log does, no fsync).
+/// A store on disk (a directory, files written and renamed as a real log does, no fsync;
+/// superseded partial tiles removed, as `civitas log` does).
 struct Disk(std::path::PathBuf);
 
 impl LogStore for Disk {
@@ -76,6 +77,18 @@ impl LogStore for Disk {
         }
         self.write("checkpoint", new)?;
         Ok(true)
+    }
+    fn remove_partials(&self, level: u8, index: u64) -> Result<(), LogError> {
+        let full = TileId {
+            level,
+            index,
+            width: 256,
+        };
+        let _ = std::fs::remove_dir_all(self.0.join(format!("{}.p", full.path())));
+        if level == 0 {
+            let _ = std::fs::remove_dir_all(self.0.join(format!("{}.p", full.entries_path())));
+        }
+        Ok(())
     }
 }
 
