@@ -48,8 +48,8 @@ pub use verifier::{
 };
 pub use wallet::{
     ClaimRecord, ConsentSummary, CredentialStore, CredentialSummary, DisclosedClaim,
-    DisclosureRequest, HistoryRecord, KeyStore, PresentationRequest, PresentationResult, Wallet,
-    live_device_keys,
+    DisclosureRequest, HistoryRecord, HolderBinding, KeyStore, PresentationRequest,
+    PresentationResult, PseudonymUse, Wallet, live_device_keys,
 };
 
 /// The ciphersuite of every BBS operation of this layer (the one bbs-2023 uses).
