@@ -340,7 +340,7 @@ fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciEr
         .get("iat")
         .and_then(Value::as_i64)
         .ok_or_else(|| invalid_proof("the key proof has no iat (a number)"))?;
-    if (iat - policy.now).abs() > PROOF_IAT_WINDOW {
+    if iat.abs_diff(policy.now) > PROOF_IAT_WINDOW.unsigned_abs() {
         return Err(invalid_proof(format!(
             "the key proof's iat is more than {PROOF_IAT_WINDOW} s from the server's time"
         )));

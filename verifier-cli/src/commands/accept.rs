@@ -277,6 +277,29 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
         Some(chosen)
     };
 
+    // Everything that can fail here is checked before the PIN is spent: the offer is single
+    // use, and a token is good for one credential request.
+    let batch = metadata
+        .batch_credential_issuance
+        .map_or(1, |b| usize::try_from(b.batch_size).unwrap_or(1));
+    if args.count == 0 || args.count > batch {
+        return Err(Failure::Input(CliError::input(format!(
+            "--count {}: the issuer gives 1 to {batch} credentials per request",
+            args.count
+        ))));
+    }
+    let holder_key = match (&feature, &args.holder_key) {
+        (None, Some(path)) => {
+            if args.count != 1 {
+                return Err(Failure::Input(CliError::input(
+                    "an identified credential is asked for one at a time (one key)",
+                )));
+            }
+            Some(crate::util::load_p256_key(path, "the holder (key)")?.0)
+        }
+        _ => None,
+    };
+
     // §6: the token.
     let pin = match (&offer.tx_code, &args.pin) {
         (Some(_), Some(p)) => Some(Zeroizing::new(p.clone())),
@@ -310,8 +333,8 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
                 }
                 None => None,
             };
-            let key_file = args.holder_key.as_deref().unwrap_or(Path::new(""));
-            let (key, _) = crate::util::load_p256_key(key_file, "the holder (key)")?;
+            let key =
+                holder_key.ok_or_else(|| CliError::input("--identified needs --holder-key"))?;
             let iat = i64::try_from(
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

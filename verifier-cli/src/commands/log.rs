@@ -178,9 +178,22 @@ pub fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<
             escape(&vkey.vkey())
         )));
     }
+    // One append at a time for the whole operation (tiles and bundles included), not only
+    // the checkpoint's swap: two appends from one size would overwrite each other's tiles.
+    // A file of its own: the swap locks `.lock`, and flock does not nest across handles.
+    let lock_path = dir.join(".append.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CliError::input(format!("{}: {e}", lock_path.display())))?;
+    lock.lock()
+        .map_err(|e| CliError::input(format!("{}: {e}", lock_path.display())))?;
     let store = DirStore::new(dir);
     let (first, note) =
         civitas_core::tlog::log::append(&store, &signer, vkey.name(), entries).map_err(log_err)?;
+    drop(lock);
     let size = Note::parse(note.as_bytes())
         .ok()
         .and_then(|n| Checkpoint::parse(n.text()).ok())
@@ -261,7 +274,8 @@ fn audit(dir: &Path, verifier: &NoteVerifier) -> Result<(u64, Hash), String> {
     let signed = open_checkpoint(&bytes, verifier.name(), verifier, &[])
         .map_err(|e| format!("the checkpoint: {e}"))?;
     let size = signed.checkpoint().size;
-    let mut leaves: Vec<Hash> = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    // Not preallocated from `size`: a hostile checkpoint may claim any size.
+    let mut leaves: Vec<Hash> = Vec::new();
     let bundles = size.div_ceil(TILE_WIDTH);
     for index in 0..bundles {
         let width = if (index + 1) * TILE_WIDTH <= size {

@@ -152,6 +152,14 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
     let wallet = dir.with_extension("wallet");
     let _ = std::fs::remove_dir_all(&wallet);
     assert_eq!(run(&["holder", "init", "--wallet", &text(&wallet)]).code, 0);
+    // Asking for more than batch_size is refused before the PIN is spent: the offer stays.
+    let too_many = accept(&wallet, &pin, &link, &["--count", "9"]);
+    assert_eq!(too_many.code, 2, "{}", too_many.stderr);
+    assert!(
+        too_many.stderr.contains("1 to 4 credentials"),
+        "{}",
+        too_many.stderr
+    );
     let got = accept(&wallet, &pin, &link, &[]);
     assert_eq!(got.code, 0, "{}{}", got.stdout, got.stderr);
     assert!(
@@ -585,6 +593,13 @@ fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest()
     undefined["credentialSubject"]["favouriteColour"] = json!("blue");
     let (status, body) = issue(undefined, json!([]));
     assert_eq!(status, 422, "{body}");
+    // A status entry in the list whose indexes the issuer assigns itself: refused.
+    let mut ours = licence("2.0");
+    ours["credentialStatus"] = json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+        "statusListIndex": "5", "statusListCredential": "https://university.example/status/revocation/1"});
+    let (status, body) = issue(ours, json!([]));
+    assert_eq!(status, 422, "{body}");
+    assert!(body.contains("assigns itself"), "{body}");
     let mut no_subject = licence("2.0");
     no_subject
         .as_object_mut()

@@ -268,10 +268,12 @@ impl IssuerConfig {
                 scope: Some(c.id.clone()),
                 credential_definition: Some(CredentialDefinition { context, types }),
                 credential_signing_alg_values_supported: vec!["bbs-2023".into()],
+                // §12.2.4: binding methods are listed whenever proof types are; without
+                // did:key the only binding is the commitment to the wallet's secrets.
                 cryptographic_binding_methods_supported: if identified {
                     vec!["did:key".into()]
                 } else {
-                    Vec::new()
+                    vec![COMMITMENT_PROOF_TYPE.into()]
                 },
                 proof_types_supported: proof_types,
                 credential_metadata: Some(CredentialMetadata {
@@ -561,36 +563,20 @@ impl StateDir {
         })
     }
 
-    /// Remove the row values of offers past their expiry, and their files after a further
-    /// 30 days (a wallet that comes late is told the offer is unknown). Returns how many were
-    /// purged.
-    pub fn purge_expired(&self, now: i64) -> usize {
-        let mut purged = 0;
+    /// The ids of the stored offers.
+    fn offer_ids(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(self.dir.join("offers")) else {
-            return 0;
+            return Vec::new();
         };
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Some(id) = name.strip_suffix(".json") else {
-                continue;
-            };
-            let Ok(Some(mut offer)) = self.read_offer(id) else {
-                continue;
-            };
-            if offer.expires_at > now {
-                continue;
-            }
-            if now - offer.expires_at > 30 * 86_400 {
-                let _ = std::fs::remove_file(e.path());
-                purged += 1;
-            } else if !offer.values.is_empty() {
-                offer.values.clear();
-                if self.write_offer(&offer).is_ok() {
-                    purged += 1;
-                }
-            }
-        }
-        purged
+        entries
+            .flatten()
+            .filter_map(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .strip_suffix(".json")
+                    .map(str::to_owned)
+            })
+            .collect()
     }
 
     /// The issuance records of row `row`, oldest first.
@@ -751,7 +737,82 @@ impl IssuerService {
         credential: Value,
         mandatory: &[String],
     ) -> Result<Value, civitas_core::Error> {
+        // An index of a list this issuer assigns at redemption could be handed out twice.
+        let ours = |v: &Value| {
+            v.get("statusListCredential")
+                .and_then(Value::as_str)
+                .is_some_and(|u| self.lists.values().any(|l| l.url() == u))
+        };
+        let refused = match credential.get("credentialStatus") {
+            Some(Value::Array(a)) => a.iter().any(ours),
+            Some(v) => ours(v),
+            None => false,
+        };
+        if refused {
+            return Err(civitas_core::Error::InvalidCredential {
+                field: "credentialStatus",
+                reason: "points into a status list whose indexes this issuer assigns itself at redemption; use another list",
+            });
+        }
         self.core.issue(credential, None, mandatory)
+    }
+
+    /// Remove the row values of offers past their expiry (unless a token given for them is
+    /// still valid: its credential request may be on its way), and their files after a
+    /// further 30 days (a wallet that comes late is told the offer is unknown). Each offer is
+    /// claimed as the endpoints claim it, so a purge never races a redemption. How many were
+    /// purged.
+    pub fn purge_expired(&self, now: i64) -> usize {
+        let mut purged = 0;
+        for id in self.state.offer_ids() {
+            let Ok(_flight) = self.claim(&id) else {
+                continue;
+            };
+            let Ok(Some(mut offer)) = self.state.read_offer(&id) else {
+                continue;
+            };
+            let token_live = offer.state == OfferState::TokenIssued
+                && offer.token_expires_at.is_some_and(|t| t > now);
+            if offer.expires_at > now || token_live {
+                continue;
+            }
+            if now - offer.expires_at > 30 * 86_400 {
+                if let Some(path) = self.state.offer_path(&id) {
+                    let _ = std::fs::remove_file(path);
+                    purged += 1;
+                }
+            } else if !offer.values.is_empty() {
+                offer.values.clear();
+                if self.state.write_offer(&offer).is_ok() {
+                    purged += 1;
+                }
+            }
+        }
+        purged
+    }
+
+    /// Whether `values` make a credential of `credential` that the issuer would sign (every
+    /// column present and non-empty, and the filled template passing core's issuer policy):
+    /// checked when an offer is made, so that no offer fails only at redemption.
+    pub fn check_row(
+        &self,
+        credential: &OfferedCredential,
+        values: &BTreeMap<String, String>,
+    ) -> Result<(), String> {
+        if let Some(c) = credential
+            .columns
+            .iter()
+            .find(|c| values.get(*c).is_none_or(|v| v.trim().is_empty()))
+        {
+            return Err(format!("the column {c} is missing or empty"));
+        }
+        let doc = crate::commands::issue::fill(&credential.template, &|col| {
+            values.get(col).cloned().unwrap_or_default()
+        });
+        self.core
+            .prepare(doc, None, &credential.mandatory)
+            .map(drop)
+            .map_err(|e| format!("would not make a valid credential: {e}"))
     }
 
     /// The issuer's DID (its signing key's).
@@ -978,6 +1039,16 @@ impl IssuerService {
             .config
             .credential(&offer.configuration)
             .ok_or_else(|| internal("an offer names a configuration no longer configured"))?;
+        if credential
+            .columns
+            .iter()
+            .any(|c| offer.values.get(c).is_none_or(|v| v.is_empty()))
+        {
+            return Err(VciError::new(
+                ErrorCode::CredentialRequestDenied,
+                "the data of this offer is no longer held (it expired): ask the university for a new offer",
+            ));
+        }
         let nonces_seen: Vec<String> = match &request.proofs {
             civitas_core::openid4vci::credential::Proofs::Jwt(jwts) => jwts
                 .iter()

@@ -455,8 +455,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
                 loop {
                     let p = Arc::clone(&purging);
                     let _ =
-                        tokio::task::spawn_blocking(move || p.state.purge_expired(issuer::now()))
-                            .await;
+                        tokio::task::spawn_blocking(move || p.purge_expired(issuer::now())).await;
                     tokio::time::sleep(Duration::from_secs(3600)).await;
                 }
             });

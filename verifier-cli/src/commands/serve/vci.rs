@@ -167,6 +167,8 @@ pub async fn create_offers(State(app): State<Shared>, body: Bytes) -> Result<Res
                     })?;
                 values.insert(column.clone(), v.to_owned());
             }
+            s.check_row(credential, &values)
+                .map_err(|why| ApiError::bad(format!("rows[{n}]: {why}")))?;
             planned.push((id.to_owned(), values));
         }
         let t = now();
