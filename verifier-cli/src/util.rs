@@ -495,8 +495,12 @@ pub fn load_ed25519_key(
 pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
     match load_key(path)? {
         LoadedKey::Bbs { pair, public } => Ok((*pair, public)),
-        LoadedKey::P256 { .. } | LoadedKey::Ed25519 { .. } => Err(CliError::input(format!(
-            "{} holds no BBS key; issuing needs one (civitas keygen --alg bbs)",
+        LoadedKey::P256 { .. } => Err(CliError::input(format!(
+            "{} holds a P-256 key; issuing needs a BBS key (civitas keygen --alg bbs)",
+            path.display()
+        ))),
+        LoadedKey::Ed25519 { .. } => Err(CliError::input(format!(
+            "{} holds an Ed25519 key; issuing needs a BBS key (civitas keygen --alg bbs)",
             path.display()
         ))),
     }
@@ -506,8 +510,12 @@ pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
 pub fn load_p256_key(path: &Path, what: &str) -> CliResult<(DeviceKey, PublicKey)> {
     match load_key(path)? {
         LoadedKey::P256 { key, public } => Ok((key, public)),
-        LoadedKey::Bbs { .. } | LoadedKey::Ed25519 { .. } => Err(CliError::input(format!(
-            "{} holds no P-256 key; {what} needs one (civitas keygen --alg p256)",
+        LoadedKey::Bbs { .. } => Err(CliError::input(format!(
+            "{} holds a BBS key; {what} needs a P-256 key (civitas keygen --alg p256)",
+            path.display()
+        ))),
+        LoadedKey::Ed25519 { .. } => Err(CliError::input(format!(
+            "{} holds an Ed25519 key; {what} needs a P-256 key (civitas keygen --alg p256)",
             path.display()
         ))),
     }
