@@ -16,7 +16,7 @@ pub mod tiles;
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding (RFC 4648 §4), as C2SP uses it.
-pub(crate) fn b64_encode(bytes: &[u8]) -> String {
+pub fn b64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -39,7 +39,7 @@ pub(crate) fn b64_encode(bytes: &[u8]) -> String {
 
 /// Strict standard base64 with padding: the length a multiple of four, canonical (the bits
 /// after the last byte zero); `None` otherwise.
-pub(crate) fn b64_decode(s: &str) -> Option<Vec<u8>> {
+pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(4) {
         return None;
     }

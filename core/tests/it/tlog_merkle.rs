@@ -11,25 +11,7 @@ use serde_json::Value;
 use crate::common::vectors_dir;
 
 fn b64(v: &Value) -> Option<Vec<u8>> {
-    base64_decode(v.as_str().unwrap_or(""))
-}
-
-/// Standard base64 with padding (the vectors' encoding).
-fn base64_decode(s: &str) -> Option<Vec<u8>> {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let s = s.trim_end_matches('=');
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes() {
-        let v = u32::try_from(ALPHABET.iter().position(|&a| a == c)?).ok()?;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(u8::try_from((acc >> bits) & 0xff).ok()?);
-        }
-    }
-    Some(out)
+    civitas_core::tlog::b64_decode(v.as_str().unwrap_or(""))
 }
 
 fn hash(v: &Value) -> Option<Hash> {
