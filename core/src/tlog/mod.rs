@@ -1,7 +1,9 @@
 //! Transparency logs as C2SP specifies them, transport-free, so that a register of issuer
 //! keys, status-list versions and issued credentials cannot be rewritten without anyone
 //! noticing: Merkle tree hashing and proofs ([`merkle`], RFC 9162), signed notes and witness
-//! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]), a log that appends and signs ([`log`]), and what Civitas puts in it ([`entry`]).
+//! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]), a log that appends and signs ([`log`]), what Civitas puts in it ([`entry`]),
+//! witness quorum policies ([`policy`], c2sp.org/tlog-policy) and the witness itself
+//! ([`witness`], c2sp.org/tlog-witness).
 //!
 //! Pinned versions: c2sp.org/signed-note v1.0.0, tlog-checkpoint v1.0.0, tlog-cosignature
 //! v1.0.1, tlog-witness v1.0.0, tlog-tiles v0.1.0 (texts in `../shared/specs/c2sp/`).
@@ -11,7 +13,9 @@ pub mod entry;
 pub mod log;
 pub mod merkle;
 pub mod note;
+pub mod policy;
 pub mod tiles;
+pub mod witness;
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -146,6 +146,12 @@ impl NoteVerifier {
         self.kind == TYPE_COSIGNATURE
     }
 
+    /// The Ed25519 public key it wraps (two vkeys of one key are duplicates, whatever their
+    /// names).
+    pub fn public_key(&self) -> [u8; 32] {
+        self.key.to_bytes()
+    }
+
     /// The verifier key text.
     pub fn vkey(&self) -> String {
         let mut raw = vec![self.kind];
