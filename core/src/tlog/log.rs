@@ -116,6 +116,90 @@ pub fn append(
     origin: &str,
     entries: &[Vec<u8>],
 ) -> Result<(u64, String), LogError> {
+    let staged = stage(store, signer, origin, entries)?;
+    let first = staged.first;
+    let note = staged.note.clone();
+    publish(store, &staged, &note)?;
+    Ok((first, note))
+}
+
+/// An append whose tiles are written and whose checkpoint is signed by the log but not yet
+/// published: the time to collect witness cosignatures (tlog-witness), which need the
+/// consistency proofs that [`StoreTiles`] over the store now gives.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    /// The checkpoint the append started from (what [`publish`] swaps out).
+    pub old: Vec<u8>,
+    /// Its tree size.
+    pub old_size: u64,
+    /// The index of the first new entry.
+    pub first: u64,
+    /// The new tree size.
+    pub size: u64,
+    /// The new checkpoint, signed by the log only.
+    pub note: String,
+    full: Vec<(u8, u64)>,
+}
+
+/// Publish a staged append: swap in `note` (the staged note, with any cosignatures added)
+/// if the checkpoint is still the one the append started from.
+pub fn publish(store: &dyn LogStore, staged: &Staged, note: &str) -> Result<(), LogError> {
+    let parsed = Note::parse(note.as_bytes())?;
+    let staged_text = Note::parse(staged.note.as_bytes())?;
+    if parsed.text() != staged_text.text() {
+        return Err(LogError::Entry(
+            "the note to publish is not the staged checkpoint",
+        ));
+    }
+    if !store.swap_checkpoint(Some(&staged.old), note.as_bytes())? {
+        return Err(LogError::Conflict);
+    }
+    // Partial tiles superseded by a full tile of this append are no longer needed.
+    for &(level, index) in &staged.full {
+        store.remove_partials(level, index)?;
+    }
+    Ok(())
+}
+
+/// Replace the current checkpoint by `note`, the same checkpoint with other (fresher)
+/// cosignatures, if the checkpoint is still `old`.
+pub fn recosign(store: &dyn LogStore, old: &[u8], note: &str) -> Result<(), LogError> {
+    let a = Note::parse(old)?;
+    let b = Note::parse(note.as_bytes())?;
+    if a.text() != b.text() {
+        return Err(LogError::Entry(
+            "the cosigned note is not the current checkpoint",
+        ));
+    }
+    if !store.swap_checkpoint(Some(old), note.as_bytes())? {
+        return Err(LogError::Conflict);
+    }
+    Ok(())
+}
+
+/// A store's tiles as a [`TileReader`] (untrusted, like all tiles).
+pub struct StoreTiles<'a>(pub &'a dyn LogStore);
+
+impl std::fmt::Debug for StoreTiles<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreTiles").finish_non_exhaustive()
+    }
+}
+
+impl TileReader for StoreTiles<'_> {
+    fn read(&self, id: TileId) -> Option<Vec<u8>> {
+        self.0.read(&id.path()).ok().flatten()
+    }
+}
+
+/// Write the tiles and bundles of appending `entries` and sign the new checkpoint, without
+/// publishing it (see [`Staged`], [`publish`]).
+pub fn stage(
+    store: &dyn LogStore,
+    signer: &NoteSigner,
+    origin: &str,
+    entries: &[Vec<u8>],
+) -> Result<Staged, LogError> {
     if entries.is_empty() || entries.len() > MAX_APPEND {
         return Err(LogError::Entry("append 1 to 100,000 entries"));
     }
@@ -287,14 +371,18 @@ pub fn append(
     }
     .to_text();
     let note = Note::sign(&text, &[signer], 0)?;
-    if !store.swap_checkpoint(Some(&old_bytes), note.as_bytes())? {
-        return Err(LogError::Conflict);
-    }
-    // Partial tiles superseded by a full tile of this append are no longer needed.
-    for id in fresh.keys().filter(|id| id.width == 256) {
-        store.remove_partials(id.level, id.index)?;
-    }
-    Ok((old_size, note))
+    Ok(Staged {
+        old: old_bytes,
+        old_size,
+        first: old_size,
+        size: new_size,
+        note,
+        full: fresh
+            .keys()
+            .filter(|id| id.width == 256)
+            .map(|id| (id.level, id.index))
+            .collect(),
+    })
 }
 
 #[cfg(test)]

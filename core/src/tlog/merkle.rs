@@ -332,6 +332,73 @@ pub fn verify_consistency(
     }
 }
 
+/// The right edge of a tree (a "compact range" from 0): one hash per perfect subtree, largest
+/// first, as the binary digits of the size say. Enough to extend the tree leaf by leaf and
+/// compute each new root, so a follower that keeps it authenticates every new entry against
+/// the next signed root without trusting any stored tile.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Frontier {
+    size: u64,
+    /// `(height, hash)`: subtrees of `2^height` leaves, left to right.
+    nodes: Vec<(u8, Hash)>,
+}
+
+impl Frontier {
+    /// The frontier of the empty tree.
+    pub fn new() -> Frontier {
+        Frontier::default()
+    }
+
+    /// The number of leaves.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Add one leaf hash.
+    pub fn push(&mut self, leaf: Hash) {
+        let mut node = (0u8, leaf);
+        while let Some(&(h, left)) = self.nodes.last() {
+            if h != node.0 {
+                break;
+            }
+            self.nodes.pop();
+            node = (h + 1, node_hash(&left, &node.1));
+        }
+        self.nodes.push(node);
+        self.size += 1;
+    }
+
+    /// The root of the tree so far (§2.1.1: the subtrees folded from the right).
+    pub fn root(&self) -> Hash {
+        let mut iter = self.nodes.iter().rev();
+        let Some(&(_, mut acc)) = iter.next() else {
+            return empty_root();
+        };
+        for (_, left) in iter {
+            acc = node_hash(left, &acc);
+        }
+        acc
+    }
+
+    /// The subtree hashes, left to right (as many as the size has one bits).
+    pub fn hashes(&self) -> Vec<Hash> {
+        self.nodes.iter().map(|&(_, h)| h).collect()
+    }
+
+    /// The frontier of a tree of `size` leaves from its subtree hashes (as
+    /// [`Frontier::hashes`] gives them); `None` when their number does not fit the size.
+    pub fn from_hashes(size: u64, hashes: &[Hash]) -> Option<Frontier> {
+        let heights: Vec<u8> = (0..64u8).rev().filter(|&b| size >> b & 1 == 1).collect();
+        if heights.len() != hashes.len() {
+            return None;
+        }
+        Some(Frontier {
+            size,
+            nodes: heights.into_iter().zip(hashes.iter().copied()).collect(),
+        })
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -403,5 +470,19 @@ mod tests {
             inclusion_proof(&l[..], 1, 1),
             Err(ProofError::IndexOutOfRange { .. })
         ));
+    }
+
+    #[test]
+    fn frontier_gives_every_root_and_round_trips() {
+        let leaves: Vec<Hash> = (0u32..300).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+        let mut f = Frontier::new();
+        assert_eq!(f.root(), empty_root());
+        for (n, leaf) in leaves.iter().enumerate() {
+            f.push(*leaf);
+            assert_eq!(f.root(), mth(&leaves[..=n]), "size {}", n + 1);
+            let back = Frontier::from_hashes(f.size(), &f.hashes()).unwrap();
+            assert_eq!(back, f);
+        }
+        assert!(Frontier::from_hashes(300, &[empty_root()]).is_none());
     }
 }

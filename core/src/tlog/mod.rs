@@ -3,17 +3,20 @@
 //! noticing: Merkle tree hashing and proofs ([`merkle`], RFC 9162), signed notes and witness
 //! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]), a log that appends and signs ([`log`]), what Civitas puts in it ([`entry`]),
 //! witness quorum policies ([`policy`], c2sp.org/tlog-policy) and the witness itself
-//! ([`witness`], c2sp.org/tlog-witness).
+//! ([`witness`], c2sp.org/tlog-witness), offline inclusion proofs ([`proof`],
+//! c2sp.org/tlog-proof) and following a log as a verifier or monitor does ([`follow`]).
 //!
 //! Pinned versions: c2sp.org/signed-note v1.0.0, tlog-checkpoint v1.0.0, tlog-cosignature
 //! v1.0.1, tlog-witness v1.0.0, tlog-tiles v0.1.0 (texts in `../shared/specs/c2sp/`).
 
 pub mod checkpoint;
 pub mod entry;
+pub mod follow;
 pub mod log;
 pub mod merkle;
 pub mod note;
 pub mod policy;
+pub mod proof;
 pub mod tiles;
 pub mod witness;
 
