@@ -124,6 +124,24 @@ pub(crate) fn is_absolute_url(s: &str) -> bool {
     scheme_ok && !rest.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// The indexes whose revocation `newer` clears: set (non-zero) in `older` and zero in
+/// `newer`, for two versions of one revocation list. Revocation is for good, so any index
+/// here means the issuer un-revoked a credential, which a monitor of the issuer's
+/// transparency log reports. Empty when either list is not a revocation list.
+pub fn cleared_revocations(
+    older: &StatusListCredential,
+    newer: &StatusListCredential,
+) -> Vec<usize> {
+    let revocation = |c: &StatusListCredential| c.purposes().contains(&StatusPurpose::Revocation);
+    if !revocation(older) || !revocation(newer) {
+        return Vec::new();
+    }
+    let (a, b) = (older.list(), newer.list());
+    (0..a.len())
+        .filter(|&i| a.get(i).is_ok_and(|v| v != 0) && b.get(i).map_or(true, |v| v == 0))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

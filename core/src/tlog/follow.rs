@@ -148,6 +148,20 @@ impl LogView {
         self.keys.get(key_id).copied()
     }
 
+    /// The latest logged version of every status list, by URL.
+    pub fn lists(&self) -> &BTreeMap<String, ListVersion> {
+        &self.lists
+    }
+
+    /// The newest cosignature timestamp of the kept checkpoint among `policy`'s witnesses
+    /// (`None` before the first update or with no cosignature).
+    pub fn cosigned_at(&self, policy: &Policy) -> Option<u64> {
+        policy
+            .check(self.checkpoint.as_bytes(), &self.origin)
+            .ok()
+            .and_then(|c| c.newest_cosignature())
+    }
+
     /// Every key the log named and its state.
     pub fn keys(&self) -> &BTreeMap<String, KeyState> {
         &self.keys

@@ -144,19 +144,31 @@ pub struct Staged {
 /// Publish a staged append: swap in `note` (the staged note, with any cosignatures added)
 /// if the checkpoint is still the one the append started from.
 pub fn publish(store: &dyn LogStore, staged: &Staged, note: &str) -> Result<(), LogError> {
+    publish_note(store, &staged.old, &staged.note, note)?;
+    // Partial tiles superseded by a full tile of this append are no longer needed.
+    for &(level, index) in &staged.full {
+        store.remove_partials(level, index)?;
+    }
+    Ok(())
+}
+
+/// Publish a staged checkpoint kept elsewhere (an append whose cosignatures were collected
+/// later): swap `old` for `note` if `note` is `staged_note` with other signatures added.
+pub fn publish_note(
+    store: &dyn LogStore,
+    old: &[u8],
+    staged_note: &str,
+    note: &str,
+) -> Result<(), LogError> {
     let parsed = Note::parse(note.as_bytes())?;
-    let staged_text = Note::parse(staged.note.as_bytes())?;
+    let staged_text = Note::parse(staged_note.as_bytes())?;
     if parsed.text() != staged_text.text() {
         return Err(LogError::Entry(
             "the note to publish is not the staged checkpoint",
         ));
     }
-    if !store.swap_checkpoint(Some(&staged.old), note.as_bytes())? {
+    if !store.swap_checkpoint(Some(old), note.as_bytes())? {
         return Err(LogError::Conflict);
-    }
-    // Partial tiles superseded by a full tile of this append are no longer needed.
-    for &(level, index) in &staged.full {
-        store.remove_partials(level, index)?;
     }
     Ok(())
 }

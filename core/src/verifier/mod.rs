@@ -79,11 +79,15 @@ pub enum Check {
     /// The credential is bound to whoever presents it: by a holder secret, or issued to the
     /// presentation's signed holder.
     HolderBinding,
+    /// With [`Policy::require_transparency`]: the issuer's key is logged and not retired,
+    /// and each status list used is the latest version its log records.
+    Transparency,
 }
 
 impl Check {
     /// The stable name used in output: `format`, `holder-proof`, `challenge`, `domain`,
-    /// `proof`, `issuer`, `validity`, `status`, `required-claims`, `holder-binding`.
+    /// `proof`, `issuer`, `validity`, `status`, `required-claims`, `holder-binding`,
+    /// `transparency`.
     pub fn name(self) -> &'static str {
         match self {
             Check::Format => "format",
@@ -96,6 +100,7 @@ impl Check {
             Check::Status => "status",
             Check::RequiredClaims => "required-claims",
             Check::HolderBinding => "holder-binding",
+            Check::Transparency => "transparency",
         }
     }
 }
@@ -186,6 +191,89 @@ pub struct Policy {
     domain: Option<String>,
     required_claims: Vec<String>,
     dangers: Vec<Danger>,
+    transparency: Option<Arc<Transparency>>,
+}
+
+/// What the issuers' transparency logs say (see [`crate::tlog::follow::LogView`]), for a
+/// verifier that requires it ([`Policy::require_transparency`]): which keys are logged and
+/// not retired, and the latest logged version (SHA-256 of the exact published bytes) of
+/// each status list. Logs the caller could not bring up to date are noted with their reason,
+/// which every refusal they cause repeats.
+#[derive(Clone, Debug, Default)]
+pub struct Transparency {
+    keys: HashMap<String, Vec<(String, crate::tlog::follow::KeyState)>>,
+    lists: HashMap<String, Vec<(String, String)>>,
+    unavailable: Vec<String>,
+}
+
+impl Transparency {
+    /// Nothing logged yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Take in what one log (checked under the caller's witness policy) records.
+    pub fn add_log(&mut self, view: &crate::tlog::follow::LogView) {
+        for (key, state) in view.keys() {
+            self.keys
+                .entry(key.clone())
+                .or_default()
+                .push((view.origin().to_owned(), *state));
+        }
+        for (url, v) in view.lists() {
+            self.lists
+                .entry(url.clone())
+                .or_default()
+                .push((view.origin().to_owned(), v.sha256.clone()));
+        }
+    }
+    /// Record a log that could not be used (unreachable, stale, forked), with why.
+    pub fn note_unavailable(&mut self, reason: impl Into<String>) {
+        self.unavailable.push(reason.into());
+    }
+    fn why_missing(&self) -> String {
+        if self.unavailable.is_empty() {
+            String::new()
+        } else {
+            format!(" (logs not used: {})", self.unavailable.join("; "))
+        }
+    }
+    fn check_key(&self, key: &str) -> Result<(), String> {
+        use crate::tlog::follow::KeyState;
+        match self.keys.get(key).map(Vec::as_slice) {
+            None | Some([]) => Err(format!(
+                "the issuer's key {key} is in no transparency log of the policy{}",
+                self.why_missing()
+            )),
+            Some(states) if states.iter().any(|(_, s)| *s == KeyState::Retired) => Err(format!(
+                "the issuer's key {key} is retired in the log {}",
+                states
+                    .iter()
+                    .find(|(_, s)| *s == KeyState::Retired)
+                    .map_or("", |(o, _)| o.as_str())
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+    fn check_list(&self, url: &str, published: Option<&[u8; 32]>) -> Result<(), String> {
+        let Some(published) = published else {
+            return Err(format!(
+                "status list {url}: its exact published bytes are not known, so it cannot be matched to its log"
+            ));
+        };
+        let hex: String = published.iter().map(|b| format!("{b:02x}")).collect();
+        match self.lists.get(url).map(Vec::as_slice) {
+            None | Some([]) => Err(format!(
+                "status list {url} was never logged: a list withheld from the log is not trusted{}",
+                self.why_missing()
+            )),
+            Some(versions) => match versions.iter().find(|(_, sha)| *sha != hex) {
+                None => Ok(()),
+                Some((origin, _)) => Err(format!(
+                    "status list {url} is not the latest version the log {origin} records (rewritten, stale, or shown to this desk only)"
+                )),
+            },
+        }
+    }
 }
 
 impl Policy {
@@ -199,7 +287,15 @@ impl Policy {
             domain: None,
             required_claims: Vec::new(),
             dangers: Vec::new(),
+            transparency: None,
         }
+    }
+    /// Require what `logs` records: the issuer's key logged and not retired, and each status
+    /// list used the latest logged version (its exact bytes given with
+    /// [`StatusLists::insert_published`]). Failures are [`Check::Transparency`].
+    pub fn require_transparency(mut self, logs: Transparency) -> Self {
+        self.transparency = Some(Arc::new(logs));
+        self
     }
     /// Evaluate validity at `at` instead of now (audits).
     pub fn at(mut self, at: SystemTime) -> Self {
@@ -280,6 +376,7 @@ impl Policy {
 #[derive(Clone, Debug, Default)]
 pub struct StatusLists {
     by_url: HashMap<String, Value>,
+    published: HashMap<String, [u8; 32]>,
     unusable: Vec<String>,
 }
 
@@ -312,6 +409,23 @@ impl StatusLists {
                 Ok(())
             }
         }
+    }
+    /// Add a status list credential from the exact bytes it was published as (JSON), so that
+    /// a transparency log's record of it ([`Policy::require_transparency`]) can be matched.
+    ///
+    /// # Errors
+    /// As [`StatusLists::insert`], and those of [`crate::json::parse`] when the bytes are
+    /// not JSON within its default limits.
+    pub fn insert_published(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        use sha2::Digest;
+        let value = crate::json::parse(bytes, &crate::json::JsonLimits::default())?;
+        let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+        self.insert(value)?;
+        if let Some(id) = id {
+            self.published
+                .insert(id, sha2::Sha256::digest(bytes).into());
+        }
+        Ok(())
     }
     /// Record a source of status lists that could not be used (a file name, a URL), so that
     /// a credential whose list is not available says why it may be missing.
@@ -881,6 +995,11 @@ impl Verifier {
                 format!("issuer {signer} is not in the trust list"),
             ),
         }
+        if let Some(t) = &policy.transparency
+            && let Err(reason) = t.check_key(verified.verification_method())
+        {
+            fail(Check::Transparency, reason);
+        }
         // Validity period (VC 2.0 validFrom/validUntil, VC 1.1 issuanceDate/expirationDate).
         let now = unix(policy.now());
         let skew = i64::try_from(policy.clock_skew.as_secs()).unwrap_or(i64::MAX);
@@ -922,20 +1041,30 @@ impl Verifier {
                                 policy,
                                 lists,
                             ) {
-                                Ok(list) => match check_status(&entry, &list, policy.now()) {
-                                    Ok(r) if r.revoked => {
-                                        fail(Check::Status, "revoked by its issuer".into())
+                                Ok(list) => {
+                                    if let Some(t) = &policy.transparency
+                                        && let Err(reason) = t.check_list(
+                                            entry.status_list_credential(),
+                                            lists.published.get(entry.status_list_credential()),
+                                        )
+                                    {
+                                        fail(Check::Transparency, reason);
                                     }
-                                    Ok(r) if r.suspended => {
-                                        fail(Check::Status, "suspended by its issuer".into())
+                                    match check_status(&entry, &list, policy.now()) {
+                                        Ok(r) if r.revoked => {
+                                            fail(Check::Status, "revoked by its issuer".into())
+                                        }
+                                        Ok(r) if r.suspended => {
+                                            fail(Check::Status, "suspended by its issuer".into())
+                                        }
+                                        Ok(r) => status.push(format!(
+                                            "{}: {}",
+                                            r.purpose.as_str(),
+                                            r.message.unwrap_or_else(|| r.value.to_string())
+                                        )),
+                                        Err(e) => fail(Check::Status, e.to_string()),
                                     }
-                                    Ok(r) => status.push(format!(
-                                        "{}: {}",
-                                        r.purpose.as_str(),
-                                        r.message.unwrap_or_else(|| r.value.to_string())
-                                    )),
-                                    Err(e) => fail(Check::Status, e.to_string()),
-                                },
+                                }
                                 Err(reason) => fail(Check::Status, reason),
                             }
                         }
