@@ -83,6 +83,13 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+        /// Record the new key in this transparency log as added (for verifiers with
+        /// --log-policy, which accept only logged keys).
+        #[arg(long, value_name = "DIR", requires = "log_key")]
+        log: Option<PathBuf>,
+        /// The log's Ed25519 key, with --log.
+        #[arg(long, value_name = "KEY", requires = "log")]
+        log_key: Option<PathBuf>,
     },
     /// Issue credentials with a bbs-2023 base proof: one, or a batch from a CSV file.
     #[command(
@@ -192,7 +199,13 @@ fn run(cli: Cli) -> CliResult<u8> {
     util::allow_writable_key(cli.dangerous_allow_writable_key);
     let contexts = &cli.contexts;
     match cli.command {
-        Command::Keygen { alg, output, force } => {
+        Command::Keygen {
+            alg,
+            output,
+            force,
+            log,
+            log_key,
+        } => {
             let default = match alg {
                 Alg::Bbs => "civitas-bbs.key",
                 Alg::P256 => "civitas-p256.key",
@@ -202,6 +215,7 @@ fn run(cli: Cli) -> CliResult<u8> {
                 alg,
                 &output.unwrap_or_else(|| PathBuf::from(default)),
                 force,
+                log.as_deref().zip(log_key.as_deref()),
             )
         }
         Command::Issue(args) => commands::issue::run(&jsonld(contexts)?, &args),

@@ -526,6 +526,13 @@ pub fn hex_arg(name: &str, s: &str) -> CliResult<Vec<u8>> {
     hex::decode(s).map_err(|_| CliError::input(format!("{name} must be hexadecimal")))
 }
 
+/// The Unix time now, in seconds (0 before 1970).
+pub fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// `YYYY-MM-DDThh:mm:ssZ` for a system time (UTC; times before 1970 are not needed here).
 pub fn rfc3339(t: std::time::SystemTime) -> String {
     let secs = t

@@ -56,6 +56,27 @@ pub struct IssueArgs {
     /// Batch mode: the column that names each output file (default: the first column).
     #[arg(long, value_name = "COLUMN", requires = "template")]
     name_column: Option<String>,
+    /// Record each credential in this transparency log as a salted commitment and write
+    /// its inclusion proof beside it (OUT.tlog-proof; the salt in it is the holder's). Needs
+    /// -o in single mode.
+    #[arg(long, value_name = "DIR", requires = "log_key")]
+    log: Option<PathBuf>,
+    /// The log's Ed25519 key, with --log.
+    #[arg(long, value_name = "KEY", requires = "log")]
+    log_key: Option<PathBuf>,
+}
+
+/// The issuer named in a signed credential (`issuer` or `issuer.id`).
+fn issuer_of(signed: &Value) -> String {
+    match signed.get("issuer") {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        None => String::new(),
+    }
 }
 
 /// The command's issuer: the core's policy ([`CredentialIssuer`]) with this run's mandatory
@@ -133,7 +154,15 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
                     "batch mode needs --template, --csv and --out-dir",
                 ));
             };
-            batch(&issuer, template, csv, out_dir, args.name_column.as_deref())
+            let log = args.log.as_deref().zip(args.log_key.as_deref());
+            batch(
+                &issuer,
+                template,
+                csv,
+                out_dir,
+                args.name_column.as_deref(),
+                log,
+            )
         }
         (None, Some(credential)) => {
             if let Some(index) = args.status_index {
@@ -146,9 +175,24 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
                 .as_deref()
                 .map(read_holder_request)
                 .transpose()?;
+            let out_file = args.output.as_deref().filter(|p| *p != Path::new("-"));
+            if args.log.is_some() && out_file.is_none() {
+                return Err(CliError::input(
+                    "--log writes the inclusion proof beside the credential: give -o FILE",
+                ));
+            }
             let doc = read_json(credential)?;
             let signed = issuer.issue(doc, args.status_index, request.as_ref())?;
             write_json_out(args.output.as_deref(), &signed)?;
+            if let (Some(dir), Some(key), Some(out)) = (&args.log, &args.log_key, out_file) {
+                let bytes = read_bytes(out)?;
+                crate::commands::log::log_credentials(
+                    key,
+                    dir,
+                    &[(out.to_owned(), issuer_of(&signed), bytes)],
+                )?;
+                eprintln!("logged; inclusion proof in {}.tlog-proof", out.display());
+            }
             Ok(EXIT_VALID)
         }
         (None, None) => Err(CliError::input(
@@ -232,7 +276,9 @@ fn batch(
     csv: &Path,
     out_dir: &Path,
     name_column: Option<&str>,
+    log: Option<(&Path, &Path)>,
 ) -> CliResult<u8> {
+    let mut logged: Vec<(PathBuf, String, Vec<u8>)> = Vec::new();
     let template_doc = read_json(template)?;
     let text = String::from_utf8(read_bytes(csv)?)
         .map_err(|_| CliError::input(format!("{} is not UTF-8", csv.display())))?;
@@ -399,6 +445,9 @@ fn batch(
                 .map_err(|e| CliError::input(e.to_string()))?
                 + "\n";
             write_atomic(&p.path, text.as_bytes(), false)?;
+            if log.is_some() {
+                logged.push((p.path.clone(), issuer_of(&signed), text.into_bytes()));
+            }
             issued += 1;
         }
         if tty {
@@ -415,6 +464,14 @@ fn batch(
     }
     if tty {
         eprintln!();
+    }
+    if let Some((dir, key)) = log {
+        crate::commands::log::log_credentials(key, dir, &logged)?;
+        eprintln!(
+            "logged {} credentials in {}; each one's inclusion proof is beside it (.tlog-proof)",
+            logged.len(),
+            dir.display()
+        );
     }
     println!(
         "issued {issued}, skipped {skipped} already issued, {} records in {:.1} s -> {}",

@@ -8,7 +8,7 @@ use civitas_core::keys::{KeyType, PublicKey, SecretKey};
 
 use crate::util::{Alg, CliError, CliResult, EXIT_VALID, key_file_json, write_atomic};
 
-pub fn run(alg: Alg, output: &Path, force: bool) -> CliResult<u8> {
+pub fn run(alg: Alg, output: &Path, force: bool, log: Option<(&Path, &Path)>) -> CliResult<u8> {
     if output.exists() && !force {
         return Err(CliError::input(format!(
             "{} exists; use --force to replace it",
@@ -47,5 +47,18 @@ pub fn run(alg: Alg, output: &Path, force: bool) -> CliResult<u8> {
     write_atomic(output, text.as_bytes(), true)?;
     println!("{}", civitas_core::did::did_key(&public));
     eprintln!("wrote {} (owner-only); keep it secret", output.display());
+    if let Some((dir, log_key)) = log {
+        let id = civitas_core::did::verification_method_id(&public);
+        let (index, _) = crate::commands::log::log_key_event(
+            log_key,
+            dir,
+            crate::commands::log::KeyEventArg::Added,
+            &id,
+        )?;
+        eprintln!(
+            "logged the key as added, entry {index} of {}",
+            dir.display()
+        );
+    }
     Ok(EXIT_VALID)
 }

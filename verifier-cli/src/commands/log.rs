@@ -16,7 +16,15 @@ use civitas_core::tlog::tiles::{
     TILE_WIDTH, TileId, parse_bundle, tile_bytes, tile_from_leaves, tiles_of,
 };
 
-use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape, write_atomic};
+use civitas_core::tlog::policy::Policy;
+
+use super::witnessing::{
+    Collected, PENDING_FILE, POLICY_FILE, Pending, collect, log_policy, pending_path, read_pending,
+    read_policy, write_pending,
+};
+use crate::util::{
+    CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape, read_bytes, write_atomic,
+};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum LogCommand {
@@ -32,7 +40,23 @@ pub enum LogCommand {
         /// The log's origin (and key name).
         #[arg(long, value_name = "ORIGIN")]
         origin: String,
+        /// Witness every checkpoint under this c2sp.org/tlog-policy file (kept as
+        /// DIR/.witness-policy): appends publish only once its quorum has cosigned.
+        #[arg(long, value_name = "POLICY")]
+        witness_policy: Option<PathBuf>,
         /// The log directory (new or empty).
+        dir: PathBuf,
+    },
+    /// Have the log's witnesses cosign: finish a checkpoint that waits for its quorum, or
+    /// refresh the cosignatures of the current one.
+    #[command(
+        after_help = "Example: civitas log witness --policy uni-log.policy uni-log\n\nThe policy (c2sp.org/tlog-policy) names the log, its witnesses with their URLs, and the quorum; given here it is kept as DIR/.witness-policy for later appends."
+    )]
+    Witness {
+        /// The witness policy (default: the one kept in DIR/.witness-policy).
+        #[arg(long, value_name = "POLICY")]
+        policy: Option<PathBuf>,
+        /// The log directory.
         dir: PathBuf,
     },
     /// Append entries (each file one entry) and sign the new checkpoint.
@@ -48,6 +72,75 @@ pub enum LogCommand {
         /// The entries (files of 1 to 65,535 bytes).
         #[arg(required = true)]
         entries: Vec<PathBuf>,
+    },
+    /// Follow a log as a monitor: check each new checkpoint against the policy and for
+    /// consistency with the last one seen, and report any revocation undone and any two
+    /// versions of a status list with overlapping validity and different content.
+    #[command(
+        after_help = "Example: civitas log monitor --policy logs.policy --state monitor-state --status-dir published-lists https://uni.example/log\n\nLOG is the log's URL (https://, http:// to this machine) or directory. With --vkey instead of --policy, the log's own signature is enough (no witnesses).\n\nExit status: 0 nothing wrong, 1 an alert (un-revocation, fork, a served list that is not the latest logged), 2 usage or input error. Run it from cron; the state directory must be kept."
+    )]
+    Monitor {
+        /// Where the monitor keeps what it saw (the last checkpoint per log, copies of the
+        /// list versions it compared).
+        #[arg(long, value_name = "DIR")]
+        state: PathBuf,
+        /// A c2sp.org/tlog-policy file naming the log (and its witnesses and quorum).
+        #[arg(
+            long,
+            value_name = "POLICY",
+            required_unless_present = "vkey",
+            conflicts_with = "vkey"
+        )]
+        policy: Option<PathBuf>,
+        /// The log's verifier key file (no witnesses required).
+        #[arg(long, value_name = "VKEY")]
+        vkey: Option<PathBuf>,
+        /// Published status list files, matched to log entries by their SHA-256 (otherwise
+        /// each list is fetched from its https:// URL).
+        #[arg(long, value_name = "DIR")]
+        status_dir: Option<PathBuf>,
+        /// The log: its URL or directory.
+        log: String,
+    },
+    /// Record an issuer key event (added, rotated, retired) in the log.
+    #[command(
+        after_help = "Example: civitas log key --key log.key --event retired --issuer-key old-bbs.key uni-log\n\nVerifiers with --log-policy accept credentials only from issuer keys their log lists as added and not retired. Give --issuer-key (a key file; only its public key is read) or --key-id (the verification method URL)."
+    )]
+    Key {
+        /// The log's key file.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// What happened to the issuer key.
+        #[arg(long, value_enum)]
+        event: KeyEventArg,
+        /// The issuer's key file (its public key names it).
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "key_id",
+            conflicts_with = "key_id"
+        )]
+        issuer_key: Option<PathBuf>,
+        /// The issuer key's verification method URL (did:key:...#...).
+        #[arg(long, value_name = "URL")]
+        key_id: Option<String>,
+        /// The log directory.
+        dir: PathBuf,
+    },
+    /// Print the signed-note verifier key of an Ed25519 key file under a name: a log's
+    /// (the name is its origin) or, with --witness, a witness's, for policy files.
+    #[command(
+        after_help = "Example: civitas log vkey --witness --name audit.example/witness witness.key"
+    )]
+    Vkey {
+        /// The key name (a log's origin, a witness's name).
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// A witness's cosignature key (type 0x04) instead of a log's.
+        #[arg(long)]
+        witness: bool,
+        /// The Ed25519 key file.
+        key: PathBuf,
     },
     /// Audit a whole log: the checkpoint's signature, every entry bundle against its tile,
     /// every tile against the entries, and the root against the checkpoint.
@@ -191,19 +284,401 @@ pub fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<
     lock.lock()
         .map_err(|e| CliError::input(format!("{}: {e}", lock_path.display())))?;
     let store = DirStore::new(dir);
-    let (first, note) =
-        civitas_core::tlog::log::append(&store, &signer, vkey.name(), entries).map_err(log_err)?;
+    if read_pending(dir)?.is_some() {
+        return Err(CliError::input(format!(
+            "a checkpoint of the log in {} awaits its witnesses' quorum ({}): run `civitas log witness {}` first",
+            dir.display(),
+            PENDING_FILE,
+            dir.display()
+        )));
+    }
+    let Some(policy) = log_policy(dir)? else {
+        let (first, note) = civitas_core::tlog::log::append(&store, &signer, vkey.name(), entries)
+            .map_err(log_err)?;
+        drop(lock);
+        let size = Note::parse(note.as_bytes())
+            .ok()
+            .and_then(|n| Checkpoint::parse(n.text()).ok())
+            .map_or(0, |c| c.size);
+        return Ok((first, size));
+    };
+    let staged =
+        civitas_core::tlog::log::stage(&store, &signer, vkey.name(), entries).map_err(log_err)?;
+    let collected = collect(
+        &policy,
+        &store,
+        vkey.name(),
+        &staged.note,
+        staged.size,
+        staged.old_size,
+    )?;
+    if !collected.quorum {
+        write_pending(
+            dir,
+            &Pending {
+                old: String::from_utf8_lossy(&staged.old).into_owned(),
+                old_size: staged.old_size,
+                note: staged.note.clone(),
+            },
+        )?;
+        return Err(not_witnessed(dir, &collected));
+    }
+    civitas_core::tlog::log::publish(&store, &staged, &collected.note).map_err(log_err)?;
     drop(lock);
-    let size = Note::parse(note.as_bytes())
-        .ok()
-        .and_then(|n| Checkpoint::parse(n.text()).ok())
-        .map_or(0, |c| c.size);
-    Ok((first, size))
+    report_cosigned(&collected);
+    Ok((staged.first, staged.size))
+}
+
+fn not_witnessed(dir: &Path, c: &Collected) -> CliError {
+    let mut msg = format!(
+        "the new checkpoint is cosigned by {} only, short of the witness policy's quorum: it is NOT published (kept in {}/{}); run `civitas log witness {}` when the witnesses answer",
+        if c.cosigned.is_empty() {
+            "none".to_owned()
+        } else {
+            c.cosigned.join(", ")
+        },
+        dir.display(),
+        PENDING_FILE,
+        dir.display()
+    );
+    if !c.failures.is_empty() {
+        msg.push_str(&format!(" (witness {})", c.failures.join("; witness ")));
+    }
+    CliError::input(msg)
+}
+
+fn report_cosigned(c: &Collected) {
+    eprintln!("cosigned by {}", c.cosigned.join(", "));
+    for f in &c.failures {
+        eprintln!("  (witness {f})");
+    }
+}
+
+/// The note with only the log's own signatures (the cosignatures are asked for afresh).
+fn log_signed_only(note: &[u8], origin: &str) -> CliResult<String> {
+    let n = Note::parse(note).map_err(|e| CliError::input(format!("the checkpoint: {e}")))?;
+    let mut text = format!("{}\n", n.text());
+    for s in n.signatures().iter().filter(|s| s.name == origin) {
+        text.push_str(&s.line());
+    }
+    Ok(text)
+}
+
+/// `civitas log witness`: finish a pending checkpoint, or refresh the cosignatures of the
+/// current one.
+fn witness(policy_file: Option<&Path>, dir: &Path) -> CliResult<u8> {
+    let vkey = read_vkey(&dir.join("vkey"))?;
+    let policy = match policy_file {
+        Some(p) => {
+            let policy = read_policy(p)?;
+            check_policy_names(&policy, &vkey, p)?;
+            write_atomic(&dir.join(POLICY_FILE), &read_bytes(p)?, false)?;
+            policy
+        }
+        None => log_policy(dir)?.ok_or_else(|| {
+            CliError::input(format!(
+                "the log in {} has no witness policy: give --policy POLICY (it is kept in {}/{})",
+                dir.display(),
+                dir.display(),
+                POLICY_FILE
+            ))
+        })?,
+    };
+    let lock_path = dir.join(".append.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| CliError::input(format!("{}: {e}", lock_path.display())))?;
+    lock.lock()
+        .map_err(|e| CliError::input(format!("{}: {e}", lock_path.display())))?;
+    let store = DirStore::new(dir);
+    let current = store
+        .read("checkpoint")
+        .map_err(log_err)?
+        .ok_or_else(|| CliError::input(format!("{} holds no log", dir.display())))?;
+    let signed = open_checkpoint(&current, vkey.name(), &vkey, &[])
+        .map_err(|e| CliError::input(format!("the log's checkpoint: {e}")))?;
+    if let Some(p) = read_pending(dir)? {
+        if p.old.as_bytes() != current.as_slice() {
+            return Err(CliError::input(format!(
+                "{}/{} does not follow the published checkpoint (it was changed by hand?): inspect it; nothing was done",
+                dir.display(),
+                PENDING_FILE
+            )));
+        }
+        let size = Note::parse(p.note.as_bytes())
+            .ok()
+            .and_then(|n| Checkpoint::parse(n.text()).ok())
+            .map_or(0, |c| c.size);
+        let c = collect(&policy, &store, vkey.name(), &p.note, size, p.old_size)?;
+        if !c.quorum {
+            return Err(not_witnessed(dir, &c));
+        }
+        civitas_core::tlog::log::publish_note(&store, current.as_slice(), &p.note, &c.note)
+            .map_err(log_err)?;
+        std::fs::remove_file(pending_path(dir))
+            .map_err(|e| CliError::input(format!("{}: {e}", pending_path(dir).display())))?;
+        report_cosigned(&c);
+        println!("published the checkpoint of {size} entries");
+        return Ok(EXIT_VALID);
+    }
+    let size = signed.checkpoint().size;
+    let fresh = log_signed_only(&current, vkey.name())?;
+    let c = collect(&policy, &store, vkey.name(), &fresh, size, size)?;
+    if !c.quorum {
+        return Err(not_witnessed(dir, &c));
+    }
+    civitas_core::tlog::log::recosign(&store, &current, &c.note).map_err(log_err)?;
+    report_cosigned(&c);
+    println!("the checkpoint of {size} entries is cosigned afresh");
+    Ok(EXIT_VALID)
+}
+
+/// A witness policy for a log must name that log with its key.
+fn check_policy_names(policy: &Policy, vkey: &NoteVerifier, file: &Path) -> CliResult<()> {
+    match policy.log(vkey.name()) {
+        Some(l) if l.key == *vkey => Ok(()),
+        Some(_) => Err(CliError::input(format!(
+            "{} names the log {} with another key than {}",
+            file.display(),
+            escape(vkey.name()),
+            escape(&vkey.vkey())
+        ))),
+        None => Err(CliError::input(format!(
+            "{} has no `log` line for {}: add `log {}`",
+            file.display(),
+            escape(vkey.name()),
+            escape(&vkey.vkey())
+        ))),
+    }
+}
+
+/// Log issued credentials as salted commitments (each `(file, issuer, exact bytes)`) and
+/// write each one's offline inclusion proof beside it, `FILE.tlog-proof` (c2sp.org/tlog-proof,
+/// its `extra` line the 32-byte salt the holder keeps; see `docs/formats.md`).
+pub fn log_credentials(
+    key: &Path,
+    dir: &Path,
+    issued: &[(PathBuf, String, Vec<u8>)],
+) -> CliResult<()> {
+    use civitas_core::tlog::entry::{LogEntry, credential_commitment};
+    use civitas_core::tlog::merkle::{inclusion_proof, verify_inclusion};
+    use civitas_core::tlog::proof::TlogProof;
+    if issued.is_empty() {
+        return Ok(());
+    }
+    let mut salts = Vec::with_capacity(issued.len());
+    let mut entries = Vec::with_capacity(issued.len());
+    for (_, issuer, bytes) in issued {
+        let mut salt = [0u8; 32];
+        getrandom::getrandom(&mut salt).map_err(|_| CliError::input("no system randomness"))?;
+        let entry = LogEntry::Credential {
+            commitment: credential_commitment(issuer, &salt, bytes),
+        }
+        .to_bytes()
+        .ok_or_else(|| CliError::input("cannot encode a credential entry"))?;
+        salts.push(salt);
+        entries.push(entry);
+    }
+    let (first, _) = append_entries(key, dir, &entries)?;
+    let vkey = read_vkey(&dir.join("vkey"))?;
+    let store = DirStore::new(dir);
+    let checkpoint = store
+        .read("checkpoint")
+        .map_err(log_err)?
+        .ok_or_else(|| CliError::input("the log lost its checkpoint"))?;
+    let signed = open_checkpoint(&checkpoint, vkey.name(), &vkey, &[])
+        .map_err(|e| CliError::input(format!("the log's checkpoint: {e}")))?;
+    let c = signed.checkpoint();
+    let reader = civitas_core::tlog::log::StoreTiles(&store);
+    let tiles = civitas_core::tlog::tiles::TileHashes::new(&reader, c.size);
+    let text = String::from_utf8_lossy(&checkpoint).into_owned();
+    for (i, ((file, _, _), (salt, entry))) in
+        issued.iter().zip(salts.iter().zip(&entries)).enumerate()
+    {
+        let index = first + i as u64;
+        let proof = inclusion_proof(&tiles, index, c.size)
+            .map_err(|e| CliError::input(format!("no inclusion proof for entry {index}: {e}")))?;
+        verify_inclusion(index, c.size, &leaf_hash(entry), &proof, &c.root).map_err(|e| {
+            CliError::input(format!(
+                "the log's tiles give a bad proof for entry {index}: {e}"
+            ))
+        })?;
+        let out = TlogProof {
+            extra: Some(salt.to_vec()),
+            index,
+            proof,
+            checkpoint: text.clone(),
+        };
+        let mut path = file.clone().into_os_string();
+        path.push(".tlog-proof");
+        write_atomic(Path::new(&path), out.to_text().as_bytes(), false)?;
+    }
+    Ok(())
+}
+
+/// An issuer key event, as `--event` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KeyEventArg {
+    /// The key was put in use.
+    Added,
+    /// The key replaced another.
+    Rotated,
+    /// The key is no longer used.
+    Retired,
+}
+
+/// Log a key event for the key whose verification method is `key_id`.
+pub fn log_key_event(
+    log_key: &Path,
+    dir: &Path,
+    event: KeyEventArg,
+    key_id: &str,
+) -> CliResult<(u64, u64)> {
+    use civitas_core::tlog::entry::{KeyEvent, LogEntry};
+    let entry = LogEntry::Key {
+        event: match event {
+            KeyEventArg::Added => KeyEvent::Added,
+            KeyEventArg::Rotated => KeyEvent::Rotated,
+            KeyEventArg::Retired => KeyEvent::Retired,
+        },
+        time: crate::util::now_unix(),
+        key_id: key_id.to_owned(),
+    }
+    .to_bytes()
+    .ok_or_else(|| CliError::input("the key id is too long for a log entry"))?;
+    append_entries(log_key, dir, &[entry])
+}
+
+fn monitor(
+    state: &Path,
+    policy: Option<&Path>,
+    vkey: Option<&Path>,
+    status_dir: Option<&Path>,
+    log: &str,
+) -> CliResult<u8> {
+    let url = if log.contains("://") {
+        log.trim_end_matches('/').to_owned()
+    } else {
+        let p = std::fs::canonicalize(log)
+            .map_err(|e| CliError::input(format!("{}: {e}", escape(log))))?;
+        format!("file://{}", p.display())
+    };
+    let policy = match (policy, vkey) {
+        (Some(p), _) => read_policy(p)?,
+        (None, Some(v)) => {
+            let key = read_vkey(v)?;
+            Policy::parse(&format!("log {}\nquorum none\n", key.vkey()))
+                .map_err(|e| CliError::input(e.to_string()))?
+        }
+        (None, None) => return Err(CliError::input("give --policy POLICY or --vkey VKEY")),
+    };
+    let chosen = match policy.logs() {
+        [one] => one.clone(),
+        many => many
+            .iter()
+            .find(|l| l.url.as_deref().map(|u| u.trim_end_matches('/')) == Some(url.as_str()))
+            .cloned()
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "the policy names several logs and none at {}",
+                    escape(&url)
+                ))
+            })?,
+    };
+    let log = civitas_core::tlog::policy::PolicyLog {
+        key: chosen.key,
+        url: Some(url),
+    };
+    let f = super::logview::monitor(&policy, &log, state, status_dir)?;
+    println!(
+        "monitored {}: {} entries, {} new",
+        escape(log.key.name()),
+        f.size,
+        f.entries
+    );
+    for n in &f.notices {
+        println!("notice: {n}");
+    }
+    for a in &f.alerts {
+        println!("ALERT: {a}");
+    }
+    Ok(if f.alerts.is_empty() {
+        EXIT_VALID
+    } else {
+        EXIT_INVALID
+    })
 }
 
 pub fn run(cmd: LogCommand) -> CliResult<u8> {
     match cmd {
-        LogCommand::Init { key, origin, dir } => {
+        LogCommand::Monitor {
+            state,
+            policy,
+            vkey,
+            status_dir,
+            log,
+        } => monitor(
+            &state,
+            policy.as_deref(),
+            vkey.as_deref(),
+            status_dir.as_deref(),
+            &log,
+        ),
+        LogCommand::Key {
+            key,
+            event,
+            issuer_key,
+            key_id,
+            dir,
+        } => {
+            let id = match (issuer_key, key_id) {
+                (Some(f), _) => {
+                    let public = match crate::util::load_key(&f)? {
+                        crate::util::LoadedKey::Bbs { public, .. }
+                        | crate::util::LoadedKey::P256 { public, .. }
+                        | crate::util::LoadedKey::Ed25519 { public, .. } => public,
+                    };
+                    civitas_core::did::verification_method_id(&public)
+                }
+                (None, Some(id)) => {
+                    civitas_core::did::parse_verification_method(&id)
+                        .map_err(|e| CliError::input(format!("--key-id {}: {e}", escape(&id))))?;
+                    id
+                }
+                (None, None) => {
+                    return Err(CliError::input("give --issuer-key FILE or --key-id URL"));
+                }
+            };
+            let (index, size) = log_key_event(&key, &dir, event, &id)?;
+            println!(
+                "logged key {} as {:?} at entry {index}; the log now has {size} entries",
+                escape(&id),
+                event
+            );
+            Ok(EXIT_VALID)
+        }
+        LogCommand::Vkey { name, witness, key } => {
+            if !valid_key_name(&name) {
+                return Err(CliError::input(
+                    "--name must be non-empty, without spaces or +",
+                ));
+            }
+            let (seed, _) = crate::util::load_ed25519_key(&key, "a log or witness")?;
+            let signer = NoteSigner::from_seed(&name, &seed, witness)
+                .map_err(|e| CliError::input(e.to_string()))?;
+            println!("{}", signer.verifier().vkey());
+            Ok(EXIT_VALID)
+        }
+        LogCommand::Witness { policy, dir } => witness(policy.as_deref(), &dir),
+        LogCommand::Init {
+            key,
+            origin,
+            witness_policy,
+            dir,
+        } => {
             if !valid_key_name(&origin) {
                 return Err(CliError::input(
                     "--origin must be non-empty, without spaces or + (e.g. uni.example/log)",
@@ -216,6 +691,14 @@ pub fn run(cmd: LogCommand) -> CliResult<u8> {
                 )));
             }
             let signer = signer(&key, &origin)?;
+            let policy = match &witness_policy {
+                Some(p) => {
+                    let policy = read_policy(p)?;
+                    check_policy_names(&policy, &signer.verifier(), p)?;
+                    Some(read_bytes(p)?)
+                }
+                None => None,
+            };
             std::fs::create_dir_all(&dir)
                 .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
             let vkey = signer.verifier().vkey();
@@ -223,6 +706,15 @@ pub fn run(cmd: LogCommand) -> CliResult<u8> {
             civitas_core::tlog::log::init(&DirStore::new(&dir), &signer, &origin)
                 .map_err(log_err)?;
             println!("{vkey}");
+            if let Some(bytes) = policy {
+                write_atomic(&dir.join(POLICY_FILE), &bytes, false)?;
+                if let Err(e) = witness(None, &dir) {
+                    eprintln!(
+                        "warning: the empty log's checkpoint is not cosigned yet: {}",
+                        e.message
+                    );
+                }
+            }
             eprintln!(
                 "created the log {} in {} (its verifier key, above, is in {}/vkey)",
                 escape(&origin),

@@ -64,6 +64,23 @@ pub struct VerifyArgs {
     /// Directory of status list credentials (each *.json file one list).
     #[arg(long, value_name = "DIR")]
     status_dir: Option<PathBuf>,
+    /// Require transparency (c2sp.org/tlog-policy file: the issuers' logs, their witnesses,
+    /// the quorum): each issuer key logged and not retired, each status list used the latest
+    /// version its log records, in a checkpoint the quorum cosigned.
+    #[arg(long, value_name = "POLICY")]
+    log_policy: Option<PathBuf>,
+    /// With --log-policy: keep the last checkpoint believed of each log here, so that every
+    /// newer one must be consistent with it (a fork is refused and its evidence kept here).
+    #[arg(long, value_name = "DIR", requires = "log_policy")]
+    log_state: Option<PathBuf>,
+    /// With --log-policy: the oldest a log's newest cosignature may be, in seconds.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 86_400,
+        requires = "log_policy"
+    )]
+    log_max_age: u64,
     /// The challenge this desk gave the holder (required for replay protection).
     #[arg(long)]
     challenge: Option<String>,
@@ -267,6 +284,20 @@ fn policy(jsonld: &JsonLdProcessor, args: &VerifyArgs) -> CliResult<Policy> {
     if args.dangerous_no_challenge {
         p = p.dangerous_no_challenge();
     }
+    if let Some(file) = &args.log_policy {
+        let logs = super::logview::read_policy(file)?;
+        if logs.logs().is_empty() {
+            return Err(CliError::input(format!(
+                "{} names no log: add `log <vkey> <url>` lines",
+                file.display()
+            )));
+        }
+        p = p.require_transparency(super::logview::transparency(
+            &logs,
+            args.log_state.as_deref(),
+            args.log_max_age,
+        )?);
+    }
     Ok(p)
 }
 
@@ -296,7 +327,12 @@ pub(crate) fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
         };
         let id = v.get("id").and_then(Value::as_str).map(str::to_owned);
         let undecodable = StatusListCredential::from_json(&v, &DecodeLimits::default()).err();
-        match (lists.insert(v), id) {
+        // From the exact bytes, so that a transparency log's hash of them can be matched.
+        let inserted = match read_bytes(&path) {
+            Ok(bytes) => lists.insert_published(&bytes),
+            Err(_) => lists.insert(v),
+        };
+        match (inserted, id) {
             (Ok(()), id) => {
                 // Kept even when undecodable: a credential that needs it is told what is wrong.
                 if let Some(e) = undecodable {

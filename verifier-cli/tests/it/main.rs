@@ -15,3 +15,9 @@ mod log;
 mod qr;
 mod serve;
 mod status_issuance;
+mod transparency;
+
+/// The repository's root.
+fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}

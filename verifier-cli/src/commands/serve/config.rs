@@ -42,6 +42,16 @@ struct RawConfig {
     #[serde(default, rename = "check")]
     checks: Vec<RawCheck>,
     issuer: Option<super::issuer::RawIssuer>,
+    witness: Option<super::witness::RawWitness>,
+}
+
+/// A configuration with only a `[witness]` (no desk key, no trust file): an audit office's
+/// witness needs nothing else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWitnessOnly {
+    listen: Option<String>,
+    witness: super::witness::RawWitness,
 }
 
 #[derive(Debug, Deserialize)]
@@ -146,6 +156,8 @@ pub struct Config {
     pub policy: Policy,
     /// The issuer role (`[issuer]`), when configured.
     pub issuer: Option<super::issuer::IssuerConfig>,
+    /// The witness role (`[witness]`), when configured.
+    pub witness: Option<super::witness::WitnessService>,
 }
 
 fn at(file: &Path, what: impl std::fmt::Display) -> CliError {
@@ -251,12 +263,16 @@ impl Config {
             base_policy = base_policy.dangerous_skip_status();
         }
 
-        if raw.checks.is_empty() && raw.issuer.is_none() {
+        if raw.checks.is_empty() && raw.issuer.is_none() && raw.witness.is_none() {
             return Err(at(
                 file,
-                "no [[check]] and no [issuer]: the service has nothing to do",
+                "no [[check]], no [issuer] and no [witness]: the service has nothing to do",
             ));
         }
+        let witness = match raw.witness {
+            Some(w) => Some(super::witness::WitnessService::load(w, base)?),
+            None => None,
+        };
         let issuer = match raw.issuer {
             Some(i) => Some(super::issuer::IssuerConfig::load(i, base, &|what| {
                 at(file, what)
@@ -318,6 +334,43 @@ impl Config {
             checks,
             policy: base_policy,
             issuer,
+            witness,
         })
+    }
+
+    /// A witness-only configuration (a `[witness]` and at most `listen`): its address and
+    /// witness; `None` when `file` is a desk configuration.
+    pub fn witness_only(
+        file: &Path,
+        port: Option<u16>,
+    ) -> CliResult<Option<(SocketAddr, super::witness::WitnessService)>> {
+        let text = String::from_utf8(read_bytes(file)?).map_err(|_| at(file, "not UTF-8"))?;
+        let table: toml::Table = toml::from_str(&text).map_err(|e| at(file, e.message()))?;
+        if table.contains_key("key")
+            || table.contains_key("trust")
+            || !table.contains_key("witness")
+        {
+            return Ok(None);
+        }
+        let raw: RawWitnessOnly = toml::from_str(&text).map_err(|e| at(file, e.message()))?;
+        let base = file.parent().unwrap_or(Path::new(""));
+        let mut listen: SocketAddr = raw
+            .listen
+            .as_deref()
+            .unwrap_or("127.0.0.1:8080")
+            .parse()
+            .map_err(|_| {
+                at(
+                    file,
+                    "listen: expected an address and port, e.g. 127.0.0.1:8080",
+                )
+            })?;
+        if let Some(p) = port {
+            listen.set_port(p);
+        }
+        Ok(Some((
+            listen,
+            super::witness::WitnessService::load(raw.witness, base)?,
+        )))
     }
 }

@@ -15,6 +15,7 @@ mod pool;
 mod store;
 mod vcapi;
 mod vci;
+mod witness;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -78,6 +79,7 @@ pub struct App {
     jsonld: Arc<JsonLdProcessor>,
     vcapi_policy: Arc<civitas_core::verifier::Policy>,
     issuer: Option<Arc<issuer::IssuerService>>,
+    witness: Option<Arc<witness::WitnessService>>,
 }
 
 impl std::fmt::Debug for App {
@@ -355,6 +357,10 @@ fn router(app: Shared) -> Router {
         .route("/openid4vci/nonce", post(vci::nonce))
         .route("/openid4vci/credential", post(vci::credential))
         .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT));
+    let witnessing = match &app.witness {
+        Some(w) => witness::router(Arc::clone(w)),
+        None => Router::new(),
+    };
     Router::new()
         .route("/", get(page::index))
         .route("/desk.js", get(page::script))
@@ -365,6 +371,7 @@ fn router(app: Shared) -> Router {
         .merge(desk)
         .merge(admin)
         .merge(wallet)
+        .merge(witnessing)
         .fallback(|| async { ApiError::not_found("no such endpoint") })
         .layer(axum::middleware::from_fn(frame))
         .with_state(app)
@@ -382,6 +389,9 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             .clone()
             .ok_or_else(|| CliError::input("give --config DESK.toml, or --demo"))?
     };
+    if let Some((listen, w)) = Config::witness_only(&config_file, args.port)? {
+        return run_witness(listen, w);
+    }
     let mut config = Config::load(&config_file, jsonld, args.port)?;
     let (signer, public) = crate::util::load_p256_key(&config.key_file, "the desk (key)")?;
     let client_id = format!(
@@ -415,8 +425,10 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             )?)),
             None => None,
         };
+        let witness = config.witness.take().map(Arc::new);
         let app = Arc::new(App {
             issuer,
+            witness,
             store: Arc::new(MemoryStore::new(config.max_transactions)),
             lists: pool::StatusDir::new(config.status_dir.clone()),
             base_url: base_url.clone(),
@@ -460,6 +472,12 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
                 }
             });
         }
+        if let Some(w) = &app.witness {
+            println!(
+                "civitas serve: witnessing at {base_url}/add-checkpoint as {}",
+                w.vkey()
+            );
+        }
         for c in &app.config.checks {
             println!(
                 "civitas serve: check {:?}: {}",
@@ -477,6 +495,39 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
         })
         .await
         .map_err(|e| CliError::input(format!("the server stopped: {e}")))?;
+        println!("civitas serve: stopped");
+        Ok(EXIT_VALID)
+    })
+}
+
+/// Serve only the witness (a configuration with a `[witness]` and no desk).
+fn run_witness(listen: SocketAddr, w: witness::WitnessService) -> CliResult<u8> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::input(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| CliError::input(format!("cannot listen on {listen}: {e}")))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| CliError::input(format!("cannot listen: {e}")))?;
+        println!("civitas serve: witnessing at http://{local}/add-checkpoint");
+        println!("civitas serve: witness key {}", w.vkey());
+        println!("civitas serve: press Ctrl-C to stop");
+        let app: Router = Router::new()
+            .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
+            .merge(witness::router(Arc::new(w)))
+            .fallback(|| async { ApiError::not_found("no such endpoint") })
+            .layer(axum::middleware::from_fn(frame));
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| CliError::input(format!("the server stopped: {e}")))?;
         println!("civitas serve: stopped");
         Ok(EXIT_VALID)
     })

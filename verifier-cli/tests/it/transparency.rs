@@ -1,0 +1,557 @@
+//! The witnessed register end to end: a university's log, witnessed by two other bodies
+//! (`civitas serve` witnesses on loopback), records its key, every status-list version and
+//! its diplomas; `civitas verify --log-policy` accepts a presentation whose list is logged and
+//! cosigned, and refuses one whose list was rewritten, withheld from the log, or forked; the
+//! monitor flags an un-revocation.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+use serde_json::{Value, json};
+
+use super::serve::{civitas, scratch};
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let ctx = format!(
+            "https://civitas.example/contexts/diploma/v1={}",
+            super::repo()
+                .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
+                .display()
+        );
+        let out = civitas()
+            .current_dir(&self.0)
+            .arg("--context")
+            .arg(ctx)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Run, require `code`, and give standard output.
+    fn ok(&self, args: &[&str], code: i32) -> String {
+        let (c, out, err) = self.run(args);
+        assert_eq!(c, code, "civitas {}:\n{out}\n{err}", args.join(" "));
+        out
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A witness-only `civitas serve`.
+struct WitnessServer {
+    child: Child,
+    url: String,
+}
+
+impl Drop for WitnessServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_witness(config: &Path) -> WitnessServer {
+    let mut child = civitas()
+        .args(["serve", "--port", "0", "--config"])
+        .arg(config)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = loop {
+        let line = lines
+            .next()
+            .expect("the witness stopped before printing its address")
+            .unwrap();
+        if let Some(rest) = line.strip_prefix("civitas serve: witnessing at ") {
+            break rest.trim_end_matches("/add-checkpoint").to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    WitnessServer { child, url }
+}
+
+fn verify(d: &Dir, policy: &str) -> (i32, Value, String) {
+    let (code, out, err) = d.run(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--status-dir",
+        "lists",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "--log-policy",
+        policy,
+        "--log-state",
+        "verifier-state",
+        "--format",
+        "json",
+        "vp.json",
+    ]);
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+    (code, v, err)
+}
+
+fn reasons(v: &Value) -> String {
+    v["results"][0]["failures"].to_string()
+}
+
+#[test]
+fn a_witnessed_register_of_keys_lists_and_diplomas() {
+    let d = Dir(scratch("transparency"));
+    std::fs::create_dir_all(d.path("lists")).unwrap();
+    for (k, alg) in [
+        ("log.key", "ed25519"),
+        ("w1.key", "ed25519"),
+        ("w2.key", "ed25519"),
+        ("status.key", "p256"),
+        ("phone.key", "p256"),
+    ] {
+        d.ok(&["keygen", "--alg", alg, "-o", k], 0);
+    }
+    let log_vkey = d
+        .ok(&["log", "vkey", "--name", "uni.example/log", "log.key"], 0)
+        .trim()
+        .to_owned();
+    let mut witnesses = Vec::new();
+    let mut policy = format!(
+        "# the university's log, witnessed by two other bodies\nlog {log_vkey} file://{}\n",
+        d.path("uni-log").display()
+    );
+    for i in 1..=2 {
+        let name = format!("audit{i}.example/witness");
+        let vkey = d
+            .ok(
+                &[
+                    "log",
+                    "vkey",
+                    "--witness",
+                    "--name",
+                    &name,
+                    &format!("w{i}.key"),
+                ],
+                0,
+            )
+            .trim()
+            .to_owned();
+        std::fs::create_dir_all(d.path(&format!("w{i}"))).unwrap();
+        let config = d.path(&format!("w{i}/witness.toml"));
+        std::fs::write(
+            &config,
+            format!(
+                "[witness]\nkey = \"../w{i}.key\"\nname = \"{name}\"\nstate_dir = \"state\"\nlogs = [\"{log_vkey}\"]\n"
+            ),
+        )
+        .unwrap();
+        let w = start_witness(&config);
+        policy.push_str(&format!("witness w{i} {vkey} {}\n", w.url));
+        witnesses.push(w);
+    }
+    policy.push_str("group both all w1 w2\nquorum both\n");
+    std::fs::write(d.path("policy"), &policy).unwrap();
+
+    // The log, witnessed from its first checkpoint.
+    d.ok(
+        &[
+            "log",
+            "init",
+            "--key",
+            "log.key",
+            "--origin",
+            "uni.example/log",
+            "--witness-policy",
+            "policy",
+            "uni-log",
+        ],
+        0,
+    );
+    let cp = std::fs::read_to_string(d.path("uni-log/checkpoint")).unwrap();
+    assert!(
+        cp.contains("— audit1.example/witness ") && cp.contains("— audit2.example/witness "),
+        "{cp}"
+    );
+    let logged = ["--log", "uni-log", "--log-key", "log.key"];
+    d.ok(
+        &[&["keygen", "--alg", "bbs", "-o", "uni.key"][..], &logged].concat(),
+        0,
+    );
+    d.ok(
+        &[
+            &[
+                "status",
+                "create",
+                "--key",
+                "status.key",
+                "--id",
+                "https://uni.example/status/1",
+                "-o",
+                "lists/revocation.json",
+            ][..],
+            &logged,
+        ]
+        .concat(),
+        0,
+    );
+    let did = |key: &str| -> String {
+        let v: Value = serde_json::from_slice(&std::fs::read(d.path(key)).unwrap()).unwrap();
+        v["controller"].as_str().unwrap().to_owned()
+    };
+    let mut diploma: Value = serde_json::from_slice(
+        &std::fs::read(super::repo().join("test-vectors/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
+    diploma["credentialSubject"]["id"] = json!(did("phone.key"));
+    std::fs::write(d.path("diploma.json"), diploma.to_string()).unwrap();
+    d.ok(
+        &[
+            &[
+                "issue",
+                "--key",
+                "uni.key",
+                "--status-list",
+                "lists/revocation.json",
+                "--status-index",
+                "3",
+                "diploma.json",
+                "-o",
+                "signed.json",
+            ][..],
+            &logged,
+        ]
+        .concat(),
+        0,
+    );
+    // The holder's inclusion proof: a tlog-proof whose checkpoint both witnesses cosigned.
+    let proof = std::fs::read_to_string(d.path("signed.json.tlog-proof")).unwrap();
+    assert!(
+        proof.starts_with("c2sp.org/tlog-proof@v1\nextra "),
+        "{proof}"
+    );
+    {
+        use civitas_core::tlog::entry::{LogEntry, credential_commitment};
+        use civitas_core::tlog::policy::Policy;
+        use civitas_core::tlog::proof::TlogProof;
+        let p = TlogProof::parse(proof.as_bytes()).unwrap();
+        let salt: [u8; 32] = p.extra.clone().unwrap().try_into().unwrap();
+        let entry = LogEntry::Credential {
+            commitment: credential_commitment(
+                &did("uni.key"),
+                &salt,
+                &std::fs::read(d.path("signed.json")).unwrap(),
+            ),
+        }
+        .to_bytes()
+        .unwrap();
+        let policy = Policy::parse(&policy).unwrap();
+        let checked = p.verify(&entry, &policy, "uni.example/log").unwrap();
+        assert_eq!(checked.witnesses().len(), 2);
+        assert!(
+            p.verify(b"another credential", &policy, "uni.example/log")
+                .is_err()
+        );
+    }
+    d.ok(&["log", "verify", "--vkey", "uni-log/vkey", "uni-log"], 0);
+
+    std::fs::write(
+        d.path("disclose.json"),
+        json!(["/credentialSubject/degree/name"]).to_string(),
+    )
+    .unwrap();
+    d.ok(
+        &[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            "derived.json",
+        ],
+        0,
+    );
+    d.ok(
+        &[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            "vp.json",
+        ],
+        0,
+    );
+    std::fs::write(
+        d.path("trust.toml"),
+        format!(
+            "[[issuer]]\ndid = \"{}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{}\"]\n",
+            did("uni.key"),
+            did("status.key")
+        ),
+    )
+    .unwrap();
+
+    // Logged and cosigned: accepted.
+    let (code, v, err) = verify(&d, "policy");
+    assert_eq!(code, 0, "{v}\n{err}");
+
+    // Rewritten: a list version published without being logged is refused.
+    let published = std::fs::read(d.path("lists/revocation.json")).unwrap();
+    d.ok(
+        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "lists/revocation.json",
+            "--index",
+            "5",
+        ],
+        0,
+    );
+    let (code, v, _) = verify(&d, "policy");
+    assert_eq!(code, 1, "{v}");
+    assert!(reasons(&v).contains("\"check\":\"transparency\""), "{v}");
+    assert!(
+        reasons(&v).contains("not the latest version the log uni.example/log records"),
+        "{v}"
+    );
+    std::fs::write(d.path("lists/revocation.json"), &published).unwrap();
+    let (code, v, err) = verify(&d, "policy");
+    assert_eq!(code, 0, "{v}\n{err}");
+
+    // Withheld: with a policy whose log never saw this list or key, it is refused.
+    d.ok(&["keygen", "--alg", "ed25519", "-o", "empty.key"], 0);
+    d.ok(
+        &[
+            "log",
+            "init",
+            "--key",
+            "empty.key",
+            "--origin",
+            "other.example/log",
+            "empty-log",
+        ],
+        0,
+    );
+    let empty_vkey = std::fs::read_to_string(d.path("empty-log/vkey")).unwrap();
+    std::fs::write(
+        d.path("policy-empty"),
+        format!(
+            "log {} file://{}\nquorum none\n",
+            empty_vkey.trim(),
+            d.path("empty-log").display()
+        ),
+    )
+    .unwrap();
+    let (code, v, _) = verify(&d, "policy-empty");
+    assert_eq!(code, 1, "{v}");
+    assert!(reasons(&v).contains("is in no transparency log"), "{v}");
+    assert!(reasons(&v).contains("was never logged"), "{v}");
+
+    // Forked: a copy of the log grows another way under the same key; a verifier that has
+    // seen the real one refuses the copy and keeps the evidence.
+    copy_dir(&d.path("uni-log"), &d.path("fork-log"));
+    let _ = std::fs::remove_file(d.path("fork-log/.witness-policy"));
+    d.ok(
+        &[
+            &[
+                "status",
+                "revoke",
+                "--key",
+                "status.key",
+                "--list",
+                "lists/revocation.json",
+                "--index",
+                "7",
+            ][..],
+            &logged,
+        ]
+        .concat(),
+        0,
+    );
+    let (code, v, err) = verify(&d, "policy");
+    assert_eq!(code, 0, "{v}\n{err}");
+    std::fs::write(
+        d.path("other-entry"),
+        b"CIVTLOG1\x03another world.................",
+    )
+    .unwrap();
+    d.ok(
+        &[
+            "log",
+            "append",
+            "--key",
+            "log.key",
+            "fork-log",
+            "other-entry",
+        ],
+        0,
+    );
+    std::fs::write(
+        d.path("policy-fork"),
+        format!(
+            "log {log_vkey} file://{}\nquorum none\n",
+            d.path("fork-log").display()
+        ),
+    )
+    .unwrap();
+    let (code, v, err) = verify(&d, "policy-fork");
+    assert_eq!(code, 1, "{v}");
+    assert!(err.contains("MISBEHAVED"), "{err}");
+    assert!(reasons(&v).contains("MISBEHAVED"), "{v}");
+    let evidence: Vec<_> = std::fs::read_dir(d.path("verifier-state"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("misbehaviour-"))
+        .collect();
+    assert_eq!(evidence.len(), 1);
+    let m: Value = serde_json::from_slice(&std::fs::read(evidence[0].path()).unwrap()).unwrap();
+    assert!(
+        m["kept"].as_str().unwrap().contains("uni.example/log"),
+        "{m}"
+    );
+    assert_ne!(m["kept"], m["served"]);
+
+    // The witnesses refuse to cosign the fork: it cannot be published under the policy.
+    std::fs::write(d.path("fork-log/.witness-policy"), &policy).unwrap();
+    let (code, _, err) = d.run(&["log", "witness", "fork-log"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("short of the witness policy's quorum"),
+        "{err}"
+    );
+
+    // The monitor: quiet on honest growth, loud on an un-revocation.
+    d.ok(
+        &[
+            "log",
+            "monitor",
+            "--policy",
+            "policy",
+            "--state",
+            "monitor",
+            "--status-dir",
+            "lists",
+            "uni-log",
+        ],
+        0,
+    );
+    let before_revocation = std::fs::read(d.path("lists/revocation.json")).unwrap();
+    d.ok(
+        &[
+            &[
+                "status",
+                "revoke",
+                "--key",
+                "status.key",
+                "--list",
+                "lists/revocation.json",
+                "--index",
+                "3",
+            ][..],
+            &logged,
+        ]
+        .concat(),
+        0,
+    );
+    let out = d.ok(
+        &[
+            "log",
+            "monitor",
+            "--policy",
+            "policy",
+            "--state",
+            "monitor",
+            "--status-dir",
+            "lists",
+            "uni-log",
+        ],
+        0,
+    );
+    assert!(!out.contains("ALERT"), "{out}");
+    let (code, v, _) = verify(&d, "policy");
+    assert_eq!(code, 1, "{v}");
+    assert!(reasons(&v).contains("revoked by its issuer"), "{v}");
+    // The university republishes the list from before the revocation, logging it again.
+    std::fs::write(d.path("lists/revocation.json"), &before_revocation).unwrap();
+    let entry = civitas_core::tlog::entry::LogEntry::StatusList {
+        valid_from: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+        valid_until: 0,
+        url: "https://uni.example/status/1".into(),
+        sha256: sha2::Digest::finalize(<sha2::Sha256 as sha2::Digest>::new_with_prefix(
+            &before_revocation,
+        ))
+        .into(),
+    };
+    std::fs::write(d.path("republish-entry"), entry.to_bytes().unwrap()).unwrap();
+    d.ok(
+        &[
+            "log",
+            "append",
+            "--key",
+            "log.key",
+            "uni-log",
+            "republish-entry",
+        ],
+        0,
+    );
+    let out = d.ok(
+        &[
+            "log",
+            "monitor",
+            "--policy",
+            "policy",
+            "--state",
+            "monitor",
+            "--status-dir",
+            "lists",
+            "uni-log",
+        ],
+        1,
+    );
+    assert!(
+        out.contains("ALERT") && out.contains("UN-REVOCATION") && out.contains("(3)"),
+        "{out}"
+    );
+    drop(witnesses);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
