@@ -145,7 +145,9 @@ fn write_evidence(
     let _ = std::fs::create_dir_all(dir);
     let path = dir.join(format!(
         "misbehaviour-{}-{}.json",
-        hex::encode(Sha256::digest(origin.as_bytes())).get(..16).unwrap_or(""),
+        hex::encode(Sha256::digest(origin.as_bytes()))
+            .get(..16)
+            .unwrap_or(""),
         crate::util::now_unix()
     ));
     let json = serde_json::to_vec_pretty(m).ok()?;

@@ -159,7 +159,9 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         std::fs::write(
             &config,
             format!(
-                "[witness]\nkey = \"../w{i}.key\"\nname = \"{name}\"\nstate_dir = \"state\"\nlogs = [\"{log_vkey}\"]\n"
+                "{}[witness]\nkey = \"../w{i}.key\"\nname = \"{name}\"\nstate_dir = \"state\"\nlogs = [\"{log_vkey}\"]\n",
+                // The first witness also serves the university's log over HTTP.
+                if i == 1 { "log_dir = \"../uni-log\"\n" } else { "" }
             ),
         )
         .unwrap();
@@ -313,8 +315,16 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
     )
     .unwrap();
 
-    // Logged and cosigned: accepted.
+    // Logged and cosigned: accepted, the log read from a directory or over HTTP.
     let (code, v, err) = verify(&d, "policy");
+    assert_eq!(code, 0, "{v}\n{err}");
+    let over_http = policy.replace(
+        &format!("file://{}", d.path("uni-log").display()),
+        &format!("{}/log", witnesses[0].url),
+    );
+    assert_ne!(over_http, policy);
+    std::fs::write(d.path("policy-http"), &over_http).unwrap();
+    let (code, v, err) = verify(&d, "policy-http");
     assert_eq!(code, 0, "{v}\n{err}");
 
     // Rewritten: a list version published without being logged is refused.
@@ -541,6 +551,108 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         "{out}"
     );
     drop(witnesses);
+}
+
+#[test]
+fn the_witness_answers_as_tlog_witness_says() {
+    use civitas_core::tlog::checkpoint::Checkpoint;
+    use civitas_core::tlog::merkle::{Hash, consistency_proof, leaf_hash, mth};
+    use civitas_core::tlog::note::{Note, NoteSigner};
+    use civitas_core::tlog::witness::AddCheckpoint;
+    let d = Dir(scratch("witness-http"));
+    std::fs::create_dir_all(d.path("w")).unwrap();
+    d.ok(&["keygen", "--alg", "ed25519", "-o", "w.key"], 0);
+    let log = NoteSigner::from_seed("uni.example/log", &[7; 32], false).unwrap();
+    let intruder = NoteSigner::from_seed("uni.example/log", &[8; 32], false).unwrap();
+    let stranger = NoteSigner::from_seed("other.example/log", &[9; 32], false).unwrap();
+    std::fs::write(
+        d.path("w/witness.toml"),
+        format!(
+            "[witness]\nkey = \"../w.key\"\nname = \"audit.example/w\"\nstate_dir = \"state\"\nlogs = [\"{}\"]\n",
+            log.verifier().vkey()
+        ),
+    )
+    .unwrap();
+    let w = start_witness(&d.path("w/witness.toml"));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let post = |body: &[u8]| -> (u16, String, String) {
+        let mut r = agent
+            .post(format!("{}/add-checkpoint", w.url))
+            .send(body)
+            .unwrap();
+        let kind = r
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        (
+            r.status().as_u16(),
+            kind,
+            r.body_mut().read_to_string().unwrap(),
+        )
+    };
+    let leaves: Vec<Hash> = (0u32..10).map(|i| leaf_hash(&i.to_be_bytes())).collect();
+    let checkpoint = |signer: &NoteSigner, origin: &str, size: usize, root: Hash| {
+        let text = Checkpoint {
+            origin: origin.into(),
+            size: size as u64,
+            root,
+            extensions: Vec::new(),
+        }
+        .to_text();
+        Note::sign(&text, &[signer], 0).unwrap()
+    };
+    let request = |old: u64, proof: Vec<Hash>, note: String| {
+        AddCheckpoint {
+            old_size: old,
+            proof,
+            note,
+        }
+        .to_bytes()
+    };
+    let cp4 = checkpoint(&log, "uni.example/log", 4, mth(&leaves[..4]));
+    assert_eq!(post(b"not a request").0, 400);
+    let (code, _, body) = post(&request(0, vec![], cp4.clone()));
+    assert_eq!(code, 200, "{body}");
+    assert!(
+        body.starts_with("— audit.example/w ") && body.ends_with('\n'),
+        "{body}"
+    );
+    // Its state is on disk before it answered.
+    assert_eq!(std::fs::read_dir(d.path("w/state")).unwrap().count(), 1);
+    let unknown = checkpoint(&stranger, "other.example/log", 4, mth(&leaves[..4]));
+    assert_eq!(post(&request(0, vec![], unknown)).0, 404);
+    let forged = checkpoint(&intruder, "uni.example/log", 6, mth(&leaves[..6]));
+    assert_eq!(post(&request(4, vec![], forged)).0, 403);
+    // A stale old size: 409 with the size it holds.
+    let cp6 = checkpoint(&log, "uni.example/log", 6, mth(&leaves[..6]));
+    let (code, kind, body) = post(&request(0, vec![], cp6.clone()));
+    assert_eq!(
+        (code, kind.as_str(), body.as_str()),
+        (409, "text/x.tlog.size", "4\n")
+    );
+    // A rollback (a smaller tree than it cosigned) is a bad request; another root for the
+    // size it holds is a conflict, kept as evidence.
+    let cp3 = checkpoint(&log, "uni.example/log", 3, mth(&leaves[..3]));
+    assert_eq!(post(&request(4, vec![], cp3)).0, 400);
+    let other4 = checkpoint(&log, "uni.example/log", 4, mth(&leaves[1..5]));
+    assert_eq!(post(&request(4, vec![], other4)).0, 409);
+    // A proof that does not lead from its root: 422, kept as evidence.
+    let wrong = consistency_proof(&leaves[1..7], 4, 6).unwrap();
+    assert_eq!(post(&request(4, wrong, cp6.clone())).0, 422);
+    assert_eq!(
+        std::fs::read_dir(d.path("w/state/evidence"))
+            .unwrap()
+            .count(),
+        2
+    );
+    let right = consistency_proof(&leaves[..6], 4, 6).unwrap();
+    let (code, _, body) = post(&request(4, right, cp6));
+    assert_eq!(code, 200, "{body}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -43,6 +43,7 @@ struct RawConfig {
     checks: Vec<RawCheck>,
     issuer: Option<super::issuer::RawIssuer>,
     witness: Option<super::witness::RawWitness>,
+    log_dir: Option<PathBuf>,
 }
 
 /// A configuration with only a `[witness]` (no desk key, no trust file): an audit office's
@@ -52,6 +53,7 @@ struct RawConfig {
 struct RawWitnessOnly {
     listen: Option<String>,
     witness: super::witness::RawWitness,
+    log_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,6 +160,8 @@ pub struct Config {
     pub issuer: Option<super::issuer::IssuerConfig>,
     /// The witness role (`[witness]`), when configured.
     pub witness: Option<super::witness::WitnessService>,
+    /// A transparency log directory served under `/log/`.
+    pub log_dir: Option<PathBuf>,
 }
 
 fn at(file: &Path, what: impl std::fmt::Display) -> CliError {
@@ -335,6 +339,7 @@ impl Config {
             policy: base_policy,
             issuer,
             witness,
+            log_dir: raw.log_dir.map(|d| rel(&d)),
         })
     }
 
@@ -343,7 +348,7 @@ impl Config {
     pub fn witness_only(
         file: &Path,
         port: Option<u16>,
-    ) -> CliResult<Option<(SocketAddr, super::witness::WitnessService)>> {
+    ) -> CliResult<Option<(SocketAddr, super::witness::WitnessService, Option<PathBuf>)>> {
         let text = String::from_utf8(read_bytes(file)?).map_err(|_| at(file, "not UTF-8"))?;
         let table: toml::Table = toml::from_str(&text).map_err(|e| at(file, e.message()))?;
         if table.contains_key("key")
@@ -368,9 +373,11 @@ impl Config {
         if let Some(p) = port {
             listen.set_port(p);
         }
+        let log_dir = raw.log_dir.map(|d| base.join(d));
         Ok(Some((
             listen,
             super::witness::WitnessService::load(raw.witness, base)?,
+            log_dir,
         )))
     }
 }

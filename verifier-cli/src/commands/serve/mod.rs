@@ -10,6 +10,7 @@ mod config;
 mod demo;
 mod desk;
 pub mod issuer;
+mod logfiles;
 mod page;
 mod pool;
 mod store;
@@ -294,6 +295,7 @@ fn route_name(path: &str) -> String {
             format!("/openid4vp/{kind}/{{id}}")
         }
         ["", "status", _] => "/status/{file}".into(),
+        ["", "log", ..] => "/log/...".into(),
         ["", "openid4vci", "offers", _] => "/openid4vci/offers/{code}".into(),
         ["", "openid4vci", kind @ ("token" | "nonce" | "credential")] => {
             format!("/openid4vci/{kind}")
@@ -357,10 +359,13 @@ fn router(app: Shared) -> Router {
         .route("/openid4vci/nonce", post(vci::nonce))
         .route("/openid4vci/credential", post(vci::credential))
         .layer(DefaultBodyLimit::max(RESPONSE_BODY_LIMIT));
-    let witnessing = match &app.witness {
+    let mut witnessing = match &app.witness {
         Some(w) => witness::router(Arc::clone(w)),
         None => Router::new(),
     };
+    if let Some(dir) = &app.config.log_dir {
+        witnessing = witnessing.merge(logfiles::router(dir.clone()));
+    }
     Router::new()
         .route("/", get(page::index))
         .route("/desk.js", get(page::script))
@@ -389,8 +394,8 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
             .clone()
             .ok_or_else(|| CliError::input("give --config DESK.toml, or --demo"))?
     };
-    if let Some((listen, w)) = Config::witness_only(&config_file, args.port)? {
-        return run_witness(listen, w);
+    if let Some((listen, w, log_dir)) = Config::witness_only(&config_file, args.port)? {
+        return run_witness(listen, w, log_dir);
     }
     let mut config = Config::load(&config_file, jsonld, args.port)?;
     let (signer, public) = crate::util::load_p256_key(&config.key_file, "the desk (key)")?;
@@ -501,7 +506,11 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
 }
 
 /// Serve only the witness (a configuration with a `[witness]` and no desk).
-fn run_witness(listen: SocketAddr, w: witness::WitnessService) -> CliResult<u8> {
+fn run_witness(
+    listen: SocketAddr,
+    w: witness::WitnessService,
+    log_dir: Option<PathBuf>,
+) -> CliResult<u8> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -517,9 +526,17 @@ fn run_witness(listen: SocketAddr, w: witness::WitnessService) -> CliResult<u8> 
         println!("civitas serve: witnessing at http://{local}/add-checkpoint");
         println!("civitas serve: witness key {}", w.vkey());
         println!("civitas serve: press Ctrl-C to stop");
-        let app: Router = Router::new()
+        let mut app: Router = Router::new()
             .route("/health", get(|| async { Json(json!({"status": "ok"})) }))
-            .merge(witness::router(Arc::new(w)))
+            .merge(witness::router(Arc::new(w)));
+        if let Some(dir) = log_dir {
+            println!(
+                "civitas serve: serving the log in {} at http://{local}/log/",
+                dir.display()
+            );
+            app = app.merge(logfiles::router(dir));
+        }
+        let app = app
             .fallback(|| async { ApiError::not_found("no such endpoint") })
             .layer(axum::middleware::from_fn(frame));
         axum::serve(listener, app)
