@@ -187,6 +187,37 @@ fun issuedTo(holderDid: String): String {
         dir.deleteRecursively()
     }
 }
+/** The diploma issued to `holderDid` and recorded in a fresh transparency log: the
+ *  credential, its .tlog-proof text, and a policy trusting that log (no witnesses). */
+fun loggedIssue(holderDid: String): Triple<String, String, String> {
+    val dir = kotlin.io.path.createTempDirectory("civitas-logged").toFile()
+    try {
+        val ctx = System.getenv("CIVITAS_TEST_CONTEXT_URL") + "=" + System.getenv("CIVITAS_TEST_CONTEXT_FILE")
+        fun run(vararg args: String): String {
+            val p = ProcessBuilder(System.getenv("CIVITAS_TEST_CLI"), "--context", ctx, *args)
+                .directory(dir).redirectError(ProcessBuilder.Redirect.DISCARD).start()
+            val out = p.inputStream.bufferedReader().readText()
+            if (p.waitFor() != 0) throw IllegalStateException("civitas ${args.joinToString(" ")} failed")
+            return out
+        }
+        run("keygen", "--alg", "ed25519", "-o", "log.key")
+        val vkey = run("log", "init", "--key", "log.key", "--origin", "uni.example/log", "log").trim()
+        val unsigned = File(System.getenv("CIVITAS_TEST_UNSIGNED")).readText()
+            .replace("\"did:example:citizen-ada\"", "\"$holderDid\"")
+        File(dir, "diploma.json").writeText(unsigned)
+        run("issue", "--key", System.getenv("CIVITAS_TEST_ISSUER_KEY"),
+            "--mandatory", System.getenv("CIVITAS_TEST_MANDATORY"), "diploma.json",
+            "-o", "signed.json", "--log", "log", "--log-key", "log.key")
+        return Triple(
+            File(dir, "signed.json").readText(),
+            File(dir, "signed.json.tlog-proof").readText(),
+            "log $vkey\nquorum none\n",
+        )
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+
 /** The Valid variant of a verification result (the result is an enum: both must be handled). */
 fun VerificationResult.valid(): VerificationResult.Valid = when (this) {
     is VerificationResult.Valid -> this
@@ -304,6 +335,21 @@ Verifier(trustToml, contexts).use { verifier ->
             val claim = summary.claims.single { it.pointer == degree }
             assert(claim.value == "MSc Computer Science" && claim.depth == 2u)
             assert(wallet.list().map { it.id } == listOf(summary.id))
+        }
+
+        check("a logged diploma's inclusion proof is checked at import and kept for the holder") {
+            Wallet.inMemory(contexts).use { holder ->
+                val (credential, proof, policy) = loggedIssue(holder.holderDid())
+                val logged = holder.importWithTlogProof(credential, proof, policy)
+                assert(holder.tlogProof(logged.id) == proof)
+                Wallet.inMemory(contexts).use { other ->
+                    assertThrows<CivitasException> {
+                        other.importWithTlogProof(credential, proof.replaceFirst("index ", "index 9"), policy)
+                    }
+                    assertThrows<CivitasException.InvalidInput> { other.importWithTlogProof(credential, proof, "quorum") }
+                    assert(other.list().isEmpty())
+                }
+            }
         }
 
         check("consent summary: the degree is disclosed, the birth date stays hidden") {

@@ -616,6 +616,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof() != 18851:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_list() != 22768:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vci_credential_request() != 50170:
@@ -637,6 +639,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present_identified() != 8500:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof() != 62075:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory() != 3068:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -811,6 +815,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_holder_did.restype = ctypes
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_list.restype = ctypes.c_uint16
@@ -844,6 +851,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_identified.restype 
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_wallet_in_memory.restype = ctypes.c_uint16
@@ -1126,6 +1136,14 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_list.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1197,6 +1215,12 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.argtypes =
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_tlog_proof.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_tlog_proof.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_constructor_wallet_in_memory.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -5257,6 +5281,14 @@ class WalletProtocol(typing.Protocol):
         Swift.)
 """
         raise NotImplementedError
+    def import_with_tlog_proof(self, credential_json: str,proof: str,policy: str) -> CredentialSummary:
+        """
+        Imports a credential with the offline inclusion proof its issuer logged it under (the
+        `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+        the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+        It identifies the credential: never show it in an unlinkable presentation.
+"""
+        raise NotImplementedError
     def list(self, ) -> typing.List[CredentialSummary]:
         """
         Every stored credential.
@@ -5327,6 +5359,11 @@ class WalletProtocol(typing.Protocol):
         """
         Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
         holder is then the key store's did:key).
+"""
+        raise NotImplementedError
+    def tlog_proof(self, id: str) -> typing.Optional[str]:
+        """
+        The inclusion proof kept for credential `id`, or null.
 """
         raise NotImplementedError
 
@@ -5567,6 +5604,33 @@ class Wallet(WalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def import_with_tlog_proof(self, credential_json: str,proof: str,policy: str) -> CredentialSummary:
+        """
+        Imports a credential with the offline inclusion proof its issuer logged it under (the
+        `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+        the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+        It identifies the credential: never show it in an unlinkable presentation.
+"""
+        
+        _UniffiFfiConverterString.check_lower(credential_json)
+
+        _UniffiFfiConverterString.check_lower(proof)
+
+        _UniffiFfiConverterString.check_lower(policy)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(credential_json),
+            _UniffiFfiConverterString.lower(proof),
+            _UniffiFfiConverterString.lower(policy),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCredentialSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def list(self, ) -> typing.List[CredentialSummary]:
         """
         Every stored credential.
@@ -5794,6 +5858,24 @@ class Wallet(WalletProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def tlog_proof(self, id: str) -> typing.Optional[str]:
+        """
+        The inclusion proof kept for credential `id`, or null.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_tlog_proof,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)

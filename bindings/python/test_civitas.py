@@ -227,6 +227,44 @@ def _():
     state.update(wallet=wallet, id=summary.id)
 
 
+def logged_issue(holder_did):
+    """The diploma issued to `holder_did` and recorded in a fresh transparency log: the
+    credential, its .tlog-proof, and a policy trusting that log (no witnesses)."""
+    cli = os.environ["CIVITAS_TEST_CLI"]
+    ctx = os.environ["CIVITAS_TEST_CONTEXT_URL"] + "=" + os.environ["CIVITAS_TEST_CONTEXT_FILE"]
+    with tempfile.TemporaryDirectory() as d:
+        run = lambda *args: subprocess.run([cli, "--context", ctx, *args], check=True,
+                                           capture_output=True, text=True, cwd=d)
+        run("keygen", "--alg", "ed25519", "-o", "log.key")
+        vkey = run("log", "init", "--key", "log.key", "--origin", "uni.example/log", "log").stdout.strip()
+        with open(os.environ["CIVITAS_TEST_UNSIGNED"]) as f:
+            unsigned = json.load(f)
+        unsigned["credentialSubject"]["id"] = holder_did
+        with open(os.path.join(d, "diploma.json"), "w") as f:
+            json.dump(unsigned, f)
+        run("issue", "--key", os.environ["CIVITAS_TEST_ISSUER_KEY"],
+            "--mandatory", os.environ["CIVITAS_TEST_MANDATORY"], "diploma.json",
+            "-o", "signed.json", "--log", "log", "--log-key", "log.key")
+        with open(os.path.join(d, "signed.json")) as f:
+            credential = f.read()
+        with open(os.path.join(d, "signed.json.tlog-proof")) as f:
+            proof = f.read()
+    return credential, proof, f"log {vkey}\nquorum none\n"
+
+
+@check("wallet: a logged diploma's inclusion proof is checked at import and kept")
+def _():
+    wallet = Wallet.in_memory(CONTEXTS)
+    credential, proof, policy = logged_issue(wallet.holder_did())
+    summary = wallet.import_with_tlog_proof(credential, proof, policy)
+    assert wallet.tlog_proof(summary.id) == proof
+    other = Wallet.in_memory(CONTEXTS)
+    tampered = proof.replace("index ", "index 9", 1)
+    expect(CivitasError, lambda: other.import_with_tlog_proof(credential, tampered, policy))
+    expect(CivitasError.InvalidInput, lambda: other.import_with_tlog_proof(credential, proof, "quorum"))
+    assert other.list() == []
+
+
 @check("consent summary: the degree is disclosed, the birth date stays hidden")
 def _():
     consent = state["wallet"].consent_summary(state["id"], [DEGREE], DOMAIN)

@@ -2450,6 +2450,14 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func importCredential(credentialJson: String) throws  -> CredentialSummary
     
     /**
+     * Imports a credential with the offline inclusion proof its issuer logged it under (the
+     * `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+     * the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+     * It identifies the credential: never show it in an unlinkable presentation.
+     */
+    func importWithTlogProof(credentialJson: String, proof: String, policy: String) throws  -> CredentialSummary
+    
+    /**
      * Every stored credential.
      */
     func list() throws  -> [CredentialSummary]
@@ -2474,6 +2482,11 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * holder is then the key store's did:key).
      */
     func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore) throws  -> PresentationResult
+    
+    /**
+     * The inclusion proof kept for credential `id`, or null.
+     */
+    func tlogProof(id: String) throws  -> String?
     
 }
 /**
@@ -2788,6 +2801,24 @@ open func importCredential(credentialJson: String)throws  -> CredentialSummary  
 }
     
     /**
+     * Imports a credential with the offline inclusion proof its issuer logged it under (the
+     * `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+     * the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+     * It identifies the credential: never show it in an unlinkable presentation.
+     */
+open func importWithTlogProof(credentialJson: String, proof: String, policy: String)throws  -> CredentialSummary  {
+    return try  FfiConverterTypeCredentialSummary_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(credentialJson),
+        FfiConverterString.lower(proof),
+        FfiConverterString.lower(policy),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Every stored credential.
      */
 open func list()throws  -> [CredentialSummary]  {
@@ -2841,6 +2872,19 @@ open func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore)t
             self.uniffiCloneHandle(),
         FfiConverterTypePresentationRequest_lower(request),
         FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The inclusion proof kept for credential `id`, or null.
+     */
+open func tlogProof(id: String)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_tlog_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
     )
 })
 }
@@ -6038,6 +6082,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof() != 18851) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_method_wallet_list() != 22768) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6048,6 +6095,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_tlog_proof() != 62075) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() != 54376) {

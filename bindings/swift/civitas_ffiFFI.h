@@ -649,6 +649,11 @@ RustBuffer uniffi_civitas_ffi_fn_method_wallet_holder_did(uint64_t ptr, RustCall
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_import_credential(uint64_t ptr, RustBuffer credential_json, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_WITH_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_WITH_TLOG_PROOF
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof(uint64_t ptr, RustBuffer credential_json, RustBuffer proof, RustBuffer policy, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_LIST
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_LIST
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_list(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -667,6 +672,11 @@ RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_identified(uint64_t ptr, 
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(uint64_t ptr, RustBuffer request, uint64_t key_store, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_TLOG_PROOF
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_tlog_proof(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_FUNC_CIVITAS_VERSION
@@ -1272,6 +1282,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_import_credential(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_WITH_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_WITH_TLOG_PROOF
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_LIST
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_LIST
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_list(void
@@ -1293,6 +1309,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_identified(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_TLOG_PROOF
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_TLOG_PROOF
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_tlog_proof(void
     
 );
 #endif

@@ -556,6 +556,15 @@ pub enum Error {
         pointer: String,
     },
 
+    // ---- transparency logs (`tlog`)
+    /// A transparency-log inclusion proof is malformed, or does not prove the credential's
+    /// entry in a checkpoint the policy accepts.
+    #[error("transparency proof: {0}")]
+    TlogProof(#[from] crate::tlog::proof::TlogProofError),
+    /// A transparency-log policy (c2sp.org/tlog-policy) is malformed.
+    #[error("transparency policy: {0}")]
+    TlogPolicy(#[from] crate::tlog::policy::PolicyError),
+
     // ---- JOSE
     /// A JWS, JWE or JWK is malformed, unsupported or does not verify or decrypt.
     #[error("JOSE: {0}")]
@@ -652,6 +661,12 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Jose(e) => e.kind(),
+            Self::TlogProof(e) => match e {
+                crate::tlog::proof::TlogProofError::Malformed(_) => ErrorKind::InvalidInput,
+                crate::tlog::proof::TlogProofError::Policy(_)
+                | crate::tlog::proof::TlogProofError::Inclusion(_) => ErrorKind::VerificationFailed,
+            },
+            Self::TlogPolicy(_) => ErrorKind::InvalidInput,
             Self::OpenId4Vci(e) => e.kind(),
             Self::Dcql(e) => match e {
                 crate::openid4vp::dcql::DcqlError::UnsupportedFormat(_) => ErrorKind::Unsupported,

@@ -510,6 +510,27 @@ impl Wallet {
         Ok(self.inner.import(&credential_json)?.into())
     }
 
+    /// Imports a credential with the offline inclusion proof its issuer logged it under (the
+    /// `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+    /// the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+    /// It identifies the credential: never show it in an unlinkable presentation.
+    pub fn import_with_tlog_proof(
+        &self,
+        credential_json: String,
+        proof: String,
+        policy: String,
+    ) -> Result<CredentialSummary, CivitasError> {
+        Ok(self
+            .inner
+            .import_with_tlog_proof(&credential_json, &proof, &policy)?
+            .into())
+    }
+
+    /// The inclusion proof kept for credential `id`, or null.
+    pub fn tlog_proof(&self, id: String) -> Result<Option<String>, CivitasError> {
+        Ok(self.inner.tlog_proof(&id)?)
+    }
+
     /// Every stored credential.
     pub fn list(&self) -> Result<Vec<CredentialSummary>, CivitasError> {
         Ok(self

@@ -41,7 +41,7 @@
 mod context;
 mod expand;
 mod iri;
-mod jcs;
+pub(crate) mod jcs;
 mod to_rdf;
 mod xv;
 

@@ -155,6 +155,21 @@ impl LogEntry {
     }
 }
 
+/// The commitment to an issued credential document: [`credential_commitment`] over its RFC
+/// 8785 (JCS) form, so that any faithful re-serialization of the credential (a wallet's copy,
+/// an OpenID4VCI response) opens it.
+pub fn commit_credential(
+    issuer: &str,
+    salt: &[u8; 32],
+    credential: &serde_json::Value,
+) -> [u8; 32] {
+    credential_commitment(
+        issuer,
+        salt,
+        crate::jsonld::jcs::canonicalize(credential).as_bytes(),
+    )
+}
+
 /// The commitment to an issued credential: `SHA-256("civitas/tlog/credential/v1" || 0x00 ||
 /// u16 len || issuer || salt || SHA-256(signed credential))`. The holder keeps the 32-byte
 /// salt: without it the entry says nothing about the credential, and deleting it is the

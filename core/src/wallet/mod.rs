@@ -194,6 +194,9 @@ impl fmt::Debug for Wallet {
 }
 
 /// Whether `id` has the form of a credential id (64 lower-case hex digits).
+/// Where a credential's transparency-log inclusion proof is kept.
+const TLOG_PROOF_PREFIX: &str = "tlog-proof:";
+
 fn is_credential_id(id: &str) -> bool {
     id.len() == 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
@@ -292,6 +295,74 @@ impl Wallet {
             self.import_bound(&id, &credential, &bytes)?;
         }
         summarize(&id, &credential)
+    }
+
+    /// Import a credential with the offline inclusion proof its issuer logged it under
+    /// (`OUT.tlog-proof`, c2sp.org/tlog-proof): the proof must show the credential's salted
+    /// commitment (`extra` holds the salt) in a checkpoint `policy_text` (c2sp.org/tlog-policy)
+    /// accepts, its log's key and a quorum of witnesses; then the credential is imported as
+    /// [`Wallet::import`] does and the proof kept for the holder ([`Wallet::tlog_proof`]).
+    ///
+    /// The proof is a stable identifier of the credential: it is for the holder and for
+    /// auditors, never shown in an unlinkable presentation.
+    pub fn import_with_tlog_proof(
+        &self,
+        credential_json: &str,
+        proof: &str,
+        policy_text: &str,
+    ) -> Result<CredentialSummary, Error> {
+        use crate::tlog::proof::{TlogProof, TlogProofError};
+        let policy = crate::tlog::policy::Policy::parse(policy_text)?;
+        let parsed = TlogProof::parse(proof.as_bytes())?;
+        let salt: [u8; 32] = parsed
+            .extra
+            .as_deref()
+            .and_then(|e| e.try_into().ok())
+            .ok_or(TlogProofError::Malformed(
+                "the extra line is not the credential's 32-byte salt",
+            ))?;
+        if credential_json.len() > MAX_CREDENTIAL_BYTES {
+            return Err(Error::TooLarge {
+                what: "credential",
+                actual: credential_json.len(),
+                limit: MAX_CREDENTIAL_BYTES,
+            });
+        }
+        let credential: Value = crate::json::parse(
+            credential_json.as_bytes(),
+            &crate::json::JsonLimits::default(),
+        )?;
+        let issuer = signer_did(&credential).ok_or(Error::WalletInvalidCredential(
+            "no bbs-2023 proof names the issuer's key",
+        ))?;
+        let entry = crate::tlog::entry::LogEntry::Credential {
+            commitment: crate::tlog::entry::commit_credential(&issuer, &salt, &credential),
+        }
+        .to_bytes()
+        .ok_or(Error::WalletInvalidCredential("cannot be logged"))?;
+        let origin = crate::tlog::note::Note::parse(parsed.checkpoint.as_bytes())
+            .ok()
+            .and_then(|n| crate::tlog::checkpoint::Checkpoint::parse(n.text()).ok())
+            .map(|c| c.origin)
+            .ok_or(TlogProofError::Malformed("the checkpoint does not read"))?;
+        parsed.verify(&entry, &policy, &origin)?;
+        let summary = self.import(credential_json)?;
+        self.store.put(
+            &format!("{TLOG_PROOF_PREFIX}{}", summary.id),
+            parsed.to_text().as_bytes(),
+        )?;
+        Ok(summary)
+    }
+
+    /// The inclusion proof kept for credential `id` ([`Wallet::import_with_tlog_proof`]).
+    pub fn tlog_proof(&self, id: &str) -> Result<Option<String>, Error> {
+        if !is_credential_id(id) {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .get(&format!("{TLOG_PROOF_PREFIX}{id}"))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
     /// Import a bound credential: its blind signature must verify with this wallet's holder
@@ -527,6 +598,7 @@ impl Wallet {
             return Ok(());
         }
         self.store.delete(id)?;
+        self.store.delete(&format!("{TLOG_PROOF_PREFIX}{id}"))?;
         binding::delete_credential_blind(self.store.as_ref(), id)
     }
 

@@ -682,3 +682,124 @@ fn present_goes_through_the_builder_and_records_only_on_success() {
         "/credentialSubject/nationality"
     );
 }
+
+/// A log in memory, for the transparency tests.
+#[derive(Default)]
+struct MemLog(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+impl civitas_core::tlog::log::LogStore for MemLog {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, civitas_core::tlog::log::LogError> {
+        Ok(self.0.lock().unwrap().get(path).cloned())
+    }
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), civitas_core::tlog::log::LogError> {
+        self.0.lock().unwrap().insert(path.into(), bytes.to_vec());
+        Ok(())
+    }
+    fn swap_checkpoint(
+        &self,
+        old: Option<&[u8]>,
+        new: &[u8],
+    ) -> Result<bool, civitas_core::tlog::log::LogError> {
+        let mut m = self.0.lock().unwrap();
+        if m.get("checkpoint").map(Vec::as_slice) != old {
+            return Ok(false);
+        }
+        m.insert("checkpoint".into(), new.to_vec());
+        Ok(true)
+    }
+}
+
+#[test]
+fn an_inclusion_proof_is_checked_at_import_and_kept_for_the_holder() {
+    use civitas_core::tlog::entry::{LogEntry, commit_credential};
+    use civitas_core::tlog::log::{LogStore, StoreTiles, append, init};
+    use civitas_core::tlog::merkle::inclusion_proof;
+    use civitas_core::tlog::note::{Note, NoteSigner};
+    use civitas_core::tlog::proof::TlogProof;
+    use civitas_core::tlog::tiles::TileHashes;
+    let log = NoteSigner::from_seed("uni.example/log", &[3; 32], false).unwrap();
+    let witness = NoteSigner::from_seed("audit.example/w", &[4; 32], true).unwrap();
+    let store = MemLog::default();
+    init(&store, &log, "uni.example/log").unwrap();
+    let credential = signed_diploma();
+    let issuer = did::did_of_url(credential["proof"]["verificationMethod"].as_str().unwrap());
+    let salt = [9u8; 32];
+    let entry = LogEntry::Credential {
+        commitment: commit_credential(issuer, &salt, credential),
+    }
+    .to_bytes()
+    .unwrap();
+    let others: Vec<Vec<u8>> = (0u8..5).map(|i| vec![i; 40]).collect();
+    append(&store, &log, "uni.example/log", &others).unwrap();
+    let (index, note) = append(&store, &log, "uni.example/log", &[entry]).unwrap();
+    // The witness's cosignature, as a witness adds it.
+    let mut cosigned = Note::parse(note.as_bytes()).unwrap();
+    let line = witness.sign_line(cosigned.text(), 1_800_000_000);
+    civitas_core::tlog::witness::merge_cosignatures(
+        &mut cosigned,
+        line.as_bytes(),
+        &witness.verifier(),
+    )
+    .unwrap();
+    let reader = StoreTiles(&store);
+    let tiles = TileHashes::new(&reader, 6);
+    let proof = TlogProof {
+        extra: Some(salt.to_vec()),
+        index,
+        proof: inclusion_proof(&tiles, index, 6).unwrap(),
+        checkpoint: cosigned.to_text(),
+    }
+    .to_text();
+    assert!(store.read("checkpoint").unwrap().is_some());
+    let policy = format!(
+        "log {}\nwitness w {}\nquorum w\n",
+        log.verifier().vkey(),
+        witness.verifier().vkey()
+    );
+    // Re-serialized (compact, as an OpenID4VCI response carries it): the commitment is over
+    // the canonical form, so it still opens.
+    let text = serde_json::to_string(credential).unwrap();
+    let (holder, _) = wallet();
+    let summary = holder
+        .import_with_tlog_proof(&text, &proof, &policy)
+        .unwrap();
+    assert_eq!(
+        holder.tlog_proof(&summary.id).unwrap().as_deref(),
+        Some(proof.as_str())
+    );
+    // Another salt, another index, a policy wanting a witness that did not cosign, a
+    // malformed policy: refused, and nothing imported.
+    let (other, _) = wallet();
+    let wrong_salt = proof.replace(
+        &format!("extra {}", civitas_core::tlog::b64_encode(&salt)),
+        &format!("extra {}", civitas_core::tlog::b64_encode(&[8; 32])),
+    );
+    assert!(matches!(
+        other.import_with_tlog_proof(&text, &wrong_salt, &policy),
+        Err(Error::TlogProof(_))
+    ));
+    let wrong_index = proof.replace(&format!("index {index}"), "index 4");
+    assert!(
+        other
+            .import_with_tlog_proof(&text, &wrong_index, &policy)
+            .is_err()
+    );
+    let stranger = NoteSigner::from_seed("other.example/w", &[5; 32], true).unwrap();
+    let strict = format!(
+        "log {}\nwitness v {}\nquorum v\n",
+        log.verifier().vkey(),
+        stranger.verifier().vkey()
+    );
+    let e = other
+        .import_with_tlog_proof(&text, &proof, &strict)
+        .unwrap_err();
+    assert!(e.to_string().contains("short of its quorum"), "{e}");
+    assert!(matches!(
+        other.import_with_tlog_proof(&text, &proof, "quorum"),
+        Err(Error::TlogPolicy(_))
+    ));
+    assert!(other.list().unwrap().is_empty());
+    // Deleting the credential deletes its proof.
+    holder.delete(&summary.id).unwrap();
+    assert_eq!(holder.tlog_proof(&summary.id).unwrap(), None);
+}

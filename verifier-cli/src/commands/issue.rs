@@ -66,19 +66,6 @@ pub struct IssueArgs {
     log_key: Option<PathBuf>,
 }
 
-/// The issuer named in a signed credential (`issuer` or `issuer.id`).
-fn issuer_of(signed: &Value) -> String {
-    match signed.get("issuer") {
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        None => String::new(),
-    }
-}
-
 /// The command's issuer: the core's policy ([`CredentialIssuer`]) with this run's mandatory
 /// pointers and status list.
 struct Issuer {
@@ -185,12 +172,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
             let signed = issuer.issue(doc, args.status_index, request.as_ref())?;
             write_json_out(args.output.as_deref(), &signed)?;
             if let (Some(dir), Some(key), Some(out)) = (&args.log, &args.log_key, out_file) {
-                let bytes = read_bytes(out)?;
-                crate::commands::log::log_credentials(
-                    key,
-                    dir,
-                    &[(out.to_owned(), issuer_of(&signed), bytes)],
-                )?;
+                crate::commands::log::log_credentials(key, dir, &[(out.to_owned(), signed)])?;
                 eprintln!("logged; inclusion proof in {}.tlog-proof", out.display());
             }
             Ok(EXIT_VALID)
@@ -278,7 +260,7 @@ fn batch(
     name_column: Option<&str>,
     log: Option<(&Path, &Path)>,
 ) -> CliResult<u8> {
-    let mut logged: Vec<(PathBuf, String, Vec<u8>)> = Vec::new();
+    let mut logged: Vec<(PathBuf, Value)> = Vec::new();
     let template_doc = read_json(template)?;
     let text = String::from_utf8(read_bytes(csv)?)
         .map_err(|_| CliError::input(format!("{} is not UTF-8", csv.display())))?;
@@ -446,7 +428,7 @@ fn batch(
                 + "\n";
             write_atomic(&p.path, text.as_bytes(), false)?;
             if log.is_some() {
-                logged.push((p.path.clone(), issuer_of(&signed), text.into_bytes()));
+                logged.push((p.path.clone(), signed));
             }
             issued += 1;
         }

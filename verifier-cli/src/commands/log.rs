@@ -455,15 +455,16 @@ fn check_policy_names(policy: &Policy, vkey: &NoteVerifier, file: &Path) -> CliR
     }
 }
 
-/// Log issued credentials as salted commitments (each `(file, issuer, exact bytes)`) and
+/// Log issued credentials as salted commitments (each `(file, signed credential)`; see
+/// `civitas_core::tlog::entry::commit_credential`) and
 /// write each one's offline inclusion proof beside it, `FILE.tlog-proof` (c2sp.org/tlog-proof,
 /// its `extra` line the 32-byte salt the holder keeps; see `docs/formats.md`).
 pub fn log_credentials(
     key: &Path,
     dir: &Path,
-    issued: &[(PathBuf, String, Vec<u8>)],
+    issued: &[(PathBuf, serde_json::Value)],
 ) -> CliResult<()> {
-    use civitas_core::tlog::entry::{LogEntry, credential_commitment};
+    use civitas_core::tlog::entry::{LogEntry, commit_credential};
     use civitas_core::tlog::merkle::{inclusion_proof, verify_inclusion};
     use civitas_core::tlog::proof::TlogProof;
     if issued.is_empty() {
@@ -471,11 +472,17 @@ pub fn log_credentials(
     }
     let mut salts = Vec::with_capacity(issued.len());
     let mut entries = Vec::with_capacity(issued.len());
-    for (_, issuer, bytes) in issued {
+    for (_, signed) in issued {
         let mut salt = [0u8; 32];
         getrandom::getrandom(&mut salt).map_err(|_| CliError::input("no system randomness"))?;
+        // The issuer as the wallet finds it: the DID of the key that signed.
+        let issuer = signed
+            .pointer("/proof/verificationMethod")
+            .and_then(serde_json::Value::as_str)
+            .map(civitas_core::did::did_of_url)
+            .ok_or_else(|| CliError::input("the credential has no proof to log"))?;
         let entry = LogEntry::Credential {
-            commitment: credential_commitment(issuer, &salt, bytes),
+            commitment: commit_credential(issuer, &salt, signed),
         }
         .to_bytes()
         .ok_or_else(|| CliError::input("cannot encode a credential entry"))?;
@@ -495,8 +502,7 @@ pub fn log_credentials(
     let reader = civitas_core::tlog::log::StoreTiles(&store);
     let tiles = civitas_core::tlog::tiles::TileHashes::new(&reader, c.size);
     let text = String::from_utf8_lossy(&checkpoint).into_owned();
-    for (i, ((file, _, _), (salt, entry))) in
-        issued.iter().zip(salts.iter().zip(&entries)).enumerate()
+    for (i, ((file, _), (salt, entry))) in issued.iter().zip(salts.iter().zip(&entries)).enumerate()
     {
         let index = first + i as u64;
         let proof = inclusion_proof(&tiles, index, c.size)

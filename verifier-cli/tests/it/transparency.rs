@@ -250,16 +250,16 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         "{proof}"
     );
     {
-        use civitas_core::tlog::entry::{LogEntry, credential_commitment};
+        use civitas_core::tlog::entry::{LogEntry, commit_credential};
         use civitas_core::tlog::policy::Policy;
         use civitas_core::tlog::proof::TlogProof;
         let p = TlogProof::parse(proof.as_bytes()).unwrap();
         let salt: [u8; 32] = p.extra.clone().unwrap().try_into().unwrap();
         let entry = LogEntry::Credential {
-            commitment: credential_commitment(
+            commitment: commit_credential(
                 &did("uni.key"),
                 &salt,
-                &std::fs::read(d.path("signed.json")).unwrap(),
+                &serde_json::from_slice(&std::fs::read(d.path("signed.json")).unwrap()).unwrap(),
             ),
         }
         .to_bytes()

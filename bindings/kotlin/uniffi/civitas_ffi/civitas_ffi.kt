@@ -843,6 +843,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_import_credential(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_list(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present(
@@ -850,6 +852,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_wallet_present_identified(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_tlog_proof(
     ): Int
     external fun uniffi_civitas_ffi_checksum_constructor_bbsverifier_new(
     ): Int
@@ -1021,6 +1025,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_import_credential(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,`proof`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_present(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1028,6 +1034,8 @@ internal object UniffiLib {
     external fun uniffi_civitas_ffi_fn_method_wallet_present_identified(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(`ptr`: Long,`request`: RustBuffer.ByValue,`keyStore`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_tlog_proof(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_func_civitas_version(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1314,6 +1322,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() and 0xFFFF) != 31579) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof() and 0xFFFF) != 18851) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_list() and 0xFFFF) != 22768) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1324,6 +1335,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() and 0xFFFF) != 65350) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof() and 0xFFFF) != 62075) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_constructor_bbsverifier_new() and 0xFFFF) != 54376) {
@@ -4773,6 +4787,14 @@ public interface WalletInterface {
     fun `importCredential`(`credentialJson`: kotlin.String): CredentialSummary
     
     /**
+     * Imports a credential with the offline inclusion proof its issuer logged it under (the
+     * `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+     * the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+     * It identifies the credential: never show it in an unlinkable presentation.
+     */
+    fun `importWithTlogProof`(`credentialJson`: kotlin.String, `proof`: kotlin.String, `policy`: kotlin.String): CredentialSummary
+    
+    /**
      * Every stored credential.
      */
     fun `list`(): List<CredentialSummary>
@@ -4797,6 +4819,11 @@ public interface WalletInterface {
      * holder is then the key store's did:key).
      */
     fun `presentWithKeyStore`(`request`: PresentationRequest, `keyStore`: KeyStore): PresentationResult
+    
+    /**
+     * The inclusion proof kept for credential `id`, or null.
+     */
+    fun `tlogProof`(`id`: kotlin.String): kotlin.String?
     
     companion object
 }
@@ -5190,6 +5217,29 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
+     * Imports a credential with the offline inclusion proof its issuer logged it under (the
+     * `.tlog-proof` text beside it), checked against `policy` (a c2sp.org/tlog-policy text:
+     * the issuer's log key, its witnesses, the quorum); the proof is kept for the holder.
+     * It identifies the credential: never show it in an unlinkable presentation.
+     */
+    @Throws(CivitasException::class)override fun `importWithTlogProof`(`credentialJson`: kotlin.String, `proof`: kotlin.String, `policy`: kotlin.String): CredentialSummary {
+            return FfiConverterTypeCredentialSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof(
+        it,
+        
+        FfiConverterString.lower(`credentialJson`),
+        FfiConverterString.lower(`proof`),
+        FfiConverterString.lower(`policy`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Every stored credential.
      */
     @Throws(CivitasException::class)override fun `list`(): List<CredentialSummary> {
@@ -5260,6 +5310,24 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         
         FfiConverterTypePresentationRequest.lower(`request`),
         FfiConverterTypeKeyStore.lower(`keyStore`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The inclusion proof kept for credential `id`, or null.
+     */
+    @Throws(CivitasException::class)override fun `tlogProof`(`id`: kotlin.String): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_tlog_proof(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
 }
     }
     )
