@@ -1,4 +1,5 @@
-//! The transparency log: appends per second (in memory and on disk), the cost of verifying an
+//! The transparency log: appends per second (in memory and on disk, by batch size and with
+//! a checkpoint every 100 ms and every second), the cost of verifying an
 //! inclusion proof, a consistency proof and a checkpoint with k cosignatures, and proof sizes
 //! against tree size; beside the floor of the same run, SHA-256 of the leaf and node hashes an
 //! append must compute.
@@ -141,6 +142,54 @@ fn main() {
             "bytes_on_disk_per_entry": bytes as f64 / count.min(20_000) as f64}));
     }
 
+    // A log that checkpoints on a timer: entries arrive as fast as a producer thread makes
+    // them, and every `interval` whatever has queued is appended under one new checkpoint
+    // (on disk). The sustained rate, and how many entries each checkpoint carried.
+    let mut timed = Vec::new();
+    for interval_ms in [100u64, 1000] {
+        let dir = std::env::temp_dir().join(format!(
+            "civitas-bench-tlog-timer-{}-{interval_ms}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let disk = Disk(dir.clone());
+        init(&disk, &key, "uni.example/log").unwrap();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1 << 20);
+        let run_for = Duration::from_millis(interval_ms * 5).max(Duration::from_secs(2));
+        let producer = std::thread::spawn(move || {
+            let mut i = 0u64;
+            while tx.send(entry(i)).is_ok() {
+                i += 1;
+            }
+        });
+        let started = Instant::now();
+        let (mut total, mut checkpoints_made) = (0usize, 0usize);
+        while started.elapsed() < run_for {
+            let tick = Instant::now();
+            let mut queued: Vec<Vec<u8>> = rx.try_iter().collect();
+            if queued.is_empty() {
+                queued.push(rx.recv().unwrap());
+            }
+            total += queued.len();
+            // One append takes at most MAX_APPEND entries: more queued means more appends.
+            for batch in queued.chunks(civitas_core::tlog::log::MAX_APPEND) {
+                append(&disk, &key, "uni.example/log", batch).unwrap();
+                checkpoints_made += 1;
+            }
+            if let Some(rest) = Duration::from_millis(interval_ms).checked_sub(tick.elapsed()) {
+                std::thread::sleep(rest);
+            }
+        }
+        let secs = started.elapsed().as_secs_f64();
+        drop(rx);
+        producer.join().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        timed.push(json!({"checkpoint_every_ms": interval_ms, "seconds": secs,
+            "entries": total, "checkpoints": checkpoints_made,
+            "appends_per_second": total as f64 / secs}));
+    }
+
     // The floor: the SHA-256 calls an append of one entry makes at the least (its leaf
     // hash and, amortised, one node hash).
     let leaf = leaf_hash(b"x");
@@ -210,6 +259,7 @@ fn main() {
     let result = json!({
         "entries": n,
         "appends": appends,
+        "timed_checkpoints": timed,
         "floor_sha256_per_entry_us": floor_us,
         "inclusion": {"hashes": inc.len(), "bytes": inc.len() * 32, "verify_us": inclusion_us, "prove_from_tiles_us": prove_us},
         "consistency": {"from": old, "to": n, "hashes": cons.len(), "verify_us": consistency_us},
@@ -231,6 +281,15 @@ fn main() {
             a["in_memory_per_second"].as_f64().unwrap(),
             a["on_disk_per_second"].as_f64().unwrap(),
             a["bytes_on_disk_per_entry"].as_f64().unwrap()
+        );
+    }
+    for t in &timed {
+        println!(
+            "  checkpoint every {:>4} ms: {:>9.0} appends/s on disk ({} entries under {} checkpoints)",
+            t["checkpoint_every_ms"],
+            t["appends_per_second"].as_f64().unwrap(),
+            t["entries"],
+            t["checkpoints"]
         );
     }
     println!("  floor: SHA-256 of a leaf and a node            {floor_us:.2} µs per entry");
