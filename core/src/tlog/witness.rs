@@ -316,6 +316,23 @@ mod tests {
             n.verify(&[w.verifier()]).unwrap()[0].timestamp,
             Some(1_800_000_000)
         );
+        // A cosignature of another checkpoint does not merge into this one.
+        let other = Note::parse(note(&log, &leaves[..11]).as_bytes()).unwrap();
+        let foreign = w.verifier();
+        let (_, other_line) = w
+            .add_checkpoint(
+                &AddCheckpoint {
+                    old_size: 10,
+                    proof: consistency_proof(&leaves[..], 10, 11).unwrap(),
+                    note: other.to_text(),
+                },
+                Some(state),
+                1_800_000_001,
+            )
+            .unwrap();
+        let mut fresh = Note::parse(first.note.as_bytes()).unwrap();
+        assert!(merge_cosignatures(&mut fresh, other_line.as_bytes(), &foreign).is_err());
+        assert_eq!(fresh.signatures().len(), 1);
 
         let grow = AddCheckpoint {
             old_size: 10,
