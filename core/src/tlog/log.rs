@@ -531,4 +531,61 @@ mod tests {
         let (first, _) = append(&store, &key, "uni.example/log", &[entry(10)]).unwrap();
         assert_eq!(first, 10);
     }
+
+    /// A store that dies (every write fails) after `budget` writes: a crash mid-append.
+    struct Crashing<'a> {
+        inner: &'a Memory,
+        budget: std::cell::Cell<usize>,
+    }
+
+    impl LogStore for Crashing<'_> {
+        fn read(&self, path: &str) -> Result<Option<Vec<u8>>, LogError> {
+            self.inner.read(path)
+        }
+        fn write(&self, path: &str, bytes: &[u8]) -> Result<(), LogError> {
+            if self.budget.get() == 0 {
+                return Err(LogError::Storage("crashed".into()));
+            }
+            self.budget.set(self.budget.get() - 1);
+            self.inner.write(path, bytes)
+        }
+        fn swap_checkpoint(&self, old: Option<&[u8]>, new: &[u8]) -> Result<bool, LogError> {
+            if self.budget.get() == 0 {
+                return Err(LogError::Storage("crashed".into()));
+            }
+            self.budget.set(self.budget.get() - 1);
+            self.inner.swap_checkpoint(old, new)
+        }
+    }
+
+    #[test]
+    fn a_crash_at_any_write_leaves_a_log_that_reopens_consistent() {
+        let key = NoteSigner::from_seed("uni.example/log", &[5; 32], false).unwrap();
+        let first: Vec<Vec<u8>> = (0..300).map(entry).collect();
+        let second: Vec<Vec<u8>> = (300..900).map(entry).collect();
+        // Every point of the second append at which the store can die.
+        for budget in 0..12 {
+            let store = Memory::default();
+            init(&store, &key, "uni.example/log").unwrap();
+            append(&store, &key, "uni.example/log", &first).unwrap();
+            let crashing = Crashing {
+                inner: &store,
+                budget: std::cell::Cell::new(budget),
+            };
+            let crashed = append(&crashing, &key, "uni.example/log", &second).is_err();
+            // Reopened: the checkpoint verifies, its tiles give its root, and appending
+            // goes on from it to the tree the leaves give.
+            let (_, cp) = current(&store, &key, "uni.example/log").unwrap();
+            assert_eq!(cp.size, if crashed { 300 } else { 900 }, "budget {budget}");
+            assert_eq!(
+                TileHashes::new(&StoreTiles(&store), cp.size).root(),
+                Some(cp.root)
+            );
+            let rest: Vec<Vec<u8>> = (cp.size..1000).map(entry).collect();
+            let (_, note) = append(&store, &key, "uni.example/log", &rest).unwrap();
+            let all: Vec<Hash> = (0..1000).map(|i| leaf_hash(&entry(i))).collect();
+            let last = Checkpoint::parse(Note::parse(note.as_bytes()).unwrap().text()).unwrap();
+            assert_eq!((last.size, last.root), (1000, mth(&all)), "budget {budget}");
+        }
+    }
 }
