@@ -86,6 +86,7 @@ fn main() {
         let options = ProofOptions::assertion(did::verification_method_id(&key));
         signed.push(bbs.sign(&doc, &pair, &options, &mandatory).unwrap());
         trusted.push(TrustedIssuer {
+            jwk: None,
             did: did::did_key(&key),
             name: format!("University {i}"),
             credential_types: vec!["UniversityDegreeCredential".into()],

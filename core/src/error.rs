@@ -556,6 +556,12 @@ pub enum Error {
         pointer: String,
     },
 
+    // ---- SD-JWT (`sdjwt`)
+    /// An SD-JWT, SD-JWT VC, Key Binding JWT or Status List Token is malformed or does not
+    /// verify.
+    #[error("SD-JWT: {0}")]
+    SdJwt(#[from] crate::sdjwt::SdJwtError),
+
     // ---- transparency logs (`tlog`)
     /// A transparency-log inclusion proof is malformed, or does not prove the credential's
     /// entry in a checkpoint the policy accepts.
@@ -667,6 +673,7 @@ impl Error {
                 | crate::tlog::proof::TlogProofError::Inclusion(_) => ErrorKind::VerificationFailed,
             },
             Self::TlogPolicy(_) => ErrorKind::InvalidInput,
+            Self::SdJwt(e) => e.kind(),
             Self::OpenId4Vci(e) => e.kind(),
             Self::Dcql(e) => match e {
                 crate::openid4vp::dcql::DcqlError::UnsupportedFormat(_) => ErrorKind::Unsupported,

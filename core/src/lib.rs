@@ -56,6 +56,7 @@ pub mod openid4vci;
 pub mod openid4vp;
 pub mod presentation;
 pub mod rdf;
+pub mod sdjwt;
 pub mod status;
 mod time;
 pub mod tlog;

@@ -34,6 +34,7 @@
 //! Every field a check decides on is read from the verified statements
 //! ([`crate::vc::SignedFields`]), after the input passed [`crate::vc::check_profile`].
 
+mod sdjwt;
 mod trust;
 
 use std::collections::HashMap;
@@ -42,6 +43,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
+pub use sdjwt::{KB_MAX_AGE, looks_like_sd_jwt};
 pub use trust::{TrustList, TrustedContext, TrustedIssuer};
 
 use crate::Error;
@@ -377,6 +379,7 @@ impl Policy {
 pub struct StatusLists {
     by_url: HashMap<String, Value>,
     published: HashMap<String, [u8; 32]>,
+    tokens: HashMap<String, String>,
     unusable: Vec<String>,
 }
 
@@ -427,6 +430,34 @@ impl StatusLists {
         }
         Ok(())
     }
+    /// Add a Token Status List (a `statuslist+jwt`, for SD-JWT VCs), keyed by its `sub`; its
+    /// signature is checked when a credential uses it.
+    ///
+    /// # Errors
+    /// [`Error::SdJwt`] when it is not a JWT whose payload names its `sub`;
+    /// [`Error::DuplicateStatusList`] when that URI is already in the set.
+    pub fn insert_token(&mut self, jwt: &str) -> Result<(), Error> {
+        let jwt = jwt.trim();
+        let payload = jwt.split('.').nth(1).unwrap_or("");
+        let bytes = crate::jose::unb64(payload, "a status list token is a JWT")
+            .map_err(crate::sdjwt::SdJwtError::from)?;
+        let sub = match crate::json::parse(&bytes, &crate::json::JsonLimits::default()) {
+            Ok(Value::Object(m)) => m.get("sub").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        }
+        .ok_or(crate::sdjwt::SdJwtError::Malformed(
+            "a status list token names its URI in sub",
+        ))?;
+        match self.tokens.entry(sub) {
+            std::collections::hash_map::Entry::Occupied(e) => Err(Error::DuplicateStatusList {
+                id: e.key().clone(),
+            }),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(jwt.to_owned());
+                Ok(())
+            }
+        }
+    }
     /// Record a source of status lists that could not be used (a file name, a URL), so that
     /// a credential whose list is not available says why it may be missing.
     pub fn note_unusable(&mut self, source: impl Into<String>) {
@@ -436,13 +467,13 @@ impl StatusLists {
     pub fn unusable(&self) -> &[String] {
         &self.unusable
     }
-    /// Number of lists.
+    /// Number of lists (status list credentials and tokens).
     pub fn len(&self) -> usize {
-        self.by_url.len()
+        self.by_url.len() + self.tokens.len()
     }
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
-        self.by_url.is_empty()
+        self.by_url.is_empty() && self.tokens.is_empty()
     }
 }
 
@@ -468,15 +499,18 @@ pub enum HolderBinding {
     Did,
     /// Nothing: accepted only under [`Policy::dangerous_allow_bearer`].
     None,
+    /// An SD-JWT VC's holder key (`cnf.jwk`) signed the Key Binding JWT.
+    Key,
 }
 
 impl HolderBinding {
-    /// The stable name used in output: `secret`, `did`, `none`.
+    /// The stable name used in output: `secret`, `did`, `none`, `key`.
     pub fn name(self) -> &'static str {
         match self {
             HolderBinding::Secret => "secret",
             HolderBinding::Did => "did",
             HolderBinding::None => "none",
+            HolderBinding::Key => "key",
         }
     }
 }

@@ -9,6 +9,12 @@
 //! status_list_signers = ["did:key:zDn..."]      # keys that sign its status lists (ecdsa-rdfc-2019)
 //! status_list_max_age = "24h"                   # optional: oldest list without validUntil accepted
 //!
+//! # An SD-JWT VC issuer known by its key (instead of a DID); its types are vct values.
+//! [[issuer]]
+//! jwk = { kty = "EC", crv = "P-256", x = "...", y = "..." }
+//! name = "Federal Identity Office"
+//! credential_types = ["urn:eudi:pid:1"]
+//!
 //! # JSON-LD contexts its credentials use beyond the bundled ones, obtained from the issuer.
 //! [[context]]
 //! url = "https://civitas.example/contexts/diploma/v1"
@@ -34,8 +40,14 @@ const MAX_TRUST_FILE: usize = 1 << 20;
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TrustedIssuer {
-    /// The issuer's DID: the controller of the key that signs its credentials.
+    /// The issuer's DID: the controller of the key that signs its credentials (empty when
+    /// the issuer is named by `jwk`).
+    #[serde(default)]
     pub did: String,
+    /// The issuer's public key as a P-256 JWK, for SD-JWT VC issuers named by their key
+    /// instead of a DID.
+    #[serde(default)]
+    pub jwk: Option<serde_json::Value>,
     /// The name shown to the officer.
     pub name: String,
     /// The credential types this issuer may issue (`VerifiableCredential` itself never counts).
@@ -139,6 +151,26 @@ impl TrustList {
             toml::from_str(text).map_err(|e| Error::TrustFile(e.message().to_owned()))?;
         let mut seen = std::collections::HashMap::new();
         for i in &list.issuers {
+            match (&i.jwk, i.did.is_empty()) {
+                (Some(jwk), true) => {
+                    crate::jose::jwk::EcJwk::from_json(jwk)
+                        .map_err(|e| Error::TrustFile(format!("issuer {:?}: jwk: {e}", i.name)))?;
+                    continue;
+                }
+                (Some(_), false) => {
+                    return Err(Error::TrustFile(format!(
+                        "issuer {:?}: give did or jwk, not both",
+                        i.name
+                    )));
+                }
+                (None, true) => {
+                    return Err(Error::TrustFile(format!(
+                        "issuer {:?}: give its did (or, for an SD-JWT VC issuer, its jwk)",
+                        i.name
+                    )));
+                }
+                (None, false) => {}
+            }
             if !i.did.starts_with("did:")
                 || i.status_list_signers.iter().any(|s| !s.starts_with("did:"))
             {
@@ -178,7 +210,9 @@ impl TrustList {
 
     /// The entry for `did`.
     pub fn get(&self, did: &str) -> Option<&TrustedIssuer> {
-        self.issuers.iter().find(|i| i.did == did)
+        self.issuers
+            .iter()
+            .find(|i| !i.did.is_empty() && i.did == did)
     }
 
     /// All entries.

@@ -30,6 +30,7 @@ mod verifier_batch;
 mod verifier_clock_skew;
 mod verifier_features;
 mod verifier_rewrites;
+mod verifier_sdjwt;
 mod verifier_status;
 mod verifier_status_policy;
 mod wallet;

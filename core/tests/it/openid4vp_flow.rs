@@ -109,6 +109,7 @@ fn setup() -> (Desk, Wallet, CredentialIssuer) {
     );
     let issuer = CredentialIssuer::new(Bbs2023::new(Arc::clone(&jsonld)), pair);
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        jwk: None,
         did: issuer.did().to_owned(),
         name: "University of Civitas".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

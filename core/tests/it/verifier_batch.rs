@@ -172,6 +172,7 @@ impl World {
             self.issuers
                 .iter()
                 .map(|i| TrustedIssuer {
+                    jwk: None,
                     did: i.did.clone(),
                     name: "Uni".into(),
                     credential_types: vec!["UniversityDegreeCredential".into()],

@@ -57,6 +57,7 @@ fn clock_skew_is_capped_at_one_hour_unless_dangerous() {
         .derive(&signed, &["/credentialSubject/degree/name".to_owned()], b"")
         .unwrap();
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        jwk: None,
         did: did::did_key(&issuer),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

@@ -89,6 +89,7 @@ fn anonymous_pseudonymous_presentations_are_bound_fresh_and_per_desk() {
         .unwrap()
     };
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        jwk: None,
         did: did::did_key(&issuer),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

@@ -120,6 +120,7 @@ impl Desk {
 
     fn policy(&self, types: &[&str]) -> Policy {
         Policy::new(TrustList::from_issuers(vec![TrustedIssuer {
+            jwk: None,
             did: did::did_key(&self.issuer),
             name: "Uni".into(),
             credential_types: types.iter().map(|t| (*t).to_owned()).collect(),

@@ -87,6 +87,7 @@ fn cached_status_lists_are_rechecked_when_they_change() {
         .unwrap();
 
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        jwk: None,
         did: did::did_key(&issuer),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

@@ -60,6 +60,7 @@ fn world() -> World {
         .unwrap()
         .remove("id");
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        jwk: None,
         did: issuer.did().to_owned(),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],
