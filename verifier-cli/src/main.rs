@@ -134,9 +134,13 @@ enum Command {
         /// The verifier's domain.
         #[arg(long)]
         domain: String,
-        /// Derived credentials to present.
+        /// Derived credentials to present, or one SD-JWT VC (its Disclosures chosen with
+        /// --disclose, bound to the challenge and domain by a Key Binding JWT).
         #[arg(required = true)]
         derived: Vec<PathBuf>,
+        /// For an SD-JWT VC: JSON array of pointers of the claims to disclose.
+        #[arg(long, value_name = "POINTERS.json")]
+        disclose: Option<PathBuf>,
         /// Output file (default: standard output).
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
@@ -245,8 +249,37 @@ fn run(cli: Cli) -> CliResult<u8> {
             challenge,
             domain,
             derived,
+            disclose,
             output,
-        } => commands::present::run(
+        } if derived.len() == 1
+            && derived
+                .first()
+                .is_some_and(|p| commands::sdjwt::is_sd_jwt(p)) =>
+        {
+            let pointers = match &disclose {
+                Some(p) => util::read_pointers(p)?,
+                None => Vec::new(),
+            };
+            commands::sdjwt::present_one(
+                &holder_key,
+                &challenge,
+                &domain,
+                derived
+                    .first()
+                    .map(PathBuf::as_path)
+                    .unwrap_or(std::path::Path::new("-")),
+                &pointers,
+                output.as_deref(),
+            )
+        }
+        Command::Present {
+            holder_key,
+            challenge,
+            domain,
+            derived,
+            disclose,
+            output,
+        } if disclose.is_none() => commands::present::run(
             &jsonld(contexts)?,
             &holder_key,
             &challenge,
@@ -254,6 +287,9 @@ fn run(cli: Cli) -> CliResult<u8> {
             &derived,
             output.as_deref(),
         ),
+        Command::Present { .. } => Err(util::CliError::input(
+            "--disclose is for presenting one SD-JWT VC; derived bbs-2023 credentials already hold only what they disclose",
+        )),
         Command::Verify(args) => commands::verify::run(&jsonld(contexts)?, &args),
         Command::Holder(cmd) => commands::holder::run(&jsonld(contexts)?, contexts, cmd),
         Command::Serve(args) => commands::serve::run(&jsonld(contexts)?, &args),

@@ -212,6 +212,11 @@ pub fn read_json(path: &Path) -> CliResult<Value> {
     parse_json(path, &read_bytes(path)?)
 }
 
+/// Parse bytes read from `path` as JSON (the errors name the file).
+pub fn parse_json_bytes(path: &Path, bytes: &[u8]) -> CliResult<Value> {
+    parse_json(path, bytes)
+}
+
 fn parse_json(path: &Path, bytes: &[u8]) -> CliResult<Value> {
     let name = if path == Path::new("-") {
         "standard input".to_owned()

@@ -72,6 +72,12 @@ impl StatusListToken {
         self.bits
     }
 
+    /// Every entry's status, in order (`8 / bits` entries per byte).
+    pub fn statuses(&self) -> Vec<u8> {
+        let count = self.list.len() * 8 / usize::from(self.bits.max(1));
+        (0..count as u64).filter_map(|i| self.status(i)).collect()
+    }
+
     /// The status at `idx` (§4.1: entry `idx` is bits `idx*bits ..` counted from the least
     /// significant bit of each byte); `None` outside the list.
     pub fn status(&self, idx: u64) -> Option<u8> {

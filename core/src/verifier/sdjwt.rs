@@ -301,6 +301,14 @@ impl Verifier {
         if !failures.is_empty() {
             return Err(reject(failures));
         }
+        // Shown elsewhere in the result (issuer, types, status, holder binding): the claims
+        // the officer reads are the rest.
+        let mut document = document;
+        if let Some(m) = document.as_object_mut() {
+            for k in ["iss", "vct", "cnf", "status"] {
+                m.remove(k);
+            }
+        }
         Ok(VerifiedPresentation {
             credentials: vec![VerifiedCredential {
                 document,

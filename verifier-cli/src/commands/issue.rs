@@ -17,8 +17,37 @@ use crate::util::{
     remove_stale_temps, write_atomic, write_json_out,
 };
 
+/// What `civitas issue` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CredentialFormat {
+    /// A W3C VC with a bbs-2023 proof (a BBS key).
+    LdpVc,
+    /// An SD-JWT VC (IETF draft -13) signed with ES256 (a P-256 key); every claim
+    /// selectively disclosable unless --plain names it.
+    SdJwtVc,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct IssueArgs {
+    /// The credential format.
+    #[arg(long, value_enum, default_value_t = CredentialFormat::LdpVc)]
+    format: CredentialFormat,
+    /// With --format sd-jwt-vc: the credential type (vct), e.g. urn:eudi:pid:1.
+    #[arg(long, value_name = "URI")]
+    vct: Option<String>,
+    /// With --format sd-jwt-vc: the issuer (iss; default: the did:key of --key).
+    #[arg(long, value_name = "URI")]
+    iss: Option<String>,
+    /// With --format sd-jwt-vc: the holder's public key (a JWK file, or a P-256 key file
+    /// whose public key is used) for cnf; the holder then proves possession when presenting.
+    #[arg(long, value_name = "FILE")]
+    holder_jwk: Option<PathBuf>,
+    /// With --format sd-jwt-vc: JSON array of pointers of claims to keep plainly visible.
+    #[arg(long, value_name = "POINTERS.json")]
+    plain: Option<PathBuf>,
+    /// With --format sd-jwt-vc: days until exp (default: no exp).
+    #[arg(long, value_name = "DAYS")]
+    valid_days: Option<u64>,
     /// The issuer's BBS key file (civitas keygen --alg bbs).
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
@@ -133,6 +162,20 @@ impl Issuer {
 }
 
 pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
+    if args.format == CredentialFormat::SdJwtVc {
+        return issue_sd_jwt(args);
+    }
+    for (given, flag) in [
+        (args.vct.is_some(), "--vct"),
+        (args.iss.is_some(), "--iss"),
+        (args.holder_jwk.is_some(), "--holder-jwk"),
+        (args.plain.is_some(), "--plain"),
+        (args.valid_days.is_some(), "--valid-days"),
+    ] {
+        if given {
+            return Err(CliError::input(format!("{flag} is for --format sd-jwt-vc")));
+        }
+    }
     let issuer = Issuer::new(jsonld, args)?;
     match (&args.template, &args.credential) {
         (Some(template), _) => {
@@ -181,6 +224,38 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
             "give a credential file, or --template with --csv and --out-dir",
         )),
     }
+}
+
+fn issue_sd_jwt(args: &IssueArgs) -> CliResult<u8> {
+    let vct = args.vct.as_deref().ok_or_else(|| {
+        CliError::input("--format sd-jwt-vc needs --vct URI (the credential type)")
+    })?;
+    let Some(claims) = &args.credential else {
+        return Err(CliError::input(
+            "--format sd-jwt-vc issues one credential: give CLAIMS.json (batch mode is for ldp-vc)",
+        ));
+    };
+    for (given, flag) in [
+        (args.mandatory.is_some(), "--mandatory"),
+        (args.holder_request.is_some(), "--holder-request"),
+        (args.log.is_some(), "--log"),
+    ] {
+        if given {
+            return Err(CliError::input(format!("{flag} is for --format ldp-vc")));
+        }
+    }
+    crate::commands::sdjwt::issue(&crate::commands::sdjwt::IssueSdJwt {
+        key: &args.key,
+        vct,
+        iss: args.iss.as_deref(),
+        claims,
+        holder_jwk: args.holder_jwk.as_deref(),
+        status_list: args.status_list.as_deref(),
+        status_index: args.status_index,
+        valid_days: args.valid_days,
+        plain: args.plain.as_deref(),
+        output: args.output.as_deref(),
+    })
 }
 
 /// Read a holder's credential request file.

@@ -12,6 +12,7 @@ pub mod offers;
 pub mod present;
 pub mod qr;
 pub mod respond;
+pub mod sdjwt;
 pub mod serve;
 pub mod status;
 pub mod verify;

@@ -8,7 +8,7 @@
 //!               "credentials": [{"issuer": "did:key:...", "issuer_name": "..." | null,
 //!                                "types": ["..."], "claims": {"/credentialSubject/...": value},
 //!                                "status": ["revocation: unset"],
-//!                                "holder_binding": "secret" | "did" | "none",
+//!                                "holder_binding": "secret" | "did" | "key" | "none",
 //!                                "pseudonym": "..." | null}],
 //!               "failures": [{"check": "status", "credential": 0 | null, "reason": "..."}],
 //!               "dangers": ["--dangerous-skip-status"],
@@ -181,7 +181,7 @@ pub(crate) struct JsonCredential {
     /// Disclosed claims by JSON pointer, in document order.
     claims: serde_json::Map<String, Value>,
     status: Vec<String>,
-    /// `secret`, `did` or `none`.
+    /// `secret`, `did`, `key` (an SD-JWT VC key-bound) or `none`.
     holder_binding: &'static str,
     pseudonym: Option<String>,
 }
@@ -311,6 +311,24 @@ pub(crate) fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
         return Ok(lists);
     };
     let mut sources: std::collections::HashMap<String, PathBuf> = Default::default();
+    // Token Status Lists (for SD-JWT VCs): *.jwt files.
+    for path in files_with(dir, &["jwt"])? {
+        let inserted = read_bytes(&path).and_then(|b| {
+            let text = String::from_utf8(b)
+                .map_err(|_| CliError::input(format!("{} is not UTF-8", path.display())))?;
+            lists
+                .insert_token(&text)
+                .map_err(|e| CliError::input(e.to_string()))
+        });
+        if let Err(e) = inserted {
+            eprintln!(
+                "warning: {}: not a usable status list token ({}); it is not used",
+                path.display(),
+                e.message
+            );
+            lists.note_unusable(path.display().to_string());
+        }
+    }
     for path in json_files(dir)? {
         let unusable = |reason: &str| {
             eprintln!(
@@ -369,11 +387,20 @@ pub(crate) fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
 
 /// The `*.json` files of a directory, sorted.
 fn json_files(dir: &Path) -> CliResult<Vec<PathBuf>> {
+    files_with(dir, &["json"])
+}
+
+/// The files of a directory with one of `extensions`, sorted.
+fn files_with(dir: &Path, extensions: &[&str]) -> CliResult<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| CliError::input(format!("cannot read directory {}: {e}", dir.display())))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|x| extensions.iter().any(|e| x == *e))
+        })
         .collect();
     files.sort();
     Ok(files)
@@ -384,7 +411,7 @@ fn expand_inputs(args: &VerifyArgs) -> CliResult<Vec<(String, Source)>> {
     let mut out = Vec::new();
     for p in &args.inputs {
         if p.is_dir() {
-            for f in json_files(p)? {
+            for f in files_with(p, &["json", "sd-jwt"])? {
                 out.push((f.display().to_string(), Source::File(f)));
             }
         } else {
@@ -414,15 +441,33 @@ enum Source {
     Qr(PathBuf),
 }
 
-fn load(source: &Source) -> Result<Value, String> {
+/// What an input holds: a JSON presentation or credential, or an SD-JWT VC presentation
+/// (the compact `~`-separated form).
+enum Loaded {
+    Json(Value),
+    SdJwt(String),
+}
+
+fn load(source: &Source) -> Result<Loaded, String> {
     match source {
-        Source::File(p) => read_json(p).map_err(|e| e.message),
+        Source::File(p) => {
+            let bytes = read_bytes(p).map_err(|e| e.message)?;
+            if let Ok(text) = std::str::from_utf8(&bytes)
+                && civitas_core::verifier::looks_like_sd_jwt(text)
+            {
+                return Ok(Loaded::SdJwt(text.trim().to_owned()));
+            }
+            crate::util::parse_json_bytes(p, &bytes)
+                .map(Loaded::Json)
+                .map_err(|e| e.message)
+        }
         Source::Qr(p) => {
             // Never open a FIFO or a device (the image decoder would block or read forever).
             crate::util::open_regular(p).map_err(|e| e.message)?;
             let payload =
                 civitas_cli::qr::decode_image(p).map_err(|e| format!("{}: {e}", p.display()))?;
             civitas_core::compact::decode(&payload)
+                .map(Loaded::Json)
                 .map_err(|e| format!("{}: QR payload: {e}", p.display()))
         }
     }
@@ -522,7 +567,11 @@ fn verify_all(
     batch: bool,
 ) -> Vec<(String, Outcome)> {
     let one = |source: &Source| match load(source) {
-        Ok(v) => match verifier.verify(&v, policy, lists) {
+        Ok(Loaded::Json(v)) => match verifier.verify(&v, policy, lists) {
+            Ok(vp) => Outcome::Valid(vp),
+            Err(r) => Outcome::Invalid(r),
+        },
+        Ok(Loaded::SdJwt(compact)) => match verifier.verify_sd_jwt(&compact, policy, lists) {
             Ok(vp) => Outcome::Valid(vp),
             Err(r) => Outcome::Invalid(r),
         },

@@ -13,6 +13,7 @@ mod cli;
 mod issuer;
 mod log;
 mod qr;
+mod sdjwt;
 mod serve;
 mod status_issuance;
 mod transparency;
