@@ -142,6 +142,7 @@ if [ "$QUICK" -eq 0 ]; then
 
   suite_step "OpenID4VP with a peer we did not write (@openid4vc/openid4vp wallet, dcql oracle)" interop/openid4vp-peer/run.sh peer "openid4vp peer"
   suite_step "OpenID4VCI with a peer we did not write (@openid4vc/openid4vci wallet redeems our offers)" interop/openid4vci-peer/run.sh vci-peer "openid4vci peer"
+  suite_step "SD-JWT VC with peers we did not write (@sd-jwt/sd-jwt-vc and @sd-jwt/jwt-status-list, both ways)" interop/sdjwt-peer/run.sh sdjwt-peer "sdjwt peer"
   suite_step "transparency logs with a peer we did not write (Go's sumdb/note and sumdb/tlog, both ways)" interop/tlog-go/run.sh tlog-go "tlog go peer"
 
   suite_step "bbs-2023 JavaScript interop harness self-test" interop/bbs2023-js/selftest.sh interop "interop self-test"
