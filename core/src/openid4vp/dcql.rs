@@ -15,6 +15,13 @@ use serde_json::Value;
 
 /// The Credential Format Identifier accepted: W3C VCs secured with Data Integrity.
 pub const FORMAT_LDP_VC: &str = "ldp_vc";
+/// The SD-JWT VC format identifier (OpenID4VP 1.0 §B.3).
+pub const FORMAT_SD_JWT_VC: &str = "dc+sd-jwt";
+
+/// Whether a credential's JSON is an SD-JWT VC's claims (a `vct`, no JSON-LD `@context`).
+pub fn is_sd_jwt_vc_claims(credential: &Value) -> bool {
+    credential.get("vct").is_some_and(Value::is_string) && credential.get("@context").is_none()
+}
 /// Most Credential Queries in one query.
 pub const MAX_CREDENTIAL_QUERIES: usize = 64;
 /// Most Claims Queries in one Credential Query.
@@ -29,8 +36,8 @@ pub enum DcqlError {
     /// The query breaks a rule of §6; the message says which.
     #[error("invalid DCQL query: {0}")]
     Invalid(String),
-    /// A Credential Query asks for a format other than `ldp_vc`.
-    #[error("DCQL: unsupported credential format {0:?} (ldp_vc is supported)")]
+    /// A Credential Query asks for a format other than `ldp_vc` and `dc+sd-jwt`.
+    #[error("DCQL: unsupported credential format {0:?} (ldp_vc and dc+sd-jwt are supported)")]
     UnsupportedFormat(String),
     /// The wallet holds no set of credentials that satisfies the query (§6.4.2: then nothing
     /// is returned).
@@ -65,6 +72,10 @@ pub struct ClaimsQuery {
 pub struct CredentialQuery {
     /// Its id.
     pub id: String,
+    /// Its format: [`FORMAT_LDP_VC`] or [`FORMAT_SD_JWT_VC`].
+    pub format: String,
+    /// `meta.vct_values` of a `dc+sd-jwt` query: the accepted `vct` values.
+    pub vct_values: Vec<String>,
     /// Several credentials may be returned for it.
     pub multiple: bool,
     /// `meta.type_values`: alternatives, each a set of expanded type IRIs that must all be
@@ -223,7 +234,7 @@ fn parse_credential_query(v: &Value) -> Result<CredentialQuery, DcqlError> {
         .get("format")
         .and_then(Value::as_str)
         .ok_or_else(|| invalid(format!("credential query {id} needs a format")))?;
-    if format != FORMAT_LDP_VC {
+    if format != FORMAT_LDP_VC && format != FORMAT_SD_JWT_VC {
         return Err(DcqlError::UnsupportedFormat(
             format.chars().take(64).collect(),
         ));
@@ -232,23 +243,34 @@ fn parse_credential_query(v: &Value) -> Result<CredentialQuery, DcqlError> {
         .get("meta")
         .filter(|m| m.is_object())
         .ok_or_else(|| invalid(format!("credential query {id} needs a meta object")))?;
-    let type_values = non_empty_array(
-        meta.get("type_values")
-            .ok_or_else(|| invalid(format!("ldp_vc query {id} needs meta.type_values")))?,
-        "meta.type_values",
-    )?
-    .iter()
-    .map(|alt| {
-        non_empty_array(alt, "each meta.type_values entry")?
+    let strings = |v: &Value, what: &str| -> Result<Vec<String>, DcqlError> {
+        non_empty_array(v, what)?
             .iter()
             .map(|t| {
                 t.as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| invalid("type_values holds strings"))
+                    .ok_or_else(|| invalid(format!("{what} holds strings")))
             })
-            .collect::<Result<Vec<_>, _>>()
-    })
-    .collect::<Result<Vec<_>, _>>()?;
+            .collect()
+    };
+    let (type_values, vct_values) = if format == FORMAT_SD_JWT_VC {
+        let vct = strings(
+            meta.get("vct_values")
+                .ok_or_else(|| invalid(format!("dc+sd-jwt query {id} needs meta.vct_values")))?,
+            "meta.vct_values",
+        )?;
+        (Vec::new(), vct)
+    } else {
+        let types = non_empty_array(
+            meta.get("type_values")
+                .ok_or_else(|| invalid(format!("ldp_vc query {id} needs meta.type_values")))?,
+            "meta.type_values",
+        )?
+        .iter()
+        .map(|alt| strings(alt, "each meta.type_values entry"))
+        .collect::<Result<Vec<_>, _>>()?;
+        (types, Vec::new())
+    };
     let claims = match v.get("claims") {
         None => None,
         Some(c) => {
@@ -300,6 +322,8 @@ fn parse_credential_query(v: &Value) -> Result<CredentialQuery, DcqlError> {
     };
     Ok(CredentialQuery {
         id,
+        format: format.to_owned(),
+        vct_values,
         multiple: optional_bool(v, "multiple", false)?,
         type_values,
         claims,
@@ -314,7 +338,7 @@ fn parse_credential_query(v: &Value) -> Result<CredentialQuery, DcqlError> {
 
 impl DcqlQuery {
     /// Read a DCQL query (§6): unknown members are ignored; every rule on the members named
-    /// is checked; only the `ldp_vc` format is accepted.
+    /// is checked; the `ldp_vc` and `dc+sd-jwt` formats are accepted.
     pub fn parse(v: &Value) -> Result<DcqlQuery, DcqlError> {
         if !v.is_object() {
             return Err(invalid("a DCQL query is an object"));
@@ -455,10 +479,19 @@ fn match_credential(q: &CredentialQuery, c: &Candidate<'_>) -> Option<Selected> 
     if q.require_cryptographic_holder_binding && !c.holder_binding {
         return None;
     }
-    let types_ok = q
-        .type_values
-        .iter()
-        .any(|alt| alt.iter().all(|t| c.expanded_types.contains(t)));
+    let sd_jwt = is_sd_jwt_vc_claims(c.credential);
+    let types_ok = if q.format == FORMAT_SD_JWT_VC {
+        sd_jwt
+            && c.credential
+                .get("vct")
+                .and_then(Value::as_str)
+                .is_some_and(|vct| q.vct_values.iter().any(|v| v == vct))
+    } else {
+        !sd_jwt
+            && q.type_values
+                .iter()
+                .any(|alt| alt.iter().all(|t| c.expanded_types.contains(t)))
+    };
     if !types_ok {
         return None;
     }

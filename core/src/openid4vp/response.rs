@@ -244,6 +244,10 @@ pub const ALWAYS_SHOWN: &[&str] = &[
     "/credentialStatus",
 ];
 
+/// What an SD-JWT VC shows in plain view besides what the profile's own claims (`iss`,
+/// `vct`, `cnf`, `status`, reported apart): its time claims and subject identifier.
+pub const SD_JWT_ALWAYS_SHOWN: &[&str] = &["/iat", "/nbf", "/exp", "/sub"];
+
 /// The policy a response is verified under: `policy` with the request's nonce as challenge
 /// and its full Client Identifier as domain (so bbs-2023 headers and pseudonyms are those
 /// of this request).
@@ -292,13 +296,27 @@ pub fn assess(
     match (&result, q) {
         (Ok(vp), Some(q)) => {
             for c in vp.credentials() {
-                let types = expanded_types(jsonld, c.document()).unwrap_or_default();
+                let sd_jwt = q.format == super::dcql::FORMAT_SD_JWT_VC;
+                // An SD-JWT VC's claims as the wallet matched them (with its vct).
+                let mut doc = c.document().clone();
+                if sd_jwt && let (Some(m), Some(vct)) = (doc.as_object_mut(), c.types().first()) {
+                    m.insert("vct".into(), Value::String(vct.clone()));
+                }
+                let types = if sd_jwt {
+                    Vec::new()
+                } else {
+                    expanded_types(jsonld, c.document()).unwrap_or_default()
+                };
                 let before = unmet.len();
-                if !q
-                    .type_values
-                    .iter()
-                    .any(|alt| alt.iter().all(|t| types.contains(t)))
-                {
+                let type_ok = if sd_jwt {
+                    c.types().iter().any(|t| q.vct_values.contains(t))
+                        && super::dcql::is_sd_jwt_vc_claims(&doc)
+                } else {
+                    q.type_values
+                        .iter()
+                        .any(|alt| alt.iter().all(|t| types.contains(t)))
+                };
+                if !type_ok {
                     unmet.push("the credential is not of a type the query asks for".into());
                 }
                 // Without claim sets every claim is asked for: name each one missing.
@@ -313,7 +331,7 @@ pub fn assess(
                 // The wallet's own matching over what was disclosed: `values`, claim sets.
                 let candidate = super::dcql::Candidate {
                     id: "",
-                    credential: c.document(),
+                    credential: &doc,
                     expanded_types: &types,
                     holder_binding: c.holder_binding() != crate::verifier::HolderBinding::None,
                 };
@@ -323,7 +341,12 @@ pub fn assess(
                             .into(),
                     );
                 }
-                for pointer in over_disclosed(c.document(), q, expected.also_accepted) {
+                let always: &[&str] = if sd_jwt {
+                    SD_JWT_ALWAYS_SHOWN
+                } else {
+                    ALWAYS_SHOWN
+                };
+                for pointer in over_disclosed(c.document(), q, expected.also_accepted, always) {
                     unmet.push(format!(
                         "claim {pointer} is disclosed but was not asked for"
                     ));
@@ -356,12 +379,11 @@ pub fn check_vp_token(
     presentations(expected.query, vp_token)
         .into_iter()
         .map(|(query_id, p)| {
-            assess(
-                jsonld,
-                expected,
-                query_id,
-                verifier.verify(p, &policy, lists),
-            )
+            let result = match p {
+                Value::String(compact) => verifier.verify_sd_jwt(compact, &policy, lists),
+                other => verifier.verify(other, &policy, lists),
+            };
+            assess(jsonld, expected, query_id, result)
         })
         .collect()
 }
@@ -370,7 +392,12 @@ pub fn check_vp_token(
 /// claim covers everything below its path; a query without claims asks for the whole
 /// credential) nor `also_accepted` nor [`ALWAYS_SHOWN`] cover, other than `id` and `type`
 /// members (which bbs-2023 discloses with the objects holding a disclosed claim).
-fn over_disclosed(doc: &Value, q: &super::dcql::CredentialQuery, also: &[String]) -> Vec<String> {
+fn over_disclosed(
+    doc: &Value,
+    q: &super::dcql::CredentialQuery,
+    also: &[String],
+    always: &[&str],
+) -> Vec<String> {
     let Some(claims) = &q.claims else {
         return Vec::new();
     };
@@ -396,7 +423,7 @@ fn over_disclosed(doc: &Value, q: &super::dcql::CredentialQuery, also: &[String]
         .map(|(p, _)| p)
         .filter(|p| {
             !structural(p)
-                && !ALWAYS_SHOWN.iter().any(|a| under(p, a))
+                && !always.iter().any(|a| under(p, a))
                 && !also.iter().any(|a| under(p, a))
                 && !claims.iter().any(|c| path_covers(&c.path, p))
         })
@@ -512,7 +539,7 @@ mod tests {
                 "passport": {"id": "urn:passport:123", "type": "Passport"}
             }
         });
-        let got = over_disclosed(&doc, &q.credentials[0], &[]);
+        let got = over_disclosed(&doc, &q.credentials[0], &[], ALWAYS_SHOWN);
         assert_eq!(
             got,
             vec![
@@ -523,7 +550,7 @@ mod tests {
         );
         let also = ["/credentialSubject/passport".to_owned()];
         assert_eq!(
-            over_disclosed(&doc, &q.credentials[0], &also),
+            over_disclosed(&doc, &q.credentials[0], &also, ALWAYS_SHOWN),
             vec!["/credentialSubject/degreeX/name".to_owned()]
         );
     }

@@ -250,3 +250,188 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
     assert_eq!(code, 2);
     assert!(err.contains("--vct"), "{err}");
 }
+
+#[test]
+fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
+    use super::serve::Server;
+    use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
+    use serde_json::{Map, json};
+    let dir = scratch("sdjwt-desk");
+    drop(Server::start(&["--demo", "--dir", dir.to_str().unwrap()]));
+    let d = Dir(dir.clone());
+    for k in ["pid.key", "phone.key"] {
+        d.ok(&["keygen", "--alg", "p256", "-o", k]);
+    }
+    d.ok(&[
+        "status",
+        "create",
+        "--format",
+        "token",
+        "--key",
+        "pid.key",
+        "--id",
+        "https://pid.example/status/1",
+        "-o",
+        "status/pid.jwt",
+    ]);
+    d.write(
+        "claims.json",
+        r#"{"given_name": "Ada", "family_name": "Lovelace", "birthdate": "1990-12-10"}"#,
+    );
+    d.ok(&[
+        "issue",
+        "--format",
+        "sd-jwt-vc",
+        "--key",
+        "pid.key",
+        "--vct",
+        "urn:eudi:pid:1",
+        "--holder-jwk",
+        "phone.key",
+        "--status-list",
+        "status/pid.jwt",
+        "--status-index",
+        "4",
+        "claims.json",
+        "-o",
+        "pid.sd-jwt",
+    ]);
+    let pid: Value = serde_json::from_str(&d.read("pid.key")).unwrap();
+    let trust = d.read("trust.toml")
+        + &format!(
+            "\n[[issuer]]\ndid = \"{}\"\nname = \"PID Provider\"\ncredential_types = [\"urn:eudi:pid:1\"]\n",
+            pid["controller"].as_str().unwrap()
+        );
+    d.write("trust.toml", &trust);
+    d.write(
+        "pid-query.json",
+        &json!({"credentials": [{"id": "pid", "format": "dc+sd-jwt",
+            "meta": {"vct_values": ["urn:eudi:pid:1"]},
+            "claims": [{"path": ["given_name"]}, {"path": ["family_name"]}]}]})
+        .to_string(),
+    );
+    let config = d.read("config.toml")
+        + "\n[[check]]\nname = \"pid\"\ntitle = \"Person identification (PID)\"\ndcql_file = \"pid-query.json\"\n";
+    d.write("pid.toml", &config);
+    let desk = Server::start(&["--config", dir.join("pid.toml").to_str().unwrap()]);
+    let phone = {
+        let v: Value = serde_json::from_str(&d.read("phone.key")).unwrap();
+        let secret = civitas_core::keys::SecretKey::from_multibase(
+            v["secretKeyMultibase"].as_str().unwrap(),
+        )
+        .unwrap();
+        civitas_core::ecdsa::DeviceKey::from_secret_key(&secret).unwrap()
+    };
+    let issued = civitas_core::sdjwt::SdJwt::parse(&d.read("pid.sd-jwt")).unwrap();
+    let answer = |disclose: &[&str]| -> (String, String, String) {
+        let (id, url) = desk.check("pid", None);
+        let Invocation::ByReference {
+            client_id,
+            request_uri,
+            ..
+        } = Invocation::parse(&url).unwrap()
+        else {
+            panic!("by reference")
+        };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let jwt = agent
+            .get(&request_uri)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        let request = AuthorizationRequest::from_request_object(&jwt, &client_id).unwrap();
+        let now = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap();
+        let pointers: Vec<String> = disclose.iter().map(|s| (*s).to_owned()).collect();
+        let shown = civitas_core::sdjwt::present(
+            &issued,
+            &pointers,
+            Some((&phone, request.client_id.as_str(), &request.nonce, now)),
+        )
+        .unwrap();
+        let mut vp_token = Map::new();
+        vp_token.insert("pid".into(), json!([shown]));
+        let body = civitas_core::openid4vp::response::build_response(&request, &vp_token).unwrap();
+        let rid = request_uri.rsplit('/').next().unwrap().to_owned();
+        (id, rid, body.body)
+    };
+    let form = "application/x-www-form-urlencoded";
+    // Exactly what was asked: accepted, the claims shown to the officer.
+    let (id, rid, body) = answer(&["/given_name", "/family_name"]);
+    let (code, text) = desk.post(
+        &format!("/openid4vp/responses/{rid}"),
+        form,
+        body.as_bytes(),
+        None,
+    );
+    assert_eq!(code, 200, "{text}");
+    let status = desk.json(&format!("/desk/checks/{id}"), None);
+    assert_eq!(status["state"], "valid", "{status}");
+    let c = &status["result"]["credentials"][0];
+    assert_eq!(c["claims"]["/given_name"], "Ada", "{status}");
+    assert_eq!(c["holder_binding"], "key");
+    // The same answer again, to a new check: replayed.
+    let (id2, rid2, _) = answer(&["/given_name", "/family_name"]);
+    let (code, _) = desk.post(
+        &format!("/openid4vp/responses/{rid2}"),
+        form,
+        body.as_bytes(),
+        None,
+    );
+    assert_eq!(code, 400);
+    assert_eq!(
+        desk.json(&format!("/desk/checks/{id2}"), None)["state"],
+        "invalid"
+    );
+    // More than was asked: the birth date too.
+    let (id3, rid3, body3) = answer(&["/given_name", "/family_name", "/birthdate"]);
+    let (code, _) = desk.post(
+        &format!("/openid4vp/responses/{rid3}"),
+        form,
+        body3.as_bytes(),
+        None,
+    );
+    assert_eq!(code, 400);
+    let status = desk.json(&format!("/desk/checks/{id3}"), None);
+    assert_eq!(status["state"], "invalid");
+    assert!(
+        status
+            .to_string()
+            .contains("/birthdate is disclosed but was not asked for"),
+        "{status}"
+    );
+    // Revoked.
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "pid.key",
+        "--list",
+        "status/pid.jwt",
+        "--index",
+        "4",
+    ]);
+    let (id4, rid4, body4) = answer(&["/given_name", "/family_name"]);
+    let (code, _) = desk.post(
+        &format!("/openid4vp/responses/{rid4}"),
+        form,
+        body4.as_bytes(),
+        None,
+    );
+    assert_eq!(code, 400);
+    let status = desk.json(&format!("/desk/checks/{id4}"), None);
+    assert!(
+        status.to_string().contains("revoked by its issuer"),
+        "{status}"
+    );
+}

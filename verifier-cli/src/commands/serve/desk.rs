@@ -225,7 +225,10 @@ fn request_object(app: &App, rid: &str, wallet_nonce: Option<&str>) -> Result<Re
     let mut meta = Map::new();
     meta.insert(
         "vp_formats_supported".into(),
-        json!({"ldp_vc": {"proof_type_values": ["DataIntegrityProof"], "cryptosuite_values": ["bbs-2023", "ecdsa-rdfc-2019"]}}),
+        json!({
+            "ldp_vc": {"proof_type_values": ["DataIntegrityProof"], "cryptosuite_values": ["bbs-2023", "ecdsa-rdfc-2019"]},
+            "dc+sd-jwt": {"sd-jwt_alg_values": ["ES256"], "kb-jwt_alg_values": ["ES256"]}
+        }),
     );
     match &tx.enc {
         Some(key) => {

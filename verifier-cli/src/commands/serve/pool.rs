@@ -88,6 +88,15 @@ impl Pool {
     }
 }
 
+/// One presentation: a JSON one, or an SD-JWT VC in its compact form (a JSON string, as a
+/// `vp_token` carries it).
+fn verify_one(verifier: &Verifier, job: &Job) -> Verdict {
+    match &job.presentation {
+        Value::String(compact) => verifier.verify_sd_jwt(compact, &job.policy, &job.lists),
+        other => verifier.verify(other, &job.policy, &job.lists),
+    }
+}
+
 fn run(verifier: &Verifier, rx: &Receiver<Job>, threads: usize) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -101,11 +110,11 @@ fn run(verifier: &Verifier, rx: &Receiver<Job>, threads: usize) {
         // closed, its callers see "busy", and the thread goes on with the next batch.
         let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if let [one] = batch.as_slice() {
-                vec![verifier.verify(&one.presentation, &one.policy, &one.lists)]
+                vec![verify_one(verifier, one)]
             } else {
                 let jobs: Vec<_> = batch
                     .iter()
-                    .map(|j| move || verifier.verify(&j.presentation, &j.policy, &j.lists))
+                    .map(|j| move || verify_one(verifier, j))
                     .collect();
                 civitas_core::bbs::batch::verify_batch(jobs, threads)
             }
