@@ -880,6 +880,32 @@ mod tests {
             parsed.verify(&key, &["kb+jwt"]),
             Err(SdJwtError::Profile(_))
         ));
+        // alg none, an unknown crit header: refused before anything else is read.
+        let b64j = |v: &Value| crate::jose::b64(v.to_string().as_bytes());
+        let body = b64j(&json!({"iss": "x", "_sd_alg": "sha-256"}));
+        let none = format!(
+            "{}.{body}.",
+            b64j(&json!({"alg": "none", "typ": "dc+sd-jwt"}))
+        );
+        assert!(matches!(
+            SdJwt::parse(&format!("{none}~"))
+                .unwrap()
+                .verify(&key, &["dc+sd-jwt"]),
+            Err(SdJwtError::Jose(JoseError::Unsupported { what: "alg", .. }))
+        ));
+        let mut crit = header.clone();
+        crit.insert("crit".into(), json!(["x-civitas"]));
+        crit.insert("x-civitas".into(), json!(1));
+        let jwt = jws::sign(&crit, br#"{"iss":"x"}"#, &issuer).unwrap();
+        assert!(matches!(
+            SdJwt::parse(&format!("{jwt}~"))
+                .unwrap()
+                .verify(&key, &["dc+sd-jwt"]),
+            Err(SdJwtError::Jose(JoseError::Unsupported {
+                what: "crit",
+                ..
+            }))
+        ));
         // Malformed compact forms.
         for bad in ["", "abc", "a.b~", "~~", "x.y.z~%%~"] {
             assert!(
