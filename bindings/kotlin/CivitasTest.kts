@@ -218,6 +218,35 @@ fun loggedIssue(holderDid: String): Triple<String, String, String> {
     }
 }
 
+/** A PID as an SD-JWT VC issued (by the civitas command) to `holderDid`'s key: the
+ *  credential, its token status list and a trust file naming its issuer. */
+fun sdJwtVcFor(holderDid: String): Triple<String, String, String> {
+    val dir = kotlin.io.path.createTempDirectory("civitas-sdjwt").toFile()
+    try {
+        fun run(vararg args: String) {
+            val p = ProcessBuilder(System.getenv("CIVITAS_TEST_CLI"), *args)
+                .directory(dir).redirectErrorStream(true).start()
+            val out = p.inputStream.bufferedReader().readText()
+            if (p.waitFor() != 0) throw IllegalStateException(out)
+        }
+        run("keygen", "--alg", "p256", "-o", "pid.key")
+        File(dir, "holder.json").writeText("{\"publicKeyMultibase\": \"${holderDid.removePrefix("did:key:")}\"}")
+        File(dir, "claims.json").writeText("{\"given_name\": \"Ada\", \"family_name\": \"Lovelace\", \"birthdate\": \"1990-12-10\"}")
+        run("status", "create", "--format", "token", "--key", "pid.key", "--id", "https://pid.example/status/1", "-o", "status.jwt")
+        run("issue", "--format", "sd-jwt-vc", "--key", "pid.key", "--vct", "urn:eudi:pid:1",
+            "--holder-jwk", "holder.json", "--status-list", "status.jwt", "--status-index", "2",
+            "claims.json", "-o", "pid.sd-jwt")
+        val issuer = Regex("\"controller\"\\s*:\\s*\"([^\"]+)\"").find(File(dir, "pid.key").readText())!!.groupValues[1]
+        return Triple(
+            File(dir, "pid.sd-jwt").readText().trim(),
+            File(dir, "status.jwt").readText().trim(),
+            "[[issuer]]\ndid = \"$issuer\"\nname = \"PID Provider\"\ncredential_types = [\"urn:eudi:pid:1\"]\n",
+        )
+    } finally {
+        dir.deleteRecursively()
+    }
+}
+
 /** The Valid variant of a verification result (the result is an enum: both must be handled). */
 fun VerificationResult.valid(): VerificationResult.Valid = when (this) {
     is VerificationResult.Valid -> this
@@ -348,6 +377,28 @@ Verifier(trustToml, contexts).use { verifier ->
                     }
                     assertThrows<CivitasException.InvalidInput> { other.importWithTlogProof(credential, proof, "quorum") }
                     assert(other.list().isEmpty())
+                }
+            }
+        }
+
+        check("an SD-JWT VC is imported and presented with a Key Binding JWT; the verifier accepts only what was asked") {
+            Wallet.inMemory(contexts).use { holder ->
+                val (compact, token, trust) = sdJwtVcFor(holder.holderDid())
+                val s = holder.importSdJwtVc(compact, null)
+                assert(s.vct == "urn:eudi:pid:1" && s.keyBound)
+                assert(s.claims.any { it.pointer == "/given_name" && !it.mandatory })
+                val vp = holder.presentSdJwtVc(s.id, listOf("/given_name"), "https://desk.example", "n-kt")
+                Verifier(trust, contexts).use { v ->
+                    v.addStatusListToken(token)
+                    val ok = v.verifySdJwt(vp, "n-kt", "https://desk.example", listOf("/given_name")).valid()
+                    val cred = ok.credentials.single()
+                    assert(cred.holderBinding == "key")
+                    assert(cred.claims.any { it.pointer == "/given_name" && it.value == "Ada" })
+                    assert(cred.claims.none { it.pointer == "/birthdate" })
+                    v.verifySdJwt(vp, "n-other", "https://desk.example", listOf()).invalid()
+                }
+                Wallet.inMemory(contexts).use { other ->
+                    assertThrows<CivitasException> { other.importSdJwtVc(compact, null) }
                 }
             }
         }

@@ -596,9 +596,13 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 27608:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token() != 10743:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_verify() != 45301:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 64945:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt() != 35215:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_constructor_verifier_new() != 65358:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -608,6 +612,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_delete() != 39007:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc() != 64440:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_get() != 22519:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_history() != 52768:
@@ -615,6 +621,10 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_civitas_ffi_checksum_method_wallet_holder_did() != 33895:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc() != 2588:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store() != 21234:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof() != 18851:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -638,7 +648,13 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present_identified() != 8500:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc() != 46027:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store() != 51613:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs() != 10494:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof() != 62075:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -785,12 +801,18 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_openid4vprequest_signed.restype = 
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_constructor_verifier_new.restype = ctypes.c_uint16
@@ -803,6 +825,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_credential_request.restype 
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_get.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_get.restype = ctypes.c_uint16
@@ -815,6 +840,12 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_holder_did.restype = ctypes
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_credential.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof.restype = ctypes.c_uint16
@@ -848,9 +879,18 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present.restype = ctypes.c_
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_identified.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_identified.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof.restype = ctypes.c_uint16
@@ -1069,6 +1109,12 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list_token.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list_token.restype = None
 _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1087,6 +1133,15 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_constructor_verifier_new.argtypes = (
     _UniffiRustBuffer,
     _UniffiRustBuffer,
@@ -1114,6 +1169,12 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete.restype = None
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc.restype = None
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_get.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1136,6 +1197,21 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1208,6 +1284,25 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_identified.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_identified.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1215,6 +1310,11 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.argtypes =
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_tlog_proof.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -2733,6 +2833,113 @@ class _UniffiFfiConverterTypePublicKeyInfo(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBytes.write(value.public_key, buf)
         _UniffiFfiConverterString.write(value.did_key, buf)
         _UniffiFfiConverterString.write(value.verification_method_id, buf)
+
+class _UniffiFfiConverterInt64(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "i64"
+    VALUE_MIN = -2**63
+    VALUE_MAX = 2**63
+
+    @staticmethod
+    def read(buf):
+        return buf.read_i64()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_i64(value)
+
+class _UniffiFfiConverterOptionalInt64(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterInt64.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterInt64.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterInt64.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class SdJwtVcSummary:
+    """
+    Display data of a stored SD-JWT VC.
+"""
+    def __init__(self, *, id:str, vct:str, issuer:str, issued_at:typing.Optional[int], expires_at:typing.Optional[int], claims:typing.List[ClaimRecord], key_bound:bool):
+        self.id = id
+        self.vct = vct
+        self.issuer = issuer
+        self.issued_at = issued_at
+        self.expires_at = expires_at
+        self.claims = claims
+        self.key_bound = key_bound
+        
+        
+
+    
+    def __str__(self):
+        return "SdJwtVcSummary(id={}, vct={}, issuer={}, issued_at={}, expires_at={}, claims={}, key_bound={})".format(self.id, self.vct, self.issuer, self.issued_at, self.expires_at, self.claims, self.key_bound)
+    def __eq__(self, other):
+        if self.id != other.id:
+            return False
+        if self.vct != other.vct:
+            return False
+        if self.issuer != other.issuer:
+            return False
+        if self.issued_at != other.issued_at:
+            return False
+        if self.expires_at != other.expires_at:
+            return False
+        if self.claims != other.claims:
+            return False
+        if self.key_bound != other.key_bound:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeSdJwtVcSummary(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return SdJwtVcSummary(
+            id=_UniffiFfiConverterString.read(buf),
+            vct=_UniffiFfiConverterString.read(buf),
+            issuer=_UniffiFfiConverterString.read(buf),
+            issued_at=_UniffiFfiConverterOptionalInt64.read(buf),
+            expires_at=_UniffiFfiConverterOptionalInt64.read(buf),
+            claims=_UniffiFfiConverterSequenceTypeClaimRecord.read(buf),
+            key_bound=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.id)
+        _UniffiFfiConverterString.check_lower(value.vct)
+        _UniffiFfiConverterString.check_lower(value.issuer)
+        _UniffiFfiConverterOptionalInt64.check_lower(value.issued_at)
+        _UniffiFfiConverterOptionalInt64.check_lower(value.expires_at)
+        _UniffiFfiConverterSequenceTypeClaimRecord.check_lower(value.claims)
+        _UniffiFfiConverterBoolean.check_lower(value.key_bound)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.id, buf)
+        _UniffiFfiConverterString.write(value.vct, buf)
+        _UniffiFfiConverterString.write(value.issuer, buf)
+        _UniffiFfiConverterOptionalInt64.write(value.issued_at, buf)
+        _UniffiFfiConverterOptionalInt64.write(value.expires_at, buf)
+        _UniffiFfiConverterSequenceTypeClaimRecord.write(value.claims, buf)
+        _UniffiFfiConverterBoolean.write(value.key_bound, buf)
 
 class _UniffiFfiConverterSequenceTypeClaimValue(_UniffiConverterRustBuffer):
     @classmethod
@@ -4988,6 +5195,11 @@ class VerifierProtocol(typing.Protocol):
         Adds a status list credential (JSON text) for the revocation and suspension checks.
 """
         raise NotImplementedError
+    def add_status_list_token(self, jwt: str) -> None:
+        """
+        Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+"""
+        raise NotImplementedError
     def verify(self, presentation_json: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
         """
         Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
@@ -4999,6 +5211,12 @@ class VerifierProtocol(typing.Protocol):
         """
         Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
         `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
+"""
+        raise NotImplementedError
+    def verify_sd_jwt(self, presentation: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+        Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
 """
         raise NotImplementedError
 
@@ -5066,6 +5284,24 @@ class Verifier(VerifierProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def add_status_list_token(self, jwt: str) -> None:
+        """
+        Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+"""
+        
+        _UniffiFfiConverterString.check_lower(jwt)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(jwt),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list_token,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def verify(self, presentation_json: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
         """
         Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
@@ -5120,6 +5356,34 @@ class Verifier(VerifierProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def verify_sd_jwt(self, presentation: str,challenge: typing.Optional[str],domain: typing.Optional[str],required_claims: typing.List[str]) -> VerificationResult:
+        """
+        Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+        Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
+"""
+        
+        _UniffiFfiConverterString.check_lower(presentation)
+
+        _UniffiFfiConverterOptionalString.check_lower(challenge)
+
+        _UniffiFfiConverterOptionalString.check_lower(domain)
+
+        _UniffiFfiConverterSequenceString.check_lower(required_claims)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(presentation),
+            _UniffiFfiConverterOptionalString.lower(challenge),
+            _UniffiFfiConverterOptionalString.lower(domain),
+            _UniffiFfiConverterSequenceString.lower(required_claims),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeVerificationResult.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -5224,6 +5488,29 @@ class _UniffiFfiConverterSequenceTypeCredentialSummary(_UniffiConverterRustBuffe
             _UniffiFfiConverterTypeCredentialSummary.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterSequenceTypeSdJwtVcSummary(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeSdJwtVcSummary.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeSdJwtVcSummary.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeSdJwtVcSummary.read(buf) for i in range(count)
+        ]
+
 
 class WalletProtocol(typing.Protocol):
     """
@@ -5259,6 +5546,11 @@ class WalletProtocol(typing.Protocol):
         Removes the credential `id` (absent is not an error).
 """
         raise NotImplementedError
+    def delete_sd_jwt_vc(self, id: str) -> None:
+        """
+        Removes SD-JWT VC `id` (absent is not an error).
+"""
+        raise NotImplementedError
     def get(self, id: str) -> typing.Optional[CredentialSummary]:
         """
         The credential `id`, or null.
@@ -5279,6 +5571,18 @@ class WalletProtocol(typing.Protocol):
         Imports a credential (JSON text) after checking its bbs-2023 base proof; importing
         the same credential twice keeps one copy. (Not named `import`: a keyword in Python and
         Swift.)
+"""
+        raise NotImplementedError
+    def import_sd_jwt_vc(self, compact: str,issuer_jwk: typing.Optional[str]) -> SdJwtVcSummary:
+        """
+        Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+        issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+        the did:key its `iss` names.
+"""
+        raise NotImplementedError
+    def import_sd_jwt_vc_for_key_store(self, compact: str,issuer_jwk: typing.Optional[str],key_store: KeyStore) -> SdJwtVcSummary:
+        """
+        Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
 """
         raise NotImplementedError
     def import_with_tlog_proof(self, credential_json: str,proof: str,policy: str) -> CredentialSummary:
@@ -5355,10 +5659,27 @@ class WalletProtocol(typing.Protocol):
         key (for credentials issued to [`Wallet::holder_did`]), and records it in the history.
 """
         raise NotImplementedError
+    def present_sd_jwt_vc(self, id: str,pointers: typing.List[str],audience: str,nonce: str) -> str:
+        """
+        Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+        only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+"""
+        raise NotImplementedError
+    def present_sd_jwt_vc_with_key_store(self, id: str,pointers: typing.List[str],audience: str,nonce: str,key_store: KeyStore) -> str:
+        """
+        Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+        `key_store` (secure hardware).
+"""
+        raise NotImplementedError
     def present_with_key_store(self, request: PresentationRequest,key_store: KeyStore) -> PresentationResult:
         """
         Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
         holder is then the key store's did:key).
+"""
+        raise NotImplementedError
+    def sd_jwt_vcs(self, ) -> typing.List[SdJwtVcSummary]:
+        """
+        Every stored SD-JWT VC.
 """
         raise NotImplementedError
     def tlog_proof(self, id: str) -> typing.Optional[str]:
@@ -5536,6 +5857,24 @@ class Wallet(WalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def delete_sd_jwt_vc(self, id: str) -> None:
+        """
+        Removes SD-JWT VC `id` (absent is not an error).
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def get(self, id: str) -> typing.Optional[CredentialSummary]:
         """
         The credential `id`, or null.
@@ -5601,6 +5940,53 @@ class Wallet(WalletProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_credential,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def import_sd_jwt_vc(self, compact: str,issuer_jwk: typing.Optional[str]) -> SdJwtVcSummary:
+        """
+        Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+        issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+        the did:key its `iss` names.
+"""
+        
+        _UniffiFfiConverterString.check_lower(compact)
+
+        _UniffiFfiConverterOptionalString.check_lower(issuer_jwk)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(compact),
+            _UniffiFfiConverterOptionalString.lower(issuer_jwk),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeSdJwtVcSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def import_sd_jwt_vc_for_key_store(self, compact: str,issuer_jwk: typing.Optional[str],key_store: KeyStore) -> SdJwtVcSummary:
+        """
+        Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
+"""
+        
+        _UniffiFfiConverterString.check_lower(compact)
+
+        _UniffiFfiConverterOptionalString.check_lower(issuer_jwk)
+
+        _UniffiFfiConverterTypeKeyStore.check_lower(key_store)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(compact),
+            _UniffiFfiConverterOptionalString.lower(issuer_jwk),
+            _UniffiFfiConverterTypeKeyStore.lower(key_store),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeSdJwtVcSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -5839,6 +6225,65 @@ class Wallet(WalletProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def present_sd_jwt_vc(self, id: str,pointers: typing.List[str],audience: str,nonce: str) -> str:
+        """
+        Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+        only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterSequenceString.check_lower(pointers)
+
+        _UniffiFfiConverterString.check_lower(audience)
+
+        _UniffiFfiConverterString.check_lower(nonce)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterSequenceString.lower(pointers),
+            _UniffiFfiConverterString.lower(audience),
+            _UniffiFfiConverterString.lower(nonce),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def present_sd_jwt_vc_with_key_store(self, id: str,pointers: typing.List[str],audience: str,nonce: str,key_store: KeyStore) -> str:
+        """
+        Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+        `key_store` (secure hardware).
+"""
+        
+        _UniffiFfiConverterString.check_lower(id)
+
+        _UniffiFfiConverterSequenceString.check_lower(pointers)
+
+        _UniffiFfiConverterString.check_lower(audience)
+
+        _UniffiFfiConverterString.check_lower(nonce)
+
+        _UniffiFfiConverterTypeKeyStore.check_lower(key_store)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(id),
+            _UniffiFfiConverterSequenceString.lower(pointers),
+            _UniffiFfiConverterString.lower(audience),
+            _UniffiFfiConverterString.lower(nonce),
+            _UniffiFfiConverterTypeKeyStore.lower(key_store),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterString.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def present_with_key_store(self, request: PresentationRequest,key_store: KeyStore) -> PresentationResult:
         """
         Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
@@ -5858,6 +6303,21 @@ class Wallet(WalletProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_with_key_store,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def sd_jwt_vcs(self, ) -> typing.List[SdJwtVcSummary]:
+        """
+        Every stored SD-JWT VC.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterSequenceTypeSdJwtVcSummary.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -6126,6 +6586,7 @@ __all__ = [
     "PresentationRequest",
     "PresentationResult",
     "PublicKeyInfo",
+    "SdJwtVcSummary",
     "VerifiedCredentialRecord",
     "civitas_version",
     "derive_proof",

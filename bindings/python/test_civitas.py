@@ -265,6 +265,55 @@ def _():
     assert other.list() == []
 
 
+def sd_jwt_vc_for(holder_did):
+    """A PID as an SD-JWT VC issued (by the civitas command) to `holder_did`'s key, with a
+    token status list, and a trust file naming its issuer."""
+    cli = os.environ["CIVITAS_TEST_CLI"]
+    with tempfile.TemporaryDirectory() as d:
+        run = lambda *args: subprocess.run([cli, *args], check=True, capture_output=True,
+                                           text=True, cwd=d)
+        run("keygen", "--alg", "p256", "-o", "pid.key")
+        with open(os.path.join(d, "holder.json"), "w") as f:
+            json.dump({"publicKeyMultibase": holder_did.removeprefix("did:key:")}, f)
+        with open(os.path.join(d, "claims.json"), "w") as f:
+            json.dump({"given_name": "Ada", "family_name": "Lovelace", "birthdate": "1990-12-10"}, f)
+        run("status", "create", "--format", "token", "--key", "pid.key", "--id",
+            "https://pid.example/status/1", "-o", "status.jwt")
+        run("issue", "--format", "sd-jwt-vc", "--key", "pid.key", "--vct", "urn:eudi:pid:1",
+            "--holder-jwk", "holder.json", "--status-list", "status.jwt", "--status-index", "2",
+            "claims.json", "-o", "pid.sd-jwt")
+        with open(os.path.join(d, "pid.key")) as f:
+            issuer = json.load(f)["controller"]
+        with open(os.path.join(d, "pid.sd-jwt")) as f:
+            compact = f.read().strip()
+        with open(os.path.join(d, "status.jwt")) as f:
+            token = f.read().strip()
+    trust = f'[[issuer]]\ndid = "{issuer}"\nname = "PID Provider"\ncredential_types = ["urn:eudi:pid:1"]\n'
+    return compact, token, trust
+
+
+@check("wallet: an SD-JWT VC is imported, shown, and presented with a Key Binding JWT; the verifier accepts only what was asked")
+def _():
+    wallet = Wallet.in_memory(CONTEXTS)
+    compact, token, trust = sd_jwt_vc_for(wallet.holder_did())
+    s = wallet.import_sd_jwt_vc(compact, None)
+    assert s.vct == "urn:eudi:pid:1" and s.key_bound, s
+    assert any(c.pointer == "/given_name" and not c.mandatory for c in s.claims), s.claims
+    assert [x.id for x in wallet.sd_jwt_vcs()] == [s.id]
+    vp = wallet.present_sd_jwt_vc(s.id, ["/given_name"], "https://desk.example", "n-py")
+    verifier = Verifier(trust, CONTEXTS)
+    verifier.add_status_list_token(token)
+    v = verifier.verify_sd_jwt(vp, "n-py", "https://desk.example", ["/given_name"])
+    assert v.is_valid(), v
+    [cred] = v.credentials
+    assert cred.holder_binding == "key"
+    claims = {c.pointer: c.value for c in cred.claims}
+    assert claims["/given_name"] == "Ada" and "/birthdate" not in claims, claims
+    assert not verifier.verify_sd_jwt(vp, "n-other", "https://desk.example", []).is_valid()
+    other = Wallet.in_memory(CONTEXTS)
+    expect(CivitasError, lambda: other.import_sd_jwt_vc(compact, None))
+
+
 @check("consent summary: the degree is disclosed, the birth date stays hidden")
 def _():
     consent = state["wallet"].consent_summary(state["id"], [DEGREE], DOMAIN)

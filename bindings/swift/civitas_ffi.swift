@@ -519,6 +519,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -2166,6 +2182,11 @@ public protocol VerifierProtocol: AnyObject, Sendable {
     func addStatusList(statusListJson: String) throws 
     
     /**
+     * Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+     */
+    func addStatusListToken(jwt: String) throws 
+    
+    /**
      * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
      * those of the presentation; every pointer of `required_claims` must be disclosed.
      * Throws `InvalidInput` only when the input is not JSON.
@@ -2177,6 +2198,12 @@ public protocol VerifierProtocol: AnyObject, Sendable {
      * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
      */
     func verifyQrPayload(qrPayload: String, challenge: String?, domain: String?, requiredClaims: [String]) throws  -> VerificationResult
+    
+    /**
+     * Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+     * Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
+     */
+    func verifySdJwt(presentation: String, challenge: String?, domain: String?, requiredClaims: [String])  -> VerificationResult
     
 }
 /**
@@ -2263,6 +2290,18 @@ open func addStatusList(statusListJson: String)throws   {try rustCallWithError(F
 }
     
     /**
+     * Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+     */
+open func addStatusListToken(jwt: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_verifier_add_status_list_token(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(jwt),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
      * those of the presentation; every pointer of `required_claims` must be disclosed.
      * Throws `InvalidInput` only when the input is not JSON.
@@ -2290,6 +2329,23 @@ open func verifyQrPayload(qrPayload: String, challenge: String?, domain: String?
     uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(qrPayload),
+        FfiConverterOptionString.lower(challenge),
+        FfiConverterOptionString.lower(domain),
+        FfiConverterSequenceString.lower(requiredClaims),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+     * Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
+     */
+open func verifySdJwt(presentation: String, challenge: String?, domain: String?, requiredClaims: [String]) -> VerificationResult  {
+    return try!  FfiConverterTypeVerificationResult_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(presentation),
         FfiConverterOptionString.lower(challenge),
         FfiConverterOptionString.lower(domain),
         FfiConverterSequenceString.lower(requiredClaims),uniffiCallStatus
@@ -2428,6 +2484,11 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func delete(id: String) throws 
     
     /**
+     * Removes SD-JWT VC `id` (absent is not an error).
+     */
+    func deleteSdJwtVc(id: String) throws 
+    
+    /**
      * The credential `id`, or null.
      */
     func get(id: String) throws  -> CredentialSummary?
@@ -2448,6 +2509,18 @@ public protocol WalletProtocol: AnyObject, Sendable {
      * Swift.)
      */
     func importCredential(credentialJson: String) throws  -> CredentialSummary
+    
+    /**
+     * Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+     * issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+     * the did:key its `iss` names.
+     */
+    func importSdJwtVc(compact: String, issuerJwk: String?) throws  -> SdJwtVcSummary
+    
+    /**
+     * Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
+     */
+    func importSdJwtVcForKeyStore(compact: String, issuerJwk: String?, keyStore: KeyStore) throws  -> SdJwtVcSummary
     
     /**
      * Imports a credential with the offline inclusion proof its issuer logged it under (the
@@ -2478,10 +2551,27 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func presentIdentified(request: PresentationRequest) throws  -> PresentationResult
     
     /**
+     * Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+     * only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+     */
+    func presentSdJwtVc(id: String, pointers: [String], audience: String, nonce: String) throws  -> String
+    
+    /**
+     * Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+     * `key_store` (secure hardware).
+     */
+    func presentSdJwtVcWithKeyStore(id: String, pointers: [String], audience: String, nonce: String, keyStore: KeyStore) throws  -> String
+    
+    /**
      * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
      * holder is then the key store's did:key).
      */
     func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore) throws  -> PresentationResult
+    
+    /**
+     * Every stored SD-JWT VC.
+     */
+    func sdJwtVcs() throws  -> [SdJwtVcSummary]
     
     /**
      * The inclusion proof kept for credential `id`, or null.
@@ -2749,6 +2839,18 @@ open func delete(id: String)throws   {try rustCallWithError(FfiConverterTypeCivi
 }
     
     /**
+     * Removes SD-JWT VC `id` (absent is not an error).
+     */
+open func deleteSdJwtVc(id: String)throws   {try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * The credential `id`, or null.
      */
 open func get(id: String)throws  -> CredentialSummary?  {
@@ -2796,6 +2898,37 @@ open func importCredential(credentialJson: String)throws  -> CredentialSummary  
     uniffi_civitas_ffi_fn_method_wallet_import_credential(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(credentialJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+     * issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+     * the did:key its `iss` names.
+     */
+open func importSdJwtVc(compact: String, issuerJwk: String?)throws  -> SdJwtVcSummary  {
+    return try  FfiConverterTypeSdJwtVcSummary_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(compact),
+        FfiConverterOptionString.lower(issuerJwk),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
+     */
+open func importSdJwtVcForKeyStore(compact: String, issuerJwk: String?, keyStore: KeyStore)throws  -> SdJwtVcSummary  {
+    return try  FfiConverterTypeSdJwtVcSummary_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(compact),
+        FfiConverterOptionString.lower(issuerJwk),
+        FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
     )
 })
 }
@@ -2862,6 +2995,41 @@ open func presentIdentified(request: PresentationRequest)throws  -> Presentation
 }
     
     /**
+     * Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+     * only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+     */
+open func presentSdJwtVc(id: String, pointers: [String], audience: String, nonce: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceString.lower(pointers),
+        FfiConverterString.lower(audience),
+        FfiConverterString.lower(nonce),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+     * `key_store` (secure hardware).
+     */
+open func presentSdJwtVcWithKeyStore(id: String, pointers: [String], audience: String, nonce: String, keyStore: KeyStore)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceString.lower(pointers),
+        FfiConverterString.lower(audience),
+        FfiConverterString.lower(nonce),
+        FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
      * holder is then the key store's did:key).
      */
@@ -2872,6 +3040,18 @@ open func presentWithKeyStore(request: PresentationRequest, keyStore: KeyStore)t
             self.uniffiCloneHandle(),
         FfiConverterTypePresentationRequest_lower(request),
         FfiConverterTypeKeyStore_lower(keyStore),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every stored SD-JWT VC.
+     */
+open func sdJwtVcs()throws  -> [SdJwtVcSummary]  {
+    return try  FfiConverterSequenceTypeSdJwtVcSummary.lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -4538,6 +4718,125 @@ public func FfiConverterTypeQueryConsent_lower(_ value: QueryConsent) -> RustBuf
 
 
 /**
+ * Display data of a stored SD-JWT VC.
+ */
+public struct SdJwtVcSummary: Equatable, Hashable {
+    /**
+     * The wallet's id (64 hex digits).
+     */
+    public var id: String
+    /**
+     * Its type (`vct`).
+     */
+    public var vct: String
+    /**
+     * Its issuer (`iss`).
+     */
+    public var issuer: String
+    /**
+     * `iat` (Unix seconds).
+     */
+    public var issuedAt: Int64?
+    /**
+     * `exp` (Unix seconds).
+     */
+    public var expiresAt: Int64?
+    /**
+     * The claims, flattened; `mandatory` marks those always shown.
+     */
+    public var claims: [ClaimRecord]
+    /**
+     * Bound to the wallet's key (presentations carry a Key Binding JWT).
+     */
+    public var keyBound: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The wallet's id (64 hex digits).
+         */id: String, 
+        /**
+         * Its type (`vct`).
+         */vct: String, 
+        /**
+         * Its issuer (`iss`).
+         */issuer: String, 
+        /**
+         * `iat` (Unix seconds).
+         */issuedAt: Int64?, 
+        /**
+         * `exp` (Unix seconds).
+         */expiresAt: Int64?, 
+        /**
+         * The claims, flattened; `mandatory` marks those always shown.
+         */claims: [ClaimRecord], 
+        /**
+         * Bound to the wallet's key (presentations carry a Key Binding JWT).
+         */keyBound: Bool) {
+        self.id = id
+        self.vct = vct
+        self.issuer = issuer
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.claims = claims
+        self.keyBound = keyBound
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SdJwtVcSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSdJwtVcSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SdJwtVcSummary {
+        return
+            try SdJwtVcSummary(
+                id: FfiConverterString.read(from: &buf), 
+                vct: FfiConverterString.read(from: &buf), 
+                issuer: FfiConverterString.read(from: &buf), 
+                issuedAt: FfiConverterOptionInt64.read(from: &buf), 
+                expiresAt: FfiConverterOptionInt64.read(from: &buf), 
+                claims: FfiConverterSequenceTypeClaimRecord.read(from: &buf), 
+                keyBound: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SdJwtVcSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.vct, into: &buf)
+        FfiConverterString.write(value.issuer, into: &buf)
+        FfiConverterOptionInt64.write(value.issuedAt, into: &buf)
+        FfiConverterOptionInt64.write(value.expiresAt, into: &buf)
+        FfiConverterSequenceTypeClaimRecord.write(value.claims, into: &buf)
+        FfiConverterBool.write(value.keyBound, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdJwtVcSummary_lift(_ buf: RustBuffer) throws -> SdJwtVcSummary {
+    return try FfiConverterTypeSdJwtVcSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSdJwtVcSummary_lower(_ value: SdJwtVcSummary) -> RustBuffer {
+    return FfiConverterTypeSdJwtVcSummary.lower(value)
+}
+
+
+/**
  * A credential that passed every check.
  */
 public struct VerifiedCredentialRecord: Equatable, Hashable {
@@ -5373,6 +5672,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -5770,6 +6093,31 @@ fileprivate struct FfiConverterSequenceTypeQueryConsent: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSdJwtVcSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [SdJwtVcSummary]
+
+    public static func write(_ value: [SdJwtVcSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSdJwtVcSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SdJwtVcSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SdJwtVcSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSdJwtVcSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVerifiedCredentialRecord: FfiConverterRustBuffer {
     typealias SwiftType = [VerifiedCredentialRecord]
 
@@ -6016,10 +6364,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_verifier_add_status_list() != 27608) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token() != 10743) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_method_verifier_verify() != 45301) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() != 64945) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt() != 35215) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_credentialstore_put() != 32848) {
@@ -6070,6 +6424,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_wallet_delete() != 39007) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc() != 64440) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_method_wallet_get() != 22519) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6080,6 +6437,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_import_credential() != 31579) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc() != 2588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store() != 21234) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof() != 18851) {
@@ -6094,7 +6457,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_wallet_present_identified() != 8500) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc() != 46027) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store() != 51613) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() != 65350) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs() != 10494) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_tlog_proof() != 62075) {

@@ -484,6 +484,11 @@ uint64_t uniffi_civitas_ffi_fn_constructor_verifier_new(RustBuffer trust_toml, R
 void uniffi_civitas_ffi_fn_method_verifier_add_status_list(uint64_t ptr, RustBuffer status_list_json, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST_TOKEN
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_ADD_STATUS_LIST_TOKEN
+void uniffi_civitas_ffi_fn_method_verifier_add_status_list_token(uint64_t ptr, RustBuffer jwt, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY
 RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer presentation_json, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
@@ -492,6 +497,11 @@ RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify(uint64_t ptr, RustBuffer
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
 RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(uint64_t ptr, RustBuffer qr_payload, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_SD_JWT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_VERIFIER_VERIFY_SD_JWT
+RustBuffer uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt(uint64_t ptr, RustBuffer presentation, RustBuffer challenge, RustBuffer domain, RustBuffer required_claims, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_CLONE_CREDENTIALSTORE
@@ -629,6 +639,11 @@ RustBuffer uniffi_civitas_ffi_fn_method_wallet_credential_request(uint64_t ptr, 
 void uniffi_civitas_ffi_fn_method_wallet_delete(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_DELETE_SD_JWT_VC
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_DELETE_SD_JWT_VC
+void uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_GET
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_GET
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_get(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
@@ -647,6 +662,16 @@ RustBuffer uniffi_civitas_ffi_fn_method_wallet_holder_did(uint64_t ptr, RustCall
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_CREDENTIAL
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_CREDENTIAL
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_import_credential(uint64_t ptr, RustBuffer credential_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_SD_JWT_VC
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_SD_JWT_VC
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc(uint64_t ptr, RustBuffer compact, RustBuffer issuer_jwk, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_SD_JWT_VC_FOR_KEY_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_SD_JWT_VC_FOR_KEY_STORE
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store(uint64_t ptr, RustBuffer compact, RustBuffer issuer_jwk, uint64_t key_store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_IMPORT_WITH_TLOG_PROOF
@@ -669,9 +694,24 @@ RustBuffer uniffi_civitas_ffi_fn_method_wallet_present(uint64_t ptr, RustBuffer 
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_identified(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_SD_JWT_VC
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_SD_JWT_VC
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc(uint64_t ptr, RustBuffer id, RustBuffer pointers, RustBuffer audience, RustBuffer nonce, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_SD_JWT_VC_WITH_KEY_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_SD_JWT_VC_WITH_KEY_STORE
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store(uint64_t ptr, RustBuffer id, RustBuffer pointers, RustBuffer audience, RustBuffer nonce, uint64_t key_store, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 RustBuffer uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(uint64_t ptr, RustBuffer request, uint64_t key_store, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_SD_JWT_VCS
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_SD_JWT_VCS
+RustBuffer uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_FN_METHOD_WALLET_TLOG_PROOF
@@ -1150,6 +1190,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_verifier_add_status_list(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST_TOKEN
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_ADD_STATUS_LIST_TOKEN
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY
 uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
@@ -1159,6 +1205,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_QR_PAYLOAD
 uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_SD_JWT
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_VERIFIER_VERIFY_SD_JWT
+uint16_t uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt(void
     
 );
 #endif
@@ -1258,6 +1310,12 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_delete(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_DELETE_SD_JWT_VC
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_DELETE_SD_JWT_VC
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_GET
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_GET
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_get(void
@@ -1279,6 +1337,18 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_holder_did(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_CREDENTIAL
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_CREDENTIAL
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_import_credential(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_SD_JWT_VC
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_SD_JWT_VC
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_SD_JWT_VC_FOR_KEY_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_IMPORT_SD_JWT_VC_FOR_KEY_STORE
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store(void
     
 );
 #endif
@@ -1306,9 +1376,27 @@ uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_identified(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_SD_JWT_VC
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_SD_JWT_VC
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_SD_JWT_VC_WITH_KEY_STORE
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_SD_JWT_VC_WITH_KEY_STORE
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 #define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_PRESENT_WITH_KEY_STORE
 uint16_t uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_SD_JWT_VCS
+#define UNIFFI_FFIDEF_UNIFFI_CIVITAS_FFI_CHECKSUM_METHOD_WALLET_SD_JWT_VCS
+uint16_t uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs(void
     
 );
 #endif

@@ -183,6 +183,34 @@ impl Verifier {
         Ok(self.verify_value(&presentation, challenge, domain, required_claims))
     }
 
+    /// Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+    pub fn add_status_list_token(&self, jwt: String) -> Result<(), CivitasError> {
+        self.status_lists
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert_token(&jwt)?;
+        Ok(())
+    }
+
+    /// Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+    /// Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
+    pub fn verify_sd_jwt(
+        &self,
+        presentation: String,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> VerificationResult {
+        let policy = self.policy(challenge, domain, required_claims);
+        let lists = self
+            .status_lists
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.inner
+            .verify_sd_jwt(&presentation, &policy, &lists)
+            .into()
+    }
+
     /// Like [`Verifier::verify`], for a presentation scanned from a QR code (the wallet's
     /// `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
     pub fn verify_qr_payload(
@@ -205,6 +233,20 @@ impl Verifier {
         domain: Option<String>,
         required_claims: Vec<String>,
     ) -> VerificationResult {
+        let policy = self.policy(challenge, domain, required_claims);
+        let lists = self
+            .status_lists
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.inner.verify(presentation, &policy, &lists).into()
+    }
+
+    fn policy(
+        &self,
+        challenge: Option<String>,
+        domain: Option<String>,
+        required_claims: Vec<String>,
+    ) -> Policy {
         let mut policy = Policy::new(self.trust.clone());
         if let Some(c) = challenge {
             policy = policy.challenge(c);
@@ -215,10 +257,6 @@ impl Verifier {
         for pointer in required_claims {
             policy = policy.require(pointer);
         }
-        let lists = self
-            .status_lists
-            .read()
-            .unwrap_or_else(PoisonError::into_inner);
-        self.inner.verify(presentation, &policy, &lists).into()
+        policy
     }
 }

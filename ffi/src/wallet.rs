@@ -103,6 +103,26 @@ impl wallet::CredentialStore for ForeignStore {
     }
 }
 
+/// An issuer's public JWK (JSON text), when given.
+fn issuer_key(jwk: Option<String>) -> Result<Option<keys::PublicKey>, CivitasError> {
+    jwk.map(|text| {
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|_| CivitasError::InvalidInput {
+                reason: "issuer_jwk is not JSON".into(),
+            })?;
+        Ok(civitas_core::jose::jwk::EcJwk::from_json(&v)
+            .map_err(civitas_core::Error::from)?
+            .public_key())
+    })
+    .transpose()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 // ---- the device key ----------------------------------------------------------------------
 
 /// Device keys currently alive in this process (see [`live_device_keys`]).
@@ -223,6 +243,41 @@ impl From<wallet::PseudonymUse> for PseudonymUse {
             wallet::PseudonymUse::None => PseudonymUse::None,
             wallet::PseudonymUse::FirstTime => PseudonymUse::FirstTime,
             wallet::PseudonymUse::Returning => PseudonymUse::Returning,
+        }
+    }
+}
+
+/// Display data of a stored SD-JWT VC.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct SdJwtVcSummary {
+    /// The wallet's id (64 hex digits).
+    pub id: String,
+    /// Its type (`vct`).
+    pub vct: String,
+    /// Its issuer (`iss`).
+    pub issuer: String,
+    /// `iat` (Unix seconds).
+    pub issued_at: Option<i64>,
+    /// `exp` (Unix seconds).
+    pub expires_at: Option<i64>,
+    /// The claims, flattened; `mandatory` marks those always shown.
+    pub claims: Vec<ClaimRecord>,
+    /// Bound to the wallet's key (presentations carry a Key Binding JWT).
+    pub key_bound: bool,
+}
+
+impl From<wallet::SdJwtVcSummary> for SdJwtVcSummary {
+    fn from(s: wallet::SdJwtVcSummary) -> Self {
+        let mut claims = Vec::new();
+        flatten(&s.claims, 0, &mut claims);
+        SdJwtVcSummary {
+            id: s.id,
+            vct: s.vct,
+            issuer: s.issuer,
+            issued_at: s.issued_at,
+            expires_at: s.expires_at,
+            claims,
+            key_bound: s.key_bound,
         }
     }
 }
@@ -529,6 +584,91 @@ impl Wallet {
     /// The inclusion proof kept for credential `id`, or null.
     pub fn tlog_proof(&self, id: String) -> Result<Option<String>, CivitasError> {
         Ok(self.inner.tlog_proof(&id)?)
+    }
+
+    /// Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+    /// issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+    /// the did:key its `iss` names.
+    pub fn import_sd_jwt_vc(
+        &self,
+        compact: String,
+        issuer_jwk: Option<String>,
+    ) -> Result<SdJwtVcSummary, CivitasError> {
+        let issuer = issuer_key(issuer_jwk)?;
+        let holder = self.device_key()?.public_key();
+        Ok(self
+            .inner
+            .import_sd_jwt_vc(&compact, issuer.as_ref(), &holder)?
+            .into())
+    }
+
+    /// Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
+    pub fn import_sd_jwt_vc_for_key_store(
+        &self,
+        compact: String,
+        issuer_jwk: Option<String>,
+        key_store: Arc<dyn KeyStore>,
+    ) -> Result<SdJwtVcSummary, CivitasError> {
+        let issuer = issuer_key(issuer_jwk)?;
+        let holder = KeyStoreSigner::new(key_store)?.public;
+        Ok(self
+            .inner
+            .import_sd_jwt_vc(&compact, issuer.as_ref(), &holder)?
+            .into())
+    }
+
+    /// Every stored SD-JWT VC.
+    pub fn sd_jwt_vcs(&self) -> Result<Vec<SdJwtVcSummary>, CivitasError> {
+        Ok(self
+            .inner
+            .sd_jwt_vcs()?
+            .into_iter()
+            .map(SdJwtVcSummary::from)
+            .collect())
+    }
+
+    /// Removes SD-JWT VC `id` (absent is not an error).
+    pub fn delete_sd_jwt_vc(&self, id: String) -> Result<(), CivitasError> {
+        Ok(self.inner.delete_sd_jwt_vc(&id)?)
+    }
+
+    /// Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+    /// only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+    pub fn present_sd_jwt_vc(
+        &self,
+        id: String,
+        pointers: Vec<String>,
+        audience: String,
+        nonce: String,
+    ) -> Result<String, CivitasError> {
+        Ok(self.inner.present_sd_jwt_vc(
+            &id,
+            &pointers,
+            &audience,
+            &nonce,
+            unix_now(),
+            self.device_key()?,
+        )?)
+    }
+
+    /// Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+    /// `key_store` (secure hardware).
+    pub fn present_sd_jwt_vc_with_key_store(
+        &self,
+        id: String,
+        pointers: Vec<String>,
+        audience: String,
+        nonce: String,
+        key_store: Arc<dyn KeyStore>,
+    ) -> Result<String, CivitasError> {
+        Ok(self.inner.present_sd_jwt_vc(
+            &id,
+            &pointers,
+            &audience,
+            &nonce,
+            unix_now(),
+            &KeyStoreSigner::new(key_store)?,
+        )?)
     }
 
     /// Every stored credential.

@@ -345,6 +345,15 @@ fn process(
     Ok((claims, state.used.into_iter().flatten().collect()))
 }
 
+/// The claims with every Disclosure in place and the pointers of what came from them, for
+/// the wallet's display of a credential it already verified at import.
+pub(crate) fn process_for_wallet(
+    payload: &Map<String, Value>,
+    disclosures: &[Disclosure],
+) -> Result<(Map<String, Value>, Vec<String>), SdJwtError> {
+    process(payload, disclosures)
+}
+
 struct Processing<'a> {
     disclosures: &'a [Disclosure],
     by_digest: HashMap<String, usize>,

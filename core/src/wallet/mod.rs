@@ -22,6 +22,7 @@
 mod binding;
 mod claims;
 mod clock;
+mod sdjwt;
 mod store;
 
 use std::collections::BTreeSet;
@@ -36,6 +37,7 @@ pub use binding::{
 };
 pub use claims::Claim;
 pub use clock::{Clock, FixedClock, SystemClock, rfc3339_from_unix};
+pub use sdjwt::SdJwtVcSummary;
 pub use store::{CredentialStore, EncryptedFileStore, MAX_ID_LEN, MAX_RECORD_FILE, MemoryStore};
 
 use crate::Error;

@@ -803,3 +803,99 @@ fn an_inclusion_proof_is_checked_at_import_and_kept_for_the_holder() {
     holder.delete(&summary.id).unwrap();
     assert_eq!(holder.tlog_proof(&summary.id).unwrap(), None);
 }
+
+#[test]
+fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
+    use civitas_core::ecdsa::{DeviceKey, Signer};
+    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::sdjwt::vc;
+    use civitas_core::verifier::{Policy, StatusLists, TrustList, TrustedIssuer, Verifier};
+    let issuer = DeviceKey::generate().unwrap();
+    let phone = DeviceKey::generate().unwrap();
+    let iss = did::did_key(&issuer.public_key());
+    let claims = json!({"given_name": "Ada", "family_name": "Lovelace", "birthdate": "1990-12-10"});
+    let issue_to = |holder: &DeviceKey| {
+        vc::issue(
+            &vc::Issue {
+                iss: &iss,
+                vct: "urn:eudi:pid:1",
+                claims: claims.as_object().unwrap(),
+                plain: &[],
+                holder: Some(&EcJwk::from_public_key(&holder.public_key(), None).unwrap()),
+                status: None,
+                iat: 1_800_000_000,
+                exp: None,
+            },
+            &issuer,
+        )
+        .unwrap()
+    };
+    let (wallet, _) = wallet();
+    let summary = wallet
+        .import_sd_jwt_vc(&issue_to(&phone), None, &phone.public_key())
+        .unwrap();
+    assert_eq!(summary.vct, "urn:eudi:pid:1");
+    assert_eq!(summary.issuer, iss);
+    assert!(summary.key_bound);
+    assert!(
+        summary
+            .claims
+            .iter()
+            .any(|c| c.pointer == "/given_name" && !c.mandatory)
+    );
+    assert!(
+        summary
+            .claims
+            .iter()
+            .any(|c| c.pointer == "/iat" && c.mandatory)
+    );
+    assert_eq!(wallet.sd_jwt_vcs().unwrap(), vec![summary.clone()]);
+    assert!(
+        wallet.list().unwrap().is_empty(),
+        "bbs-2023 credentials are listed apart"
+    );
+    // Issued to another wallet's key, or tampered: refused.
+    let other = DeviceKey::generate().unwrap();
+    assert!(matches!(
+        wallet.import_sd_jwt_vc(&issue_to(&other), None, &phone.public_key()),
+        Err(Error::WalletRefused(_))
+    ));
+    let forged = issue_to(&phone).replacen('.', ".x", 1);
+    assert!(
+        wallet
+            .import_sd_jwt_vc(&forged, None, &phone.public_key())
+            .is_err()
+    );
+    // Presented with the given name only, bound to the verifier's request.
+    let now = 1_800_000_100;
+    let shown = wallet
+        .present_sd_jwt_vc(
+            &summary.id,
+            &["/given_name".into()],
+            "https://desk.example",
+            "n-9",
+            now,
+            &phone,
+        )
+        .unwrap();
+    let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        did: iss.clone(),
+        jwk: None,
+        name: "PID Provider".into(),
+        credential_types: vec!["urn:eudi:pid:1".into()],
+        status_list_signers: vec![],
+        status_list_max_age: None,
+    }]);
+    let policy = Policy::new(trust)
+        .at(std::time::UNIX_EPOCH + std::time::Duration::from_secs(now as u64))
+        .challenge("n-9")
+        .domain("https://desk.example");
+    let ok = Verifier::new(Arc::new(JsonLdProcessor::default()))
+        .verify_sd_jwt(&shown, &policy, &StatusLists::new())
+        .unwrap();
+    let doc = ok.credentials()[0].document();
+    assert_eq!(doc["given_name"], "Ada");
+    assert!(doc.get("family_name").is_none() && doc.get("birthdate").is_none());
+    wallet.delete_sd_jwt_vc(&summary.id).unwrap();
+    assert!(wallet.sd_jwt_vcs().unwrap().is_empty());
+}

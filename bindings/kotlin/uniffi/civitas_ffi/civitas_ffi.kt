@@ -799,9 +799,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_verifier_add_status_list(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_verifier_verify(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_credentialstore_put(
     ): Int
@@ -835,6 +839,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_delete(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_get(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_history(
@@ -842,6 +848,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_civitas_ffi_checksum_method_wallet_holder_did(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_import_credential(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof(
     ): Int
@@ -851,7 +861,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present_identified(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store(
+    ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_tlog_proof(
     ): Int
@@ -959,9 +975,13 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_civitas_ffi_fn_method_verifier_add_status_list(`ptr`: Long,`statusListJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_civitas_ffi_fn_method_verifier_add_status_list_token(`ptr`: Long,`jwt`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_civitas_ffi_fn_method_verifier_verify(`ptr`: Long,`presentationJson`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_verifier_verify_qr_payload(`ptr`: Long,`qrPayload`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt(`ptr`: Long,`presentation`: RustBuffer.ByValue,`challenge`: RustBuffer.ByValue,`domain`: RustBuffer.ByValue,`requiredClaims`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_clone_credentialstore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1017,6 +1037,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_delete(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_civitas_ffi_fn_method_wallet_get(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_history(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1024,6 +1046,10 @@ internal object UniffiLib {
     external fun uniffi_civitas_ffi_fn_method_wallet_holder_did(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_import_credential(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc(`ptr`: Long,`compact`: RustBuffer.ByValue,`issuerJwk`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store(`ptr`: Long,`compact`: RustBuffer.ByValue,`issuerJwk`: RustBuffer.ByValue,`keyStore`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_import_with_tlog_proof(`ptr`: Long,`credentialJson`: RustBuffer.ByValue,`proof`: RustBuffer.ByValue,`policy`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1033,7 +1059,13 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_present_identified(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc(`ptr`: Long,`id`: RustBuffer.ByValue,`pointers`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store(`ptr`: Long,`id`: RustBuffer.ByValue,`pointers`: RustBuffer.ByValue,`audience`: RustBuffer.ByValue,`nonce`: RustBuffer.ByValue,`keyStore`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_present_with_key_store(`ptr`: Long,`request`: RustBuffer.ByValue,`keyStore`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_civitas_ffi_fn_method_wallet_tlog_proof(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1256,10 +1288,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list() and 0xFFFF) != 27608) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_add_status_list_token() and 0xFFFF) != 10743) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify() and 0xFFFF) != 45301) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_qr_payload() and 0xFFFF) != 64945) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_verifier_verify_sd_jwt() and 0xFFFF) != 35215) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_credentialstore_put() and 0xFFFF) != 32848) {
@@ -1310,6 +1348,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_delete() and 0xFFFF) != 39007) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_delete_sd_jwt_vc() and 0xFFFF) != 64440) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_get() and 0xFFFF) != 22519) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1320,6 +1361,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_credential() and 0xFFFF) != 31579) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc() and 0xFFFF) != 2588) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_sd_jwt_vc_for_key_store() and 0xFFFF) != 21234) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_import_with_tlog_proof() and 0xFFFF) != 18851) {
@@ -1334,7 +1381,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_identified() and 0xFFFF) != 8500) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc() and 0xFFFF) != 46027) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_sd_jwt_vc_with_key_store() and 0xFFFF) != 51613) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_present_with_key_store() and 0xFFFF) != 65350) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_sd_jwt_vcs() and 0xFFFF) != 10494) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_tlog_proof() and 0xFFFF) != 62075) {
@@ -1616,6 +1672,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 
     override fun write(value: ULong, buf: ByteBuffer) {
         buf.putLong(value.toLong())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
     }
 }
 
@@ -4354,6 +4433,11 @@ public interface VerifierInterface {
     fun `addStatusList`(`statusListJson`: kotlin.String)
     
     /**
+     * Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+     */
+    fun `addStatusListToken`(`jwt`: kotlin.String)
+    
+    /**
      * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
      * those of the presentation; every pointer of `required_claims` must be disclosed.
      * Throws `InvalidInput` only when the input is not JSON.
@@ -4365,6 +4449,12 @@ public interface VerifierInterface {
      * `qr_payload`). Throws `InvalidInput` only when the payload does not decode.
      */
     fun `verifyQrPayload`(`qrPayload`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult
+    
+    /**
+     * Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+     * Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
+     */
+    fun `verifySdJwt`(`presentation`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult
     
     companion object
 }
@@ -4507,6 +4597,23 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
 
     
     /**
+     * Adds a Token Status List (a `statuslist+jwt`, for SD-JWT VCs).
+     */
+    @Throws(CivitasException::class)override fun `addStatusListToken`(`jwt`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_verifier_add_status_list_token(
+        it,
+        
+        FfiConverterString.lower(`jwt`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Verifies a presentation (JSON text). `challenge` and `domain`, when given, must be
      * those of the presentation; every pointer of `required_claims` must be disclosed.
      * Throws `InvalidInput` only when the input is not JSON.
@@ -4541,6 +4648,27 @@ open class Verifier: Disposable, AutoCloseable, VerifierInterface
         it,
         
         FfiConverterString.lower(`qrPayload`),
+        FfiConverterOptionalString.lower(`challenge`),
+        FfiConverterOptionalString.lower(`domain`),
+        FfiConverterSequenceString.lower(`requiredClaims`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Verifies an SD-JWT VC presentation (the compact `~` form): `challenge` must be its Key
+     * Binding JWT's nonce and `domain` its aud; the result is the same as for bbs-2023.
+     */override fun `verifySdJwt`(`presentation`: kotlin.String, `challenge`: kotlin.String?, `domain`: kotlin.String?, `requiredClaims`: List<kotlin.String>): VerificationResult {
+            return FfiConverterTypeVerificationResult.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_verifier_verify_sd_jwt(
+        it,
+        
+        FfiConverterString.lower(`presentation`),
         FfiConverterOptionalString.lower(`challenge`),
         FfiConverterOptionalString.lower(`domain`),
         FfiConverterSequenceString.lower(`requiredClaims`),_status)
@@ -4765,6 +4893,11 @@ public interface WalletInterface {
     fun `delete`(`id`: kotlin.String)
     
     /**
+     * Removes SD-JWT VC `id` (absent is not an error).
+     */
+    fun `deleteSdJwtVc`(`id`: kotlin.String)
+    
+    /**
      * The credential `id`, or null.
      */
     fun `get`(`id`: kotlin.String): CredentialSummary?
@@ -4785,6 +4918,18 @@ public interface WalletInterface {
      * Swift.)
      */
     fun `importCredential`(`credentialJson`: kotlin.String): CredentialSummary
+    
+    /**
+     * Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+     * issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+     * the did:key its `iss` names.
+     */
+    fun `importSdJwtVc`(`compact`: kotlin.String, `issuerJwk`: kotlin.String?): SdJwtVcSummary
+    
+    /**
+     * Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
+     */
+    fun `importSdJwtVcForKeyStore`(`compact`: kotlin.String, `issuerJwk`: kotlin.String?, `keyStore`: KeyStore): SdJwtVcSummary
     
     /**
      * Imports a credential with the offline inclusion proof its issuer logged it under (the
@@ -4815,10 +4960,27 @@ public interface WalletInterface {
     fun `presentIdentified`(`request`: PresentationRequest): PresentationResult
     
     /**
+     * Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+     * only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+     */
+    fun `presentSdJwtVc`(`id`: kotlin.String, `pointers`: List<kotlin.String>, `audience`: kotlin.String, `nonce`: kotlin.String): kotlin.String
+    
+    /**
+     * Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+     * `key_store` (secure hardware).
+     */
+    fun `presentSdJwtVcWithKeyStore`(`id`: kotlin.String, `pointers`: List<kotlin.String>, `audience`: kotlin.String, `nonce`: kotlin.String, `keyStore`: KeyStore): kotlin.String
+    
+    /**
      * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
      * holder is then the key store's did:key).
      */
     fun `presentWithKeyStore`(`request`: PresentationRequest, `keyStore`: KeyStore): PresentationResult
+    
+    /**
+     * Every stored SD-JWT VC.
+     */
+    fun `sdJwtVcs`(): List<SdJwtVcSummary>
     
     /**
      * The inclusion proof kept for credential `id`, or null.
@@ -5145,6 +5307,23 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
+     * Removes SD-JWT VC `id` (absent is not an error).
+     */
+    @Throws(CivitasException::class)override fun `deleteSdJwtVc`(`id`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_delete_sd_jwt_vc(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * The credential `id`, or null.
      */
     @Throws(CivitasException::class)override fun `get`(`id`: kotlin.String): CredentialSummary? {
@@ -5209,6 +5388,47 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         it,
         
         FfiConverterString.lower(`credentialJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Imports an SD-JWT VC (compact, as issued) bound to this wallet's device key: the
+     * issuer's signature is checked with `issuer_jwk` (a public JWK, JSON) or, without it,
+     * the did:key its `iss` names.
+     */
+    @Throws(CivitasException::class)override fun `importSdJwtVc`(`compact`: kotlin.String, `issuerJwk`: kotlin.String?): SdJwtVcSummary {
+            return FfiConverterTypeSdJwtVcSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc(
+        it,
+        
+        FfiConverterString.lower(`compact`),
+        FfiConverterOptionalString.lower(`issuerJwk`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Like [`Wallet::import_sd_jwt_vc`], for a credential bound to the app's `key_store` key.
+     */
+    @Throws(CivitasException::class)override fun `importSdJwtVcForKeyStore`(`compact`: kotlin.String, `issuerJwk`: kotlin.String?, `keyStore`: KeyStore): SdJwtVcSummary {
+            return FfiConverterTypeSdJwtVcSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_import_sd_jwt_vc_for_key_store(
+        it,
+        
+        FfiConverterString.lower(`compact`),
+        FfiConverterOptionalString.lower(`issuerJwk`),
+        FfiConverterTypeKeyStore.lower(`keyStore`),_status)
 }
     }
     )
@@ -5298,6 +5518,51 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
 
     
     /**
+     * Presents SD-JWT VC `id` to `audience` (the verifier's Client Identifier) for `nonce`:
+     * only the Disclosures `pointers` need, and a Key Binding JWT by the device key.
+     */
+    @Throws(CivitasException::class)override fun `presentSdJwtVc`(`id`: kotlin.String, `pointers`: List<kotlin.String>, `audience`: kotlin.String, `nonce`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceString.lower(`pointers`),
+        FfiConverterString.lower(`audience`),
+        FfiConverterString.lower(`nonce`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Like [`Wallet::present_sd_jwt_vc`], the Key Binding JWT signed by the app's
+     * `key_store` (secure hardware).
+     */
+    @Throws(CivitasException::class)override fun `presentSdJwtVcWithKeyStore`(`id`: kotlin.String, `pointers`: List<kotlin.String>, `audience`: kotlin.String, `nonce`: kotlin.String, `keyStore`: KeyStore): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_present_sd_jwt_vc_with_key_store(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceString.lower(`pointers`),
+        FfiConverterString.lower(`audience`),
+        FfiConverterString.lower(`nonce`),
+        FfiConverterTypeKeyStore.lower(`keyStore`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Like [`Wallet::present_identified`], signed by the app's `key_store` instead (the
      * holder is then the key store's did:key).
      */
@@ -5310,6 +5575,23 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         
         FfiConverterTypePresentationRequest.lower(`request`),
         FfiConverterTypeKeyStore.lower(`keyStore`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every stored SD-JWT VC.
+     */
+    @Throws(CivitasException::class)override fun `sdJwtVcs`(): List<SdJwtVcSummary> {
+            return FfiConverterSequenceTypeSdJwtVcSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_sd_jwt_vcs(
+        it,
+        _status)
 }
     }
     )
@@ -6558,6 +6840,93 @@ public object FfiConverterTypeQueryConsent: FfiConverterRustBuffer<QueryConsent>
 
 
 /**
+ * Display data of a stored SD-JWT VC.
+ */
+data class SdJwtVcSummary (
+    /**
+     * The wallet's id (64 hex digits).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its type (`vct`).
+     */
+    var `vct`: kotlin.String
+    , 
+    /**
+     * Its issuer (`iss`).
+     */
+    var `issuer`: kotlin.String
+    , 
+    /**
+     * `iat` (Unix seconds).
+     */
+    var `issuedAt`: kotlin.Long?
+    , 
+    /**
+     * `exp` (Unix seconds).
+     */
+    var `expiresAt`: kotlin.Long?
+    , 
+    /**
+     * The claims, flattened; `mandatory` marks those always shown.
+     */
+    var `claims`: List<ClaimRecord>
+    , 
+    /**
+     * Bound to the wallet's key (presentations carry a Key Binding JWT).
+     */
+    var `keyBound`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSdJwtVcSummary: FfiConverterRustBuffer<SdJwtVcSummary> {
+    override fun read(buf: ByteBuffer): SdJwtVcSummary {
+        return SdJwtVcSummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterSequenceTypeClaimRecord.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SdJwtVcSummary) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`vct`) +
+            FfiConverterString.allocationSize(value.`issuer`) +
+            FfiConverterOptionalLong.allocationSize(value.`issuedAt`) +
+            FfiConverterOptionalLong.allocationSize(value.`expiresAt`) +
+            FfiConverterSequenceTypeClaimRecord.allocationSize(value.`claims`) +
+            FfiConverterBoolean.allocationSize(value.`keyBound`)
+    )
+
+    override fun write(value: SdJwtVcSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`vct`, buf)
+            FfiConverterString.write(value.`issuer`, buf)
+            FfiConverterOptionalLong.write(value.`issuedAt`, buf)
+            FfiConverterOptionalLong.write(value.`expiresAt`, buf)
+            FfiConverterSequenceTypeClaimRecord.write(value.`claims`, buf)
+            FfiConverterBoolean.write(value.`keyBound`, buf)
+    }
+}
+
+
+
+/**
  * A credential that passed every check.
  */
 data class VerifiedCredentialRecord (
@@ -7387,6 +7756,38 @@ public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -7837,6 +8238,34 @@ public object FfiConverterSequenceTypeQueryConsent: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeQueryConsent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSdJwtVcSummary: FfiConverterRustBuffer<List<SdJwtVcSummary>> {
+    override fun read(buf: ByteBuffer): List<SdJwtVcSummary> {
+        val len = buf.getInt()
+        return List<SdJwtVcSummary>(len) {
+            FfiConverterTypeSdJwtVcSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SdJwtVcSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSdJwtVcSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SdJwtVcSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSdJwtVcSummary.write(it, buf)
         }
     }
 }

@@ -1,0 +1,179 @@
+//! SD-JWT VCs in the wallet: imported after the issuer's signature and the holder key are
+//! checked, kept beside the bbs-2023 credentials (records `sd-jwt-vc:<id>`), shown as a claim
+//! tree, and presented with only the Disclosures asked for and a Key Binding JWT signed by
+//! the holder's key through any [`Signer`] (a phone's secure hardware included).
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use super::store::hex_lower;
+use super::{Claim, MAX_CREDENTIAL_BYTES, Wallet, claims};
+use crate::Error;
+use crate::ecdsa::Signer;
+use crate::keys::PublicKey;
+use crate::sdjwt::{SdJwt, present, vc};
+
+/// Where an SD-JWT VC is kept: this prefix and its id.
+const PREFIX: &str = "sd-jwt-vc:";
+
+/// Display data of a stored SD-JWT VC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdJwtVcSummary {
+    /// The wallet's id: lower-case hex SHA-256 of the SD-JWT as issued.
+    pub id: String,
+    /// Its type (`vct`).
+    pub vct: String,
+    /// Its issuer (`iss`).
+    pub issuer: String,
+    /// `iat`, `exp` (Unix seconds), when present.
+    pub issued_at: Option<i64>,
+    /// Expiry.
+    pub expires_at: Option<i64>,
+    /// The claims (the registered ones aside), with `mandatory` set on those always shown
+    /// (not selectively disclosable).
+    pub claims: Vec<Claim>,
+    /// Whether it is bound to the holder key the wallet presents with (`cnf`).
+    pub key_bound: bool,
+}
+
+fn id_of(compact: &str) -> String {
+    hex_lower(&Sha256::digest(compact.as_bytes()))
+}
+
+fn summarize(id: &str, compact: &str) -> Result<SdJwtVcSummary, Error> {
+    let sd = SdJwt::parse(compact)?;
+    let payload = sd.unverified_payload()?;
+    let (claims_map, disclosed) = crate::sdjwt::process_for_wallet(&payload, sd.disclosures())?;
+    let text = |k: &str| claims_map.get(k).and_then(Value::as_str).map(str::to_owned);
+    let mut shown = claims_map.clone();
+    for k in ["iss", "vct", "cnf", "status"] {
+        shown.remove(k);
+    }
+    let doc = Value::Object(shown);
+    // Always shown: every top-level claim that no Disclosure gave.
+    let plain: BTreeSet<String> = doc
+        .as_object()
+        .map(|m| {
+            m.keys()
+                .map(|k| format!("/{}", crate::json_pointer::escape(k)))
+                .filter(|p| !disclosed.contains(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    let tree = claims::claim_tree(&doc, &plain);
+    Ok(SdJwtVcSummary {
+        id: id.to_owned(),
+        vct: text("vct").unwrap_or_default(),
+        issuer: text("iss").unwrap_or_default(),
+        issued_at: claims_map.get("iat").and_then(Value::as_i64),
+        expires_at: claims_map.get("exp").and_then(Value::as_i64),
+        claims: tree,
+        key_bound: claims_map.get("cnf").is_some(),
+    })
+}
+
+impl Wallet {
+    /// Import an SD-JWT VC (compact, all Disclosures): its issuer signature must verify with
+    /// `issuer_key` or, without one, with the `did:key` its `iss` names; it must follow the
+    /// SD-JWT VC profile; and a `cnf` key must be `holder` (the key this wallet presents
+    /// with), else it was issued to another wallet.
+    pub fn import_sd_jwt_vc(
+        &self,
+        compact: &str,
+        issuer_key: Option<&PublicKey>,
+        holder: &PublicKey,
+    ) -> Result<SdJwtVcSummary, Error> {
+        let compact = compact.trim();
+        if compact.len() > MAX_CREDENTIAL_BYTES {
+            return Err(Error::TooLarge {
+                what: "credential",
+                actual: compact.len(),
+                limit: MAX_CREDENTIAL_BYTES,
+            });
+        }
+        let sd = SdJwt::parse(compact)?;
+        if sd.kb_jwt().is_some() {
+            return Err(Error::WalletInvalidCredential(
+                "a presentation (with a Key Binding JWT), not an issued SD-JWT VC",
+            ));
+        }
+        let key = match issuer_key {
+            Some(k) => k.clone(),
+            None => {
+                let iss = sd
+                    .unverified_payload()?
+                    .get("iss")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                    .unwrap_or_default();
+                crate::did::parse_did_key(&iss).map_err(|_| {
+                    Error::WalletRefused(
+                        "the issuer is not a did:key: give its key to check its signature",
+                    )
+                })?
+            }
+        };
+        let checked = vc::verify(&sd, &key)?;
+        match checked.holder_key() {
+            Some(k) if k != holder => {
+                return Err(Error::WalletRefused(
+                    "the SD-JWT VC is bound to another key: it was issued to another wallet",
+                ));
+            }
+            _ => {}
+        }
+        let id = id_of(compact);
+        self.store
+            .put(&format!("{PREFIX}{id}"), compact.as_bytes())?;
+        summarize(&id, compact)
+    }
+
+    /// Every stored SD-JWT VC.
+    pub fn sd_jwt_vcs(&self) -> Result<Vec<SdJwtVcSummary>, Error> {
+        let mut ids: Vec<String> = self
+            .store
+            .list()?
+            .into_iter()
+            .filter_map(|r| r.strip_prefix(PREFIX).map(str::to_owned))
+            .collect();
+        ids.sort();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(bytes) = self.store.get(&format!("{PREFIX}{id}"))? {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                out.push(summarize(&id, &text)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remove SD-JWT VC `id` (absent is not an error).
+    pub fn delete_sd_jwt_vc(&self, id: &str) -> Result<(), Error> {
+        self.store.delete(&format!("{PREFIX}{id}"))
+    }
+
+    /// Present SD-JWT VC `id` to the verifier `audience` (its Client Identifier) for `nonce`:
+    /// the Disclosures `pointers` need (each with its ancestors and all below it) and a Key
+    /// Binding JWT signed by `signer` at `iat` (Unix seconds).
+    pub fn present_sd_jwt_vc(
+        &self,
+        id: &str,
+        pointers: &[String],
+        audience: &str,
+        nonce: &str,
+        iat: i64,
+        signer: &dyn Signer,
+    ) -> Result<String, Error> {
+        let bytes = self
+            .store
+            .get(&format!("{PREFIX}{id}"))?
+            .ok_or(Error::WalletNotFound)?;
+        let sd = SdJwt::parse(&String::from_utf8_lossy(&bytes))?;
+        for p in pointers {
+            crate::json_pointer::parse(p)?;
+        }
+        present(&sd, pointers, Some((signer, audience, nonce, iat)))
+    }
+}
