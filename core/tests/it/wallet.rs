@@ -806,7 +806,7 @@ fn an_inclusion_proof_is_checked_at_import_and_kept_for_the_holder() {
 
 #[test]
 fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
-    use civitas_core::ecdsa::{DeviceKey, Signer};
+    use civitas_core::ecdsa::DeviceKey;
     use civitas_core::jose::jwk::EcJwk;
     use civitas_core::sdjwt::vc;
     use civitas_core::verifier::{Policy, StatusLists, TrustList, TrustedIssuer, Verifier};
