@@ -642,7 +642,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() != 13595:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 61721:
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 52706:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present() != 31957:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -5641,7 +5641,9 @@ class WalletProtocol(typing.Protocol):
         """
         After the holder's consent: the response to post, anonymous bbs-2023 presentations of
         exactly the asked claims bound to the request's nonce and client id (encrypted to the
-        verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+        verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+        Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+        history.
 """
         raise NotImplementedError
     def present(self, request: PresentationRequest) -> PresentationResult:
@@ -6168,7 +6170,9 @@ class Wallet(WalletProtocol):
         """
         After the holder's consent: the response to post, anonymous bbs-2023 presentations of
         exactly the asked claims bound to the request's nonce and client id (encrypted to the
-        verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+        verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+        Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+        history.
 """
         
         _UniffiFfiConverterTypeOpenId4VpRequest.check_lower(request)

@@ -2457,7 +2457,9 @@ public protocol WalletProtocol: AnyObject, Sendable {
     /**
      * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
      * exactly the asked claims bound to the request's nonce and client id (encrypted to the
-     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     * verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+     * Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+     * history.
      */
     func openid4vpRespond(request: OpenId4VpRequest) throws  -> OpenId4VpPost
     
@@ -2778,7 +2780,9 @@ open func openid4vpRequestByValue(url: String)throws  -> OpenId4VpRequest  {
     /**
      * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
      * exactly the asked claims bound to the request's nonce and client id (encrypted to the
-     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     * verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+     * Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+     * history.
      */
 open func openid4vpRespond(request: OpenId4VpRequest)throws  -> OpenId4VpPost  {
     return try  FfiConverterTypeOpenId4VpPost_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
@@ -6412,7 +6416,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() != 13595) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 61721) {
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 52706) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_consent_summary() != 53680) {

@@ -275,7 +275,9 @@ impl Wallet {
 
     /// After the holder's consent: the response to post, anonymous bbs-2023 presentations of
     /// exactly the asked claims bound to the request's nonce and client id (encrypted to the
-    /// verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+    /// verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+    /// Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+    /// history.
     pub fn openid4vp_respond(
         &self,
         request: Arc<OpenId4VpRequest>,
@@ -287,7 +289,10 @@ impl Wallet {
                 .map_err(|reason| CivitasError::InvalidInput {
                     reason: format!("the wallet cannot answer this request: {reason}"),
                 })?;
-        Ok(self.core().respond(&request.request, selections)?.into())
+        Ok(self
+            .core()
+            .respond_with(&request.request, selections, Some(self.device_key()?))?
+            .into())
     }
 
     /// The holder declines (or cannot answer): the `access_denied` error response to post.

@@ -731,6 +731,11 @@ impl Wallet {
                 && subjects.iter().all(|s| holder_dids.iter().any(|d| d == s)));
             stored.push((summary.id, credential, types, bound));
         }
+        // SD-JWT VCs: their claims as disclosed in full (with their vct), bound when they
+        // carry the holder's key. Their ids carry a prefix so that respond knows them.
+        for (id, claims, bound) in self.sd_jwt_candidates()? {
+            stored.push((id, claims, Vec::new(), bound));
+        }
         let candidates: Vec<crate::openid4vp::dcql::Candidate<'_>> = stored
             .iter()
             .map(
@@ -756,6 +761,13 @@ impl Wallet {
         let mut out = Vec::new();
         for s in selections {
             for c in &s.credentials {
+                if let Some(id) = sdjwt::selection_id(&c.credential_id) {
+                    out.push(QueryConsent {
+                        query_id: s.query_id.clone(),
+                        summary: self.sd_jwt_preview(id, &c.pointers)?,
+                    });
+                    continue;
+                }
                 out.push(QueryConsent {
                     query_id: s.query_id.clone(),
                     summary: self.disclosure_preview(
@@ -780,6 +792,17 @@ impl Wallet {
         request: &crate::openid4vp::request::AuthorizationRequest,
         selections: &[crate::openid4vp::dcql::Selection],
     ) -> Result<crate::openid4vp::response::ResponseBody, Error> {
+        self.respond_with(request, selections, None)
+    }
+
+    /// [`Wallet::respond`], with `holder_key` to sign the Key Binding JWTs of any SD-JWT VC
+    /// selected (required then): each bound to the request's nonce and full client id.
+    pub fn respond_with(
+        &self,
+        request: &crate::openid4vp::request::AuthorizationRequest,
+        selections: &[crate::openid4vp::dcql::Selection],
+        holder_key: Option<&dyn crate::ecdsa::Signer>,
+    ) -> Result<crate::openid4vp::response::ResponseBody, Error> {
         let binding = PresentationRequest {
             domain: Some(request.client_id.as_str().to_owned()),
             challenge: Some(request.nonce.clone()),
@@ -788,6 +811,26 @@ impl Wallet {
         for selection in selections {
             let mut presentations = Vec::new();
             for c in &selection.credentials {
+                if let Some(id) = sdjwt::selection_id(&c.credential_id) {
+                    let signer = holder_key.ok_or(Error::WalletRefused(
+                        "an SD-JWT VC is presented with a Key Binding JWT: give the holder key",
+                    ))?;
+                    let iat = i64::try_from(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_secs()),
+                    )
+                    .unwrap_or(i64::MAX);
+                    presentations.push(Value::String(self.present_sd_jwt_vc(
+                        id,
+                        &c.pointers,
+                        request.client_id.as_str(),
+                        &request.nonce,
+                        iat,
+                        signer,
+                    )?));
+                    continue;
+                }
                 presentations.push(self.present_anonymous(
                     &[Disclosure {
                         credential_id: c.credential_id.clone(),

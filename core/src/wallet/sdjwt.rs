@@ -18,6 +18,11 @@ use crate::sdjwt::{SdJwt, present, vc};
 /// Where an SD-JWT VC is kept: this prefix and its id.
 const PREFIX: &str = "sd-jwt-vc:";
 
+/// The SD-JWT VC id of a DCQL selection's credential id (`sd-jwt-vc:<id>`), if it is one.
+pub(super) fn selection_id(credential_id: &str) -> Option<&str> {
+    credential_id.strip_prefix(PREFIX)
+}
+
 /// Display data of a stored SD-JWT VC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SdJwtVcSummary {
@@ -147,6 +152,74 @@ impl Wallet {
             }
         }
         Ok(out)
+    }
+
+    /// Every SD-JWT VC as a DCQL candidate: its selection id, its claims in full (with `vct`),
+    /// and whether it is key-bound.
+    pub(super) fn sd_jwt_candidates(&self) -> Result<Vec<(String, Value, bool)>, Error> {
+        let mut out = Vec::new();
+        for s in self.sd_jwt_vcs()? {
+            let Some(bytes) = self.store.get(&format!("{PREFIX}{}", s.id))? else {
+                continue;
+            };
+            let sd = SdJwt::parse(&String::from_utf8_lossy(&bytes))?;
+            let (claims, _) =
+                crate::sdjwt::process_for_wallet(&sd.unverified_payload()?, sd.disclosures())?;
+            out.push((
+                format!("{PREFIX}{}", s.id),
+                Value::Object(claims),
+                s.key_bound,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// What presenting SD-JWT VC `id` with `pointers` shows (the claims not selectively
+    /// disclosable, and those the pointers reach) and keeps hidden, for the consent screen.
+    pub(super) fn sd_jwt_preview(
+        &self,
+        id: &str,
+        pointers: &[String],
+    ) -> Result<super::ConsentSummary, Error> {
+        let s = self
+            .sd_jwt_vcs()?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or(Error::WalletNotFound)?;
+        let covers = |outer: &str, inner: &str| {
+            inner == outer
+                || inner
+                    .strip_prefix(outer)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let mut summary = super::ConsentSummary {
+            credential_id: format!("{PREFIX}{id}"),
+            disclosed: Vec::new(),
+            hidden: Vec::new(),
+            pseudonym: super::PseudonymUse::None,
+        };
+        let mut stack: Vec<&Claim> = s.claims.iter().rev().collect();
+        while let Some(c) = stack.pop() {
+            if !c.children.is_empty() {
+                stack.extend(c.children.iter().rev());
+                continue;
+            }
+            let shown = c.mandatory
+                || pointers
+                    .iter()
+                    .any(|p| covers(p, &c.pointer) || covers(&c.pointer, p));
+            if shown {
+                summary.disclosed.push(super::DisclosedClaim {
+                    pointer: c.pointer.clone(),
+                    label: c.label.clone(),
+                    value: c.value.clone().unwrap_or_default(),
+                    mandatory: c.mandatory,
+                });
+            } else {
+                summary.hidden.push(c.pointer.clone());
+            }
+        }
+        Ok(summary)
     }
 
     /// Remove SD-JWT VC `id` (absent is not an error).

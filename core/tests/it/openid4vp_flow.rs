@@ -331,3 +331,116 @@ fn responses_the_desk_refuses() {
     );
     assert!(empty.dcql_select(&request.dcql_query, &[]).is_err());
 }
+
+#[test]
+fn a_wallet_answers_a_pid_query_with_an_sd_jwt_vc() {
+    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::sdjwt::vc;
+    let jsonld = jsonld();
+    let pid = DeviceKey::generate().unwrap();
+    let phone = DeviceKey::generate().unwrap();
+    let iss = did::did_key(&pid.public_key());
+    let issued = vc::issue(
+        &vc::Issue {
+            iss: &iss,
+            vct: "urn:eudi:pid:1",
+            claims:
+                json!({"given_name": "Ada", "family_name": "Lovelace", "birthdate": "1990-12-10"})
+                    .as_object()
+                    .unwrap(),
+            plain: &[],
+            holder: Some(&EcJwk::from_public_key(&phone.public_key(), None).unwrap()),
+            status: None,
+            iat: 1_700_000_000,
+            exp: None,
+        },
+        &pid,
+    )
+    .unwrap();
+    let wallet = Wallet::new(
+        Arc::new(MemoryStore::new()) as Arc<dyn CredentialStore>,
+        Bbs2023::new(Arc::clone(&jsonld)),
+    );
+    wallet
+        .import_sd_jwt_vc(&issued, None, &phone.public_key())
+        .unwrap();
+    let key = DeviceKey::generate().unwrap();
+    let client_id = format!(
+        "decentralized_identifier:{}",
+        did::did_key(&key.public_key())
+    );
+    let enc = EcPrivateJwk::generate(Some("enc".into())).unwrap();
+    let dcql = json!({"credentials": [{
+        "id": "pid", "format": "dc+sd-jwt",
+        "meta": {"vct_values": ["urn:eudi:pid:1"]},
+        "claims": [{"path": ["given_name"]}, {"path": ["family_name"]}]
+    }]});
+    let params = json!({
+        "client_id": client_id,
+        "response_type": "vp_token",
+        "response_mode": "direct_post.jwt",
+        "response_uri": "https://desk.example/responses",
+        "nonce": "nonce-pid-aaaaaaaaaaaaaaaa",
+        "state": "state-pid",
+        "dcql_query": dcql,
+        "client_metadata": {"jwks": {"keys": [enc.public().to_json()]}}
+    })
+    .as_object()
+    .unwrap()
+    .clone();
+    let jwt = sign_request_object(&params, &key).unwrap();
+    let request = AuthorizationRequest::from_request_object(&jwt, &client_id).unwrap();
+    let selections = wallet.dcql_select(&request.dcql_query, &[]).unwrap();
+    assert_eq!(
+        selections[0].credentials[0].pointers,
+        vec!["/given_name".to_owned(), "/family_name".to_owned()]
+    );
+    // The consent screen: the names shown, the birth date kept.
+    let consent = wallet.dcql_consent(&request, &selections).unwrap();
+    let shown: Vec<&str> = consent[0]
+        .summary
+        .disclosed
+        .iter()
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert!(
+        shown.contains(&"/given_name") && shown.contains(&"/family_name"),
+        "{shown:?}"
+    );
+    assert!(consent[0].summary.hidden.contains(&"/birthdate".to_owned()));
+    assert!(
+        wallet.respond(&request, &selections).is_err(),
+        "needs the holder key"
+    );
+    let response = wallet
+        .respond_with(&request, &selections, Some(&phone))
+        .unwrap();
+    // The desk's checks.
+    let query = DcqlQuery::parse(&params["dcql_query"]).unwrap();
+    let vp_token = parse_response(&response.body, Some("state-pid"), Some(&enc), &query).unwrap();
+    let trust = TrustList::from_issuers(vec![TrustedIssuer {
+        jwk: None,
+        did: iss,
+        name: "PID Provider".into(),
+        credential_types: vec!["urn:eudi:pid:1".into()],
+        status_list_signers: vec![],
+        status_list_max_age: None,
+    }]);
+    let verdicts = check_vp_token(
+        &Verifier::new(Arc::clone(&jsonld)),
+        &jsonld,
+        &Policy::new(trust),
+        &StatusLists::new(),
+        &Expected {
+            nonce: "nonce-pid-aaaaaaaaaaaaaaaa",
+            client_id: &client_id,
+            query: &query,
+            also_accepted: &[],
+        },
+        &vp_token,
+    );
+    assert!(response_accepted(&query, &verdicts), "{verdicts:?}");
+    let vp = verdicts[0].result.as_ref().unwrap();
+    assert_eq!(vp.credentials()[0].holder_binding(), HolderBinding::Key);
+    assert!(vp.credentials()[0].document().get("birthdate").is_none());
+}

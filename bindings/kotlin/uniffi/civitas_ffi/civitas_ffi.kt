@@ -1336,7 +1336,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() and 0xFFFF) != 13595) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() and 0xFFFF) != 61721) {
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() and 0xFFFF) != 52706) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_consent_summary() and 0xFFFF) != 53680) {
@@ -4866,7 +4866,9 @@ public interface WalletInterface {
     /**
      * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
      * exactly the asked claims bound to the request's nonce and client id (encrypted to the
-     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     * verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+     * Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+     * history.
      */
     fun `openid4vpRespond`(`request`: OpenId4VpRequest): OpenId4VpPost
     
@@ -5226,7 +5228,9 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
     /**
      * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
      * exactly the asked claims bound to the request's nonce and client id (encrypted to the
-     * verifier for `direct_post.jwt`). Each presentation is recorded in the history.
+     * verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
+     * Key Binding JWT by the device key. Each bbs-2023 presentation is recorded in the
+     * history.
      */
     @Throws(CivitasException::class)override fun `openid4vpRespond`(`request`: OpenId4VpRequest): OpenId4VpPost {
             return FfiConverterTypeOpenId4VpPost.lift(
