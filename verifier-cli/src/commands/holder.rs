@@ -95,7 +95,13 @@ pub enum HolderCommand {
         /// The wallet directory.
         #[arg(long, value_name = "DIR")]
         wallet: PathBuf,
-        /// The signed credential (base proof); - for standard input.
+        /// For an SD-JWT VC: the P-256 key file its cnf names (the key it is presented with).
+        #[arg(long, value_name = "KEY")]
+        holder_key: Option<PathBuf>,
+        /// For an SD-JWT VC whose issuer is not a did:key: the issuer's public JWK (a file).
+        #[arg(long, value_name = "JWK.json")]
+        issuer_jwk: Option<PathBuf>,
+        /// The signed credential (base proof, or an SD-JWT VC as issued); - for standard input.
         signed: PathBuf,
     },
     /// List the wallet's credentials.
@@ -326,11 +332,37 @@ pub fn run(
             }
             Ok(EXIT_VALID)
         }
-        HolderCommand::Import { wallet, signed } => {
+        HolderCommand::Import {
+            wallet,
+            holder_key,
+            issuer_jwk,
+            signed,
+        } => {
             let w = open_wallet(jsonld, &wallet)?;
             let bytes = read_bytes(&signed)?;
             let text = String::from_utf8(bytes)
                 .map_err(|_| CliError::input(format!("{} is not UTF-8", signed.display())))?;
+            if civitas_core::verifier::looks_like_sd_jwt(&text) {
+                let key = holder_key.ok_or_else(|| {
+                    CliError::input(
+                        "an SD-JWT VC is bound to a key: give --holder-key KEY (the key its cnf names)",
+                    )
+                })?;
+                let (_, holder) = crate::util::load_p256_key(&key, "the holder (SD-JWT VC)")?;
+                let issuer = issuer_jwk
+                    .map(|f| {
+                        let v = crate::util::read_json(&f)?;
+                        civitas_core::jose::jwk::EcJwk::from_json(&v)
+                            .map(|k| k.public_key())
+                            .map_err(|e| CliError::input(format!("{}: {e}", f.display())))
+                    })
+                    .transpose()?;
+                let s = w
+                    .import_sd_jwt_vc(&text, issuer.as_ref(), &holder)
+                    .map_err(|e| CliError::input(format!("{}: {e}", signed.display())))?;
+                println!("imported SD-JWT VC {} ({}) from {}", s.id, s.vct, s.issuer);
+                return Ok(EXIT_VALID);
+            }
             let summary = w
                 .import(&text)
                 .map_err(|e| CliError::input(format!("{}: {e}", signed.display())))?;

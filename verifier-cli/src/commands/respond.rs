@@ -31,6 +31,10 @@ pub struct RespondArgs {
     /// printed). Without it, the command asks on the terminal.
     #[arg(long)]
     disclose_all_asked: bool,
+    /// The P-256 key that signs the Key Binding JWT of an SD-JWT VC answer (the key the
+    /// credential's cnf names, as given to `civitas holder import --holder-key`).
+    #[arg(long, value_name = "KEY")]
+    holder_key: Option<PathBuf>,
     /// Also write the response body that was posted to this file.
     #[arg(long, value_name = "FILE")]
     save_response: Option<PathBuf>,
@@ -302,7 +306,13 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
             vp_token.insert(query.id.clone(), Value::Array(vec![vp]));
             civitas_core::openid4vp::response::build_response(&request, &vp_token)?
         }
-        None => w.respond(&request, &selections)?,
+        None => match &args.holder_key {
+            Some(k) => {
+                let (key, _) = crate::util::load_p256_key(k, "the holder (Key Binding JWT)")?;
+                w.respond_with(&request, &selections, Some(&key))?
+            }
+            None => w.respond(&request, &selections)?,
+        },
     };
     if let Some(out) = &args.save_response {
         write_atomic(out, body.body.as_bytes(), false)?;

@@ -410,6 +410,32 @@ fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
             .contains("/birthdate is disclosed but was not asked for"),
         "{status}"
     );
+    // The command-line holder: imported into the demo wallet, answered with --holder-key.
+    d.ok(&[
+        "holder",
+        "import",
+        "--wallet",
+        "wallet",
+        "--holder-key",
+        "phone.key",
+        "pid.sd-jwt",
+    ]);
+    let (id5, url5) = desk.check("pid", None);
+    let r = super::serve::respond(
+        &dir.join("wallet"),
+        &url5,
+        &["--holder-key", dir.join("phone.key").to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let status = desk.json(&format!("/desk/checks/{id5}"), None);
+    assert_eq!(status["state"], "valid", "{status}");
+    assert!(
+        !status.to_string().contains("1990-12-10"),
+        "the birth date was not asked for"
+    );
+    let (code, _, err) = d.run(&["holder", "import", "--wallet", "wallet", "pid.sd-jwt"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--holder-key"), "{err}");
     // Revoked.
     d.ok(&[
         "status",
