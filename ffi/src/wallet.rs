@@ -106,10 +106,8 @@ impl wallet::CredentialStore for ForeignStore {
 /// An issuer's public JWK (JSON text), when given.
 fn issuer_key(jwk: Option<String>) -> Result<Option<keys::PublicKey>, CivitasError> {
     jwk.map(|text| {
-        let v: serde_json::Value =
-            serde_json::from_str(&text).map_err(|_| CivitasError::InvalidInput {
-                reason: "issuer_jwk is not JSON".into(),
-            })?;
+        let v =
+            civitas_core::json::parse(text.as_bytes(), &civitas_core::json::JsonLimits::default())?;
         Ok(civitas_core::jose::jwk::EcJwk::from_json(&v)
             .map_err(civitas_core::Error::from)?
             .public_key())

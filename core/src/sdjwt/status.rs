@@ -105,6 +105,17 @@ fn inflate(bytes: &[u8]) -> Result<Vec<u8>, SdJwtError> {
     Ok(out)
 }
 
+/// The URI a Status List Token names (its `sub`), *unverified*: to file it, or to know
+/// which URI to verify it for.
+pub fn token_uri(jwt: &str) -> Option<String> {
+    let payload = jwt.trim().split('.').nth(1)?;
+    let bytes = unb64(payload, "").ok()?;
+    match crate::json::parse(&bytes, &crate::json::JsonLimits::default()).ok()? {
+        Value::Object(m) => m.get("sub").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+}
+
 /// Verify a Status List Token (§5, §8.3): ES256 by `key`, `typ: statuslist+jwt`, `sub`
 /// equal to `uri`, `iat` present and not in the future, `exp` (if any) not past, the list
 /// decodable. `now` and `skew` in Unix seconds.

@@ -438,16 +438,10 @@ impl StatusLists {
     /// [`Error::DuplicateStatusList`] when that URI is already in the set.
     pub fn insert_token(&mut self, jwt: &str) -> Result<(), Error> {
         let jwt = jwt.trim();
-        let payload = jwt.split('.').nth(1).unwrap_or("");
-        let bytes = crate::jose::unb64(payload, "a status list token is a JWT")
-            .map_err(crate::sdjwt::SdJwtError::from)?;
-        let sub = match crate::json::parse(&bytes, &crate::json::JsonLimits::default()) {
-            Ok(Value::Object(m)) => m.get("sub").and_then(Value::as_str).map(str::to_owned),
-            _ => None,
-        }
-        .ok_or(crate::sdjwt::SdJwtError::Malformed(
-            "a status list token names its URI in sub",
-        ))?;
+        let sub =
+            crate::sdjwt::status::token_uri(jwt).ok_or(crate::sdjwt::SdJwtError::Malformed(
+                "a status list token is a JWT that names its URI in sub",
+            ))?;
         match self.tokens.entry(sub) {
             std::collections::hash_map::Entry::Occupied(e) => Err(Error::DuplicateStatusList {
                 id: e.key().clone(),

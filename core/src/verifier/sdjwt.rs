@@ -245,9 +245,15 @@ impl Verifier {
                         "the Key Binding JWT's aud is not this desk's domain".into(),
                     );
                 }
+                // Against this desk's challenge and domain; the KB-JWT's own values only where
+                // the desk named none (the danger is reported, or no domain was set).
                 let check = KeyBindingCheck {
-                    audience: domain.as_deref().unwrap_or(""),
-                    nonce: challenge.as_deref().unwrap_or(""),
+                    audience: policy.domain.as_deref().or(domain.as_deref()).unwrap_or(""),
+                    nonce: policy
+                        .challenge
+                        .as_deref()
+                        .or(challenge.as_deref())
+                        .unwrap_or(""),
                     now,
                     max_age: KB_MAX_AGE,
                     skew,

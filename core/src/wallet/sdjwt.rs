@@ -137,18 +137,10 @@ impl Wallet {
 
     /// Every stored SD-JWT VC.
     pub fn sd_jwt_vcs(&self) -> Result<Vec<SdJwtVcSummary>, Error> {
-        let mut ids: Vec<String> = self
-            .store
-            .list()?
-            .into_iter()
-            .filter_map(|r| r.strip_prefix(PREFIX).map(str::to_owned))
-            .collect();
-        ids.sort();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(bytes) = self.store.get(&format!("{PREFIX}{id}"))? {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                out.push(summarize(&id, &text)?);
+        let mut out = Vec::new();
+        for id in self.sd_jwt_ids()? {
+            if let Some(compact) = self.sd_jwt_compact(&id)? {
+                out.push(summarize(&id, &compact)?);
             }
         }
         Ok(out)
@@ -158,20 +150,35 @@ impl Wallet {
     /// and whether it is key-bound.
     pub(super) fn sd_jwt_candidates(&self) -> Result<Vec<(String, Value, bool)>, Error> {
         let mut out = Vec::new();
-        for s in self.sd_jwt_vcs()? {
-            let Some(bytes) = self.store.get(&format!("{PREFIX}{}", s.id))? else {
+        for id in self.sd_jwt_ids()? {
+            let Some(compact) = self.sd_jwt_compact(&id)? else {
                 continue;
             };
-            let sd = SdJwt::parse(&String::from_utf8_lossy(&bytes))?;
+            let sd = SdJwt::parse(&compact)?;
             let (claims, _) =
                 crate::sdjwt::process_for_wallet(&sd.unverified_payload()?, sd.disclosures())?;
-            out.push((
-                format!("{PREFIX}{}", s.id),
-                Value::Object(claims),
-                s.key_bound,
-            ));
+            let bound = claims.contains_key("cnf");
+            out.push((format!("{PREFIX}{id}"), Value::Object(claims), bound));
         }
         Ok(out)
+    }
+
+    fn sd_jwt_ids(&self) -> Result<Vec<String>, Error> {
+        let mut ids: Vec<String> = self
+            .store
+            .list()?
+            .into_iter()
+            .filter_map(|r| r.strip_prefix(PREFIX).map(str::to_owned))
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    fn sd_jwt_compact(&self, id: &str) -> Result<Option<String>, Error> {
+        Ok(self
+            .store
+            .get(&format!("{PREFIX}{id}"))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned()))
     }
 
     /// What presenting SD-JWT VC `id` with `pointers` shows (the claims not selectively
@@ -181,11 +188,8 @@ impl Wallet {
         id: &str,
         pointers: &[String],
     ) -> Result<super::ConsentSummary, Error> {
-        let s = self
-            .sd_jwt_vcs()?
-            .into_iter()
-            .find(|s| s.id == id)
-            .ok_or(Error::WalletNotFound)?;
+        let compact = self.sd_jwt_compact(id)?.ok_or(Error::WalletNotFound)?;
+        let s = summarize(id, &compact)?;
         let covers = |outer: &str, inner: &str| {
             inner == outer
                 || inner
@@ -239,11 +243,8 @@ impl Wallet {
         iat: i64,
         signer: &dyn Signer,
     ) -> Result<String, Error> {
-        let bytes = self
-            .store
-            .get(&format!("{PREFIX}{id}"))?
-            .ok_or(Error::WalletNotFound)?;
-        let sd = SdJwt::parse(&String::from_utf8_lossy(&bytes))?;
+        let compact = self.sd_jwt_compact(id)?.ok_or(Error::WalletNotFound)?;
+        let sd = SdJwt::parse(&compact)?;
         for p in pointers {
             crate::json_pointer::parse(p)?;
         }

@@ -83,13 +83,20 @@ fn source(log: &PolicyLog) -> Result<Box<dyn LogSource>, String> {
             escape(url)
         ));
     }
-    let agent = ureq::Agent::config_builder()
+    Ok(Box::new(HttpSource {
+        base,
+        agent: agent(),
+    }))
+}
+
+/// The HTTP client for logs and lists: 20 s, no redirects, statuses as answers.
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(20)))
         .http_status_as_error(false)
         .max_redirects(0)
         .build()
-        .into();
-    Ok(Box::new(HttpSource { base, agent }))
+        .into()
 }
 
 fn state_file(dir: &Path, origin: &str) -> PathBuf {
@@ -324,6 +331,7 @@ pub fn monitor(
             )
         })
         .collect();
+    let http = agent();
     let content = |sha: &str, url: &str| -> Option<Vec<u8>> {
         let kept = lists_dir.join(format!("{sha}.json"));
         if let Ok(b) = std::fs::read(&kept) {
@@ -332,13 +340,7 @@ pub fn monitor(
         let bytes = match local.get(sha) {
             Some(p) => std::fs::read(p).ok()?,
             None if url.starts_with("https://") || transport_allowed(url) => {
-                let agent: ureq::Agent = ureq::Agent::config_builder()
-                    .timeout_global(Some(Duration::from_secs(20)))
-                    .http_status_as_error(false)
-                    .max_redirects(0)
-                    .build()
-                    .into();
-                let mut r = agent.get(url).call().ok()?;
+                let mut r = http.get(url).call().ok()?;
                 r.body_mut()
                     .with_config()
                     .limit(MAX_LOG_FILE)
@@ -405,13 +407,7 @@ pub fn monitor(
         if !(url.starts_with("https://") || transport_allowed(url)) {
             continue;
         }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(20)))
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .build()
-            .into();
-        if let Ok(mut r) = agent.get(url).call()
+        if let Ok(mut r) = http.get(url).call()
             && r.status().as_u16() == 200
             && let Ok(bytes) = r.body_mut().with_config().limit(MAX_LOG_FILE).read_to_vec()
         {

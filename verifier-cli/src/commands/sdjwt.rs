@@ -80,7 +80,7 @@ pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
             let token = civitas_core::sdjwt::status::verify_token(
                 &text,
                 &public,
-                &token_sub(&text).unwrap_or_default(),
+                &civitas_core::sdjwt::status::token_uri(&text).unwrap_or_default(),
                 now(),
                 300,
             )
@@ -127,14 +127,6 @@ pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
     )?;
     text_out(a.output, &compact)?;
     Ok(EXIT_VALID)
-}
-
-/// The `sub` of a JWT's payload, unverified.
-fn token_sub(jwt: &str) -> Option<String> {
-    let p = jwt.trim().split('.').nth(1)?;
-    let bytes = civitas_core::keys::multibase::decode_base64url(p).ok()?;
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("sub")?.as_str().map(str::to_owned)
 }
 
 /// Present an SD-JWT VC: the Disclosures `disclose` needs and a Key Binding JWT for

@@ -197,7 +197,7 @@ fn update_token(u: &Update, value: u8, verb: &str) -> CliResult<u8> {
     let (key, public) = load_p256_key(&u.key, "updating a status list")?;
     let text = String::from_utf8(crate::util::read_bytes(&u.list)?)
         .map_err(|_| CliError::input(format!("{} is not UTF-8", u.list.display())))?;
-    let sub = token_sub(&text)
+    let sub = civitas_core::sdjwt::status::token_uri(&text)
         .ok_or_else(|| CliError::input(format!("{} names no sub", u.list.display())))?;
     let now = i64::try_from(crate::util::now_unix()).unwrap_or(i64::MAX);
     let token = civitas_core::sdjwt::status::verify_token(&text, &public, &sub, now, 300)
@@ -230,13 +230,6 @@ fn update_token(u: &Update, value: u8, verb: &str) -> CliResult<u8> {
     write_atomic(&u.list, format!("{jwt}\n").as_bytes(), false)?;
     println!("{verb}: entry {} of {sub} is now {value}", u.index);
     Ok(EXIT_VALID)
-}
-
-fn token_sub(jwt: &str) -> Option<String> {
-    let p = jwt.trim().split('.').nth(1)?;
-    let bytes = civitas_core::keys::multibase::decode_base64url(p).ok()?;
-    let v: Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("sub")?.as_str().map(str::to_owned)
 }
 
 fn is_token(path: &Path) -> bool {
