@@ -576,6 +576,11 @@ pub enum Error {
     #[error("JOSE: {0}")]
     Jose(#[from] crate::jose::JoseError),
 
+    // ---- X.509
+    /// An X.509 certificate chain (`x5c`) is malformed or does not validate.
+    #[error("X.509: {0}")]
+    X509(#[from] crate::x509::X509Error),
+
     // ---- OpenID4VP
     /// A DCQL query is invalid or unsupported, or the wallet cannot satisfy it.
     #[error("{0}")]
@@ -674,6 +679,7 @@ impl Error {
             },
             Self::TlogPolicy(_) => ErrorKind::InvalidInput,
             Self::SdJwt(e) => e.kind(),
+            Self::X509(e) => e.kind(),
             Self::OpenId4Vci(e) => e.kind(),
             Self::Dcql(e) => match e {
                 crate::openid4vp::dcql::DcqlError::UnsupportedFormat(_) => ErrorKind::Unsupported,

@@ -63,6 +63,7 @@ pub mod tlog;
 pub mod vc;
 pub mod verifier;
 pub mod wallet;
+pub mod x509;
 
 pub use error::{CborErrorKind, Error, ErrorKind};
 pub use issuance::{AssignedIndexes, CredentialIssuer, StatusAssignment};

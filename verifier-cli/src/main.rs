@@ -161,6 +161,10 @@ enum Command {
     /// A transparency log in a directory (C2SP tlog-tiles): init, append, verify.
     #[command(subcommand)]
     Log(commands::log::LogCommand),
+    /// X.509 certificates for P-256 keys: an ecosystem's root and intermediate CAs, and the
+    /// certificate a desk signs its OpenID4VP requests with (x509_hash:, x509_san_dns:).
+    #[command(subcommand)]
+    Cert(commands::cert::CertCommand),
     /// Encode a presentation as a QR code image.
     #[command(subcommand)]
     Qr(commands::qr::QrCommand),
@@ -297,6 +301,7 @@ fn run(cli: Cli) -> CliResult<u8> {
         Command::Status(cmd) => commands::status::run(&jsonld(contexts)?, cmd),
         Command::Qr(cmd) => commands::qr::run(cmd),
         Command::Log(cmd) => commands::log::run(cmd),
+        Command::Cert(cmd) => commands::cert::run(cmd),
         Command::Demo { dir } => commands::demo::run(dir),
     }
 }

@@ -1,8 +1,10 @@
 //! Authorization requests ([OpenID4VP 1.0 §5](https://openid.net/specs/openid-4-verifiable-presentations-1_0.html#name-authorization-request)):
 //! the wallet invocation URL, request parameters, and signed Request Objects (JAR, `typ`
 //! `oauth-authz-req+jwt`), for the Client Identifier Prefixes `decentralized_identifier:`
-//! (did:key with a P-256 key; the request must be signed) and `redirect_uri:` (unsigned, for
-//! development and tests).
+//! (did:key with a P-256 key; the request must be signed), `x509_hash:` and `x509_san_dns:`
+//! (§5.9.3: signed by the leaf of an `x5c` chain that validates to the wallet's trust anchors,
+//! as HAIP 1.0 requires; see [`crate::x509`]) and `redirect_uri:` (unsigned, for development
+//! and tests).
 //!
 //! Transport-free: [`Invocation::parse`] says which URL the app fetches the Request Object
 //! from; [`AuthorizationRequest::from_request_object`] checks what it fetched.
@@ -50,6 +52,22 @@ pub enum ClientId {
         /// The DID.
         did: String,
     },
+    /// `x509_hash:<hash>`: requests are signed by the leaf of an `x5c` chain whose SHA-256
+    /// (base64url) is the hash.
+    X509Hash {
+        /// The full Client Identifier.
+        full: String,
+        /// The base64url SHA-256 of the leaf certificate's DER.
+        hash: String,
+    },
+    /// `x509_san_dns:<name>`: requests are signed by the leaf of an `x5c` chain valid for the
+    /// DNS name, and the response URI is on that host.
+    X509SanDns {
+        /// The full Client Identifier.
+        full: String,
+        /// The DNS name.
+        dns: String,
+    },
     /// `redirect_uri:<uri>`: requests are not signed; the URI is the response URI.
     RedirectUri {
         /// The full Client Identifier.
@@ -79,11 +97,39 @@ impl ClientId {
                     uri: uri.to_owned(),
                 })
             }
+            Some(("x509_hash", hash))
+                if hash.len() == 43
+                    && crate::keys::multibase::decode_base64url(hash)
+                        .is_ok_and(|h| h.len() == 32) =>
+            {
+                Ok(ClientId::X509Hash {
+                    full: s.to_owned(),
+                    hash: hash.to_owned(),
+                })
+            }
+            Some(("x509_hash", _)) => Err(invalid(
+                "an x509_hash: Client Identifier is the base64url SHA-256 of a certificate",
+            )),
+            Some(("x509_san_dns", dns))
+                if !dns.is_empty()
+                    && dns.len() <= 253
+                    && dns
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
+            {
+                Ok(ClientId::X509SanDns {
+                    full: s.to_owned(),
+                    dns: dns.to_ascii_lowercase(),
+                })
+            }
+            Some(("x509_san_dns", _)) => {
+                Err(invalid("an x509_san_dns: Client Identifier is a DNS name"))
+            }
             Some(("origin", _)) => Err(invalid(
                 "the origin: Client Identifier Prefix is not accepted in requests",
             )),
             _ => Err(invalid(
-                "unsupported Client Identifier Prefix (decentralized_identifier: and redirect_uri: are supported)",
+                "unsupported Client Identifier Prefix (decentralized_identifier:, x509_hash:, x509_san_dns: and redirect_uri: are supported)",
             )),
         }
     }
@@ -91,7 +137,10 @@ impl ClientId {
     /// The full Client Identifier (presentations are bound to it).
     pub fn as_str(&self) -> &str {
         match self {
-            ClientId::Did { full, .. } | ClientId::RedirectUri { full, .. } => full,
+            ClientId::Did { full, .. }
+            | ClientId::X509Hash { full, .. }
+            | ClientId::X509SanDns { full, .. }
+            | ClientId::RedirectUri { full, .. } => full,
         }
     }
 }
@@ -392,55 +441,105 @@ impl AuthorizationRequest {
         )?;
         if !matches!(client_id, ClientId::RedirectUri { .. }) {
             return Err(invalid(
-                "a decentralized_identifier: request must be a signed Request Object",
+                "only a redirect_uri: request may be unsigned; this one must be a signed Request Object",
             ));
         }
         Self::from_params(params, client_id, false)
     }
 
-    /// A Request Object fetched from `request_uri`: `typ` `oauth-authz-req+jwt`; its
-    /// `client_id` equal to `outer_client_id` (the one in the invocation); for
-    /// `decentralized_identifier:` signed (ES256) by the did:key named in `client_id`, its
-    /// `kid` a verification method of that DID; for `redirect_uri:` unsigned (`alg` `none`)
-    /// is not accepted over JAR, so the prefix is refused here. `iss` is ignored.
+    /// A Request Object fetched from `request_uri`, with no X.509 trust anchors (so an
+    /// `x509_hash:` or `x509_san_dns:` client is refused): see
+    /// [`AuthorizationRequest::from_request_object_with`].
     pub fn from_request_object(
         jwt: &str,
         outer_client_id: &str,
+    ) -> Result<AuthorizationRequest, RequestError> {
+        Self::from_request_object_with(
+            jwt,
+            outer_client_id,
+            &crate::x509::TrustAnchors::none(),
+            crate::Timestamp::now(),
+        )
+    }
+
+    /// A Request Object fetched from `request_uri`: `typ` `oauth-authz-req+jwt`; its
+    /// `client_id` equal to `outer_client_id` (the one in the invocation); signed (ES256):
+    /// - `decentralized_identifier:` by the did:key named in `client_id`, its `kid` a
+    ///   verification method of that DID;
+    /// - `x509_hash:` by the leaf of the `x5c` chain, which validates to `anchors` at `now`
+    ///   and whose SHA-256 is the hash;
+    /// - `x509_san_dns:` by the leaf of the `x5c` chain, which validates to `anchors` at `now`
+    ///   and is valid for the DNS name, and `response_uri` must be on that host (§5.9.3: this
+    ///   wallet keeps no list of trusted Client Identifiers);
+    /// - `redirect_uri:` is unsigned (`alg` `none`), which is not accepted over JAR, so the
+    ///   prefix is refused here.
+    ///
+    /// `iss` is ignored.
+    pub fn from_request_object_with(
+        jwt: &str,
+        outer_client_id: &str,
+        anchors: &crate::x509::TrustAnchors,
+        now: crate::Timestamp,
     ) -> Result<AuthorizationRequest, RequestError> {
         if jwt.len() > MAX_REQUEST_LEN {
             return Err(invalid("the Request Object is too long"));
         }
         let client_id = ClientId::parse(outer_client_id)?;
-        let ClientId::Did { did, .. } = &client_id else {
-            return Err(invalid(
-                "a Request Object must be signed: its Client Identifier needs the decentralized_identifier: prefix",
-            ));
-        };
-        // The key comes from the header's kid, which must be a verification method of the
-        // client's DID.
         let header_segment = jwt.split('.').next().unwrap_or("");
         let header_bytes = crate::keys::multibase::decode_base64url(header_segment)
             .map_err(|_| invalid("the Request Object's header is not base64url"))?;
         let header: Value = crate::json::parse(&header_bytes, &crate::json::JsonLimits::default())
             .map_err(|_| invalid("the Request Object's header is not JSON"))?;
-        let kid = header
-            .get("kid")
-            .and_then(Value::as_str)
-            .ok_or_else(|| invalid("the Request Object's header has no kid"))?;
-        if crate::did::did_of_url(kid) != did {
-            return Err(RequestError {
-                code: "invalid_client",
-                description: "the Request Object's kid is not a key of the client's DID".into(),
-            });
-        }
-        let key = crate::did::parse_verification_method(kid).map_err(|e| RequestError {
+        let bad_client = |description: String| RequestError {
             code: "invalid_client",
-            description: format!("the Request Object's kid: {e}"),
-        })?;
-        let verified = jws::verify(jwt, &key).map_err(|e| RequestError {
-            code: "invalid_client",
-            description: format!("the Request Object: {e}"),
-        })?;
+            description,
+        };
+        let key = match &client_id {
+            ClientId::Did { did, .. } => {
+                // The key comes from the header's kid, which must be a verification method
+                // of the client's DID.
+                let kid = header
+                    .get("kid")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| invalid("the Request Object's header has no kid"))?;
+                if crate::did::did_of_url(kid) != did {
+                    return Err(bad_client(
+                        "the Request Object's kid is not a key of the client's DID".into(),
+                    ));
+                }
+                crate::did::parse_verification_method(kid)
+                    .map_err(|e| bad_client(format!("the Request Object's kid: {e}")))?
+            }
+            ClientId::X509Hash { .. } | ClientId::X509SanDns { .. } => {
+                let x5c = header
+                    .get("x5c")
+                    .ok_or_else(|| invalid("the Request Object's header has no x5c"))?;
+                let chain = crate::x509::CertificateChain::from_x5c(x5c)
+                    .map_err(|e| invalid(format!("the Request Object's x5c: {e}")))?;
+                let leaf = crate::x509::verify_chain(&chain, anchors, now)
+                    .map_err(|e| bad_client(format!("the Request Object's x5c: {e}")))?;
+                match &client_id {
+                    ClientId::X509Hash { hash, .. } if leaf.hash() != hash => {
+                        return Err(bad_client(
+                            "the x509_hash of the Client Identifier is not the hash of the x5c leaf certificate"
+                                .into(),
+                        ));
+                    }
+                    ClientId::X509SanDns { dns, .. } => leaf
+                        .check_dns_name(dns)
+                        .map_err(|e| bad_client(format!("the Request Object's x5c: {e}")))?,
+                    _ => {}
+                }
+                leaf.public_key().clone()
+            }
+            ClientId::RedirectUri { .. } => {
+                return Err(invalid(
+                    "a Request Object must be signed: a redirect_uri: client cannot send one",
+                ));
+            }
+        };
+        let verified =
+            jws::verify(jwt, &key).map_err(|e| bad_client(format!("the Request Object: {e}")))?;
         if verified.header().get("typ").and_then(Value::as_str) != Some(REQUEST_OBJECT_TYP) {
             return Err(invalid(
                 "the Request Object's typ must be oauth-authz-req+jwt",
@@ -452,13 +551,19 @@ impl AuthorizationRequest {
             return Err(invalid("the Request Object's payload is not a JSON object"));
         };
         if claims.get("client_id").and_then(Value::as_str) != Some(outer_client_id) {
-            return Err(RequestError {
-                code: "invalid_client",
-                description: "the client_id inside the Request Object differs from the one outside"
-                    .into(),
-            });
+            return Err(bad_client(
+                "the client_id inside the Request Object differs from the one outside".into(),
+            ));
         }
-        Self::from_params(&claims, client_id, true)
+        let request = Self::from_params(&claims, client_id, true)?;
+        if let ClientId::X509SanDns { dns, .. } = &request.client_id
+            && !url_host(&request.response_uri).eq_ignore_ascii_case(dns)
+        {
+            return Err(bad_client(format!(
+                "with x509_san_dns:{dns} the response_uri must be on {dns}"
+            )));
+        }
+        Ok(request)
     }
 
     /// The BBS presentation header binding a bbs-2023 presentation to this request: the
@@ -476,21 +581,33 @@ pub fn transport_allowed(url: &str) -> bool {
     if url.starts_with("https://") {
         return true;
     }
-    let Some(rest) = url.strip_prefix("http://") else {
+    if !url.starts_with("http://") {
         return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-    let name = if host.starts_with('[') {
-        host.split(']').next().map(|h| h.trim_start_matches('['))
-    } else {
-        host.split(':').next()
     }
-    .unwrap_or("");
+    let name = url_host(url);
     name.eq_ignore_ascii_case("localhost")
         || name
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host of an `http(s)://` URL (no port, no user info, IPv6 without brackets); empty for
+/// another scheme.
+fn url_host(url: &str) -> &str {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return "";
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    if host.starts_with('[') {
+        host.split(']').next().map(|h| h.trim_start_matches('['))
+    } else {
+        host.split(':').next()
+    }
+    .unwrap_or("")
 }
 
 /// The verifier's side: a signed Request Object for `params` (which must include
@@ -505,6 +622,26 @@ pub fn sign_request_object(
         "kid".into(),
         crate::did::verification_method_id(&signer.public_key()).into(),
     );
+    let payload = serde_json::to_vec(&Value::Object(params.clone()))
+        .map_err(|_| crate::Error::Crypto("cannot serialize a Request Object"))?;
+    jws::sign(&header, &payload, signer)
+}
+
+/// The verifier's side under `x509_hash:` or `x509_san_dns:`: a signed Request Object for
+/// `params` (which must include `client_id`), `typ` `oauth-authz-req+jwt`, `x5c` the chain
+/// (leaf first, no trust anchor), signed by the leaf's key. Refused if `signer` does not hold
+/// the leaf's key.
+pub fn sign_request_object_x509(
+    params: &Map<String, Value>,
+    signer: &dyn crate::ecdsa::Signer,
+    chain: &crate::x509::CertificateChain,
+) -> Result<String, crate::Error> {
+    if chain.leaf_public_key()? != signer.public_key() {
+        return Err(crate::Error::EcdsaKeyMismatch);
+    }
+    let mut header = Map::new();
+    header.insert("typ".into(), REQUEST_OBJECT_TYP.into());
+    header.insert("x5c".into(), chain.to_x5c());
     let payload = serde_json::to_vec(&Value::Object(params.clone()))
         .map_err(|_| crate::Error::Crypto("cannot serialize a Request Object"))?;
     jws::sign(&header, &payload, signer)

@@ -36,3 +36,4 @@ mod verifier_status_policy;
 mod wallet;
 mod wallet_binding;
 mod wallet_present;
+mod x509_requests;

@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod accept;
+pub mod cert;
 pub mod demo;
 pub mod derive;
 pub mod holder;

@@ -17,6 +17,8 @@ use civitas_core::openid4vp::response::{VerifierReply, build_error_response, rea
 use civitas_core::wallet::Wallet;
 use serde_json::Value;
 
+use civitas_core::x509::TrustAnchors;
+
 use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape, write_atomic};
 
 /// Largest Request Object or verifier reply read.
@@ -35,6 +37,11 @@ pub struct RespondArgs {
     /// credential's cnf names, as given to `civitas holder import --holder-key`).
     #[arg(long, value_name = "KEY")]
     holder_key: Option<PathBuf>,
+    /// Trust anchors (PEM certificates) for verifiers that sign their requests under an X.509
+    /// certificate (x509_hash: or x509_san_dns: Client Identifiers, as HAIP verifiers do);
+    /// repeatable. Without it such requests are refused.
+    #[arg(long, value_name = "CA.pem")]
+    verifier_ca: Vec<PathBuf>,
     /// Also write the response body that was posted to this file.
     #[arg(long, value_name = "FILE")]
     save_response: Option<PathBuf>,
@@ -245,8 +252,23 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
             request_uri,
             post,
         } => {
+            let mut anchors = TrustAnchors::none();
+            for file in &args.verifier_ca {
+                let pem = String::from_utf8(crate::util::read_bytes(file)?).map_err(|_| {
+                    CliError::input(format!("{} is not a PEM text", file.display()))
+                })?;
+                anchors
+                    .add_pem(&pem)
+                    .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+            }
             let jwt = fetch_request(&agent, &request_uri, post)?;
-            AuthorizationRequest::from_request_object(&jwt, &client_id).map_err(|e| {
+            AuthorizationRequest::from_request_object_with(
+                &jwt,
+                &client_id,
+                &anchors,
+                civitas_core::Timestamp::now(),
+            )
+            .map_err(|e| {
                 CliError::input(format!(
                     "the request is refused ({}): {}",
                     e.code, e.description

@@ -10,6 +10,7 @@
 )]
 
 mod cli;
+mod haip;
 mod issuer;
 mod log;
 mod qr;

@@ -29,6 +29,8 @@ struct RawConfig {
     listen: Option<String>,
     public_url: Option<String>,
     key: PathBuf,
+    certificate: Option<PathBuf>,
+    client_id_prefix: Option<String>,
     token: Option<String>,
     token_file: Option<PathBuf>,
     trust: PathBuf,
@@ -147,6 +149,10 @@ pub struct Config {
     pub listen: SocketAddr,
     pub public_url: Option<String>,
     pub key_file: PathBuf,
+    /// The desk's certificate chain (`certificate`), for `x509_hash:` / `x509_san_dns:`.
+    pub certificate: Option<civitas_core::x509::CertificateChain>,
+    /// How the desk names itself to wallets.
+    pub client_id_prefix: ClientIdPrefix,
     pub token: Option<Token>,
     pub trust_file: PathBuf,
     pub status_dir: Option<PathBuf>,
@@ -162,6 +168,18 @@ pub struct Config {
     pub witness: Option<super::witness::WitnessService>,
     /// A transparency log directory served under `/log/`.
     pub log_dir: Option<PathBuf>,
+}
+
+/// The Client Identifier Prefix the desk signs its Request Objects under (OpenID4VP §5.9.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientIdPrefix {
+    /// `decentralized_identifier:did:key:...` of the desk key (the default without a
+    /// certificate).
+    DecentralizedIdentifier,
+    /// `x509_hash:` of the certificate's leaf (HAIP; the default with a certificate).
+    X509Hash,
+    /// `x509_san_dns:` the host of `public_url` (lower case), which the leaf names.
+    X509SanDns(String),
 }
 
 fn at(file: &Path, what: impl std::fmt::Display) -> CliError {
@@ -227,6 +245,66 @@ impl Config {
                 ));
             }
         }
+        let certificate = match &raw.certificate {
+            None => None,
+            Some(c) => {
+                let path = rel(c);
+                let pem = String::from_utf8(read_bytes(&path)?)
+                    .map_err(|_| at(&path, "not a PEM text"))?;
+                Some(
+                    civitas_core::x509::CertificateChain::from_pem(&pem)
+                        .map_err(|e| at(&path, e))?,
+                )
+            }
+        };
+        let client_id_prefix = match (raw.client_id_prefix.as_deref(), &certificate) {
+            (None, None) | (Some("decentralized_identifier"), _) => {
+                ClientIdPrefix::DecentralizedIdentifier
+            }
+            (None | Some("x509_hash"), Some(_)) => ClientIdPrefix::X509Hash,
+            (Some("x509_san_dns"), Some(chain)) => {
+                let host = raw
+                    .public_url
+                    .as_deref()
+                    .and_then(|u| u.split_once("://"))
+                    .map(|(_, rest)| rest.split(['/', ':', '?', '#']).next().unwrap_or(""))
+                    .unwrap_or("");
+                if host.is_empty() {
+                    return Err(at(
+                        file,
+                        "client_id_prefix = \"x509_san_dns\" needs public_url: the Client Identifier is its host",
+                    ));
+                }
+                if !chain
+                    .leaf_dns_names()
+                    .iter()
+                    .any(|d| d.eq_ignore_ascii_case(host))
+                {
+                    return Err(at(
+                        file,
+                        format!(
+                            "client_id_prefix = \"x509_san_dns\": the certificate's leaf does not name {host} (its DNS names: {})",
+                            chain.leaf_dns_names().join(", ")
+                        ),
+                    ));
+                }
+                ClientIdPrefix::X509SanDns(host.to_ascii_lowercase())
+            }
+            (Some("x509_hash" | "x509_san_dns"), None) => {
+                return Err(at(
+                    file,
+                    "client_id_prefix x509_hash and x509_san_dns need certificate = \"CHAIN.pem\"",
+                ));
+            }
+            (Some(other), _) => {
+                return Err(at(
+                    file,
+                    format!(
+                        "client_id_prefix {other:?}: x509_hash, x509_san_dns or decentralized_identifier"
+                    ),
+                ));
+            }
+        };
         let ttl = Duration::from_secs(raw.transaction_ttl_seconds.unwrap_or(DEFAULT_TTL.as_secs()));
         if ttl.is_zero() || ttl > MAX_TTL {
             return Err(at(file, "transaction_ttl_seconds: from 1 to 3600"));
@@ -329,6 +407,8 @@ impl Config {
             listen,
             public_url: raw.public_url.map(|u| u.trim_end_matches('/').to_owned()),
             key_file: rel(&raw.key),
+            certificate,
+            client_id_prefix,
             token,
             trust_file,
             status_dir: raw.status_dir.map(|d| rel(&d)),

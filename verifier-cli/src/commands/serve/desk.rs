@@ -11,7 +11,11 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use civitas_core::jose::jwk::EcPrivateJwk;
-use civitas_core::openid4vp::request::{form_encode, parse_form, sign_request_object};
+use civitas_core::openid4vp::request::{
+    form_encode, parse_form, sign_request_object, sign_request_object_x509,
+};
+
+use super::config::ClientIdPrefix;
 use civitas_core::openid4vp::response::{
     Expected, assess, parse_response, presentations, response_accepted, response_policy,
 };
@@ -252,7 +256,13 @@ fn request_object(app: &App, rid: &str, wallet_nonce: Option<&str>) -> Result<Re
     if let Some(n) = wallet_nonce {
         params.insert("wallet_nonce".into(), n.into());
     }
-    let jwt = sign_request_object(&params, &app.signer).map_err(|_| {
+    let signed = match (&app.config.certificate, &app.config.client_id_prefix) {
+        (Some(chain), ClientIdPrefix::X509Hash | ClientIdPrefix::X509SanDns(_)) => {
+            sign_request_object_x509(&params, &app.signer, chain)
+        }
+        _ => sign_request_object(&params, &app.signer),
+    };
+    let jwt = signed.map_err(|_| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "temporarily_unavailable",

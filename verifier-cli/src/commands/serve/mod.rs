@@ -399,10 +399,24 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
     }
     let mut config = Config::load(&config_file, jsonld, args.port)?;
     let (signer, public) = crate::util::load_p256_key(&config.key_file, "the desk (key)")?;
-    let client_id = format!(
-        "decentralized_identifier:{}",
-        civitas_core::did::did_key(&public)
-    );
+    if let Some(chain) = &config.certificate
+        && chain.leaf_public_key().ok().as_ref() != Some(&public)
+    {
+        return Err(CliError::input(format!(
+            "the certificate's leaf is not for the desk key {}",
+            config.key_file.display()
+        )));
+    }
+    let client_id = match (&config.client_id_prefix, &config.certificate) {
+        (config::ClientIdPrefix::X509Hash, Some(chain)) => {
+            format!("x509_hash:{}", chain.leaf_hash())
+        }
+        (config::ClientIdPrefix::X509SanDns(host), Some(_)) => format!("x509_san_dns:{host}"),
+        _ => format!(
+            "decentralized_identifier:{}",
+            civitas_core::did::did_key(&public)
+        ),
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(threads)
