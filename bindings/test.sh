@@ -112,11 +112,18 @@ step "a desk for the OpenID4VP scenarios: civitas serve on loopback"
 # The Python and Kotlin scenarios answer this desk's checks over HTTP, as a phone would.
 DESK_PID=""
 start_desk() {
+  # The desk signs its requests as HAIP verifiers do (x509_hash: with an x5c chain under a
+  # test CA the scenarios trust).
   "$CLI" keygen --alg p256 -o "$DATA/desk.key" >/dev/null 2>&1 &&
+    "$CLI" keygen --alg p256 -o "$DATA/verifier-ca.key" >/dev/null 2>&1 &&
+    "$CLI" cert ca --key "$DATA/verifier-ca.key" --name "CN=Test Verifier CA" --force -o "$DATA/verifier-ca.pem" 2>/dev/null &&
+    "$CLI" cert issue --ca-key "$DATA/verifier-ca.key" --ca-cert "$DATA/verifier-ca.pem" --key "$DATA/desk.key" \
+      --name "CN=Test Desk" --dns localhost --force -o "$DATA/desk-chain.pem" 2>/dev/null &&
+    export CIVITAS_TEST_VERIFIER_CA="$DATA/verifier-ca.pem" &&
     cp "$CIVITAS_TEST_TRUST" "$DATA/desk-trust.toml" &&
     printf '\n[[context]]\nurl = "%s"\nfile = "%s"\n' "$CIVITAS_TEST_CONTEXT_URL" "$CIVITAS_TEST_CONTEXT_FILE" >>"$DATA/desk-trust.toml" &&
     printf '{"credentials": [{"id": "diploma", "format": "ldp_vc", "meta": {"type_values": [["https://civitas.example/vocab#UniversityDegreeCredential"]]}, "claims": [{"path": ["credentialSubject", "degree", "name"]}]}]}\n' >"$DATA/diploma-query.json" &&
-    printf 'key = "desk.key"\ntrust = "desk-trust.toml"\n\n[[check]]\nname = "diploma"\ntitle = "University diploma"\ndcql_file = "diploma-query.json"\n' >"$DATA/desk.toml" &&
+    printf 'key = "desk.key"\ncertificate = "desk-chain.pem"\ntrust = "desk-trust.toml"\n\n[[check]]\nname = "diploma"\ntitle = "University diploma"\ndcql_file = "diploma-query.json"\n' >"$DATA/desk.toml" &&
     # The same service issues diplomas over OpenID4VCI (the scenarios redeem offers made
     # through its admin endpoint), signed with the key the desk trusts.
     python3 -c 'import json, sys

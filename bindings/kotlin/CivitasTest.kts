@@ -539,6 +539,8 @@ Verifier(trustToml, contexts).use { verifier ->
 // ---- OpenID4VP over HTTP against a real `civitas serve` (bindings/test.sh starts it) ----
 
 val desk = System.getenv("CIVITAS_TEST_DESK") ?: ""
+/** The CA the desk's request-signing certificate chains to (bindings/test.sh makes it). */
+val verifierCa = System.getenv("CIVITAS_TEST_VERIFIER_CA")?.let { java.io.File(it).readText() } ?: ""
 val http: HttpClient = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build()
 
 /** One HTTP exchange with the platform's own client, as an Android app would do it. */
@@ -573,7 +575,7 @@ fun fetchRequest(wallet: Wallet, url: String): Pair<OpenId4VpInvocation.FetchReq
     }
     val (status, jwt) = exchange(if (inv.post) "POST" else "GET", inv.requestUri)
     assert(status == 200) { "$status $jwt" }
-    return inv to wallet.openid4vpRequest(inv.clientId, jwt)
+    return inv to wallet.openid4vpRequestTrusting(inv.clientId, jwt, verifierCa)
 }
 
 Wallet.inMemory(contexts).use { wallet ->
@@ -587,7 +589,15 @@ Wallet.inMemory(contexts).use { wallet ->
         request.use {
             assert(request.signed() && request.clientId() == inv.clientId)
             val consent = wallet.openid4vpConsent(request)
-            assert(consent.answerable && consent.verifier.startsWith("decentralized_identifier:did:key:"))
+            assert(consent.answerable && consent.verifier.startsWith("x509_hash:")) { consent.verifier }
+            // Without a trust anchor for the desk's x5c chain the request is refused.
+            val (_, jwt) = exchange("GET", inv.requestUri)
+            try {
+                wallet.openid4vpRequest(inv.clientId, jwt).close()
+                throw AssertionError("an x509_hash: request was read without trust anchors")
+            } catch (e: CivitasException.InvalidInput) {
+                assert("invalid_client" in e.reason) { e.reason }
+            }
             val shown = consent.credentials.single().summary
             assert(shown.disclosed.any { it.pointer == degree } && shown.disclosed.none { it.pointer == birthDate })
             assert(shown.pseudonym == PseudonymUse.FIRST_TIME)

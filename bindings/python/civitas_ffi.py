@@ -642,6 +642,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() != 13595:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_trusting() != 51830:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 52706:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_civitas_ffi_checksum_method_wallet_present() != 31957:
@@ -870,6 +872,9 @@ _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request.restype =
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value.restype = ctypes.c_uint16
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_trusting.argtypes = (
+)
+_UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_trusting.restype = ctypes.c_uint16
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond.argtypes = (
 )
 _UniffiLib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond.restype = ctypes.c_uint16
@@ -1266,6 +1271,14 @@ _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value.argtyp
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value.restype = ctypes.c_uint64
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_trusting.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_trusting.restype = ctypes.c_uint64
 _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint64,
@@ -5637,6 +5650,15 @@ class WalletProtocol(typing.Protocol):
         `redirect_uri:` prefix only).
 """
         raise NotImplementedError
+    def openid4vp_request_trusting(self, client_id: str,request_object: str,verifier_trust_anchors_pem: str) -> OpenId4VpRequest:
+        """
+        The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+        `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+        chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+        the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+        `openid4vp_request`.
+"""
+        raise NotImplementedError
     def openid4vp_respond(self, request: OpenId4VpRequest) -> OpenId4VpPost:
         """
         After the holder's consent: the response to post, anonymous bbs-2023 presentations of
@@ -6163,6 +6185,34 @@ class Wallet(WalletProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def openid4vp_request_trusting(self, client_id: str,request_object: str,verifier_trust_anchors_pem: str) -> OpenId4VpRequest:
+        """
+        The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+        `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+        chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+        the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+        `openid4vp_request`.
+"""
+        
+        _UniffiFfiConverterString.check_lower(client_id)
+
+        _UniffiFfiConverterString.check_lower(request_object)
+
+        _UniffiFfiConverterString.check_lower(verifier_trust_anchors_pem)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(client_id),
+            _UniffiFfiConverterString.lower(request_object),
+            _UniffiFfiConverterString.lower(verifier_trust_anchors_pem),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeOpenId4VpRequest.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeCivitasError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_trusting,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)

@@ -509,6 +509,8 @@ def _():
 # ---- OpenID4VP over HTTP against a real `civitas serve` (bindings/test.sh starts it) ----
 
 DESK = os.environ.get("CIVITAS_TEST_DESK", "")
+# The CA the desk's request-signing certificate chains to (bindings/test.sh makes it).
+VERIFIER_CA = open(os.environ["CIVITAS_TEST_VERIFIER_CA"]).read() if DESK else ""
 
 
 def http(method, url, body=None, content_type=None, accept=None):
@@ -545,7 +547,7 @@ def fetch_request(wallet, url):
     status, jwt = http("POST" if inv.post else "GET", inv.request_uri,
                        b"" if inv.post else None, accept="application/oauth-authz-req+jwt")
     assert status == 200, (status, jwt)
-    return inv, wallet.openid4vp_request(inv.client_id, jwt)
+    return inv, wallet.openid4vp_request_trusting(inv.client_id, jwt, VERIFIER_CA)
 
 
 @check("OpenID4VP over HTTP: the desk's check, answered by this wallet after consent, is valid")
@@ -556,7 +558,7 @@ def _():
     tx = desk_check()
     inv, request = fetch_request(wallet, tx["url"])
     assert request.signed() and request.client_id() == inv.client_id
-    assert inv.client_id.startswith("decentralized_identifier:did:key:")
+    assert inv.client_id.startswith("x509_hash:"), inv.client_id
     consent = wallet.openid4vp_consent(request)
     assert consent.answerable and consent.verifier == inv.client_id, consent
     [cred] = consent.credentials
@@ -610,7 +612,11 @@ def _():
     expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request(
         "decentralized_identifier:did:key:zDnaerx9CtbPJ1q36T5Ln5wYt3MQYeGRG5ehnPAmxcf5mDZpv", jwt))
     head, payload, sig = jwt.split(".")
-    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request(inv.client_id, head + "." + payload + "." + sig[::-1]))
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request_trusting(
+        inv.client_id, head + "." + payload + "." + sig[::-1], VERIFIER_CA))
+    # The desk's x509_hash: request without a trust anchor for its chain: refused.
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request(inv.client_id, jwt))
+    expect(CivitasError.InvalidInput, lambda: wallet.openid4vp_request_trusting(inv.client_id, jwt, "not a PEM"))
     expect(CivitasError.InvalidInput, lambda: parse_openid4vp_url("https://example.com/not-openid4vp"))
 
 

@@ -2455,6 +2455,15 @@ public protocol WalletProtocol: AnyObject, Sendable {
     func openid4vpRequestByValue(url: String) throws  -> OpenId4VpRequest
     
     /**
+     * The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+     * `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+     * chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+     * the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+     * `openid4vp_request`.
+     */
+    func openid4vpRequestTrusting(clientId: String, requestObject: String, verifierTrustAnchorsPem: String) throws  -> OpenId4VpRequest
+    
+    /**
      * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
      * exactly the asked claims bound to the request's nonce and client id (encrypted to the
      * verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
@@ -2773,6 +2782,25 @@ open func openid4vpRequestByValue(url: String)throws  -> OpenId4VpRequest  {
     uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(url),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+     * `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+     * chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+     * the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+     * `openid4vp_request`.
+     */
+open func openid4vpRequestTrusting(clientId: String, requestObject: String, verifierTrustAnchorsPem: String)throws  -> OpenId4VpRequest  {
+    return try  FfiConverterTypeOpenId4VpRequest_lift(try rustCallWithError(FfiConverterTypeCivitasError_lift) {
+        uniffiCallStatus in
+    uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_trusting(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(clientId),
+        FfiConverterString.lower(requestObject),
+        FfiConverterString.lower(verifierTrustAnchorsPem),uniffiCallStatus
     )
 })
 }
@@ -6414,6 +6442,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() != 13595) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_trusting() != 51830) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() != 52706) {

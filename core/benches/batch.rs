@@ -87,6 +87,7 @@ fn main() {
         signed.push(bbs.sign(&doc, &pair, &options, &mandatory).unwrap());
         trusted.push(TrustedIssuer {
             jwk: None,
+            x509_ca: None,
             did: did::did_key(&key),
             name: format!("University {i}"),
             credential_types: vec!["UniversityDegreeCredential".into()],

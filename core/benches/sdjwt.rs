@@ -114,6 +114,7 @@ fn main() {
     let pid_trust = TrustList::from_issuers(vec![TrustedIssuer {
         did: did::did_key(&issuer.public_key()),
         jwk: None,
+        x509_ca: None,
         name: "PID Provider".into(),
         credential_types: vec!["urn:eudi:pid:1".into()],
         status_list_signers: vec![],
@@ -169,6 +170,7 @@ fn main() {
     let bbs_trust = TrustList::from_issuers(vec![TrustedIssuer {
         did: uni,
         jwk: None,
+        x509_ca: None,
         name: "University".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],
         status_list_signers: vec![],

@@ -228,6 +228,31 @@ impl Wallet {
         self.openid4vp_answer(request)
     }
 
+    /// The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+    /// `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+    /// chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+    /// the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+    /// `openid4vp_request`.
+    pub fn openid4vp_request_trusting(
+        &self,
+        client_id: String,
+        request_object: String,
+        verifier_trust_anchors_pem: String,
+    ) -> Result<Arc<OpenId4VpRequest>, CivitasError> {
+        let anchors = civitas_core::x509::TrustAnchors::from_pem(&verifier_trust_anchors_pem)
+            .map_err(|e| CivitasError::InvalidInput {
+                reason: format!("verifier trust anchors: {e}"),
+            })?;
+        let request = AuthorizationRequest::from_request_object_with(
+            request_object.trim(),
+            &client_id,
+            &anchors,
+            civitas_core::Timestamp::now(),
+        )
+        .map_err(refused)?;
+        self.openid4vp_answer(request)
+    }
+
     /// An unsigned request carried in the URL itself (development verifiers with the
     /// `redirect_uri:` prefix only).
     pub fn openid4vp_request_by_value(

@@ -72,8 +72,42 @@ impl Verifier {
             .unwrap_or("")
             .to_owned();
         let mut candidates: Vec<(Option<&super::TrustedIssuer>, PublicKey)> = Vec::new();
+        // An x5c chain (HAIP): its leaf key counts only for an entry whose CA the chain
+        // leads to, and only if the leaf names the issuer.
+        let x5c = sd
+            .unverified_header()
+            .ok()
+            .and_then(|h| h.get("x5c").cloned());
+        let chain = match x5c.as_ref().map(crate::x509::CertificateChain::from_x5c) {
+            None => None,
+            Some(Ok(c)) => Some(c),
+            Some(Err(e)) => {
+                fail(Check::Format, Some(0), format!("the SD-JWT VC's x5c: {e}"));
+                return Err(reject(failures));
+            }
+        };
+        let mut chain_error = None;
         for t in policy.trust.issuers() {
-            if let Some(jwk) = &t.jwk
+            if let (Some(pem), Some(chain)) = (&t.x509_ca, &chain) {
+                let checked = crate::x509::TrustAnchors::from_pem(pem).and_then(|anchors| {
+                    let now = crate::Timestamp::from_system_time(policy.now());
+                    crate::x509::verify_chain(chain, &anchors, now)
+                });
+                match checked {
+                    Ok(leaf) if leaf.names_issuer(&iss) => {
+                        candidates.push((Some(t), leaf.public_key().clone()));
+                    }
+                    Ok(_) => {
+                        chain_error = Some(format!(
+                            "the x5c leaf certificate does not name the issuer {} (as a URI or, for https, a DNS name)",
+                            iss.chars().take(200).collect::<String>()
+                        ));
+                    }
+                    Err(e) => {
+                        chain_error = chain_error.or(Some(format!("the SD-JWT VC's x5c: {e}")))
+                    }
+                }
+            } else if let Some(jwk) = &t.jwk
                 && let Ok(k) = crate::jose::jwk::EcJwk::from_json(jwk)
             {
                 candidates.push((Some(t), k.public_key()));
@@ -105,9 +139,10 @@ impl Verifier {
             }
         }
         let Some((trusted, issuer_key, credential)) = verified else {
-            match profile_error {
-                Some(e) => fail(Check::Format, Some(0), e.to_string()),
-                None => fail(
+            match (profile_error, chain_error) {
+                (Some(e), _) => fail(Check::Format, Some(0), e.to_string()),
+                (None, Some(e)) => fail(Check::Proof, Some(0), e),
+                (None, None) => fail(
                     Check::Proof,
                     Some(0),
                     if iss.is_empty() {

@@ -15,6 +15,17 @@
 //! name = "Federal Identity Office"
 //! credential_types = ["urn:eudi:pid:1"]
 //!
+//! # An SD-JWT VC issuer known by its X.509 CA (HAIP): its credentials carry their signing
+//! # certificate and chain in `x5c`, which must lead to this CA, and the leaf must name `iss`.
+//! [[issuer]]
+//! x509_ca = """
+//! -----BEGIN CERTIFICATE-----
+//! ...
+//! -----END CERTIFICATE-----
+//! """
+//! name = "PID providers of the State"
+//! credential_types = ["urn:eudi:pid:1"]
+//!
 //! # JSON-LD contexts its credentials use beyond the bundled ones, obtained from the issuer.
 //! [[context]]
 //! url = "https://civitas.example/contexts/diploma/v1"
@@ -48,6 +59,10 @@ pub struct TrustedIssuer {
     /// instead of a DID.
     #[serde(default)]
     pub jwk: Option<serde_json::Value>,
+    /// PEM certificates of the CAs whose SD-JWT VC issuers this entry trusts (`x5c` chains,
+    /// HAIP), instead of a DID or a JWK.
+    #[serde(default)]
+    pub x509_ca: Option<String>,
     /// The name shown to the officer.
     pub name: String,
     /// The credential types this issuer may issue (`VerifiableCredential` itself never counts).
@@ -151,6 +166,17 @@ impl TrustList {
             toml::from_str(text).map_err(|e| Error::TrustFile(e.message().to_owned()))?;
         let mut seen = std::collections::HashMap::new();
         for i in &list.issuers {
+            if let Some(pem) = &i.x509_ca {
+                if i.jwk.is_some() || !i.did.is_empty() {
+                    return Err(Error::TrustFile(format!(
+                        "issuer {:?}: give one of did, jwk or x509_ca",
+                        i.name
+                    )));
+                }
+                crate::x509::TrustAnchors::from_pem(pem)
+                    .map_err(|e| Error::TrustFile(format!("issuer {:?}: x509_ca: {e}", i.name)))?;
+                continue;
+            }
             match (&i.jwk, i.did.is_empty()) {
                 (Some(jwk), true) => {
                     crate::jose::jwk::EcJwk::from_json(jwk)
@@ -165,7 +191,7 @@ impl TrustList {
                 }
                 (None, true) => {
                     return Err(Error::TrustFile(format!(
-                        "issuer {:?}: give its did (or, for an SD-JWT VC issuer, its jwk)",
+                        "issuer {:?}: give its did (or, for an SD-JWT VC issuer, its jwk or x509_ca)",
                         i.name
                     )));
                 }

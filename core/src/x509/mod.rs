@@ -357,6 +357,7 @@ pub struct VerifiedLeaf {
     key: PublicKey,
     hash: String,
     dns_names: Vec<String>,
+    uri_names: Vec<String>,
 }
 
 impl core::fmt::Debug for VerifiedLeaf {
@@ -382,6 +383,25 @@ impl VerifiedLeaf {
     /// The leaf's dNSName Subject Alternative Names.
     pub fn dns_names(&self) -> &[String] {
         &self.dns_names
+    }
+
+    /// The leaf's uniformResourceIdentifier Subject Alternative Names.
+    pub fn uri_names(&self) -> &[String] {
+        &self.uri_names
+    }
+
+    /// Whether the leaf names the SD-JWT VC issuer `iss` (SD-JWT VC §3.5, HAIP §6.1.1): as a
+    /// uniformResourceIdentifier SAN equal to it, or, for an `https://` URL, its host as a
+    /// dNSName SAN.
+    pub fn names_issuer(&self, iss: &str) -> bool {
+        if self.uri_names.iter().any(|u| u == iss) {
+            return true;
+        }
+        let Some(rest) = iss.strip_prefix("https://") else {
+            return false;
+        };
+        let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
+        !host.is_empty() && !host.contains('@') && self.check_dns_name(host).is_ok()
     }
 
     /// Whether the leaf is valid for the DNS name `name` (RFC 6125 matching by the path
@@ -514,5 +534,6 @@ pub fn verify_chain(
         key,
         hash: chain.leaf_hash(),
         dns_names: leaf.valid_dns_names().map(str::to_owned).collect(),
+        uri_names: leaf.valid_uri_names().map(str::to_owned).collect(),
     })
 }

@@ -150,6 +150,7 @@ impl Desk {
     fn policy(&self, presentation: bool) -> Policy {
         let policy = Policy::new(TrustList::from_issuers(vec![TrustedIssuer {
             jwk: None,
+            x509_ca: None,
             did: did::did_key(&self.issuer),
             name: "Uni".into(),
             credential_types: vec!["UniversityDegreeCredential".into()],

@@ -110,6 +110,7 @@ fn setup() -> (Desk, Wallet, CredentialIssuer) {
     let issuer = CredentialIssuer::new(Bbs2023::new(Arc::clone(&jsonld)), pair);
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: issuer.did().to_owned(),
         name: "University of Civitas".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],
@@ -420,6 +421,7 @@ fn a_wallet_answers_a_pid_query_with_an_sd_jwt_vc() {
     let vp_token = parse_response(&response.body, Some("state-pid"), Some(&enc), &query).unwrap();
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: iss,
         name: "PID Provider".into(),
         credential_types: vec!["urn:eudi:pid:1".into()],

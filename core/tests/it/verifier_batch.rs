@@ -173,6 +173,7 @@ impl World {
                 .iter()
                 .map(|i| TrustedIssuer {
                     jwk: None,
+                    x509_ca: None,
                     did: i.did.clone(),
                     name: "Uni".into(),
                     credential_types: vec!["UniversityDegreeCredential".into()],

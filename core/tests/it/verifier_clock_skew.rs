@@ -58,6 +58,7 @@ fn clock_skew_is_capped_at_one_hour_unless_dangerous() {
         .unwrap();
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: did::did_key(&issuer),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

@@ -90,6 +90,7 @@ fn anonymous_pseudonymous_presentations_are_bound_fresh_and_per_desk() {
     };
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: did::did_key(&issuer),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

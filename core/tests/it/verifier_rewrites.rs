@@ -121,6 +121,7 @@ impl Desk {
     fn policy(&self, types: &[&str]) -> Policy {
         Policy::new(TrustList::from_issuers(vec![TrustedIssuer {
             jwk: None,
+            x509_ca: None,
             did: did::did_key(&self.issuer),
             name: "Uni".into(),
             credential_types: types.iter().map(|t| (*t).to_owned()).collect(),

@@ -88,6 +88,7 @@ fn cached_status_lists_are_rechecked_when_they_change() {
 
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: did::did_key(&issuer),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

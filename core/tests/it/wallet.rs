@@ -881,6 +881,7 @@ fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         did: iss.clone(),
         jwk: None,
+        x509_ca: None,
         name: "PID Provider".into(),
         credential_types: vec!["urn:eudi:pid:1".into()],
         status_list_signers: vec![],

@@ -61,6 +61,7 @@ fn world() -> World {
         .remove("id");
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: issuer.did().to_owned(),
         name: "Uni".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

@@ -86,6 +86,7 @@ fn import_present_verify_and_history() {
     // The agency verifies under its policy.
     let trust = TrustList::from_issuers(vec![TrustedIssuer {
         jwk: None,
+        x509_ca: None,
         did: did::did_key(&key),
         name: "University of Civitas".into(),
         credential_types: vec!["UniversityDegreeCredential".into()],

@@ -334,3 +334,91 @@ fn malformed_x5c_values_and_client_ids_are_typed_errors() {
     assert_eq!(CertificateChain::from_x5c(&chain.to_x5c()).unwrap(), chain);
     assert_eq!(chain.leaf_dns_names(), vec!["desk.example".to_owned()]);
 }
+
+/// An SD-JWT VC issued under an `x5c` chain (HAIP §6.1.1): the trust file names the CA; the
+/// leaf must lead to it and name `iss`.
+#[test]
+fn an_sd_jwt_vc_signed_under_an_x5c_chain_is_verified_against_its_ca() {
+    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::jsonld::JsonLdProcessor;
+    use civitas_core::sdjwt::{SdJwt, present};
+    use civitas_core::verifier::{Check, Policy, StatusLists, TrustList, Verifier};
+
+    let p = pki(&["pid.example"]);
+    let holder = DeviceKey::generate().unwrap();
+    let holder_jwk = EcJwk::from_public_key(&holder.public_key(), None).unwrap();
+    let now = Timestamp::now().unix_seconds();
+    let issue = |iss: &str, chain: Option<&CertificateChain>| {
+        let mut header = Map::new();
+        header.insert("typ".into(), "dc+sd-jwt".into());
+        if let Some(c) = chain {
+            header.insert("x5c".into(), c.to_x5c());
+        }
+        let claims = json!({
+            "iss": iss, "vct": "urn:eudi:pid:1", "iat": now - 60,
+            "cnf": {"jwk": holder_jwk.to_json()},
+            "given_name": "Ada", "family_name": "Lovelace"
+        });
+        let issued = civitas_core::sdjwt::issue(
+            &header,
+            claims.as_object().unwrap(),
+            &["/given_name".to_owned(), "/family_name".to_owned()],
+            &p.leaf_key,
+        )
+        .unwrap();
+        present(
+            &SdJwt::parse(&issued).unwrap(),
+            &["/given_name".to_owned()],
+            Some((&holder, "https://desk.example", "n-1", now)),
+        )
+        .unwrap()
+    };
+    let trust_of = |root: &[u8]| {
+        TrustList::from_toml(&format!(
+            "[[issuer]]\nx509_ca = \"\"\"\n{}\"\"\"\nname = \"PID providers\"\ncredential_types = [\"urn:eudi:pid:1\"]\n",
+            certificate_to_pem(root)
+        ))
+        .unwrap()
+    };
+    let verifier = Verifier::new(std::sync::Arc::new(JsonLdProcessor::default()));
+    let verify = |presentation: &str, trust: TrustList| {
+        let policy = Policy::new(trust)
+            .challenge("n-1")
+            .domain("https://desk.example");
+        verifier.verify_sd_jwt(presentation, &policy, &StatusLists::new())
+    };
+    let proof_reason = |r: Result<_, civitas_core::verifier::Rejection>| -> String {
+        let rejection = r.err().expect("refused");
+        let f = rejection
+            .failures()
+            .iter()
+            .find(|f| f.check == Check::Proof)
+            .unwrap_or_else(|| panic!("{:?}", rejection.failures()));
+        f.reason.clone()
+    };
+
+    let chain = p.chain();
+    let good = issue("https://pid.example", Some(&chain));
+    let accepted = verify(&good, trust_of(&p.root)).unwrap();
+    assert_eq!(accepted.credentials().len(), 1);
+
+    // Another CA.
+    let stranger = pki(&["pid.example"]);
+    let reason = proof_reason(verify(&good, trust_of(&stranger.root)));
+    assert!(reason.contains("does not validate"), "{reason}");
+    // A leaf that does not name the issuer.
+    let other = issue("https://other.example", Some(&chain));
+    let reason = proof_reason(verify(&other, trust_of(&p.root)));
+    assert!(reason.contains("does not name the issuer"), "{reason}");
+    // No x5c at all: no key of the trust list signed it.
+    let bare = issue("https://pid.example", None);
+    let reason = proof_reason(verify(&bare, trust_of(&p.root)));
+    assert!(reason.contains("not signed by a key"), "{reason}");
+    // A trust file whose x509_ca is not a certificate is refused when read.
+    assert!(
+        TrustList::from_toml(
+            "[[issuer]]\nx509_ca = \"nope\"\nname = \"X\"\ncredential_types = [\"v\"]\n"
+        )
+        .is_err()
+    );
+}

@@ -831,6 +831,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value(
     ): Int
+    external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_trusting(
+    ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond(
     ): Int
     external fun uniffi_civitas_ffi_checksum_method_wallet_consent_summary(
@@ -1028,6 +1030,8 @@ internal object UniffiLib {
     external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_request(`ptr`: Long,`clientId`: RustBuffer.ByValue,`requestObject`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_by_value(`ptr`: Long,`url`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_trusting(`ptr`: Long,`clientId`: RustBuffer.ByValue,`requestObject`: RustBuffer.ByValue,`verifierTrustAnchorsPem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_civitas_ffi_fn_method_wallet_openid4vp_respond(`ptr`: Long,`request`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1334,6 +1338,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_by_value() and 0xFFFF) != 13595) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_request_trusting() and 0xFFFF) != 51830) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_civitas_ffi_checksum_method_wallet_openid4vp_respond() and 0xFFFF) != 52706) {
@@ -4864,6 +4871,15 @@ public interface WalletInterface {
     fun `openid4vpRequestByValue`(`url`: kotlin.String): OpenId4VpRequest
     
     /**
+     * The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+     * `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+     * chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+     * the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+     * `openid4vp_request`.
+     */
+    fun `openid4vpRequestTrusting`(`clientId`: kotlin.String, `requestObject`: kotlin.String, `verifierTrustAnchorsPem`: kotlin.String): OpenId4VpRequest
+    
+    /**
      * After the holder's consent: the response to post, anonymous bbs-2023 presentations of
      * exactly the asked claims bound to the request's nonce and client id (encrypted to the
      * verifier for `direct_post.jwt`), and for an SD-JWT VC only its asked Disclosures with a
@@ -5218,6 +5234,30 @@ open class Wallet: Disposable, AutoCloseable, WalletInterface
         it,
         
         FfiConverterString.lower(`url`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The same for verifiers that sign under an X.509 certificate (`x509_hash:` or
+     * `x509_san_dns:` Client Identifiers, as HAIP 1.0 verifiers do): the request's `x5c`
+     * chain must validate, now, to one of `verifier_trust_anchors_pem` (PEM certificates of
+     * the CAs the wallet trusts for verifiers); `did:key` clients are read as by
+     * `openid4vp_request`.
+     */
+    @Throws(CivitasException::class)override fun `openid4vpRequestTrusting`(`clientId`: kotlin.String, `requestObject`: kotlin.String, `verifierTrustAnchorsPem`: kotlin.String): OpenId4VpRequest {
+            return FfiConverterTypeOpenId4VpRequest.lift(
+    callWithHandle {
+    uniffiRustCallWithError(CivitasException) { _status ->
+    UniffiLib.uniffi_civitas_ffi_fn_method_wallet_openid4vp_request_trusting(
+        it,
+        
+        FfiConverterString.lower(`clientId`),
+        FfiConverterString.lower(`requestObject`),
+        FfiConverterString.lower(`verifierTrustAnchorsPem`),_status)
 }
     }
     )
