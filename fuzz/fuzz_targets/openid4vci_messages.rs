@@ -1,12 +1,14 @@
 //! OpenID4VCI decoders: offer links and objects, issuer and authorization-server metadata,
 //! token requests and responses, nonce responses, credential requests (with their key proofs
-//! checked) and credential responses: each a clear error or a value, never a panic.
+//! checked, for ldp_vc and dc+sd-jwt), credential responses of both formats and JWT VC Issuer
+//! Metadata: each a clear error or a value, never a panic.
 #![no_main]
 
 use civitas_core::openid4vci::credential::{
-    CredentialRequest, ProofPolicy, read_credential_response, read_nonce_response,
+    CredentialRequest, ProofPolicy, read_credential_response, read_issued_credentials,
+    read_nonce_response,
 };
-use civitas_core::openid4vci::metadata::{AuthorizationServerMetadata, IssuerMetadata};
+use civitas_core::openid4vci::metadata::{AuthorizationServerMetadata, DC_SD_JWT, IssuerMetadata};
 use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
 use civitas_core::openid4vci::token::{TokenRequest, TokenResponse, read_error};
 use libfuzzer_sys::fuzz_target;
@@ -19,12 +21,15 @@ fuzz_target!(|data: &[u8]| {
     let _ = TokenResponse::from_json(data);
     let _ = read_nonce_response(data);
     let _ = read_credential_response(data);
+    let _ = read_issued_credentials(data, DC_SD_JWT);
+    let _ = civitas_core::sdjwt::vc::read_issuer_metadata(data, ISSUER);
     let _ = read_error(data);
     let _ = AuthorizationServerMetadata::from_json(data, ISSUER);
     if let Ok(metadata) = IssuerMetadata::from_json(data, ISSUER) {
         let _ = metadata.authorization_server_metadata_url();
         for c in metadata.credential_configurations_supported.values() {
             let _ = c.display_name(Some("en"));
+            let _ = c.sd_jwt_vct();
         }
     }
     if let Ok(request) = CredentialRequest::from_json(data) {
@@ -35,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
                   "proof_types_supported": {
                     "jwt": {"proof_signing_alg_values_supported": ["ES256"]},
                     "x-civitas-bbs-2023-commitment": {"proof_signing_alg_values_supported": ["bbs-2023"],
-                      "features": ["anonymous_holder_binding", "pseudonym", "holder_binding_pseudonym"]}}}}}"#,
+                      "features": ["anonymous_holder_binding", "pseudonym", "holder_binding_pseudonym"]}}},
+                  "s": {"format": "dc+sd-jwt", "vct": "https://uni.example/s",
+                    "cryptographic_binding_methods_supported": ["jwk"],
+                    "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}}}}}"#,
             ISSUER,
         )
         .expect("the metadata");
@@ -46,8 +54,10 @@ fuzz_target!(|data: &[u8]| {
             batch_size: 4,
             nonce_valid: &valid,
         };
-        if let Ok(c) = metadata.configuration("d") {
-            let _ = request.check_proofs(c, &policy);
+        for id in ["d", "s"] {
+            if let Ok(c) = metadata.configuration(id) {
+                let _ = request.check_proofs(c, &policy);
+            }
         }
     }
     if let Ok(text) = std::str::from_utf8(data) {

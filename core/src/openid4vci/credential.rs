@@ -1,11 +1,14 @@
 //! The nonce endpoint ([OpenID4VCI 1.0 §7](https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html#name-nonce-endpoint))
 //! and the credential endpoint (§8): credential requests with their key proofs, and credential
-//! responses, for `ldp_vc` credentials signed with bbs-2023.
+//! responses, for `ldp_vc` credentials signed with bbs-2023 and for `dc+sd-jwt` SD-JWT VCs
+//! (Appendix A.3).
 //!
 //! Two proof types bind what is issued to the wallet (§8.1):
-//! - `jwt` (Appendix F.1): `typ` `openid4vci-proof+jwt`, ES256, `kid` a did:key URL of a
-//!   P-256 key, `aud` the Credential Issuer Identifier, `iat`, `nonce` a `c_nonce`. The
-//!   credential is issued to that DID (`credentialSubject.id`): the identified kind.
+//! - `jwt` (Appendix F.1): `typ` `openid4vci-proof+jwt`, ES256, `aud` the Credential Issuer
+//!   Identifier, `iat`, `nonce` a `c_nonce`. For `ldp_vc` its `kid` is a did:key URL of a
+//!   P-256 key and the credential is issued to that DID (`credentialSubject.id`): the
+//!   identified kind. For `dc+sd-jwt` its `jwk` header is the wallet's public P-256 key (no
+//!   `kid`, no `x5c`), which becomes the SD-JWT VC's `cnf.jwk`.
 //! - [`COMMITMENT_PROOF_TYPE`]: a bbs-2023 credential request (`docs/formats.md`, "Credential
 //!   requests"), a blind commitment to the wallet's holder secret and/or prover nym with its
 //!   proof of knowledge. The credential is bound to those secrets: anonymous holder binding,
@@ -15,10 +18,11 @@
 
 use serde_json::{Map, Value, json};
 
-use super::metadata::CredentialConfiguration;
+use super::metadata::{CredentialConfiguration, DC_SD_JWT, LDP_VC};
 use super::{COMMITMENT_PROOF_TYPE, ErrorCode, JWT_PROOF_TYP, MAX_STRING_LEN, VciError, bad};
 use crate::bbs2023::CommitmentRequest;
 use crate::ecdsa::Signer;
+use crate::jose::jwk::EcJwk;
 use crate::jose::jws;
 use crate::keys::PublicKey;
 
@@ -104,11 +108,14 @@ pub struct CredentialRequest {
 /// What one checked proof binds a credential to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyBinding {
-    /// The DID of the proof's key (`jwt`): the credential's `credentialSubject.id`.
+    /// The DID of the proof's key (`jwt`, `ldp_vc`): the credential's `credentialSubject.id`.
     Did(String),
     /// A checked commitment (the count of values and its proof of knowledge verified): the
     /// credential is blind-signed over it.
     Commitment(CommitmentRequest),
+    /// The public key of the proof's `jwk` header (`jwt`, `dc+sd-jwt`), without a `kid`: the
+    /// SD-JWT VC's `cnf.jwk`.
+    Jwk(EcJwk),
 }
 
 /// What the issuer checks key proofs against.
@@ -248,16 +255,26 @@ impl CredentialRequest {
         let mut bindings: Vec<KeyBinding> = Vec::with_capacity(self.proofs.len());
         match &self.proofs {
             Proofs::Jwt(jwts) => {
+                let key_in = match configuration.format.as_str() {
+                    LDP_VC => ProofKey::Kid,
+                    DC_SD_JWT => ProofKey::Jwk,
+                    _ => {
+                        return Err(bad(
+                            ErrorCode::UnknownCredentialConfiguration,
+                            "this issuer takes jwt proofs for ldp_vc and dc+sd-jwt credentials only",
+                        ));
+                    }
+                };
                 for (i, jwt) in jwts.iter().enumerate() {
-                    let did = verify_jwt_proof(jwt, policy).map_err(|e| {
+                    let binding = verify_jwt_proof(jwt, policy, key_in).map_err(|e| {
                         VciError::new(e.code, format!("proof {i}: {}", e.description))
                     })?;
-                    if bindings.contains(&KeyBinding::Did(did.clone())) {
+                    if bindings.contains(&binding) {
                         return Err(invalid_proof(format!(
                             "proof {i}: its key is already in another proof (each key binds one credential)"
                         )));
                     }
-                    bindings.push(KeyBinding::Did(did));
+                    bindings.push(binding);
                 }
             }
             Proofs::Commitment(docs) => {
@@ -288,8 +305,22 @@ impl CredentialRequest {
     }
 }
 
-/// Check one `jwt` key proof (Appendix F.1, F.4); the DID its key belongs to.
-fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciError> {
+/// Where a `jwt` key proof names its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ProofKey {
+    /// `kid`, a did:key URL (`ldp_vc`: issued to the DID).
+    Kid,
+    /// `jwk`, a public P-256 JWK (`dc+sd-jwt`: its `cnf.jwk`).
+    Jwk,
+}
+
+/// Check one `jwt` key proof (Appendix F.1, F.4): its key (named as `key_in` says), its
+/// signature, `aud`, `iat` and `nonce`; what the credential is bound to.
+fn verify_jwt_proof(
+    jwt: &str,
+    policy: &ProofPolicy<'_>,
+    key_in: ProofKey,
+) -> Result<KeyBinding, VciError> {
     if jwt.len() > 16 * 1024 {
         return Err(invalid_proof("the key proof is too long"));
     }
@@ -305,22 +336,54 @@ fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciEr
             "the key proof's typ must be openid4vci-proof+jwt",
         ));
     }
-    if header.contains_key("jwk") || header.contains_key("x5c") {
-        return Err(invalid_proof(
-            "this issuer binds credentials to a did:key: name the key with kid (a did:key URL), not jwk or x5c",
-        ));
-    }
-    let kid = header
-        .get("kid")
-        .and_then(Value::as_str)
-        .ok_or_else(|| invalid_proof("the key proof's header has no kid"))?;
-    let key = crate::did::parse_verification_method(kid)
-        .map_err(|e| invalid_proof(format!("kid: {e}")))?;
-    if !matches!(key, PublicKey::P256 { .. }) {
-        return Err(invalid_proof(
-            "kid must name a P-256 key (the key proof is ES256)",
-        ));
-    }
+    let (key, binding) = match key_in {
+        ProofKey::Kid => {
+            if header.contains_key("jwk") || header.contains_key("x5c") {
+                return Err(invalid_proof(
+                    "this issuer binds credentials to a did:key: name the key with kid (a did:key URL), not jwk or x5c",
+                ));
+            }
+            let kid = header
+                .get("kid")
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid_proof("the key proof's header has no kid"))?;
+            let key = crate::did::parse_verification_method(kid)
+                .map_err(|e| invalid_proof(format!("kid: {e}")))?;
+            if !matches!(key, PublicKey::P256 { .. }) {
+                return Err(invalid_proof(
+                    "kid must name a P-256 key (the key proof is ES256)",
+                ));
+            }
+            let did = crate::did::did_of_url(kid).to_owned();
+            (key, KeyBinding::Did(did))
+        }
+        ProofKey::Jwk => {
+            // Appendix F.1: kid, jwk and x5c exclude each other; the credential is bound to
+            // the jwk, so it is the one this issuer takes.
+            if header.contains_key("x5c") || header.contains_key("trust_chain") {
+                return Err(invalid_proof(
+                    "this issuer binds SD-JWT VCs to the key in the jwk header: x5c and trust_chain are not accepted",
+                ));
+            }
+            let Some(jwk) = header.get("jwk") else {
+                return Err(invalid_proof(
+                    "the key proof's header has no jwk (the public key the SD-JWT VC is bound to)",
+                ));
+            };
+            if header.contains_key("kid") {
+                return Err(invalid_proof(
+                    "the key proof's header has both kid and jwk (Appendix F.1 allows one of them)",
+                ));
+            }
+            if !jwk.is_object() {
+                return Err(invalid_proof("the key proof's jwk is not a JSON object"));
+            }
+            let mut jwk = EcJwk::from_json(jwk)
+                .map_err(|e| invalid_proof(format!("the key proof's jwk: {e}")))?;
+            jwk.kid = None;
+            (jwk.public_key(), KeyBinding::Jwk(jwk))
+        }
+    };
     let verified =
         jws::verify(jwt, &key).map_err(|e| invalid_proof(format!("the key proof: {e}")))?;
     let claims = match crate::json::parse(verified.payload(), &crate::json::JsonLimits::default()) {
@@ -359,12 +422,13 @@ fn verify_jwt_proof(jwt: &str, policy: &ProofPolicy<'_>) -> Result<String, VciEr
             ));
         }
     }
-    Ok(crate::did::did_of_url(kid).to_owned())
+    Ok(binding)
 }
 
 /// A `jwt` key proof signed by `signer` (the wallet's device key, P-256), its `kid` the
 /// key's did:key verification method: for `audience` (the Credential Issuer Identifier),
 /// with `nonce` and `iat` (Unix seconds). No `iss`: the token came from anonymous access.
+/// For `ldp_vc` credentials issued to the key's DID.
 pub fn jwt_proof(
     signer: &dyn Signer,
     audience: &str,
@@ -378,6 +442,33 @@ pub fn jwt_proof(
         "kid".into(),
         crate::did::verification_method_id(&key).into(),
     );
+    sign_proof(header, signer, audience, nonce, iat)
+}
+
+/// A `jwt` key proof signed by `signer` with the key's public JWK in the `jwk` header (and
+/// no `kid`): for a `dc+sd-jwt` credential bound to that key (`cnf.jwk`). Otherwise as
+/// [`jwt_proof`].
+pub fn jwt_proof_jwk(
+    signer: &dyn Signer,
+    audience: &str,
+    nonce: Option<&str>,
+    iat: i64,
+) -> Result<String, crate::Error> {
+    let jwk = EcJwk::from_public_key(&signer.public_key(), None)
+        .map_err(|_| crate::Error::Crypto("the signer's key is not P-256"))?;
+    let mut header = Map::new();
+    header.insert("typ".into(), JWT_PROOF_TYP.into());
+    header.insert("jwk".into(), jwk.to_json());
+    sign_proof(header, signer, audience, nonce, iat)
+}
+
+fn sign_proof(
+    header: Map<String, Value>,
+    signer: &dyn Signer,
+    audience: &str,
+    nonce: Option<&str>,
+    iat: i64,
+) -> Result<String, crate::Error> {
     let mut claims = Map::new();
     claims.insert("aud".into(), audience.into());
     claims.insert("iat".into(), iat.into());
@@ -401,7 +492,8 @@ pub fn credential_request_json(configuration_id: &str, proofs: &Proofs) -> Value
     })
 }
 
-/// A credential response (§8.3) with `credentials` (each an `ldp_vc`, a JSON object).
+/// A credential response (§8.3) with `credentials`: each an `ldp_vc` (a JSON object) or a
+/// `dc+sd-jwt` SD-JWT VC (a JSON string holding its compact form, Appendix A.3.4).
 pub fn credential_response_json(credentials: &[Value]) -> Value {
     json!({
         "credentials": credentials
@@ -411,10 +503,35 @@ pub fn credential_response_json(credentials: &[Value]) -> Value {
     })
 }
 
-/// Read a credential endpoint's answer, for the wallet: the issued credentials (JSON
-/// objects, as `ldp_vc` requires), or the error response as the error. A deferred answer
-/// (`transaction_id`) is refused: this wallet does not poll.
-pub fn read_credential_response(bytes: &[u8]) -> Result<Vec<Value>, VciError> {
+/// What a credential endpoint issued, by format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IssuedCredentials {
+    /// `ldp_vc`: each a JSON object.
+    LdpVc(Vec<Value>),
+    /// `dc+sd-jwt`: each the compact SD-JWT VC (Appendix A.3.4: a string, not re-encoded).
+    SdJwtVc(Vec<String>),
+}
+
+impl IssuedCredentials {
+    /// How many.
+    pub fn len(&self) -> usize {
+        match self {
+            IssuedCredentials::LdpVc(v) => v.len(),
+            IssuedCredentials::SdJwtVc(v) => v.len(),
+        }
+    }
+
+    /// Whether there are none (never, as read).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Read a credential endpoint's answer for a configuration of `format` ([`LDP_VC`] or
+/// [`DC_SD_JWT`]), for the wallet: the issued credentials (JSON objects for `ldp_vc`, strings
+/// for `dc+sd-jwt`; anything else is refused), or the error response as the error. A
+/// deferred answer (`transaction_id`) is refused: this wallet does not poll.
+pub fn read_issued_credentials(bytes: &[u8], format: &str) -> Result<IssuedCredentials, VciError> {
     let obj = super::parse_object(bytes, "credential response", ErrorCode::InvalidRequest)?;
     if let Some(e) = super::token::error_of(&obj) {
         return Err(e);
@@ -430,19 +547,60 @@ pub fn read_credential_response(bytes: &[u8]) -> Result<Vec<Value>, VciError> {
         .and_then(Value::as_array)
         .filter(|a| !a.is_empty())
         .ok_or_else(|| bad(ErrorCode::InvalidRequest, "the response has no credentials"))?;
-    list.iter()
-        .map(|c| match c.get("credential") {
-            Some(v @ Value::Object(_)) => Ok(v.clone()),
-            Some(_) => Err(bad(
-                ErrorCode::InvalidRequest,
-                "an ldp_vc credential must be a JSON object",
-            )),
-            None => Err(bad(
+    if list.len() > MAX_PROOFS {
+        return Err(bad(
+            ErrorCode::InvalidRequest,
+            format!("the response has more than {MAX_PROOFS} credentials"),
+        ));
+    }
+    let entries = list.iter().map(|c| {
+        c.get("credential").ok_or_else(|| {
+            bad(
                 ErrorCode::InvalidRequest,
                 "a credentials entry has no credential",
-            )),
+            )
         })
-        .collect()
+    });
+    match format {
+        LDP_VC => entries
+            .map(|c| match c? {
+                v @ Value::Object(_) => Ok(v.clone()),
+                _ => Err(bad(
+                    ErrorCode::InvalidRequest,
+                    "an ldp_vc credential must be a JSON object",
+                )),
+            })
+            .collect::<Result<_, _>>()
+            .map(IssuedCredentials::LdpVc),
+        DC_SD_JWT => entries
+            .map(|c| match c? {
+                Value::String(s) if !s.is_empty() => Ok(s.clone()),
+                _ => Err(bad(
+                    ErrorCode::InvalidRequest,
+                    "a dc+sd-jwt credential must be a string (the compact SD-JWT VC)",
+                )),
+            })
+            .collect::<Result<_, _>>()
+            .map(IssuedCredentials::SdJwtVc),
+        _ => Err(bad(
+            ErrorCode::UnknownCredentialConfiguration,
+            "this wallet reads ldp_vc and dc+sd-jwt credentials only",
+        )),
+    }
+}
+
+/// Read a credential endpoint's answer, for the wallet: the issued credentials (JSON
+/// objects, as `ldp_vc` requires), or the error response as the error. A deferred answer
+/// (`transaction_id`) is refused: this wallet does not poll. For `dc+sd-jwt` use
+/// [`read_issued_credentials`].
+pub fn read_credential_response(bytes: &[u8]) -> Result<Vec<Value>, VciError> {
+    match read_issued_credentials(bytes, LDP_VC)? {
+        IssuedCredentials::LdpVc(v) => Ok(v),
+        IssuedCredentials::SdJwtVc(_) => Err(bad(
+            ErrorCode::InvalidRequest,
+            "an ldp_vc credential must be a JSON object",
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -477,6 +635,7 @@ mod tests {
             format: "ldp_vc".into(),
             scope: None,
             credential_definition: None,
+            vct: None,
             credential_signing_alg_values_supported: vec![],
             cryptographic_binding_methods_supported: vec!["did:key".into()],
             proof_types_supported: proofs,
@@ -498,6 +657,205 @@ mod tests {
 
     fn jwt_body(proofs: Vec<String>) -> Value {
         credential_request_json("diploma", &Proofs::Jwt(proofs))
+    }
+
+    fn sd_jwt_configuration() -> CredentialConfiguration {
+        let mut proofs = BTreeMap::new();
+        proofs.insert(
+            "jwt".to_owned(),
+            ProofTypeMetadata {
+                proof_signing_alg_values_supported: vec!["ES256".into()],
+                features: vec![],
+            },
+        );
+        CredentialConfiguration {
+            format: DC_SD_JWT.into(),
+            scope: None,
+            credential_definition: None,
+            vct: Some("https://uni.example/pid".into()),
+            credential_signing_alg_values_supported: vec!["ES256".into()],
+            cryptographic_binding_methods_supported: vec!["jwk".into()],
+            proof_types_supported: proofs,
+            credential_metadata: None,
+        }
+    }
+
+    fn check_sd(body: &Value) -> Result<Vec<KeyBinding>, VciError> {
+        let valid = |n: &str| n == "fresh";
+        let policy = ProofPolicy {
+            credential_issuer: ISSUER,
+            now: NOW,
+            batch_size: 2,
+            nonce_valid: &valid,
+        };
+        CredentialRequest::from_json(body.to_string().as_bytes())?
+            .check_proofs(&sd_jwt_configuration(), &policy)
+    }
+
+    /// A proof with `header` (typ added) and the usual claims, signed by `key`.
+    fn proof_with(header: Value, key: &DeviceKey, nonce: &str) -> String {
+        let Value::Object(mut h) = header else {
+            unreachable!()
+        };
+        h.insert("typ".into(), JWT_PROOF_TYP.into());
+        let payload = json!({"aud": ISSUER, "iat": NOW, "nonce": nonce}).to_string();
+        jws::sign(&h, payload.as_bytes(), key).unwrap()
+    }
+
+    #[test]
+    fn a_jwk_proof_binds_its_key_for_dc_sd_jwt() {
+        let key = DeviceKey::generate().unwrap();
+        let other = DeviceKey::generate().unwrap();
+        let proofs = vec![
+            jwt_proof_jwk(&key, ISSUER, Some("fresh"), NOW).unwrap(),
+            jwt_proof_jwk(&other, ISSUER, Some("fresh"), NOW).unwrap(),
+        ];
+        let bindings = check_sd(&jwt_body(proofs)).unwrap();
+        let expected: Vec<KeyBinding> = [&key, &other]
+            .iter()
+            .map(|k| {
+                KeyBinding::Jwk(
+                    EcJwk::from_public_key(&crate::ecdsa::Signer::public_key(*k), None).unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(bindings, expected);
+        // A kid inside the JWK is dropped: cnf.jwk is the bare key.
+        let mut jwk = EcJwk::from_public_key(&crate::ecdsa::Signer::public_key(&key), None)
+            .unwrap()
+            .to_json();
+        jwk["kid"] = "k1".into();
+        let bindings = check_sd(&jwt_body(vec![proof_with(
+            json!({"jwk": jwk}),
+            &key,
+            "fresh",
+        )]))
+        .unwrap();
+        assert_eq!(bindings, expected[..1]);
+        // The same key twice is one credential, not two.
+        let twice = vec![
+            jwt_proof_jwk(&key, ISSUER, Some("fresh"), NOW).unwrap(),
+            jwt_proof_jwk(&key, ISSUER, Some("fresh"), NOW).unwrap(),
+        ];
+        let e = check_sd(&jwt_body(twice)).unwrap_err();
+        assert!(e.description.contains("already"), "{e}");
+    }
+
+    #[test]
+    fn bad_jwk_proofs_are_refused_for_dc_sd_jwt() {
+        let key = DeviceKey::generate().unwrap();
+        let public = crate::ecdsa::Signer::public_key(&key);
+        let jwk = EcJwk::from_public_key(&public, None).unwrap().to_json();
+        let kid = crate::did::verification_method_id(&public);
+        // A private JWK in the header: the key's scalar must never travel.
+        let mut private = jwk.clone();
+        private["d"] = crate::jose::b64(&[7u8; 32]).into();
+        let other = DeviceKey::generate().unwrap();
+        let other_jwk = EcJwk::from_public_key(&crate::ecdsa::Signer::public_key(&other), None)
+            .unwrap()
+            .to_json();
+        let cases: Vec<(String, ErrorCode, &str)> = vec![
+            (
+                proof_with(json!({"jwk": private}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "private key",
+            ),
+            (
+                proof_with(json!({"jwk": jwk, "kid": kid}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "both kid and jwk",
+            ),
+            (
+                proof_with(json!({"kid": kid}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "no jwk",
+            ),
+            (
+                proof_with(json!({}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "no jwk",
+            ),
+            (
+                proof_with(json!({"jwk": jwk, "x5c": ["MIIB"]}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "x5c",
+            ),
+            (
+                proof_with(
+                    json!({"jwk": {"kty": "RSA", "n": "x", "e": "AQAB"}}),
+                    &key,
+                    "fresh",
+                ),
+                ErrorCode::InvalidProof,
+                "jwk",
+            ),
+            (
+                proof_with(json!({"jwk": "not an object"}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "not a JSON object",
+            ),
+            (
+                jwt_proof_jwk(&key, ISSUER, Some("stale"), NOW).unwrap(),
+                ErrorCode::InvalidNonce,
+                "nonce",
+            ),
+            (
+                jwt_proof_jwk(&key, ISSUER, None, NOW).unwrap(),
+                ErrorCode::InvalidProof,
+                "no nonce",
+            ),
+            (
+                jwt_proof_jwk(&key, "https://other.example", Some("fresh"), NOW).unwrap(),
+                ErrorCode::InvalidProof,
+                "aud",
+            ),
+            (
+                jwt_proof_jwk(&key, ISSUER, Some("fresh"), NOW + 3600).unwrap(),
+                ErrorCode::InvalidProof,
+                "iat",
+            ),
+            // Signed by another key than the one in the header.
+            (
+                proof_with(json!({"jwk": other_jwk}), &key, "fresh"),
+                ErrorCode::InvalidProof,
+                "signature",
+            ),
+        ];
+        for (proof, code, why) in cases {
+            let e = check_sd(&jwt_body(vec![proof])).unwrap_err();
+            assert_eq!(e.code, code, "{e}");
+            assert!(e.description.contains(why), "{why}: {e}");
+        }
+        // A wrong typ.
+        let Value::Object(h) = json!({"typ": "JWT", "jwk": jwk}) else {
+            unreachable!()
+        };
+        let payload = json!({"aud": ISSUER, "iat": NOW, "nonce": "fresh"}).to_string();
+        let e = check_sd(&jwt_body(vec![
+            jws::sign(&h, payload.as_bytes(), &key).unwrap(),
+        ]))
+        .unwrap_err();
+        assert!(e.description.contains("typ"), "{e}");
+        // A did:key proof (kid) is still the ldp_vc kind, and a jwk one is refused there.
+        let e = check(&jwt_body(vec![
+            jwt_proof_jwk(&key, ISSUER, Some("fresh"), NOW).unwrap(),
+        ]))
+        .unwrap_err();
+        assert!(e.description.contains("not jwk or x5c"), "{e}");
+        // A commitment for an SD-JWT VC configuration: it accepts jwt proofs only.
+        let secret = crate::bbs::blind::HolderSecret::generate().unwrap();
+        let (request, _) = crate::bbs2023::commitment_request(
+            Feature::AnonymousHolderBinding,
+            Some(&secret),
+            None,
+        )
+        .unwrap();
+        let e = check_sd(&credential_request_json(
+            "pid",
+            &Proofs::Commitment(vec![request.to_json()]),
+        ))
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidProof);
     }
 
     #[test]
@@ -741,5 +1099,48 @@ mod tests {
             ErrorCode::InvalidNonce
         );
         assert_eq!(read_nonce_response(br#"{"c_nonce":"n1"}"#).unwrap(), "n1");
+    }
+
+    #[test]
+    fn sd_jwt_responses_are_strings() {
+        let body = credential_response_json(&["eyJ.a.b~d1~".into(), "eyJ.c.d~".into()]);
+        assert_eq!(
+            body,
+            json!({"credentials": [{"credential": "eyJ.a.b~d1~"}, {"credential": "eyJ.c.d~"}]})
+        );
+        let text = body.to_string();
+        assert_eq!(
+            read_issued_credentials(text.as_bytes(), DC_SD_JWT).unwrap(),
+            IssuedCredentials::SdJwtVc(vec!["eyJ.a.b~d1~".into(), "eyJ.c.d~".into()])
+        );
+        // An ldp_vc wallet does not take strings, a dc+sd-jwt one does not take objects.
+        assert!(read_credential_response(text.as_bytes()).is_err());
+        assert!(read_issued_credentials(text.as_bytes(), LDP_VC).is_err());
+        let object = br#"{"credentials":[{"credential":{"type":["VerifiableCredential"]}}]}"#;
+        let e = read_issued_credentials(object, DC_SD_JWT).unwrap_err();
+        assert!(e.description.contains("must be a string"), "{e}");
+        assert!(matches!(
+            read_issued_credentials(object, LDP_VC).unwrap(),
+            IssuedCredentials::LdpVc(v) if v.len() == 1
+        ));
+        for bad in [
+            &br#"{"credentials":[{"credential":""}]}"#[..],
+            br#"{"credentials":[]}"#,
+            br#"{"credentials":[{"other":"x"}]}"#,
+        ] {
+            assert!(read_issued_credentials(bad, DC_SD_JWT).is_err());
+        }
+        assert_eq!(
+            read_issued_credentials(br#"{"error":"invalid_proof"}"#, DC_SD_JWT)
+                .unwrap_err()
+                .code,
+            ErrorCode::InvalidProof
+        );
+        assert_eq!(
+            read_issued_credentials(object, "mso_mdoc")
+                .unwrap_err()
+                .code,
+            ErrorCode::UnknownCredentialConfiguration
+        );
     }
 }

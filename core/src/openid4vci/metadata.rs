@@ -1,6 +1,7 @@
 //! Metadata ([OpenID4VCI 1.0 §12](https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html#name-metadata)):
 //! the Credential Issuer's (`/.well-known/openid-credential-issuer`, §12.2) with its
-//! credential configurations for `ldp_vc` (Appendix A.1.2) and display data, and the
+//! credential configurations for `ldp_vc` (Appendix A.1.2) and `dc+sd-jwt` (Appendix A.3) and
+//! display data, and the
 //! Authorization Server's (RFC 8414, `/.well-known/oauth-authorization-server`, §12.3).
 //!
 //! Typed both ways: the issuer serializes them, the wallet reads them (unknown members
@@ -15,6 +16,11 @@ use super::{COMMITMENT_PROOF_TYPE, ErrorCode, VciError, bad};
 
 /// The format identifier of Data Integrity credentials (Appendix A.1.2).
 pub const LDP_VC: &str = "ldp_vc";
+/// The format identifier of IETF SD-JWT VCs (Appendix A.3).
+pub const DC_SD_JWT: &str = "dc+sd-jwt";
+/// The binding method of a credential bound to a key given as a JWK (§12.2.4): an SD-JWT VC's
+/// `cnf.jwk`.
+pub const JWK_BINDING: &str = "jwk";
 /// The well-known name of the issuer's metadata.
 pub const ISSUER_WELL_KNOWN: &str = "openid-credential-issuer";
 /// The well-known name of the authorization server's metadata.
@@ -117,7 +123,7 @@ pub struct ProofTypeMetadata {
 /// One entry of `credential_configurations_supported`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialConfiguration {
-    /// The format (`ldp_vc` here).
+    /// The format ([`LDP_VC`] or [`DC_SD_JWT`] here).
     pub format: String,
     /// A scope value for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,10 +131,13 @@ pub struct CredentialConfiguration {
     /// The credential's contexts and types (`ldp_vc`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_definition: Option<CredentialDefinition>,
-    /// The issuer's signature suites (`bbs-2023`).
+    /// The credential's type (`dc+sd-jwt`, Appendix A.3.2: required there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vct: Option<String>,
+    /// The issuer's signature suites (`bbs-2023`) or JWS algorithms (`ES256`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub credential_signing_alg_values_supported: Vec<String>,
-    /// How the credential can be bound (`did:key`).
+    /// How the credential can be bound (`did:key`, `jwk`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cryptographic_binding_methods_supported: Vec<String>,
     /// The key proofs accepted, by proof type.
@@ -163,6 +172,41 @@ impl CredentialConfiguration {
                 .iter()
                 .any(|a| a == "ES256")
         })
+    }
+
+    /// Whether this is an SD-JWT VC configuration (`format: dc+sd-jwt`).
+    pub fn is_sd_jwt_vc(&self) -> bool {
+        self.format == DC_SD_JWT
+    }
+
+    /// For a `dc+sd-jwt` configuration the wallet can take: its `vct`. Refused when the
+    /// format is another, the `vct` is missing or empty (Appendix A.3.2 requires it), or the
+    /// issuer does not bind the credential to a JWK with ES256 `jwt` key proofs (the only
+    /// binding this wallet makes for an SD-JWT VC).
+    pub fn sd_jwt_vct(&self) -> Result<&str, VciError> {
+        if !self.is_sd_jwt_vc() {
+            return Err(bad(
+                ErrorCode::UnknownCredentialConfiguration,
+                "this credential configuration is not an SD-JWT VC (dc+sd-jwt)",
+            ));
+        }
+        let vct = self
+            .vct
+            .as_deref()
+            .filter(|v| !v.is_empty() && v.len() <= super::MAX_STRING_LEN)
+            .ok_or_else(|| invalid("a dc+sd-jwt credential configuration names its vct"))?;
+        if !self
+            .cryptographic_binding_methods_supported
+            .iter()
+            .any(|m| m == JWK_BINDING)
+            || !self.accepts_jwt_es256()
+        {
+            return Err(bad(
+                ErrorCode::UnknownCredentialConfiguration,
+                "the issuer does not bind this SD-JWT VC to a JWK with ES256 jwt key proofs",
+            ));
+        }
+        Ok(vct)
     }
 }
 
@@ -398,6 +442,59 @@ mod tests {
             m.authorization_server_metadata_url(),
             "https://uni.example/.well-known/oauth-authorization-server"
         );
+    }
+
+    #[test]
+    fn sd_jwt_vc_configurations_read_and_round_trip() {
+        let mut m = metadata();
+        m["credential_configurations_supported"]["pid"] = json!({
+            "format": "dc+sd-jwt",
+            "scope": "pid",
+            "vct": "https://uni.example/credentials/pid",
+            "cryptographic_binding_methods_supported": ["jwk"],
+            "credential_signing_alg_values_supported": ["ES256"],
+            "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}},
+            "credential_metadata": {"display": [{"name": "PID"}],
+                "claims": [{"path": ["given_name"], "display": [{"name": "Given name", "locale": "en"}]}]}
+        });
+        let parsed =
+            IssuerMetadata::from_json(m.to_string().as_bytes(), "https://uni.example").unwrap();
+        let pid = parsed.configuration("pid").unwrap();
+        assert!(pid.is_sd_jwt_vc());
+        assert_eq!(
+            pid.sd_jwt_vct().unwrap(),
+            "https://uni.example/credentials/pid"
+        );
+        assert!(pid.credential_definition.is_none());
+        assert_eq!(pid.display_name(None), Some("PID"));
+        let claims = &pid.credential_metadata.as_ref().unwrap().claims;
+        assert_eq!(claims[0].path, [json!("given_name")]);
+        // Produced as read: the same members, nothing added.
+        assert_eq!(
+            serde_json::to_value(pid).unwrap(),
+            m["credential_configurations_supported"]["pid"]
+        );
+        // The ldp_vc configuration is not an SD-JWT VC.
+        let diploma = parsed.configuration("diploma").unwrap();
+        assert!(!diploma.is_sd_jwt_vc());
+        assert_eq!(
+            diploma.sd_jwt_vct().unwrap_err().code,
+            ErrorCode::UnknownCredentialConfiguration
+        );
+        assert!(serde_json::to_value(diploma).unwrap().get("vct").is_none());
+        // No vct, or no jwk binding with ES256 jwt proofs: not one this wallet takes.
+        let mut no_vct = pid.clone();
+        no_vct.vct = None;
+        assert_eq!(
+            no_vct.sd_jwt_vct().unwrap_err().code,
+            ErrorCode::InvalidRequest
+        );
+        let mut no_jwk = pid.clone();
+        no_jwk.cryptographic_binding_methods_supported = vec!["did:key".into()];
+        assert!(no_jwk.sd_jwt_vct().is_err());
+        let mut no_jwt = pid.clone();
+        no_jwt.proof_types_supported.clear();
+        assert!(no_jwt.sd_jwt_vct().is_err());
     }
 
     #[test]

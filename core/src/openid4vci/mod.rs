@@ -1,7 +1,7 @@
 //! OpenID for Verifiable Credential Issuance 1.0
 //! ([final, 2025-09](https://openid.net/specs/openid-4-verifiable-credential-issuance-1_0.html)),
 //! transport-free: the messages of the Pre-Authorized Code Flow for `ldp_vc` (bbs-2023)
-//! credentials, for both ends. The issuer's service and the wallet's app move the bytes; this
+//! credentials and `dc+sd-jwt` SD-JWT VCs (Appendix A.3), for both ends. The issuer's service and the wallet's app move the bytes; this
 //! module builds and checks them.
 //!
 //! In the order of the specification:

@@ -4,6 +4,11 @@
 //! `cnf.jwk` the holder's key (RFC 7800) and `status` (a Token Status List reference). The
 //! claims `iss`, `nbf`, `exp`, `cnf`, `vct`, `vct#integrity` and `status` are never
 //! selectively disclosable (§3.2.2.2): one that comes from a Disclosure is refused.
+//!
+//! §5, JWT VC Issuer Metadata: `/.well-known/jwt-vc-issuer` of the `iss`, `{"issuer", "jwks":
+//! {"keys": [...]}}`, built by [`issuer_metadata_json`] and read by [`read_issuer_metadata`]
+//! (the `issuer` identical to the `iss` it was fetched for; `jwks` inline, `jwks_uri` is not
+//! followed).
 
 use serde_json::{Map, Value};
 
@@ -176,12 +181,144 @@ pub fn issue(what: &Issue<'_>, signer: &dyn Signer) -> Result<String, crate::Err
     super::issue(&header, &claims, &sd, signer)
 }
 
+/// The well-known name of JWT VC Issuer Metadata (§5.1).
+pub const ISSUER_METADATA_WELL_KNOWN: &str = "jwt-vc-issuer";
+/// Most keys read from JWT VC Issuer Metadata.
+pub const MAX_ISSUER_KEYS: usize = 16;
+/// Longest JWT VC Issuer Metadata document read, in bytes.
+pub const MAX_ISSUER_METADATA_LEN: usize = 64 * 1024;
+
+/// Where the JWT VC Issuer Metadata of the issuer `iss` (an https URL) is: `/.well-known/jwt-vc-issuer`
+/// inserted between the host and the path (§5.1).
+pub fn issuer_metadata_url(iss: &str) -> String {
+    crate::openid4vci::well_known_url(iss, ISSUER_METADATA_WELL_KNOWN)
+}
+
+/// JWT VC Issuer Metadata (§5.2) for `issuer` with its signing `keys` inline (`jwks`).
+pub fn issuer_metadata_json(issuer: &str, keys: &[EcJwk]) -> Value {
+    serde_json::json!({
+        "issuer": issuer,
+        "jwks": {"keys": keys.iter().map(EcJwk::to_json).collect::<Vec<_>>()},
+    })
+}
+
+/// Read JWT VC Issuer Metadata fetched for `expected_issuer` (§5.3): its `issuer` must be
+/// that identifier exactly, its keys inline in `jwks` (a `jwks_uri` is not followed). The
+/// P-256 keys for signing (`use` absent or `sig`); other key types are passed over, a JWK
+/// holding a private key is refused, and at least one P-256 key must remain.
+pub fn read_issuer_metadata(
+    bytes: &[u8],
+    expected_issuer: &str,
+) -> Result<Vec<PublicKey>, SdJwtError> {
+    let malformed = SdJwtError::Malformed;
+    if bytes.len() > MAX_ISSUER_METADATA_LEN {
+        return Err(malformed("the JWT VC Issuer Metadata is too long"));
+    }
+    let Ok(Value::Object(m)) = crate::json::parse(bytes, &crate::json::JsonLimits::default())
+    else {
+        return Err(malformed("the JWT VC Issuer Metadata is not a JSON object"));
+    };
+    if m.get("issuer").and_then(Value::as_str) != Some(expected_issuer) {
+        return Err(SdJwtError::Profile(
+            "the JWT VC Issuer Metadata's issuer is not the issuer it was fetched for".into(),
+        ));
+    }
+    let Some(jwks) = m.get("jwks") else {
+        return Err(SdJwtError::Profile(if m.contains_key("jwks_uri") {
+            "the JWT VC Issuer Metadata gives jwks_uri; only inline jwks are read".into()
+        } else {
+            "the JWT VC Issuer Metadata has no jwks".into()
+        }));
+    };
+    if m.contains_key("jwks_uri") {
+        return Err(SdJwtError::Profile(
+            "the JWT VC Issuer Metadata has both jwks and jwks_uri (§5.2 allows one)".into(),
+        ));
+    }
+    let keys = jwks
+        .get("keys")
+        .and_then(Value::as_array)
+        .ok_or(malformed("jwks.keys is an array"))?;
+    if keys.len() > MAX_ISSUER_KEYS {
+        return Err(malformed("jwks holds too many keys"));
+    }
+    let mut out = Vec::new();
+    for k in keys {
+        let is_p256 = k.get("kty").and_then(Value::as_str) == Some("EC")
+            && k.get("crv").and_then(Value::as_str) == Some("P-256");
+        let for_signing = k.get("use").is_none_or(|u| u.as_str() == Some("sig"));
+        if !is_p256 || !for_signing {
+            continue;
+        }
+        let key = EcJwk::from_json(k)?.public_key();
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    if out.is_empty() {
+        return Err(SdJwtError::Profile(
+            "the JWT VC Issuer Metadata has no P-256 signing key".into(),
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::*;
     use crate::ecdsa::DeviceKey;
     use serde_json::json;
+
+    #[test]
+    fn issuer_metadata_round_trips_and_bad_metadata_is_refused() {
+        let a = DeviceKey::generate().unwrap();
+        let jwk = EcJwk::from_public_key(&a.public_key(), None).unwrap();
+        let doc = issuer_metadata_json("https://uni.example", std::slice::from_ref(&jwk));
+        assert_eq!(doc["jwks"]["keys"][0]["kty"], "EC");
+        let text = doc.to_string();
+        assert_eq!(
+            read_issuer_metadata(text.as_bytes(), "https://uni.example").unwrap(),
+            [a.public_key()]
+        );
+        assert_eq!(
+            issuer_metadata_url("https://uni.example"),
+            "https://uni.example/.well-known/jwt-vc-issuer"
+        );
+        let e = read_issuer_metadata(text.as_bytes(), "https://evil.example").unwrap_err();
+        assert!(e.to_string().contains("fetched for"), "{e}");
+        let mut private = jwk.to_json();
+        private["d"] = crate::jose::b64(&[1u8; 32]).into();
+        let rsa = json!({"kty": "RSA", "n": "AQAB", "e": "AQAB"});
+        for (bad, why) in [
+            (
+                json!({"issuer": "https://uni.example", "jwks_uri": "https://uni.example/jwks"}),
+                "jwks_uri",
+            ),
+            (
+                json!({"issuer": "https://uni.example", "jwks": {"keys": [private]}}),
+                "private",
+            ),
+            (
+                json!({"issuer": "https://uni.example", "jwks": {"keys": [rsa.clone()]}}),
+                "no P-256",
+            ),
+            (json!({"issuer": "https://uni.example", "jwks": {}}), "keys"),
+            (json!(["not", "an", "object"]), "JSON object"),
+        ] {
+            let e = read_issuer_metadata(bad.to_string().as_bytes(), "https://uni.example")
+                .unwrap_err();
+            assert!(e.to_string().contains(why), "{why}: {e}");
+        }
+        // An RSA key beside the P-256 one is passed over.
+        let both = json!({"issuer": "https://uni.example", "jwks": {"keys": [rsa, jwk.to_json()]}});
+        assert_eq!(
+            read_issuer_metadata(both.to_string().as_bytes(), "https://uni.example")
+                .unwrap()
+                .len(),
+            1
+        );
+    }
 
     #[test]
     fn issued_vcs_verify_and_the_profile_is_enforced() {

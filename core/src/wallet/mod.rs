@@ -512,6 +512,11 @@ impl Wallet {
         configuration: &crate::openid4vci::metadata::CredentialConfiguration,
         response: &[u8],
     ) -> Result<Vec<CredentialSummary>, Error> {
+        if configuration.is_sd_jwt_vc() {
+            return Err(Error::WalletRefused(
+                "an SD-JWT VC (dc+sd-jwt) configuration: import it with openid4vci_import_sd_jwt",
+            ));
+        }
         let credentials = crate::openid4vci::credential::read_credential_response(response)?;
         let wanted = configuration
             .credential_definition

@@ -43,6 +43,24 @@ pub struct SdJwtVcSummary {
     pub key_bound: bool,
 }
 
+/// Parse an SD-JWT VC as issued: within the size limit, without a Key Binding JWT.
+fn parse_issued(compact: &str) -> Result<SdJwt, Error> {
+    if compact.len() > MAX_CREDENTIAL_BYTES {
+        return Err(Error::TooLarge {
+            what: "credential",
+            actual: compact.len(),
+            limit: MAX_CREDENTIAL_BYTES,
+        });
+    }
+    let sd = SdJwt::parse(compact)?;
+    if sd.kb_jwt().is_some() {
+        return Err(Error::WalletInvalidCredential(
+            "a presentation (with a Key Binding JWT), not an issued SD-JWT VC",
+        ));
+    }
+    Ok(sd)
+}
+
 fn id_of(compact: &str) -> String {
     hex_lower(&Sha256::digest(compact.as_bytes()))
 }
@@ -91,19 +109,7 @@ impl Wallet {
         holder: &PublicKey,
     ) -> Result<SdJwtVcSummary, Error> {
         let compact = compact.trim();
-        if compact.len() > MAX_CREDENTIAL_BYTES {
-            return Err(Error::TooLarge {
-                what: "credential",
-                actual: compact.len(),
-                limit: MAX_CREDENTIAL_BYTES,
-            });
-        }
-        let sd = SdJwt::parse(compact)?;
-        if sd.kb_jwt().is_some() {
-            return Err(Error::WalletInvalidCredential(
-                "a presentation (with a Key Binding JWT), not an issued SD-JWT VC",
-            ));
-        }
+        let sd = parse_issued(compact)?;
         let key = match issuer_key {
             Some(k) => k.clone(),
             None => {
@@ -129,10 +135,100 @@ impl Wallet {
             }
             _ => {}
         }
+        self.store_sd_jwt_vc(compact)
+    }
+
+    fn store_sd_jwt_vc(&self, compact: &str) -> Result<SdJwtVcSummary, Error> {
         let id = id_of(compact);
         self.store
             .put(&format!("{PREFIX}{id}"), compact.as_bytes())?;
         summarize(&id, compact)
+    }
+
+    /// Check and import what an OpenID4VCI credential endpoint answered for the `dc+sd-jwt`
+    /// `configuration` (OpenID4VCI Appendix A.3): every credential a string holding an
+    /// SD-JWT VC as issued (no Key Binding JWT), its issuer signature verifying with one of
+    /// `issuer_keys` (the issuer's JWT VC Issuer Metadata, or a key the holder was given),
+    /// its `iss` equal to `expected_iss` when one is given, its `vct` the configuration's,
+    /// and bound (`cnf.jwk`) to `holder`, the key whose proof asked for it. Nothing is stored
+    /// unless every credential passes. An error response is returned as
+    /// [`Error::OpenId4Vci`].
+    pub fn openid4vci_import_sd_jwt(
+        &self,
+        configuration: &crate::openid4vci::metadata::CredentialConfiguration,
+        response: &[u8],
+        issuer_keys: &[PublicKey],
+        expected_iss: Option<&str>,
+        holder: &PublicKey,
+    ) -> Result<Vec<SdJwtVcSummary>, Error> {
+        let vct = configuration.sd_jwt_vct()?;
+        let crate::openid4vci::credential::IssuedCredentials::SdJwtVc(credentials) =
+            crate::openid4vci::credential::read_issued_credentials(
+                response,
+                crate::openid4vci::metadata::DC_SD_JWT,
+            )?
+        else {
+            return Err(Error::WalletInvalidCredential(
+                "the issuer sent another format than dc+sd-jwt",
+            ));
+        };
+        if issuer_keys.is_empty() {
+            return Err(Error::WalletRefused(
+                "no key of the issuer to check the SD-JWT VC's signature with",
+            ));
+        }
+        let mut checked = Vec::with_capacity(credentials.len());
+        for compact in &credentials {
+            let compact = compact.trim();
+            let sd = parse_issued(compact)?;
+            let mut verified = None;
+            for key in issuer_keys {
+                match vc::verify(&sd, key) {
+                    Ok(v) => {
+                        verified = Some(v);
+                        break;
+                    }
+                    Err(crate::sdjwt::SdJwtError::Jose(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let v = verified.ok_or(Error::WalletRefused(
+                "the SD-JWT VC is not signed by the issuer's key",
+            ))?;
+            if expected_iss.is_some_and(|i| i != v.iss()) {
+                return Err(Error::WalletRefused(
+                    "the SD-JWT VC names another issuer (iss) than the one that issued it",
+                ));
+            }
+            if v.vct() != vct {
+                return Err(Error::WalletInvalidCredential(
+                    "the issuer sent an SD-JWT VC of another type (vct) than the one offered",
+                ));
+            }
+            match v.holder_key() {
+                Some(k) if k == holder => {}
+                Some(_) => {
+                    return Err(Error::WalletRefused(
+                        "the SD-JWT VC is bound to another key than the one this wallet proved",
+                    ));
+                }
+                None => {
+                    return Err(Error::WalletRefused(
+                        "the SD-JWT VC is not bound to a key (no cnf): it could be presented by anyone who holds it",
+                    ));
+                }
+            }
+            if checked.contains(&compact) {
+                return Err(Error::WalletInvalidCredential(
+                    "the issuer sent the same SD-JWT VC twice",
+                ));
+            }
+            checked.push(compact);
+        }
+        checked
+            .into_iter()
+            .map(|c| self.store_sd_jwt_vc(c))
+            .collect()
     }
 
     /// Every stored SD-JWT VC.

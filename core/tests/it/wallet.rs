@@ -900,3 +900,105 @@ fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
     wallet.delete_sd_jwt_vc(&summary.id).unwrap();
     assert!(wallet.sd_jwt_vcs().unwrap().is_empty());
 }
+
+#[test]
+fn an_openid4vci_sd_jwt_vc_response_is_checked_before_anything_is_stored() {
+    use civitas_core::ecdsa::DeviceKey;
+    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::openid4vci::credential::credential_response_json;
+    use civitas_core::openid4vci::metadata::CredentialConfiguration;
+    use civitas_core::sdjwt::vc;
+    const ISS: &str = "https://uni.example";
+    const VCT: &str = "https://uni.example/credentials/pid";
+    let issuer = DeviceKey::generate().unwrap();
+    let phone = DeviceKey::generate().unwrap();
+    let claims = json!({"given_name": "Ada", "family_name": "Lovelace"});
+    let issue = |iss: &str, vct: &str, holder: Option<&DeviceKey>, signer: &DeviceKey| {
+        let jwk = holder.map(|h| EcJwk::from_public_key(&h.public_key(), None).unwrap());
+        vc::issue(
+            &vc::Issue {
+                iss,
+                vct,
+                claims: claims.as_object().unwrap(),
+                plain: &[],
+                holder: jwk.as_ref(),
+                status: None,
+                iat: 1_800_000_000,
+                exp: None,
+            },
+            signer,
+        )
+        .unwrap()
+    };
+    let configuration: CredentialConfiguration = serde_json::from_value(json!({
+        "format": "dc+sd-jwt", "vct": VCT,
+        "cryptographic_binding_methods_supported": ["jwk"],
+        "credential_signing_alg_values_supported": ["ES256"],
+        "proof_types_supported": {"jwt": {"proof_signing_alg_values_supported": ["ES256"]}}
+    }))
+    .unwrap();
+    let response = |credentials: Vec<String>| {
+        credential_response_json(&credentials.into_iter().map(Value::from).collect::<Vec<_>>())
+            .to_string()
+    };
+    let keys = [issuer.public_key()];
+    let (wallet, _) = wallet();
+    let import = |body: &str| {
+        wallet.openid4vci_import_sd_jwt(
+            &configuration,
+            body.as_bytes(),
+            &keys,
+            Some(ISS),
+            &phone.public_key(),
+        )
+    };
+    // Two credentials, both for the phone's key: both stored.
+    let a = issue(ISS, VCT, Some(&phone), &issuer);
+    let b = issue(ISS, VCT, Some(&phone), &issuer);
+    let got = import(&response(vec![a.clone(), b])).unwrap();
+    assert_eq!(got.len(), 2);
+    assert!(
+        got.iter()
+            .all(|s| s.vct == VCT && s.issuer == ISS && s.key_bound)
+    );
+    assert_eq!(wallet.sd_jwt_vcs().unwrap().len(), 2);
+    // One bad credential beside a good one: nothing of that response is stored.
+    let (wallet2, _) = self::wallet();
+    let other = DeviceKey::generate().unwrap();
+    let cases = [
+        (issue(ISS, VCT, Some(&other), &issuer), "another key"),
+        (issue(ISS, VCT, None, &issuer), "not bound"),
+        (
+            issue(ISS, "https://uni.example/other", Some(&phone), &issuer),
+            "vct",
+        ),
+        (
+            issue("https://evil.example", VCT, Some(&phone), &issuer),
+            "iss",
+        ),
+        (issue(ISS, VCT, Some(&phone), &other), "not signed"),
+    ];
+    for (bad, why) in cases {
+        let e = wallet2
+            .openid4vci_import_sd_jwt(
+                &configuration,
+                response(vec![a.clone(), bad]).as_bytes(),
+                &keys,
+                Some(ISS),
+                &phone.public_key(),
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains(why), "{why}: {e}");
+        assert!(wallet2.sd_jwt_vcs().unwrap().is_empty(), "{why}");
+    }
+    // An object where a string belongs, and an error response.
+    let e = import(r#"{"credentials":[{"credential":{"vct":"x"}}]}"#).unwrap_err();
+    assert!(matches!(e, Error::OpenId4Vci(_)), "{e}");
+    let e = import(r#"{"error":"invalid_nonce","error_description":"stale"}"#).unwrap_err();
+    assert!(matches!(e, Error::OpenId4Vci(_)), "{e}");
+    // The ldp_vc import refuses a dc+sd-jwt configuration.
+    assert!(matches!(
+        wallet.openid4vci_import(&configuration, response(vec![a]).as_bytes()),
+        Err(Error::WalletRefused(_))
+    ));
+}

@@ -388,7 +388,9 @@ fn an_sd_jwt_vc_signed_under_an_x5c_chain_is_verified_against_its_ca() {
         verifier.verify_sd_jwt(presentation, &policy, &StatusLists::new())
     };
     let proof_reason = |r: Result<_, civitas_core::verifier::Rejection>| -> String {
-        let rejection = r.err().expect("refused");
+        let Err(rejection) = r else {
+            panic!("accepted")
+        };
         let f = rejection
             .failures()
             .iter()

@@ -3,6 +3,9 @@
 //! reference) and the issuer's metadata, show who offers what, send the PIN, get a `c_nonce`,
 //! ask for the credential bound to the wallet (a blind commitment to its secrets, or with
 //! `--identified` a `jwt` key proof of a P-256 key), check what comes back and import it.
+//! An SD-JWT VC (`dc+sd-jwt`) is bound to the device key `--holder-key` (its public JWK in the
+//! `jwt` proof becomes the credential's `cnf.jwk`) and checked with the issuer's key from
+//! `--issuer-jwk` or its `/.well-known/jwt-vc-issuer` before it is stored.
 //! Exit status 0 when a credential was imported, 1 when the issuer refused, 2 for bad input.
 //!
 //! The HTTP client is ureq on rustls, as for `holder respond`; `http://` only to this machine.
@@ -13,7 +16,7 @@ use std::time::Duration;
 
 use civitas_core::bbs2023::proof_value::Feature;
 use civitas_core::openid4vci::credential::{
-    Proofs, credential_request_json, jwt_proof, read_nonce_response,
+    Proofs, credential_request_json, jwt_proof, jwt_proof_jwk, read_nonce_response,
 };
 use civitas_core::openid4vci::metadata::{AuthorizationServerMetadata, IssuerMetadata};
 use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
@@ -43,9 +46,14 @@ pub struct AcceptArgs {
     /// instead of one bound to the wallet's secrets.
     #[arg(long, requires = "holder_key")]
     identified: bool,
-    /// The holder's P-256 key file, with --identified.
-    #[arg(long, value_name = "KEY", requires = "identified")]
+    /// The holder's P-256 key file: with --identified, or for an SD-JWT VC (dc+sd-jwt) the
+    /// device key it is bound to (required then).
+    #[arg(long, value_name = "KEY")]
     holder_key: Option<PathBuf>,
+    /// For an SD-JWT VC: the issuer's public JWK (a file) to check its signature with
+    /// (default: the keys of the issuer's /.well-known/jwt-vc-issuer).
+    #[arg(long, value_name = "JWK.json", conflicts_with_all = ["identified", "feature"])]
+    issuer_jwk: Option<PathBuf>,
     /// How many copies to ask for (at most the issuer's batch_size).
     #[arg(long, value_name = "N", default_value_t = 1)]
     count: usize,
@@ -242,6 +250,28 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
         )
     );
 
+    if configuration.is_sd_jwt_vc() {
+        return accept_sd_jwt(
+            w,
+            args,
+            &agent,
+            &offer,
+            &metadata,
+            &configuration_id,
+            &server,
+        );
+    }
+    if args.issuer_jwk.is_some() {
+        return Err(Failure::Input(CliError::input(
+            "--issuer-jwk is for SD-JWT VCs (dc+sd-jwt); this offer is an ldp_vc credential",
+        )));
+    }
+    if args.holder_key.is_some() && !args.identified {
+        return Err(Failure::Input(CliError::input(
+            "--holder-key for an ldp_vc credential goes with --identified (issued to the key's DID)",
+        )));
+    }
+
     // Choose the binding before sending the PIN: nothing is sent for an offer this wallet
     // cannot take.
     let feature = if args.identified {
@@ -301,14 +331,7 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
     };
 
     // §6: the token.
-    let pin = match (&offer.tx_code, &args.pin) {
-        (Some(_), Some(p)) => Some(Zeroizing::new(p.clone())),
-        (Some(_), None) => {
-            eprintln!("the PIN goes to {} only", escape(&server.token_endpoint));
-            Some(read_pin(&offer)?)
-        }
-        (None, _) => None,
-    };
+    let pin = offer_pin(&offer, args, &server.token_endpoint)?;
     let form = token_request_form(&offer, pin.as_ref().map(|p| p.as_str())).map_err(input)?;
     let (_, body) = send(
         &agent,
@@ -335,13 +358,7 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
             };
             let key =
                 holder_key.ok_or_else(|| CliError::input("--identified needs --holder-key"))?;
-            let iat = i64::try_from(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs()),
-            )
-            .unwrap_or(0);
-            let proof = jwt_proof(&key, &issuer, nonce.as_deref(), iat)
+            let proof = jwt_proof(&key, &issuer, nonce.as_deref(), unix_now())
                 .map_err(|e| CliError::input(e.to_string()))?;
             credential_request_json(&configuration_id, &Proofs::Jwt(vec![proof]))
         }
@@ -369,6 +386,149 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
             c.id,
             c.binding.name(),
             escape(&c.types.join(", "))
+        );
+    }
+    Ok(())
+}
+
+/// The PIN, from `--pin` or the terminal, when the offer needs one.
+fn offer_pin(
+    offer: &CredentialOffer,
+    args: &AcceptArgs,
+    token_endpoint: &str,
+) -> CliResult<Option<Zeroizing<String>>> {
+    Ok(match (&offer.tx_code, &args.pin) {
+        (Some(_), Some(p)) => Some(Zeroizing::new(p.clone())),
+        (Some(_), None) => {
+            eprintln!("the PIN goes to {} only", escape(token_endpoint));
+            Some(read_pin(offer)?)
+        }
+        (None, _) => None,
+    })
+}
+
+fn unix_now() -> i64 {
+    i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
+    .unwrap_or(0)
+}
+
+/// The issuer's keys for an SD-JWT VC: `--issuer-jwk`, or its JWT VC Issuer Metadata
+/// (`/.well-known/jwt-vc-issuer` of the Credential Issuer Identifier, whose `issuer` must be
+/// that identifier; the credentials' `iss` must then be it too).
+fn sd_jwt_issuer_keys(
+    agent: &ureq::Agent,
+    args: &AcceptArgs,
+    issuer: &str,
+) -> Result<(Vec<civitas_core::keys::PublicKey>, Option<String>), Failure> {
+    if let Some(f) = &args.issuer_jwk {
+        let v = crate::util::read_json(f)?;
+        let key = civitas_core::jose::jwk::EcJwk::from_json(&v)
+            .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
+        return Ok((vec![key.public_key()], None));
+    }
+    let url = civitas_core::sdjwt::vc::issuer_metadata_url(issuer);
+    let (status, body) = send(agent, "GET", &url, None, None, "")?;
+    if status != 200 {
+        return Err(Failure::Input(CliError::input(format!(
+            "{}: no JWT VC Issuer Metadata (HTTP {status}) to check the SD-JWT VC with: give the issuer's key with --issuer-jwk JWK.json",
+            escape(&url)
+        ))));
+    }
+    let keys = civitas_core::sdjwt::vc::read_issuer_metadata(&body, issuer)
+        .map_err(|e| CliError::input(format!("{}: {e}", escape(&url))))?;
+    Ok((keys, Some(issuer.to_owned())))
+}
+
+/// Accept an SD-JWT VC (`dc+sd-jwt`, OpenID4VCI Appendix A.3): a `jwt` proof with the public
+/// JWK of `--holder-key` in its header, then each credential checked (the issuer's key, its
+/// `vct`, its `cnf.jwk` the holder key) and stored.
+fn accept_sd_jwt(
+    w: &Wallet,
+    args: &AcceptArgs,
+    agent: &ureq::Agent,
+    offer: &CredentialOffer,
+    metadata: &IssuerMetadata,
+    configuration_id: &str,
+    server: &AuthorizationServerMetadata,
+) -> Result<(), Failure> {
+    let input = |e: VciError| Failure::Input(CliError::input(e.description));
+    let configuration = metadata.configuration(configuration_id).map_err(input)?;
+    // Everything that can fail here is checked before the PIN is spent.
+    if args.identified || args.feature.is_some() {
+        return Err(Failure::Input(CliError::input(
+            "this offer is an SD-JWT VC (dc+sd-jwt), bound to a device key: leave out --identified and --feature, give --holder-key KEY",
+        )));
+    }
+    let path = args.holder_key.as_ref().ok_or_else(|| {
+        CliError::input(
+            "this offer is an SD-JWT VC (dc+sd-jwt), bound to the wallet's device key: give --holder-key KEY (a P-256 key file: civitas keygen --alg p256)",
+        )
+    })?;
+    let vct = configuration.sd_jwt_vct().map_err(input)?.to_owned();
+    if args.count != 1 {
+        return Err(Failure::Input(CliError::input(
+            "an SD-JWT VC is asked for one at a time here (one --holder-key, one credential: each key binds one)",
+        )));
+    }
+    let (key, public) = crate::util::load_p256_key(path, "the holder (SD-JWT VC)")?;
+    let issuer = offer.credential_issuer.as_str();
+    let (issuer_keys, expected_iss) = sd_jwt_issuer_keys(agent, args, issuer)?;
+
+    // §6: the token.
+    let pin = offer_pin(offer, args, &server.token_endpoint)?;
+    let form = token_request_form(offer, pin.as_ref().map(|p| p.as_str())).map_err(input)?;
+    let (_, body) = send(
+        agent,
+        "POST",
+        &server.token_endpoint,
+        Some("application/x-www-form-urlencoded"),
+        None,
+        &form,
+    )?;
+    let token = TokenResponse::from_json(&body).map_err(Failure::Refused)?;
+    // §7: a c_nonce; §8: the credential, the proof carrying the holder's public JWK.
+    let nonce = match &metadata.nonce_endpoint {
+        Some(url) => {
+            let (_, body) = send(agent, "POST", url, None, None, "")?;
+            Some(read_nonce_response(&body).map_err(Failure::Refused)?)
+        }
+        None => None,
+    };
+    let proof = jwt_proof_jwk(&key, issuer, nonce.as_deref(), unix_now())
+        .map_err(|e| CliError::input(e.to_string()))?;
+    let request = credential_request_json(configuration_id, &Proofs::Jwt(vec![proof]));
+    let (_, body) = send(
+        agent,
+        "POST",
+        &metadata.credential_endpoint,
+        Some("application/json"),
+        Some(&token.access_token),
+        &request.to_string(),
+    )?;
+    let imported = w
+        .openid4vci_import_sd_jwt(
+            configuration,
+            &body,
+            &issuer_keys,
+            expected_iss.as_deref(),
+            &public,
+        )
+        .map_err(|e| match e {
+            civitas_core::Error::OpenId4Vci(v) => Failure::Refused(v),
+            other => Failure::Input(CliError::input(format!(
+                "the credential was not imported: {other}"
+            ))),
+        })?;
+    for c in &imported {
+        println!(
+            "imported SD-JWT VC {} ({}) from {}",
+            c.id,
+            escape(&vct),
+            escape(&c.issuer)
         );
     }
     Ok(())

@@ -156,7 +156,7 @@ pub enum HolderCommand {
     /// Accept a university's credential offer (an openid-credential-offer:// link, what its
     /// QR code holds) over OpenID4VCI: the credential is bound to this wallet and imported.
     #[command(
-        after_help = "Example: civitas holder accept --wallet ada-wallet --pin 493536 'openid-credential-offer://?credential_offer_uri=...'\n\nA credential whose JSON-LD context is not bundled needs --context URL=FILE (kept in the wallet for later commands). By default the credential is bound to the wallet's secrets with the strongest feature the issuer offers; --identified --holder-key KEY asks for one issued to that key's DID instead.\nExit status: 0 a credential was imported, 1 the issuer refused, 2 usage or input error."
+        after_help = "Example: civitas holder accept --wallet ada-wallet --pin 493536 'openid-credential-offer://?credential_offer_uri=...'\n\nA credential whose JSON-LD context is not bundled needs --context URL=FILE (kept in the wallet for later commands). By default the credential is bound to the wallet's secrets with the strongest feature the issuer offers; --identified --holder-key KEY asks for one issued to that key's DID instead. An SD-JWT VC (dc+sd-jwt) is bound to --holder-key KEY (required then) and checked with the keys of the issuer's /.well-known/jwt-vc-issuer, or with --issuer-jwk JWK.json.\nExit status: 0 a credential was imported, 1 the issuer refused, 2 usage or input error."
     )]
     Accept(crate::commands::accept::AcceptArgs),
 }

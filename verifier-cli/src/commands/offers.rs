@@ -20,7 +20,7 @@ use civitas_core::jsonld::JsonLdProcessor;
 
 use crate::commands::issue::{file_stem, fill};
 use crate::commands::serve::Config;
-use crate::commands::serve::issuer::{now, offer_link};
+use crate::commands::serve::issuer::{issue_sd_jwt, now, offer_link};
 use crate::util::{CliError, CliResult, EXIT_VALID, read_bytes, write_atomic};
 
 #[derive(Debug, clap::Args)]
@@ -100,8 +100,27 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
             }
         },
     };
-    let (key, _) = crate::util::load_bbs_key(&issuer_cfg.key_file)?;
-    let checker = CredentialIssuer::new(Bbs2023::new(Arc::clone(jsonld)), key);
+    // What checks each row: core's issuer policy (ldp_vc), or signing it as an SD-JWT VC.
+    enum Checker<'a> {
+        LdpVc(Box<CredentialIssuer>),
+        SdJwt(
+            civitas_core::ecdsa::DeviceKey,
+            &'a crate::commands::serve::issuer::SdJwtSettings,
+        ),
+    }
+    let checker = match &credential.sd_jwt {
+        None => {
+            let (key, _) = crate::util::load_bbs_key(&issuer_cfg.key_file)?;
+            Checker::LdpVc(Box::new(CredentialIssuer::new(
+                Bbs2023::new(Arc::clone(jsonld)),
+                key,
+            )))
+        }
+        Some(sd) => Checker::SdJwt(
+            crate::util::load_p256_key(&sd.key_file, "an SD-JWT VC issuer (sd_jwt_key)")?.0,
+            sd,
+        ),
+    };
 
     let text = String::from_utf8(read_bytes(csv)?)
         .map_err(|_| CliError::input(format!("{} is not UTF-8", csv.display())))?;
@@ -172,9 +191,17 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
         let doc = fill(&credential.template, &|c| {
             values.get(c).cloned().unwrap_or_default()
         });
-        checker
-            .prepare(doc, None, &credential.mandatory)
-            .map_err(|e| at(format!("would not make a valid credential: {e}")))?;
+        match &checker {
+            Checker::SdJwt(key, sd) => {
+                issue_sd_jwt(sd, &doc, &base_url, None, None, now(), key)
+                    .map_err(|e| at(format!("would not make a valid SD-JWT VC: {e}")))?;
+            }
+            Checker::LdpVc(checker) => {
+                checker
+                    .prepare(doc, None, &credential.mandatory)
+                    .map_err(|e| at(format!("would not make a valid credential: {e}")))?;
+            }
+        }
         planned.push(Planned {
             stem,
             row: row.to_owned(),
@@ -251,10 +278,15 @@ fn show_issued(config: &Config, file: &std::path::Path, row: &str) -> CliResult<
         return Ok(crate::util::EXIT_INVALID);
     }
     for r in &records {
-        let list_file = issuer
-            .credential(&r.configuration)
+        let offered = issuer.credential(&r.configuration);
+        let list_file = offered
             .and_then(|c| c.status_list.as_ref())
             .map_or_else(|| "LIST.json".to_owned(), |p| p.display().to_string());
+        // A Token Status List (dc+sd-jwt) is signed by the configuration's sd_jwt_key.
+        let key_file = offered.and_then(|c| c.sd_jwt.as_ref()).map_or_else(
+            || "STATUS.key".to_owned(),
+            |s| s.key_file.display().to_string(),
+        );
         println!(
             "{} credential(s) of {:?} issued at {} ({}), status list {}:",
             r.status_indexes.len().max(1),
@@ -264,7 +296,7 @@ fn show_issued(config: &Config, file: &std::path::Path, row: &str) -> CliResult<
             r.status_list.as_deref().unwrap_or("(none)")
         );
         for i in &r.status_indexes {
-            println!("  civitas status revoke --key STATUS.key --list {list_file} --index {i}");
+            println!("  civitas status revoke --key {key_file} --list {list_file} --index {i}");
         }
     }
     Ok(EXIT_VALID)

@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 
 use super::serve::{Server, civitas, respond, scratch};
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(super) struct Run {
+    pub(super) code: i32,
+    pub(super) stdout: String,
+    pub(super) stderr: String,
 }
 
-fn run(args: &[&str]) -> Run {
+pub(super) fn run(args: &[&str]) -> Run {
     let out = civitas()
         .args(args)
         .stdin(std::process::Stdio::null())
@@ -30,15 +30,15 @@ fn run(args: &[&str]) -> Run {
     }
 }
 
-fn port(server: &Server) -> String {
+pub(super) fn port(server: &Server) -> String {
     server.base.rsplit(':').next().unwrap().to_owned()
 }
 
-fn text(p: &Path) -> String {
+pub(super) fn text(p: &Path) -> String {
     p.display().to_string()
 }
 
-fn read(p: &Path) -> String {
+pub(super) fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap().trim().to_owned()
 }
 
@@ -62,7 +62,7 @@ fn accept(wallet: &Path, pin: &str, offer: &str, extra: &[&str]) -> Run {
     run(&args)
 }
 
-fn now() -> i64 {
+pub(super) fn now() -> i64 {
     i64::try_from(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -318,7 +318,7 @@ fn admin_offer(server: &Server, dir: &Path, row: &str) -> (CredentialOffer, Stri
     (offer, v["offers"][0]["pin"].as_str().unwrap().to_owned())
 }
 
-fn token(server: &Server, offer: &CredentialOffer, pin: &str) -> String {
+pub(super) fn token(server: &Server, offer: &CredentialOffer, pin: &str) -> String {
     let form = civitas_core::openid4vci::token::token_request_form(offer, Some(pin)).unwrap();
     let (status, body) = server.post(
         "/openid4vci/token",
@@ -331,14 +331,14 @@ fn token(server: &Server, offer: &CredentialOffer, pin: &str) -> String {
     v["access_token"].as_str().unwrap().to_owned()
 }
 
-fn nonce(server: &Server) -> String {
+pub(super) fn nonce(server: &Server) -> String {
     let (status, body) = server.post("/openid4vci/nonce", "application/json", b"", None);
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     v["c_nonce"].as_str().unwrap().to_owned()
 }
 
-fn error_of(answer: &(u16, String)) -> (u16, String) {
+pub(super) fn error_of(answer: &(u16, String)) -> (u16, String) {
     let v: Value = serde_json::from_str(&answer.1).unwrap_or(Value::Null);
     (answer.0, v["error"].as_str().unwrap_or("").to_owned())
 }

@@ -18,6 +18,7 @@ mod sdjwt;
 mod serve;
 mod status_issuance;
 mod transparency;
+mod vci_sdjwt;
 
 /// The repository's root.
 fn repo() -> std::path::PathBuf {

@@ -1,7 +1,10 @@
 //! The issuer role of `civitas serve`: OpenID4VCI 1.0 with the Pre-Authorized Code Flow, for
 //! a university handing diplomas to its graduates' wallets. Configured by the `[issuer]`
 //! table of the configuration file (see `docs/serve.md`); the offers are made by
-//! `civitas offers` (or `POST /issuer/offers`) and kept in the state directory.
+//! `civitas offers` (or `POST /issuer/offers`) and kept in the state directory. Each
+//! configuration issues `ldp_vc` (bbs-2023, the default) or `dc+sd-jwt` (an SD-JWT VC signed
+//! with ES256 by its `sd_jwt_key`, bound to the key of the wallet's `jwt` proof, with a
+//! Token Status List entry; the keys are published at `/.well-known/jwt-vc-issuer`).
 //!
 //! The state directory holds files written atomically (a temporary file, synced, renamed),
 //! chosen over an embedded database because every record is small, written once or twice,
@@ -27,18 +30,21 @@ use std::time::{Duration, SystemTime};
 
 use civitas_core::bbs2023::Bbs2023;
 use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::ecdsa::{DeviceKey, Signer};
+use civitas_core::jose::jwk::EcJwk;
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::openid4vci::credential::{
     CredentialRequest, KeyBinding, ProofPolicy, Requested, credential_response_json,
 };
 use civitas_core::openid4vci::metadata::{
     AuthorizationServerMetadata, BatchIssuance, ClaimDescription, ClaimDisplay,
-    CredentialConfiguration, CredentialDefinition, CredentialMetadata, Display, IssuerMetadata,
-    LDP_VC, ProofTypeMetadata,
+    CredentialConfiguration, CredentialDefinition, CredentialMetadata, DC_SD_JWT, Display,
+    IssuerMetadata, JWK_BINDING, LDP_VC, ProofTypeMetadata,
 };
 use civitas_core::openid4vci::offer::{CredentialOffer, TxCode, offer_uri_url};
 use civitas_core::openid4vci::token::{TokenRequest, TokenResponse};
 use civitas_core::openid4vci::{COMMITMENT_PROOF_TYPE, ErrorCode, PRE_AUTHORIZED_GRANT, VciError};
+use civitas_core::sdjwt::status::StatusRef;
 use civitas_core::status::{DecodeLimits, StatusListCredential};
 use civitas_core::{CredentialIssuer, StatusAssignment};
 use hmac::Mac;
@@ -63,6 +69,8 @@ pub const NONCE_TTL: Duration = Duration::from_secs(300);
 const MAX_ROW_VALUES: usize = 64;
 /// Longest value of a row.
 const MAX_VALUE_LEN: usize = 4096;
+/// Longest `valid_days` of an SD-JWT VC configuration (ten years).
+pub const MAX_VALID_DAYS: u64 = 3650;
 
 // ---- configuration -----------------------------------------------------------------------
 
@@ -86,16 +94,21 @@ pub(crate) struct RawIssuer {
 #[serde(deny_unknown_fields)]
 struct RawCredential {
     id: String,
+    format: Option<String>,
     name: Option<String>,
     description: Option<String>,
     background_color: Option<String>,
     text_color: Option<String>,
-    template: PathBuf,
-    #[serde(default)]
-    mandatory: Vec<String>,
+    /// A JSON file (relative to the configuration), or an inline table.
+    template: Value,
+    mandatory: Option<Vec<String>>,
     status_list: Option<PathBuf>,
     features: Option<Vec<String>>,
     identified: Option<bool>,
+    vct: Option<String>,
+    sd_jwt_key: Option<PathBuf>,
+    plain: Option<Vec<String>>,
+    valid_days: Option<u64>,
     #[serde(default, rename = "claim")]
     claims: Vec<RawClaim>,
 }
@@ -114,16 +127,99 @@ struct RawClaim {
 pub struct OfferedCredential {
     /// Its configuration id.
     pub id: String,
-    /// The unsigned credential, with `{{column}}` placeholders.
+    /// The unsigned credential (`ldp_vc`) or its claims (`dc+sd-jwt`), with `{{column}}`
+    /// placeholders.
     pub template: Value,
     /// The columns the template uses.
     pub columns: Vec<String>,
-    /// Pointers the holder must always disclose (besides the issuer policy's).
+    /// Pointers the holder must always disclose (besides the issuer policy's; `ldp_vc`).
     pub mandatory: Vec<String>,
-    /// The status list credential file, when credentials get a status entry.
+    /// The status list file, when credentials get a status entry: a status list credential
+    /// (`ldp_vc`) or a Token Status List (`dc+sd-jwt`).
     pub status_list: Option<PathBuf>,
+    /// For a `dc+sd-jwt` configuration: what the SD-JWT VC is made of.
+    pub sd_jwt: Option<SdJwtSettings>,
     /// The metadata entry.
     pub metadata: CredentialConfiguration,
+}
+
+/// What a `dc+sd-jwt` configuration issues with.
+#[derive(Debug, Clone)]
+pub struct SdJwtSettings {
+    /// The credential type (`vct`).
+    pub vct: String,
+    /// The P-256 key file that signs (ES256), as `civitas keygen --alg p256` writes it.
+    pub key_file: PathBuf,
+    /// JSON pointers of claims kept plainly visible (every other one is selectively
+    /// disclosable).
+    pub plain: Vec<String>,
+    /// Days until `exp`, if the credentials expire.
+    pub valid_days: Option<u64>,
+}
+
+/// Claims an SD-JWT VC template may not hold: the issuer sets them.
+const SD_JWT_RESERVED: [&str; 10] = [
+    "iss",
+    "vct",
+    "vct#integrity",
+    "iat",
+    "nbf",
+    "exp",
+    "cnf",
+    "status",
+    "_sd",
+    "_sd_alg",
+];
+
+/// Sign an SD-JWT VC of `settings` with `claims` (a filled template): `iss` the Credential
+/// Issuer Identifier, `iat` now, `exp` from `valid_days`, bound to `holder`, with `status`.
+pub fn issue_sd_jwt(
+    settings: &SdJwtSettings,
+    claims: &Value,
+    iss: &str,
+    holder: Option<&EcJwk>,
+    status: Option<&StatusRef>,
+    now: i64,
+    signer: &dyn Signer,
+) -> Result<String, String> {
+    let Value::Object(claims) = claims else {
+        return Err("the template is not a JSON object of claims".into());
+    };
+    let exp = settings
+        .valid_days
+        .map(|d| now.saturating_add(i64::try_from(d.saturating_mul(86_400)).unwrap_or(i64::MAX)));
+    civitas_core::sdjwt::vc::issue(
+        &civitas_core::sdjwt::vc::Issue {
+            iss,
+            vct: &settings.vct,
+            claims,
+            plain: &settings.plain,
+            holder,
+            status,
+            iat: now,
+            exp,
+        },
+        signer,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// The template of `credential` filled with a row's `values`, or why the row cannot make a
+/// credential (a column missing or empty).
+pub fn fill_row(
+    credential: &OfferedCredential,
+    values: &BTreeMap<String, String>,
+) -> Result<Value, String> {
+    if let Some(c) = credential
+        .columns
+        .iter()
+        .find(|c| values.get(*c).is_none_or(|v| v.trim().is_empty()))
+    {
+        return Err(format!("the column {c} is missing or empty"));
+    }
+    Ok(crate::commands::issue::fill(&credential.template, &|col| {
+        values.get(col).cloned().unwrap_or_default()
+    }))
 }
 
 /// The `[issuer]` table.
@@ -185,128 +281,78 @@ impl IssuerConfig {
             if credentials.iter().any(|k| k.id == c.id) {
                 return Err(here("named twice".into()));
             }
-            let template = crate::util::read_json(&base.join(&c.template))?;
-            let context = match template.get("@context") {
-                Some(Value::Array(a)) => a.clone(),
-                Some(v @ Value::String(_)) => vec![v.clone()],
-                _ => return Err(here("the template has no @context".into())),
+            let template = match &c.template {
+                Value::String(f) => crate::util::read_json(&base.join(f))?,
+                v @ Value::Object(_) => v.clone(),
+                _ => {
+                    return Err(here(
+                        "template: a JSON file (its name), or an inline table".into(),
+                    ));
+                }
             };
-            let types: Vec<String> = match template.get("type") {
-                Some(Value::Array(a)) => a
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect(),
-                Some(Value::String(t)) => vec![t.clone()],
-                _ => Vec::new(),
-            };
-            if !types.iter().any(|t| t == "VerifiableCredential") {
-                return Err(here(
-                    "the template's type must include VerifiableCredential".into(),
-                ));
-            }
-            if !template
-                .get("credentialSubject")
-                .is_some_and(Value::is_object)
-            {
-                return Err(here(
-                    "the template's credentialSubject must be one object".into(),
-                ));
-            }
             let mut columns = Vec::new();
             crate::commands::issue::placeholders(&template, &mut columns);
             columns.dedup();
-            for m in &c.mandatory {
-                civitas_core::bbs2023::select::parse_pointer(m)
-                    .map_err(|e| here(format!("mandatory {m}: {e}")))?;
-            }
-            let features = match &c.features {
-                None => vec![
-                    Feature::HolderBindingPseudonym,
-                    Feature::AnonymousHolderBinding,
-                    Feature::Pseudonym,
-                ],
-                Some(names) => names
+            let display = CredentialMetadata {
+                display: vec![Display {
+                    name: Some(c.name.clone().unwrap_or_else(|| c.id.clone())),
+                    locale: raw.locale.clone(),
+                    description: c.description.clone(),
+                    background_color: c.background_color.clone(),
+                    text_color: c.text_color.clone(),
+                    logo: None,
+                }],
+                claims: c
+                    .claims
                     .iter()
-                    .map(|n| match n.as_str() {
-                        "anonymous_holder_binding" => Ok(Feature::AnonymousHolderBinding),
-                        "pseudonym" => Ok(Feature::Pseudonym),
-                        "holder_binding_pseudonym" => Ok(Feature::HolderBindingPseudonym),
-                        other => Err(here(format!(
-                            "feature {other:?}: anonymous_holder_binding, pseudonym or holder_binding_pseudonym"
-                        ))),
+                    .map(|k| ClaimDescription {
+                        path: k.path.clone(),
+                        mandatory: k.mandatory,
+                        display: vec![ClaimDisplay {
+                            name: Some(k.name.clone()),
+                            locale: raw.locale.clone(),
+                        }],
                     })
-                    .collect::<CliResult<_>>()?,
+                    .collect(),
             };
-            let identified = c.identified.unwrap_or(true);
-            if features.is_empty() && !identified {
-                return Err(here(
-                    "with no features and identified = false, no wallet could receive it".into(),
-                ));
-            }
-            let mut proof_types = BTreeMap::new();
-            if identified {
-                proof_types.insert(
-                    "jwt".to_owned(),
-                    ProofTypeMetadata {
-                        proof_signing_alg_values_supported: vec!["ES256".into()],
-                        features: Vec::new(),
-                    },
-                );
-            }
-            if !features.is_empty() {
-                proof_types.insert(
-                    COMMITMENT_PROOF_TYPE.to_owned(),
-                    ProofTypeMetadata {
-                        proof_signing_alg_values_supported: vec!["bbs-2023".into()],
-                        features: features.iter().map(|f| f.name().to_owned()).collect(),
-                    },
-                );
-            }
-            let metadata = CredentialConfiguration {
-                format: LDP_VC.into(),
-                scope: Some(c.id.clone()),
-                credential_definition: Some(CredentialDefinition { context, types }),
-                credential_signing_alg_values_supported: vec!["bbs-2023".into()],
-                // §12.2.4: binding methods are listed whenever proof types are; without
-                // did:key the only binding is the commitment to the wallet's secrets.
-                cryptographic_binding_methods_supported: if identified {
-                    vec!["did:key".into()]
-                } else {
-                    vec![COMMITMENT_PROOF_TYPE.into()]
-                },
-                proof_types_supported: proof_types,
-                credential_metadata: Some(CredentialMetadata {
-                    display: vec![Display {
-                        name: Some(c.name.clone().unwrap_or_else(|| c.id.clone())),
-                        locale: raw.locale.clone(),
-                        description: c.description,
-                        background_color: c.background_color,
-                        text_color: c.text_color,
-                        logo: None,
-                    }],
-                    claims: c
-                        .claims
-                        .into_iter()
-                        .map(|k| ClaimDescription {
-                            path: k.path,
-                            mandatory: k.mandatory,
-                            display: vec![ClaimDisplay {
-                                name: Some(k.name),
-                                locale: raw.locale.clone(),
-                            }],
-                        })
-                        .collect(),
-                }),
+            let status_list = c.status_list.as_ref().map(|p| base.join(p));
+            let offered = match c.format.as_deref() {
+                None | Some(LDP_VC) => {
+                    for (given, key) in [
+                        (c.vct.is_some(), "vct"),
+                        (c.sd_jwt_key.is_some(), "sd_jwt_key"),
+                        (c.plain.is_some(), "plain"),
+                        (c.valid_days.is_some(), "valid_days"),
+                    ] {
+                        if given {
+                            return Err(here(format!(
+                                "{key} is for format = \"dc+sd-jwt\" (this configuration is ldp_vc)"
+                            )));
+                        }
+                    }
+                    ldp_vc_credential(&c, template, columns, status_list, display, &here)?
+                }
+                Some(DC_SD_JWT) => {
+                    for (given, key) in [
+                        (c.mandatory.is_some(), "mandatory"),
+                        (c.features.is_some(), "features"),
+                        (c.identified.is_some(), "identified"),
+                    ] {
+                        if given {
+                            return Err(here(format!(
+                                "{key} is for ldp_vc; an SD-JWT VC keeps claims visible with plain = [POINTERS] and is bound to the key of the wallet's jwt proof"
+                            )));
+                        }
+                    }
+                    sd_jwt_credential(&c, base, template, columns, status_list, display, &here)?
+                }
+                Some(other) => {
+                    return Err(here(format!(
+                        "format {other:?}: \"ldp_vc\" (the default) or \"dc+sd-jwt\""
+                    )));
+                }
             };
-            credentials.push(OfferedCredential {
-                id: c.id,
-                template,
-                columns,
-                mandatory: c.mandatory,
-                status_list: c.status_list.map(|p| base.join(p)),
-                metadata,
-            });
+            credentials.push(offered);
         }
         Ok(IssuerConfig {
             key_file: base.join(raw.key),
@@ -320,7 +366,199 @@ impl IssuerConfig {
             credentials,
         })
     }
+}
 
+/// An `ldp_vc` configuration (bbs-2023): the template is an unsigned credential.
+fn ldp_vc_credential(
+    c: &RawCredential,
+    template: Value,
+    columns: Vec<String>,
+    status_list: Option<PathBuf>,
+    display: CredentialMetadata,
+    here: &dyn Fn(String) -> CliError,
+) -> CliResult<OfferedCredential> {
+    let context = match template.get("@context") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(v @ Value::String(_)) => vec![v.clone()],
+        _ => return Err(here("the template has no @context".into())),
+    };
+    let types: Vec<String> = match template.get("type") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect(),
+        Some(Value::String(t)) => vec![t.clone()],
+        _ => Vec::new(),
+    };
+    if !types.iter().any(|t| t == "VerifiableCredential") {
+        return Err(here(
+            "the template's type must include VerifiableCredential".into(),
+        ));
+    }
+    if !template
+        .get("credentialSubject")
+        .is_some_and(Value::is_object)
+    {
+        return Err(here(
+            "the template's credentialSubject must be one object".into(),
+        ));
+    }
+    let mandatory = c.mandatory.clone().unwrap_or_default();
+    for m in &mandatory {
+        civitas_core::bbs2023::select::parse_pointer(m)
+            .map_err(|e| here(format!("mandatory {m}: {e}")))?;
+    }
+    let features = match &c.features {
+        None => vec![
+            Feature::HolderBindingPseudonym,
+            Feature::AnonymousHolderBinding,
+            Feature::Pseudonym,
+        ],
+        Some(names) => names
+            .iter()
+            .map(|n| match n.as_str() {
+                "anonymous_holder_binding" => Ok(Feature::AnonymousHolderBinding),
+                "pseudonym" => Ok(Feature::Pseudonym),
+                "holder_binding_pseudonym" => Ok(Feature::HolderBindingPseudonym),
+                other => Err(here(format!(
+                    "feature {other:?}: anonymous_holder_binding, pseudonym or holder_binding_pseudonym"
+                ))),
+            })
+            .collect::<CliResult<_>>()?,
+    };
+    let identified = c.identified.unwrap_or(true);
+    if features.is_empty() && !identified {
+        return Err(here(
+            "with no features and identified = false, no wallet could receive it".into(),
+        ));
+    }
+    let mut proof_types = BTreeMap::new();
+    if identified {
+        proof_types.insert(
+            "jwt".to_owned(),
+            ProofTypeMetadata {
+                proof_signing_alg_values_supported: vec!["ES256".into()],
+                features: Vec::new(),
+            },
+        );
+    }
+    if !features.is_empty() {
+        proof_types.insert(
+            COMMITMENT_PROOF_TYPE.to_owned(),
+            ProofTypeMetadata {
+                proof_signing_alg_values_supported: vec!["bbs-2023".into()],
+                features: features.iter().map(|f| f.name().to_owned()).collect(),
+            },
+        );
+    }
+    let metadata = CredentialConfiguration {
+        format: LDP_VC.into(),
+        scope: Some(c.id.clone()),
+        credential_definition: Some(CredentialDefinition { context, types }),
+        vct: None,
+        credential_signing_alg_values_supported: vec!["bbs-2023".into()],
+        // §12.2.4: binding methods are listed whenever proof types are; without
+        // did:key the only binding is the commitment to the wallet's secrets.
+        cryptographic_binding_methods_supported: if identified {
+            vec!["did:key".into()]
+        } else {
+            vec![COMMITMENT_PROOF_TYPE.into()]
+        },
+        proof_types_supported: proof_types,
+        credential_metadata: Some(display),
+    };
+    Ok(OfferedCredential {
+        id: c.id.clone(),
+        template,
+        columns,
+        mandatory,
+        status_list,
+        sd_jwt: None,
+        metadata,
+    })
+}
+
+/// A `dc+sd-jwt` configuration (OpenID4VCI Appendix A.3): the template is a JSON object of
+/// claims, signed with ES256 by `sd_jwt_key`, bound to the `jwk` of the wallet's proof.
+fn sd_jwt_credential(
+    c: &RawCredential,
+    base: &Path,
+    template: Value,
+    columns: Vec<String>,
+    status_list: Option<PathBuf>,
+    display: CredentialMetadata,
+    here: &dyn Fn(String) -> CliError,
+) -> CliResult<OfferedCredential> {
+    let vct = c
+        .vct
+        .clone()
+        .ok_or_else(|| here("a dc+sd-jwt configuration needs vct (its credential type, e.g. \"https://university.example/credentials/diploma\")".into()))?;
+    if vct.is_empty()
+        || vct.len() > civitas_core::openid4vci::MAX_STRING_LEN
+        || vct.chars().any(|ch| ch.is_control() || ch.is_whitespace())
+    {
+        return Err(here(
+            "vct: 1 to 1024 characters, no spaces or control characters".into(),
+        ));
+    }
+    let key_file = c.sd_jwt_key.as_ref().map(|k| base.join(k)).ok_or_else(|| {
+        here("a dc+sd-jwt configuration needs sd_jwt_key (a P-256 key file: civitas keygen --alg p256)".into())
+    })?;
+    let Some(claims) = template.as_object() else {
+        return Err(here(
+            "the template of a dc+sd-jwt configuration is a JSON object of claims".into(),
+        ));
+    };
+    if let Some(r) = SD_JWT_RESERVED.iter().find(|r| claims.contains_key(**r)) {
+        return Err(here(format!(
+            "the template holds {r}, which the issuer sets itself"
+        )));
+    }
+    let plain = c.plain.clone().unwrap_or_default();
+    for p in &plain {
+        civitas_core::json_pointer::parse(p).map_err(|e| here(format!("plain {p}: {e}")))?;
+    }
+    if let Some(d) = c.valid_days
+        && !(1..=MAX_VALID_DAYS).contains(&d)
+    {
+        return Err(here(format!("valid_days: from 1 to {MAX_VALID_DAYS}")));
+    }
+    let mut proof_types = BTreeMap::new();
+    proof_types.insert(
+        "jwt".to_owned(),
+        ProofTypeMetadata {
+            proof_signing_alg_values_supported: vec!["ES256".into()],
+            features: Vec::new(),
+        },
+    );
+    let metadata = CredentialConfiguration {
+        format: DC_SD_JWT.into(),
+        scope: Some(c.id.clone()),
+        credential_definition: None,
+        vct: Some(vct.clone()),
+        credential_signing_alg_values_supported: vec!["ES256".into()],
+        cryptographic_binding_methods_supported: vec![JWK_BINDING.into()],
+        proof_types_supported: proof_types,
+        credential_metadata: Some(display),
+    };
+    Ok(OfferedCredential {
+        id: c.id.clone(),
+        template,
+        columns,
+        mandatory: Vec::new(),
+        status_list,
+        sd_jwt: Some(SdJwtSettings {
+            vct,
+            key_file,
+            plain,
+            valid_days: c.valid_days,
+        }),
+        metadata,
+    })
+}
+
+impl IssuerConfig {
     /// The configuration `id`.
     pub fn credential(&self, id: &str) -> Option<&OfferedCredential> {
         self.credentials.iter().find(|c| c.id == id)
@@ -611,7 +849,7 @@ impl StateDir {
 
     /// Give a status index of `list` not given before: random (so that an index says
     /// nothing about issuance order), reserved by creating its marker file exclusively.
-    fn reserve_index(&self, list: &StatusAssignment) -> Result<(u64, PathBuf), VciError> {
+    fn reserve_index(&self, list: &IssuingList) -> Result<(u64, PathBuf), VciError> {
         let dir = self.index_dir(list.url());
         std::fs::create_dir_all(&dir).map_err(|e| internal(format!("{}: {e}", dir.display())))?;
         let entries = u64::try_from(list.entries()).unwrap_or(u64::MAX).max(1);
@@ -649,14 +887,44 @@ fn random_pin(length: u32) -> Result<String, VciError> {
 
 // ---- the service -------------------------------------------------------------------------
 
+/// A status list the issuer gives indexes of.
+#[derive(Debug)]
+enum IssuingList {
+    /// A W3C status list credential (`ldp_vc`).
+    W3c(StatusAssignment),
+    /// A Token Status List (`dc+sd-jwt`): its URI (`sub`) and how many entries it has.
+    Token { uri: String, entries: usize },
+}
+
+impl IssuingList {
+    fn url(&self) -> &str {
+        match self {
+            IssuingList::W3c(a) => a.url(),
+            IssuingList::Token { uri, .. } => uri,
+        }
+    }
+
+    fn entries(&self) -> usize {
+        match self {
+            IssuingList::W3c(a) => a.entries(),
+            IssuingList::Token { entries, .. } => *entries,
+        }
+    }
+}
+
 /// The issuer's running state.
 pub struct IssuerService {
     pub config: IssuerConfig,
     pub state: StateDir,
     pub base_url: String,
     pub metadata: IssuerMetadata,
+    /// The JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`), when a configuration
+    /// issues SD-JWT VCs.
+    pub jwt_vc_issuer: Option<Value>,
     core: CredentialIssuer,
-    lists: HashMap<String, StatusAssignment>,
+    /// The SD-JWT VC signing key of each `dc+sd-jwt` configuration, by configuration id.
+    sd_keys: HashMap<String, DeviceKey>,
+    lists: HashMap<String, IssuingList>,
     nonce_key: Zeroizing<[u8; 32]>,
     used_nonces: Mutex<HashMap<String, i64>>,
     in_flight: Mutex<HashSet<String>>,
@@ -694,6 +962,32 @@ fn read_list(path: &Path) -> CliResult<StatusAssignment> {
         .map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
+/// A Token Status List (as `civitas status create --format token` writes it), signed by
+/// `key`: its URI (`sub`) and its number of entries.
+fn read_token_list(
+    path: &Path,
+    key: &civitas_core::keys::PublicKey,
+    now: i64,
+) -> CliResult<IssuingList> {
+    let at = |what: String| CliError::input(format!("{}: {what}", path.display()));
+    let text =
+        String::from_utf8(crate::util::read_bytes(path)?).map_err(|_| at("not UTF-8".into()))?;
+    let uri = civitas_core::sdjwt::status::token_uri(&text)
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| at("not a Token Status List (no sub)".into()))?;
+    let token = civitas_core::sdjwt::status::verify_token(&text, key, &uri, now, 300)
+        .map_err(|e| {
+            at(format!(
+                "{e} (a Token Status List signed by the configuration's sd_jwt_key: civitas status create --format token --key ...)"
+            ))
+        })?;
+    let entries = token.statuses().len();
+    if entries == 0 {
+        return Err(at("the status list has no entries".into()));
+    }
+    Ok(IssuingList::Token { uri, entries })
+}
+
 impl IssuerService {
     /// Start the issuer: its key, its status lists, its state directory (locked).
     pub fn start(
@@ -704,11 +998,34 @@ impl IssuerService {
         let (key, _) = crate::util::load_bbs_key(&config.key_file)?;
         let core = CredentialIssuer::new(Bbs2023::new(Arc::clone(jsonld)), key);
         let mut lists = HashMap::new();
+        let mut sd_keys = HashMap::new();
+        let mut jwks: Vec<EcJwk> = Vec::new();
         for c in &config.credentials {
-            if let Some(p) = &c.status_list {
-                lists.insert(c.id.clone(), read_list(p)?);
+            match &c.sd_jwt {
+                None => {
+                    if let Some(p) = &c.status_list {
+                        lists.insert(c.id.clone(), IssuingList::W3c(read_list(p)?));
+                    }
+                }
+                Some(sd) => {
+                    let (key, public) = crate::util::load_p256_key(
+                        &sd.key_file,
+                        "an SD-JWT VC issuer (sd_jwt_key)",
+                    )?;
+                    let jwk = EcJwk::from_public_key(&public, None)
+                        .map_err(|e| CliError::input(format!("{}: {e}", sd.key_file.display())))?;
+                    if !jwks.contains(&jwk) {
+                        jwks.push(jwk);
+                    }
+                    if let Some(p) = &c.status_list {
+                        lists.insert(c.id.clone(), read_token_list(p, &public, now_unix())?);
+                    }
+                    sd_keys.insert(c.id.clone(), key);
+                }
             }
         }
+        let jwt_vc_issuer = (!jwks.is_empty())
+            .then(|| civitas_core::sdjwt::vc::issuer_metadata_json(base_url, &jwks));
         let state = StateDir::open(&config.state_dir)?;
         let lock = state.lock()?;
         let mut nonce_key = Zeroizing::new([0u8; 32]);
@@ -717,9 +1034,11 @@ impl IssuerService {
         let metadata = config.metadata(base_url);
         Ok(IssuerService {
             metadata,
+            jwt_vc_issuer,
             base_url: base_url.to_owned(),
             state,
             core,
+            sd_keys,
             lists,
             nonce_key,
             used_nonces: Mutex::new(HashMap::new()),
@@ -792,27 +1111,31 @@ impl IssuerService {
     }
 
     /// Whether `values` make a credential of `credential` that the issuer would sign (every
-    /// column present and non-empty, and the filled template passing core's issuer policy):
-    /// checked when an offer is made, so that no offer fails only at redemption.
+    /// column present and non-empty, and the filled template passing core's issuer policy,
+    /// or signing as an SD-JWT VC): checked when an offer is made, so that no offer fails
+    /// only at redemption.
     pub fn check_row(
         &self,
         credential: &OfferedCredential,
         values: &BTreeMap<String, String>,
     ) -> Result<(), String> {
-        if let Some(c) = credential
-            .columns
-            .iter()
-            .find(|c| values.get(*c).is_none_or(|v| v.trim().is_empty()))
-        {
-            return Err(format!("the column {c} is missing or empty"));
+        let doc = fill_row(credential, values)?;
+        match &credential.sd_jwt {
+            Some(sd) => {
+                let key = self
+                    .sd_keys
+                    .get(&credential.id)
+                    .ok_or("the configuration's sd_jwt_key is not loaded")?;
+                issue_sd_jwt(sd, &doc, &self.base_url, None, None, now_unix(), key)
+                    .map(drop)
+                    .map_err(|e| format!("would not make a valid SD-JWT VC: {e}"))
+            }
+            None => self
+                .core
+                .prepare(doc, None, &credential.mandatory)
+                .map(drop)
+                .map_err(|e| format!("would not make a valid credential: {e}")),
         }
-        let doc = crate::commands::issue::fill(&credential.template, &|col| {
-            values.get(col).cloned().unwrap_or_default()
-        });
-        self.core
-            .prepare(doc, None, &credential.mandatory)
-            .map(drop)
-            .map_err(|e| format!("would not make a valid credential: {e}"))
     }
 
     /// The issuer's DID (its signing key's).
@@ -1093,6 +1416,53 @@ impl IssuerService {
                     }
                     None => None,
                 };
+                let refused = |e: civitas_core::Error| match e.kind() {
+                    civitas_core::ErrorKind::VerificationFailed => {
+                        VciError::new(ErrorCode::InvalidProof, e.to_string())
+                    }
+                    _ => VciError::new(
+                        ErrorCode::CredentialRequestDenied,
+                        format!("the credential could not be issued: {e}"),
+                    ),
+                };
+                if let Some(sd) = &credential.sd_jwt {
+                    let KeyBinding::Jwk(holder) = binding else {
+                        return Err(internal(
+                            "an SD-JWT VC configuration got a proof that is not a jwk",
+                        ));
+                    };
+                    let key = self
+                        .sd_keys
+                        .get(&credential.id)
+                        .ok_or_else(|| internal("the configuration's sd_jwt_key is not loaded"))?;
+                    let status = status.map(|(l, idx)| StatusRef {
+                        uri: l.url().to_owned(),
+                        idx,
+                    });
+                    return issue_sd_jwt(
+                        sd,
+                        &doc,
+                        &self.base_url,
+                        Some(holder),
+                        status.as_ref(),
+                        now,
+                        key,
+                    )
+                    .map(Value::String)
+                    .map_err(|e| {
+                        VciError::new(
+                            ErrorCode::CredentialRequestDenied,
+                            format!("the credential could not be issued: {e}"),
+                        )
+                    });
+                }
+                let status = match status {
+                    Some((IssuingList::W3c(l), index)) => Some((l, index)),
+                    Some((IssuingList::Token { .. }, _)) => {
+                        return Err(internal("an ldp_vc configuration with a token status list"));
+                    }
+                    None => None,
+                };
                 let subject = doc
                     .get_mut("credentialSubject")
                     .and_then(Value::as_object_mut)
@@ -1106,16 +1476,11 @@ impl IssuerService {
                         subject.remove("id");
                         self.core.issue_bound(doc, status, &credential.mandatory, c)
                     }
-                };
-                signed.map_err(|e| match e.kind() {
-                    civitas_core::ErrorKind::VerificationFailed => {
-                        VciError::new(ErrorCode::InvalidProof, e.to_string())
+                    KeyBinding::Jwk(_) => {
+                        return Err(internal("an ldp_vc configuration got a jwk proof"));
                     }
-                    _ => VciError::new(
-                        ErrorCode::CredentialRequestDenied,
-                        format!("the credential could not be issued: {e}"),
-                    ),
-                })
+                };
+                signed.map_err(refused)
             })();
             match result {
                 Ok(v) => issued.push(v),
@@ -1135,6 +1500,7 @@ impl IssuerService {
             status_indexes: reserved.iter().map(|(i, _)| *i).collect(),
             binding: match bindings.first() {
                 Some(KeyBinding::Did(_)) => "did".into(),
+                Some(KeyBinding::Jwk(_)) => "jwk".into(),
                 Some(KeyBinding::Commitment(c)) => c.feature.name().into(),
                 None => "none".into(),
             },

@@ -354,6 +354,7 @@ fn router(app: Shared) -> Router {
             "/.well-known/oauth-authorization-server",
             get(vci::as_metadata),
         )
+        .route("/.well-known/jwt-vc-issuer", get(vci::jwt_vc_issuer))
         .route("/openid4vci/offers/{code}", get(vci::offer))
         .route("/openid4vci/token", post(vci::token))
         .route("/openid4vci/nonce", post(vci::nonce))
@@ -481,6 +482,11 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
                 i.did(),
                 i.config.state_dir.display()
             );
+            if i.jwt_vc_issuer.is_some() {
+                println!(
+                    "civitas serve: SD-JWT VC issuer keys at {base_url}/.well-known/jwt-vc-issuer"
+                );
+            }
             let purging = Arc::clone(i);
             tokio::spawn(async move {
                 loop {

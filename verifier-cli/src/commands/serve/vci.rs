@@ -1,5 +1,7 @@
 //! The OpenID4VCI endpoints of the issuer role (see [`super::issuer`]):
 //! - `GET /.well-known/openid-credential-issuer` and `/.well-known/oauth-authorization-server`;
+//! - `GET /.well-known/jwt-vc-issuer`: the SD-JWT VC issuer keys (SD-JWT VC draft 13 §5), when
+//!   a configuration issues `dc+sd-jwt`;
 //! - `GET /openid4vci/offers/{code}`: the offer object behind a `credential_offer_uri`;
 //! - `POST /openid4vci/token`, `POST /openid4vci/nonce`, `POST /openid4vci/credential`;
 //! - `POST /issuer/offers` (behind the desk token): make offers, as `civitas offers` does.
@@ -52,6 +54,16 @@ fn service(app: &Shared) -> Result<&Arc<IssuerService>, ApiError> {
 pub async fn issuer_metadata(State(app): State<Shared>) -> Result<Response, ApiError> {
     let s = service(&app)?;
     Ok(Json(&s.metadata).into_response())
+}
+
+/// The JWT VC Issuer Metadata: `{"issuer", "jwks": {"keys": [...]}}`, the public keys that
+/// sign this issuer's SD-JWT VCs; 404 when it issues none.
+pub async fn jwt_vc_issuer(State(app): State<Shared>) -> Result<Response, ApiError> {
+    let s = service(&app)?;
+    match &s.jwt_vc_issuer {
+        Some(v) => Ok(Json(v).into_response()),
+        None => Err(ApiError::not_found("this issuer issues no SD-JWT VCs")),
+    }
 }
 
 pub async fn as_metadata(State(app): State<Shared>) -> Result<Response, ApiError> {
