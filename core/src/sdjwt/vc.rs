@@ -139,6 +139,22 @@ pub struct Issue<'a> {
 /// Issue an SD-JWT VC: `typ: dc+sd-jwt`, the profile's claims in plain view, every other
 /// claim (at every depth) selectively disclosable unless listed in `plain`.
 pub fn issue(what: &Issue<'_>, signer: &dyn Signer) -> Result<String, crate::Error> {
+    issue_with_chain(what, None, signer)
+}
+
+/// [`issue`], with the issuer's certificate chain in the `x5c` header when given (HAIP
+/// §6.1.1: the leaf, for `signer`'s key, naming `iss`; intermediates; never the root).
+/// Refused if the leaf's key is not `signer`'s.
+pub fn issue_with_chain(
+    what: &Issue<'_>,
+    chain: Option<&crate::x509::CertificateChain>,
+    signer: &dyn Signer,
+) -> Result<String, crate::Error> {
+    if let Some(c) = chain
+        && c.leaf_public_key()? != signer.public_key()
+    {
+        return Err(crate::Error::EcdsaKeyMismatch);
+    }
     let mut claims = what.claims.clone();
     for reserved in NEVER_DISCLOSABLE
         .iter()
@@ -178,6 +194,9 @@ pub fn issue(what: &Issue<'_>, signer: &dyn Signer) -> Result<String, crate::Err
     }
     let mut header = Map::new();
     header.insert("typ".into(), "dc+sd-jwt".into());
+    if let Some(c) = chain {
+        header.insert("x5c".into(), c.to_x5c());
+    }
     super::issue(&header, &claims, &sd, signer)
 }
 

@@ -45,6 +45,10 @@ pub struct IssueArgs {
     /// With --format sd-jwt-vc: JSON array of pointers of claims to keep plainly visible.
     #[arg(long, value_name = "POINTERS.json")]
     plain: Option<PathBuf>,
+    /// With --format sd-jwt-vc: the key's X.509 chain (PEM, leaf first, no root) for the
+    /// x5c header, as HAIP asks; its leaf must name --iss (a URI SAN, or the https host).
+    #[arg(long, value_name = "CHAIN.pem")]
+    x5c: Option<PathBuf>,
     /// With --format sd-jwt-vc: days until exp (default: no exp).
     #[arg(long, value_name = "DAYS")]
     valid_days: Option<u64>,
@@ -170,6 +174,7 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
         (args.iss.is_some(), "--iss"),
         (args.holder_jwk.is_some(), "--holder-jwk"),
         (args.plain.is_some(), "--plain"),
+        (args.x5c.is_some(), "--x5c"),
         (args.valid_days.is_some(), "--valid-days"),
     ] {
         if given {
@@ -254,6 +259,7 @@ fn issue_sd_jwt(args: &IssueArgs) -> CliResult<u8> {
         status_index: args.status_index,
         valid_days: args.valid_days,
         plain: args.plain.as_deref(),
+        x5c: args.x5c.as_deref(),
         output: args.output.as_deref(),
     })
 }

@@ -56,6 +56,7 @@ pub struct IssueSdJwt<'a> {
     pub status_index: Option<u64>,
     pub valid_days: Option<u64>,
     pub plain: Option<&'a Path>,
+    pub x5c: Option<&'a Path>,
     pub output: Option<&'a Path>,
 }
 
@@ -112,7 +113,24 @@ pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
     let exp = a
         .valid_days
         .map(|d| iat.saturating_add(i64::try_from(d.saturating_mul(86_400)).unwrap_or(i64::MAX)));
-    let compact = vc::issue(
+    let chain = match a.x5c {
+        None => None,
+        Some(p) => {
+            let pem = String::from_utf8(read_bytes(p)?)
+                .map_err(|_| CliError::input(format!("{} is not a PEM text", p.display())))?;
+            let chain = civitas_core::x509::CertificateChain::from_pem(&pem)
+                .map_err(|e| CliError::input(format!("{}: {e}", p.display())))?;
+            if chain.leaf_public_key().ok() != Some(public.clone()) {
+                return Err(CliError::input(format!(
+                    "{}: the leaf certificate is not for the key {}",
+                    p.display(),
+                    a.key.display()
+                )));
+            }
+            Some(chain)
+        }
+    };
+    let compact = vc::issue_with_chain(
         &vc::Issue {
             iss: &iss,
             vct: a.vct,
@@ -123,6 +141,7 @@ pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
             iat,
             exp,
         },
+        chain.as_ref(),
         &signer,
     )?;
     text_out(a.output, &compact)?;

@@ -184,5 +184,122 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
     let (code, _, err) = run(&dir, &["serve", "--config", "wrongkey.toml", "--port", "0"]);
     assert_eq!(code, 2);
     assert!(err.contains("not for the desk key"), "{err}");
+
+    // An SD-JWT VC issued under an x5c chain: the trust file names the CA, not the key.
+    for k in ["pid.key", "phone.key"] {
+        ok(&dir, &["keygen", "--alg", "p256", "-o", k]);
+    }
+    ok(
+        &dir,
+        &[
+            "cert",
+            "issue",
+            "--ca-key",
+            "ica.key",
+            "--ca-cert",
+            "ica.pem",
+            "--key",
+            "pid.key",
+            "--name",
+            "CN=PID Provider",
+            "--dns",
+            "pid.example",
+            "-o",
+            "pid-chain.pem",
+        ],
+    );
+    std::fs::write(
+        dir.join("pid-claims.json"),
+        r#"{"given_name": "Ada", "family_name": "Lovelace"}"#,
+    )
+    .unwrap();
+    let issue = |iss: &str, chain: &str, out: &str| {
+        run(
+            &dir,
+            &[
+                "issue",
+                "--format",
+                "sd-jwt-vc",
+                "--key",
+                "pid.key",
+                "--vct",
+                "urn:eudi:pid:1",
+                "--iss",
+                iss,
+                "--x5c",
+                chain,
+                "--holder-jwk",
+                "phone.key",
+                "pid-claims.json",
+                "-o",
+                out,
+            ],
+        )
+    };
+    assert_eq!(
+        issue("https://pid.example", "pid-chain.pem", "pid.sd-jwt").0,
+        0
+    );
+    assert_eq!(
+        issue("https://elsewhere.example", "pid-chain.pem", "other.sd-jwt").0,
+        0
+    );
+    // The desk's chain is for another key: refused at issuance.
+    let (code, _, err) = issue("https://pid.example", "desk-chain.pem", "x.sd-jwt");
+    assert_eq!(code, 2);
+    assert!(err.contains("not for the key"), "{err}");
+    std::fs::write(dir.join("disclose.json"), r#"["/given_name"]"#).unwrap();
+    let ca_pem = std::fs::read_to_string(&ca).unwrap();
+    std::fs::write(
+        dir.join("x509-trust.toml"),
+        format!(
+            "[[issuer]]\nx509_ca = \"\"\"\n{ca_pem}\"\"\"\nname = \"PID providers of the State\"\ncredential_types = [\"urn:eudi:pid:1\"]\n"
+        ),
+    )
+    .unwrap();
+    let verify = |credential: &str| {
+        ok(
+            &dir,
+            &[
+                "present",
+                "--holder-key",
+                "phone.key",
+                "--challenge",
+                "c1",
+                "--domain",
+                "https://desk.example",
+                "--disclose",
+                "disclose.json",
+                credential,
+                "-o",
+                "vp.sd-jwt",
+            ],
+        );
+        let (code, out, _) = run(
+            &dir,
+            &[
+                "verify",
+                "--trust",
+                "x509-trust.toml",
+                "--challenge",
+                "c1",
+                "--domain",
+                "https://desk.example",
+                "--format",
+                "json",
+                "vp.sd-jwt",
+            ],
+        );
+        (code, out)
+    };
+    let (code, out) = verify("pid.sd-jwt");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("PID providers of the State") && out.contains("Ada"),
+        "{out}"
+    );
+    let (code, out) = verify("other.sd-jwt");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("does not name the issuer"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
