@@ -557,6 +557,16 @@ fn sd_jwt_configurations_are_checked_when_the_service_starts() {
         "-o",
         &d.path("other-list.jwt"),
     ]);
+    d.ok(&[
+        "cert",
+        "ca",
+        "--key",
+        &d.path("other.key"),
+        "--name",
+        "CN=Other",
+        "-o",
+        &d.path("other.pem"),
+    ]);
     d.write("trust.toml", "");
     d.write("claims.json", r#"{"given_name": "{{given_name}}"}"#);
     let base = "key = \"desk.key\"\ntrust = \"trust.toml\"\n[issuer]\nkey = \"university.key\"\nstate_dir = \"state\"\n[[issuer.credential]]\nid = \"student\"\n";
@@ -569,6 +579,9 @@ fn sd_jwt_configurations_are_checked_when_the_service_starts() {
         (format!("format = \"dc+sd-jwt\"\nvct = \"{VCT}\"\nsd_jwt_key = \"issuer-p256.key\"\ntemplate = \"claims.json\"\nvalid_days = 0\n"), "valid_days"),
         // A token status list signed by another key than sd_jwt_key.
         (format!("format = \"dc+sd-jwt\"\nvct = \"{VCT}\"\nsd_jwt_key = \"issuer-p256.key\"\ntemplate = \"claims.json\"\nstatus_list = \"other-list.jwt\"\n"), "sd_jwt_key"),
+        // A certificate chain for another key than sd_jwt_key, or for an ldp_vc configuration.
+        (format!("format = \"dc+sd-jwt\"\nvct = \"{VCT}\"\nsd_jwt_key = \"issuer-p256.key\"\nsd_jwt_certificate = \"other.pem\"\ntemplate = \"claims.json\"\n"), "not for sd_jwt_key"),
+        ("sd_jwt_certificate = \"other.pem\"\ntemplate = \"claims.json\"\n".into(), "sd_jwt_certificate is for"),
         (format!("format = \"mso_mdoc\"\nvct = \"{VCT}\"\ntemplate = \"claims.json\"\n"), "dc+sd-jwt"),
         (format!("vct = \"{VCT}\"\ntemplate = \"claims.json\"\n"), "dc+sd-jwt"),
     ];
@@ -578,10 +591,26 @@ fn sd_jwt_configurations_are_checked_when_the_service_starts() {
         assert_eq!(r.code, 2, "{extra}: {}{}", r.stdout, r.stderr);
         assert!(r.stderr.contains(why), "{extra}: {}", r.stderr);
     }
-    // An inline template works.
+    // An inline template works, with the key's certificate chain.
+    d.ok(&[
+        "cert",
+        "issue",
+        "--ca-key",
+        &d.path("other.key"),
+        "--ca-cert",
+        &d.path("other.pem"),
+        "--key",
+        &d.path("issuer-p256.key"),
+        "--name",
+        "CN=Issuer",
+        "--dns",
+        "localhost",
+        "-o",
+        &d.path("issuer-chain.pem"),
+    ]);
     d.write(
         "config.toml",
-        &format!("{base}format = \"dc+sd-jwt\"\nvct = \"{VCT}\"\nsd_jwt_key = \"issuer-p256.key\"\ntemplate = {{ given_name = \"{{{{given_name}}}}\" }}\n"),
+        &format!("{base}format = \"dc+sd-jwt\"\nvct = \"{VCT}\"\nsd_jwt_key = \"issuer-p256.key\"\nsd_jwt_certificate = \"issuer-chain.pem\"\ntemplate = {{ given_name = \"{{{{given_name}}}}\" }}\n"),
     );
     let server = Server::start(&["--config", &d.path("config.toml")]);
     let metadata = server.json("/.well-known/openid-credential-issuer", None);

@@ -107,6 +107,7 @@ struct RawCredential {
     identified: Option<bool>,
     vct: Option<String>,
     sd_jwt_key: Option<PathBuf>,
+    sd_jwt_certificate: Option<PathBuf>,
     plain: Option<Vec<String>>,
     valid_days: Option<u64>,
     #[serde(default, rename = "claim")]
@@ -155,6 +156,8 @@ pub struct SdJwtSettings {
     pub plain: Vec<String>,
     /// Days until `exp`, if the credentials expire.
     pub valid_days: Option<u64>,
+    /// The key's X.509 chain for the `x5c` header (HAIP), if given.
+    pub chain: Option<civitas_core::x509::CertificateChain>,
 }
 
 /// Claims an SD-JWT VC template may not hold: the issuer sets them.
@@ -188,7 +191,7 @@ pub fn issue_sd_jwt(
     let exp = settings
         .valid_days
         .map(|d| now.saturating_add(i64::try_from(d.saturating_mul(86_400)).unwrap_or(i64::MAX)));
-    civitas_core::sdjwt::vc::issue(
+    civitas_core::sdjwt::vc::issue_with_chain(
         &civitas_core::sdjwt::vc::Issue {
             iss,
             vct: &settings.vct,
@@ -199,6 +202,7 @@ pub fn issue_sd_jwt(
             iat: now,
             exp,
         },
+        settings.chain.as_ref(),
         signer,
     )
     .map_err(|e| e.to_string())
@@ -321,6 +325,7 @@ impl IssuerConfig {
                     for (given, key) in [
                         (c.vct.is_some(), "vct"),
                         (c.sd_jwt_key.is_some(), "sd_jwt_key"),
+                        (c.sd_jwt_certificate.is_some(), "sd_jwt_certificate"),
                         (c.plain.is_some(), "plain"),
                         (c.valid_days.is_some(), "valid_days"),
                     ] {
@@ -515,6 +520,18 @@ fn sd_jwt_credential(
             "the template holds {r}, which the issuer sets itself"
         )));
     }
+    let chain = match &c.sd_jwt_certificate {
+        None => None,
+        Some(f) => {
+            let path = base.join(f);
+            let pem = String::from_utf8(crate::util::read_bytes(&path)?)
+                .map_err(|_| here(format!("{} is not a PEM text", path.display())))?;
+            Some(
+                civitas_core::x509::CertificateChain::from_pem(&pem)
+                    .map_err(|e| here(format!("sd_jwt_certificate {}: {e}", path.display())))?,
+            )
+        }
+    };
     let plain = c.plain.clone().unwrap_or_default();
     for p in &plain {
         civitas_core::json_pointer::parse(p).map_err(|e| here(format!("plain {p}: {e}")))?;
@@ -553,6 +570,7 @@ fn sd_jwt_credential(
             key_file,
             plain,
             valid_days: c.valid_days,
+            chain,
         }),
         metadata,
     })
@@ -1014,6 +1032,15 @@ impl IssuerService {
                     )?;
                     let jwk = EcJwk::from_public_key(&public, None)
                         .map_err(|e| CliError::input(format!("{}: {e}", sd.key_file.display())))?;
+                    if let Some(chain) = &sd.chain
+                        && chain.leaf_public_key().ok().as_ref() != Some(&public)
+                    {
+                        return Err(CliError::input(format!(
+                            "credential {}: the leaf of sd_jwt_certificate is not for sd_jwt_key {}",
+                            c.id,
+                            sd.key_file.display()
+                        )));
+                    }
                     if !jwks.contains(&jwk) {
                         jwks.push(jwk);
                     }
