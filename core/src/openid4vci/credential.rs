@@ -643,7 +643,11 @@ mod tests {
         }
     }
 
-    fn check(body: &Value) -> Result<Vec<KeyBinding>, VciError> {
+    /// The proofs of `body` checked for `configuration` (nonce "fresh", batches of two).
+    fn check_for(
+        configuration: &CredentialConfiguration,
+        body: &Value,
+    ) -> Result<Vec<KeyBinding>, VciError> {
         let valid = |n: &str| n == "fresh";
         let policy = ProofPolicy {
             credential_issuer: ISSUER,
@@ -652,7 +656,11 @@ mod tests {
             nonce_valid: &valid,
         };
         CredentialRequest::from_json(body.to_string().as_bytes())?
-            .check_proofs(&configuration(), &policy)
+            .check_proofs(configuration, &policy)
+    }
+
+    fn check(body: &Value) -> Result<Vec<KeyBinding>, VciError> {
+        check_for(&configuration(), body)
     }
 
     fn jwt_body(proofs: Vec<String>) -> Value {
@@ -681,15 +689,7 @@ mod tests {
     }
 
     fn check_sd(body: &Value) -> Result<Vec<KeyBinding>, VciError> {
-        let valid = |n: &str| n == "fresh";
-        let policy = ProofPolicy {
-            credential_issuer: ISSUER,
-            now: NOW,
-            batch_size: 2,
-            nonce_valid: &valid,
-        };
-        CredentialRequest::from_json(body.to_string().as_bytes())?
-            .check_proofs(&sd_jwt_configuration(), &policy)
+        check_for(&sd_jwt_configuration(), body)
     }
 
     /// A proof with `header` (typ added) and the usual claims, signed by `key`.

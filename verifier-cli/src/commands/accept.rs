@@ -142,6 +142,17 @@ fn send(
     Ok((status, bytes))
 }
 
+/// Why an issued credential was not imported: the issuer's error as a refusal, anything
+/// else as an input error.
+fn import_failure(e: civitas_core::Error) -> Failure {
+    match e {
+        civitas_core::Error::OpenId4Vci(v) => Failure::Refused(v),
+        other => Failure::Input(CliError::input(format!(
+            "the credential was not imported: {other}"
+        ))),
+    }
+}
+
 fn read_pin(offer: &CredentialOffer) -> CliResult<Zeroizing<String>> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
@@ -374,12 +385,7 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
     )?;
     let imported = w
         .openid4vci_import(configuration, &body)
-        .map_err(|e| match e {
-            civitas_core::Error::OpenId4Vci(v) => Failure::Refused(v),
-            other => Failure::Input(CliError::input(format!(
-                "the credential was not imported: {other}"
-            ))),
-        })?;
+        .map_err(import_failure)?;
     for c in &imported {
         println!(
             "imported {} ({}): {}",
@@ -517,12 +523,7 @@ fn accept_sd_jwt(
             expected_iss.as_deref(),
             &public,
         )
-        .map_err(|e| match e {
-            civitas_core::Error::OpenId4Vci(v) => Failure::Refused(v),
-            other => Failure::Input(CliError::input(format!(
-                "the credential was not imported: {other}"
-            ))),
-        })?;
+        .map_err(import_failure)?;
     for c in &imported {
         println!(
             "imported SD-JWT VC {} ({}) from {}",

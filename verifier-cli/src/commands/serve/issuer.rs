@@ -320,6 +320,13 @@ impl IssuerConfig {
                     .collect(),
             };
             let status_list = c.status_list.as_ref().map(|p| base.join(p));
+            let refuse_key = |given: bool, key: &str, why: &str| {
+                if given {
+                    Err(here(format!("{key} {why}")))
+                } else {
+                    Ok(())
+                }
+            };
             let offered = match c.format.as_deref() {
                 None | Some(LDP_VC) => {
                     for (given, key) in [
@@ -329,11 +336,11 @@ impl IssuerConfig {
                         (c.plain.is_some(), "plain"),
                         (c.valid_days.is_some(), "valid_days"),
                     ] {
-                        if given {
-                            return Err(here(format!(
-                                "{key} is for format = \"dc+sd-jwt\" (this configuration is ldp_vc)"
-                            )));
-                        }
+                        refuse_key(
+                            given,
+                            key,
+                            "is for format = \"dc+sd-jwt\" (this configuration is ldp_vc)",
+                        )?;
                     }
                     ldp_vc_credential(&c, template, columns, status_list, display, &here)?
                 }
@@ -343,11 +350,11 @@ impl IssuerConfig {
                         (c.features.is_some(), "features"),
                         (c.identified.is_some(), "identified"),
                     ] {
-                        if given {
-                            return Err(here(format!(
-                                "{key} is for ldp_vc; an SD-JWT VC keeps claims visible with plain = [POINTERS] and is bound to the key of the wallet's jwt proof"
-                            )));
-                        }
+                        refuse_key(
+                            given,
+                            key,
+                            "is for ldp_vc; an SD-JWT VC keeps claims visible with plain = [POINTERS] and is bound to the key of the wallet's jwt proof",
+                        )?;
                     }
                     sd_jwt_credential(&c, base, template, columns, status_list, display, &here)?
                 }
