@@ -183,6 +183,23 @@ pub fn verify_token(
     })
 }
 
+/// The certificate chain in a status list token's `x5c` header, if it has one (not checked:
+/// [`crate::x509::verify_chain`] is the check).
+pub fn token_chain(
+    jwt: &str,
+) -> Result<Option<crate::x509::CertificateChain>, crate::x509::X509Error> {
+    let header = jwt
+        .trim()
+        .split('.')
+        .next()
+        .and_then(|h| crate::keys::multibase::decode_base64url(h).ok())
+        .and_then(|b| crate::json::parse(&b, &crate::json::JsonLimits::default()).ok());
+    match header.as_ref().and_then(|h| h.get("x5c")) {
+        None => Ok(None),
+        Some(x5c) => crate::x509::CertificateChain::from_x5c(x5c).map(Some),
+    }
+}
+
 /// Make a Status List Token for `uri` of `statuses` (one value per entry, each below
 /// `2^bits`), signed with ES256 by `signer`.
 pub fn build_token(
@@ -194,6 +211,26 @@ pub fn build_token(
     exp: Option<i64>,
     ttl: Option<u64>,
 ) -> Result<String, crate::Error> {
+    build_token_with_chain(signer, None, uri, bits, statuses, (iat, exp, ttl))
+}
+
+/// [`build_token`] with the signer's certificate chain in the `x5c` header when given (HAIP
+/// 1.0, SD-JWT VC profile: the leaf for `signer`'s key, intermediates, never the root);
+/// `times` is `(iat, exp, ttl)`. Refused if the leaf's key is not `signer`'s.
+pub fn build_token_with_chain(
+    signer: &dyn Signer,
+    chain: Option<&crate::x509::CertificateChain>,
+    uri: &str,
+    bits: u8,
+    statuses: &[u8],
+    times: (i64, Option<i64>, Option<u64>),
+) -> Result<String, crate::Error> {
+    let (iat, exp, ttl) = times;
+    if let Some(c) = chain
+        && c.leaf_public_key()? != signer.public_key()
+    {
+        return Err(crate::Error::EcdsaKeyMismatch);
+    }
     if !matches!(bits, 1 | 2 | 4 | 8) {
         return Err(SdJwtError::Malformed("bits is 1, 2, 4 or 8").into());
     }
@@ -227,6 +264,9 @@ pub fn build_token(
     }
     let mut header = Map::new();
     header.insert("typ".into(), "statuslist+jwt".into());
+    if let Some(c) = chain {
+        header.insert("x5c".into(), c.to_x5c());
+    }
     let body = serde_json::to_vec(&claims)
         .map_err(|_| crate::Error::Crypto("cannot serialize the status list token"))?;
     jws::sign(&header, &body, signer)

@@ -143,7 +143,7 @@ pub fn issue(what: &Issue<'_>, signer: &dyn Signer) -> Result<String, crate::Err
 }
 
 /// [`issue`], with the issuer's certificate chain in the `x5c` header when given (HAIP
-/// §6.1.1: the leaf, for `signer`'s key, naming `iss`; intermediates; never the root).
+/// 1.0: the leaf, for `signer`'s key, naming `iss`; intermediates; never the root).
 /// Refused if the leaf's key is not `signer`'s.
 pub fn issue_with_chain(
     what: &Issue<'_>,

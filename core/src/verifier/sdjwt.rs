@@ -215,7 +215,9 @@ impl Verifier {
                         Some(0),
                         format!("status list {} is not available", r.uri),
                     ),
-                    Some(jwt) => match verify_token(jwt, &issuer_key, &r.uri, now, skew) {
+                    Some(jwt) => match token_key(jwt, trusted, &issuer_key, policy)
+                        .and_then(|key| verify_token(jwt, &key, &r.uri, now, skew))
+                    {
                         Err(e) => fail(
                             Check::Status,
                             Some(0),
@@ -366,6 +368,29 @@ impl Verifier {
             dangers: policy.dangers.clone(),
         })
     }
+}
+
+/// The key a status list token must be signed by: the issuer's, or, for an issuer trusted by
+/// its X.509 CA (`x509_ca`) whose token carries its own `x5c` chain, that chain's leaf key
+/// once the chain validates to the same CA (HAIP: status list tokens carry `x5c`).
+fn token_key(
+    jwt: &str,
+    trusted: Option<&super::TrustedIssuer>,
+    issuer_key: &PublicKey,
+    policy: &Policy,
+) -> Result<PublicKey, crate::sdjwt::SdJwtError> {
+    let profile =
+        |e: crate::x509::X509Error| crate::sdjwt::SdJwtError::Profile(format!("x5c: {e}"));
+    let Some(pem) = trusted.and_then(|t| t.x509_ca.as_ref()) else {
+        return Ok(issuer_key.clone());
+    };
+    let Some(chain) = crate::sdjwt::status::token_chain(jwt).map_err(profile)? else {
+        return Ok(issuer_key.clone());
+    };
+    let anchors = crate::x509::TrustAnchors::from_pem(pem).map_err(profile)?;
+    let now = crate::Timestamp::from_system_time(policy.now());
+    let leaf = crate::x509::verify_chain(&chain, &anchors, now).map_err(profile)?;
+    Ok(leaf.public_key().clone())
 }
 
 fn kb_payload(jwt: &str) -> Option<serde_json::Map<String, Value>> {

@@ -390,7 +390,7 @@ impl VerifiedLeaf {
         &self.uri_names
     }
 
-    /// Whether the leaf names the SD-JWT VC issuer `iss` (SD-JWT VC §3.5, HAIP §6.1.1): as a
+    /// Whether the leaf names the SD-JWT VC issuer `iss` (SD-JWT VC §3.5; HAIP 1.0, "Issuer identification and key resolution"): as a
     /// uniformResourceIdentifier SAN equal to it, or, for an `https://` URL, its host as a
     /// dNSName SAN.
     pub fn names_issuer(&self, iss: &str) -> bool {

@@ -424,3 +424,112 @@ fn an_sd_jwt_vc_signed_under_an_x5c_chain_is_verified_against_its_ca() {
         .is_err()
     );
 }
+
+/// HAIP: a status list token carries its own `x5c`; for an issuer trusted by its CA, the
+/// token's chain must lead to the same CA (its leaf may be another key than the credential's).
+#[test]
+fn a_status_list_token_under_an_x5c_chain_is_checked_against_the_issuers_ca() {
+    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::jsonld::JsonLdProcessor;
+    use civitas_core::sdjwt::status::{StatusRef, build_token_with_chain};
+    use civitas_core::sdjwt::{SdJwt, present, vc};
+    use civitas_core::verifier::{Check, Policy, StatusLists, TrustList, Verifier};
+
+    const LIST: &str = "https://pid.example/status/1";
+    let p = pki(&["pid.example"]);
+    let holder = DeviceKey::generate().unwrap();
+    let holder_jwk = EcJwk::from_public_key(&holder.public_key(), None).unwrap();
+    let now = Timestamp::now().unix_seconds();
+    let claims = json!({"given_name": "Ada"});
+    let issued = vc::issue_with_chain(
+        &vc::Issue {
+            iss: "https://pid.example",
+            vct: "urn:eudi:pid:1",
+            claims: claims.as_object().unwrap(),
+            plain: &[],
+            holder: Some(&holder_jwk),
+            status: Some(&StatusRef {
+                uri: LIST.into(),
+                idx: 2,
+            }),
+            iat: now - 60,
+            exp: None,
+        },
+        Some(&p.chain()),
+        &p.leaf_key,
+    )
+    .unwrap();
+    let shown = present(
+        &SdJwt::parse(&issued).unwrap(),
+        &["/given_name".to_owned()],
+        Some((&holder, "https://desk.example", "n-1", now)),
+    )
+    .unwrap();
+    // A separate status signer certified by the same intermediate.
+    let status_key = DeviceKey::generate().unwrap();
+    let status_leaf = cert(
+        "CN=PID Status",
+        &status_key,
+        CertificateKind::Leaf,
+        &[],
+        Some((&p.intermediate, &p.intermediate_key)),
+    );
+    let status_chain =
+        CertificateChain::from_der(vec![status_leaf, p.intermediate.clone()]).unwrap();
+    let token = |signer: &DeviceKey, chain: Option<&CertificateChain>, revoked: bool| {
+        let mut statuses = vec![0u8; 16];
+        if revoked {
+            statuses[2] = 1;
+        }
+        build_token_with_chain(
+            signer,
+            chain,
+            LIST,
+            2,
+            &statuses,
+            (now - 10, Some(now + 3600), None),
+        )
+        .unwrap()
+    };
+    let trust = TrustList::from_toml(&format!(
+        "[[issuer]]\nx509_ca = \"\"\"\n{}\"\"\"\nname = \"PID providers\"\ncredential_types = [\"urn:eudi:pid:1\"]\n",
+        certificate_to_pem(&p.root)
+    ))
+    .unwrap();
+    let verifier = Verifier::new(std::sync::Arc::new(JsonLdProcessor::default()));
+    let status_failure = |jwt: &str| {
+        let mut lists = StatusLists::new();
+        lists.insert_token(jwt).unwrap();
+        let policy = Policy::new(trust.clone())
+            .challenge("n-1")
+            .domain("https://desk.example");
+        match verifier.verify_sd_jwt(&shown, &policy, &lists) {
+            Ok(_) => None,
+            Err(r) => Some(
+                r.failures()
+                    .iter()
+                    .map(|f| {
+                        assert_eq!(f.check, Check::Status, "{:?}", r.failures());
+                        f.reason.clone()
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        }
+    };
+    // The status signer's token with its chain: valid, and revoked when the bit says so.
+    assert_eq!(
+        status_failure(&token(&status_key, Some(&status_chain), false)),
+        None
+    );
+    let revoked = status_failure(&token(&status_key, Some(&status_chain), true)).unwrap();
+    assert!(revoked.contains("revoked"), "{revoked}");
+    // The issuer's own key, no x5c: valid too.
+    assert_eq!(status_failure(&token(&p.leaf_key, None, false)), None);
+    // The status signer without its chain, or with a chain of another CA: refused.
+    let e = status_failure(&token(&status_key, None, false)).unwrap();
+    assert!(e.contains("status list"), "{e}");
+    let stranger = pki(&[]);
+    let e = status_failure(&token(&stranger.leaf_key, Some(&stranger.chain()), false)).unwrap();
+    assert!(e.contains("does not validate"), "{e}");
+}

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
 use civitas_core::jsonld::JsonLdProcessor;
+use civitas_core::keys::PublicKey;
 use civitas_core::status::{
     DecodeLimits, StatusList, StatusListCredential, StatusPurpose, build_status_list_credential,
 };
@@ -64,6 +65,10 @@ pub enum StatusCommand {
         /// entry: 0 valid, 1 revoked, 2 suspended; --purpose does not apply).
         #[arg(long, value_enum, default_value_t = ListFormat::Credential)]
         format: ListFormat,
+        /// With --format token: the key's X.509 chain (PEM, leaf first, no root) for the
+        /// token's x5c header, as HAIP asks; revoke, suspend and reinstate keep it.
+        #[arg(long, value_name = "CHAIN.pem")]
+        x5c: Option<PathBuf>,
         #[command(flatten)]
         log: LogArgs,
     },
@@ -218,18 +223,36 @@ fn update_token(u: &Update, value: u8, verb: &str) -> CliResult<u8> {
     }
     let days = u.valid_days.unwrap_or(1);
     let exp = now.saturating_add(i64::try_from(days.saturating_mul(86_400)).unwrap_or(i64::MAX));
-    let jwt = civitas_core::sdjwt::status::build_token(
+    // The chain the list was made with stays in its header (for the same key).
+    let chain = civitas_core::sdjwt::status::token_chain(&text)
+        .map_err(|e| CliError::input(format!("{}: {e}", u.list.display())))?;
+    let jwt = civitas_core::sdjwt::status::build_token_with_chain(
         &key,
+        chain.as_ref(),
         &sub,
         token.bits(),
         &statuses,
-        now,
-        Some(exp),
-        None,
-    )?;
+        (now, Some(exp), None),
+    )
+    .map_err(|e| CliError::input(format!("{}: {e}", u.list.display())))?;
     write_atomic(&u.list, format!("{jwt}\n").as_bytes(), false)?;
     println!("{verb}: entry {} of {sub} is now {value}", u.index);
     Ok(EXIT_VALID)
+}
+
+/// A PEM certificate chain whose leaf is for `public`.
+fn read_chain(path: &Path, public: &PublicKey) -> CliResult<civitas_core::x509::CertificateChain> {
+    let pem = String::from_utf8(crate::util::read_bytes(path)?)
+        .map_err(|_| CliError::input(format!("{} is not a PEM text", path.display())))?;
+    let chain = civitas_core::x509::CertificateChain::from_pem(&pem)
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    if chain.leaf_public_key().ok().as_ref() != Some(public) {
+        return Err(CliError::input(format!(
+            "{}: the leaf certificate is not for the list's key",
+            path.display()
+        )));
+    }
+    Ok(chain)
 }
 
 fn is_token(path: &Path) -> bool {
@@ -350,9 +373,13 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
             valid_days,
             output,
             format,
+            x5c,
             log,
         } => {
-            let (key, _) = load_p256_key(&key, "signing a status list")?;
+            let (key, public) = load_p256_key(&key, "signing a status list")?;
+            if x5c.is_some() && format != ListFormat::Token {
+                return Err(CliError::input("--x5c is for --format token"));
+            }
             if output.exists() {
                 return Err(CliError::input(format!(
                     "{} exists; updates go through revoke, suspend and reinstate",
@@ -369,14 +396,17 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
                 let exp = now.saturating_add(
                     i64::try_from(valid_days.saturating_mul(86_400)).unwrap_or(i64::MAX),
                 );
-                let jwt = civitas_core::sdjwt::status::build_token(
+                let chain = match &x5c {
+                    None => None,
+                    Some(p) => Some(read_chain(p, &public)?),
+                };
+                let jwt = civitas_core::sdjwt::status::build_token_with_chain(
                     &key,
+                    chain.as_ref(),
                     &id,
                     2,
                     &vec![0u8; entries],
-                    now,
-                    Some(exp),
-                    None,
+                    (now, Some(exp), None),
                 )?;
                 write_atomic(&output, format!("{jwt}\n").as_bytes(), false)?;
                 println!(
