@@ -7,209 +7,102 @@
     clippy::indexing_slicing
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-const CTX_URL: &str = "https://civitas.example/contexts/diploma/v1";
+use super::repo;
+use super::support::{CONTEXT_URL, Run, Scratch, civitas, context, context_file, diploma};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+/// A scratch directory for the test `name` whose every run is given the diploma context.
+fn desk(name: &str) -> Scratch {
+    Scratch::new(&format!("cli-{name}")).with_context()
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-/// A scratch directory with the diploma context, and helpers to run `civitas` in it.
-struct Desk {
-    dir: PathBuf,
-}
-
-impl Desk {
-    fn new(name: &str) -> Desk {
-        let dir = std::env::temp_dir().join(format!("civitas-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Desk { dir }
-    }
-
-    fn run_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
-        let ctx = format!(
-            "{CTX_URL}={}",
-            repo()
-                .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
-                .display()
-        );
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_civitas"));
-        cmd.current_dir(&self.dir)
-            .arg("--context")
-            .arg(ctx)
-            .args(args);
-        let out: Output = match stdin {
-            Some(bytes) => {
-                use std::io::Write;
-                let mut child = cmd
-                    .stdin(std::process::Stdio::piped())
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap();
-                child.stdin.take().unwrap().write_all(bytes).unwrap();
-                child.wait_with_output().unwrap()
-            }
-            None => cmd.output().unwrap(),
-        };
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.run_with_stdin(args, None)
-    }
-
+/// What these tests do at a [`desk`] beyond running `civitas` there.
+trait Desk {
     /// Run with standard output a pipe whose reader is already gone (`civitas ... | head`
     /// after `head` exited): every write to it fails with EPIPE, deterministically.
+    fn run_into_closed_pipe(&self, args: &[&str]) -> Run;
+    /// Keys, a revocation list, a trust file, a signed diploma (status index 3), a derived
+    /// credential and a presentation for challenge c1 / domain d.
+    fn setup(&self);
+    /// `civitas verify` at this desk; without a `--challenge` of its own, with the one the
+    /// setup's presentation (`vp.json`) was made for.
+    fn verify(&self, extra: &[&str]) -> Run;
+}
+
+impl Desk for Scratch {
     fn run_into_closed_pipe(&self, args: &[&str]) -> Run {
         let (reader, writer) = std::io::pipe().unwrap();
         drop(reader);
-        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
-            .current_dir(&self.dir)
-            .arg("--context")
-            .arg(format!(
-                "{CTX_URL}={}",
-                repo()
-                    .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
-                    .display()
-            ))
-            .args(args)
-            .stdout(writer)
-            .stderr(std::process::Stdio::piped())
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::new(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        Run::of(self.command(args).stdout(writer).stderr(Stdio::piped()))
     }
 
-    /// Run and require the exit code, showing the output otherwise.
-    fn ok(&self, args: &[&str], code: i32) -> Run {
-        let r = self.run(args);
-        assert_eq!(r.code, code, "civitas {}:\n{}", args.join(" "), r.all());
-        r
-    }
-
-    fn write(&self, name: &str, v: &Value) {
-        std::fs::write(self.dir.join(name), serde_json::to_vec_pretty(v).unwrap()).unwrap();
-    }
-
-    fn read(&self, name: &str) -> Value {
-        serde_json::from_slice(&std::fs::read(self.dir.join(name)).unwrap()).unwrap()
-    }
-
-    fn did(&self, key: &str) -> String {
-        self.read(key)["controller"].as_str().unwrap().to_owned()
-    }
-
-    /// Keys, a revocation list, a trust file, a signed diploma (status index 3), a derived
-    /// credential and a presentation for challenge c1 / domain d.
     fn setup(&self) {
-        self.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
-        self.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
-        self.ok(&["keygen", "--alg", "p256", "-o", "phone.key"], 0);
-        std::fs::create_dir_all(self.dir.join("lists")).unwrap();
-        self.ok(
-            &[
-                "status",
-                "create",
-                "--key",
-                "status.key",
-                "--id",
-                "https://uni.example/status/1",
-                "-o",
-                "lists/revocation.json",
-            ],
-            0,
-        );
+        self.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
+        self.ok(&["keygen", "--alg", "p256", "-o", "status.key"]);
+        self.ok(&["keygen", "--alg", "p256", "-o", "phone.key"]);
+        std::fs::create_dir_all(self.path("lists")).unwrap();
+        self.ok(&[
+            "status",
+            "create",
+            "--key",
+            "status.key",
+            "--id",
+            "https://uni.example/status/1",
+            "-o",
+            "lists/revocation.json",
+        ]);
         // Issued to the phone's DID: the identified kind of presentation.
-        let phone: Value =
-            serde_json::from_str(&std::fs::read_to_string(self.dir.join("phone.key")).unwrap())
-                .unwrap();
-        let mut diploma: Value = serde_json::from_str(
-            &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-        )
-        .unwrap();
+        let phone = self.read_json("phone.key");
+        let mut diploma = diploma();
         diploma["credentialSubject"]["id"] = phone["controller"].clone();
-        self.write("diploma.json", &diploma);
-        self.write("mandatory.json", &json!(["/credentialSubject/degree/type"]));
-        self.ok(
-            &[
-                "issue",
-                "--key",
-                "uni.key",
-                "--mandatory",
-                "mandatory.json",
-                "--status-list",
-                "lists/revocation.json",
-                "--status-index",
-                "3",
-                "diploma.json",
-                "-o",
-                "signed.json",
-            ],
-            0,
-        );
-        self.write("disclose.json", &json!(["/credentialSubject/degree/name"]));
-        self.ok(
-            &[
-                "derive",
-                "--disclose",
-                "disclose.json",
-                "signed.json",
-                "-o",
-                "derived.json",
-            ],
-            0,
-        );
-        self.ok(
-            &[
-                "present",
-                "--holder-key",
-                "phone.key",
-                "--challenge",
-                "c1",
-                "--domain",
-                "d",
-                "derived.json",
-                "-o",
-                "vp.json",
-            ],
-            0,
-        );
+        self.write_json("diploma.json", &diploma);
+        self.write_json("mandatory.json", &json!(["/credentialSubject/degree/type"]));
+        self.ok(&[
+            "issue",
+            "--key",
+            "uni.key",
+            "--mandatory",
+            "mandatory.json",
+            "--status-list",
+            "lists/revocation.json",
+            "--status-index",
+            "3",
+            "diploma.json",
+            "-o",
+            "signed.json",
+        ]);
+        self.write_json("disclose.json", &json!(["/credentialSubject/degree/name"]));
+        self.ok(&[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            "derived.json",
+        ]);
+        self.ok(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c1",
+            "--domain",
+            "d",
+            "derived.json",
+            "-o",
+            "vp.json",
+        ]);
         let trust = format!(
             "[[issuer]]\ndid = \"{}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{}\"]\n",
             self.did("uni.key"),
             self.did("status.key")
         );
-        std::fs::write(self.dir.join("trust.toml"), trust).unwrap();
+        std::fs::write(self.path("trust.toml"), trust).unwrap();
     }
 
-    /// `civitas verify` at this desk; without a `--challenge` of its own, with the one the
-    /// setup's presentation (`vp.json`) was made for.
     fn verify(&self, extra: &[&str]) -> Run {
         let mut args = vec!["verify", "--trust", "trust.toml", "--status-dir", "lists"];
         if !extra.contains(&"--challenge") && !extra.contains(&"--dangerous-no-challenge") {
@@ -220,16 +113,10 @@ impl Desk {
     }
 }
 
-impl Drop for Desk {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 #[test]
 fn help_has_examples_and_exit_codes() {
-    let d = Desk::new("help");
-    let r = d.ok(&["--help"], 0);
+    let d = desk("help");
+    let r = d.ok(&["--help"]);
     assert!(r.stdout.contains("Exit status: 0 valid"), "{}", r.stdout);
     for cmd in [
         &["keygen"][..],
@@ -244,7 +131,7 @@ fn help_has_examples_and_exit_codes() {
     ] {
         let mut args = cmd.to_vec();
         args.push("--help");
-        let r = d.ok(&args, 0);
+        let r = d.ok(&args);
         assert!(
             r.stdout.contains("Example"),
             "{cmd:?} --help has no example:\n{}",
@@ -258,36 +145,36 @@ fn help_has_examples_and_exit_codes() {
 
 #[test]
 fn keygen_writes_owner_only_files_and_refuses_to_overwrite() {
-    let d = Desk::new("keygen");
-    let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"], 0);
+    let d = desk("keygen");
+    let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"]);
     assert!(r.stdout.starts_with("did:key:zUC"), "{}", r.stdout);
-    let r = d.ok(&["keygen", "--alg", "p256", "-o", "p.key"], 0);
+    let r = d.ok(&["keygen", "--alg", "p256", "-o", "p.key"]);
     assert!(r.stdout.starts_with("did:key:zDn"), "{}", r.stdout);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(d.dir.join("k.key"))
+        let mode = std::fs::metadata(d.path("k.key"))
             .unwrap()
             .permissions()
             .mode()
             & 0o777;
         assert_eq!(mode, 0o600);
     }
-    let r = d.ok(&["keygen", "--alg", "bbs", "-o", "k.key"], 2);
+    let r = d.code(&["keygen", "--alg", "bbs", "-o", "k.key"], 2);
     assert!(r.stderr.contains("exists"), "{}", r.stderr);
-    d.ok(&["keygen", "--alg", "bbs", "-o", "k.key", "--force"], 0);
+    d.ok(&["keygen", "--alg", "bbs", "-o", "k.key", "--force"]);
     // Without -o: a default name in the current directory, also never overwritten.
-    d.ok(&["keygen", "--alg", "p256"], 0);
-    assert!(d.dir.join("civitas-p256.key").exists());
-    d.ok(&["keygen", "--alg", "p256"], 2);
+    d.ok(&["keygen", "--alg", "p256"]);
+    assert!(d.path("civitas-p256.key").exists());
+    d.code(&["keygen", "--alg", "p256"], 2);
 }
 
 #[test]
 fn issue_derive_present_verify_and_their_failures() {
-    let d = Desk::new("flow");
+    let d = desk("flow");
     d.setup();
     // The issuer was set to the key's DID and the status entry added.
-    let signed = d.read("signed.json");
+    let signed = d.read_json("signed.json");
     assert_eq!(signed["issuer"]["id"], d.did("uni.key"));
     assert_eq!(signed["credentialStatus"]["statusListIndex"], "3");
 
@@ -359,21 +246,18 @@ fn issue_derive_present_verify_and_their_failures() {
     );
     // ...derived for this desk's request it is fresh, and still a bearer credential: it
     // passes only with that danger named, which the result reports.
-    d.ok(
-        &[
-            "derive",
-            "--disclose",
-            "disclose.json",
-            "--challenge",
-            "c1",
-            "--domain",
-            "d",
-            "signed.json",
-            "-o",
-            "bound.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "derive",
+        "--disclose",
+        "disclose.json",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "signed.json",
+        "-o",
+        "bound.json",
+    ]);
     let r = d.verify(&["--challenge", "c1", "--domain", "d", "bound.json"]);
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(!r.stdout.contains("challenge"), "{}", r.stdout);
@@ -412,9 +296,9 @@ fn issue_derive_present_verify_and_their_failures() {
     );
 
     // Tampered: invalid, with the proof check named.
-    let mut t = d.read("vp.json");
+    let mut t = d.read_json("vp.json");
     t["verifiableCredential"][0]["credentialSubject"]["degree"]["name"] = json!("PhD");
-    d.write("tampered.json", &t);
+    d.write_json("tampered.json", &t);
     let r = d.verify(&["tampered.json"]);
     assert_eq!(r.code, 1);
     assert!(
@@ -438,7 +322,7 @@ fn issue_derive_present_verify_and_their_failures() {
     assert!(r.stdout.contains("expired"), "{}", r.stdout);
 
     // Untrusted issuer: invalid; allowed with the dangerous flag, which the output mentions.
-    std::fs::write(d.dir.join("empty.toml"), "").unwrap();
+    std::fs::write(d.path("empty.toml"), "").unwrap();
     let r = d.run(&[
         "verify",
         "--trust",
@@ -499,7 +383,7 @@ fn issue_derive_present_verify_and_their_failures() {
     assert!(r.stdout.contains("--dangerous-skip-status"));
 
     // Standard input.
-    let vp = std::fs::read(d.dir.join("vp.json")).unwrap();
+    let vp = std::fs::read(d.path("vp.json")).unwrap();
     let r = d.run_with_stdin(
         &[
             "verify",
@@ -513,24 +397,21 @@ fn issue_derive_present_verify_and_their_failures() {
             "d",
             "-",
         ],
-        Some(&vp),
+        &vp,
     );
     assert_eq!(r.code, 0, "{}", r.all());
 
     // Revoked: invalid.
-    d.ok(
-        &[
-            "status",
-            "revoke",
-            "--key",
-            "status.key",
-            "--list",
-            "lists/revocation.json",
-            "--index",
-            "3",
-        ],
-        0,
-    );
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "3",
+    ]);
     let r = d.verify(&["vp.json"]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("revoked"), "{}", r.stdout);
@@ -538,9 +419,9 @@ fn issue_derive_present_verify_and_their_failures() {
 
 #[test]
 fn input_errors_exit_2_and_name_the_problem() {
-    let d = Desk::new("errors");
+    let d = desk("errors");
     d.setup();
-    std::fs::write(d.dir.join("broken.json"), "{\"a\": [1, 2,\n").unwrap();
+    std::fs::write(d.path("broken.json"), "{\"a\": [1, 2,\n").unwrap();
     let r = d.verify(&["broken.json"]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(
@@ -579,7 +460,7 @@ fn input_errors_exit_2_and_name_the_problem() {
     ]);
     assert_eq!(r.code, 2);
     // Unknown pointers.
-    d.write("bad-pointers.json", &json!(["/credentialSubject/nope"]));
+    d.write_json("bad-pointers.json", &json!(["/credentialSubject/nope"]));
     let r = d.run(&[
         "issue",
         "--key",
@@ -593,9 +474,9 @@ fn input_errors_exit_2_and_name_the_problem() {
     let r = d.run(&["derive", "--disclose", "bad-pointers.json", "signed.json"]);
     assert_eq!(r.code, 2);
     // An undefined term is named.
-    let mut doc = d.read("diploma.json");
+    let mut doc = d.read_json("diploma.json");
     doc["credentialSubject"]["shoeSize"] = json!(44);
-    d.write("undefined.json", &doc);
+    d.write_json("undefined.json", &doc);
     let r = d.run(&["issue", "--key", "uni.key", "undefined.json"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("shoeSize"), "{}", r.stderr);
@@ -634,9 +515,9 @@ fn input_errors_exit_2_and_name_the_problem() {
         "1",
     ]);
     assert_eq!(r.code, 2, "another key cannot update the list");
-    let mut list = d.read("lists/revocation.json");
+    let mut list = d.read_json("lists/revocation.json");
     list["credentialSubject"]["encodedList"] = json!("unot-gzip");
-    d.write("broken-list.json", &list);
+    d.write_json("broken-list.json", &list);
     let r = d.run(&["status", "show", "--list", "broken-list.json"]);
     assert_eq!(r.code, 2, "{}", r.all());
     // A QR image with no code.
@@ -652,24 +533,21 @@ fn input_errors_exit_2_and_name_the_problem() {
 
 #[test]
 fn status_commands() {
-    let d = Desk::new("status");
-    d.ok(&["keygen", "--alg", "p256", "-o", "s.key"], 0);
-    d.ok(
-        &[
-            "status",
-            "create",
-            "--key",
-            "s.key",
-            "--id",
-            "https://a.example/s/1",
-            "--purpose",
-            "suspension",
-            "-o",
-            "s.json",
-        ],
-        0,
-    );
-    d.ok(
+    let d = desk("status");
+    d.ok(&["keygen", "--alg", "p256", "-o", "s.key"]);
+    d.ok(&[
+        "status",
+        "create",
+        "--key",
+        "s.key",
+        "--id",
+        "https://a.example/s/1",
+        "--purpose",
+        "suspension",
+        "-o",
+        "s.json",
+    ]);
+    d.code(
         &[
             "status",
             "create",
@@ -682,34 +560,28 @@ fn status_commands() {
         ],
         2,
     );
-    d.ok(
-        &[
-            "status", "suspend", "--key", "s.key", "--list", "s.json", "--index", "5",
-        ],
-        0,
-    );
-    let r = d.ok(&["status", "show", "--list", "s.json", "--index", "5"], 0);
+    d.ok(&[
+        "status", "suspend", "--key", "s.key", "--list", "s.json", "--index", "5",
+    ]);
+    let r = d.ok(&["status", "show", "--list", "s.json", "--index", "5"]);
     assert!(
         r.stdout.contains("(1 set)") && r.stdout.contains("entry 5:  1"),
         "{}",
         r.stdout
     );
-    d.ok(
-        &[
-            "status",
-            "reinstate",
-            "--key",
-            "s.key",
-            "--list",
-            "s.json",
-            "--index",
-            "5",
-        ],
-        0,
-    );
-    let r = d.ok(&["status", "show", "--list", "s.json"], 0);
+    d.ok(&[
+        "status",
+        "reinstate",
+        "--key",
+        "s.key",
+        "--list",
+        "s.json",
+        "--index",
+        "5",
+    ]);
+    let r = d.ok(&["status", "show", "--list", "s.json"]);
     assert!(r.stdout.contains("(0 set)"), "{}", r.stdout);
-    let r = d.ok(
+    let r = d.code(
         &[
             "status", "revoke", "--key", "s.key", "--list", "s.json", "--index", "5",
         ],
@@ -720,59 +592,50 @@ fn status_commands() {
 
 #[test]
 fn batch_issuance_names_bad_rows_and_skips_what_was_issued() {
-    let d = Desk::new("batch");
-    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
-    let mut template: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let d = desk("batch");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
+    let mut template: Value = diploma();
     template["credentialSubject"]["givenName"] = json!("{{given}}");
     template["credentialSubject"]["familyName"] = json!("{{family}}");
     template["credentialSubject"]["studentNumber"] = json!("{{student}}");
-    d.write("template.json", &template);
-    std::fs::write(d.dir.join("class.csv"), "student,given,family\nS-1,Ada,Lovelace\nS-2,Alan,Turing\n\"S-3\",\"Grace\",\"Hopper, RADM\"\n").unwrap();
-    let r = d.ok(
-        &[
-            "issue",
-            "--key",
-            "uni.key",
-            "--template",
-            "template.json",
-            "--csv",
-            "class.csv",
-            "--out-dir",
-            "out",
-        ],
-        0,
-    );
+    d.write_json("template.json", &template);
+    std::fs::write(d.path("class.csv"), "student,given,family\nS-1,Ada,Lovelace\nS-2,Alan,Turing\n\"S-3\",\"Grace\",\"Hopper, RADM\"\n").unwrap();
+    let r = d.ok(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--template",
+        "template.json",
+        "--csv",
+        "class.csv",
+        "--out-dir",
+        "out",
+    ]);
     assert!(r.stdout.contains("issued 3, skipped 0"), "{}", r.stdout);
     assert_eq!(
-        d.read("out/S-3.json")["credentialSubject"]["familyName"],
+        d.read_json("out/S-3.json")["credentialSubject"]["familyName"],
         "Hopper, RADM"
     );
     // Rerun: nothing issued twice.
-    let r = d.ok(
-        &[
-            "issue",
-            "--key",
-            "uni.key",
-            "--template",
-            "template.json",
-            "--csv",
-            "class.csv",
-            "--out-dir",
-            "out",
-        ],
-        0,
-    );
+    let r = d.ok(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--template",
+        "template.json",
+        "--csv",
+        "class.csv",
+        "--out-dir",
+        "out",
+    ]);
     assert!(r.stdout.contains("issued 0, skipped 3"), "{}", r.stdout);
     // A bad record names its line and column; earlier records are written whole.
     std::fs::write(
-        d.dir.join("bad.csv"),
+        d.path("bad.csv"),
         "student,given,family\nS-4,Ada,Lovelace\nS-5,,Turing\n",
     )
     .unwrap();
-    let r = d.ok(
+    let r = d.code(
         &[
             "issue",
             "--key",
@@ -787,17 +650,17 @@ fn batch_issuance_names_bad_rows_and_skips_what_was_issued() {
         2,
     );
     assert!(r.stderr.contains("line 3, column given"), "{}", r.stderr);
-    assert!(d.dir.join("out2/S-4.json").exists());
-    assert!(!d.dir.join("out2/S-5.json").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(d.dir.join("out2"))
+    assert!(d.path("out2/S-4.json").exists());
+    assert!(!d.path("out2/S-5.json").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(d.path("out2"))
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "half-written files left");
     // A CSV missing a column the template needs.
-    std::fs::write(d.dir.join("short.csv"), "student,given\nS-6,Ada\n").unwrap();
-    let r = d.ok(
+    std::fs::write(d.path("short.csv"), "student,given\nS-6,Ada\n").unwrap();
+    let r = d.code(
         &[
             "issue",
             "--key",
@@ -816,19 +679,19 @@ fn batch_issuance_names_bad_rows_and_skips_what_was_issued() {
 
 #[test]
 fn qr_round_trip_and_batch_verification() {
-    let d = Desk::new("qr");
+    let d = desk("qr");
     d.setup();
-    let r = d.ok(&["qr", "encode", "vp.json", "-o", "vp.png"], 0);
+    let r = d.ok(&["qr", "encode", "vp.json", "-o", "vp.png"]);
     assert!(r.stdout.contains("QR version"), "{}", r.stdout);
     let r = d.verify(&["--challenge", "c1", "--domain", "d", "--qr", "vp.png"]);
     assert_eq!(r.code, 0, "{}", r.all());
     // A directory: one line per input and a summary; any invalid input makes the exit 1.
-    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
-    std::fs::copy(d.dir.join("vp.json"), d.dir.join("inbox/a.json")).unwrap();
-    std::fs::copy(d.dir.join("derived.json"), d.dir.join("inbox/b.json")).unwrap();
-    let mut t = d.read("vp.json");
+    std::fs::create_dir_all(d.path("inbox")).unwrap();
+    std::fs::copy(d.path("vp.json"), d.path("inbox/a.json")).unwrap();
+    std::fs::copy(d.path("derived.json"), d.path("inbox/b.json")).unwrap();
+    let mut t = d.read_json("vp.json");
     t["holder"] = json!("did:key:zDnaeSomebodyElse");
-    d.write("inbox/c.json", &t);
+    d.write_json("inbox/c.json", &t);
     let r = d.verify(&["inbox"]);
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(
@@ -840,7 +703,7 @@ fn qr_round_trip_and_batch_verification() {
 
 #[test]
 fn demo_runs_the_whole_story() {
-    let d = Desk::new("demo");
+    let d = desk("demo");
     let r = d.run(&["demo"]);
     assert_eq!(r.code, 0, "{}", r.all());
     for line in [
@@ -864,7 +727,7 @@ fn demo_runs_the_whole_story() {
 
 #[test]
 fn a_closed_pipe_ends_quietly_with_the_verdict() {
-    let d = Desk::new("pipe");
+    let d = desk("pipe");
     d.setup();
     for (args, code) in [
         (
@@ -949,68 +812,59 @@ fn raw_controls(s: &str) -> Vec<char> {
 
 #[test]
 fn signed_values_cannot_draw_on_the_terminal() {
-    let d = Desk::new("escape");
+    let d = desk("escape");
     d.setup();
     // The issuer signs values full of control characters (the signature is valid: a
     // careless or hostile issuer, or a CSV row, can do this).
-    let mut doc = d.read("diploma.json");
+    let mut doc = d.read_json("diploma.json");
     doc["credentialSubject"]["givenName"] =
         json!("Ada\n  status:    revocation: unset\r\u{1b}[2K\tX\u{7f}\u{9b}1m\u{85}\u{0}");
     doc["credentialSubject"]["familyName"] = json!(
         "\u{202e}ecalevoL\u{202a}\u{202b}\u{202c}\u{202d}\u{2066}\u{2067}\u{2068}\u{2069}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}"
     );
-    d.write("evil.json", &doc);
-    d.ok(
-        &[
-            "issue",
-            "--key",
-            "uni.key",
-            "--mandatory",
-            "mandatory.json",
-            "--status-list",
-            "lists/revocation.json",
-            "--status-index",
-            "4",
-            "evil.json",
-            "-o",
-            "evil-signed.json",
-        ],
-        0,
-    );
-    d.write(
+    d.write_json("evil.json", &doc);
+    d.ok(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--mandatory",
+        "mandatory.json",
+        "--status-list",
+        "lists/revocation.json",
+        "--status-index",
+        "4",
+        "evil.json",
+        "-o",
+        "evil-signed.json",
+    ]);
+    d.write_json(
         "evil-disclose.json",
         &json!([
             "/credentialSubject/givenName",
             "/credentialSubject/familyName"
         ]),
     );
-    d.ok(
-        &[
-            "derive",
-            "--disclose",
-            "evil-disclose.json",
-            "evil-signed.json",
-            "-o",
-            "evil-derived.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "derive",
+        "--disclose",
+        "evil-disclose.json",
+        "evil-signed.json",
+        "-o",
+        "evil-derived.json",
+    ]);
     // The holder chooses the challenge and domain the desk did not ask for.
-    d.ok(
-        &[
-            "present",
-            "--holder-key",
-            "phone.key",
-            "--challenge",
-            "c\nVALID: forged\u{1b}]0;title\u{7}",
-            "--domain",
-            "d\r\u{202e}",
-            "evil-derived.json",
-            "-o",
-            "evil-vp.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "present",
+        "--holder-key",
+        "phone.key",
+        "--challenge",
+        "c\nVALID: forged\u{1b}]0;title\u{7}",
+        "--domain",
+        "d\r\u{202e}",
+        "evil-derived.json",
+        "-o",
+        "evil-vp.json",
+    ]);
     let r = d.verify(&[
         "--challenge",
         "c\nVALID: forged\u{1b}]0;title\u{7}",
@@ -1060,17 +914,16 @@ fn signed_values_cannot_draw_on_the_terminal() {
         doc["credentialSubject"]["givenName"]
     );
     // Several inputs, one line each: the file names and the reasons are escaped too.
-    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
-    std::fs::copy(d.dir.join("evil-vp.json"), d.dir.join("inbox/a.json")).unwrap();
+    std::fs::create_dir_all(d.path("inbox")).unwrap();
+    std::fs::copy(d.path("evil-vp.json"), d.path("inbox/a.json")).unwrap();
     std::fs::write(
-        d.dir
-            .join("inbox/b\nVALID    x.json  UniversityDegreeCredential\u{1b}[1A.json"),
+        d.path("inbox/b\nVALID    x.json  UniversityDegreeCredential\u{1b}[1A.json"),
         "{\"broken\n",
     )
     .unwrap();
-    let mut t = d.read("evil-vp.json");
+    let mut t = d.read_json("evil-vp.json");
     t["verifiableCredential"][0]["credentialSubject"]["givenName"] = json!("Eve\n\u{1b}[2J");
-    d.write("inbox/c.json", &t);
+    d.write_json("inbox/c.json", &t);
     let r = d.verify(&["--challenge", "other\u{1b}", "inbox"]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(raw_controls(&r.stdout).is_empty(), "{:?}", r.stdout);
@@ -1085,7 +938,7 @@ fn signed_values_cannot_draw_on_the_terminal() {
 
 #[test]
 fn clock_skew_is_bounded_and_every_relaxation_is_reported() {
-    let d = Desk::new("skew");
+    let d = desk("skew");
     d.setup();
     // The diploma expires 2076-06-30T00:00:00Z; an audit 90 minutes later (by then the
     // status list has expired too, so status is not checked here).
@@ -1183,11 +1036,11 @@ fn clock_skew_is_bounded_and_every_relaxation_is_reported() {
 
 #[test]
 fn json_output_is_one_object_for_every_outcome() {
-    let d = Desk::new("jsonerr");
+    let d = desk("jsonerr");
     d.setup();
     // (A directory holding one unusable list is not a configuration error: the other lists
     // are still used, see status_issuance.rs. A status directory that does not exist is.)
-    std::fs::write(d.dir.join("bad.toml"), "[[issuer]]\nname = 1\n").unwrap();
+    std::fs::write(d.path("bad.toml"), "[[issuer]]\nname = 1\n").unwrap();
     for args in [
         // clap's own errors, --format json anywhere on the line
         &[
@@ -1315,7 +1168,7 @@ fn json_output_is_one_object_for_every_outcome() {
     assert_eq!(j["error"], Value::Null);
     assert_eq!(j["summary"]["valid"], 1);
     // Help is not an error and stays text.
-    let r = d.ok(&["verify", "--format", "json", "--help"], 0);
+    let r = d.ok(&["verify", "--format", "json", "--help"]);
     assert!(r.stdout.contains("Usage"), "{}", r.stdout);
     // Without --format json, usage errors stay text only.
     let r = d.run(&["verify", "--frobnicate"]);
@@ -1325,27 +1178,24 @@ fn json_output_is_one_object_for_every_outcome() {
 
 #[test]
 fn a_rerun_after_an_interrupted_batch_leaves_no_temporary_files() {
-    let d = Desk::new("batchtmp");
-    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
-    let mut template: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let d = desk("batchtmp");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
+    let mut template: Value = diploma();
     template["credentialSubject"]["studentNumber"] = json!("{{student}}");
-    d.write("template.json", &template);
-    std::fs::write(d.dir.join("class.csv"), "student\nS-1\nS-2\n").unwrap();
+    d.write_json("template.json", &template);
+    std::fs::write(d.path("class.csv"), "student\nS-1\nS-2\n").unwrap();
     // What an interrupted run (killed between writing a temporary file and renaming it)
     // leaves: half-written temporary files of a process that is gone, for a row of this
     // CSV and for a row the corrected CSV no longer has.
-    std::fs::create_dir_all(d.dir.join("out")).unwrap();
+    std::fs::create_dir_all(d.path("out")).unwrap();
     let dead = 4_000_000_000u32; // above any Linux pid_max
     for name in ["S-2.json", "S-9.json"] {
-        std::fs::write(d.dir.join(format!("out/.{name}.tmp-{dead}")), "{\"half").unwrap();
+        std::fs::write(d.path(&format!("out/.{name}.tmp-{dead}")), "{\"half").unwrap();
     }
     // Not ours, or not stale: left alone.
     let live = std::process::id();
-    std::fs::write(d.dir.join(format!("out/.S-8.json.tmp-{live}")), "x").unwrap();
-    std::fs::write(d.dir.join("out/.notes.tmp"), "x").unwrap();
+    std::fs::write(d.path(&format!("out/.S-8.json.tmp-{live}")), "x").unwrap();
+    std::fs::write(d.path("out/.notes.tmp"), "x").unwrap();
     let args = [
         "issue",
         "--key",
@@ -1357,9 +1207,9 @@ fn a_rerun_after_an_interrupted_batch_leaves_no_temporary_files() {
         "--out-dir",
         "out",
     ];
-    let r = d.ok(&args, 0);
+    let r = d.ok(&args);
     assert!(r.stdout.contains("issued 2, skipped 0"), "{}", r.stdout);
-    let mut names: Vec<String> = std::fs::read_dir(d.dir.join("out"))
+    let mut names: Vec<String> = std::fs::read_dir(d.path("out"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -1374,20 +1224,20 @@ fn a_rerun_after_an_interrupted_batch_leaves_no_temporary_files() {
         ]
     );
     // And a rerun with nothing to issue cleans up too.
-    std::fs::write(d.dir.join(format!("out/.S-1.json.tmp-{dead}")), "{\"half").unwrap();
-    let r = d.ok(&args, 0);
+    std::fs::write(d.path(&format!("out/.S-1.json.tmp-{dead}")), "{\"half").unwrap();
+    let r = d.ok(&args);
     assert!(r.stdout.contains("issued 0, skipped 2"), "{}", r.stdout);
-    assert!(!d.dir.join(format!("out/.S-1.json.tmp-{dead}")).exists());
+    assert!(!d.path(&format!("out/.S-1.json.tmp-{dead}")).exists());
 }
 
 #[cfg(unix)]
 #[test]
 fn key_file_permissions_are_checked() {
     use std::os::unix::fs::PermissionsExt;
-    let d = Desk::new("keyperm");
+    let d = desk("keyperm");
     d.setup();
     let chmod = |name: &str, mode: u32| {
-        std::fs::set_permissions(d.dir.join(name), std::fs::Permissions::from_mode(mode)).unwrap()
+        std::fs::set_permissions(d.path(name), std::fs::Permissions::from_mode(mode)).unwrap()
     };
     let present = |extra: &[&str]| {
         let mut args = vec![
@@ -1456,10 +1306,10 @@ fn key_file_permissions_are_checked() {
 #[cfg(unix)]
 #[test]
 fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
-    let d = Desk::new("files");
+    let d = desk("files");
     d.setup();
     // A FIFO (nobody writes to it: reading it would block forever) and a device.
-    let fifo = d.dir.join("pipe.json");
+    let fifo = d.path("pipe.json");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
     for args in [
@@ -1514,10 +1364,10 @@ fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
     assert!(r.stderr.contains("a directory"), "{}", r.stderr);
 
     // derive -o onto its own input, under any name: refused, the input intact.
-    let before = std::fs::read(d.dir.join("signed.json")).unwrap();
-    std::fs::hard_link(d.dir.join("signed.json"), d.dir.join("hardlink.json")).unwrap();
-    std::os::unix::fs::symlink("signed.json", d.dir.join("symlink.json")).unwrap();
-    let absolute = d.dir.join("signed.json").display().to_string();
+    let before = std::fs::read(d.path("signed.json")).unwrap();
+    std::fs::hard_link(d.path("signed.json"), d.path("hardlink.json")).unwrap();
+    std::os::unix::fs::symlink("signed.json", d.path("symlink.json")).unwrap();
+    let absolute = d.path("signed.json").display().to_string();
     for out in [
         "signed.json",
         "./signed.json",
@@ -1537,19 +1387,16 @@ fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
         assert_eq!(r.code, 2, "-o {out}: {}", r.all());
         assert!(r.stderr.contains("destroy the input"), "{}", r.stderr);
     }
-    assert_eq!(std::fs::read(d.dir.join("signed.json")).unwrap(), before);
+    assert_eq!(std::fs::read(d.path("signed.json")).unwrap(), before);
     // Another file is fine.
-    d.ok(
-        &[
-            "derive",
-            "--disclose",
-            "disclose.json",
-            "signed.json",
-            "-o",
-            "derived2.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "derive",
+        "--disclose",
+        "disclose.json",
+        "signed.json",
+        "-o",
+        "derived2.json",
+    ]);
     // present -o onto a credential or the holder's key, qr encode -o onto its input.
     for out in ["derived.json", "phone.key"] {
         let r = d.run(&[
@@ -1568,12 +1415,12 @@ fn only_regular_files_are_read_and_outputs_never_overwrite_inputs() {
     }
     let r = d.run(&["qr", "encode", "vp.json", "-o", "vp.json"]);
     assert_eq!(r.code, 2, "{}", r.all());
-    assert!(d.read("vp.json")["holder"].is_string());
+    assert!(d.read_json("vp.json")["holder"].is_string());
 }
 
 #[test]
 fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
-    let d = Desk::new("leak");
+    let d = desk("leak");
     d.setup();
     let present = |input: &str| {
         d.run(&[
@@ -1600,7 +1447,7 @@ fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
         "{}",
         r.stderr
     );
-    assert!(!d.dir.join("out.json").exists());
+    assert!(!d.path("out.json").exists());
     // A key file passed as a credential.
     let r = present("uni.key");
     assert_eq!(r.code, 2, "{}", r.all());
@@ -1610,32 +1457,29 @@ fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
         r.stderr
     );
     // A derived credential is fine (the proof value of a derived proof).
-    d.ok(
-        &[
-            "present",
-            "--holder-key",
-            "phone.key",
-            "--challenge",
-            "c",
-            "--domain",
-            "d",
-            "derived.json",
-            "-o",
-            "out.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "present",
+        "--holder-key",
+        "phone.key",
+        "--challenge",
+        "c",
+        "--domain",
+        "d",
+        "derived.json",
+        "-o",
+        "out.json",
+    ]);
 
     // qr encode: a base proof anywhere, or a secret key anywhere, is refused.
-    let mut vp_with_base = d.read("vp.json");
+    let mut vp_with_base = d.read_json("vp.json");
     vp_with_base["verifiableCredential"]
         .as_array_mut()
         .unwrap()
-        .push(d.read("signed.json"));
-    d.write("vp-with-base.json", &vp_with_base);
-    let mut with_key = d.read("vp.json");
-    with_key["note"] = json!({"keys": [d.read("phone.key")]});
-    d.write("vp-with-key.json", &with_key);
+        .push(d.read_json("signed.json"));
+    d.write_json("vp-with-base.json", &vp_with_base);
+    let mut with_key = d.read_json("vp.json");
+    with_key["note"] = json!({"keys": [d.read_json("phone.key")]});
+    d.write_json("vp-with-key.json", &with_key);
     for (input, what) in [
         ("signed.json", "/proof/proofValue is a bbs-2023 base proof"),
         (
@@ -1652,9 +1496,9 @@ fn present_and_qr_never_hand_over_a_base_proof_or_a_secret_key() {
         let r = d.run(&["qr", "encode", input, "-o", "leak.png"]);
         assert_eq!(r.code, 2, "{input}: {}", r.all());
         assert!(r.stderr.contains(what), "{input}: {}", r.stderr);
-        assert!(!d.dir.join("leak.png").exists(), "{input}");
+        assert!(!d.path("leak.png").exists(), "{input}");
     }
-    d.ok(&["qr", "encode", "vp.json", "-o", "ok.png"], 0);
+    d.ok(&["qr", "encode", "vp.json", "-o", "ok.png"]);
 }
 
 /// Split a command line the way a POSIX shell does for the demo's quoting: words separated
@@ -1690,11 +1534,11 @@ fn shell_words(line: &str) -> Vec<String> {
 
 #[test]
 fn the_demo_prints_commands_that_run_as_printed() {
-    let d = Desk::new("demoprinted");
-    let demo_dir = d.dir.join("story");
+    let d = desk("demoprinted");
+    let demo_dir = d.path("story");
     // Exactly what a user types: no --context anywhere.
-    let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
-        .current_dir(&d.dir)
+    let out = civitas()
+        .current_dir(d.dir())
         .args(["demo", "--dir", "story"])
         .output()
         .unwrap();
@@ -1732,7 +1576,7 @@ fn the_demo_prints_commands_that_run_as_printed() {
         let mut words = shell_words(command.trim_start_matches("$ "));
         assert_eq!(words[0], "civitas");
         words.extend(extra.iter().map(|s| (*s).to_owned()));
-        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
+        let out = civitas()
             .current_dir(&demo_dir)
             .args(&words[1..])
             .output()
@@ -1773,27 +1617,20 @@ fn the_demo_prints_commands_that_run_as_printed() {
 
 #[test]
 fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
-    let d = Desk::new("trustctx");
+    let d = desk("trustctx");
     d.setup();
-    let ctx = repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
-    std::fs::create_dir_all(d.dir.join("desk/contexts")).unwrap();
-    std::fs::copy(&ctx, d.dir.join("desk/contexts/diploma.jsonld")).unwrap();
-    let trust = std::fs::read_to_string(d.dir.join("trust.toml")).unwrap();
-    let with_ctx =
-        format!("{trust}\n[[context]]\nurl = \"{CTX_URL}\"\nfile = \"contexts/diploma.jsonld\"\n");
-    std::fs::write(d.dir.join("desk/trust.toml"), &with_ctx).unwrap();
+    let ctx = context_file();
+    std::fs::create_dir_all(d.path("desk/contexts")).unwrap();
+    std::fs::copy(&ctx, d.path("desk/contexts/diploma.jsonld")).unwrap();
+    let trust = std::fs::read_to_string(d.path("trust.toml")).unwrap();
+    let with_ctx = format!(
+        "{trust}\n[[context]]\nurl = \"{CONTEXT_URL}\"\nfile = \"contexts/diploma.jsonld\"\n"
+    );
+    std::fs::write(d.path("desk/trust.toml"), &with_ctx).unwrap();
     // Run without --context (the Desk helper always adds one), from another directory.
     let raw = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
-            .current_dir(&d.dir)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let r = Run::of(civitas().current_dir(d.dir()).args(args));
+        (r.code, r.stdout, r.stderr)
     };
     // Without the context: the credential's vocabulary is unknown.
     let (code, stdout, _) = raw(&[
@@ -1828,7 +1665,7 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
     let (code, stdout, stderr) = raw(&[
         "verify",
         "--context",
-        &format!("{CTX_URL}={}", ctx.display()),
+        &context(&ctx),
         "--trust",
         "desk/trust.toml",
         "--status-dir",
@@ -1843,13 +1680,13 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
     // A missing context file, a URL listed twice, an issuer DID listed twice: exit 2,
     // naming the problem.
     let missing = with_ctx.replace("contexts/diploma.jsonld", "contexts/nope.jsonld");
-    std::fs::write(d.dir.join("desk/missing.toml"), missing).unwrap();
+    std::fs::write(d.path("desk/missing.toml"), missing).unwrap();
     let twice = format!(
-        "{with_ctx}\n[[context]]\nurl = \"{CTX_URL}\"\nfile = \"contexts/diploma.jsonld\"\n"
+        "{with_ctx}\n[[context]]\nurl = \"{CONTEXT_URL}\"\nfile = \"contexts/diploma.jsonld\"\n"
     );
-    std::fs::write(d.dir.join("desk/twice.toml"), twice).unwrap();
+    std::fs::write(d.path("desk/twice.toml"), twice).unwrap();
     let dup_issuer = format!("{trust}\n{trust}");
-    std::fs::write(d.dir.join("desk/dup.toml"), dup_issuer).unwrap();
+    std::fs::write(d.path("desk/dup.toml"), dup_issuer).unwrap();
     for (file, what) in [
         ("desk/missing.toml", "nope.jsonld"),
         ("desk/twice.toml", "listed twice"),
@@ -1874,7 +1711,7 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
     let bundled = format!(
         "{trust}\n[[context]]\nurl = \"https://www.w3.org/ns/credentials/v2\"\nfile = \"contexts/diploma.jsonld\"\n"
     );
-    std::fs::write(d.dir.join("desk/bundled.toml"), bundled).unwrap();
+    std::fs::write(d.path("desk/bundled.toml"), bundled).unwrap();
     let (code, _, stderr) = raw(&[
         "verify",
         "--trust",
@@ -1890,9 +1727,9 @@ fn contexts_named_in_the_trust_file_are_loaded_relative_to_it() {
 
 #[test]
 fn a_wallet_requests_imports_and_presents_anonymously_with_a_pseudonym_per_desk() {
-    let desk = Desk::new("holder");
+    let desk = desk("holder");
     desk.setup();
-    desk.ok(&["holder", "init", "--wallet", "ada"], 0);
+    desk.ok(&["holder", "init", "--wallet", "ada"]);
     let r = desk.run(&["holder", "init", "--wallet", "ada"]);
     assert_eq!(
         r.code,
@@ -1903,59 +1740,50 @@ fn a_wallet_requests_imports_and_presents_anonymously_with_a_pseudonym_per_desk(
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(desk.dir.join("ada/wallet.key"))
+        let mode = std::fs::metadata(desk.path("ada/wallet.key"))
             .unwrap()
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0, "the storage key is owner-only");
     }
-    desk.ok(
-        &[
-            "holder",
-            "request",
-            "--wallet",
-            "ada",
-            "--feature",
-            "holder-binding-pseudonym",
-            "-o",
-            "req.json",
-        ],
-        0,
-    );
-    let req = desk.read("req.json");
+    desk.ok(&[
+        "holder",
+        "request",
+        "--wallet",
+        "ada",
+        "--feature",
+        "holder-binding-pseudonym",
+        "-o",
+        "req.json",
+    ]);
+    let req = desk.read_json("req.json");
     assert_eq!(req["type"], "CivitasCredentialRequest");
     assert_eq!(req["feature"], "holder_binding_pseudonym");
 
     // The university issues on the request; no subject DID is needed.
-    let mut diploma = desk.read("diploma.json");
+    let mut diploma = desk.read_json("diploma.json");
     diploma["credentialSubject"]
         .as_object_mut()
         .unwrap()
         .remove("id");
-    desk.write("anon-diploma.json", &diploma);
-    desk.ok(
-        &[
-            "issue",
-            "--key",
-            "uni.key",
-            "--holder-request",
-            "req.json",
-            "anon-diploma.json",
-            "-o",
-            "bound.json",
-        ],
-        0,
-    );
-    let r = desk.ok(&["holder", "import", "--wallet", "ada", "bound.json"], 0);
+    desk.write_json("anon-diploma.json", &diploma);
+    desk.ok(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--holder-request",
+        "req.json",
+        "anon-diploma.json",
+        "-o",
+        "bound.json",
+    ]);
+    let r = desk.ok(&["holder", "import", "--wallet", "ada", "bound.json"]);
     assert!(
         r.stdout.contains("bound to this wallet's secret"),
         "{}",
         r.all()
     );
-    let list = desk.ok(
-        &["holder", "list", "--wallet", "ada", "--format", "json"],
-        0,
-    );
+    let list = desk.ok(&["holder", "list", "--wallet", "ada", "--format", "json"]);
     let list: Value = serde_json::from_str(&list.stdout).unwrap();
     assert_eq!(
         list["credentials"][0]["feature"],
@@ -1964,33 +1792,30 @@ fn a_wallet_requests_imports_and_presents_anonymously_with_a_pseudonym_per_desk(
     assert_eq!(list["pending_requests"], 0);
 
     // Another wallet cannot import it.
-    desk.ok(&["holder", "init", "--wallet", "eve"], 0);
+    desk.ok(&["holder", "init", "--wallet", "eve"]);
     let r = desk.run(&["holder", "import", "--wallet", "eve", "bound.json"]);
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("another wallet"), "{}", r.stderr);
 
     let present = |challenge: &str, domain: &str, out: &str| {
-        desk.ok(
-            &[
-                "holder",
-                "present",
-                "--wallet",
-                "ada",
-                "--challenge",
-                challenge,
-                "--domain",
-                domain,
-                "--disclose",
-                "disclose.json",
-                "-o",
-                out,
-            ],
-            0,
-        )
+        desk.ok(&[
+            "holder",
+            "present",
+            "--wallet",
+            "ada",
+            "--challenge",
+            challenge,
+            "--domain",
+            domain,
+            "--disclose",
+            "disclose.json",
+            "-o",
+            out,
+        ])
     };
     let r = present("n1", "https://a.example", "a1.json");
     assert!(r.stderr.contains("for the first time"), "{}", r.stderr);
-    let a1 = desk.read("a1.json");
+    let a1 = desk.read_json("a1.json");
     assert!(a1.get("holder").is_none() && a1.get("proof").is_none());
     let verify = |challenge: &str, domain: &str, file: &str| {
         desk.run(&[
@@ -2040,40 +1865,37 @@ fn a_wallet_requests_imports_and_presents_anonymously_with_a_pseudonym_per_desk(
 
     // The storage key from the environment instead of a key file.
     let key = "11".repeat(32);
-    let r = Command::new(env!("CARGO_BIN_EXE_civitas"))
-        .current_dir(&desk.dir)
+    let r = civitas()
+        .current_dir(desk.dir())
         .env("CIVITAS_WALLET_KEY", &key)
         .args(["holder", "init", "--wallet", "env-wallet"])
         .output()
         .unwrap();
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
-    assert!(!desk.dir.join("env-wallet/wallet.key").exists());
+    assert!(!desk.path("env-wallet/wallet.key").exists());
     let r = desk.run(&["holder", "list", "--wallet", "env-wallet"]);
     assert_eq!(r.code, 2, "without the key: {}", r.all());
     assert!(r.stderr.contains("CIVITAS_WALLET_KEY"), "{}", r.stderr);
 
     // The identified kind, for the credential issued to the phone's DID.
-    desk.ok(&["holder", "import", "--wallet", "eve", "signed.json"], 0);
-    desk.ok(
-        &[
-            "holder",
-            "present",
-            "--wallet",
-            "eve",
-            "--challenge",
-            "c1",
-            "--domain",
-            "d",
-            "--disclose",
-            "disclose.json",
-            "--identified",
-            "--holder-key",
-            "phone.key",
-            "-o",
-            "identified.json",
-        ],
-        0,
-    );
+    desk.ok(&["holder", "import", "--wallet", "eve", "signed.json"]);
+    desk.ok(&[
+        "holder",
+        "present",
+        "--wallet",
+        "eve",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "--disclose",
+        "disclose.json",
+        "--identified",
+        "--holder-key",
+        "phone.key",
+        "-o",
+        "identified.json",
+    ]);
     let v = desk.verify(&["identified.json"]);
     assert_eq!(v.code, 0, "{}", v.all());
     // That credential cannot be presented anonymously: nothing binds it to a secret.
@@ -2099,36 +1921,30 @@ fn a_wallet_requests_imports_and_presents_anonymously_with_a_pseudonym_per_desk(
 
 #[test]
 fn a_batch_binds_each_row_to_its_holders_request() {
-    let d = Desk::new("batch-bound");
-    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
-    let mut template: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let d = desk("batch-bound");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
+    let mut template: Value = diploma();
     template["credentialSubject"]
         .as_object_mut()
         .unwrap()
         .remove("id");
     template["credentialSubject"]["givenName"] = json!("{{given}}");
-    d.write("template.json", &template);
+    d.write_json("template.json", &template);
     for who in ["ada", "alan"] {
-        d.ok(&["holder", "init", "--wallet", who], 0);
-        d.ok(
-            &[
-                "holder",
-                "request",
-                "--wallet",
-                who,
-                "--feature",
-                "anonymous-holder-binding",
-                "-o",
-                &format!("{who}-req.json"),
-            ],
-            0,
-        );
+        d.ok(&["holder", "init", "--wallet", who]);
+        d.ok(&[
+            "holder",
+            "request",
+            "--wallet",
+            who,
+            "--feature",
+            "anonymous-holder-binding",
+            "-o",
+            &format!("{who}-req.json"),
+        ]);
     }
     std::fs::write(
-        d.dir.join("class.csv"),
+        d.path("class.csv"),
         "student,given,holder_request\nS-1,Ada,ada-req.json\nS-2,Alan,alan-req.json\n",
     )
     .unwrap();
@@ -2143,16 +1959,16 @@ fn a_batch_binds_each_row_to_its_holders_request() {
         "--out-dir",
         "out",
     ];
-    d.ok(&args, 0);
-    d.ok(&["holder", "import", "--wallet", "ada", "out/S-1.json"], 0);
-    d.ok(&["holder", "import", "--wallet", "alan", "out/S-2.json"], 0);
+    d.ok(&args);
+    d.ok(&["holder", "import", "--wallet", "ada", "out/S-1.json"]);
+    d.ok(&["holder", "import", "--wallet", "alan", "out/S-2.json"]);
     let r = d.run(&["holder", "import", "--wallet", "ada", "out/S-2.json"]);
     assert_eq!(r.code, 2, "Alan's diploma is not Ada's: {}", r.all());
 
     // A row naming a request file that is not one: refused before anything is written.
-    std::fs::write(d.dir.join("not-a-request.json"), "{\"type\": \"Nope\"}").unwrap();
+    std::fs::write(d.path("not-a-request.json"), "{\"type\": \"Nope\"}").unwrap();
     std::fs::write(
-        d.dir.join("class.csv"),
+        d.path("class.csv"),
         "student,given,holder_request\nS-3,Grace,ada-req.json\nS-4,Edsger,not-a-request.json\n",
     )
     .unwrap();
@@ -2163,7 +1979,7 @@ fn a_batch_binds_each_row_to_its_holders_request() {
         "{}",
         r.stderr
     );
-    assert!(!d.dir.join("out/S-3.json").exists());
+    assert!(!d.path("out/S-3.json").exists());
 }
 
 #[test]
@@ -2174,15 +1990,12 @@ fn a_directory_of_a_thousand_presentations_is_batch_verified_with_the_one_by_one
     use civitas_core::jsonld::JsonLdProcessor;
     use civitas_core::verifier::request_binding;
 
-    let d = Desk::new("batch-verify");
+    let d = desk("batch-verify");
     let jsonld = JsonLdProcessor::default();
     jsonld
         .register_context(
-            CTX_URL,
-            &std::fs::read_to_string(
-                repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
-            )
-            .unwrap(),
+            CONTEXT_URL,
+            &std::fs::read_to_string(context_file()).unwrap(),
         )
         .unwrap();
     let bbs = Bbs2023::new(std::sync::Arc::new(jsonld));
@@ -2191,10 +2004,7 @@ fn a_directory_of_a_thousand_presentations_is_batch_verified_with_the_one_by_one
     );
     let key = civitas_core::keys::PublicKey::Bls12381G2(pair.public().to_bytes());
     let issuer = civitas_core::did::did_key(&key);
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = diploma();
     doc["issuer"]["id"] = issuer.clone().into();
     let options = ProofOptions::assertion(civitas_core::did::verification_method_id(&key));
     let mandatory = vec!["/issuer".to_owned(), "/validFrom".to_owned()];
@@ -2206,17 +2016,17 @@ fn a_directory_of_a_thousand_presentations_is_batch_verified_with_the_one_by_one
     forged["proof"]["proofValue"] = base.serialize().into();
     let header = request_binding("c1", Some("d"));
     let pointers = ["/credentialSubject/degree/name".to_owned()];
-    std::fs::create_dir_all(d.dir.join("inbox")).unwrap();
+    std::fs::create_dir_all(d.path("inbox")).unwrap();
     for i in 0..1000 {
         let source = if i == 500 { &forged } else { &signed };
         let mut derived = bbs.derive(source, &pointers, &header).unwrap();
         if i == 700 {
             derived["credentialSubject"]["degree"]["name"] = "PhD".into();
         }
-        d.write(&format!("inbox/{i:04}.json"), &derived);
+        d.write_json(&format!("inbox/{i:04}.json"), &derived);
     }
     std::fs::write(
-        d.dir.join("trust.toml"),
+        d.path("trust.toml"),
         format!(
             "[[issuer]]\ndid = \"{issuer}\"\nname = \"Uni\"\ncredential_types = [\"UniversityDegreeCredential\"]\n"
         ),

@@ -3,77 +3,53 @@
 //! chain, and `civitas holder respond --verifier-ca` answers only when the chain leads to the
 //! CA it trusts.
 
-use super::serve::{Server, civitas, respond, scratch};
-
-fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = civitas().current_dir(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(dir: &std::path::Path, args: &[&str]) -> String {
-    let (code, out, err) = run(dir, args);
-    assert_eq!(code, 0, "civitas {}:\n{out}\n{err}", args.join(" "));
-    out + &err
-}
+use super::serve::Server;
+use super::support::{Scratch, respond};
 
 #[test]
 fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
-    let dir = scratch("haip");
-    drop(Server::start(&["--demo", "--dir", dir.to_str().unwrap()]));
+    let d = Scratch::new("haip");
+    drop(Server::demo(d.dir()));
     for k in ["ca.key", "ica.key", "other-ca.key"] {
-        ok(&dir, &["keygen", "--alg", "p256", "-o", k]);
+        d.ok(&["keygen", "--alg", "p256", "-o", k]);
     }
-    ok(
-        &dir,
-        &[
-            "cert",
-            "ca",
-            "--key",
-            "ca.key",
-            "--name",
-            "CN=Agencies Root,O=State",
-            "-o",
-            "ca.pem",
-        ],
-    );
-    ok(
-        &dir,
-        &[
-            "cert",
-            "ca",
-            "--key",
-            "other-ca.key",
-            "--name",
-            "CN=Other Root",
-            "-o",
-            "other-ca.pem",
-        ],
-    );
-    ok(
-        &dir,
-        &[
-            "cert",
-            "issue",
-            "--ca-key",
-            "ca.key",
-            "--ca-cert",
-            "ca.pem",
-            "--key",
-            "ica.key",
-            "--name",
-            "CN=Agencies Issuing CA,O=State",
-            "--ca",
-            "-o",
-            "ica.pem",
-        ],
-    );
-    let said = ok(
-        &dir,
-        &[
+    d.ok(&[
+        "cert",
+        "ca",
+        "--key",
+        "ca.key",
+        "--name",
+        "CN=Agencies Root,O=State",
+        "-o",
+        "ca.pem",
+    ]);
+    d.ok(&[
+        "cert",
+        "ca",
+        "--key",
+        "other-ca.key",
+        "--name",
+        "CN=Other Root",
+        "-o",
+        "other-ca.pem",
+    ]);
+    d.ok(&[
+        "cert",
+        "issue",
+        "--ca-key",
+        "ca.key",
+        "--ca-cert",
+        "ca.pem",
+        "--key",
+        "ica.key",
+        "--name",
+        "CN=Agencies Issuing CA,O=State",
+        "--ca",
+        "-o",
+        "ica.pem",
+    ]);
+    let said = d
+        .ok(&[
             "cert",
             "issue",
             "--ca-key",
@@ -88,13 +64,13 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
             "desk.agency.example",
             "-o",
             "desk-chain.pem",
-        ],
-    );
+        ])
+        .all();
     assert!(said.contains("x509_hash:"), "{said}");
     // The chain is the leaf and the intermediate, not the root.
-    let chain = std::fs::read_to_string(dir.join("desk-chain.pem")).unwrap();
+    let chain = std::fs::read_to_string(d.path("desk-chain.pem")).unwrap();
     assert_eq!(chain.matches("BEGIN CERTIFICATE").count(), 2);
-    let shown = ok(&dir, &["cert", "show", "desk-chain.pem"]);
+    let shown = d.ok(&["cert", "show", "desk-chain.pem"]).all();
     assert!(shown.contains("dns: desk.agency.example"), "{shown}");
     let hash = shown
         .lines()
@@ -102,40 +78,37 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
         .unwrap()
         .to_owned();
     // A leaf signed by a key that is not its CA's is refused.
-    let (code, _, err) = run(
-        &dir,
-        &[
-            "cert",
-            "issue",
-            "--ca-key",
-            "other-ca.key",
-            "--ca-cert",
-            "ca.pem",
-            "--key",
-            "desk.key",
-            "--name",
-            "CN=X",
-            "-o",
-            "x.pem",
-        ],
-    );
-    assert_eq!(code, 2);
-    assert!(err.contains("issuer's key"), "{err}");
+    let r = d.run(&[
+        "cert",
+        "issue",
+        "--ca-key",
+        "other-ca.key",
+        "--ca-cert",
+        "ca.pem",
+        "--key",
+        "desk.key",
+        "--name",
+        "CN=X",
+        "-o",
+        "x.pem",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("issuer's key"), "{}", r.stderr);
 
-    let config = std::fs::read_to_string(dir.join("config.toml"))
+    let config = std::fs::read_to_string(d.path("config.toml"))
         .unwrap()
         .replace(
             "key = \"desk.key\"\n",
             "key = \"desk.key\"\ncertificate = \"desk-chain.pem\"\n",
         );
-    std::fs::write(dir.join("haip.toml"), &config).unwrap();
-    let desk = Server::start(&["--config", dir.join("haip.toml").to_str().unwrap()]);
+    std::fs::write(d.path("haip.toml"), &config).unwrap();
+    let desk = Server::start(&["--config", d.path("haip.toml").to_str().unwrap()]);
     let checks = desk.json("/desk/checks", None);
     assert_eq!(checks["client_id"], format!("x509_hash:{hash}"), "{checks}");
 
-    let wallet = dir.join("wallet");
-    let ca = dir.join("ca.pem");
-    let other = dir.join("other-ca.pem");
+    let wallet = d.path("wallet");
+    let ca = d.path("ca.pem");
+    let other = d.path("other-ca.pem");
     // Trusting the agencies' root: answered and accepted.
     let (id, url) = desk.check("diploma", None);
     let r = respond(&wallet, &url, &["--verifier-ca", ca.to_str().unwrap()]);
@@ -157,7 +130,7 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
     let r = respond(
         &wallet,
         &url,
-        &["--verifier-ca", dir.join("haip.toml").to_str().unwrap()],
+        &["--verifier-ca", d.path("haip.toml").to_str().unwrap()],
     );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no PEM certificate"), "{}", r.stderr);
@@ -165,132 +138,124 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
 
     // x509_san_dns: the desk's public URL must be on a name the leaf carries.
     std::fs::write(
-        dir.join("san.toml"),
+        d.path("san.toml"),
         config.replace(
             "certificate = \"desk-chain.pem\"\n",
             "certificate = \"desk-chain.pem\"\nclient_id_prefix = \"x509_san_dns\"\npublic_url = \"https://other.agency.example\"\ntoken = \"a-desk-token-of-some-length\"\n",
         ),
     )
     .unwrap();
-    let (code, _, err) = run(&dir, &["serve", "--config", "san.toml", "--port", "0"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("does not name other.agency.example"), "{err}");
+    let r = d.run(&["serve", "--config", "san.toml", "--port", "0"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("does not name other.agency.example"),
+        "{}",
+        r.stderr
+    );
     // A certificate for another key than the desk's is refused at start.
     std::fs::write(
-        dir.join("wrongkey.toml"),
+        d.path("wrongkey.toml"),
         config.replace("key = \"desk.key\"\n", "key = \"ica.key\"\n"),
     )
     .unwrap();
-    let (code, _, err) = run(&dir, &["serve", "--config", "wrongkey.toml", "--port", "0"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("not for the desk key"), "{err}");
+    let r = d.run(&["serve", "--config", "wrongkey.toml", "--port", "0"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not for the desk key"), "{}", r.stderr);
 
     // An SD-JWT VC issued under an x5c chain: the trust file names the CA, not the key.
     for k in ["pid.key", "phone.key"] {
-        ok(&dir, &["keygen", "--alg", "p256", "-o", k]);
+        d.ok(&["keygen", "--alg", "p256", "-o", k]);
     }
-    ok(
-        &dir,
-        &[
-            "cert",
-            "issue",
-            "--ca-key",
-            "ica.key",
-            "--ca-cert",
-            "ica.pem",
-            "--key",
-            "pid.key",
-            "--name",
-            "CN=PID Provider",
-            "--dns",
-            "pid.example",
-            "-o",
-            "pid-chain.pem",
-        ],
-    );
+    d.ok(&[
+        "cert",
+        "issue",
+        "--ca-key",
+        "ica.key",
+        "--ca-cert",
+        "ica.pem",
+        "--key",
+        "pid.key",
+        "--name",
+        "CN=PID Provider",
+        "--dns",
+        "pid.example",
+        "-o",
+        "pid-chain.pem",
+    ]);
     std::fs::write(
-        dir.join("pid-claims.json"),
+        d.path("pid-claims.json"),
         r#"{"given_name": "Ada", "family_name": "Lovelace"}"#,
     )
     .unwrap();
     let issue = |iss: &str, chain: &str, out: &str| {
-        run(
-            &dir,
-            &[
-                "issue",
-                "--format",
-                "sd-jwt-vc",
-                "--key",
-                "pid.key",
-                "--vct",
-                "urn:eudi:pid:1",
-                "--iss",
-                iss,
-                "--x5c",
-                chain,
-                "--holder-jwk",
-                "phone.key",
-                "pid-claims.json",
-                "-o",
-                out,
-            ],
-        )
+        d.run(&[
+            "issue",
+            "--format",
+            "sd-jwt-vc",
+            "--key",
+            "pid.key",
+            "--vct",
+            "urn:eudi:pid:1",
+            "--iss",
+            iss,
+            "--x5c",
+            chain,
+            "--holder-jwk",
+            "phone.key",
+            "pid-claims.json",
+            "-o",
+            out,
+        ])
     };
     assert_eq!(
-        issue("https://pid.example", "pid-chain.pem", "pid.sd-jwt").0,
+        issue("https://pid.example", "pid-chain.pem", "pid.sd-jwt").code,
         0
     );
     assert_eq!(
-        issue("https://elsewhere.example", "pid-chain.pem", "other.sd-jwt").0,
+        issue("https://elsewhere.example", "pid-chain.pem", "other.sd-jwt").code,
         0
     );
     // The desk's chain is for another key: refused at issuance.
-    let (code, _, err) = issue("https://pid.example", "desk-chain.pem", "x.sd-jwt");
-    assert_eq!(code, 2);
-    assert!(err.contains("not for the key"), "{err}");
-    std::fs::write(dir.join("disclose.json"), r#"["/given_name"]"#).unwrap();
+    let r = issue("https://pid.example", "desk-chain.pem", "x.sd-jwt");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not for the key"), "{}", r.stderr);
+    std::fs::write(d.path("disclose.json"), r#"["/given_name"]"#).unwrap();
     let ca_pem = std::fs::read_to_string(&ca).unwrap();
     std::fs::write(
-        dir.join("x509-trust.toml"),
+        d.path("x509-trust.toml"),
         format!(
             "[[issuer]]\nx509_ca = \"\"\"\n{ca_pem}\"\"\"\nname = \"PID providers of the State\"\ncredential_types = [\"urn:eudi:pid:1\"]\n"
         ),
     )
     .unwrap();
     let verify = |credential: &str| {
-        ok(
-            &dir,
-            &[
-                "present",
-                "--holder-key",
-                "phone.key",
-                "--challenge",
-                "c1",
-                "--domain",
-                "https://desk.example",
-                "--disclose",
-                "disclose.json",
-                credential,
-                "-o",
-                "vp.sd-jwt",
-            ],
-        );
-        let (code, out, _) = run(
-            &dir,
-            &[
-                "verify",
-                "--trust",
-                "x509-trust.toml",
-                "--challenge",
-                "c1",
-                "--domain",
-                "https://desk.example",
-                "--format",
-                "json",
-                "vp.sd-jwt",
-            ],
-        );
-        (code, out)
+        d.ok(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c1",
+            "--domain",
+            "https://desk.example",
+            "--disclose",
+            "disclose.json",
+            credential,
+            "-o",
+            "vp.sd-jwt",
+        ]);
+        let r = d.run(&[
+            "verify",
+            "--trust",
+            "x509-trust.toml",
+            "--challenge",
+            "c1",
+            "--domain",
+            "https://desk.example",
+            "--format",
+            "json",
+            "vp.sd-jwt",
+        ]);
+        (r.code, r.stdout)
     };
     let (code, out) = verify("pid.sd-jwt");
     assert_eq!(code, 0, "{out}");
@@ -301,5 +266,4 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
     let (code, out) = verify("other.sd-jwt");
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("does not name the issuer"), "{out}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -9,50 +9,20 @@ use civitas_core::openid4vci::credential::{Proofs, credential_request_json, jwt_
 use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
 use serde_json::{Value, json};
 
-use super::serve::{Server, civitas, respond, scratch};
-
-pub(super) struct Run {
-    pub(super) code: i32,
-    pub(super) stdout: String,
-    pub(super) stderr: String,
-}
-
-pub(super) fn run(args: &[&str]) -> Run {
-    let out = civitas()
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use super::serve::Server;
+use super::support::{Run, Scratch, context, respond, run, text};
 
 pub(super) fn port(server: &Server) -> String {
     server.base.rsplit(':').next().unwrap().to_owned()
-}
-
-pub(super) fn text(p: &Path) -> String {
-    p.display().to_string()
 }
 
 pub(super) fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap().trim().to_owned()
 }
 
-/// The demo university's JSON-LD context, which a fresh wallet is given at its first accept.
-fn context_arg(wallet: &Path) -> String {
-    let demo = wallet.with_extension("");
-    format!(
-        "https://civitas.example/contexts/diploma/v1={}",
-        demo.join("contexts/diploma-v1.jsonld").display()
-    )
-}
-
 fn accept(wallet: &Path, pin: &str, offer: &str, extra: &[&str]) -> Run {
-    let context = context_arg(wallet);
+    // The demo university's JSON-LD context, which a fresh wallet is given at its first accept.
+    let context = context(&wallet.with_extension("").join("contexts/diploma-v1.jsonld"));
     let mut args = vec!["--context", &context, "holder", "accept", "--wallet"];
     let w = text(wallet);
     args.push(&w);
@@ -74,17 +44,17 @@ pub(super) fn now() -> i64 {
 
 #[test]
 fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
-    let dir = scratch("issuer-demo");
-    let offers = dir.with_extension("offers");
+    let d = Scratch::new("issuer-demo");
+    let offers = d.dir().with_extension("offers");
     let _ = std::fs::remove_dir_all(&offers);
-    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
-    let config = dir.join("config.toml");
+    let server = Server::demo(d.dir());
+    let config = d.path("config.toml");
     let made = run(&[
         "offers",
         "--config",
         &text(&config),
         "--csv",
-        &text(&dir.join("graduates.csv")),
+        &d.arg("graduates.csv"),
         "--out-dir",
         &text(&offers),
         "--port",
@@ -120,7 +90,7 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
         "--config",
         &text(&config),
         "--csv",
-        &text(&dir.join("graduates.csv")),
+        &d.arg("graduates.csv"),
         "--out-dir",
         &text(&offers),
         "--port",
@@ -149,7 +119,7 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
     );
 
     // A fresh wallet redeems Ada's offer: a diploma bound to its secrets.
-    let wallet = dir.with_extension("wallet");
+    let wallet = d.dir().with_extension("wallet");
     let _ = std::fs::remove_dir_all(&wallet);
     assert_eq!(run(&["holder", "init", "--wallet", &text(&wallet)]).code, 0);
     // Asking for more than batch_size is refused before the PIN is spent: the offer stays.
@@ -207,9 +177,9 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
         "status",
         "revoke",
         "--key",
-        &text(&dir.join("university-status.key")),
+        &d.arg("university-status.key"),
         "--list",
-        &text(&dir.join("status/revocation.json")),
+        &d.arg("status/revocation.json"),
         "--index",
         &index,
     ]);
@@ -226,7 +196,7 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
     );
 
     // What was recorded: the row, the status index; no name, no birth date.
-    let issued: Vec<_> = std::fs::read_dir(dir.join("issuer-state/issued"))
+    let issued: Vec<_> = std::fs::read_dir(d.path("issuer-state/issued"))
         .unwrap()
         .flatten()
         .collect();
@@ -238,7 +208,7 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
         "{record}"
     );
     // The redeemed offer no longer holds the row's values.
-    let offers_dir = dir.join("issuer-state/offers");
+    let offers_dir = d.path("issuer-state/offers");
     let redeemed = std::fs::read_dir(&offers_dir)
         .unwrap()
         .flatten()
@@ -273,7 +243,7 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
     // Offers survive a restart: Grace redeems hers from the restarted server, identified.
     let old_base = server.base.clone();
     drop(server);
-    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let server = Server::demo(d.dir());
     let grace = read(&offers.join("S-2021-0101.offer"));
     let OfferInvocation::ByReference(uri) = OfferInvocation::parse(&grace).unwrap() else {
         panic!("by reference")
@@ -285,19 +255,18 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
         &wallet,
         &read(&offers.join("S-2021-0101.pin")),
         &civitas_core::openid4vci::offer::offer_uri_url(&uri),
-        &["--identified", "--holder-key", &text(&dir.join("desk.key"))],
+        &["--identified", "--holder-key", &d.arg("desk.key")],
     );
     assert_eq!(got.code, 0, "{}{}", got.stdout, got.stderr);
     assert!(got.stdout.contains("(baseline)"), "{}", got.stdout);
     drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&offers);
     let _ = std::fs::remove_dir_all(&wallet);
 }
 
 /// A fresh offer made through the admin endpoint: the offer and its PIN.
-fn admin_offer(server: &Server, dir: &Path, row: &str) -> (CredentialOffer, String) {
-    let token = read(&dir.join("issuer-admin.token"));
+fn admin_offer(server: &Server, d: &Scratch, row: &str) -> (CredentialOffer, String) {
+    let token = read(&d.path("issuer-admin.token"));
     let values = json!({"student_number": row, "given_name": "Ada", "family_name": "Lovelace",
         "birth_date": "1990-12-10", "degree": "MSc Computer Science", "field": "Computer Science",
         "awarded_on": "2026-06-30"});
@@ -345,10 +314,10 @@ pub(super) fn error_of(answer: &(u16, String)) -> (u16, String) {
 
 #[test]
 fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing() {
-    let dir = scratch("issuer-bad");
-    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let d = Scratch::new("issuer-bad");
+    let server = Server::demo(d.dir());
     let form = "application/x-www-form-urlencoded";
-    let (offer, pin) = admin_offer(&server, &dir, "bad-1");
+    let (offer, pin) = admin_offer(&server, &d, "bad-1");
 
     // The token endpoint.
     let grant = "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Apre-authorized_code";
@@ -451,7 +420,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
 
     // Nothing was issued or consumed by the refusals: the valid request still works, once.
     assert_eq!(
-        std::fs::read_dir(dir.join("issuer-state/issued"))
+        std::fs::read_dir(d.path("issuer-state/issued"))
             .unwrap()
             .count(),
         0
@@ -470,7 +439,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     );
 
     // The nonce that was used cannot be used again, with a new offer's token.
-    let (offer2, pin2) = admin_offer(&server, &dir, "bad-2");
+    let (offer2, pin2) = admin_offer(&server, &d, "bad-2");
     let access2 = token(&server, &offer2, &pin2);
     let answer = post(&valid, Some(&access2));
     assert_eq!(
@@ -481,8 +450,8 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     );
 
     // An expired offer is refused at the token endpoint (its expiry set in the past here).
-    let (offer3, pin3) = admin_offer(&server, &dir, "bad-3");
-    let file = std::fs::read_dir(dir.join("issuer-state/offers"))
+    let (offer3, pin3) = admin_offer(&server, &d, "bad-3");
+    let file = std::fs::read_dir(d.path("issuer-state/offers"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
@@ -504,7 +473,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
 
     // Unknown offers by reference are 404; the admin endpoint checks rows.
     assert_eq!(server.get("/openid4vci/offers/unknown", None).0, 404);
-    let admin = read(&dir.join("issuer-admin.token"));
+    let admin = read(&d.path("issuer-admin.token"));
     let rows = br#"{"configuration": "diploma", "rows": [{"id": "x", "values": {}}]}"#;
     let (status, body) = server.post("/issuer/offers", "application/json", rows, Some(&admin));
     assert_eq!(status, 400, "{body}");
@@ -519,13 +488,12 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
         body.contains("given_name") || body.contains("a non-empty string"),
         "{body}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest() {
-    let dir = scratch("issuer-vcapi");
-    let server = Server::start(&["--demo", "--dir", &text(&dir)]);
+    let d = Scratch::new("issuer-vcapi");
+    let server = Server::demo(d.dir());
     let licence = |version: &str| {
         let (context, dates) = if version == "2.0" {
             (
@@ -558,7 +526,7 @@ fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest()
         }
         doc
     };
-    let admin = read(&dir.join("issuer-admin.token"));
+    let admin = read(&d.path("issuer-admin.token"));
     let issue = |credential: Value, mandatory: Value| {
         server.post(
             "/credentials/issue",
@@ -641,5 +609,4 @@ fn the_vc_api_issues_and_derives_what_the_w3c_suite_sends_and_refuses_the_rest()
         None,
     );
     assert_eq!(status, 400);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,66 +1,62 @@
 //! `civitas log`: a log made, appended to, audited, and caught when a tile, a bundle or the
 //! checkpoint is tampered with, or when another key tries to append.
 
-use std::path::Path;
-
-use super::serve::{civitas, scratch};
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = civitas().args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn p(path: &Path) -> String {
-    path.display().to_string()
-}
+use super::support::{Scratch, run, text};
 
 #[test]
 fn a_log_is_made_appended_audited_and_tampering_is_caught() {
-    let dir = scratch("log");
-    std::fs::create_dir_all(&dir).unwrap();
-    let key = dir.join("log.key");
-    let log = dir.join("uni-log");
-    assert_eq!(run(&["keygen", "--alg", "ed25519", "-o", &p(&key)]).0, 0);
-    let (code, vkey, err) = run(&[
+    let d = Scratch::new("log");
+    let key = d.path("log.key");
+    let log = d.path("uni-log");
+    assert_eq!(
+        run(&["keygen", "--alg", "ed25519", "-o", &text(&key)]).code,
+        0
+    );
+    let r = run(&[
         "log",
         "init",
         "--key",
-        &p(&key),
+        &text(&key),
         "--origin",
         "uni.example/log",
-        &p(&log),
+        &text(&log),
     ]);
-    assert_eq!(code, 0, "{err}");
-    assert!(vkey.starts_with("uni.example/log+"), "{vkey}");
-    assert_eq!(std::fs::read_to_string(log.join("vkey")).unwrap(), vkey);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("uni.example/log+"), "{}", r.stdout);
+    assert_eq!(std::fs::read_to_string(log.join("vkey")).unwrap(), r.stdout);
     let mut files = Vec::new();
     for i in 0..300 {
-        let f = dir.join(format!("entry-{i:03}"));
+        let f = d.path(&format!("entry-{i:03}"));
         std::fs::write(&f, format!("entry {i}")).unwrap();
-        files.push(p(&f));
+        files.push(text(&f));
     }
     let mut args = vec![
         "log".to_owned(),
         "append".into(),
         "--key".into(),
-        p(&key),
-        p(&log),
+        text(&key),
+        text(&log),
     ];
     args.extend(files.iter().cloned());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let (code, out, err) = run(&args);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("now has 300 entries"), "{out}");
-    let (code, out, _) = run(&["log", "verify", "--vkey", &p(&log.join("vkey")), &p(&log)]);
-    assert_eq!(code, 0, "{out}");
-    assert!(out.contains("is whole: 300 entries"), "{out}");
+    let r = run(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("now has 300 entries"), "{}", r.stdout);
+    let r = run(&[
+        "log",
+        "verify",
+        "--vkey",
+        &text(&log.join("vkey")),
+        &text(&log),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("is whole: 300 entries"), "{}", r.stdout);
     // Appended one by one past a tile edge, the superseded partial tiles are removed.
     for f in files.iter().take(220) {
-        assert_eq!(run(&["log", "append", "--key", &p(&key), &p(&log), f]).0, 0);
+        assert_eq!(
+            run(&["log", "append", "--key", &text(&key), &text(&log), f]).code,
+            0
+        );
     }
     assert!(log.join("tile/0/001").is_file());
     assert!(
@@ -68,38 +64,52 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
         "partials of a full tile are gone"
     );
     assert!(log.join("tile/0/002.p/8").is_file());
-    let (code, out, _) = run(&["log", "verify", &p(&log)]);
-    assert_eq!(code, 0, "{out}");
-    assert!(out.contains("is whole: 520 entries"), "{out}");
+    let r = run(&["log", "verify", &text(&log)]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.stdout.contains("is whole: 520 entries"), "{}", r.stdout);
 
     // Another key cannot append; a verifier pinning another key refuses the checkpoint.
-    let other = dir.join("other.key");
-    assert_eq!(run(&["keygen", "--alg", "ed25519", "-o", &p(&other)]).0, 0);
-    let (code, _, err) = run(&["log", "append", "--key", &p(&other), &p(&log), &files[0]]);
-    assert_eq!(code, 2);
-    assert!(err.contains("is not the key of the log"), "{err}");
-    let other_log = dir.join("other-log");
+    let other = d.path("other.key");
+    assert_eq!(
+        run(&["keygen", "--alg", "ed25519", "-o", &text(&other)]).code,
+        0
+    );
+    let r = run(&[
+        "log",
+        "append",
+        "--key",
+        &text(&other),
+        &text(&log),
+        &files[0],
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is not the key of the log"),
+        "{}",
+        r.stderr
+    );
+    let other_log = d.path("other-log");
     assert_eq!(
         run(&[
             "log",
             "init",
             "--key",
-            &p(&other),
+            &text(&other),
             "--origin",
             "uni.example/log",
-            &p(&other_log)
+            &text(&other_log)
         ])
-        .0,
+        .code,
         0
     );
-    let (code, out, _) = run(&[
+    let r = run(&[
         "log",
         "verify",
         "--vkey",
-        &p(&other_log.join("vkey")),
-        &p(&log),
+        &text(&other_log.join("vkey")),
+        &text(&log),
     ]);
-    assert_eq!(code, 1, "{out}");
+    assert_eq!(r.code, 1, "{}", r.stdout);
 
     // A tampered tile, a truncated bundle: not whole, and no append builds on them.
     let tile = log.join("tile/0/002.p/8");
@@ -107,29 +117,47 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
     let mut bad = good.clone();
     bad[3] ^= 1;
     std::fs::write(&tile, &bad).unwrap();
-    let (code, out, _) = run(&["log", "verify", &p(&log)]);
-    assert_eq!(code, 1);
-    assert!(out.contains("tile/0/002.p/8 does not match"), "{out}");
-    let (code, _, err) = run(&["log", "append", "--key", &p(&key), &p(&log), &files[0]]);
-    assert_eq!(code, 2);
-    assert!(err.contains("do not match the signed checkpoint"), "{err}");
+    let r = run(&["log", "verify", &text(&log)]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("tile/0/002.p/8 does not match"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&[
+        "log",
+        "append",
+        "--key",
+        &text(&key),
+        &text(&log),
+        &files[0],
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("do not match the signed checkpoint"),
+        "{}",
+        r.stderr
+    );
     std::fs::write(&tile, &good).unwrap();
     let bundle = log.join("tile/entries/000");
     let b = std::fs::read(&bundle).unwrap();
     std::fs::write(&bundle, &b[..b.len() - 2]).unwrap();
-    let (code, out, _) = run(&["log", "verify", &p(&log)]);
-    assert_eq!(code, 1);
-    assert!(out.contains("tile/entries/000 is truncated"), "{out}");
+    let r = run(&["log", "verify", &text(&log)]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("tile/entries/000 is truncated"),
+        "{}",
+        r.stdout
+    );
     std::fs::write(&bundle, &b).unwrap();
     // A checkpoint with a changed size no longer verifies.
     let cp = std::fs::read_to_string(log.join("checkpoint")).unwrap();
     std::fs::write(log.join("checkpoint"), cp.replacen("\n520\n", "\n519\n", 1)).unwrap();
-    let (code, out, _) = run(&["log", "verify", &p(&log)]);
-    assert_eq!(code, 1);
-    assert!(out.contains("does not verify"), "{out}");
+    let r = run(&["log", "verify", &text(&log)]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("does not verify"), "{}", r.stdout);
     std::fs::write(log.join("checkpoint"), cp).unwrap();
-    assert_eq!(run(&["log", "verify", &p(&log)]).0, 0);
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run(&["log", "verify", &text(&log)]).code, 0);
 }
 
 #[test]
@@ -137,15 +165,14 @@ fn every_status_list_version_is_logged_before_it_is_written() {
     use civitas_core::tlog::entry::LogEntry;
     use civitas_core::tlog::tiles::parse_bundle;
     use sha2::Digest;
-    let dir = scratch("log-status");
-    std::fs::create_dir_all(&dir).unwrap();
-    let (log_key, status_key, log) = (dir.join("log.key"), dir.join("status.key"), dir.join("log"));
+    let d = Scratch::new("log-status");
+    let (log_key, status_key, log) = (d.path("log.key"), d.path("status.key"), d.path("log"));
     assert_eq!(
-        run(&["keygen", "--alg", "ed25519", "-o", &p(&log_key)]).0,
+        run(&["keygen", "--alg", "ed25519", "-o", &text(&log_key)]).code,
         0
     );
     assert_eq!(
-        run(&["keygen", "--alg", "p256", "-o", &p(&status_key)]).0,
+        run(&["keygen", "--alg", "p256", "-o", &text(&status_key)]).code,
         0
     );
     assert_eq!(
@@ -153,17 +180,17 @@ fn every_status_list_version_is_logged_before_it_is_written() {
             "log",
             "init",
             "--key",
-            &p(&log_key),
+            &text(&log_key),
             "--origin",
             "uni.example/log",
-            &p(&log)
+            &text(&log)
         ])
-        .0,
+        .code,
         0
     );
-    let list = dir.join("list.json");
-    let logged = ["--log", &p(&log), "--log-key", &p(&log_key)];
-    let (list_s, status_s) = (p(&list), p(&status_key));
+    let list = d.path("list.json");
+    let logged = ["--log", &text(&log), "--log-key", &text(&log_key)];
+    let (list_s, status_s) = (text(&list), text(&status_key));
     let mut create = vec![
         "status",
         "create",
@@ -175,15 +202,15 @@ fn every_status_list_version_is_logged_before_it_is_written() {
         &list_s,
     ];
     create.extend_from_slice(&logged);
-    assert_eq!(run(&create).0, 0);
-    let (code, _, err) = run(&[
+    assert_eq!(run(&create).code, 0);
+    let r = run(&[
         &[
             "status", "revoke", "--key", &status_s, "--list", &list_s, "--index", "9",
         ][..],
         &logged[..],
     ]
     .concat());
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(r.code, 0, "{}", r.stderr);
     // Two versions logged; the last one is exactly the file now published.
     let bundle = std::fs::read(log.join("tile/entries/000.p/2")).unwrap();
     let entries = parse_bundle(&bundle, 2).unwrap();
@@ -203,10 +230,13 @@ fn every_status_list_version_is_logged_before_it_is_written() {
         <[u8; 32]>::from(sha2::Sha256::digest(std::fs::read(&list).unwrap()))
     );
     // With another log key nothing is logged, and the list is not rewritten either.
-    let other = dir.join("other.key");
-    assert_eq!(run(&["keygen", "--alg", "ed25519", "-o", &p(&other)]).0, 0);
+    let other = d.path("other.key");
+    assert_eq!(
+        run(&["keygen", "--alg", "ed25519", "-o", &text(&other)]).code,
+        0
+    );
     let before = std::fs::read(&list).unwrap();
-    let (code, _, err) = run(&[
+    let r = run(&[
         "status",
         "revoke",
         "--key",
@@ -216,12 +246,15 @@ fn every_status_list_version_is_logged_before_it_is_written() {
         "--index",
         "10",
         "--log",
-        &p(&log),
+        &text(&log),
         "--log-key",
-        &p(&other),
+        &text(&other),
     ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("is not the key of the log"), "{err}");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("is not the key of the log"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(std::fs::read(&list).unwrap(), before);
-    let _ = std::fs::remove_dir_all(&dir);
 }

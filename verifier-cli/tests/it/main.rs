@@ -1,6 +1,7 @@
 //! The integration tests of the `civitas` command, one test binary: each module is one
 //! former test file (the command's cases, QR images, status and issuance, the desk service, the
-//! OpenID4VCI issuer).
+//! OpenID4VCI issuer); `support` holds what they share (running `civitas`, scratch directories,
+//! the test diploma context).
 #![allow(
     clippy::panic,
     clippy::unwrap_used,
@@ -17,6 +18,7 @@ mod qr;
 mod sdjwt;
 mod serve;
 mod status_issuance;
+mod support;
 mod transparency;
 mod vci_sdjwt;
 

@@ -3,62 +3,34 @@
 //! form from a file or standard input, accepting a bound presentation and refusing forwarded,
 //! replayed, tampered, over-disclosing and revoked ones with reasons.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::Stdio;
-
 use serde_json::Value;
 
-use super::serve::{civitas, scratch};
+use super::support::{Run, Scratch};
 
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl Dir {
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = civitas().current_dir(&self.0).args(args).output().unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let (c, out, err) = self.run(args);
-        assert_eq!(c, 0, "civitas {}:\n{out}\n{err}", args.join(" "));
-        out
-    }
-    fn verify(&self, input: &str, challenge: &str) -> (i32, Value) {
-        let (c, out, err) = self.run(&[
-            "verify",
-            "--trust",
-            "trust.toml",
-            "--status-dir",
-            "lists",
-            "--challenge",
-            challenge,
-            "--domain",
-            "https://desk.example",
-            "--format",
-            "json",
-            input,
-        ]);
-        (
-            c,
-            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}")),
-        )
-    }
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.0.join(name)).unwrap()
-    }
-    fn write(&self, name: &str, text: &str) {
-        std::fs::write(self.0.join(name), text).unwrap();
-    }
+/// `civitas verify --format json` of `input` for `challenge` at the test desk.
+fn verify(d: &Scratch, input: &str, challenge: &str) -> (i32, Value) {
+    let Run {
+        code,
+        stdout,
+        stderr,
+    } = d.run(&[
+        "verify",
+        "--trust",
+        "trust.toml",
+        "--status-dir",
+        "lists",
+        "--challenge",
+        challenge,
+        "--domain",
+        "https://desk.example",
+        "--format",
+        "json",
+        input,
+    ]);
+    (
+        code,
+        serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stdout}\n{stderr}")),
+    )
 }
 
 fn failures(v: &Value) -> String {
@@ -67,8 +39,8 @@ fn failures(v: &Value) -> String {
 
 #[test]
 fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
-    let d = Dir(scratch("sdjwt"));
-    std::fs::create_dir_all(d.0.join("lists")).unwrap();
+    let d = Scratch::new("sdjwt");
+    std::fs::create_dir_all(d.path("lists")).unwrap();
     for k in ["pid.key", "phone.key", "thief.key"] {
         d.ok(&["keygen", "--alg", "p256", "-o", k]);
     }
@@ -134,7 +106,7 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
     present("phone.key", "c1", "vp.sd-jwt");
 
     // Accepted, with only what was disclosed; from standard input too.
-    let (code, v) = d.verify("vp.sd-jwt", "c1");
+    let (code, v) = verify(&d, "vp.sd-jwt", "c1");
     assert_eq!(code, 0, "{v}");
     let c = &v["results"][0]["credentials"][0];
     assert_eq!(c["holder_binding"], "key");
@@ -143,9 +115,8 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
     assert_eq!(c["claims"]["/given_name"], "Ada");
     assert_eq!(c["claims"]["/address/locality"], "Civitas");
     assert!(c["claims"].get("/birthdate").is_none(), "{c}");
-    let mut child = civitas()
-        .current_dir(&d.0)
-        .args([
+    let r = d.run_with_stdin(
+        &[
             "verify",
             "--trust",
             "trust.toml",
@@ -156,32 +127,18 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
             "--domain",
             "https://desk.example",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(d.read("vp.sd-jwt").as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        ],
+        d.read("vp.sd-jwt").as_bytes(),
     );
+    assert_eq!(r.code, 0, "{}", r.stdout);
 
     // Forwarded: bound by another key.
     present("thief.key", "c1", "stolen.sd-jwt");
-    let (code, v) = d.verify("stolen.sd-jwt", "c1");
+    let (code, v) = verify(&d, "stolen.sd-jwt", "c1");
     assert_eq!(code, 1);
     assert!(failures(&v).contains("holder-binding"), "{v}");
     // Replayed at another visit.
-    let (code, v) = d.verify("vp.sd-jwt", "c2");
+    let (code, v) = verify(&d, "vp.sd-jwt", "c2");
     assert_eq!(code, 1);
     assert!(failures(&v).contains("\"check\":\"challenge\""), "{v}");
     // Tampered: a disclosed value changed.
@@ -192,7 +149,7 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
     let mut forged = parts.clone();
     forged[1] = disclosure.encoded();
     d.write("forged.sd-jwt", &forged.join("~"));
-    let (code, v) = d.verify("forged.sd-jwt", "c1");
+    let (code, v) = verify(&d, "forged.sd-jwt", "c1");
     assert_eq!(code, 1);
     assert!(failures(&v).contains("not referenced"), "{v}");
     // Over-disclosing: a Disclosure slipped in after binding.
@@ -209,7 +166,7 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
     let mut more = parts.clone();
     more.insert(1, &birth);
     d.write("more.sd-jwt", &more.join("~"));
-    let (code, v) = d.verify("more.sd-jwt", "c1");
+    let (code, v) = verify(&d, "more.sd-jwt", "c1");
     assert_eq!(code, 1);
     assert!(failures(&v).contains("sd_hash"), "{v}");
     // Revoked, and revocation cannot be undone.
@@ -223,10 +180,10 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
         "--index",
         "3",
     ]);
-    let (code, v) = d.verify("vp.sd-jwt", "c1");
+    let (code, v) = verify(&d, "vp.sd-jwt", "c1");
     assert_eq!(code, 1);
     assert!(failures(&v).contains("revoked by its issuer"), "{v}");
-    let (code, _, err) = d.run(&[
+    let r = d.run(&[
         "status",
         "reinstate",
         "--key",
@@ -236,10 +193,10 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
         "--index",
         "3",
     ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("permanent"), "{err}");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("permanent"), "{}", r.stderr);
     // Usage errors say what is wrong.
-    let (code, _, err) = d.run(&[
+    let r = d.run(&[
         "issue",
         "--format",
         "sd-jwt-vc",
@@ -247,8 +204,8 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
         "pid.key",
         "claims.json",
     ]);
-    assert_eq!(code, 2);
-    assert!(err.contains("--vct"), "{err}");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--vct"), "{}", r.stderr);
 }
 
 #[test]
@@ -256,9 +213,8 @@ fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
     use super::serve::Server;
     use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
     use serde_json::{Map, json};
-    let dir = scratch("sdjwt-desk");
-    drop(Server::start(&["--demo", "--dir", dir.to_str().unwrap()]));
-    let d = Dir(dir.clone());
+    let d = Scratch::new("sdjwt-desk");
+    drop(Server::demo(d.dir()));
     for k in ["pid.key", "phone.key"] {
         d.ok(&["keygen", "--alg", "p256", "-o", k]);
     }
@@ -313,7 +269,7 @@ fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
     let config = d.read("config.toml")
         + "\n[[check]]\nname = \"pid\"\ntitle = \"Person identification (PID)\"\ndcql_file = \"pid-query.json\"\n";
     d.write("pid.toml", &config);
-    let desk = Server::start(&["--config", dir.join("pid.toml").to_str().unwrap()]);
+    let desk = Server::start(&["--config", d.path("pid.toml").to_str().unwrap()]);
     let phone = {
         let v: Value = serde_json::from_str(&d.read("phone.key")).unwrap();
         let secret = civitas_core::keys::SecretKey::from_multibase(
@@ -421,10 +377,10 @@ fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
         "pid.sd-jwt",
     ]);
     let (id5, url5) = desk.check("pid", None);
-    let r = super::serve::respond(
-        &dir.join("wallet"),
+    let r = super::support::respond(
+        &d.path("wallet"),
         &url5,
-        &["--holder-key", dir.join("phone.key").to_str().unwrap()],
+        &["--holder-key", d.path("phone.key").to_str().unwrap()],
     );
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let status = desk.json(&format!("/desk/checks/{id5}"), None);
@@ -433,9 +389,9 @@ fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
         !status.to_string().contains("1990-12-10"),
         "the birth date was not asked for"
     );
-    let (code, _, err) = d.run(&["holder", "import", "--wallet", "wallet", "pid.sd-jwt"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("--holder-key"), "{err}");
+    let r = d.run(&["holder", "import", "--wallet", "wallet", "pid.sd-jwt"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--holder-key"), "{}", r.stderr);
     // Revoked.
     d.ok(&[
         "status",

@@ -9,54 +9,33 @@
     clippy::indexing_slicing
 )]
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
 use serde_json::{Map, Value, json};
 
-pub(super) fn civitas() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_civitas"))
-}
+use super::support::{Scratch, Serving, civitas, respond};
 
+/// The desk of `civitas serve`, stopped when dropped.
 pub(super) struct Server {
-    child: Child,
+    _serving: Serving,
     pub(super) base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Server {
     /// Start `civitas serve ARGS --port 0` and wait for its address.
     pub(super) fn start(args: &[&str]) -> Server {
-        let mut child = civitas()
-            .args(["serve", "--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let out = child.stdout.take().unwrap();
-        let mut lines = BufReader::new(out).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("the server stopped before printing its address")
-                .unwrap();
-            if let Some(rest) = line.strip_prefix("civitas serve: the desk page is at ") {
-                break rest.trim_end_matches('/').to_owned();
-            }
-        };
-        // Keep reading (and dropping) its output so it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
+        let (serving, page) = Serving::start(args, "civitas serve: the desk page is at ");
+        Server {
+            _serving: serving,
+            base: page.trim_end_matches('/').to_owned(),
+        }
+    }
+
+    /// Start the demo desk in `dir` (`--demo --dir DIR`), made there when `dir` is empty.
+    pub(super) fn demo(dir: &Path) -> Server {
+        Server::start(&["--demo", "--dir", dir.to_str().unwrap()])
     }
 
     fn agent() -> ureq::Agent {
@@ -133,35 +112,6 @@ fn rid(url: &str) -> String {
     request_uri.rsplit('/').next().unwrap().to_owned()
 }
 
-pub(super) struct Respond {
-    pub(super) code: i32,
-    pub(super) stdout: String,
-    pub(super) stderr: String,
-}
-
-pub(super) fn respond(wallet: &Path, url: &str, extra: &[&str]) -> Respond {
-    let out = civitas()
-        .args(["holder", "respond", "--wallet"])
-        .arg(wallet)
-        .arg("--disclose-all-asked")
-        .args(extra)
-        .arg(url)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Respond {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-pub(super) fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("civitas-serve-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
 fn failures(status: &Value) -> Vec<String> {
     status["result"]["failures"]
         .as_array()
@@ -173,9 +123,9 @@ fn failures(status: &Value) -> Vec<String> {
 
 #[test]
 fn the_demo_desk_takes_each_answer_for_what_it_is() {
-    let dir = scratch("demo");
-    let desk = Server::start(&["--demo", "--dir", dir.to_str().unwrap()]);
-    let wallet = dir.join("wallet");
+    let d = Scratch::new("demo");
+    let desk = Server::demo(d.dir());
+    let wallet = d.path("wallet");
 
     // The page and its assets, served by the binary, under a strict CSP.
     let page = Server::agent()
@@ -207,7 +157,7 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
         desk.json(&format!("/desk/checks/{id}"), None)["state"],
         "pending"
     );
-    let saved = dir.join("first-response.txt");
+    let saved = d.path("first-response.txt");
     let r = respond(&wallet, &url, &["--save-response", saved.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("the verifier accepted the response"));
@@ -299,9 +249,9 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
     assert_eq!(status["result"]["credentials"], json!([]));
 
     // Forwarded: a presentation the citizen made for another verifier, posted here.
-    let other = dir.join("for-the-tax-office.json");
+    let other = d.path("for-the-tax-office.json");
     std::fs::write(
-        dir.join("disclose.json"),
+        d.path("disclose.json"),
         r#"["/credentialSubject/degree/name"]"#,
     )
     .unwrap();
@@ -315,7 +265,7 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
             "https://tax-office.example",
         ])
         .arg("--disclose")
-        .arg(dir.join("disclose.json"))
+        .arg(d.path("disclose.json"))
         .arg("-o")
         .arg(&other)
         .output()
@@ -366,9 +316,9 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
     // Revoked: the university revokes; the next answer is invalid.
     let out = civitas()
         .args(["status", "revoke", "--key"])
-        .arg(dir.join("university-status.key"))
+        .arg(d.path("university-status.key"))
         .arg("--list")
-        .arg(dir.join("status/revocation.json"))
+        .arg(d.path("status/revocation.json"))
         .args(["--index", "7"])
         .output()
         .unwrap();
@@ -390,8 +340,8 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
 
 #[test]
 fn bad_input_gets_a_clear_error_and_never_a_500() {
-    let dir = scratch("bad");
-    let desk = Server::start(&["--demo", "--dir", dir.to_str().unwrap()]);
+    let d = Scratch::new("bad");
+    let desk = Server::demo(d.dir());
     let form = "application/x-www-form-urlencoded";
     let json_type = "application/json";
     let error = |(code, text): (u16, String)| -> (u16, String) {
@@ -481,9 +431,9 @@ fn bad_input_gets_a_clear_error_and_never_a_500() {
     );
 
     // The VC API: a presentation for the back office's own challenge.
-    let wallet = dir.join("wallet");
+    let wallet = d.path("wallet");
     std::fs::write(
-        dir.join("disclose.json"),
+        d.path("disclose.json"),
         r#"["/credentialSubject/degree/name"]"#,
     )
     .unwrap();
@@ -497,7 +447,7 @@ fn bad_input_gets_a_clear_error_and_never_a_500() {
             "https://agency.example",
         ])
         .arg("--disclose")
-        .arg(dir.join("disclose.json"))
+        .arg(d.path("disclose.json"))
         .output()
         .unwrap();
     assert!(
@@ -544,11 +494,11 @@ fn bad_input_gets_a_clear_error_and_never_a_500() {
 
 #[test]
 fn a_desk_with_a_token_and_a_short_lifetime() {
-    let dir = scratch("token");
+    let d = Scratch::new("token");
     // Make the demo files, then a second configuration beside them.
-    drop(Server::start(&["--demo", "--dir", dir.to_str().unwrap()]));
+    drop(Server::demo(d.dir()));
     let token = "desk-token-0123456789abcdef";
-    let config = std::fs::read_to_string(dir.join("config.toml"))
+    let config = std::fs::read_to_string(d.path("config.toml"))
         .unwrap()
         .replace(
             "transaction_ttl_seconds = 300",
@@ -558,8 +508,8 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
             "listen = \"127.0.0.1:8080\"",
             &format!("listen = \"127.0.0.1:8080\"\ntoken = \"{token}\""),
         );
-    std::fs::write(dir.join("short.toml"), config).unwrap();
-    let desk = Server::start(&["--config", dir.join("short.toml").to_str().unwrap()]);
+    std::fs::write(d.path("short.toml"), config).unwrap();
+    let desk = Server::start(&["--config", d.path("short.toml").to_str().unwrap()]);
 
     assert_eq!(desk.get("/desk/checks", None).0, 401);
     assert_eq!(
@@ -578,7 +528,7 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
         desk.json(&format!("/desk/checks/{id}"), Some(token))["state"],
         "expired"
     );
-    let r = respond(&dir.join("wallet"), &url, &[]);
+    let r = respond(&d.path("wallet"), &url, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("expired"), "{}", r.stderr);
 
@@ -591,14 +541,14 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
             "mso_mdoc",
         ),
     ] {
-        std::fs::write(dir.join("bad-query.json"), query).unwrap();
-        let bad = std::fs::read_to_string(dir.join("config.toml"))
+        std::fs::write(d.path("bad-query.json"), query).unwrap();
+        let bad = std::fs::read_to_string(d.path("config.toml"))
             .unwrap()
             .replace("diploma-query.json", "bad-query.json");
-        std::fs::write(dir.join("bad.toml"), bad).unwrap();
+        std::fs::write(d.path("bad.toml"), bad).unwrap();
         let out = civitas()
             .args(["serve", "--config"])
-            .arg(dir.join("bad.toml"))
+            .arg(d.path("bad.toml"))
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -610,29 +560,29 @@ fn a_desk_with_a_token_and_a_short_lifetime() {
     }
 
     // A desk listening beyond this machine without a token does not start.
-    let open = std::fs::read_to_string(dir.join("config.toml"))
+    let open = std::fs::read_to_string(d.path("config.toml"))
         .unwrap()
         .replace("127.0.0.1:8080", "0.0.0.0:0");
-    std::fs::write(dir.join("open.toml"), open).unwrap();
+    std::fs::write(d.path("open.toml"), open).unwrap();
     let out = civitas()
         .args(["serve", "--config"])
-        .arg(dir.join("open.toml"))
+        .arg(d.path("open.toml"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("set token"));
 
     // Nor one that wallets reach through a proxy (every request would look local).
-    let proxied = std::fs::read_to_string(dir.join("config.toml"))
+    let proxied = std::fs::read_to_string(d.path("config.toml"))
         .unwrap()
         .replace(
             "listen = \"127.0.0.1:8080\"",
             "listen = \"127.0.0.1:8080\"\npublic_url = \"https://desk.agency.example\"",
         );
-    std::fs::write(dir.join("proxied.toml"), proxied).unwrap();
+    std::fs::write(d.path("proxied.toml"), proxied).unwrap();
     let out = civitas()
         .args(["serve", "--config"])
-        .arg(dir.join("proxied.toml"))
+        .arg(d.path("proxied.toml"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -4,8 +4,6 @@
 //! anything is written, and VC 1.1 credentials.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Arc;
 
 use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
@@ -13,135 +11,66 @@ use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::status::{StatusList, StatusPurpose, Timestamp, build_status_list_credential};
 use serde_json::{Value, json};
 
-const CTX_URL: &str = "https://civitas.example/contexts/diploma/v1";
+use super::support::{CONTEXT_URL, Scratch, diploma};
+
 const LIST_URL: &str = "https://uni.example/status/1";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+/// A scratch directory for the test `name` whose every run is given the diploma context.
+fn desk(name: &str) -> Scratch {
+    Scratch::new(&format!("cli-si-{name}")).with_context()
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn all(&self) -> String {
-        format!("{}{}", self.stdout, self.stderr)
-    }
-}
-
-struct Desk {
-    dir: PathBuf,
-}
-
-impl Desk {
-    fn new(name: &str) -> Desk {
-        let dir =
-            std::env::temp_dir().join(format!("civitas-cli-si-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Desk { dir }
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let ctx = format!(
-            "{CTX_URL}={}",
-            repo()
-                .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
-                .display()
-        );
-        let out = Command::new(env!("CARGO_BIN_EXE_civitas"))
-            .current_dir(&self.dir)
-            .arg("--context")
-            .arg(ctx)
-            .args(args)
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
-    }
-
-    fn ok(&self, args: &[&str], code: i32) -> Run {
-        let r = self.run(args);
-        assert_eq!(r.code, code, "civitas {}:\n{}", args.join(" "), r.all());
-        r
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.join(name)
-    }
-
-    fn write(&self, name: &str, v: &Value) {
-        std::fs::write(self.path(name), serde_json::to_vec_pretty(v).unwrap()).unwrap();
-    }
-
-    fn read(&self, name: &str) -> Value {
-        serde_json::from_slice(&std::fs::read(self.path(name)).unwrap()).unwrap()
-    }
-
-    fn did(&self, key: &str) -> String {
-        self.read(key)["controller"].as_str().unwrap().to_owned()
-    }
-
-    fn diploma(&self) -> Value {
-        serde_json::from_str(
-            &std::fs::read_to_string(repo().join("test-vectors/data/diploma.json")).unwrap(),
-        )
-        .unwrap()
-    }
-
+/// What these tests do at a [`desk`] beyond running `civitas` there.
+trait Desk {
     /// Keys, a revocation list in lists/, a trust file (with `extra` lines), and a derived
     /// diploma at status index 3.
+    fn setup(&self, trust_extra: &str);
+    /// `trust.toml`: the university as issuer and status-list signer, then the lines `extra`.
+    fn trust(&self, extra: &str);
+    /// A status list signed with `status.key` with the given validity (`validFrom` removed
+    /// when `None`), as another tool might have made it.
+    fn list_with_validity(&self, from: Option<&str>, until: Option<&str>) -> Value;
+    /// The names of the files in `dir` (none when it is not there).
+    fn files(&self, dir: &str) -> Vec<String>;
+}
+
+impl Desk for Scratch {
     fn setup(&self, trust_extra: &str) {
-        self.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
-        self.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
+        self.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
+        self.ok(&["keygen", "--alg", "p256", "-o", "status.key"]);
         std::fs::create_dir_all(self.path("lists")).unwrap();
-        self.ok(
-            &[
-                "status",
-                "create",
-                "--key",
-                "status.key",
-                "--id",
-                LIST_URL,
-                "-o",
-                "lists/revocation.json",
-            ],
-            0,
-        );
-        self.write("diploma.json", &self.diploma());
-        self.ok(
-            &[
-                "issue",
-                "--key",
-                "uni.key",
-                "--status-list",
-                "lists/revocation.json",
-                "--status-index",
-                "3",
-                "diploma.json",
-                "-o",
-                "signed.json",
-            ],
-            0,
-        );
-        self.write("disclose.json", &json!(["/credentialSubject/degree/name"]));
-        self.ok(
-            &[
-                "derive",
-                "--disclose",
-                "disclose.json",
-                "signed.json",
-                "-o",
-                "derived.json",
-            ],
-            0,
-        );
+        self.ok(&[
+            "status",
+            "create",
+            "--key",
+            "status.key",
+            "--id",
+            LIST_URL,
+            "-o",
+            "lists/revocation.json",
+        ]);
+        self.write_json("diploma.json", &diploma());
+        self.ok(&[
+            "issue",
+            "--key",
+            "uni.key",
+            "--status-list",
+            "lists/revocation.json",
+            "--status-index",
+            "3",
+            "diploma.json",
+            "-o",
+            "signed.json",
+        ]);
+        self.write_json("disclose.json", &json!(["/credentialSubject/degree/name"]));
+        self.ok(&[
+            "derive",
+            "--disclose",
+            "disclose.json",
+            "signed.json",
+            "-o",
+            "derived.json",
+        ]);
         self.trust(trust_extra);
     }
 
@@ -154,11 +83,9 @@ impl Desk {
         std::fs::write(self.path("trust.toml"), trust).unwrap();
     }
 
-    /// A status list signed with `status.key` with the given validity (`validFrom` removed
-    /// when `None`), as another tool might have made it.
     fn list_with_validity(&self, from: Option<&str>, until: Option<&str>) -> Value {
         let key = DeviceKey::from_multikey(
-            self.read("status.key")["secretKeyMultibase"]
+            self.read_json("status.key")["secretKeyMultibase"]
                 .as_str()
                 .unwrap(),
         )
@@ -195,12 +122,6 @@ impl Desk {
     }
 }
 
-impl Drop for Desk {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
 fn seconds(s: &Value) -> i64 {
     Timestamp::parse(s.as_str().unwrap())
         .unwrap()
@@ -220,7 +141,7 @@ fn status_reasons(out: &str) -> Vec<String> {
 
 #[test]
 fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
-    let d = Desk::new("statusdir");
+    let d = desk("statusdir");
     d.setup("");
     let verify = [
         "verify",
@@ -232,7 +153,7 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
         "--status-dir",
         "lists",
     ];
-    d.ok(&[&verify[..], &["derived.json"]].concat(), 0);
+    d.ok(&[&verify[..], &["derived.json"]].concat());
 
     // A second copy of the list (here: an older one) under another name: which is current is
     // unknown, so nothing is verified, and both files are named.
@@ -241,7 +162,7 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
         d.path("lists/old-copy.json"),
     )
     .unwrap();
-    let r = d.ok(&[&verify[..], &["derived.json"]].concat(), 2);
+    let r = d.code(&[&verify[..], &["derived.json"]].concat(), 2);
     assert!(
         r.stderr.contains("lists/old-copy.json")
             && r.stderr.contains("lists/revocation.json")
@@ -254,7 +175,7 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
     // An unreadable file is reported and the others are still used.
     std::fs::write(d.path("lists/broken.json"), "{ not json").unwrap();
     std::fs::write(d.path("lists/no-id.json"), "{}").unwrap();
-    let r = d.ok(&[&verify[..], &["derived.json"]].concat(), 0);
+    let r = d.ok(&[&verify[..], &["derived.json"]].concat());
     assert!(
         r.stderr.contains("warning") && r.stderr.contains("lists/broken.json"),
         "{}",
@@ -264,7 +185,7 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
 
     // Without the credential's list, its status check fails and says which files were unusable.
     std::fs::rename(d.path("lists/revocation.json"), d.path("revocation.json")).unwrap();
-    let r = d.ok(
+    let r = d.code(
         &[&verify[..], &["--format", "json", "derived.json"]].concat(),
         1,
     );
@@ -277,10 +198,10 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
     );
 
     // A list file that parses but does not decode is named too, and still tried.
-    let mut bad = d.read("revocation.json");
+    let mut bad = d.read_json("revocation.json");
     bad["credentialSubject"]["encodedList"] = json!("uH4sIAAAAAAAAA");
-    d.write("lists/revocation.json", &bad);
-    let r = d.ok(
+    d.write_json("lists/revocation.json", &bad);
+    let r = d.code(
         &[&verify[..], &["--format", "json", "derived.json"]].concat(),
         1,
     );
@@ -303,29 +224,26 @@ fn status_dir_refuses_two_copies_of_a_list_and_survives_an_unreadable_file() {
 #[test]
 fn status_updates_are_valid_from_now_for_the_same_period_and_keep_permissions() {
     use std::os::unix::fs::PermissionsExt;
-    let d = Desk::new("statusupdate");
-    d.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
+    let d = desk("statusupdate");
+    d.ok(&["keygen", "--alg", "p256", "-o", "status.key"]);
     // A list made long ago, valid 30 days.
-    d.write(
+    d.write_json(
         "list.json",
         &d.list_with_validity(Some("2026-01-01T00:00:00Z"), Some("2026-01-31T00:00:00Z")),
     );
     std::fs::set_permissions(d.path("list.json"), std::fs::Permissions::from_mode(0o640)).unwrap();
     let before = Timestamp::from_system_time(std::time::SystemTime::now()).unix_seconds();
-    d.ok(
-        &[
-            "status",
-            "revoke",
-            "--key",
-            "status.key",
-            "--list",
-            "list.json",
-            "--index",
-            "5",
-        ],
-        0,
-    );
-    let v = d.read("list.json");
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "list.json",
+        "--index",
+        "5",
+    ]);
+    let v = d.read_json("list.json");
     assert!(seconds(&v["validFrom"]) >= before, "{}", v["validFrom"]);
     assert_eq!(
         seconds(&v["validUntil"]) - seconds(&v["validFrom"]),
@@ -336,62 +254,53 @@ fn status_updates_are_valid_from_now_for_the_same_period_and_keep_permissions() 
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o640);
-    let r = d.ok(
-        &["status", "show", "--list", "list.json", "--index", "5"],
-        0,
-    );
+    let r = d.ok(&["status", "show", "--list", "list.json", "--index", "5"]);
     assert!(r.stdout.contains("entry 5:  1"), "{}", r.stdout);
 
     // --valid-days sets another period.
-    d.ok(
-        &[
-            "status",
-            "revoke",
-            "--key",
-            "status.key",
-            "--list",
-            "list.json",
-            "--index",
-            "6",
-            "--valid-days",
-            "7",
-        ],
-        0,
-    );
-    let v = d.read("list.json");
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "list.json",
+        "--index",
+        "6",
+        "--valid-days",
+        "7",
+    ]);
+    let v = d.read_json("list.json");
     assert_eq!(
         seconds(&v["validUntil"]) - seconds(&v["validFrom"]),
         7 * 86_400
     );
 
     // A list without validUntil gets a fresh validFrom and still no end.
-    d.write(
+    d.write_json(
         "open.json",
         &d.list_with_validity(Some("2026-01-01T00:00:00Z"), None),
     );
-    d.ok(
-        &[
-            "status",
-            "revoke",
-            "--key",
-            "status.key",
-            "--list",
-            "open.json",
-            "--index",
-            "1",
-        ],
-        0,
-    );
-    let v = d.read("open.json");
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "open.json",
+        "--index",
+        "1",
+    ]);
+    let v = d.read_json("open.json");
     assert!(seconds(&v["validFrom"]) >= before, "{v}");
     assert!(v.get("validUntil").is_none(), "{v}");
 
     // validUntil without validFrom: the period is unknown, so it must be given.
-    d.write(
+    d.write_json(
         "until.json",
         &d.list_with_validity(None, Some("2026-01-31T00:00:00Z")),
     );
-    let r = d.ok(
+    let r = d.code(
         &[
             "status",
             "revoke",
@@ -405,22 +314,19 @@ fn status_updates_are_valid_from_now_for_the_same_period_and_keep_permissions() 
         2,
     );
     assert!(r.stderr.contains("--valid-days"), "{}", r.stderr);
-    d.ok(
-        &[
-            "status",
-            "revoke",
-            "--key",
-            "status.key",
-            "--list",
-            "until.json",
-            "--index",
-            "1",
-            "--valid-days",
-            "2",
-        ],
-        0,
-    );
-    let v = d.read("until.json");
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "until.json",
+        "--index",
+        "1",
+        "--valid-days",
+        "2",
+    ]);
+    let v = d.read_json("until.json");
     assert_eq!(
         seconds(&v["validUntil"]) - seconds(&v["validFrom"]),
         2 * 86_400
@@ -429,9 +335,9 @@ fn status_updates_are_valid_from_now_for_the_same_period_and_keep_permissions() 
 
 #[test]
 fn trust_file_max_age_refuses_old_lists_without_valid_until() {
-    let d = Desk::new("maxage");
+    let d = desk("maxage");
     d.setup("status_list_max_age = \"24h\"\n");
-    d.write(
+    d.write_json(
         "lists/revocation.json",
         &d.list_with_validity(Some("2026-07-01T00:00:00Z"), None),
     );
@@ -472,25 +378,22 @@ fn trust_file_max_age_refuses_old_lists_without_valid_until() {
 
 #[test]
 fn status_indexes_are_checked_before_anything_is_written() {
-    let d = Desk::new("indexes");
-    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
-    d.ok(&["keygen", "--alg", "p256", "-o", "status.key"], 0);
-    d.ok(
-        &[
-            "status",
-            "create",
-            "--key",
-            "status.key",
-            "--id",
-            LIST_URL,
-            "-o",
-            "list.json",
-        ],
-        0,
-    );
-    d.write("diploma.json", &d.diploma());
+    let d = desk("indexes");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
+    d.ok(&["keygen", "--alg", "p256", "-o", "status.key"]);
+    d.ok(&[
+        "status",
+        "create",
+        "--key",
+        "status.key",
+        "--id",
+        LIST_URL,
+        "-o",
+        "list.json",
+    ]);
+    d.write_json("diploma.json", &diploma());
     // Single: the index past the last entry.
-    let r = d.ok(
+    let r = d.code(
         &[
             "issue",
             "--key",
@@ -511,27 +414,24 @@ fn status_indexes_are_checked_before_anything_is_written() {
         r.stderr
     );
     assert!(!d.path("signed.json").exists());
-    d.ok(
-        &[
-            "issue",
-            "--key",
-            "uni.key",
-            "--status-list",
-            "list.json",
-            "--status-index",
-            "131071",
-            "diploma.json",
-            "-o",
-            "signed.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--status-list",
+        "list.json",
+        "--status-index",
+        "131071",
+        "diploma.json",
+        "-o",
+        "signed.json",
+    ]);
 
     // Batch: the same index on two rows, or one outside the list, on the last row: nothing
     // is written.
-    let mut template = d.diploma();
+    let mut template = diploma();
     template["credentialSubject"]["studentNumber"] = json!("{{student}}");
-    d.write("template.json", &template);
+    d.write_json("template.json", &template);
     let batch = |csv: &str, out: &str| {
         d.run(&[
             "issue",
@@ -580,36 +480,36 @@ fn status_indexes_are_checked_before_anything_is_written() {
     let r = batch("good.csv", "out3");
     assert_eq!(r.code, 0, "{}", r.all());
     assert_eq!(
-        d.read("out3/S-2.json")["credentialStatus"]["statusListIndex"],
+        d.read_json("out3/S-2.json")["credentialStatus"]["statusListIndex"],
         "11"
     );
 }
 
 #[test]
 fn credentials_outside_the_data_model_are_refused() {
-    let d = Desk::new("datamodel");
-    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"], 0);
+    let d = desk("datamodel");
+    d.ok(&["keygen", "--alg", "bbs", "-o", "uni.key"]);
     let issue = |file: &str| d.run(&["issue", "--key", "uni.key", file, "-o", "signed.json"]);
-    let mut no_subject = d.diploma();
+    let mut no_subject = diploma();
     no_subject
         .as_object_mut()
         .unwrap()
         .remove("credentialSubject");
-    d.write("no-subject.json", &no_subject);
+    d.write_json("no-subject.json", &no_subject);
     let r = issue("no-subject.json");
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("credentialSubject"), "{}", r.stderr);
 
-    let mut not_vc = d.diploma();
+    let mut not_vc = diploma();
     not_vc["type"] = json!(["UniversityDegreeCredential"]);
-    d.write("not-vc.json", &not_vc);
+    d.write_json("not-vc.json", &not_vc);
     let r = issue("not-vc.json");
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("VerifiableCredential"), "{}", r.stderr);
 
-    let mut first_context = d.diploma();
-    first_context["@context"] = json!([CTX_URL, "https://www.w3.org/ns/credentials/v2"]);
-    d.write("first-context.json", &first_context);
+    let mut first_context = diploma();
+    first_context["@context"] = json!([CONTEXT_URL, "https://www.w3.org/ns/credentials/v2"]);
+    d.write_json("first-context.json", &first_context);
     let r = issue("first-context.json");
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("first context"), "{}", r.stderr);
@@ -618,10 +518,10 @@ fn credentials_outside_the_data_model_are_refused() {
 
 #[test]
 fn vc_1_1_credentials_issue_derive_and_verify() {
-    let d = Desk::new("vc11");
+    let d = desk("vc11");
     d.setup("");
     let vc11 = json!({
-        "@context": ["https://www.w3.org/2018/credentials/v1", CTX_URL],
+        "@context": ["https://www.w3.org/2018/credentials/v1", CONTEXT_URL],
         "type": ["VerifiableCredential", "UniversityDegreeCredential"],
         "issuer": "did:example:replaced",
         "issuanceDate": "2026-06-30T00:00:00Z",
@@ -633,40 +533,34 @@ fn vc_1_1_credentials_issue_derive_and_verify() {
             "degree": {"type": "MasterDegree", "field": "Computer Science"}
         }
     });
-    d.write("vc11.json", &vc11);
-    d.ok(
-        &[
-            "issue",
-            "--key",
-            "uni.key",
-            "--status-list",
-            "lists/revocation.json",
-            "--status-index",
-            "4",
-            "vc11.json",
-            "-o",
-            "vc11-signed.json",
-        ],
-        0,
-    );
-    let signed = d.read("vc11-signed.json");
+    d.write_json("vc11.json", &vc11);
+    d.ok(&[
+        "issue",
+        "--key",
+        "uni.key",
+        "--status-list",
+        "lists/revocation.json",
+        "--status-index",
+        "4",
+        "vc11.json",
+        "-o",
+        "vc11-signed.json",
+    ]);
+    let signed = d.read_json("vc11-signed.json");
     assert_eq!(
         signed["@context"].as_array().unwrap().last().unwrap(),
         "https://w3id.org/security/data-integrity/v2"
     );
-    d.write("field.json", &json!(["/credentialSubject/degree/field"]));
-    d.ok(
-        &[
-            "derive",
-            "--disclose",
-            "field.json",
-            "vc11-signed.json",
-            "-o",
-            "vc11-derived.json",
-        ],
-        0,
-    );
-    let derived = d.read("vc11-derived.json");
+    d.write_json("field.json", &json!(["/credentialSubject/degree/field"]));
+    d.ok(&[
+        "derive",
+        "--disclose",
+        "field.json",
+        "vc11-signed.json",
+        "-o",
+        "vc11-derived.json",
+    ]);
+    let derived = d.read_json("vc11-derived.json");
     assert!(derived.get("expirationDate").is_some(), "{derived}");
     let verify = |at: &[&str]| {
         let args = [

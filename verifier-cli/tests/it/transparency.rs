@@ -4,93 +4,31 @@
 //! cosigned, and refuses one whose list was rewritten, withheld from the log, or forked; the
 //! monitor flags an un-revocation.
 
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::serve::{civitas, scratch};
+use super::support::{Scratch, Serving, diploma};
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let ctx = format!(
-            "https://civitas.example/contexts/diploma/v1={}",
-            super::repo()
-                .join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
-                .display()
-        );
-        let out = civitas()
-            .current_dir(&self.0)
-            .arg("--context")
-            .arg(ctx)
-            .args(args)
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    /// Run, require `code`, and give standard output.
-    fn ok(&self, args: &[&str], code: i32) -> String {
-        let (c, out, err) = self.run(args);
-        assert_eq!(c, code, "civitas {}:\n{out}\n{err}", args.join(" "));
-        out
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A witness-only `civitas serve`.
+/// A witness-only `civitas serve`, stopped when dropped.
 struct WitnessServer {
-    child: Child,
+    _serving: Serving,
     url: String,
 }
 
-impl Drop for WitnessServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+fn start_witness(config: &Path) -> WitnessServer {
+    let (serving, add) = Serving::start(
+        &["--config", config.to_str().unwrap()],
+        "civitas serve: witnessing at ",
+    );
+    WitnessServer {
+        _serving: serving,
+        url: add.trim_end_matches("/add-checkpoint").to_owned(),
     }
 }
 
-fn start_witness(config: &Path) -> WitnessServer {
-    let mut child = civitas()
-        .args(["serve", "--port", "0", "--config"])
-        .arg(config)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let url = loop {
-        let line = lines
-            .next()
-            .expect("the witness stopped before printing its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("civitas serve: witnessing at ") {
-            break rest.trim_end_matches("/add-checkpoint").to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    WitnessServer { child, url }
-}
-
-fn verify(d: &Dir, policy: &str) -> (i32, Value, String) {
-    let (code, out, err) = d.run(&[
+fn verify(d: &Scratch, policy: &str) -> (i32, Value, String) {
+    let r = d.run(&[
         "verify",
         "--trust",
         "trust.toml",
@@ -108,8 +46,9 @@ fn verify(d: &Dir, policy: &str) -> (i32, Value, String) {
         "json",
         "vp.json",
     ]);
-    let v: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
-    (code, v, err)
+    let v: Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|_| panic!("{}\n{}", r.stdout, r.stderr));
+    (r.code, v, r.stderr)
 }
 
 fn reasons(v: &Value) -> String {
@@ -118,7 +57,7 @@ fn reasons(v: &Value) -> String {
 
 #[test]
 fn a_witnessed_register_of_keys_lists_and_diplomas() {
-    let d = Dir(scratch("transparency"));
+    let d = Scratch::new("transparency").with_context();
     std::fs::create_dir_all(d.path("lists")).unwrap();
     for (k, alg) in [
         ("log.key", "ed25519"),
@@ -127,10 +66,11 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         ("status.key", "p256"),
         ("phone.key", "p256"),
     ] {
-        d.ok(&["keygen", "--alg", alg, "-o", k], 0);
+        d.ok(&["keygen", "--alg", alg, "-o", k]);
     }
     let log_vkey = d
-        .ok(&["log", "vkey", "--name", "uni.example/log", "log.key"], 0)
+        .ok(&["log", "vkey", "--name", "uni.example/log", "log.key"])
+        .stdout
         .trim()
         .to_owned();
     let mut witnesses = Vec::new();
@@ -141,17 +81,15 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
     for i in 1..=2 {
         let name = format!("audit{i}.example/witness");
         let vkey = d
-            .ok(
-                &[
-                    "log",
-                    "vkey",
-                    "--witness",
-                    "--name",
-                    &name,
-                    &format!("w{i}.key"),
-                ],
-                0,
-            )
+            .ok(&[
+                "log",
+                "vkey",
+                "--witness",
+                "--name",
+                &name,
+                &format!("w{i}.key"),
+            ])
+            .stdout
             .trim()
             .to_owned();
         std::fs::create_dir_all(d.path(&format!("w{i}"))).unwrap();
@@ -173,76 +111,57 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
     std::fs::write(d.path("policy"), &policy).unwrap();
 
     // The log, witnessed from its first checkpoint.
-    d.ok(
-        &[
-            "log",
-            "init",
-            "--key",
-            "log.key",
-            "--origin",
-            "uni.example/log",
-            "--witness-policy",
-            "policy",
-            "uni-log",
-        ],
-        0,
-    );
+    d.ok(&[
+        "log",
+        "init",
+        "--key",
+        "log.key",
+        "--origin",
+        "uni.example/log",
+        "--witness-policy",
+        "policy",
+        "uni-log",
+    ]);
     let cp = std::fs::read_to_string(d.path("uni-log/checkpoint")).unwrap();
     assert!(
         cp.contains("— audit1.example/witness ") && cp.contains("— audit2.example/witness "),
         "{cp}"
     );
     let logged = ["--log", "uni-log", "--log-key", "log.key"];
-    d.ok(
-        &[&["keygen", "--alg", "bbs", "-o", "uni.key"][..], &logged].concat(),
-        0,
-    );
-    d.ok(
+    d.ok(&[&["keygen", "--alg", "bbs", "-o", "uni.key"][..], &logged].concat());
+    d.ok(&[
         &[
-            &[
-                "status",
-                "create",
-                "--key",
-                "status.key",
-                "--id",
-                "https://uni.example/status/1",
-                "-o",
-                "lists/revocation.json",
-            ][..],
-            &logged,
-        ]
-        .concat(),
-        0,
-    );
-    let did = |key: &str| -> String {
-        let v: Value = serde_json::from_slice(&std::fs::read(d.path(key)).unwrap()).unwrap();
-        v["controller"].as_str().unwrap().to_owned()
-    };
-    let mut diploma: Value = serde_json::from_slice(
-        &std::fs::read(super::repo().join("test-vectors/data/diploma.json")).unwrap(),
-    )
-    .unwrap();
-    diploma["credentialSubject"]["id"] = json!(did("phone.key"));
+            "status",
+            "create",
+            "--key",
+            "status.key",
+            "--id",
+            "https://uni.example/status/1",
+            "-o",
+            "lists/revocation.json",
+        ][..],
+        &logged,
+    ]
+    .concat());
+    let mut diploma = diploma();
+    diploma["credentialSubject"]["id"] = json!(d.did("phone.key"));
     std::fs::write(d.path("diploma.json"), diploma.to_string()).unwrap();
-    d.ok(
+    d.ok(&[
         &[
-            &[
-                "issue",
-                "--key",
-                "uni.key",
-                "--status-list",
-                "lists/revocation.json",
-                "--status-index",
-                "3",
-                "diploma.json",
-                "-o",
-                "signed.json",
-            ][..],
-            &logged,
-        ]
-        .concat(),
-        0,
-    );
+            "issue",
+            "--key",
+            "uni.key",
+            "--status-list",
+            "lists/revocation.json",
+            "--status-index",
+            "3",
+            "diploma.json",
+            "-o",
+            "signed.json",
+        ][..],
+        &logged,
+    ]
+    .concat());
     // The holder's inclusion proof: a tlog-proof whose checkpoint both witnesses cosigned.
     let proof = std::fs::read_to_string(d.path("signed.json.tlog-proof")).unwrap();
     assert!(
@@ -257,7 +176,7 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         let salt: [u8; 32] = p.extra.clone().unwrap().try_into().unwrap();
         let entry = LogEntry::Credential {
             commitment: commit_credential(
-                &did("uni.key"),
+                &d.did("uni.key"),
                 &salt,
                 &serde_json::from_slice(&std::fs::read(d.path("signed.json")).unwrap()).unwrap(),
             ),
@@ -272,45 +191,39 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
                 .is_err()
         );
     }
-    d.ok(&["log", "verify", "--vkey", "uni-log/vkey", "uni-log"], 0);
+    d.ok(&["log", "verify", "--vkey", "uni-log/vkey", "uni-log"]);
 
     std::fs::write(
         d.path("disclose.json"),
         json!(["/credentialSubject/degree/name"]).to_string(),
     )
     .unwrap();
-    d.ok(
-        &[
-            "derive",
-            "--disclose",
-            "disclose.json",
-            "signed.json",
-            "-o",
-            "derived.json",
-        ],
-        0,
-    );
-    d.ok(
-        &[
-            "present",
-            "--holder-key",
-            "phone.key",
-            "--challenge",
-            "c1",
-            "--domain",
-            "d",
-            "derived.json",
-            "-o",
-            "vp.json",
-        ],
-        0,
-    );
+    d.ok(&[
+        "derive",
+        "--disclose",
+        "disclose.json",
+        "signed.json",
+        "-o",
+        "derived.json",
+    ]);
+    d.ok(&[
+        "present",
+        "--holder-key",
+        "phone.key",
+        "--challenge",
+        "c1",
+        "--domain",
+        "d",
+        "derived.json",
+        "-o",
+        "vp.json",
+    ]);
     std::fs::write(
         d.path("trust.toml"),
         format!(
             "[[issuer]]\ndid = \"{}\"\nname = \"University of Civitas\"\ncredential_types = [\"UniversityDegreeCredential\"]\nstatus_list_signers = [\"{}\"]\n",
-            did("uni.key"),
-            did("status.key")
+            d.did("uni.key"),
+            d.did("status.key")
         ),
     )
     .unwrap();
@@ -329,19 +242,16 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
 
     // Rewritten: a list version published without being logged is refused.
     let published = std::fs::read(d.path("lists/revocation.json")).unwrap();
-    d.ok(
-        &[
-            "status",
-            "revoke",
-            "--key",
-            "status.key",
-            "--list",
-            "lists/revocation.json",
-            "--index",
-            "5",
-        ],
-        0,
-    );
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "status.key",
+        "--list",
+        "lists/revocation.json",
+        "--index",
+        "5",
+    ]);
     let (code, v, _) = verify(&d, "policy");
     assert_eq!(code, 1, "{v}");
     assert!(reasons(&v).contains("\"check\":\"transparency\""), "{v}");
@@ -354,19 +264,16 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
     assert_eq!(code, 0, "{v}\n{err}");
 
     // Withheld: with a policy whose log never saw this list or key, it is refused.
-    d.ok(&["keygen", "--alg", "ed25519", "-o", "empty.key"], 0);
-    d.ok(
-        &[
-            "log",
-            "init",
-            "--key",
-            "empty.key",
-            "--origin",
-            "other.example/log",
-            "empty-log",
-        ],
-        0,
-    );
+    d.ok(&["keygen", "--alg", "ed25519", "-o", "empty.key"]);
+    d.ok(&[
+        "log",
+        "init",
+        "--key",
+        "empty.key",
+        "--origin",
+        "other.example/log",
+        "empty-log",
+    ]);
     let empty_vkey = std::fs::read_to_string(d.path("empty-log/vkey")).unwrap();
     std::fs::write(
         d.path("policy-empty"),
@@ -386,23 +293,20 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
     // seen the real one refuses the copy and keeps the evidence.
     copy_dir(&d.path("uni-log"), &d.path("fork-log"));
     let _ = std::fs::remove_file(d.path("fork-log/.witness-policy"));
-    d.ok(
+    d.ok(&[
         &[
-            &[
-                "status",
-                "revoke",
-                "--key",
-                "status.key",
-                "--list",
-                "lists/revocation.json",
-                "--index",
-                "7",
-            ][..],
-            &logged,
-        ]
-        .concat(),
-        0,
-    );
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "lists/revocation.json",
+            "--index",
+            "7",
+        ][..],
+        &logged,
+    ]
+    .concat());
     let (code, v, err) = verify(&d, "policy");
     assert_eq!(code, 0, "{v}\n{err}");
     std::fs::write(
@@ -410,17 +314,14 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         b"CIVTLOG1\x03another world.................",
     )
     .unwrap();
-    d.ok(
-        &[
-            "log",
-            "append",
-            "--key",
-            "log.key",
-            "fork-log",
-            "other-entry",
-        ],
-        0,
-    );
+    d.ok(&[
+        "log",
+        "append",
+        "--key",
+        "log.key",
+        "fork-log",
+        "other-entry",
+    ]);
     std::fs::write(
         d.path("policy-fork"),
         format!(
@@ -448,48 +349,43 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
 
     // The witnesses refuse to cosign the fork: it cannot be published under the policy.
     std::fs::write(d.path("fork-log/.witness-policy"), &policy).unwrap();
-    let (code, _, err) = d.run(&["log", "witness", "fork-log"]);
-    assert_eq!(code, 2);
+    let r = d.run(&["log", "witness", "fork-log"]);
+    assert_eq!(r.code, 2);
     assert!(
-        err.contains("short of the witness policy's quorum"),
-        "{err}"
+        r.stderr.contains("short of the witness policy's quorum"),
+        "{}",
+        r.stderr
     );
 
     // The monitor: quiet on honest growth, loud on an un-revocation.
-    d.ok(
-        &[
-            "log",
-            "monitor",
-            "--policy",
-            "policy",
-            "--state",
-            "monitor",
-            "--status-dir",
-            "lists",
-            "uni-log",
-        ],
-        0,
-    );
+    d.ok(&[
+        "log",
+        "monitor",
+        "--policy",
+        "policy",
+        "--state",
+        "monitor",
+        "--status-dir",
+        "lists",
+        "uni-log",
+    ]);
     let before_revocation = std::fs::read(d.path("lists/revocation.json")).unwrap();
-    d.ok(
+    d.ok(&[
         &[
-            &[
-                "status",
-                "revoke",
-                "--key",
-                "status.key",
-                "--list",
-                "lists/revocation.json",
-                "--index",
-                "3",
-            ][..],
-            &logged,
-        ]
-        .concat(),
-        0,
-    );
-    let out = d.ok(
-        &[
+            "status",
+            "revoke",
+            "--key",
+            "status.key",
+            "--list",
+            "lists/revocation.json",
+            "--index",
+            "3",
+        ][..],
+        &logged,
+    ]
+    .concat());
+    let out = d
+        .ok(&[
             "log",
             "monitor",
             "--policy",
@@ -499,9 +395,8 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
             "--status-dir",
             "lists",
             "uni-log",
-        ],
-        0,
-    );
+        ])
+        .stdout;
     assert!(!out.contains("ALERT"), "{out}");
     let (code, v, _) = verify(&d, "policy");
     assert_eq!(code, 1, "{v}");
@@ -521,31 +416,30 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         .into(),
     };
     std::fs::write(d.path("republish-entry"), entry.to_bytes().unwrap()).unwrap();
-    d.ok(
-        &[
-            "log",
-            "append",
-            "--key",
-            "log.key",
-            "uni-log",
-            "republish-entry",
-        ],
-        0,
-    );
-    let out = d.ok(
-        &[
-            "log",
-            "monitor",
-            "--policy",
-            "policy",
-            "--state",
-            "monitor",
-            "--status-dir",
-            "lists",
-            "uni-log",
-        ],
-        1,
-    );
+    d.ok(&[
+        "log",
+        "append",
+        "--key",
+        "log.key",
+        "uni-log",
+        "republish-entry",
+    ]);
+    let out = d
+        .code(
+            &[
+                "log",
+                "monitor",
+                "--policy",
+                "policy",
+                "--state",
+                "monitor",
+                "--status-dir",
+                "lists",
+                "uni-log",
+            ],
+            1,
+        )
+        .stdout;
     assert!(
         out.contains("ALERT") && out.contains("UN-REVOCATION") && out.contains("(3)"),
         "{out}"
@@ -559,9 +453,9 @@ fn the_witness_answers_as_tlog_witness_says() {
     use civitas_core::tlog::merkle::{Hash, consistency_proof, leaf_hash, mth};
     use civitas_core::tlog::note::{Note, NoteSigner};
     use civitas_core::tlog::witness::AddCheckpoint;
-    let d = Dir(scratch("witness-http"));
+    let d = Scratch::new("witness-http").with_context();
     std::fs::create_dir_all(d.path("w")).unwrap();
-    d.ok(&["keygen", "--alg", "ed25519", "-o", "w.key"], 0);
+    d.ok(&["keygen", "--alg", "ed25519", "-o", "w.key"]);
     let log = NoteSigner::from_seed("uni.example/log", &[7; 32], false).unwrap();
     let intruder = NoteSigner::from_seed("uni.example/log", &[8; 32], false).unwrap();
     let stranger = NoteSigner::from_seed("other.example/log", &[9; 32], false).unwrap();

@@ -5,7 +5,7 @@
 //! refused once `civitas status revoke` revokes its index; a batch of two over HTTP, each
 //! with its own key and status index; bad proofs refused with the spec's codes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::ecdsa::DeviceKey;
@@ -17,41 +17,12 @@ use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
 use civitas_core::sdjwt::SdJwt;
 use serde_json::{Value, json};
 
-use super::issuer::{error_of, nonce, now, port, read, run, text, token};
-use super::serve::{Server, scratch};
+use super::issuer::{error_of, nonce, now, port, read, token};
+use super::serve::Server;
+use super::support::{Run, Scratch, run, text};
 
 const VCT: &str = "https://university.example/credentials/student";
 const LIST: &str = "https://university.example/status/students.jwt";
-
-/// Removes the scratch directory when the test ends.
-struct Dir(PathBuf);
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl Dir {
-    fn path(&self, name: &str) -> String {
-        text(&self.0.join(name))
-    }
-    fn write(&self, name: &str, contents: &str) {
-        std::fs::write(self.0.join(name), contents).unwrap();
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let r = run(args);
-        assert_eq!(
-            r.code,
-            0,
-            "civitas {}:\n{}\n{}",
-            args.join(" "),
-            r.stdout,
-            r.stderr
-        );
-        r.stdout
-    }
-}
 
 /// The device key in a `civitas keygen --alg p256` file.
 fn device_key(path: &Path) -> DeviceKey {
@@ -67,13 +38,13 @@ fn jwk_of(key: &DeviceKey) -> EcJwk {
 }
 
 /// `civitas verify --format json` of a presentation for challenge `c1` at the test desk.
-fn verify(d: &Dir, presentation: &str) -> (i32, Value) {
+fn verify(d: &Scratch, presentation: &str) -> (i32, Value) {
     let r = run(&[
         "verify",
         "--trust",
-        &d.path("trust.toml"),
+        &d.arg("trust.toml"),
         "--status-dir",
-        &d.path("status"),
+        &d.arg("status"),
         "--challenge",
         "c1",
         "--domain",
@@ -88,8 +59,8 @@ fn verify(d: &Dir, presentation: &str) -> (i32, Value) {
     )
 }
 
-fn accept(d: &Dir, pin: &str, link: &str, extra: &[&str]) -> super::issuer::Run {
-    let wallet = d.path("wallet");
+fn accept(d: &Scratch, pin: &str, link: &str, extra: &[&str]) -> Run {
+    let wallet = d.arg("wallet");
     let mut args = vec!["holder", "accept", "--wallet", &wallet, "--pin", pin];
     args.extend_from_slice(extra);
     args.push(link);
@@ -98,16 +69,16 @@ fn accept(d: &Dir, pin: &str, link: &str, extra: &[&str]) -> super::issuer::Run 
 
 #[test]
 fn an_sd_jwt_vc_is_offered_accepted_presented_verified_and_revoked() {
-    let d = Dir(scratch("vci-sdjwt"));
-    std::fs::create_dir_all(d.0.join("status")).unwrap();
-    d.ok(&["keygen", "--alg", "bbs", "-o", &d.path("university.key")]);
+    let d = Scratch::new("vci-sdjwt");
+    std::fs::create_dir_all(d.path("status")).unwrap();
+    d.ok(&["keygen", "--alg", "bbs", "-o", &d.arg("university.key")]);
     for k in [
         "desk.key",
         "issuer-p256.key",
         "phone.key",
         "other-phone.key",
     ] {
-        d.ok(&["keygen", "--alg", "p256", "-o", &d.path(k)]);
+        d.ok(&["keygen", "--alg", "p256", "-o", &d.arg(k)]);
     }
     d.ok(&[
         "status",
@@ -115,13 +86,13 @@ fn an_sd_jwt_vc_is_offered_accepted_presented_verified_and_revoked() {
         "--format",
         "token",
         "--key",
-        &d.path("issuer-p256.key"),
+        &d.arg("issuer-p256.key"),
         "--id",
         LIST,
         "-o",
-        &d.path("status/students.jwt"),
+        &d.arg("status/students.jwt"),
     ]);
-    let issuer_key = device_key(&d.0.join("issuer-p256.key"));
+    let issuer_key = device_key(&d.path("issuer-p256.key"));
     let issuer_jwk = jwk_of(&issuer_key).to_json();
     let jwk_toml = |j: &Value| {
         format!(
@@ -175,9 +146,9 @@ path = ["given_name"]
 name = "Given name"
 "#,
     );
-    let config = d.path("config.toml");
+    let config = d.arg("config.toml");
     let server = Server::start(&["--config", &config]);
-    let admin = read(&d.0.join("admin.token"));
+    let admin = read(&d.path("admin.token"));
 
     // The metadata: a dc+sd-jwt configuration bound to a JWK, and the issuer's keys.
     let metadata = server.json("/.well-known/openid-credential-issuer", None);
@@ -206,7 +177,7 @@ name = "Given name"
     assert_eq!(keys["jwks"]["keys"], json!([issuer_jwk]));
 
     // Offers from the CSV: every row checked first (a row that would not sign is refused).
-    let offers = d.0.join("offers");
+    let offers = d.path("offers");
     d.write(
         "bad.csv",
         "id,given_name,family_name,city\nS-9,Eve,,Nowhere\n",
@@ -216,7 +187,7 @@ name = "Given name"
         "--config",
         &config,
         "--csv",
-        &d.path("bad.csv"),
+        &d.arg("bad.csv"),
         "--out-dir",
         &text(&offers),
         "--port",
@@ -224,23 +195,25 @@ name = "Given name"
     ]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(refused.stderr.contains("family_name"), "{}", refused.stderr);
-    let made = d.ok(&[
-        "offers",
-        "--config",
-        &config,
-        "--csv",
-        &d.path("students.csv"),
-        "--out-dir",
-        &text(&offers),
-        "--port",
-        &port(&server),
-    ]);
+    let made = d
+        .ok(&[
+            "offers",
+            "--config",
+            &config,
+            "--csv",
+            &d.arg("students.csv"),
+            "--out-dir",
+            &text(&offers),
+            "--port",
+            &port(&server),
+        ])
+        .stdout;
     assert!(made.contains("made 4 offers"), "{made}");
     let link = read(&offers.join("S-1.offer"));
     let pin = read(&offers.join("S-1.pin"));
 
     // The wallet: --holder-key is required, and its absence spends nothing.
-    d.ok(&["holder", "init", "--wallet", &d.path("wallet")]);
+    d.ok(&["holder", "init", "--wallet", &d.arg("wallet")]);
     let missing = accept(&d, &pin, &link, &[]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
     assert!(
@@ -252,18 +225,18 @@ name = "Given name"
         &d,
         &pin,
         &link,
-        &["--identified", "--holder-key", &d.path("phone.key")],
+        &["--identified", "--holder-key", &d.arg("phone.key")],
     );
     assert_eq!(identified.code, 2, "{}", identified.stderr);
     let two = accept(
         &d,
         &pin,
         &link,
-        &["--holder-key", &d.path("phone.key"), "--count", "2"],
+        &["--holder-key", &d.arg("phone.key"), "--count", "2"],
     );
     assert_eq!(two.code, 2, "{}", two.stderr);
     // Redeemed: checked with the keys of /.well-known/jwt-vc-issuer, stored in the wallet.
-    let got = accept(&d, &pin, &link, &["--holder-key", &d.path("phone.key")]);
+    let got = accept(&d, &pin, &link, &["--holder-key", &d.arg("phone.key")]);
     assert_eq!(got.code, 0, "{}{}", got.stdout, got.stderr);
     assert!(
         got.stdout.contains("imported SD-JWT VC") && got.stdout.contains(VCT),
@@ -272,7 +245,7 @@ name = "Given name"
     );
     assert!(got.stderr.contains("Student card"), "{}", got.stderr);
     assert_eq!(
-        accept(&d, &pin, &link, &["--holder-key", &d.path("phone.key")]).code,
+        accept(&d, &pin, &link, &["--holder-key", &d.arg("phone.key")]).code,
         1
     );
     // Another offer, checked with --issuer-jwk instead.
@@ -282,20 +255,20 @@ name = "Given name"
         &read(&offers.join("S-2.offer")),
         &[
             "--holder-key",
-            &d.path("other-phone.key"),
+            &d.arg("other-phone.key"),
             "--issuer-jwk",
-            &d.path("issuer.jwk.json"),
+            &d.arg("issuer.jwk.json"),
         ],
     );
     assert_eq!(alan.code, 0, "{}{}", alan.stdout, alan.stderr);
 
     // The wallet holds both; it presents Ada's with the given name only.
     let wallet = {
-        let key_hex = read(&d.0.join("wallet/wallet.key"));
+        let key_hex = read(&d.path("wallet/wallet.key"));
         let mut key = zeroize::Zeroizing::new([0u8; 32]);
         key.copy_from_slice(&hex::decode(key_hex).unwrap());
-        let store = civitas_core::wallet::EncryptedFileStore::open(d.0.join("wallet/records"), key)
-            .unwrap();
+        let store =
+            civitas_core::wallet::EncryptedFileStore::open(d.path("wallet/records"), key).unwrap();
         civitas_core::wallet::Wallet::new(
             Arc::new(store),
             civitas_core::bbs2023::Bbs2023::new(Arc::new(
@@ -305,7 +278,7 @@ name = "Given name"
     };
     let held = wallet.sd_jwt_vcs().unwrap();
     assert_eq!(held.len(), 2);
-    let phone = device_key(&d.0.join("phone.key"));
+    let phone = device_key(&d.path("phone.key"));
     let ada = held
         .iter()
         .find(|s| {
@@ -328,7 +301,7 @@ name = "Given name"
         )
         .unwrap();
     d.write("ada.vp", &shown);
-    let (code, v) = verify(&d, &d.path("ada.vp"));
+    let (code, v) = verify(&d, &d.arg("ada.vp"));
     assert_eq!(code, 0, "{v}");
     let c = &v["results"][0]["credentials"][0];
     assert_eq!(c["holder_binding"], "key");
@@ -350,12 +323,9 @@ name = "Given name"
     let good_nonce = nonce(&server);
     let issuer = server.base.clone();
     for k in ["k1.key", "k2.key"] {
-        d.ok(&["keygen", "--alg", "p256", "-o", &d.path(k)]);
+        d.ok(&["keygen", "--alg", "p256", "-o", &d.arg(k)]);
     }
-    let (k1, k2) = (
-        device_key(&d.0.join("k1.key")),
-        device_key(&d.0.join("k2.key")),
-    );
+    let (k1, k2) = (device_key(&d.path("k1.key")), device_key(&d.path("k2.key")));
     let post = |body: &Value| {
         server.post(
             "/openid4vci/credential",
@@ -447,18 +417,18 @@ name = "Given name"
     d.ok(&[
         "present",
         "--holder-key",
-        &d.path("k2.key"),
+        &d.arg("k2.key"),
         "--challenge",
         "c1",
         "--domain",
         "https://desk.example",
         "--disclose",
-        &d.path("disclose.json"),
-        &d.path("grace.sd-jwt"),
+        &d.arg("disclose.json"),
+        &d.arg("grace.sd-jwt"),
         "-o",
-        &d.path("grace.vp"),
+        &d.arg("grace.vp"),
     ]);
-    let (code, v) = verify(&d, &d.path("grace.vp"));
+    let (code, v) = verify(&d, &d.arg("grace.vp"));
     assert_eq!(code, 0, "{v}");
     assert_eq!(
         v["results"][0]["credentials"][0]["claims"]["/address/locality"],
@@ -468,18 +438,18 @@ name = "Given name"
     d.ok(&[
         "present",
         "--holder-key",
-        &d.path("k1.key"),
+        &d.arg("k1.key"),
         "--challenge",
         "c1",
         "--domain",
         "https://desk.example",
         "--disclose",
-        &d.path("disclose.json"),
-        &d.path("grace.sd-jwt"),
+        &d.arg("disclose.json"),
+        &d.arg("grace.sd-jwt"),
         "-o",
-        &d.path("stolen.vp"),
+        &d.arg("stolen.vp"),
     ]);
-    assert_eq!(verify(&d, &d.path("stolen.vp")).0, 1);
+    assert_eq!(verify(&d, &d.arg("stolen.vp")).0, 1);
     // The issuance record holds both indexes.
     let batch = run(&["offers", "--config", &config, "--issued", "S-3"]);
     assert_eq!(batch.code, 0, "{}", batch.stderr);
@@ -518,13 +488,13 @@ name = "Given name"
         "status",
         "revoke",
         "--key",
-        &d.path("issuer-p256.key"),
+        &d.arg("issuer-p256.key"),
         "--list",
-        &d.path("status/students.jwt"),
+        &d.arg("status/students.jwt"),
         "--index",
         &index,
     ]);
-    let (code, v) = verify(&d, &d.path("ada.vp"));
+    let (code, v) = verify(&d, &d.arg("ada.vp"));
     assert_eq!(code, 1, "{v}");
     assert!(
         v["results"][0]["failures"]
@@ -533,17 +503,16 @@ name = "Given name"
         "{v}"
     );
     // Grace's card is another index: still accepted.
-    assert_eq!(verify(&d, &d.path("grace.vp")).0, 0);
+    assert_eq!(verify(&d, &d.arg("grace.vp")).0, 0);
     drop(server);
 }
 
 #[test]
 fn sd_jwt_configurations_are_checked_when_the_service_starts() {
-    let d = Dir(scratch("vci-sdjwt-config"));
-    std::fs::create_dir_all(&d.0).unwrap();
-    d.ok(&["keygen", "--alg", "bbs", "-o", &d.path("university.key")]);
+    let d = Scratch::new("vci-sdjwt-config");
+    d.ok(&["keygen", "--alg", "bbs", "-o", &d.arg("university.key")]);
     for k in ["desk.key", "issuer-p256.key", "other.key"] {
-        d.ok(&["keygen", "--alg", "p256", "-o", &d.path(k)]);
+        d.ok(&["keygen", "--alg", "p256", "-o", &d.arg(k)]);
     }
     d.ok(&[
         "status",
@@ -551,21 +520,21 @@ fn sd_jwt_configurations_are_checked_when_the_service_starts() {
         "--format",
         "token",
         "--key",
-        &d.path("other.key"),
+        &d.arg("other.key"),
         "--id",
         LIST,
         "-o",
-        &d.path("other-list.jwt"),
+        &d.arg("other-list.jwt"),
     ]);
     d.ok(&[
         "cert",
         "ca",
         "--key",
-        &d.path("other.key"),
+        &d.arg("other.key"),
         "--name",
         "CN=Other",
         "-o",
-        &d.path("other.pem"),
+        &d.arg("other.pem"),
     ]);
     d.write("trust.toml", "");
     d.write("claims.json", r#"{"given_name": "{{given_name}}"}"#);
@@ -587,7 +556,7 @@ fn sd_jwt_configurations_are_checked_when_the_service_starts() {
     ];
     for (extra, why) in cases {
         d.write("config.toml", &format!("{base}{extra}"));
-        let r = run(&["serve", "--config", &d.path("config.toml"), "--port", "0"]);
+        let r = run(&["serve", "--config", &d.arg("config.toml"), "--port", "0"]);
         assert_eq!(r.code, 2, "{extra}: {}{}", r.stdout, r.stderr);
         assert!(r.stderr.contains(why), "{extra}: {}", r.stderr);
     }
@@ -596,23 +565,23 @@ fn sd_jwt_configurations_are_checked_when_the_service_starts() {
         "cert",
         "issue",
         "--ca-key",
-        &d.path("other.key"),
+        &d.arg("other.key"),
         "--ca-cert",
-        &d.path("other.pem"),
+        &d.arg("other.pem"),
         "--key",
-        &d.path("issuer-p256.key"),
+        &d.arg("issuer-p256.key"),
         "--name",
         "CN=Issuer",
         "--dns",
         "localhost",
         "-o",
-        &d.path("issuer-chain.pem"),
+        &d.arg("issuer-chain.pem"),
     ]);
     d.write(
         "config.toml",
         &format!("{base}format = \"dc+sd-jwt\"\nvct = \"{VCT}\"\nsd_jwt_key = \"issuer-p256.key\"\nsd_jwt_certificate = \"issuer-chain.pem\"\ntemplate = {{ given_name = \"{{{{given_name}}}}\" }}\n"),
     );
-    let server = Server::start(&["--config", &d.path("config.toml")]);
+    let server = Server::start(&["--config", &d.arg("config.toml")]);
     let metadata = server.json("/.well-known/openid-credential-issuer", None);
     assert_eq!(
         metadata["credential_configurations_supported"]["student"]["vct"],
