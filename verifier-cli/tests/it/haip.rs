@@ -267,3 +267,161 @@ fn the_desk_signs_under_x509_hash_and_the_wallet_checks_the_chain() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("does not name the issuer"), "{out}");
 }
+
+#[test]
+fn a_token_status_list_carries_its_x5c_chain_through_updates() {
+    let d = Scratch::new("haip-status");
+    for k in ["ca.key", "pid.key", "phone.key", "other.key"] {
+        d.ok(&["keygen", "--alg", "p256", "-o", k]);
+    }
+    d.ok(&[
+        "cert", "ca", "--key", "ca.key", "--name", "CN=Root", "-o", "ca.pem",
+    ]);
+    let leaf = |key: &str, out: &str| {
+        d.ok(&[
+            "cert",
+            "issue",
+            "--ca-key",
+            "ca.key",
+            "--ca-cert",
+            "ca.pem",
+            "--key",
+            key,
+            "--name",
+            "CN=PID Provider",
+            "--dns",
+            "pid.example",
+            "-o",
+            out,
+        ]);
+    };
+    leaf("pid.key", "pid-chain.pem");
+    leaf("other.key", "other-chain.pem");
+    std::fs::create_dir_all(d.path("lists")).unwrap();
+    let create = |chain: &str, out: &str| {
+        d.run(&[
+            "status",
+            "create",
+            "--format",
+            "token",
+            "--key",
+            "pid.key",
+            "--x5c",
+            chain,
+            "--id",
+            "https://pid.example/status/1",
+            "--entries",
+            "64",
+            "-o",
+            out,
+        ])
+    };
+    // A chain for another key is refused; so is --x5c on a W3C list.
+    let r = create("other-chain.pem", "lists/x.jwt");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not for the list's key"), "{}", r.stderr);
+    let r = d.run(&[
+        "status",
+        "create",
+        "--key",
+        "pid.key",
+        "--x5c",
+        "pid-chain.pem",
+        "--id",
+        "https://pid.example/status/2",
+        "-o",
+        "lists/w3c.json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--x5c is for --format token"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(create("pid-chain.pem", "lists/pid.jwt").code, 0);
+    let header = |file: &str| -> serde_json::Value {
+        let jwt = d.read(file);
+        let h = jwt.split('.').next().unwrap();
+        serde_json::from_slice(&civitas_core::keys::multibase::decode_base64url(h).unwrap())
+            .unwrap()
+    };
+    assert_eq!(header("lists/pid.jwt")["x5c"].as_array().unwrap().len(), 1);
+    d.write("claims.json", r#"{"given_name": "Ada"}"#);
+    d.ok(&[
+        "issue",
+        "--format",
+        "sd-jwt-vc",
+        "--key",
+        "pid.key",
+        "--vct",
+        "urn:eudi:pid:1",
+        "--iss",
+        "https://pid.example",
+        "--x5c",
+        "pid-chain.pem",
+        "--holder-jwk",
+        "phone.key",
+        "--status-list",
+        "lists/pid.jwt",
+        "--status-index",
+        "5",
+        "claims.json",
+        "-o",
+        "pid.sd-jwt",
+    ]);
+    d.write("disclose.json", r#"["/given_name"]"#);
+    d.write(
+        "trust.toml",
+        &format!(
+            "[[issuer]]\nx509_ca = \"\"\"\n{}\"\"\"\nname = \"PID providers\"\ncredential_types = [\"urn:eudi:pid:1\"]\n",
+            d.read("ca.pem")
+        ),
+    );
+    let verify = || {
+        d.ok(&[
+            "present",
+            "--holder-key",
+            "phone.key",
+            "--challenge",
+            "c1",
+            "--domain",
+            "https://desk.example",
+            "--disclose",
+            "disclose.json",
+            "pid.sd-jwt",
+            "-o",
+            "vp.sd-jwt",
+        ]);
+        d.run(&[
+            "verify",
+            "--trust",
+            "trust.toml",
+            "--status-dir",
+            "lists",
+            "--challenge",
+            "c1",
+            "--domain",
+            "https://desk.example",
+            "--format",
+            "json",
+            "vp.sd-jwt",
+        ])
+    };
+    let r = verify();
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    d.ok(&[
+        "status",
+        "revoke",
+        "--key",
+        "pid.key",
+        "--list",
+        "lists/pid.jwt",
+        "--index",
+        "5",
+    ]);
+    // The revoked list still carries its chain, and the credential is refused.
+    assert_eq!(header("lists/pid.jwt")["x5c"], header("pid.sd-jwt")["x5c"]);
+    let r = verify();
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("revoked by its issuer"), "{}", r.stdout);
+}
