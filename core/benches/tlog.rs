@@ -6,11 +6,10 @@
 //!
 //! Writes `target/bench/tlog.json` and prints a table. `CIVITAS_BENCH_ENTRIES` (default
 //! 100,000) sets the log size.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    reason = "a benchmark fails by panicking on bad setup"
 )]
 
 mod support;

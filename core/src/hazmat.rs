@@ -153,7 +153,10 @@ pub fn core_proof_verify(
 /// link presentations. This exists only to reproduce the draft's fixtures byte for byte, and
 /// is compiled only with the `dangerous-test-vectors` feature.
 #[cfg(feature = "dangerous-test-vectors")]
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "CoreProofGen's parameters plus the ciphersuite and the mocked random scalars"
+)]
 pub fn dangerous_core_proof_gen_with_scalars(
     cs: Ciphersuite,
     pk: &PublicKey,

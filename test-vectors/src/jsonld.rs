@@ -11,7 +11,10 @@
 //! that passes is reported as a failure, so the list cannot go stale.
 
 // Test helper code: indexes into the suite's own files and N-Quads lines it has just checked.
-#![allow(clippy::indexing_slicing)]
+#![expect(
+    clippy::indexing_slicing,
+    reason = "test harness: indexes into the suite's own files and N-Quads lines it has just checked"
+)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -579,7 +582,10 @@ pub fn isomorphic(a: &[Quad], b: &[Quad]) -> bool {
     if an.len() != cb.len() {
         return false;
     }
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the backtracking search's state, passed explicitly to each recursive call"
+    )]
     fn search(
         i: usize,
         an: &[&String],

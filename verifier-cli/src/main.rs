@@ -15,7 +15,10 @@ macro_rules! println {
         $crate::util::stdout_write(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
-#[allow(unused_macros)]
+#[expect(
+    unused_macros,
+    reason = "shadows std's print!, which panics on a closed pipe; nothing prints without a newline yet"
+)]
 macro_rules! print {
     ($($arg:tt)*) => {
         $crate::util::stdout_write(format_args!($($arg)*))

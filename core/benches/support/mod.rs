@@ -1,5 +1,13 @@
 //! Shared benchmark support: timing and the arithmetic floor built from plain blst calls.
-#![allow(dead_code, clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    reason = "shared by all core benches, each using part of it: what is dead differs per bench"
+)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "benchmark support fails by panicking on bad setup"
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -103,7 +111,7 @@ pub struct FixedFloor {
 
 impl FixedFloor {
     /// Tables of window `wbits` for the first `n` points of `floor`.
-    #[allow(
+    #[expect(
         unsafe_code,
         reason = "the blst C API, called as its documentation says"
     )]
@@ -134,7 +142,7 @@ impl FixedFloor {
     }
 
     /// The MSM over the first `n` points.
-    #[allow(
+    #[expect(
         unsafe_code,
         reason = "the blst C API, called as its documentation says"
     )]

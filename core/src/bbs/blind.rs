@@ -424,7 +424,10 @@ pub(crate) struct BlindSignOutput {
 /// BlindSign over scalar messages: checks the commitment's proof, then signs
 /// `B = P1 + Q_1 * domain + sum(H_i * msg_i) + C [+ J_last * signer_nym_entropy]` with
 /// `e = hash_to_scalar(SK || B, api_id || "H2S_")` (as the fixtures compute it).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "BlindSign's parameters (Blind BBS) plus the ciphersuite, Interface and signer nym entropy"
+)]
 pub(crate) fn core_blind_sign(
     cs: Ciphersuite,
     iface: Interface,
@@ -610,7 +613,10 @@ pub fn verify_blind_sign<M: AsRef<[u8]>, C: AsRef<[u8]>>(
 /// `disclosed_indexes` and the committed messages at `disclosed_committed_indexes` (each
 /// zero-based in its own list, strictly increasing), bound to the presentation header `ph`.
 /// The prover blind is never disclosed.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "BlindProofGen's parameters (Blind BBS) plus the ciphersuite"
+)]
 pub fn blind_proof_gen<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -674,7 +680,10 @@ pub(crate) fn verify_layout(
 /// BlindProofVerify: check `proof` against the disclosed Signer messages and committed
 /// messages and their indexes; `l` is the number of messages the Signer signed: `Ok(())` or
 /// [`Error::ProofInvalid`].
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "BlindProofVerify's parameters (Blind BBS) plus the ciphersuite"
+)]
 pub fn blind_proof_verify<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -722,7 +731,11 @@ pub fn blind_proof_verify<M: AsRef<[u8]>, C: AsRef<[u8]>>(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 mod tests {
     use super::*;
 

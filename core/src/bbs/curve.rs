@@ -12,7 +12,10 @@
 //! tables, and Pippenger) avoid secret-dependent branches but index their tables by scalar
 //! digits, so they are not hardened against a co-resident cache-timing attacker. See
 //! `docs/threat-model.md`.
-#![allow(unsafe_code)]
+#![expect(
+    unsafe_code,
+    reason = "the one reviewed unsafe module: the blst C API, each call with a SAFETY note"
+)]
 
 use blst::{
     BLST_ERROR, blst_bendian_from_scalar, blst_final_exp, blst_fp, blst_fp_from_le_bytes, blst_fp6,
@@ -639,7 +642,11 @@ pub(crate) fn pairing_product_check(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 mod tests {
     use super::*;
 

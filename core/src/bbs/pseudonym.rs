@@ -198,7 +198,10 @@ pub(crate) fn core_blind_sign_with_nym(
 }
 
 /// VerifyFinalizeWithNym over scalars: the nym secret if the signature verifies.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "VerifyFinalizeWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub(crate) fn core_verify_finalize(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -230,7 +233,10 @@ pub(crate) fn core_verify_finalize(
 }
 
 /// ProofGenWithNym over scalars with the given random scalars `(r1, r2, e~, r1~, r3~, m~...)`.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "ProofGenWithNym's parameters (pseudonym draft -01) plus the ciphersuite and random scalars"
+)]
 pub(crate) fn core_proof_gen_with_nym(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -315,7 +321,10 @@ pub fn verify_commitment_with_nym(
 /// BlindSignWithNym: check the commitment's proof and sign `messages`, the commitment and
 /// `signer_nym_entropy` (added to the committed prover nym). `committed_count` is the number
 /// of committed messages expected besides the prover nym.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "BlindSignWithNym's parameters (pseudonym draft -01) plus the ciphersuite and committed count"
+)]
 pub fn blind_sign_with_nym<M: AsRef<[u8]>>(
     cs: Ciphersuite,
     sk: &SecretKey,
@@ -342,7 +351,10 @@ pub fn blind_sign_with_nym<M: AsRef<[u8]>>(
 /// VerifyFinalizeWithNym: check the signature with the committed messages, the prover nym,
 /// the Signer's entropy and the prover blind, and return the [`NymSecret`]; otherwise
 /// [`Error::SignatureInvalid`].
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "VerifyFinalizeWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub fn verify_finalize_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -375,7 +387,10 @@ pub fn verify_finalize_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
 /// ProofGenWithNym: a proof of knowledge of the signature (disclosing as
 /// [`blind::blind_proof_gen`] does) and the [`Pseudonym`] for `context_id`, proven to use the
 /// signed nym secret. Neither the prover blind nor the nym secret is ever disclosed.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "ProofGenWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub fn proof_gen_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -422,7 +437,10 @@ pub fn proof_gen_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
 /// ProofVerifyWithNym: check `proof` and `pseudonym` for `context_id` against the disclosed
 /// messages (as [`blind::blind_proof_verify`] does; `l` is the number of Signer messages):
 /// `Ok(())` or [`Error::ProofInvalid`].
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "ProofVerifyWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub fn proof_verify_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -474,7 +492,10 @@ pub fn proof_verify_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
 
 /// ProofVerifyWithNym over scalars (`disclosed` = disclosed Signer messages, then disclosed
 /// committed messages).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "ProofVerifyWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub(crate) fn core_proof_verify_with_nym(
     cs: Ciphersuite,
     pk: &PublicKey,

@@ -298,7 +298,10 @@ fn challenge(
 }
 
 /// CoreProofGen with the given random scalars `(r1, r2, e~, r1~, r3~, m~_j1, ..., m~_jU)`.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "CoreProofGen's parameters plus the ciphersuite and the random scalars"
+)]
 pub(crate) fn core_proof_gen(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -328,7 +331,10 @@ pub(crate) fn core_proof_gen(
 /// CoreProofGen over the generators of `layout`. With `nym_base = Some(OP)` it is the
 /// pseudonym draft's CoreProofGenWithNym: the last message is the `nym_secret`, never
 /// disclosed, and the pseudonym `OP * nym_secret` is returned beside the proof.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "CoreProofGen's parameters plus the ciphersuite, generator layout, random scalars and nym base"
+)]
 pub(crate) fn core_proof_gen_with(
     cs: Ciphersuite,
     layout: &Layout,
@@ -489,7 +495,10 @@ pub(crate) fn core_proof_verify(
 /// CoreProofVerify over the generators of `layout`. With `nym = Some((pseudonym, OP))` it
 /// is the pseudonym draft's CoreProofVerifyWithNym: the last message (the `nym_secret`) must
 /// be undisclosed and the pseudonym's proof is checked with the same challenge.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "CoreProofVerify's parameters plus the ciphersuite, generator layout and pseudonym"
+)]
 pub(crate) fn core_proof_verify_with(
     cs: Ciphersuite,
     layout: &Layout,

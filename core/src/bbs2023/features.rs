@@ -388,7 +388,10 @@ pub(crate) enum Randomness<'a> {
         dst: &'a [u8],
     },
     #[cfg(not(feature = "dangerous-test-vectors"))]
-    #[allow(dead_code)]
+    #[expect(
+        dead_code,
+        reason = "only uses the lifetime when the Seeded variant is compiled out; never constructed"
+    )]
     Never(core::marker::PhantomData<&'a ()>),
 }
 
@@ -411,7 +414,10 @@ impl Randomness<'_> {
 
 /// The holder's derived BBS proof for a bound credential, and the derived proof value's
 /// feature components. `selective` indexes the issuer's messages only.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the BBS proof inputs plus the feature's base data, binding secrets, nym domain and randomness"
+)]
 pub(crate) fn prove(
     pk: &PublicKey,
     signature: &Signature,
@@ -523,7 +529,10 @@ fn proof_committed(
 
 /// Verify a derived BBS proof of an optional feature. `nym_domain` is the verifier's own
 /// (it overrides and must equal the proof's, if the proof carries one).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the BBS proof verification inputs plus the derived feature and the verifier's nym domain"
+)]
 pub(crate) fn verify(
     pk: &PublicKey,
     proof: &Proof,

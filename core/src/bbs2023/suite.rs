@@ -456,7 +456,10 @@ impl Bbs2023 {
     /// [`Bbs2023::sign_blind`] with the given HMAC key, `signer_nym_entropy` (fresh when
     /// `None`) and proof value profile. The HMAC key must be fresh and secret for each
     /// credential; this entry point exists for reproducing published test vectors.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "sign_blind's inputs plus the HMAC key, nym entropy and profile a published vector fixes"
+    )]
     pub fn sign_blind_with(
         &self,
         document: &Value,
@@ -489,7 +492,10 @@ impl Bbs2023 {
         .map(|(signed, _)| signed)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "bbs-2023's base proof inputs plus the key and signer that differ between plain and blind signing"
+    )]
     fn sign_inner(
         &self,
         document: &Value,
@@ -579,7 +585,10 @@ impl Bbs2023 {
     }
 
     /// Parse a base proof and check the document and options against its header.
-    #[allow(clippy::type_complexity)]
+    #[expect(
+        clippy::type_complexity,
+        reason = "the parsed base proof with its key, signature, header and non-mandatory statements"
+    )]
     fn base_check(
         &self,
         signed: &Value,
@@ -656,7 +665,10 @@ impl Bbs2023 {
     /// hidden claim. Only for reproducing published vectors; compiled only with the
     /// `dangerous-test-vectors` feature.
     #[cfg(feature = "dangerous-test-vectors")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "derive_bound's inputs plus the seed, DST and profile of the published vectors"
+    )]
     pub fn dangerous_derive_bound_with_seed(
         &self,
         signed: &Value,
@@ -679,7 +691,10 @@ impl Bbs2023 {
         )
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "bbs-2023's derived proof inputs plus the secrets, nym domain, randomness and profile of each variant"
+    )]
     fn derive_inner(
         &self,
         signed: &Value,

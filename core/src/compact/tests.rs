@@ -1,8 +1,7 @@
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    reason = "tests fail by panicking"
 )]
 
 use super::*;

@@ -212,7 +212,7 @@ pub fn verify_p256(public: &PublicKey, message: &[u8], signature: &[u8; 64]) -> 
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
 

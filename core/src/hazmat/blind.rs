@@ -125,7 +125,10 @@ pub fn core_verify(
 
 /// CoreProofVerify of a blind proof, with indexes in the combined list; index `l` (the
 /// prover blind) is refused with [`Error::UndisclosableIndex`].
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "CoreProofVerify's parameters (Blind BBS) plus the ciphersuite and L"
+)]
 pub fn core_proof_verify(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -177,7 +180,10 @@ pub fn dangerous_core_commit_with_scalars(
 /// link presentations. Only for reproducing fixtures; compiled only with the
 /// `dangerous-test-vectors` feature.
 #[cfg(feature = "dangerous-test-vectors")]
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "CoreProofGen's parameters (Blind BBS) plus the ciphersuite, L and mocked random scalars"
+)]
 pub fn dangerous_core_proof_gen_with_scalars(
     cs: Ciphersuite,
     pk: &PublicKey,

@@ -77,7 +77,10 @@ pub fn blind_sign_with_nym_trace(
 
 /// VerifyFinalizeWithNym over scalars: the nym secret if the signature verifies
 /// ([`Error::SignatureInvalid`] otherwise).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "VerifyFinalizeWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub fn core_verify_finalize(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -104,7 +107,10 @@ pub fn core_verify_finalize(
 
 /// ProofVerifyWithNym over scalars (`disclosed`: the disclosed Signer messages, then the
 /// disclosed committed messages).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "ProofVerifyWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
+)]
 pub fn core_proof_verify_with_nym(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -161,7 +167,10 @@ pub fn dangerous_core_commit_with_nym_with_scalars(
 /// the nym secret. Only for reproducing fixtures; compiled only with the
 /// `dangerous-test-vectors` feature.
 #[cfg(feature = "dangerous-test-vectors")]
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "ProofGenWithNym's parameters (pseudonym draft -01) plus the ciphersuite and mocked random scalars"
+)]
 pub fn dangerous_proof_gen_with_nym_with_scalars(
     cs: Ciphersuite,
     pk: &PublicKey,

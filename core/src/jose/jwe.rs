@@ -243,7 +243,7 @@ pub fn decrypt(compact: &str, key: &EcPrivateJwk) -> Result<DecryptedJwe, JoseEr
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
     use serde_json::json;

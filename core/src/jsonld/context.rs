@@ -159,7 +159,10 @@ const MAX_TERM_CHAIN: usize = 64;
 
 /// Process `local` against `active`
 /// ([Context Processing](https://www.w3.org/TR/json-ld11-api/#context-processing-algorithm)).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the inputs of JSON-LD 1.1 Context Processing, one parameter each"
+)]
 pub(crate) fn process_context(
     env: &Env<'_>,
     active: &Arc<ActiveContext>,
@@ -439,7 +442,6 @@ pub(crate) fn keyword(s: &str) -> bool {
 }
 
 /// [Create Term Definition](https://www.w3.org/TR/json-ld11-api/#create-term-definition).
-#[allow(clippy::too_many_arguments)]
 fn create_term_definition(
     env: &Env<'_>,
     active: &mut ActiveContext,

@@ -106,7 +106,6 @@ pub(crate) fn expand_document(env: &Env<'_>, active: Ctx, doc: &Value) -> Result
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn expand(
     env: &Env<'_>,
     active: &Ctx,
@@ -360,7 +359,10 @@ fn record_skolem_site(
 }
 
 /// Steps 13 and 14 of the Expansion Algorithm over `element`'s entries (`keys` sorted).
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "steps 13 and 14 of JSON-LD 1.1 Expansion: the algorithm's state, one parameter each"
+)]
 fn expand_entries(
     env: &Env<'_>,
     active: &Ctx,
@@ -733,7 +735,10 @@ fn expand_entries(
 }
 
 /// Step 13.8: index, id and type maps.
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "step 13.8 of JSON-LD 1.1 Expansion: the algorithm's state and the term's definition"
+)]
 fn expand_index_map(
     env: &Env<'_>,
     active: &Ctx,

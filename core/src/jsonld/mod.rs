@@ -725,7 +725,10 @@ impl std::hash::Hasher for FxHasher {
 /// `HashMap` with [`FxHasher`].
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "a compile-time check that the processor types are Send + Sync; never called"
+)]
 fn assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<JsonLdProcessor>();

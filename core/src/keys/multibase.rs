@@ -241,7 +241,7 @@ pub fn decode_base64url(s: &str) -> Result<Vec<u8>, Error> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
 

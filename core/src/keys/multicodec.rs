@@ -58,7 +58,7 @@ pub fn decode_varint(bytes: &[u8]) -> Result<(u64, usize), Error> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
 

@@ -604,7 +604,11 @@ pub fn read_credential_response(bytes: &[u8]) -> Result<Vec<Value>, VciError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 mod tests {
     use super::*;
     use crate::bbs2023::proof_value::Feature;

@@ -246,7 +246,6 @@ pub fn well_known_url(id: &str, name: &str) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -218,7 +218,7 @@ pub fn read_error(bytes: &[u8]) -> VciError {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
     use crate::openid4vci::offer::TxCode;

@@ -513,7 +513,7 @@ pub fn expanded_types(
 }
 
 #[cfg(test)]
-#[allow(
+#[expect(
     clippy::indexing_slicing,
     reason = "tests: a missing element is a failed test"
 )]

@@ -790,12 +790,7 @@ fn push_decimal_bytes(out: &mut Vec<u8>, n: usize) {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
     use crate::rdf::{Literal, XSD_STRING, parse_nquads};

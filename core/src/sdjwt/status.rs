@@ -273,7 +273,7 @@ pub fn build_token_with_chain(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
     use crate::ecdsa::DeviceKey;

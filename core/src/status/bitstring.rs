@@ -379,7 +379,11 @@ pub fn expand_bitstring(encoded: &str, limits: &DecodeLimits) -> Result<Vec<u8>,
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    #![expect(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        reason = "tests fail by panicking"
+    )]
     use super::*;
 
     fn small_limits() -> DecodeLimits {

@@ -378,7 +378,12 @@ fn optional_url(value: Option<&Value>, field: &'static str) -> Result<Option<Str
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    #![expect(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        reason = "tests fail by panicking"
+    )]
     use super::*;
     use serde_json::json;
 

@@ -454,7 +454,12 @@ fn check_messages(messages: &[StatusMessage], size: u8) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+    #![expect(
+        clippy::unwrap_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        reason = "tests fail by panicking"
+    )]
     use super::*;
     use serde_json::json;
 

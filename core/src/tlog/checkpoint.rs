@@ -136,7 +136,7 @@ pub fn open_checkpoint(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[expect(clippy::unwrap_used, reason = "tests fail by panicking")]
 mod tests {
     use super::*;
     use crate::tlog::note::NoteSigner;

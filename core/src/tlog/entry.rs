@@ -189,7 +189,11 @@ pub fn credential_commitment(issuer: &str, salt: &[u8; 32], signed_credential: &
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 mod tests {
     use super::*;
 

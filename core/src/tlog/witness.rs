@@ -267,7 +267,11 @@ pub fn merge_cosignatures(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 mod tests {
     use super::*;
     use crate::tlog::merkle::{consistency_proof, leaf_hash, mth};

@@ -1,11 +1,11 @@
 //! bbs-2023 proof values against the W3C vc-di-bbs vectors (baseline windsurf set and `prc/`):
 //! every component checked against the intermediate files, byte-exact re-serialization, and
 //! refusal of malformed input with typed errors.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "tests fail by panicking"
 )]
 
 use civitas_core::bbs2023::proof_value::{

@@ -1,11 +1,11 @@
 //! Bad input to the BBS API: every malformed key, signature or proof encoding, wrong length,
 //! identity or off-subgroup point, out-of-range scalar and bad index gets a typed error and
 //! never a panic.
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use civitas_core::Error;

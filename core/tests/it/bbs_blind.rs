@@ -1,10 +1,10 @@
 //! Blind BBS and pseudonyms (-01): round trips through the safe API, bad input (typed errors,
 //! never a panic) and the privacy properties the features promise.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "tests fail by panicking"
 )]
 
 use civitas_core::bbs::blind::{self, CommitmentWithProof, HolderSecret, ProverBlind};

@@ -1,10 +1,10 @@
 //! DCQL (OpenID4VP 1.0 §6) and claims path pointers (§7): the spec's examples, the selection
 //! rules, and the queries that must be refused.
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use civitas_core::openid4vp::dcql::{

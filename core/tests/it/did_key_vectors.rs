@@ -1,11 +1,11 @@
 //! did:key and Multikey against the did-method-key test vectors (2022 files: their
 //! verification method types are the legacy ones, but keys and DIDs still apply), the
 //! vc-di-bbs key material, and negative cases.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "tests fail by panicking"
 )]
 
 use civitas_core::Error;

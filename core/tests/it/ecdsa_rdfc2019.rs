@@ -1,6 +1,10 @@
 //! ecdsa-rdfc-2019 with P-256: a credential inside a presentation, both signed and verified,
 //! and every tampering rejected with its typed error.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -2,11 +2,11 @@
 //! derive and verify (the Data Integrity context is added), their validity dates are checked
 //! from what was signed and cannot be hidden by the holder, and bad credentials or status
 //! indexes are refused before signing.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::Path;

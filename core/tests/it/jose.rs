@@ -1,10 +1,10 @@
 //! JOSE against the published examples (RFC 7515 A.3, the decryptable OpenID4VP 1.0 §8.3
 //! response, read from `../shared/specs`), round trips, and what must be refused.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::PathBuf;

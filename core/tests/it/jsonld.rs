@@ -1,9 +1,10 @@
 //! JSON-LD to RDF on the W3C bbs-2023 credentials, and the safety policy.
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::PathBuf;

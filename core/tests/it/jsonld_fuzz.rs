@@ -1,10 +1,4 @@
 //! Random JSON-LD-shaped documents never panic the processor (errors are fine).
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
 
 use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
 use proptest::prelude::*;

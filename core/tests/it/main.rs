@@ -1,9 +1,7 @@
 //! The integration tests of civitas-core, one test binary (one link of blst and the rest,
 //! not one per file): each module is one former test file, `common` their shared helpers.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
     reason = "tests: a failed expectation is a panic"
 )]

@@ -8,11 +8,12 @@
 //!
 //! The sweep is exhaustive (no sampling) and deterministic; the counts per kind are printed
 //! (`cargo test --test mutation_sweep -- --nocapture`).
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::collections::{BTreeMap, BTreeSet};

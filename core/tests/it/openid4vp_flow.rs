@@ -2,11 +2,10 @@
 //! evaluates its DCQL query, answers with an encrypted direct_post.jwt response of anonymous
 //! bbs-2023 presentations, and the desk checks the response (§8.6). Replays, another
 //! transaction's state, unasked answers, missing claims and plaintext answers are refused.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::Path;

@@ -1,11 +1,11 @@
 //! OpenID4VP authorization requests: the verifier signs a Request Object, the wallet reads the
 //! invocation, checks the object, and binds its presentations to the nonce and client id;
 //! everything wrong is an error response code with a reason.
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use civitas_core::did;

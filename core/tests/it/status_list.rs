@@ -1,12 +1,15 @@
 //! Bitstring Status List against the specification's examples
 //! (`vc-bitstring-status-list/examples/`), issuer-to-verifier round trips, every failure of
 //! the status check, malformed `encodedList` values and a decompression bomb.
-#![allow(
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::type_complexity
+    reason = "tests fail by panicking"
+)]
+#![expect(
+    clippy::type_complexity,
+    reason = "a table of malformed `encodedList` values, each with the predicate its error must match"
 )]
 
 use std::io::Write;

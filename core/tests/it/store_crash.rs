@@ -9,12 +9,7 @@
 //! The records use the wallet's layout: a credential's id is the SHA-256 of its bytes, the
 //! history is one record under [`HISTORY_RECORD_ID`] in the wallet's format, rewritten on
 //! every presentation (so replacements are killed too), and [`Wallet::history`] reads it back.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
+#![expect(clippy::panic, clippy::unwrap_used, reason = "tests fail by panicking")]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};

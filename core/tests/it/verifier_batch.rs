@@ -2,11 +2,10 @@
 //! presentations from 1 to 10 issuers, mixing valid and invalid inputs and the bbs-2023
 //! features, one input that is invalid only in its pairing equation, duplicates, and an
 //! empty batch.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::Path;

@@ -1,6 +1,10 @@
 //! The clock skew is bounded: `Policy::clock_skew` caps it at `MAX_CLOCK_SKEW` (one hour), and
 //! only `Policy::dangerous_clock_skew` goes beyond, which every result then reports.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 
 use std::path::Path;
 use std::sync::Arc;

@@ -1,7 +1,11 @@
 //! The verifier's status list policy: two lists with one id are refused, an unusable source is
 //! named when a credential's list is missing, and the trust file's `status_list_max_age` bounds
 //! the age of lists without `validUntil`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 
 use std::path::Path;
 use std::sync::Arc;

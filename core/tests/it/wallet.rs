@@ -1,10 +1,9 @@
 //! The holder wallet: import of a bbs-2023 diploma issued here, display data, consent
 //! summaries, derivation with history, and the encrypted file store's failure cases.
-#![allow(
-    clippy::panic,
+#![expect(
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::{Path, PathBuf};

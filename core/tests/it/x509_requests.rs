@@ -1,11 +1,11 @@
 //! HAIP request objects: a desk signs under `x509_hash:` or `x509_san_dns:` with the leaf of an
 //! `x5c` chain; the wallet validates the chain to its trust anchors and refuses everything
 //! else with `invalid_client` or `invalid_request` and a reason.
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::time::{Duration, SystemTime};

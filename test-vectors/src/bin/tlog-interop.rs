@@ -7,11 +7,10 @@
 //!   checks them with `civitas_core::tlog::merkle` against the checkpoint's root and the
 //!   old root it gives; it prints one line per check and exits 1 if any fails.
 
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic,
     reason = "a test harness run by interop/tlog-go/run.sh: a failed expectation ends it"
 )]
 

@@ -1,10 +1,10 @@
 //! bbs-2023 regression cases the field gets wrong, and bad input that must be rejected with a
 //! precise typed error (never a panic, never an acceptance). The documents are in `data/`.
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::Path;

@@ -1,7 +1,11 @@
 //! Bad input and privacy properties of the bbs-2023 optional features, on the W3C feature
 //! vectors' license credential and keys: every tampering is a typed error, never a panic.
 
-#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
+)]
 
 use std::sync::Arc;
 

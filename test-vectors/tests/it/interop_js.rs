@@ -6,11 +6,12 @@
 //! These need node and the harness's npm packages, so they are `#[ignore]`d in a plain
 //! `cargo test`; `scripts/test.sh` installs the packages (`scripts/interop-setup.sh`) and runs
 //! them with `cargo test -p civitas-test-vectors --test interop_js -- --ignored`.
-#![allow(
+#![expect(
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    reason = "tests fail by panicking"
 )]
 
 use std::path::{Path, PathBuf};

@@ -1,12 +1,5 @@
 //! The integration tests of the conformance crate, one test binary: each module is one
 //! former test file (a suite, the differential tests, the JavaScript interop).
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    reason = "tests: a failed expectation is a panic"
-)]
 
 mod bbs2023_cases;
 mod bbs2023_features;

@@ -1,5 +1,5 @@
 //! The W3C RDFC-1.0 suite: all 86 cases must pass.
-#![allow(clippy::panic)]
+#![expect(clippy::panic, reason = "tests fail by panicking")]
 
 #[test]
 fn rdfc_suite_passes() {
