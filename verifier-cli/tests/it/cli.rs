@@ -1,12 +1,5 @@
 //! Command-line tests: every command's success and failure paths and exit codes, run against
 //! the built `civitas` binary in a scratch directory.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};

@@ -2,10 +2,9 @@
 //! former test file (the command's cases, QR images, status and issuance, the desk service, the
 //! OpenID4VCI issuer); `support` holds what they share (running `civitas`, scratch directories,
 //! the test diploma context).
-#![allow(
+#![expect(
     clippy::panic,
     clippy::unwrap_used,
-    clippy::expect_used,
     clippy::indexing_slicing,
     reason = "tests: a failed expectation is a panic"
 )]

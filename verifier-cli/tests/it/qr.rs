@@ -1,12 +1,5 @@
 //! QR image round trips: encode a payload to PNG, damage the picture the way a camera would,
 //! decode it back.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

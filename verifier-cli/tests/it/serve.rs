@@ -2,13 +2,6 @@
 //! returning, over-disclosing, replayed, forwarded, revoked), the desk's and the wallet's
 //! endpoints fed bad input, the VC API endpoints, and a desk with a token and a short
 //! transaction lifetime.
-#![allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing
-)]
-
 use std::path::Path;
 use std::time::Duration;
 

@@ -2,8 +2,6 @@
 //! duplicate or unreadable file, status updates that refresh validity and keep permissions,
 //! the trust file's `status_list_max_age`, status indexes and data-model checks before
 //! anything is written, and VC 1.1 credentials.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
-
 use std::sync::Arc;
 
 use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
