@@ -54,9 +54,40 @@ impl Timestamp {
         Self::from_system_time(SystemTime::now())
     }
 
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z (negative: before).
+    pub fn from_unix_seconds(secs: i64) -> Self {
+        Timestamp { secs, nanos: 0 }
+    }
+
+    /// This instant as a [`SystemTime`].
+    pub fn to_system_time(&self) -> SystemTime {
+        let whole = std::time::Duration::from_secs(self.secs.unsigned_abs());
+        let t = if self.secs >= 0 {
+            UNIX_EPOCH + whole
+        } else {
+            UNIX_EPOCH - whole
+        };
+        t + std::time::Duration::from_nanos(u64::from(self.nanos))
+    }
+
     /// Seconds since 1970-01-01T00:00:00Z (negative before).
     pub fn unix_seconds(&self) -> i64 {
         self.secs
+    }
+
+    /// RFC 3339 in UTC to the second (`YYYY-MM-DDThh:mm:ssZ`); instants before 1970 read as
+    /// 1970-01-01T00:00:00Z.
+    pub fn to_rfc3339(&self) -> String {
+        let secs = u64::try_from(self.secs).unwrap_or(0);
+        let days = secs / 86_400;
+        let rem = secs % 86_400;
+        let (year, month, day) = civil_from_days(days);
+        format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+            rem / 3600,
+            (rem / 60) % 60,
+            rem % 60
+        )
     }
 
     /// Nanoseconds within the second (0 to 999,999,999).
@@ -171,10 +202,46 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// Gregorian (year, month, day) of the day `days` after 1970-01-01, counting in 400-year eras
+/// of 146 097 days whose years start on March 1 (so the leap day ends a year).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // Shift the epoch to 0000-03-01: 719 468 days before 1970-01-01.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests fail by panicking")]
     use super::*;
+
+    #[test]
+    fn formats_and_converts_the_same_instant() {
+        let t = Timestamp::parse("2026-06-30T09:00:00Z").unwrap();
+        assert_eq!(t.unix_seconds(), 1_782_810_000);
+        assert_eq!(t.to_rfc3339(), "2026-06-30T09:00:00Z");
+        assert_eq!(
+            Timestamp::from_unix_seconds(951_782_400).to_rfc3339(),
+            "2000-02-29T00:00:00Z"
+        );
+        assert_eq!(Timestamp::from_system_time(t.to_system_time()), t);
+        let before = Timestamp::parse("1969-12-31T23:59:59.5Z").unwrap();
+        assert_eq!(Timestamp::from_system_time(before.to_system_time()), before);
+        assert_eq!(before.to_rfc3339(), "1970-01-01T00:00:00Z");
+    }
     use std::time::Duration;
 
     #[test]

@@ -346,9 +346,7 @@ impl OpenId4VciIssuer {
 }
 
 fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+    civitas_core::Timestamp::now().unix_seconds()
 }
 
 #[uniffi::export]

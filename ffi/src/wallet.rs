@@ -116,9 +116,7 @@ fn issuer_key(jwk: Option<String>) -> Result<Option<keys::PublicKey>, CivitasErr
 }
 
 fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    civitas_core::Timestamp::now().unix_seconds()
 }
 
 // ---- the device key ----------------------------------------------------------------------

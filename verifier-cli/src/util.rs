@@ -533,17 +533,12 @@ pub fn hex_arg(name: &str, s: &str) -> CliResult<Vec<u8>> {
 
 /// The Unix time now, in seconds (0 before 1970).
 pub fn now_unix() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    u64::try_from(civitas_core::Timestamp::now().unix_seconds()).unwrap_or(0)
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` for a system time (UTC; times before 1970 are not needed here).
 pub fn rfc3339(t: std::time::SystemTime) -> String {
-    let secs = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    civitas_core::wallet::rfc3339_from_unix(secs)
+    civitas_core::Timestamp::from_system_time(t).to_rfc3339()
 }
 
 /// Parse an `--at` time: RFC 3339 with a time zone.
@@ -553,10 +548,7 @@ pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
             "--at {s}: expected a date-time like 2026-11-21T10:00:00Z"
         ))
     })?;
-    let secs = t.unix_seconds();
-    let base = std::time::UNIX_EPOCH;
-    let d = std::time::Duration::from_secs(secs.unsigned_abs());
-    Ok(if secs >= 0 { base + d } else { base - d })
+    Ok(t.to_system_time())
 }
 
 /// Something in a document that only its holder may see.
@@ -580,7 +572,7 @@ pub fn find_holder_secret(v: &Value) -> Option<(String, HolderSecret)> {
                 for (k, x) in m {
                     let len = at.len();
                     at.push('/');
-                    at.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    at.push_str(&civitas_core::json_pointer::escape(k));
                     let found = if k == "secretKeyMultibase" {
                         Some((at.clone(), HolderSecret::SecretKey))
                     } else if k == "proofValue"

@@ -408,15 +408,19 @@ fn over_disclosed(
     // An `id` or `type` member (or an element of a `type` array) of an object on the way to
     // an asked claim: bbs-2023 discloses them with the claim. Elsewhere they are claims too.
     let structural = |pointer: &str| {
-        let segments: Vec<&str> = pointer.split('/').skip(1).collect();
-        let parent = match segments.as_slice() {
-            [rest @ .., "type", i] if !i.is_empty() && i.bytes().all(|b| b.is_ascii_digit()) => {
+        let Ok(tokens) = crate::json_pointer::parse(pointer) else {
+            return false;
+        };
+        let parent = match tokens.as_slice() {
+            [rest @ .., t, i] if t == "type" && crate::json_pointer::array_index(i).is_some() => {
                 rest
             }
-            [rest @ .., "type" | "id"] => rest,
+            [rest @ .., t] if t == "type" || t == "id" => rest,
             _ => return false,
         };
-        claims.iter().any(|c| path_reaches(&c.path, parent))
+        claims
+            .iter()
+            .any(|c| parent.len() <= c.path.len() && path_matches(&c.path, parent))
     };
     crate::verifier::disclosed_claims(doc)
         .into_iter()
@@ -425,44 +429,23 @@ fn over_disclosed(
             !structural(p)
                 && !always.iter().any(|a| under(p, a))
                 && !also.iter().any(|a| under(p, a))
-                && !claims.iter().any(|c| path_covers(&c.path, p))
+                && !claims.iter().any(|c| {
+                    crate::json_pointer::parse(p).is_ok_and(|tokens| {
+                        c.path.len() <= tokens.len() && path_matches(&c.path, &tokens)
+                    })
+                })
         })
         .collect()
 }
 
-/// Whether the claims path pointer `path` goes through the object at `segments` (the
-/// segments of a JSON pointer, still escaped): `segments` is a prefix of `path`.
-fn path_reaches(path: &[PathComponent], segments: &[&str]) -> bool {
-    segments.len() <= path.len()
-        && segments.iter().zip(path).all(|(part, c)| {
-            let part = part.replace("~1", "/").replace("~0", "~");
-            match c {
-                PathComponent::Key(k) => *k == part,
-                PathComponent::Index(i) => part == i.to_string(),
-                PathComponent::All => !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()),
-            }
-        })
-}
-
-/// Whether a claims path pointer (§7) reaches the JSON pointer `pointer` or an ancestor of
-/// it (`null` matching any array index).
-fn path_covers(path: &[PathComponent], pointer: &str) -> bool {
-    let mut parts = pointer.split('/').skip(1);
-    for c in path {
-        let Some(part) = parts.next() else {
-            return false;
-        };
-        let part = part.replace("~1", "/").replace("~0", "~");
-        let ok = match c {
-            PathComponent::Key(k) => *k == part,
-            PathComponent::Index(i) => part == i.to_string(),
-            PathComponent::All => part.bytes().all(|b| b.is_ascii_digit()) && !part.is_empty(),
-        };
-        if !ok {
-            return false;
-        }
-    }
-    true
+/// Whether the claims path pointer `path` (§7) and the reference tokens of a JSON pointer
+/// agree where both go (`null` matching any array index, an index as RFC 6901 writes it).
+fn path_matches(path: &[PathComponent], tokens: &[String]) -> bool {
+    tokens.iter().zip(path).all(|(token, c)| match c {
+        PathComponent::Key(k) => k == token,
+        PathComponent::Index(i) => crate::json_pointer::array_index(token) == Some(*i),
+        PathComponent::All => crate::json_pointer::array_index(token).is_some(),
+    })
 }
 
 /// Whether the verdicts accept the response: every presentation valid and meeting its query,

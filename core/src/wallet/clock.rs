@@ -1,7 +1,5 @@
 //! The wallet's clock, injectable so that history entries can be tested.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 /// A source of the current time as an RFC 3339 UTC timestamp (`2026-06-30T09:00:00Z`).
 pub trait Clock: Send + Sync {
     /// The current time, RFC 3339, UTC, whole seconds.
@@ -14,11 +12,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now_rfc3339(&self) -> String {
-        let secs = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        rfc3339_from_unix(secs)
+        crate::Timestamp::now().to_rfc3339()
     }
 }
 
@@ -32,38 +26,10 @@ impl Clock for FixedClock {
     }
 }
 
-/// RFC 3339 UTC form of `secs` seconds after the Unix epoch.
+/// RFC 3339 UTC form of `secs` seconds after the Unix epoch
+/// ([`crate::Timestamp::to_rfc3339`]).
 pub fn rfc3339_from_unix(secs: u64) -> String {
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
-}
-
-/// Gregorian (year, month, day) of the day `days` after 1970-01-01, counting in 400-year eras
-/// of 146 097 days whose years start on March 1 (so the leap day ends a year).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    // Shift the epoch to 0000-03-01: 719 468 days before 1970-01-01.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    (year, month, day)
+    crate::Timestamp::from_unix_seconds(i64::try_from(secs).unwrap_or(i64::MAX)).to_rfc3339()
 }
 
 #[cfg(test)]

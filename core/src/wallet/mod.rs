@@ -820,12 +820,7 @@ impl Wallet {
                     let signer = holder_key.ok_or(Error::WalletRefused(
                         "an SD-JWT VC is presented with a Key Binding JWT: give the holder key",
                     ))?;
-                    let iat = i64::try_from(
-                        std::time::SystemTime::now()
-                            .duration_since(std::time::UNIX_EPOCH)
-                            .map_or(0, |d| d.as_secs()),
-                    )
-                    .unwrap_or(i64::MAX);
+                    let iat = crate::Timestamp::now().unix_seconds();
                     presentations.push(Value::String(self.present_sd_jwt_vc(
                         id,
                         &c.pointers,

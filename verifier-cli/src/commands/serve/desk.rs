@@ -43,8 +43,7 @@ fn no_store(mut r: Response) -> Response {
 }
 
 fn unix(t: SystemTime) -> u64 {
-    t.duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    u64::try_from(civitas_core::Timestamp::from_system_time(t).unix_seconds()).unwrap_or(0)
 }
 
 /// The `openid4vp://` URL a wallet opens for transaction `rid` (what the QR code holds).

@@ -26,7 +26,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use civitas_core::bbs2023::Bbs2023;
 use civitas_core::bbs2023::proof_value::Feature;
@@ -627,9 +627,7 @@ pub fn authorization_server_metadata(base_url: &str) -> AuthorizationServerMetad
 // ---- the state directory ----------------------------------------------------------------
 
 fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+    civitas_core::Timestamp::now().unix_seconds()
 }
 
 fn hex_sha256(parts: &[&[u8]]) -> String {
