@@ -517,7 +517,7 @@ fn input_errors_exit_2_and_name_the_problem() {
     let r = d.verify(&[
         "--qr",
         &repo()
-            .join("verifier-cli/tests/data/no-code.png")
+            .join("cli/tests/data/no-code.png")
             .display()
             .to_string(),
     ]);
