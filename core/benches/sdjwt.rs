@@ -77,33 +77,39 @@ fn main() {
         "place_of_birth": {"locality": "London", "country": "UK"},
         "nationalities": ["EU", "UK"], "age_over_18": true,
     });
-    let issued = vc::issue(
-        &vc::Issue {
-            iss: &did::did_key(&issuer.public_key()),
-            vct: "urn:eudi:pid:1",
-            claims: claims.as_object().unwrap(),
-            plain: &[],
-            holder: Some(&EcJwk::from_public_key(&holder.public_key(), None).unwrap()),
-            status: Some(&StatusRef {
-                uri: "https://pid.example/status/1".into(),
-                idx: 77,
-            }),
-            iat: now - 60,
-            exp: Some(now + 86_400 * 365),
-        },
-        &issuer,
-    )
-    .unwrap();
-    let shown = present(
-        &SdJwt::parse(&issued).unwrap(),
-        &[
-            "/given_name".into(),
-            "/family_name".into(),
-            "/age_over_18".into(),
-        ],
-        Some((&holder, "https://desk.example", "n-1", now)),
-    )
-    .unwrap();
+    // Issued (by `iss`, with an x5c chain or not) and presented: 3 of the 6 claims, bound
+    // to the desk's nonce and name.
+    let shown_by = |iss: &str, chain: Option<&CertificateChain>| {
+        let issued = vc::issue_with_chain(
+            &vc::Issue {
+                iss,
+                vct: "urn:eudi:pid:1",
+                claims: claims.as_object().unwrap(),
+                plain: &[],
+                holder: Some(&EcJwk::from_public_key(&holder.public_key(), None).unwrap()),
+                status: Some(&StatusRef {
+                    uri: "https://pid.example/status/1".into(),
+                    idx: 77,
+                }),
+                iat: now - 60,
+                exp: Some(now + 86_400 * 365),
+            },
+            chain,
+            &issuer,
+        )
+        .unwrap();
+        present(
+            &SdJwt::parse(&issued).unwrap(),
+            &[
+                "/given_name".into(),
+                "/family_name".into(),
+                "/age_over_18".into(),
+            ],
+            Some((&holder, "https://desk.example", "n-1", now)),
+        )
+        .unwrap()
+    };
+    let shown = shown_by(&did::did_key(&issuer.public_key()), None);
     let token = build_token(
         &issuer,
         "https://pid.example/status/1",
@@ -187,34 +193,7 @@ fn main() {
         Some((&ica, &ica_key)),
     );
     let chain = CertificateChain::from_der(vec![leaf, ica]).unwrap();
-    let issued_x5c = vc::issue_with_chain(
-        &vc::Issue {
-            iss: "https://pid.example",
-            vct: "urn:eudi:pid:1",
-            claims: claims.as_object().unwrap(),
-            plain: &[],
-            holder: Some(&EcJwk::from_public_key(&holder.public_key(), None).unwrap()),
-            status: Some(&StatusRef {
-                uri: "https://pid.example/status/1".into(),
-                idx: 77,
-            }),
-            iat: now - 60,
-            exp: Some(now + 86_400 * 365),
-        },
-        Some(&chain),
-        &issuer,
-    )
-    .unwrap();
-    let shown_x5c = present(
-        &SdJwt::parse(&issued_x5c).unwrap(),
-        &[
-            "/given_name".into(),
-            "/family_name".into(),
-            "/age_over_18".into(),
-        ],
-        Some((&holder, "https://desk.example", "n-1", now)),
-    )
-    .unwrap();
+    let shown_x5c = shown_by("https://pid.example", Some(&chain));
     let x5c_trust = TrustList::from_toml(&format!(
         "[[issuer]]\nx509_ca = \"\"\"\n{}\"\"\"\nname = \"PID providers\"\ncredential_types = [\"urn:eudi:pid:1\"]\n",
         certificate_to_pem(&root)
