@@ -548,7 +548,33 @@ pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
             "--at {s}: expected a date-time like 2026-11-21T10:00:00Z"
         ))
     })?;
-    Ok(t.to_system_time())
+    t.to_system_time()
+        .ok_or_else(|| CliError::input(format!("--at {s}: out of this system's time range")))
+}
+
+/// A PEM text read from `path`.
+pub fn read_pem(path: &Path) -> CliResult<String> {
+    String::from_utf8(read_bytes(path)?)
+        .map_err(|_| CliError::input(format!("{} is not a PEM text", path.display())))
+}
+
+/// An X.509 certificate chain (PEM, leaf first) read from `path`; with `key`, its leaf must be
+/// for that key (`key.1` names it in the error).
+pub fn read_chain(
+    path: &Path,
+    key: Option<(&PublicKey, &str)>,
+) -> CliResult<civitas_core::x509::CertificateChain> {
+    let chain = civitas_core::x509::CertificateChain::from_pem(&read_pem(path)?)
+        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
+    if let Some((public, whose)) = key
+        && chain.leaf_public_key().ok().as_ref() != Some(public)
+    {
+        return Err(CliError::input(format!(
+            "{}: the leaf certificate is not for {whose}",
+            path.display()
+        )));
+    }
+    Ok(chain)
 }
 
 /// Something in a document that only its holder may see.

@@ -59,15 +59,16 @@ impl Timestamp {
         Timestamp { secs, nanos: 0 }
     }
 
-    /// This instant as a [`SystemTime`].
-    pub fn to_system_time(&self) -> SystemTime {
+    /// This instant as a [`SystemTime`], or `None` if the platform's `SystemTime` cannot
+    /// hold it.
+    pub fn to_system_time(&self) -> Option<SystemTime> {
         let whole = std::time::Duration::from_secs(self.secs.unsigned_abs());
         let t = if self.secs >= 0 {
-            UNIX_EPOCH + whole
+            UNIX_EPOCH.checked_add(whole)
         } else {
-            UNIX_EPOCH - whole
+            UNIX_EPOCH.checked_sub(whole)
         };
-        t + std::time::Duration::from_nanos(u64::from(self.nanos))
+        t?.checked_add(std::time::Duration::from_nanos(u64::from(self.nanos)))
     }
 
     /// Seconds since 1970-01-01T00:00:00Z (negative before).
@@ -237,9 +238,12 @@ mod tests {
             Timestamp::from_unix_seconds(951_782_400).to_rfc3339(),
             "2000-02-29T00:00:00Z"
         );
-        assert_eq!(Timestamp::from_system_time(t.to_system_time()), t);
+        assert_eq!(Timestamp::from_system_time(t.to_system_time().unwrap()), t);
         let before = Timestamp::parse("1969-12-31T23:59:59.5Z").unwrap();
-        assert_eq!(Timestamp::from_system_time(before.to_system_time()), before);
+        assert_eq!(
+            Timestamp::from_system_time(before.to_system_time().unwrap()),
+            before
+        );
         assert_eq!(before.to_rfc3339(), "1970-01-01T00:00:00Z");
     }
     use std::time::Duration;

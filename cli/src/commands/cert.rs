@@ -10,7 +10,7 @@ use civitas_core::x509::make::{CertificateKind, CertificateRequest, make_certifi
 use civitas_core::x509::{CertificateChain, certificate_to_pem, certificates_from_pem};
 use clap::Subcommand;
 
-use crate::util::{CliError, CliResult, load_p256_key, read_bytes, write_atomic};
+use crate::util::{CliError, CliResult, load_p256_key, read_chain, read_pem, write_atomic};
 
 /// `civitas cert ...`
 #[derive(Debug, Subcommand)]
@@ -89,11 +89,6 @@ fn write_pem(out: &Path, pem: &str, force: bool) -> CliResult<()> {
         )));
     }
     write_atomic(out, pem.as_bytes(), false)
-}
-
-fn read_pem(path: &Path) -> CliResult<String> {
-    String::from_utf8(read_bytes(path)?)
-        .map_err(|_| CliError::input(format!("{} is not a PEM text", path.display())))
 }
 
 /// Run `civitas cert ...`.
@@ -175,8 +170,7 @@ pub fn run(cmd: CertCommand) -> CliResult<u8> {
             Ok(0)
         }
         CertCommand::Show { file } => {
-            let chain = CertificateChain::from_pem(&read_pem(&file)?)
-                .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+            let chain = read_chain(&file, None)?;
             let s = summary(chain.leaf())
                 .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
             println!("subject: {}", s.subject);

@@ -254,11 +254,8 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
         } => {
             let mut anchors = TrustAnchors::none();
             for file in &args.verifier_ca {
-                let pem = String::from_utf8(crate::util::read_bytes(file)?).map_err(|_| {
-                    CliError::input(format!("{} is not a PEM text", file.display()))
-                })?;
                 anchors
-                    .add_pem(&pem)
+                    .add_pem(&crate::util::read_pem(file)?)
                     .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
             }
             let jwt = fetch_request(&agent, &request_uri, post)?;

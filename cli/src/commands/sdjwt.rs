@@ -113,23 +113,11 @@ pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
     let exp = a
         .valid_days
         .map(|d| iat.saturating_add(i64::try_from(d.saturating_mul(86_400)).unwrap_or(i64::MAX)));
-    let chain = match a.x5c {
-        None => None,
-        Some(p) => {
-            let pem = String::from_utf8(read_bytes(p)?)
-                .map_err(|_| CliError::input(format!("{} is not a PEM text", p.display())))?;
-            let chain = civitas_core::x509::CertificateChain::from_pem(&pem)
-                .map_err(|e| CliError::input(format!("{}: {e}", p.display())))?;
-            if chain.leaf_public_key().ok() != Some(public.clone()) {
-                return Err(CliError::input(format!(
-                    "{}: the leaf certificate is not for the key {}",
-                    p.display(),
-                    a.key.display()
-                )));
-            }
-            Some(chain)
-        }
-    };
+    let whose = format!("the key {}", a.key.display());
+    let chain = a
+        .x5c
+        .map(|p| crate::util::read_chain(p, Some((&public, &whose))))
+        .transpose()?;
     let compact = vc::issue_with_chain(
         &vc::Issue {
             iss: &iss,

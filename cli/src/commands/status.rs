@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime};
 
 use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::keys::PublicKey;
 use civitas_core::status::{
     DecodeLimits, StatusList, StatusListCredential, StatusPurpose, build_status_list_credential,
 };
@@ -240,21 +239,6 @@ fn update_token(u: &Update, value: u8, verb: &str) -> CliResult<u8> {
     Ok(EXIT_VALID)
 }
 
-/// A PEM certificate chain whose leaf is for `public`.
-fn read_chain(path: &Path, public: &PublicKey) -> CliResult<civitas_core::x509::CertificateChain> {
-    let pem = String::from_utf8(crate::util::read_bytes(path)?)
-        .map_err(|_| CliError::input(format!("{} is not a PEM text", path.display())))?;
-    let chain = civitas_core::x509::CertificateChain::from_pem(&pem)
-        .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?;
-    if chain.leaf_public_key().ok().as_ref() != Some(public) {
-        return Err(CliError::input(format!(
-            "{}: the leaf certificate is not for the list's key",
-            path.display()
-        )));
-    }
-    Ok(chain)
-}
-
 fn is_token(path: &Path) -> bool {
     crate::util::read_bytes(path).ok().is_some_and(|b| {
         !b.is_empty() && b.split(|c| *c == b'.').count() == 3 && b.first() != Some(&b'{')
@@ -398,7 +382,10 @@ pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
                 );
                 let chain = match &x5c {
                     None => None,
-                    Some(p) => Some(read_chain(p, &public)?),
+                    Some(p) => Some(crate::util::read_chain(
+                        p,
+                        Some((&public, "the list's key")),
+                    )?),
                 };
                 let jwt = civitas_core::sdjwt::status::build_token_with_chain(
                     &key,

@@ -593,7 +593,7 @@ pub fn transport_allowed(url: &str) -> bool {
 
 /// The host of an `http(s)://` URL (no port, no user info, IPv6 without brackets); empty for
 /// another scheme.
-fn url_host(url: &str) -> &str {
+pub fn url_host(url: &str) -> &str {
     let Some(rest) = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))

@@ -88,23 +88,22 @@ impl Verifier {
         };
         let mut chain_error = None;
         for t in policy.trust.issuers() {
-            if let (Some(pem), Some(chain)) = (&t.x509_ca, &chain) {
-                let checked = crate::x509::TrustAnchors::from_pem(pem).and_then(|anchors| {
-                    let now = crate::Timestamp::from_system_time(policy.now());
-                    crate::x509::verify_chain(chain, &anchors, now)
-                });
-                match checked {
+            if let (Some(anchors), Some(chain)) = (policy.trust.x509_anchors_of(t), &chain) {
+                let now = crate::Timestamp::from_system_time(policy.now());
+                match crate::x509::verify_chain(chain, anchors, now) {
                     Ok(leaf) if leaf.names_issuer(&iss) => {
                         candidates.push((Some(t), leaf.public_key().clone()));
                     }
                     Ok(_) => {
-                        chain_error = Some(format!(
-                            "the x5c leaf certificate does not name the issuer {} (as a URI or, for https, a DNS name)",
-                            iss.chars().take(200).collect::<String>()
-                        ));
+                        chain_error.get_or_insert_with(|| {
+                            format!(
+                                "the x5c leaf certificate does not name the issuer {} (as a URI or, for https, a DNS name)",
+                                iss.chars().take(200).collect::<String>()
+                            )
+                        });
                     }
                     Err(e) => {
-                        chain_error = chain_error.or(Some(format!("the SD-JWT VC's x5c: {e}")))
+                        chain_error.get_or_insert_with(|| format!("the SD-JWT VC's x5c: {e}"));
                     }
                 }
             } else if let Some(jwk) = &t.jwk
@@ -381,15 +380,14 @@ fn token_key(
 ) -> Result<PublicKey, crate::sdjwt::SdJwtError> {
     let profile =
         |e: crate::x509::X509Error| crate::sdjwt::SdJwtError::Profile(format!("x5c: {e}"));
-    let Some(pem) = trusted.and_then(|t| t.x509_ca.as_ref()) else {
+    let Some(anchors) = trusted.and_then(|t| policy.trust.x509_anchors_of(t)) else {
         return Ok(issuer_key.clone());
     };
     let Some(chain) = crate::sdjwt::status::token_chain(jwt).map_err(profile)? else {
         return Ok(issuer_key.clone());
     };
-    let anchors = crate::x509::TrustAnchors::from_pem(pem).map_err(profile)?;
     let now = crate::Timestamp::from_system_time(policy.now());
-    let leaf = crate::x509::verify_chain(&chain, &anchors, now).map_err(profile)?;
+    let leaf = crate::x509::verify_chain(&chain, anchors, now).map_err(profile)?;
     Ok(leaf.public_key().clone())
 }
 

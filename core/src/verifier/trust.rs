@@ -135,6 +135,10 @@ pub struct TrustList {
     issuers: Vec<TrustedIssuer>,
     #[serde(default, rename = "context")]
     contexts: Vec<TrustedContext>,
+    /// The parsed `x509_ca` of each issuer that has one (by index in `issuers`): read once,
+    /// not on every verification.
+    #[serde(skip)]
+    x509: Vec<(usize, crate::x509::TrustAnchors)>,
 }
 
 impl TrustList {
@@ -144,10 +148,21 @@ impl TrustList {
     }
 
     /// A list of the given issuers.
+    /// An `x509_ca` that is not a PEM certificate trusts nobody ([`TrustList::from_toml`]
+    /// refuses it).
     pub fn from_issuers(issuers: Vec<TrustedIssuer>) -> Self {
+        let x509 = issuers
+            .iter()
+            .enumerate()
+            .filter_map(|(n, i)| {
+                let pem = i.x509_ca.as_ref()?;
+                Some((n, crate::x509::TrustAnchors::from_pem(pem).ok()?))
+            })
+            .collect();
         Self {
             issuers,
             contexts: Vec::new(),
+            x509,
         }
     }
 
@@ -162,10 +177,11 @@ impl TrustList {
                 limit: MAX_TRUST_FILE,
             });
         }
-        let list: TrustList =
+        let mut list: TrustList =
             toml::from_str(text).map_err(|e| Error::TrustFile(e.message().to_owned()))?;
         let mut seen = std::collections::HashMap::new();
-        for i in &list.issuers {
+        let mut x509 = Vec::new();
+        for (n, i) in list.issuers.iter().enumerate() {
             if let Some(pem) = &i.x509_ca {
                 if i.jwk.is_some() || !i.did.is_empty() {
                     return Err(Error::TrustFile(format!(
@@ -173,8 +189,9 @@ impl TrustList {
                         i.name
                     )));
                 }
-                crate::x509::TrustAnchors::from_pem(pem)
+                let anchors = crate::x509::TrustAnchors::from_pem(pem)
                     .map_err(|e| Error::TrustFile(format!("issuer {:?}: x509_ca: {e}", i.name)))?;
+                x509.push((n, anchors));
                 continue;
             }
             match (&i.jwk, i.did.is_empty()) {
@@ -226,6 +243,7 @@ impl TrustList {
                 )));
             }
         }
+        list.x509 = x509;
         Ok(list)
     }
 
@@ -244,6 +262,25 @@ impl TrustList {
     /// All entries.
     pub fn issuers(&self) -> &[TrustedIssuer] {
         &self.issuers
+    }
+
+    /// The entries named by their X.509 CA, with the CA's certificates as parsed anchors.
+    pub(crate) fn x509_issuers(
+        &self,
+    ) -> impl Iterator<Item = (&TrustedIssuer, &crate::x509::TrustAnchors)> {
+        self.x509
+            .iter()
+            .filter_map(|(n, a)| self.issuers.get(*n).map(|i| (i, a)))
+    }
+
+    /// The parsed X.509 anchors of `issuer`, if it is an entry of this list named by its CA.
+    pub(crate) fn x509_anchors_of(
+        &self,
+        issuer: &TrustedIssuer,
+    ) -> Option<&crate::x509::TrustAnchors> {
+        self.x509_issuers()
+            .find(|(i, _)| std::ptr::eq(*i, issuer))
+            .map(|(_, a)| a)
     }
 }
 

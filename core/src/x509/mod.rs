@@ -397,11 +397,11 @@ impl VerifiedLeaf {
         if self.uri_names.iter().any(|u| u == iss) {
             return true;
         }
-        let Some(rest) = iss.strip_prefix("https://") else {
+        if !iss.starts_with("https://") {
             return false;
-        };
-        let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
-        !host.is_empty() && !host.contains('@') && self.check_dns_name(host).is_ok()
+        }
+        let host = crate::openid4vp::request::url_host(iss);
+        !host.is_empty() && self.check_dns_name(host).is_ok()
     }
 
     /// Whether the leaf is valid for the DNS name `name` (RFC 6125 matching by the path

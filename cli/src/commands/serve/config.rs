@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::openid4vp::dcql::DcqlQuery;
+use civitas_core::openid4vp::request::url_host;
 use civitas_core::verifier::{MAX_CLOCK_SKEW, Policy, TrustList};
 use serde::Deserialize;
 use serde_json::Value;
@@ -219,21 +220,12 @@ impl Config {
             ));
         }
         if let Some(u) = &raw.public_url {
-            let Some(rest) = u
-                .strip_prefix("https://")
-                .or_else(|| u.strip_prefix("http://"))
-            else {
+            if !u.starts_with("https://") && !u.starts_with("http://") {
                 return Err(at(file, "public_url must be an http:// or https:// URL"));
-            };
+            }
             // Behind a reverse proxy every request comes from loopback: "loopback only" would
             // then let the whole network start checks and read verdicts.
-            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-            let name = if host.starts_with('[') {
-                host.split(']').next().map(|h| h.trim_start_matches('['))
-            } else {
-                host.rsplit_once(':').map(|(h, _)| h).or(Some(host))
-            }
-            .unwrap_or("");
+            let name = url_host(u);
             let local = name == "localhost"
                 || name
                     .parse::<std::net::IpAddr>()
@@ -247,15 +239,7 @@ impl Config {
         }
         let certificate = match &raw.certificate {
             None => None,
-            Some(c) => {
-                let path = rel(c);
-                let pem = String::from_utf8(read_bytes(&path)?)
-                    .map_err(|_| at(&path, "not a PEM text"))?;
-                Some(
-                    civitas_core::x509::CertificateChain::from_pem(&pem)
-                        .map_err(|e| at(&path, e))?,
-                )
-            }
+            Some(c) => Some(crate::util::read_chain(&rel(c), None)?),
         };
         let client_id_prefix = match (raw.client_id_prefix.as_deref(), &certificate) {
             (None, None) | (Some("decentralized_identifier"), _) => {
@@ -263,12 +247,7 @@ impl Config {
             }
             (None | Some("x509_hash"), Some(_)) => ClientIdPrefix::X509Hash,
             (Some("x509_san_dns"), Some(chain)) => {
-                let host = raw
-                    .public_url
-                    .as_deref()
-                    .and_then(|u| u.split_once("://"))
-                    .map(|(_, rest)| rest.split(['/', ':', '?', '#']).next().unwrap_or(""))
-                    .unwrap_or("");
+                let host = raw.public_url.as_deref().map_or("", url_host);
                 if host.is_empty() {
                     return Err(at(
                         file,

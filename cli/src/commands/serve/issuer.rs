@@ -529,15 +529,10 @@ fn sd_jwt_credential(
     }
     let chain = match &c.sd_jwt_certificate {
         None => None,
-        Some(f) => {
-            let path = base.join(f);
-            let pem = String::from_utf8(crate::util::read_bytes(&path)?)
-                .map_err(|_| here(format!("{} is not a PEM text", path.display())))?;
-            Some(
-                civitas_core::x509::CertificateChain::from_pem(&pem)
-                    .map_err(|e| here(format!("sd_jwt_certificate {}: {e}", path.display())))?,
-            )
-        }
+        Some(f) => Some(
+            crate::util::read_chain(&base.join(f), None)
+                .map_err(|e| here(format!("sd_jwt_certificate {}", e.message)))?,
+        ),
     };
     let plain = c.plain.clone().unwrap_or_default();
     for p in &plain {
