@@ -31,12 +31,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use civitas_core::CredentialIssuer;
-use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::Feature;
 use civitas_core::bbs2023::{Bbs2023, CommitmentRequest};
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::openid4vci::metadata::IssuerMetadata;
-use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
-use civitas_core::openid4vci::token::token_request_form;
+use civitas_core::openid4vci::IssuerMetadata;
+use civitas_core::openid4vci::token_request_form;
+use civitas_core::openid4vci::{CredentialOffer, OfferInvocation};
 use civitas_core::wallet::{MemoryStore, Wallet};
 use serde_json::{Value, json};
 

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use civitas_core::bbs2023::Bbs2023;
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
+use civitas_core::openid4vp::{AuthorizationRequest, Invocation};
 use civitas_core::wallet::{Disclosure, EncryptedFileStore, PresentationRequest, Wallet};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;

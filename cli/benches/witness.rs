@@ -26,11 +26,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use civitas_core::tlog::checkpoint::Checkpoint;
-use civitas_core::tlog::merkle::{Hash, consistency_proof, leaf_hash, mth};
-use civitas_core::tlog::note::{Note, NoteSigner, NoteVerifier};
-use civitas_core::tlog::policy::Policy;
-use civitas_core::tlog::witness::{AddCheckpoint, Cosigned, Witness, merge_cosignatures};
+use civitas_core::tlog::Checkpoint;
+use civitas_core::tlog::Policy;
+use civitas_core::tlog::{AddCheckpoint, Cosigned, Witness, merge_cosignatures};
+use civitas_core::tlog::{Hash, consistency_proof, leaf_hash, mth};
+use civitas_core::tlog::{Note, NoteSigner, NoteVerifier};
 use serde_json::json;
 
 fn civitas() -> Command {

@@ -13,11 +13,11 @@ use civitas_core::{Error, did};
 use serde_json::{Value, json};
 
 /// Exit status: the input is valid.
-pub const EXIT_VALID: u8 = 0;
+pub(crate) const EXIT_VALID: u8 = 0;
 /// Exit status: the input was checked and is not valid.
-pub const EXIT_INVALID: u8 = 1;
+pub(crate) const EXIT_INVALID: u8 = 1;
 /// Exit status: usage or input error (unreadable file, bad JSON, wrong key type, ...).
-pub const EXIT_ERROR: u8 = 2;
+pub(crate) const EXIT_ERROR: u8 = 2;
 
 /// Largest JSON input read (credentials, presentations, pointer files).
 const MAX_JSON: u64 = 16 << 20;
@@ -45,11 +45,11 @@ impl From<Error> for CliError {
     }
 }
 
-pub type CliResult<T> = Result<T, CliError>;
+pub(crate) type CliResult<T> = Result<T, CliError>;
 
 /// Read a file (or standard input for `-`), at most 16 MiB. Only a regular file is read
 /// (see [`open_regular`]).
-pub fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
+pub(crate) fn read_bytes(path: &Path) -> CliResult<Vec<u8>> {
     if path == Path::new("-") {
         let mut buf = Vec::new();
         std::io::stdin()
@@ -106,7 +106,7 @@ fn kind_of(t: std::fs::FileType) -> &'static str {
 /// other process wrote to it, a device could be read forever): `-` is the way to read
 /// standard input. The type is checked before opening (opening a FIFO blocks) and again on
 /// the open file (in case the path changed in between).
-pub fn open_regular(path: &Path) -> CliResult<(std::fs::File, std::fs::Metadata)> {
+pub(crate) fn open_regular(path: &Path) -> CliResult<(std::fs::File, std::fs::Metadata)> {
     let cannot =
         |e: std::io::Error| CliError::input(format!("cannot read {}: {e}", path.display()));
     let refuse = |t: std::fs::FileType| {
@@ -132,7 +132,7 @@ pub fn open_regular(path: &Path) -> CliResult<(std::fs::File, std::fs::Metadata)
 static ALLOW_WRITABLE_KEY: AtomicBool = AtomicBool::new(false);
 
 /// Allow (or not) key files that every user may write, for the command about to run.
-pub fn allow_writable_key(allow: bool) {
+pub(crate) fn allow_writable_key(allow: bool) {
     ALLOW_WRITABLE_KEY.store(allow, Ordering::Relaxed);
 }
 
@@ -175,7 +175,7 @@ fn read_key_file(path: &Path) -> CliResult<Vec<u8>> {
 /// same device and inode, or the same canonical path): `derive -o signed.json signed.json`
 /// would replace the signed credential with its derived copy. `-` and absent outputs are
 /// never the same as anything.
-pub fn refuse_output_onto_input(output: Option<&Path>, inputs: &[&Path]) -> CliResult<()> {
+pub(crate) fn refuse_output_onto_input(output: Option<&Path>, inputs: &[&Path]) -> CliResult<()> {
     let Some(out) = output.filter(|o| *o != Path::new("-")) else {
         return Ok(());
     };
@@ -208,12 +208,12 @@ pub fn refuse_output_onto_input(output: Option<&Path>, inputs: &[&Path]) -> CliR
 }
 
 /// Read and parse a JSON file, naming it and the position on error.
-pub fn read_json(path: &Path) -> CliResult<Value> {
+pub(crate) fn read_json(path: &Path) -> CliResult<Value> {
     parse_json(path, &read_bytes(path)?)
 }
 
 /// Parse bytes read from `path` as JSON (the errors name the file).
-pub fn parse_json_bytes(path: &Path, bytes: &[u8]) -> CliResult<Value> {
+pub(crate) fn parse_json_bytes(path: &Path, bytes: &[u8]) -> CliResult<Value> {
     parse_json(path, bytes)
 }
 
@@ -228,7 +228,7 @@ fn parse_json(path: &Path, bytes: &[u8]) -> CliResult<Value> {
 }
 
 /// Read a JSON array of JSON pointers.
-pub fn read_pointers(path: &Path) -> CliResult<Vec<String>> {
+pub(crate) fn read_pointers(path: &Path) -> CliResult<Vec<String>> {
     let v = read_json(path)?;
     serde_json::from_value::<Vec<String>>(v).map_err(|_| {
         CliError::input(format!(
@@ -267,7 +267,7 @@ fn process_alive(pid: u32) -> bool {
 /// Ctrl-C between creating and renaming), for the target `only` if given, else for every
 /// target: names `.NAME.tmp-PID` whose process is gone. Files of other shapes, and those
 /// of a process still running, are left alone. Returns how many were removed.
-pub fn remove_stale_temps(dir: &Path, only: Option<&str>) -> usize {
+pub(crate) fn remove_stale_temps(dir: &Path, only: Option<&str>) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -292,7 +292,7 @@ pub fn remove_stale_temps(dir: &Path, only: Option<&str>) -> usize {
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, synced, then
 /// renamed, so a crash never leaves a half-written file. `private` makes it owner-only.
 /// Temporary files for the same target left by an interrupted earlier run are removed.
-pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResult<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResult<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -328,7 +328,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResult<()> {
 }
 
 /// Write JSON to a file atomically, or to standard output when `path` is `None` or `-`.
-pub fn write_json_out(path: Option<&Path>, v: &Value) -> CliResult<()> {
+pub(crate) fn write_json_out(path: Option<&Path>, v: &Value) -> CliResult<()> {
     let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))? + "\n";
     match path {
         Some(p) if p != Path::new("-") => write_atomic(p, text.as_bytes(), false),
@@ -347,7 +347,7 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 static STDOUT_QUIET: AtomicBool = AtomicBool::new(false);
 
 /// Silence (or restore) standard output; see [`STDOUT_QUIET`].
-pub fn quiet_stdout(quiet: bool) {
+pub(crate) fn quiet_stdout(quiet: bool) {
     STDOUT_QUIET.store(quiet, Ordering::Relaxed);
 }
 
@@ -360,7 +360,7 @@ static STDOUT_ERROR: OnceLock<String> = OnceLock::new();
 /// A broken pipe is not an error: the reader wanted no more, so further output is dropped
 /// silently, as `ripgrep` does. Any other write error is kept for [`stdout_error`], which
 /// the exit status takes into account.
-pub fn stdout_write(args: std::fmt::Arguments<'_>) {
+pub(crate) fn stdout_write(args: std::fmt::Arguments<'_>) {
     if STDOUT_CLOSED.load(Ordering::Relaxed) || STDOUT_QUIET.load(Ordering::Relaxed) {
         return;
     }
@@ -374,7 +374,7 @@ pub fn stdout_write(args: std::fmt::Arguments<'_>) {
 }
 
 /// Flush standard output and return the first write error that was not a closed pipe.
-pub fn stdout_error() -> Option<String> {
+pub(crate) fn stdout_error() -> Option<String> {
     if !STDOUT_CLOSED.load(Ordering::Relaxed)
         && let Err(e) = std::io::stdout().lock().flush()
     {
@@ -388,13 +388,13 @@ pub fn stdout_error() -> Option<String> {
 
 /// Write to standard error, ignoring errors (there is nowhere left to report them); the
 /// crate's `eprintln!` and `eprint!` come here.
-pub fn stderr_write(args: std::fmt::Arguments<'_>) {
+pub(crate) fn stderr_write(args: std::fmt::Arguments<'_>) {
     let _ = std::io::stderr().lock().write_fmt(args);
 }
 
 /// The key algorithms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Alg {
+pub(crate) enum Alg {
     /// BLS12-381 G2 key for issuing bbs-2023 credentials.
     Bbs,
     /// P-256 key for status lists and holder presentations (ecdsa-rdfc-2019).
@@ -404,7 +404,7 @@ pub enum Alg {
 }
 
 /// A key file: a Multikey verification method with its secret.
-pub fn key_file_json(public: &PublicKey, secret: &SecretKey) -> Value {
+pub(crate) fn key_file_json(public: &PublicKey, secret: &SecretKey) -> Value {
     json!({
         "type": "Multikey",
         "id": did::verification_method_id(public),
@@ -415,7 +415,7 @@ pub fn key_file_json(public: &PublicKey, secret: &SecretKey) -> Value {
 }
 
 /// A loaded key file.
-pub enum LoadedKey {
+pub(crate) enum LoadedKey {
     Bbs {
         pair: Box<KeyPair>,
         public: PublicKey,
@@ -432,7 +432,7 @@ pub enum LoadedKey {
 
 /// Load a key file (see `read_key_file` for its permissions); the secret must match the
 /// public key.
-pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
+pub(crate) fn load_key(path: &Path) -> CliResult<LoadedKey> {
     let v = parse_json(path, &read_key_file(path)?)?;
     let field = |k: &str| {
         v.get(k).and_then(Value::as_str).ok_or_else(|| {
@@ -473,7 +473,7 @@ pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
         }
         KeyType::Ed25519 => {
             let seed = zeroize::Zeroizing::new(*secret.expose_bytes());
-            let derived = civitas_core::tlog::note::ed25519_public_key(&seed);
+            let derived = civitas_core::tlog::ed25519_public_key(&seed);
             if derived.as_slice() != public.as_bytes() {
                 return Err(mismatch());
             }
@@ -483,7 +483,7 @@ pub fn load_key(path: &Path) -> CliResult<LoadedKey> {
 }
 
 /// An Ed25519 key (its seed) from a key file, or an error saying one is needed for `what`.
-pub fn load_ed25519_key(
+pub(crate) fn load_ed25519_key(
     path: &Path,
     what: &str,
 ) -> CliResult<(zeroize::Zeroizing<[u8; 32]>, PublicKey)> {
@@ -497,7 +497,7 @@ pub fn load_ed25519_key(
 }
 
 /// A BBS key pair from a key file, or an error saying a BBS key is needed.
-pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
+pub(crate) fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
     match load_key(path)? {
         LoadedKey::Bbs { pair, public } => Ok((*pair, public)),
         LoadedKey::P256 { .. } => Err(CliError::input(format!(
@@ -512,7 +512,7 @@ pub fn load_bbs_key(path: &Path) -> CliResult<(KeyPair, PublicKey)> {
 }
 
 /// A P-256 key from a key file, or an error saying one is needed for `what`.
-pub fn load_p256_key(path: &Path, what: &str) -> CliResult<(DeviceKey, PublicKey)> {
+pub(crate) fn load_p256_key(path: &Path, what: &str) -> CliResult<(DeviceKey, PublicKey)> {
     match load_key(path)? {
         LoadedKey::P256 { key, public } => Ok((key, public)),
         LoadedKey::Bbs { .. } => Err(CliError::input(format!(
@@ -527,22 +527,22 @@ pub fn load_p256_key(path: &Path, what: &str) -> CliResult<(DeviceKey, PublicKey
 }
 
 /// Decode a hex string argument.
-pub fn hex_arg(name: &str, s: &str) -> CliResult<Vec<u8>> {
+pub(crate) fn hex_arg(name: &str, s: &str) -> CliResult<Vec<u8>> {
     hex::decode(s).map_err(|_| CliError::input(format!("{name} must be hexadecimal")))
 }
 
 /// The Unix time now, in seconds (0 before 1970).
-pub fn now_unix() -> u64 {
+pub(crate) fn now_unix() -> u64 {
     u64::try_from(civitas_core::Timestamp::now().unix_seconds()).unwrap_or(0)
 }
 
 /// `YYYY-MM-DDThh:mm:ssZ` for a system time (UTC; times before 1970 are not needed here).
-pub fn rfc3339(t: std::time::SystemTime) -> String {
+pub(crate) fn rfc3339(t: std::time::SystemTime) -> String {
     civitas_core::Timestamp::from_system_time(t).to_rfc3339()
 }
 
 /// Parse an `--at` time: RFC 3339 with a time zone.
-pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
+pub(crate) fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
     let t = civitas_core::status::Timestamp::parse(s).ok_or_else(|| {
         CliError::input(format!(
             "--at {s}: expected a date-time like 2026-11-21T10:00:00Z"
@@ -553,14 +553,14 @@ pub fn parse_time(s: &str) -> CliResult<std::time::SystemTime> {
 }
 
 /// A PEM text read from `path`.
-pub fn read_pem(path: &Path) -> CliResult<String> {
+pub(crate) fn read_pem(path: &Path) -> CliResult<String> {
     String::from_utf8(read_bytes(path)?)
         .map_err(|_| CliError::input(format!("{} is not a PEM text", path.display())))
 }
 
 /// An X.509 certificate chain (PEM, leaf first) read from `path`; with `key`, its leaf must be
 /// for that key (`key.1` names it in the error).
-pub fn read_chain(
+pub(crate) fn read_chain(
     path: &Path,
     key: Option<(&PublicKey, &str)>,
 ) -> CliResult<civitas_core::x509::CertificateChain> {
@@ -579,7 +579,7 @@ pub fn read_chain(
 
 /// Something in a document that only its holder may see.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HolderSecret {
+pub(crate) enum HolderSecret {
     /// A bbs-2023 base proof: with it, anyone sees every claim and the HMAC key that links
     /// the holder's disclosures.
     BaseProof,
@@ -590,8 +590,8 @@ pub enum HolderSecret {
 /// The first place in `v` (a JSON pointer) holding a [`HolderSecret`], if any, searched
 /// everywhere (a base proof nested in a presentation counts). `serde_json` limits nesting
 /// to 128 levels, which bounds the recursion.
-pub fn find_holder_secret(v: &Value) -> Option<(String, HolderSecret)> {
-    use civitas_core::bbs2023::proof_value::{ProofKind, identify};
+pub(crate) fn find_holder_secret(v: &Value) -> Option<(String, HolderSecret)> {
+    use civitas_core::bbs2023::{ProofKind, identify};
     fn walk(v: &Value, at: &mut String) -> Option<(String, HolderSecret)> {
         match v {
             Value::Object(m) => {
@@ -636,7 +636,7 @@ pub fn find_holder_secret(v: &Value) -> Option<(String, HolderSecret)> {
 
 /// An error if `v`, read from `path` by `command` to be shown to a verifier, holds a
 /// [`HolderSecret`].
-pub fn refuse_holder_secret(path: &Path, v: &Value, command: &str) -> CliResult<()> {
+pub(crate) fn refuse_holder_secret(path: &Path, v: &Value, command: &str) -> CliResult<()> {
     let Some((at, secret)) = find_holder_secret(v) else {
         return Ok(());
     };
@@ -667,7 +667,7 @@ pub fn refuse_holder_secret(path: &Path, v: &Value, command: &str) -> CliResult<
 /// control, DEL, the bidirectional controls (U+061C, U+200E, U+200F, U+202A to U+202E,
 /// U+2066 to U+2069) and the line and paragraph separators (U+2028, U+2029) as `\u{..}`
 /// (ESC is `\u{1b}`). Everything else, backslashes included, is shown as it is.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -18,14 +18,14 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use civitas_core::tlog::checkpoint::{Checkpoint, open_checkpoint};
-use civitas_core::tlog::log::{LogError, LogStore, append, init};
-use civitas_core::tlog::merkle::{
+use civitas_core::tlog::{Checkpoint, open_checkpoint};
+use civitas_core::tlog::{
     Hash, consistency_proof, inclusion_proof, leaf_hash, mth, node_hash, verify_consistency,
     verify_inclusion,
 };
-use civitas_core::tlog::note::{Note, NoteSigner};
-use civitas_core::tlog::tiles::{TileHashes, TileId, TileReader};
+use civitas_core::tlog::{LogError, LogStore, append, init};
+use civitas_core::tlog::{Note, NoteSigner};
+use civitas_core::tlog::{TileHashes, TileId, TileReader};
 use serde_json::json;
 
 #[derive(Default)]
@@ -172,7 +172,7 @@ fn main() {
             }
             total += queued.len();
             // One append takes at most MAX_APPEND entries: more queued means more appends.
-            for batch in queued.chunks(civitas_core::tlog::log::MAX_APPEND) {
+            for batch in queued.chunks(civitas_core::tlog::MAX_APPEND) {
                 append(&disk, &key, "uni.example/log", batch).unwrap();
                 checkpoints_made += 1;
             }

@@ -566,10 +566,10 @@ pub enum Error {
     /// A transparency-log inclusion proof is malformed, or does not prove the credential's
     /// entry in a checkpoint the policy accepts.
     #[error("transparency proof: {0}")]
-    TlogProof(#[from] crate::tlog::proof::TlogProofError),
+    TlogProof(#[from] crate::tlog::TlogProofError),
     /// A transparency-log policy (c2sp.org/tlog-policy) is malformed.
     #[error("transparency policy: {0}")]
-    TlogPolicy(#[from] crate::tlog::policy::PolicyError),
+    TlogPolicy(#[from] crate::tlog::PolicyError),
 
     // ---- JOSE
     /// A JWS, JWE or JWK is malformed, unsupported or does not verify or decrypt.
@@ -673,9 +673,9 @@ impl Error {
         match self {
             Self::Jose(e) => e.kind(),
             Self::TlogProof(e) => match e {
-                crate::tlog::proof::TlogProofError::Malformed(_) => ErrorKind::InvalidInput,
-                crate::tlog::proof::TlogProofError::Policy(_)
-                | crate::tlog::proof::TlogProofError::Inclusion(_) => ErrorKind::VerificationFailed,
+                crate::tlog::TlogProofError::Malformed(_) => ErrorKind::InvalidInput,
+                crate::tlog::TlogProofError::Policy(_)
+                | crate::tlog::TlogProofError::Inclusion(_) => ErrorKind::VerificationFailed,
             },
             Self::TlogPolicy(_) => ErrorKind::InvalidInput,
             Self::SdJwt(e) => e.kind(),

@@ -23,12 +23,10 @@
 use std::sync::{Arc, Mutex};
 
 use civitas_core::openid4vci::VciError;
-use civitas_core::openid4vci::credential::{
-    Proofs, credential_request_json, jwt_proof, read_nonce_response,
-};
-use civitas_core::openid4vci::metadata::{AuthorizationServerMetadata, IssuerMetadata};
-use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
-use civitas_core::openid4vci::token::{TokenResponse, read_error, token_request_form};
+use civitas_core::openid4vci::{AuthorizationServerMetadata, IssuerMetadata};
+use civitas_core::openid4vci::{CredentialOffer, OfferInvocation};
+use civitas_core::openid4vci::{Proofs, credential_request_json, jwt_proof, read_nonce_response};
+use civitas_core::openid4vci::{TokenResponse, read_error, token_request_form};
 use zeroize::Zeroizing;
 
 use crate::CivitasError;
@@ -221,7 +219,7 @@ fn answer<T>(
 impl OpenId4VciIssuer {
     fn configuration(
         &self,
-    ) -> Result<&civitas_core::openid4vci::metadata::CredentialConfiguration, CivitasError> {
+    ) -> Result<&civitas_core::openid4vci::CredentialConfiguration, CivitasError> {
         self.metadata
             .configuration(&self.configuration_id)
             .map_err(vci)

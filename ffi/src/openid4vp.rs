@@ -15,10 +15,8 @@
 use std::sync::Arc;
 
 use civitas_core::openid4vp::dcql::Selection;
-use civitas_core::openid4vp::request::{
-    AuthorizationRequest, Invocation, RequestError, transport_allowed,
-};
-use civitas_core::openid4vp::response::{self, VerifierReply};
+use civitas_core::openid4vp::{self, VerifierReply};
+use civitas_core::openid4vp::{AuthorizationRequest, Invocation, RequestError, transport_allowed};
 
 use crate::CivitasError;
 use crate::wallet::{ConsentSummary, Wallet};
@@ -149,8 +147,8 @@ pub struct OpenId4VpPost {
     pub body: String,
 }
 
-impl From<response::ResponseBody> for OpenId4VpPost {
-    fn from(r: response::ResponseBody) -> Self {
+impl From<openid4vp::ResponseBody> for OpenId4VpPost {
+    fn from(r: openid4vp::ResponseBody) -> Self {
         OpenId4VpPost {
             url: r.uri,
             content_type: r.content_type.to_owned(),
@@ -181,7 +179,7 @@ pub enum OpenId4VpReply {
 /// Read the verifier's answer (HTTP `status` and `body`) to a posted response.
 #[uniffi::export]
 pub fn openid4vp_reply(status: u16, body: String) -> OpenId4VpReply {
-    match response::read_reply(status, &body) {
+    match openid4vp::read_reply(status, &body) {
         VerifierReply::Accepted { redirect_uri } => OpenId4VpReply::Accepted { redirect_uri },
         VerifierReply::Refused {
             status,
@@ -322,6 +320,6 @@ impl Wallet {
 
     /// The holder declines (or cannot answer): the `access_denied` error response to post.
     pub fn openid4vp_decline(&self, request: Arc<OpenId4VpRequest>) -> OpenId4VpPost {
-        response::build_error_response(&request.request, "access_denied").into()
+        openid4vp::build_error_response(&request.request, "access_denied").into()
     }
 }

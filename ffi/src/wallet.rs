@@ -1,5 +1,5 @@
 //! The holder's wallet: a thin object over
-//! [`civitas_core::wallet`], [`civitas_core::presentation`] and [`civitas_core::verifier`].
+//! [`civitas_core::wallet`], [`civitas_core::present`] and [`civitas_core::verifier`].
 //!
 //! Two foreign (callback) interfaces let the app plug in its platform: [`KeyStore`] signs with
 //! a hardware key (Secure Enclave, Android Keystore) and [`CredentialStore`] keeps the
@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use civitas_core::DevicePresentationBuilder;
 use civitas_core::ecdsa::{DeviceKey, EcdsaRdfc2019, Signer};
 use civitas_core::keys::{self, KeyType};
-use civitas_core::presentation::DevicePresentationBuilder;
 use civitas_core::verifier;
 use civitas_core::wallet::{self, EncryptedFileStore, MemoryStore};
 use civitas_core::{Error, bbs2023::Bbs2023, compact, did};
@@ -108,7 +108,7 @@ fn issuer_key(jwk: Option<String>) -> Result<Option<keys::PublicKey>, CivitasErr
     jwk.map(|text| {
         let v =
             civitas_core::json::parse(text.as_bytes(), &civitas_core::json::JsonLimits::default())?;
-        Ok(civitas_core::jose::jwk::EcJwk::from_json(&v)
+        Ok(civitas_core::jose::EcJwk::from_json(&v)
             .map_err(civitas_core::Error::from)?
             .public_key())
     })
@@ -198,9 +198,9 @@ pub enum HolderBinding {
     HolderSecretPseudonym,
 }
 
-impl From<civitas_core::bbs2023::proof_value::Feature> for HolderBinding {
-    fn from(f: civitas_core::bbs2023::proof_value::Feature) -> Self {
-        use civitas_core::bbs2023::proof_value::Feature;
+impl From<civitas_core::bbs2023::Feature> for HolderBinding {
+    fn from(f: civitas_core::bbs2023::Feature) -> Self {
+        use civitas_core::bbs2023::Feature;
         match f {
             Feature::Baseline => HolderBinding::None,
             Feature::AnonymousHolderBinding => HolderBinding::HolderSecret,
@@ -211,8 +211,8 @@ impl From<civitas_core::bbs2023::proof_value::Feature> for HolderBinding {
 }
 
 impl HolderBinding {
-    pub(crate) fn feature(self) -> Option<civitas_core::bbs2023::proof_value::Feature> {
-        use civitas_core::bbs2023::proof_value::Feature;
+    pub(crate) fn feature(self) -> Option<civitas_core::bbs2023::Feature> {
+        use civitas_core::bbs2023::Feature;
         match self {
             HolderBinding::None => None,
             HolderBinding::HolderSecret => Some(Feature::AnonymousHolderBinding),

@@ -1,7 +1,7 @@
 //! `BaseProofValue::parse`: never panics; what it accepts serializes and parses back equal.
 #![no_main]
 
-use civitas_core::bbs2023::proof_value::{BaseProofValue, identify};
+use civitas_core::bbs2023::{BaseProofValue, identify};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

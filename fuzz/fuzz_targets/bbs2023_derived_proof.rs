@@ -1,7 +1,7 @@
 //! `DerivedProofValue::parse`: never panics; what it accepts serializes and parses back equal.
 #![no_main]
 
-use civitas_core::bbs2023::proof_value::DerivedProofValue;
+use civitas_core::bbs2023::DerivedProofValue;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

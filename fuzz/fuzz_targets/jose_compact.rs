@@ -2,7 +2,7 @@
 //! fixed published test keys (RFC 7518 Appendix C), so inputs can reach every check.
 #![no_main]
 
-use civitas_core::jose::jwk::{EcJwk, EcPrivateJwk};
+use civitas_core::jose::{EcJwk, EcPrivateJwk};
 use civitas_core::jose::{jwe, jws};
 use civitas_core::json::{JsonLimits, parse};
 use libfuzzer_sys::fuzz_target;

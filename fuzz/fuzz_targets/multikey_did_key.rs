@@ -3,8 +3,8 @@
 #![no_main]
 
 use civitas_core::did::{did_key, parse_did_key, parse_verification_method, resolve};
-use civitas_core::keys::multibase::{decode_base58btc, decode_base64url, encode_base58btc};
-use civitas_core::keys::multicodec::decode_varint;
+use civitas_core::keys::{decode_base58btc, decode_base64url, encode_base58btc};
+use civitas_core::keys::decode_varint;
 use civitas_core::keys::{PublicKey, SecretKey};
 use libfuzzer_sys::fuzz_target;
 

@@ -4,13 +4,13 @@
 //! Metadata: each a clear error or a value, never a panic.
 #![no_main]
 
-use civitas_core::openid4vci::credential::{
+use civitas_core::openid4vci::{
     CredentialRequest, ProofPolicy, read_credential_response, read_issued_credentials,
     read_nonce_response,
 };
-use civitas_core::openid4vci::metadata::{AuthorizationServerMetadata, DC_SD_JWT, IssuerMetadata};
-use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
-use civitas_core::openid4vci::token::{TokenRequest, TokenResponse, read_error};
+use civitas_core::openid4vci::{AuthorizationServerMetadata, DC_SD_JWT, IssuerMetadata};
+use civitas_core::openid4vci::{CredentialOffer, OfferInvocation};
+use civitas_core::openid4vci::{TokenRequest, TokenResponse, read_error};
 use libfuzzer_sys::fuzz_target;
 
 const ISSUER: &str = "https://uni.example";

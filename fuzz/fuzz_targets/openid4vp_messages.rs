@@ -2,11 +2,11 @@
 //! Request Objects and responses: each a clear error or a value, never a panic.
 #![no_main]
 
-use civitas_core::jose::jwk::EcPrivateJwk;
+use civitas_core::jose::EcPrivateJwk;
 use civitas_core::json::{JsonLimits, parse};
 use civitas_core::openid4vp::dcql::DcqlQuery;
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation, parse_form};
-use civitas_core::openid4vp::response::parse_response;
+use civitas_core::openid4vp::{AuthorizationRequest, Invocation, parse_form};
+use civitas_core::openid4vp::parse_response;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use civitas_core::bbs::blind::HolderSecret;
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::Bbs2023;
-use civitas_core::bbs2023::proof_value::{BaseProofValue, DerivedProofValue};
+use civitas_core::bbs2023::{BaseProofValue, DerivedProofValue};
 use civitas_core::jsonld::{JsonLdProcessor, ToRdfOptions};
 use civitas_core::status::{StatusList, StatusPurpose, build_status_list_credential};
 use civitas_core::{CanonOptions, CredentialIssuer, canonicalize, compact, did, keys};

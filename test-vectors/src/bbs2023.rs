@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use civitas_core::bbs::{KeyPair, SecretKey};
-use civitas_core::bbs2023::proof_value::{DerivedProofValue, HmacKey};
 use civitas_core::bbs2023::{Bbs2023, ProofOptions};
+use civitas_core::bbs2023::{DerivedProofValue, HmacKey};
 use civitas_core::jsonld::JsonLdProcessor;
 use serde_json::Value;
 

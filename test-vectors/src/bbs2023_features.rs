@@ -22,7 +22,7 @@ use std::sync::Arc;
 use civitas_core::bbs::blind::{CommitmentWithProof, HolderSecret, ProverBlind};
 use civitas_core::bbs::pseudonym::{ProverNym, SignerNymEntropy};
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey, Signature};
-use civitas_core::bbs2023::proof_value::{
+use civitas_core::bbs2023::{
     BaseProofValue, DerivedProofValue, Feature, HmacKey, Profile, ProofKind,
 };
 use civitas_core::bbs2023::{Bbs2023, BindingSecrets, CommitmentRequest, ProofOptions};
@@ -246,7 +246,7 @@ fn proof_value(doc: &Value) -> Result<&str, String> {
 }
 
 fn decoded(value: &str) -> Result<Vec<u8>, String> {
-    civitas_core::keys::multibase::decode_base64url(value.strip_prefix('u').ok_or("no u")?)
+    civitas_core::keys::decode_base64url(value.strip_prefix('u').ok_or("no u")?)
         .map_err(|e| e.to_string())
 }
 
@@ -514,8 +514,7 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
                 )
                 .map_err(|e| e.to_string())?;
             let value = proof_value(&spec)?;
-            let (kind, f) =
-                civitas_core::bbs2023::proof_value::identify(value).map_err(|e| e.to_string())?;
+            let (kind, f) = civitas_core::bbs2023::identify(value).map_err(|e| e.to_string())?;
             same("header", (kind, f), (ProofKind::Base, feature))?;
             let a = BaseProofValue::parse(value).map_err(|e| e.to_string())?;
             let b = BaseProofValue::parse(proof_value(&signed_vector.clone()?)?)
@@ -733,8 +732,7 @@ pub fn run_suite(vectors: &Path, name: &str) -> SuiteReport {
                 )
                 .map_err(|e| e.to_string())?;
             let value = proof_value(&d)?;
-            let (kind, f) =
-                civitas_core::bbs2023::proof_value::identify(value).map_err(|e| e.to_string())?;
+            let (kind, f) = civitas_core::bbs2023::identify(value).map_err(|e| e.to_string())?;
             same("header", (kind, f), (ProofKind::Derived, feature))?;
             let parsed = DerivedProofValue::parse(value).map_err(|e| e.to_string())?;
             same(

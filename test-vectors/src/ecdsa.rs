@@ -243,7 +243,7 @@ pub fn run_suite(vectors: &Path) -> SuiteReport {
             &case("sigBTC58ECDSAP256.txt"),
             (|| {
                 let b58 = sig_b58.clone()?;
-                let decoded = civitas_core::keys::multibase::Base::Base58Btc
+                let decoded = civitas_core::keys::Base::Base58Btc
                     .decode(&b58)
                     .map_err(|e| e.to_string())?;
                 same("base58btc signature", decoded, sig_hex.clone()?)?;

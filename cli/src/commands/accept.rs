@@ -14,15 +14,15 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use civitas_core::bbs2023::proof_value::Feature;
-use civitas_core::openid4vci::credential::{
+use civitas_core::bbs2023::Feature;
+use civitas_core::openid4vci::{AuthorizationServerMetadata, IssuerMetadata};
+use civitas_core::openid4vci::{CredentialOffer, OfferInvocation};
+use civitas_core::openid4vci::{MAX_MESSAGE_LEN, VciError};
+use civitas_core::openid4vci::{
     Proofs, credential_request_json, jwt_proof, jwt_proof_jwk, read_nonce_response,
 };
-use civitas_core::openid4vci::metadata::{AuthorizationServerMetadata, IssuerMetadata};
-use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
-use civitas_core::openid4vci::token::{TokenResponse, token_request_form};
-use civitas_core::openid4vci::{MAX_MESSAGE_LEN, VciError};
-use civitas_core::openid4vp::request::transport_allowed;
+use civitas_core::openid4vci::{TokenResponse, token_request_form};
+use civitas_core::openid4vp::transport_allowed;
 use civitas_core::wallet::Wallet;
 use zeroize::Zeroizing;
 
@@ -30,7 +30,7 @@ use super::holder::FeatureArg;
 use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape};
 
 #[derive(Debug, clap::Args)]
-pub struct AcceptArgs {
+pub(crate) struct AcceptArgs {
     /// The wallet directory.
     #[arg(long, value_name = "DIR")]
     wallet: PathBuf,
@@ -63,7 +63,7 @@ pub struct AcceptArgs {
 
 impl AcceptArgs {
     /// The wallet directory.
-    pub fn wallet_dir(&self) -> &Path {
+    pub(crate) fn wallet_dir(&self) -> &Path {
         &self.wallet
     }
 }
@@ -177,7 +177,7 @@ fn read_pin(offer: &CredentialOffer) -> CliResult<Zeroizing<String>> {
     Ok(Zeroizing::new(line.trim().to_owned()))
 }
 
-pub fn run(w: &Wallet, args: &AcceptArgs) -> CliResult<u8> {
+pub(crate) fn run(w: &Wallet, args: &AcceptArgs) -> CliResult<u8> {
     match accept(w, args) {
         Ok(()) => Ok(EXIT_VALID),
         Err(Failure::Refused(e)) => {
@@ -432,7 +432,7 @@ fn sd_jwt_issuer_keys(
 ) -> Result<(Vec<civitas_core::keys::PublicKey>, Option<String>), Failure> {
     if let Some(f) = &args.issuer_jwk {
         let v = crate::util::read_json(f)?;
-        let key = civitas_core::jose::jwk::EcJwk::from_json(&v)
+        let key = civitas_core::jose::EcJwk::from_json(&v)
             .map_err(|e| CliError::input(format!("{}: {e}", f.display())))?;
         return Ok((vec![key.public_key()], None));
     }

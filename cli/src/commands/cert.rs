@@ -6,15 +6,15 @@
 
 use std::path::{Path, PathBuf};
 
-use civitas_core::x509::make::{CertificateKind, CertificateRequest, make_certificate, summary};
 use civitas_core::x509::{CertificateChain, certificate_to_pem, certificates_from_pem};
+use civitas_core::x509::{CertificateKind, CertificateRequest, make_certificate, summary};
 use clap::Subcommand;
 
 use crate::util::{CliError, CliResult, load_p256_key, read_chain, read_pem, write_atomic};
 
 /// `civitas cert ...`
 #[derive(Debug, Subcommand)]
-pub enum CertCommand {
+pub(crate) enum CertCommand {
     /// Make a self-signed root CA certificate for a P-256 key (the trust anchor wallets and
     /// verifiers configure; it is never sent in x5c).
     #[command(
@@ -92,7 +92,7 @@ fn write_pem(out: &Path, pem: &str, force: bool) -> CliResult<()> {
 }
 
 /// Run `civitas cert ...`.
-pub fn run(cmd: CertCommand) -> CliResult<u8> {
+pub(crate) fn run(cmd: CertCommand) -> CliResult<u8> {
     match cmd {
         CertCommand::Ca {
             key,

@@ -88,7 +88,7 @@ fn write_json(name: &str, v: &Value, what: &str) -> CliResult<()> {
 /// The pseudonym bytes carried by the first credential of a presentation file (what the
 /// verifier checks and shows), to compare two visits.
 fn pseudonym_of(file: &str) -> Option<Vec<u8>> {
-    use civitas_core::bbs2023::proof_value::{DerivedFeature, DerivedProofValue};
+    use civitas_core::bbs2023::{DerivedFeature, DerivedProofValue};
     let vp = read_json(Path::new(file)).ok()?;
     let value = vp
         .pointer("/verifiableCredential/0/proof/proofValue")?
@@ -114,7 +114,7 @@ fn expect(what: &str, got: u8, want: u8, outcomes: &mut Vec<String>) {
     ));
 }
 
-pub fn run(dir: Option<PathBuf>) -> CliResult<u8> {
+pub(crate) fn run(dir: Option<PathBuf>) -> CliResult<u8> {
     let (dir, temporary) = match dir {
         Some(d) => (d, false),
         None => (

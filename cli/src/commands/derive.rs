@@ -12,7 +12,7 @@ use crate::util::{
 };
 
 /// The presentation header a derivation binds to.
-pub enum Header {
+pub(crate) enum Header {
     /// None (empty).
     None,
     /// Given in hexadecimal (`--presentation-header`).
@@ -22,7 +22,7 @@ pub enum Header {
     Request(String, Option<String>),
 }
 
-pub fn run(
+pub(crate) fn run(
     jsonld: &Arc<JsonLdProcessor>,
     disclose: &Path,
     header: Header,

@@ -10,11 +10,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use civitas_core::DevicePresentationBuilder;
 use civitas_core::bbs2023::Bbs2023;
-use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::Feature;
 use civitas_core::ecdsa::EcdsaRdfc2019;
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::presentation::DevicePresentationBuilder;
 use civitas_core::wallet::{
     CredentialSummary, Disclosure, EncryptedFileStore, PresentationRequest, PseudonymUse, Wallet,
 };
@@ -27,7 +27,7 @@ use crate::util::{
 };
 
 /// The environment variable that may hold the wallet's storage key (64 hex digits).
-pub const WALLET_KEY_ENV: &str = "CIVITAS_WALLET_KEY";
+pub(crate) const WALLET_KEY_ENV: &str = "CIVITAS_WALLET_KEY";
 const KEY_FILE: &str = "wallet.key";
 const RECORDS: &str = "records";
 /// The JSON-LD contexts the wallet was given at import (`--context`), kept for later
@@ -35,7 +35,7 @@ const RECORDS: &str = "records";
 const CONTEXTS: &str = "contexts.json";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FeatureArg {
+pub(crate) enum FeatureArg {
     /// Only the holder of the wallet's secret can present the credential.
     AnonymousHolderBinding,
     /// Each verifier sees its own pseudonym of the holder (not bound to a holder secret).
@@ -55,13 +55,13 @@ impl FeatureArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     Human,
     Json,
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum HolderCommand {
+pub(crate) enum HolderCommand {
     /// Create a test wallet in a new (or empty) directory, with its holder secret.
     #[command(
         after_help = "Example: civitas holder init --wallet ada-wallet\n\nThe storage key is written to DIR/wallet.key (owner-only), unless CIVITAS_WALLET_KEY holds one (64 hex digits); then no key file is written and the variable must be set for every holder command."
@@ -295,7 +295,7 @@ fn open_wallet(jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<Wallet> {
     ))
 }
 
-pub fn run(
+pub(crate) fn run(
     jsonld: &Arc<JsonLdProcessor>,
     contexts: &[String],
     cmd: HolderCommand,
@@ -352,7 +352,7 @@ pub fn run(
                 let issuer = issuer_jwk
                     .map(|f| {
                         let v = crate::util::read_json(&f)?;
-                        civitas_core::jose::jwk::EcJwk::from_json(&v)
+                        civitas_core::jose::EcJwk::from_json(&v)
                             .map(|k| k.public_key())
                             .map_err(|e| CliError::input(format!("{}: {e}", f.display())))
                     })

@@ -19,7 +19,7 @@ use crate::util::{
 
 /// What `civitas issue` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CredentialFormat {
+pub(crate) enum CredentialFormat {
     /// A W3C VC with a bbs-2023 proof (a BBS key).
     LdpVc,
     /// An SD-JWT VC (IETF draft -13) signed with ES256 (a P-256 key); every claim
@@ -28,7 +28,7 @@ pub enum CredentialFormat {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct IssueArgs {
+pub(crate) struct IssueArgs {
     /// The credential format.
     #[arg(long, value_enum, default_value_t = CredentialFormat::LdpVc)]
     format: CredentialFormat,
@@ -165,7 +165,7 @@ impl Issuer {
     }
 }
 
-pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
+pub(crate) fn run(jsonld: &Arc<JsonLdProcessor>, args: &IssueArgs) -> CliResult<u8> {
     if args.format == CredentialFormat::SdJwtVc {
         return issue_sd_jwt(args);
     }

@@ -8,7 +8,12 @@ use civitas_core::keys::{KeyType, PublicKey, SecretKey};
 
 use crate::util::{Alg, CliError, CliResult, EXIT_VALID, key_file_json, write_atomic};
 
-pub fn run(alg: Alg, output: &Path, force: bool, log: Option<(&Path, &Path)>) -> CliResult<u8> {
+pub(crate) fn run(
+    alg: Alg,
+    output: &Path,
+    force: bool,
+    log: Option<(&Path, &Path)>,
+) -> CliResult<u8> {
     if output.exists() && !force {
         return Err(CliError::input(format!(
             "{} exists; use --force to replace it",
@@ -34,7 +39,7 @@ pub fn run(alg: Alg, output: &Path, force: bool, log: Option<(&Path, &Path)>) ->
             let mut seed = zeroize::Zeroizing::new([0u8; 32]);
             getrandom::getrandom(seed.as_mut())
                 .map_err(|_| CliError::input("no system randomness"))?;
-            let public = PublicKey::Ed25519(civitas_core::tlog::note::ed25519_public_key(&seed));
+            let public = PublicKey::Ed25519(civitas_core::tlog::ed25519_public_key(&seed));
             (
                 public,
                 SecretKey::from_bytes(KeyType::Ed25519, seed.as_slice())?,

@@ -8,15 +8,15 @@
 
 use std::path::{Path, PathBuf};
 
-use civitas_core::tlog::checkpoint::{Checkpoint, open_checkpoint};
-use civitas_core::tlog::log::{LogError, LogStore};
-use civitas_core::tlog::merkle::{Hash, leaf_hash, mth};
-use civitas_core::tlog::note::{Note, NoteSigner, NoteVerifier, valid_key_name};
-use civitas_core::tlog::tiles::{
+use civitas_core::tlog::{Checkpoint, open_checkpoint};
+use civitas_core::tlog::{Hash, leaf_hash, mth};
+use civitas_core::tlog::{LogError, LogStore};
+use civitas_core::tlog::{Note, NoteSigner, NoteVerifier, valid_key_name};
+use civitas_core::tlog::{
     TILE_WIDTH, TileId, parse_bundle, tile_bytes, tile_from_leaves, tiles_of,
 };
 
-use civitas_core::tlog::policy::Policy;
+use civitas_core::tlog::Policy;
 
 use super::witnessing::{
     Collected, PENDING_FILE, POLICY_FILE, Pending, collect, log_policy, pending_path, read_pending,
@@ -27,7 +27,7 @@ use crate::util::{
 };
 
 #[derive(Debug, clap::Subcommand)]
-pub enum LogCommand {
+pub(crate) enum LogCommand {
     /// Create an empty log in a new directory: its verifier key (DIR/vkey) and a signed
     /// checkpoint of size 0.
     #[command(
@@ -159,13 +159,13 @@ pub enum LogCommand {
 
 /// A log directory as a [`LogStore`].
 #[derive(Debug)]
-pub struct DirStore {
+pub(crate) struct DirStore {
     dir: PathBuf,
 }
 
 impl DirStore {
     /// The log in `dir`.
-    pub fn new(dir: &Path) -> DirStore {
+    pub(crate) fn new(dir: &Path) -> DirStore {
         DirStore {
             dir: dir.to_owned(),
         }
@@ -260,7 +260,7 @@ fn read_vkey(path: &Path) -> CliResult<NoteVerifier> {
 }
 
 /// Append `entries` to the log in `dir` with `key`; the first entry's index and the new size.
-pub fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<(u64, u64)> {
+pub(crate) fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<(u64, u64)> {
     let vkey = read_vkey(&dir.join("vkey"))?;
     let signer = signer(key, vkey.name())?;
     if signer.verifier() != vkey {
@@ -293,8 +293,8 @@ pub fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<
         )));
     }
     let Some(policy) = log_policy(dir)? else {
-        let (first, note) = civitas_core::tlog::log::append(&store, &signer, vkey.name(), entries)
-            .map_err(log_err)?;
+        let (first, note) =
+            civitas_core::tlog::append(&store, &signer, vkey.name(), entries).map_err(log_err)?;
         drop(lock);
         let size = Note::parse(note.as_bytes())
             .ok()
@@ -303,7 +303,7 @@ pub fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<
         return Ok((first, size));
     };
     let staged =
-        civitas_core::tlog::log::stage(&store, &signer, vkey.name(), entries).map_err(log_err)?;
+        civitas_core::tlog::stage(&store, &signer, vkey.name(), entries).map_err(log_err)?;
     let collected = collect(
         &policy,
         &store,
@@ -323,7 +323,7 @@ pub fn append_entries(key: &Path, dir: &Path, entries: &[Vec<u8>]) -> CliResult<
         )?;
         return Err(not_witnessed(dir, &collected));
     }
-    civitas_core::tlog::log::publish(&store, &staged, &collected.note).map_err(log_err)?;
+    civitas_core::tlog::publish(&store, &staged, &collected.note).map_err(log_err)?;
     drop(lock);
     report_cosigned(&collected);
     Ok((staged.first, staged.size))
@@ -416,7 +416,7 @@ fn witness(policy_file: Option<&Path>, dir: &Path) -> CliResult<u8> {
         if !c.quorum {
             return Err(not_witnessed(dir, &c));
         }
-        civitas_core::tlog::log::publish_note(&store, current.as_slice(), &p.note, &c.note)
+        civitas_core::tlog::publish_note(&store, current.as_slice(), &p.note, &c.note)
             .map_err(log_err)?;
         std::fs::remove_file(pending_path(dir))
             .map_err(|e| CliError::input(format!("{}: {e}", pending_path(dir).display())))?;
@@ -430,7 +430,7 @@ fn witness(policy_file: Option<&Path>, dir: &Path) -> CliResult<u8> {
     if !c.quorum {
         return Err(not_witnessed(dir, &c));
     }
-    civitas_core::tlog::log::recosign(&store, &current, &c.note).map_err(log_err)?;
+    civitas_core::tlog::recosign(&store, &current, &c.note).map_err(log_err)?;
     report_cosigned(&c);
     println!("the checkpoint of {size} entries is cosigned afresh");
     Ok(EXIT_VALID)
@@ -456,17 +456,17 @@ fn check_policy_names(policy: &Policy, vkey: &NoteVerifier, file: &Path) -> CliR
 }
 
 /// Log issued credentials as salted commitments (each `(file, signed credential)`; see
-/// `civitas_core::tlog::entry::commit_credential`) and
+/// `civitas_core::tlog::commit_credential`) and
 /// write each one's offline inclusion proof beside it, `FILE.tlog-proof` (c2sp.org/tlog-proof,
 /// its `extra` line the 32-byte salt the holder keeps; see `docs/formats.md`).
-pub fn log_credentials(
+pub(crate) fn log_credentials(
     key: &Path,
     dir: &Path,
     issued: &[(PathBuf, serde_json::Value)],
 ) -> CliResult<()> {
-    use civitas_core::tlog::entry::{LogEntry, commit_credential};
-    use civitas_core::tlog::merkle::{inclusion_proof, verify_inclusion};
-    use civitas_core::tlog::proof::TlogProof;
+    use civitas_core::tlog::TlogProof;
+    use civitas_core::tlog::{LogEntry, commit_credential};
+    use civitas_core::tlog::{inclusion_proof, verify_inclusion};
     if issued.is_empty() {
         return Ok(());
     }
@@ -499,8 +499,8 @@ pub fn log_credentials(
     let signed = open_checkpoint(&checkpoint, vkey.name(), &vkey, &[])
         .map_err(|e| CliError::input(format!("the log's checkpoint: {e}")))?;
     let c = signed.checkpoint();
-    let reader = civitas_core::tlog::log::StoreTiles(&store);
-    let tiles = civitas_core::tlog::tiles::TileHashes::new(&reader, c.size);
+    let reader = civitas_core::tlog::StoreTiles(&store);
+    let tiles = civitas_core::tlog::TileHashes::new(&reader, c.size);
     let text = String::from_utf8_lossy(&checkpoint).into_owned();
     for (i, ((file, _), (salt, entry))) in issued.iter().zip(salts.iter().zip(&entries)).enumerate()
     {
@@ -527,7 +527,7 @@ pub fn log_credentials(
 
 /// An issuer key event, as `--event` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum KeyEventArg {
+pub(crate) enum KeyEventArg {
     /// The key was put in use.
     Added,
     /// The key replaced another.
@@ -537,13 +537,13 @@ pub enum KeyEventArg {
 }
 
 /// Log a key event for the key whose verification method is `key_id`.
-pub fn log_key_event(
+pub(crate) fn log_key_event(
     log_key: &Path,
     dir: &Path,
     event: KeyEventArg,
     key_id: &str,
 ) -> CliResult<(u64, u64)> {
-    use civitas_core::tlog::entry::{KeyEvent, LogEntry};
+    use civitas_core::tlog::{KeyEvent, LogEntry};
     let entry = LogEntry::Key {
         event: match event {
             KeyEventArg::Added => KeyEvent::Added,
@@ -594,7 +594,7 @@ fn monitor(
                 ))
             })?,
     };
-    let log = civitas_core::tlog::policy::PolicyLog {
+    let log = civitas_core::tlog::PolicyLog {
         key: chosen.key,
         url: Some(url),
     };
@@ -618,7 +618,7 @@ fn monitor(
     })
 }
 
-pub fn run(cmd: LogCommand) -> CliResult<u8> {
+pub(crate) fn run(cmd: LogCommand) -> CliResult<u8> {
     match cmd {
         LogCommand::Monitor {
             state,
@@ -709,8 +709,7 @@ pub fn run(cmd: LogCommand) -> CliResult<u8> {
                 .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
             let vkey = signer.verifier().vkey();
             write_atomic(&dir.join("vkey"), format!("{vkey}\n").as_bytes(), false)?;
-            civitas_core::tlog::log::init(&DirStore::new(&dir), &signer, &origin)
-                .map_err(log_err)?;
+            civitas_core::tlog::init(&DirStore::new(&dir), &signer, &origin).map_err(log_err)?;
             println!("{vkey}");
             if let Some(bytes) = policy {
                 write_atomic(&dir.join(POLICY_FILE), &bytes, false)?;

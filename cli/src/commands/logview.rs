@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use civitas_core::openid4vp::request::transport_allowed;
-use civitas_core::tlog::follow::{FollowError, LogSource, LogView};
-use civitas_core::tlog::policy::{Policy, PolicyLog};
+use civitas_core::openid4vp::transport_allowed;
+use civitas_core::tlog::{FollowError, LogSource, LogView};
+use civitas_core::tlog::{Policy, PolicyLog};
 use civitas_core::verifier::Transparency;
 use sha2::{Digest, Sha256};
 
@@ -146,7 +146,7 @@ fn save_view(dir: Option<&Path>, view: &LogView) -> CliResult<()> {
 fn write_evidence(
     dir: Option<&Path>,
     origin: &str,
-    m: &civitas_core::tlog::follow::Misbehaviour,
+    m: &civitas_core::tlog::Misbehaviour,
 ) -> Option<PathBuf> {
     let dir = dir?;
     let _ = std::fs::create_dir_all(dir);
@@ -163,16 +163,16 @@ fn write_evidence(
 }
 
 /// What following one log gave.
-pub enum Followed {
+pub(crate) enum Followed {
     /// Brought up to date (or already): the view and the new entries.
-    Fresh(LogView, Vec<(u64, civitas_core::tlog::entry::LogEntry)>),
+    Fresh(LogView, Vec<(u64, civitas_core::tlog::LogEntry)>),
     /// Could not be used, with why (the reason names any evidence file written).
     Unusable(String),
 }
 
 /// Bring the view of `log` up to date under `policy`, keeping it in `state` (if given); a
 /// checkpoint older than `max_age` seconds (its newest cosignature) is unusable.
-pub fn follow(
+pub(crate) fn follow(
     policy: &Policy,
     log: &PolicyLog,
     state: Option<&Path>,
@@ -229,7 +229,7 @@ pub fn follow(
 }
 
 /// Every log of `policy` followed, as the verifier's [`Transparency`].
-pub fn transparency(
+pub(crate) fn transparency(
     policy: &Policy,
     state: Option<&Path>,
     max_age: u64,
@@ -248,7 +248,7 @@ pub fn transparency(
 }
 
 /// Read a tlog-policy file.
-pub fn read_policy(path: &Path) -> CliResult<Policy> {
+pub(crate) fn read_policy(path: &Path) -> CliResult<Policy> {
     crate::commands::witnessing::read_policy(path)
 }
 
@@ -280,7 +280,7 @@ fn decode_list(bytes: &[u8]) -> Option<civitas_core::status::StatusListCredentia
 
 /// What a monitor run found.
 #[derive(Debug, Default)]
-pub struct Findings {
+pub(crate) struct Findings {
     /// Misbehaviour: un-revocations, forks, a served list that is not the latest logged.
     pub alerts: Vec<String>,
     /// Worth a look: overlapping versions, versions whose content could not be had.
@@ -295,13 +295,13 @@ pub struct Findings {
 /// then every new status-list version compared with the previous one of its URL. List
 /// contents come from `status_dir` (files matched by their SHA-256) or from the list's own
 /// https:// URL, and are kept in `state/lists/` for the next comparison.
-pub fn monitor(
+pub(crate) fn monitor(
     policy: &Policy,
     log: &PolicyLog,
     state: &Path,
     status_dir: Option<&Path>,
 ) -> CliResult<Findings> {
-    use civitas_core::tlog::entry::LogEntry;
+    use civitas_core::tlog::LogEntry;
     let mut f = Findings::default();
     let before = load_view(Some(state), log.key.name())?;
     let (view, new) = match follow(policy, log, Some(state), u64::MAX)? {

@@ -24,7 +24,7 @@ use crate::commands::serve::issuer::{issue_sd_jwt, now, offer_link};
 use crate::util::{CliError, CliResult, EXIT_VALID, read_bytes, write_atomic};
 
 #[derive(Debug, clap::Args)]
-pub struct OffersArgs {
+pub(crate) struct OffersArgs {
     /// The configuration of the `civitas serve` that issues (its `[issuer]` table).
     #[arg(long, value_name = "FILE")]
     config: PathBuf,
@@ -59,7 +59,7 @@ pub struct OffersArgs {
     by_value: bool,
 }
 
-pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
+pub(crate) fn run(jsonld: &Arc<JsonLdProcessor>, args: &OffersArgs) -> CliResult<u8> {
     let config = Config::load(&args.config, jsonld, args.port)?;
     if let Some(row) = &args.issued {
         return show_issued(&config, &args.config, row);

@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use civitas_core::ecdsa::EcdsaRdfc2019;
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::presentation::present;
+use civitas_core::present;
 
 use crate::util::{
     CliResult, EXIT_VALID, load_p256_key, read_json, refuse_holder_secret,
     refuse_output_onto_input, write_json_out,
 };
 
-pub fn run(
+pub(crate) fn run(
     jsonld: &Arc<JsonLdProcessor>,
     holder_key: &Path,
     challenge: &str,

@@ -9,7 +9,7 @@ use crate::util::{
 };
 
 #[derive(Debug, Subcommand)]
-pub enum QrCommand {
+pub(crate) enum QrCommand {
     /// Encode a presentation as a QR code PNG (compact payload: DEFLATE with a preset
     /// dictionary, then Base45; error correction M).
     #[command(after_help = "Example: civitas qr encode presentation.json -o presentation.png")]
@@ -22,7 +22,7 @@ pub enum QrCommand {
     },
 }
 
-pub fn run(cmd: QrCommand) -> CliResult<u8> {
+pub(crate) fn run(cmd: QrCommand) -> CliResult<u8> {
     match cmd {
         QrCommand::Encode { input, output } => {
             refuse_output_onto_input(Some(&output), &[&input])?;

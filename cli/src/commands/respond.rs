@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use civitas_core::openid4vp::dcql::Selection;
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation, transport_allowed};
-use civitas_core::openid4vp::response::{VerifierReply, build_error_response, read_reply};
+use civitas_core::openid4vp::{AuthorizationRequest, Invocation, transport_allowed};
+use civitas_core::openid4vp::{VerifierReply, build_error_response, read_reply};
 use civitas_core::wallet::Wallet;
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, escape, write_a
 const MAX_REPLY: u64 = 256 * 1024;
 
 #[derive(Debug, clap::Args)]
-pub struct RespondArgs {
+pub(crate) struct RespondArgs {
     /// The wallet directory.
     #[arg(long, value_name = "DIR")]
     wallet: PathBuf,
@@ -64,7 +64,7 @@ pub struct RespondArgs {
 
 impl RespondArgs {
     /// The wallet directory.
-    pub fn wallet_dir(&self) -> &Path {
+    pub(crate) fn wallet_dir(&self) -> &Path {
         &self.wallet
     }
 }
@@ -239,7 +239,7 @@ fn post(
     Ok((status, text))
 }
 
-pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
+pub(crate) fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
     if let Some(out) = &args.save_response {
         crate::util::refuse_output_onto_input(Some(out), &[Path::new(&args.wallet)])?;
     }
@@ -293,7 +293,7 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
         }
     };
     for extra in &args.dangerous_disclose_more {
-        civitas_core::bbs2023::select::parse_pointer(extra)
+        civitas_core::json_pointer::parse(extra)
             .map_err(|e| CliError::input(format!("--dangerous-disclose-more {extra}: {e}")))?;
         for s in &mut selections {
             for c in &mut s.credentials {
@@ -323,7 +323,7 @@ pub fn run(w: &Wallet, args: &RespondArgs) -> CliResult<u8> {
             );
             let mut vp_token = serde_json::Map::new();
             vp_token.insert(query.id.clone(), Value::Array(vec![vp]));
-            civitas_core::openid4vp::response::build_response(&request, &vp_token)?
+            civitas_core::openid4vp::build_response(&request, &vp_token)?
         }
         None => match &args.holder_key {
             Some(k) => {

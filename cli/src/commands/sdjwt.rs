@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use civitas_core::jose::jwk::EcJwk;
+use civitas_core::jose::EcJwk;
 use civitas_core::keys::PublicKey;
 use civitas_core::sdjwt::status::StatusRef;
 use civitas_core::sdjwt::{SdJwt, present, vc};
@@ -46,7 +46,7 @@ fn now() -> i64 {
 }
 
 /// What `civitas issue --format sd-jwt-vc` needs.
-pub struct IssueSdJwt<'a> {
+pub(crate) struct IssueSdJwt<'a> {
     pub key: &'a Path,
     pub vct: &'a str,
     pub iss: Option<&'a str>,
@@ -61,7 +61,7 @@ pub struct IssueSdJwt<'a> {
 }
 
 /// Issue an SD-JWT VC: every claim selectively disclosable unless `--plain` names it.
-pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
+pub(crate) fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
     let (signer, public) = load_p256_key(a.key, "an SD-JWT VC issuer (ES256)")?;
     let claims = read_json(a.claims)?;
     let Value::Object(claims) = claims else {
@@ -138,7 +138,7 @@ pub fn issue(a: &IssueSdJwt<'_>) -> CliResult<u8> {
 
 /// Present an SD-JWT VC: the Disclosures `disclose` needs and a Key Binding JWT for
 /// `challenge` (nonce) and `domain` (aud) signed by the holder key.
-pub fn present_one(
+pub(crate) fn present_one(
     holder_key: &Path,
     challenge: &str,
     domain: &str,
@@ -160,7 +160,7 @@ pub fn present_one(
 }
 
 /// Whether a file holds an SD-JWT (not JSON).
-pub fn is_sd_jwt(path: &Path) -> bool {
+pub(crate) fn is_sd_jwt(path: &Path) -> bool {
     read_bytes(path)
         .ok()
         .and_then(|b| String::from_utf8(b).ok())

@@ -17,7 +17,7 @@ use crate::util::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Permanent: a revoked credential never becomes valid again.
     Revocation,
     /// Temporary: a suspended credential can be reinstated.
@@ -26,7 +26,7 @@ pub enum Purpose {
 
 /// The kind of status list `civitas status create` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     /// A W3C Bitstring Status List credential (ecdsa-rdfc-2019).
     Credential,
     /// An IETF Token Status List (statuslist+jwt, ES256).
@@ -34,7 +34,7 @@ pub enum ListFormat {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum StatusCommand {
+pub(crate) enum StatusCommand {
     /// Create an empty status list credential (131,072 entries by default), signed with a
     /// P-256 key.
     #[command(
@@ -100,7 +100,7 @@ pub enum StatusCommand {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Update {
+pub(crate) struct Update {
     /// The P-256 key that signed the list.
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
@@ -120,7 +120,7 @@ pub struct Update {
 
 /// Logging each new version of a list in a transparency log (`civitas log init`).
 #[derive(Debug, clap::Args)]
-pub struct LogArgs {
+pub(crate) struct LogArgs {
     /// Record the new version in this transparency log before it is written (its URL,
     /// validity and the SHA-256 of the exact file), so no version can be published unseen.
     #[arg(long, value_name = "DIR", requires = "log_key")]
@@ -142,7 +142,7 @@ fn logged_text(signed: &Value, log: &LogArgs) -> CliResult<String> {
                 .and_then(civitas_core::Timestamp::parse)
                 .map_or(0, |t| u64::try_from(t.unix_seconds()).unwrap_or(0))
         };
-        let entry = civitas_core::tlog::entry::LogEntry::StatusList {
+        let entry = civitas_core::tlog::LogEntry::StatusList {
             valid_from: when("validFrom"),
             valid_until: when("validUntil"),
             url: signed
@@ -347,7 +347,7 @@ fn update(
     Ok(EXIT_VALID)
 }
 
-pub fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
+pub(crate) fn run(jsonld: &Arc<JsonLdProcessor>, cmd: StatusCommand) -> CliResult<u8> {
     match cmd {
         StatusCommand::Create {
             key,

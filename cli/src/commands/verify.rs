@@ -38,7 +38,7 @@ use crate::util::{
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// A verdict line, the issuer, the disclosed claims and every failed check.
     Human,
     /// One JSON object with a stable schema (see the README).
@@ -46,7 +46,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Presentations or derived credentials: files, directories (every *.json inside), or -
     /// for standard input.
     inputs: Vec<PathBuf>,
@@ -121,7 +121,7 @@ pub struct VerifyArgs {
 
 impl VerifyArgs {
     /// The output format asked for.
-    pub fn format(&self) -> Format {
+    pub(crate) fn format(&self) -> Format {
         self.format
     }
 }
@@ -129,7 +129,7 @@ impl VerifyArgs {
 /// The JSON output when nothing could be verified (a usage or configuration error: a bad
 /// flag, an unreadable trust file, a bad status directory): the same object as always,
 /// with no results and the reason in the top-level `error`; the exit status is 2.
-pub fn print_json_error(message: &str) {
+pub(crate) fn print_json_error(message: &str) {
     let out = Report {
         version: 1,
         results: Vec::new(),
@@ -268,7 +268,7 @@ fn policy(jsonld: &JsonLdProcessor, args: &VerifyArgs) -> CliResult<Policy> {
         p = p.domain(d.clone());
     }
     for r in &args.require {
-        civitas_core::bbs2023::select::parse_pointer(r)
+        civitas_core::json_pointer::parse(r)
             .map_err(|e| CliError::input(format!("--require {r}: {e}")))?;
         p = p.require(r.clone());
     }
@@ -473,7 +473,7 @@ fn load(source: &Source) -> Result<Loaded, String> {
     }
 }
 
-pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
+pub(crate) fn run(jsonld: &Arc<JsonLdProcessor>, args: &VerifyArgs) -> CliResult<u8> {
     let policy = policy(jsonld, args)?;
     let lists = status_lists(args.status_dir.as_deref())?;
     let inputs = expand_inputs(args)?;
@@ -585,7 +585,7 @@ fn verify_all(
         let jobs: Vec<_> = inputs.iter().map(|(_, s)| move || one(s)).collect();
         return inputs
             .iter()
-            .zip(civitas_core::bbs::batch::verify_batch(jobs, workers))
+            .zip(civitas_core::bbs::verify_batch(jobs, workers))
             .map(|((name, _), o)| (name.clone(), o))
             .collect();
     }

@@ -12,28 +12,28 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use civitas_core::openid4vp::request::transport_allowed;
-use civitas_core::tlog::log::{LogStore, StoreTiles};
-use civitas_core::tlog::merkle::consistency_proof;
-use civitas_core::tlog::note::Note;
-use civitas_core::tlog::policy::Policy;
-use civitas_core::tlog::tiles::TileHashes;
-use civitas_core::tlog::witness::{AddCheckpoint, merge_cosignatures};
+use civitas_core::openid4vp::transport_allowed;
+use civitas_core::tlog::Note;
+use civitas_core::tlog::Policy;
+use civitas_core::tlog::TileHashes;
+use civitas_core::tlog::consistency_proof;
+use civitas_core::tlog::{AddCheckpoint, merge_cosignatures};
+use civitas_core::tlog::{LogStore, StoreTiles};
 use serde::{Deserialize, Serialize};
 
 use crate::util::{CliError, CliResult, escape, read_bytes, write_atomic};
 
 /// The log's witness policy, kept in its directory (not served: a dotfile).
-pub const POLICY_FILE: &str = ".witness-policy";
+pub(crate) const POLICY_FILE: &str = ".witness-policy";
 /// A signed checkpoint waiting for its quorum.
-pub const PENDING_FILE: &str = ".pending-checkpoint";
+pub(crate) const PENDING_FILE: &str = ".pending-checkpoint";
 
 /// Longest witness answer read.
 const MAX_ANSWER: u64 = 64 * 1024;
 
 /// A checkpoint signed by the log and not yet published.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Pending {
+pub(crate) struct Pending {
     /// The checkpoint it replaces (the compare-and-swap's old value).
     pub old: String,
     /// Its tree size.
@@ -43,14 +43,14 @@ pub struct Pending {
 }
 
 /// Read a witness policy file.
-pub fn read_policy(path: &Path) -> CliResult<Policy> {
+pub(crate) fn read_policy(path: &Path) -> CliResult<Policy> {
     let text = String::from_utf8(read_bytes(path)?)
         .map_err(|_| CliError::input(format!("{} is not UTF-8", path.display())))?;
     Policy::parse(&text).map_err(|e| CliError::input(format!("{}: {e}", path.display())))
 }
 
 /// The policy kept in the log directory, if any.
-pub fn log_policy(dir: &Path) -> CliResult<Option<Policy>> {
+pub(crate) fn log_policy(dir: &Path) -> CliResult<Option<Policy>> {
     let p = dir.join(POLICY_FILE);
     if p.exists() {
         read_policy(&p).map(Some)
@@ -59,12 +59,12 @@ pub fn log_policy(dir: &Path) -> CliResult<Option<Policy>> {
     }
 }
 
-pub fn pending_path(dir: &Path) -> PathBuf {
+pub(crate) fn pending_path(dir: &Path) -> PathBuf {
     dir.join(PENDING_FILE)
 }
 
 /// The pending checkpoint of the log in `dir`, if any.
-pub fn read_pending(dir: &Path) -> CliResult<Option<Pending>> {
+pub(crate) fn read_pending(dir: &Path) -> CliResult<Option<Pending>> {
     let p = pending_path(dir);
     if !p.exists() {
         return Ok(None);
@@ -75,7 +75,7 @@ pub fn read_pending(dir: &Path) -> CliResult<Option<Pending>> {
         .map_err(|e| CliError::input(format!("{} is damaged: {e}", p.display())))
 }
 
-pub fn write_pending(dir: &Path, pending: &Pending) -> CliResult<()> {
+pub(crate) fn write_pending(dir: &Path, pending: &Pending) -> CliResult<()> {
     let json = serde_json::to_vec_pretty(pending)
         .map_err(|e| CliError::input(format!("cannot record the pending checkpoint: {e}")))?;
     write_atomic(&pending_path(dir), &json, false)
@@ -93,7 +93,7 @@ fn agent() -> ureq::Agent {
 /// What collecting gave: the note with every cosignature received, who gave one, and why
 /// the others did not.
 #[derive(Debug)]
-pub struct Collected {
+pub(crate) struct Collected {
     pub note: String,
     pub cosigned: Vec<String>,
     pub failures: Vec<String>,
@@ -103,7 +103,7 @@ pub struct Collected {
 /// Ask every witness of `policy` with a URL to cosign `note` (of the log `origin`, tree
 /// `size`), starting from `old_size` as the size each witness last cosigned and following
 /// its 409 answer when it says otherwise. Consistency proofs come from the tiles in `store`.
-pub fn collect(
+pub(crate) fn collect(
     policy: &Policy,
     store: &dyn LogStore,
     origin: &str,

@@ -1978,7 +1978,7 @@ fn a_batch_binds_each_row_to_its_holders_request() {
 #[test]
 fn a_directory_of_a_thousand_presentations_is_batch_verified_with_the_one_by_one_verdicts() {
     use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
-    use civitas_core::bbs2023::proof_value::BaseProofValue;
+    use civitas_core::bbs2023::BaseProofValue;
     use civitas_core::bbs2023::{Bbs2023, ProofOptions};
     use civitas_core::jsonld::JsonLdProcessor;
     use civitas_core::verifier::request_binding;

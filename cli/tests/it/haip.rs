@@ -340,8 +340,7 @@ fn a_token_status_list_carries_its_x5c_chain_through_updates() {
     let header = |file: &str| -> serde_json::Value {
         let jwt = d.read(file);
         let h = jwt.split('.').next().unwrap();
-        serde_json::from_slice(&civitas_core::keys::multibase::decode_base64url(h).unwrap())
-            .unwrap()
+        serde_json::from_slice(&civitas_core::keys::decode_base64url(h).unwrap()).unwrap()
     };
     assert_eq!(header("lists/pid.jwt")["x5c"].as_array().unwrap().len(), 1);
     d.write("claims.json", r#"{"given_name": "Ada"}"#);

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use civitas_core::ecdsa::DeviceKey;
-use civitas_core::openid4vci::credential::{Proofs, credential_request_json, jwt_proof};
-use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
+use civitas_core::openid4vci::{CredentialOffer, OfferInvocation};
+use civitas_core::openid4vci::{Proofs, credential_request_json, jwt_proof};
 use serde_json::{Value, json};
 
 use super::serve::Server;
@@ -254,7 +254,7 @@ fn a_class_gets_its_diplomas_over_openid4vci_and_presents_them_at_the_desk() {
     let got = accept(
         &wallet,
         &read(&offers.join("S-2021-0101.pin")),
-        &civitas_core::openid4vci::offer::offer_uri_url(&uri),
+        &civitas_core::openid4vci::offer_uri_url(&uri),
         &["--identified", "--holder-key", &d.arg("desk.key")],
     );
     assert_eq!(got.code, 0, "{}{}", got.stdout, got.stderr);
@@ -288,7 +288,7 @@ fn admin_offer(server: &Server, d: &Scratch, row: &str) -> (CredentialOffer, Str
 }
 
 pub(super) fn token(server: &Server, offer: &CredentialOffer, pin: &str) -> String {
-    let form = civitas_core::openid4vci::token::token_request_form(offer, Some(pin)).unwrap();
+    let form = civitas_core::openid4vci::token_request_form(offer, Some(pin)).unwrap();
     let (status, body) = server.post(
         "/openid4vci/token",
         "application/x-www-form-urlencoded",
@@ -350,7 +350,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     }
     let access = token(&server, &offer, &pin);
     // The code is single use.
-    let reuse = civitas_core::openid4vci::token::token_request_form(&offer, Some(&pin)).unwrap();
+    let reuse = civitas_core::openid4vci::token_request_form(&offer, Some(&pin)).unwrap();
     let answer = server.post("/openid4vci/token", form, reuse.as_bytes(), None);
     assert_eq!(error_of(&answer), (400, "invalid_grant".into()));
 
@@ -460,7 +460,7 @@ fn the_issuer_endpoints_answer_bad_input_with_the_spec_errors_and_issue_nothing(
     let mut record: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     record["expires_at"] = json!(1);
     std::fs::write(&file, record.to_string()).unwrap();
-    let form3 = civitas_core::openid4vci::token::token_request_form(&offer3, Some(&pin3)).unwrap();
+    let form3 = civitas_core::openid4vci::token_request_form(&offer3, Some(&pin3)).unwrap();
     let answer = server.post("/openid4vci/token", form, form3.as_bytes(), None);
     assert_eq!(
         error_of(&answer),

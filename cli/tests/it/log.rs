@@ -162,8 +162,8 @@ fn a_log_is_made_appended_audited_and_tampering_is_caught() {
 
 #[test]
 fn every_status_list_version_is_logged_before_it_is_written() {
-    use civitas_core::tlog::entry::LogEntry;
-    use civitas_core::tlog::tiles::parse_bundle;
+    use civitas_core::tlog::LogEntry;
+    use civitas_core::tlog::parse_bundle;
     use sha2::Digest;
     let d = Scratch::new("log-status");
     let (log_key, status_key, log) = (d.path("log.key"), d.path("status.key"), d.path("log"));

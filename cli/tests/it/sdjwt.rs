@@ -211,7 +211,7 @@ fn an_sd_jwt_vc_is_issued_presented_and_verified_and_bad_ones_are_refused() {
 #[test]
 fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
     use super::serve::Server;
-    use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
+    use civitas_core::openid4vp::{AuthorizationRequest, Invocation};
     use serde_json::{Map, json};
     let d = Scratch::new("sdjwt-desk");
     drop(Server::demo(d.dir()));
@@ -317,7 +317,7 @@ fn the_desk_checks_a_pid_as_sd_jwt_vc_over_openid4vp() {
         .unwrap();
         let mut vp_token = Map::new();
         vp_token.insert("pid".into(), json!([shown]));
-        let body = civitas_core::openid4vp::response::build_response(&request, &vp_token).unwrap();
+        let body = civitas_core::openid4vp::build_response(&request, &vp_token).unwrap();
         let rid = request_uri.rsplit('/').next().unwrap().to_owned();
         (id, rid, body.body)
     };

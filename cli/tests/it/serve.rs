@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use civitas_core::openid4vp::request::{AuthorizationRequest, Invocation};
+use civitas_core::openid4vp::{AuthorizationRequest, Invocation};
 use serde_json::{Map, Value, json};
 
 use super::support::{Scratch, Serving, civitas, respond};
@@ -288,7 +288,7 @@ fn the_demo_desk_takes_each_answer_for_what_it_is() {
     let presentation: Value = serde_json::from_slice(&std::fs::read(&other).unwrap()).unwrap();
     let mut vp_token = Map::new();
     vp_token.insert("diploma".into(), json!([presentation]));
-    let forwarded = civitas_core::openid4vp::response::build_response(&request, &vp_token).unwrap();
+    let forwarded = civitas_core::openid4vp::build_response(&request, &vp_token).unwrap();
     let (code, _) = desk.post(
         &format!("/openid4vp/responses/{}", rid(&url5)),
         form,

@@ -169,9 +169,9 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
         "{proof}"
     );
     {
-        use civitas_core::tlog::entry::{LogEntry, commit_credential};
-        use civitas_core::tlog::policy::Policy;
-        use civitas_core::tlog::proof::TlogProof;
+        use civitas_core::tlog::Policy;
+        use civitas_core::tlog::TlogProof;
+        use civitas_core::tlog::{LogEntry, commit_credential};
         let p = TlogProof::parse(proof.as_bytes()).unwrap();
         let salt: [u8; 32] = p.extra.clone().unwrap().try_into().unwrap();
         let entry = LogEntry::Credential {
@@ -403,7 +403,7 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
     assert!(reasons(&v).contains("revoked by its issuer"), "{v}");
     // The university republishes the list from before the revocation, logging it again.
     std::fs::write(d.path("lists/revocation.json"), &before_revocation).unwrap();
-    let entry = civitas_core::tlog::entry::LogEntry::StatusList {
+    let entry = civitas_core::tlog::LogEntry::StatusList {
         valid_from: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
@@ -449,10 +449,10 @@ fn a_witnessed_register_of_keys_lists_and_diplomas() {
 
 #[test]
 fn the_witness_answers_as_tlog_witness_says() {
-    use civitas_core::tlog::checkpoint::Checkpoint;
-    use civitas_core::tlog::merkle::{Hash, consistency_proof, leaf_hash, mth};
-    use civitas_core::tlog::note::{Note, NoteSigner};
-    use civitas_core::tlog::witness::AddCheckpoint;
+    use civitas_core::tlog::AddCheckpoint;
+    use civitas_core::tlog::Checkpoint;
+    use civitas_core::tlog::{Hash, consistency_proof, leaf_hash, mth};
+    use civitas_core::tlog::{Note, NoteSigner};
     let d = Scratch::new("witness-http").with_context();
     std::fs::create_dir_all(d.path("w")).unwrap();
     d.ok(&["keygen", "--alg", "ed25519", "-o", "w.key"]);

@@ -9,11 +9,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::ecdsa::DeviceKey;
-use civitas_core::jose::jwk::EcJwk;
-use civitas_core::openid4vci::credential::{
-    Proofs, credential_request_json, jwt_proof, jwt_proof_jwk,
-};
-use civitas_core::openid4vci::offer::{CredentialOffer, OfferInvocation};
+use civitas_core::jose::EcJwk;
+use civitas_core::openid4vci::{CredentialOffer, OfferInvocation};
+use civitas_core::openid4vci::{Proofs, credential_request_json, jwt_proof, jwt_proof_jwk};
 use civitas_core::sdjwt::SdJwt;
 use serde_json::{Value, json};
 

@@ -20,7 +20,7 @@ const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
 
 /// Median of per-call times, after a warm-up, running at least `min_iters` calls and at
 /// least `min_time`.
-pub fn median_us(min_iters: usize, min_time: Duration, mut f: impl FnMut()) -> f64 {
+pub(crate) fn median_us(min_iters: usize, min_time: Duration, mut f: impl FnMut()) -> f64 {
     for _ in 0..2 {
         f();
     }
@@ -36,14 +36,14 @@ pub fn median_us(min_iters: usize, min_time: Duration, mut f: impl FnMut()) -> f
 }
 
 /// Raw blst inputs of the right sizes for the floor measurements.
-pub struct Floor {
+pub(crate) struct Floor {
     g1: Vec<blst_p1_affine>,
     g2: Vec<blst_p2_affine>,
     scalars: Vec<u8>,
 }
 
 impl Floor {
-    pub fn new(max_points: usize) -> Floor {
+    pub(crate) fn new(max_points: usize) -> Floor {
         // Any valid points will do: take the ciphersuite's generators and two public keys.
         let g1 = hazmat::create_generators(CS, max_points)
             .unwrap()
@@ -71,20 +71,20 @@ impl Floor {
         Floor { g1, g2, scalars }
     }
 
-    pub fn msm(&self, n: usize) {
+    pub(crate) fn msm(&self, n: usize) {
         black_box(self.g1[..n].mult(&self.scalars[..n * 32], 255));
     }
 
-    pub fn mul(&self) {
+    pub(crate) fn mul(&self) {
         black_box(self.g1[..1].mult(&self.scalars[..32], 255));
     }
 
-    pub fn pairing2(&self) {
+    pub(crate) fn pairing2(&self) {
         let ml = blst_fp12::miller_loop_n(&self.g2, &self.g1[..2]);
         black_box(ml.final_exp());
     }
 
-    pub fn keygen(&self) {
+    pub(crate) fn keygen(&self) {
         let sk = blst::min_sig::SecretKey::from_bytes(&[0x11; 32]).unwrap();
         black_box(sk.sk_to_pk().compress());
     }
@@ -93,7 +93,7 @@ impl Floor {
 impl Floor {
     /// ProofVerify's arithmetic for `l` messages: MSMs over 3 (T1) and L+3 (T2) points and a
     /// 2-pairing product.
-    pub fn proof_verify(&self, l: usize) {
+    pub(crate) fn proof_verify(&self, l: usize) {
         self.msm(3);
         self.msm(l + 3);
         self.pairing2();
@@ -103,7 +103,7 @@ impl Floor {
 /// The fixed-base floor: blst's windowed multi-scalar multiplication over points whose tables
 /// were precomputed once (`blst_p1s_mult_wbits`), as a verifier does for the ciphersuite's
 /// generators, which never change.
-pub struct FixedFloor {
+pub(crate) struct FixedFloor {
     table: Vec<blst_p1_affine>,
     wbits: usize,
     scalars: Vec<blst::blst_scalar>,
@@ -115,7 +115,7 @@ impl FixedFloor {
         unsafe_code,
         reason = "the blst C API, called as its documentation says"
     )]
-    pub fn new(floor: &Floor, n: usize, wbits: usize) -> FixedFloor {
+    pub(crate) fn new(floor: &Floor, n: usize, wbits: usize) -> FixedFloor {
         let points = &floor.g1[..n];
         // SAFETY: pure function of its arguments.
         let bytes = unsafe { blst::blst_p1s_mult_wbits_precompute_sizeof(wbits, n) };
@@ -146,7 +146,7 @@ impl FixedFloor {
         unsafe_code,
         reason = "the blst C API, called as its documentation says"
     )]
-    pub fn msm(&self, n: usize) {
+    pub(crate) fn msm(&self, n: usize) {
         let ptrs: Vec<*const u8> = self.scalars[..n].iter().map(|k| k.b.as_ptr()).collect();
         let mut out = blst::blst_p1::default();
         // SAFETY: the table covers at least `n` points of window `wbits`; `ptrs` holds `n`
@@ -167,14 +167,14 @@ impl FixedFloor {
 }
 
 /// `target/` at the workspace root (or `$CARGO_TARGET_DIR`).
-pub fn target_dir() -> std::path::PathBuf {
+pub(crate) fn target_dir() -> std::path::PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
 /// Write `json` to `target/bench/<name>` and say where.
-pub fn write_json(name: &str, json: &str) {
+pub(crate) fn write_json(name: &str, json: &str) {
     let dir = target_dir().join("bench");
     let path = dir.join(name);
     match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {

@@ -47,7 +47,7 @@ const SCALAR_BITS: usize = 255;
 
 /// An element of the scalar field: an integer modulo the group order r.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-pub struct Scalar(blst_fr);
+pub(crate) struct Scalar(blst_fr);
 
 impl core::fmt::Debug for Scalar {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

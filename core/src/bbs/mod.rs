@@ -23,7 +23,7 @@
 //! # Ok::<(), civitas_core::Error>(())
 //! ```
 
-pub mod batch;
+mod batch;
 #[macro_use]
 pub mod blind;
 pub(crate) mod curve;
@@ -31,6 +31,8 @@ pub(crate) mod generators;
 pub mod pseudonym;
 pub(crate) mod scheme;
 mod suite;
+
+pub use batch::verify_batch;
 
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};

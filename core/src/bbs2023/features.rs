@@ -50,7 +50,7 @@ impl CommitmentRequest {
             "type": CREDENTIAL_REQUEST_TYPE,
             "version": 1,
             "feature": self.feature.name(),
-            "commitmentWithProof": crate::keys::multibase::Base::Base64Url.encode(&self.commitment.to_bytes()),
+            "commitmentWithProof": crate::keys::Base::Base64Url.encode(&self.commitment.to_bytes()),
         })
     }
 
@@ -120,7 +120,7 @@ impl CommitmentRequest {
             .get("commitmentWithProof")
             .and_then(serde_json::Value::as_str)
             .ok_or(bad("the request has no commitmentWithProof string"))?;
-        let bytes = crate::keys::multibase::Base::Base64Url.decode(text)?;
+        let bytes = crate::keys::Base::Base64Url.decode(text)?;
         let commitment = CommitmentWithProof::from_bytes(&bytes)?;
         let expected = committed_values(feature);
         if commitment.committed_count() != expected {

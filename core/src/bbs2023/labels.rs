@@ -11,7 +11,7 @@ use sha2::Sha256;
 
 use super::proof_value::HmacKey;
 use crate::Error;
-use crate::keys::multibase::encode_base64url;
+use crate::keys::encode_base64url;
 
 /// The shuffled label map: each canonical label `c14nN` is HMACed with the key, the digests
 /// (as `u` + base64url) are sorted, and each input label gets `b` + the rank of its digest.

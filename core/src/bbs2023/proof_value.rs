@@ -36,7 +36,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::cbor::{Reader, Writer};
-use crate::keys::multibase::{Base, decode_base64url};
+use crate::keys::{Base, decode_base64url};
 use crate::keys::{KeyType, PublicKey};
 use crate::{CborErrorKind, Error};
 

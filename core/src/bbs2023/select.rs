@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::Error;
 
+use crate::json_pointer::parse as parse_pointer;
 use crate::json_pointer::truncate;
-pub use crate::json_pointer::{MAX_POINTER_LEN, parse as parse_pointer};
 
 /// A node of the selection under construction.
 #[derive(Debug)]

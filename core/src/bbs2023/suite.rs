@@ -26,8 +26,8 @@ use crate::Error;
 use crate::bbs::pseudonym::{Pseudonym, SignerNymEntropy};
 use crate::bbs::{self, Ciphersuite, KeyPair, Proof, PublicKey, Signature};
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
-use crate::rdf::canon::{CanonOptions, canonicalize};
-use crate::rdf::nquads::write_quad;
+use crate::rdf::write_quad;
+use crate::rdf::{CanonOptions, canonicalize};
 use crate::rdf::{Quad, Term};
 use crate::time::Timestamp;
 

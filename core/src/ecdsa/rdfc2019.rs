@@ -24,9 +24,9 @@ use sha2::{Digest, Sha256};
 use super::{Signer, verify_p256};
 use crate::Error;
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
-use crate::keys::multibase::Base;
+use crate::keys::Base;
 use crate::keys::{KeyType, PublicKey};
-use crate::rdf::canon::{CanonOptions, canonicalize};
+use crate::rdf::{CanonOptions, canonicalize};
 use crate::time::Timestamp;
 
 /// The cryptosuite identifier, the proof's `cryptosuite` value.

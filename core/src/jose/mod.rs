@@ -1,6 +1,6 @@
 //! JOSE, as much as OpenID4VP needs and no more, in pure Rust:
 //!
-//! - [`jwk`]: P-256 JSON Web Keys (RFC 7517, RFC 7518 §6.2) and their SHA-256 thumbprint
+//! - [`EcJwk`], [`EcPrivateJwk`]: P-256 JSON Web Keys (RFC 7517, RFC 7518 §6.2) and their SHA-256 thumbprint
 //!   (RFC 7638);
 //! - [`jws`]: compact JWS with `ES256` only (RFC 7515, RFC 7518 §3.4), signed by any
 //!   [`crate::ecdsa::Signer`] (a device key or a platform keystore);
@@ -13,8 +13,10 @@
 //! (none is understood, so any is refused, RFC 7515 §4.1.11).
 
 pub mod jwe;
-pub mod jwk;
+mod jwk;
 pub mod jws;
+
+pub use jwk::{EcJwk, EcPrivateJwk};
 
 use serde_json::{Map, Value};
 
@@ -77,12 +79,12 @@ fn unsupported(what: &'static str, value: &str) -> JoseError {
 
 /// base64url without padding (RFC 7515 §2).
 pub(crate) fn b64(bytes: &[u8]) -> String {
-    crate::keys::multibase::encode_base64url(bytes)
+    crate::keys::encode_base64url(bytes)
 }
 
 /// Strict base64url without padding: canonical, no padding, no other characters.
 pub(crate) fn unb64(s: &str, what: &'static str) -> Result<Vec<u8>, JoseError> {
-    crate::keys::multibase::decode_base64url(s).map_err(|_| JoseError::Malformed(what))
+    crate::keys::decode_base64url(s).map_err(|_| JoseError::Malformed(what))
 }
 
 /// A protected header: base64url-decoded JSON object, bounded, with no `crit`.

@@ -37,13 +37,13 @@ impl Direction {
 
 /// Container mapping flags (<https://www.w3.org/TR/json-ld11/#dfn-container-mapping>).
 pub(crate) mod container {
-    pub const LIST: u16 = 1;
-    pub const SET: u16 = 2;
-    pub const INDEX: u16 = 4;
-    pub const ID: u16 = 8;
-    pub const TYPE: u16 = 16;
-    pub const GRAPH: u16 = 32;
-    pub const LANGUAGE: u16 = 64;
+    pub(crate) const LIST: u16 = 1;
+    pub(crate) const SET: u16 = 2;
+    pub(crate) const INDEX: u16 = 4;
+    pub(crate) const ID: u16 = 8;
+    pub(crate) const TYPE: u16 = 16;
+    pub(crate) const GRAPH: u16 = 32;
+    pub(crate) const LANGUAGE: u16 = 64;
 }
 
 /// A term definition (<https://www.w3.org/TR/json-ld11-api/#dfn-term-definition>).

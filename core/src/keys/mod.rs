@@ -10,8 +10,16 @@
 //! point on the curve; an Ed25519 key must be a canonical encoding of a curve point that is not
 //! of small order.
 
-pub mod multibase;
-pub mod multicodec;
+mod multibase;
+mod multicodec;
+
+pub use multibase::{
+    Base, MAX_BASE58_LEN, decode_base58btc, decode_base64url, encode_base58btc, encode_base64url,
+};
+pub use multicodec::{
+    BLS12_381_G2_PRIV, BLS12_381_G2_PUB, ED25519_PRIV, ED25519_PUB, P256_PRIV, P256_PUB,
+    decode_varint, encode_varint,
+};
 
 use core::fmt;
 
@@ -19,7 +27,6 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::Error;
-use multibase::Base;
 
 /// The key algorithms supported for verification methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

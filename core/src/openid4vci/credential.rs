@@ -22,7 +22,7 @@ use super::metadata::{CredentialConfiguration, DC_SD_JWT, LDP_VC};
 use super::{COMMITMENT_PROOF_TYPE, ErrorCode, JWT_PROOF_TYP, MAX_STRING_LEN, VciError, bad};
 use crate::bbs2023::CommitmentRequest;
 use crate::ecdsa::Signer;
-use crate::jose::jwk::EcJwk;
+use crate::jose::EcJwk;
 use crate::jose::jws;
 use crate::keys::PublicKey;
 
@@ -325,7 +325,7 @@ fn verify_jwt_proof(
         return Err(invalid_proof("the key proof is too long"));
     }
     let header_segment = jwt.split('.').next().unwrap_or("");
-    let header_bytes = crate::keys::multibase::decode_base64url(header_segment)
+    let header_bytes = crate::keys::decode_base64url(header_segment)
         .map_err(|_| invalid_proof("the key proof's header is not base64url"))?;
     let header = match crate::json::parse(&header_bytes, &crate::json::JsonLimits::default()) {
         Ok(Value::Object(h)) => h,
@@ -611,7 +611,7 @@ pub fn read_credential_response(bytes: &[u8]) -> Result<Vec<Value>, VciError> {
 )]
 mod tests {
     use super::*;
-    use crate::bbs2023::proof_value::Feature;
+    use crate::bbs2023::Feature;
     use crate::ecdsa::DeviceKey;
     use crate::openid4vci::metadata::ProofTypeMetadata;
     use std::collections::BTreeMap;
@@ -976,9 +976,7 @@ mod tests {
         let last = bytes.len() - 1;
         bytes[last] ^= 1;
         let mut doc = request.to_json();
-        doc["commitmentWithProof"] = crate::keys::multibase::Base::Base64Url
-            .encode(&bytes)
-            .into();
+        doc["commitmentWithProof"] = crate::keys::Base::Base64Url.encode(&bytes).into();
         let e = check(&credential_request_json(
             "diploma",
             &Proofs::Commitment(vec![doc]),

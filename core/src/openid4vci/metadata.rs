@@ -241,7 +241,7 @@ pub struct IssuerMetadata {
 }
 
 fn check_endpoint(url: &str, what: &str) -> Result<(), VciError> {
-    if url.len() > super::MAX_STRING_LEN || !crate::openid4vp::request::transport_allowed(url) {
+    if url.len() > super::MAX_STRING_LEN || !crate::openid4vp::transport_allowed(url) {
         return Err(invalid(format!(
             "{what} must be an https URL (http only to this machine)"
         )));

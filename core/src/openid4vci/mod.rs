@@ -5,19 +5,34 @@
 //! module builds and checks them.
 //!
 //! In the order of the specification:
-//! - §4 credential offers, by value or by reference: [`offer`];
-//! - §6 the token request and response (pre-authorized code, `tx_code`): [`token`];
+//! - §4 credential offers, by value or by reference: [`CredentialOffer`], [`OfferInvocation`];
+//! - §6 the token request and response (pre-authorized code, `tx_code`): [`TokenRequest`], [`TokenResponse`];
 //! - §7 the nonce response and §8 the credential request and response, with the key proofs of
 //!   Appendix F (`jwt`) and this project's extension for BBS blind commitments
-//!   ([`COMMITMENT_PROOF_TYPE`]): [`credential`];
-//! - §12 the credential issuer's and the authorization server's metadata: [`metadata`].
+//!   ([`COMMITMENT_PROOF_TYPE`]): [`CredentialRequest`], [`IssuedCredentials`];
+//! - §12 the credential issuer's and the authorization server's metadata: [`IssuerMetadata`], [`AuthorizationServerMetadata`].
 //!
 //! Errors carry the codes §6.3 and §8.3.1.2 name ([`ErrorCode`]).
 
-pub mod credential;
-pub mod metadata;
-pub mod offer;
-pub mod token;
+mod credential;
+mod metadata;
+mod offer;
+mod token;
+
+pub use credential::{
+    CredentialRequest, IssuedCredentials, KeyBinding, MAX_PROOFS, PROOF_IAT_WINDOW, ProofPolicy,
+    Proofs, Requested, credential_request_json, credential_response_json, jwt_proof, jwt_proof_jwk,
+    read_credential_response, read_issued_credentials, read_nonce_response,
+};
+pub use metadata::{
+    AS_WELL_KNOWN, AuthorizationServerMetadata, BatchIssuance, ClaimDescription, ClaimDisplay,
+    CredentialConfiguration, CredentialDefinition, CredentialMetadata, DC_SD_JWT, Display,
+    ISSUER_WELL_KNOWN, IssuerMetadata, JWK_BINDING, LDP_VC, Logo, ProofTypeMetadata,
+};
+pub use offer::{
+    CredentialOffer, MAX_TX_CODE_DESCRIPTION, OFFER_SCHEME, OfferInvocation, TxCode, offer_uri_url,
+};
+pub use token::{MAX_TX_CODE_LEN, TokenRequest, TokenResponse, read_error, token_request_form};
 
 /// The grant type of the Pre-Authorized Code Flow (§4.1.1).
 pub const PRE_AUTHORIZED_GRANT: &str = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
@@ -223,7 +238,7 @@ pub fn check_issuer_id(id: &str) -> Result<(), VciError> {
     if id.len() > MAX_STRING_LEN {
         return Err(invalid("too long"));
     }
-    if !crate::openid4vp::request::transport_allowed(id) {
+    if !crate::openid4vp::transport_allowed(id) {
         return Err(invalid("must be an https URL (http only to this machine)"));
     }
     if id.contains(['?', '#']) {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{ErrorCode, MAX_STRING_LEN, PRE_AUTHORIZED_GRANT, VciError, bad};
-use crate::openid4vp::request::{form_encode, parse_form};
+use crate::openid4vp::{form_encode, parse_form};
 
 /// The scheme of an offer link a wallet is invoked with (§4.1).
 pub const OFFER_SCHEME: &str = "openid-credential-offer://";
@@ -217,7 +217,7 @@ impl OfferInvocation {
                 CredentialOffer::from_json(offer.as_bytes())?,
             )),
             (None, Some(Value::String(uri))) => {
-                if !crate::openid4vp::request::transport_allowed(uri) {
+                if !crate::openid4vp::transport_allowed(uri) {
                     return Err(invalid(
                         "credential_offer_uri must be an https URL (http only to this machine)",
                     ));

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::offer::CredentialOffer;
 use super::{ErrorCode, MAX_STRING_LEN, PRE_AUTHORIZED_GRANT, VciError, bad};
-use crate::openid4vp::request::{form_encode, parse_form};
+use crate::openid4vp::{form_encode, parse_form};
 
 /// Longest transaction code accepted.
 pub const MAX_TX_CODE_LEN: usize = 64;

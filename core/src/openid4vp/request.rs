@@ -12,8 +12,8 @@
 use serde_json::{Map, Value};
 
 use super::dcql::DcqlQuery;
+use crate::jose::EcJwk;
 use crate::jose::jwe::Enc;
-use crate::jose::jwk::EcJwk;
 use crate::jose::jws;
 
 /// The `typ` a Request Object must carry (RFC 9101).
@@ -99,8 +99,7 @@ impl ClientId {
             }
             Some(("x509_hash", hash))
                 if hash.len() == 43
-                    && crate::keys::multibase::decode_base64url(hash)
-                        .is_ok_and(|h| h.len() == 32) =>
+                    && crate::keys::decode_base64url(hash).is_ok_and(|h| h.len() == 32) =>
             {
                 Ok(ClientId::X509Hash {
                     full: s.to_owned(),
@@ -486,7 +485,7 @@ impl AuthorizationRequest {
         }
         let client_id = ClientId::parse(outer_client_id)?;
         let header_segment = jwt.split('.').next().unwrap_or("");
-        let header_bytes = crate::keys::multibase::decode_base64url(header_segment)
+        let header_bytes = crate::keys::decode_base64url(header_segment)
             .map_err(|_| invalid("the Request Object's header is not base64url"))?;
         let header: Value = crate::json::parse(&header_bytes, &crate::json::JsonLimits::default())
             .map_err(|_| invalid("the Request Object's header is not JSON"))?;

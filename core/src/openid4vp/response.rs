@@ -7,8 +7,8 @@ use serde_json::{Map, Value, json};
 
 use super::dcql::{DcqlQuery, PathComponent, process_path};
 use super::request::{AuthorizationRequest, RequestError, ResponseMode, form_encode, parse_form};
+use crate::jose::EcPrivateJwk;
 use crate::jose::jwe;
-use crate::jose::jwk::EcPrivateJwk;
 use crate::jsonld::{JsonLdProcessor, ToRdfOptions};
 use crate::verifier::{Policy, Rejection, StatusLists, VerifiedPresentation, Verifier};
 

@@ -1,14 +1,14 @@
 //! RDF data model shared by the JSON-LD processor (which produces quads) and the RDFC-1.0
 //! canonicalizer (which consumes them). See <https://www.w3.org/TR/rdf11-concepts/>.
 //!
-//! - [`nquads`]: N-Quads parsing and canonical N-Quads serialization.
-//! - [`canon`]: RDF Dataset Canonicalization (RDFC-1.0).
+//! - [`parse_nquads`], [`to_nquads`]: N-Quads parsing and canonical N-Quads serialization.
+//! - [`canonicalize`]: RDF Dataset Canonicalization (RDFC-1.0).
 
-pub mod canon;
-pub mod nquads;
+mod canon;
+mod nquads;
 
 pub use canon::{CanonOptions, Canonicalized, HashAlgorithm, canonicalize, canonicalize_nquads};
-pub use nquads::{parse_nquads, to_nquads};
+pub use nquads::{parse_nquads, to_nquads, write_quad, write_term};
 
 /// An RDF term in subject, predicate, object or graph position.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

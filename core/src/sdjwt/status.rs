@@ -192,7 +192,7 @@ pub fn token_chain(
         .trim()
         .split('.')
         .next()
-        .and_then(|h| crate::keys::multibase::decode_base64url(h).ok())
+        .and_then(|h| crate::keys::decode_base64url(h).ok())
         .and_then(|b| crate::json::parse(&b, &crate::json::JsonLimits::default()).ok());
     match header.as_ref().and_then(|h| h.get("x5c")) {
         None => Ok(None),

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use super::status::StatusRef;
 use super::{SdJwt, SdJwtError, VerifiedSdJwt};
 use crate::ecdsa::Signer;
-use crate::jose::jwk::EcJwk;
+use crate::jose::EcJwk;
 use crate::keys::PublicKey;
 
 /// The `typ` values accepted: `dc+sd-jwt`, and `vc+sd-jwt` (its name before draft -06).

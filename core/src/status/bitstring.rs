@@ -13,7 +13,7 @@ use std::fmt;
 use std::io::{Read, Write};
 
 use crate::Error;
-use crate::keys::multibase::Base;
+use crate::keys::Base;
 
 /// The spec's `minimumNumberOfEntries`: 131,072 entries (16 KiB at one bit per entry), the
 /// minimum list length for herd privacy

@@ -3,7 +3,7 @@
 //! optional extension lines.
 
 use super::merkle::Hash;
-use super::note::{Note, NoteError, NoteVerifier, Verified};
+use super::note::{Note, NoteError, NoteVerifier, VerifiedSignature};
 use super::{b64_decode, b64_encode};
 
 /// A tree head, as a checkpoint states it.
@@ -88,7 +88,7 @@ impl Checkpoint {
 pub struct SignedCheckpoint {
     checkpoint: Checkpoint,
     note: Note,
-    cosigned_by: Vec<Verified>,
+    cosigned_by: Vec<VerifiedSignature>,
 }
 
 impl SignedCheckpoint {
@@ -101,7 +101,7 @@ impl SignedCheckpoint {
         &self.note
     }
     /// The witnesses whose cosignatures verified, with their timestamps.
-    pub fn cosigned_by(&self) -> &[Verified] {
+    pub fn cosigned_by(&self) -> &[VerifiedSignature] {
         &self.cosigned_by
     }
 }

@@ -12,7 +12,7 @@
 use sha2::{Digest, Sha256};
 
 /// The prefix of every entry.
-pub const MAGIC: &[u8; 8] = b"CIVTLOG1";
+pub const ENTRY_MAGIC: &[u8; 8] = b"CIVTLOG1";
 
 /// What happened to a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +87,7 @@ impl Reader<'_> {
 impl LogEntry {
     /// The entry's bytes; `None` for a string longer than 65,535 bytes.
     pub fn to_bytes(&self) -> Option<Vec<u8>> {
-        let mut out = MAGIC.to_vec();
+        let mut out = ENTRY_MAGIC.to_vec();
         match self {
             LogEntry::Key {
                 event,
@@ -125,7 +125,7 @@ impl LogEntry {
 
     /// Read an entry: the magic, a known type, exactly its fields, nothing after them.
     pub fn from_bytes(bytes: &[u8]) -> Option<LogEntry> {
-        let mut r = Reader(bytes.strip_prefix(MAGIC.as_slice())?);
+        let mut r = Reader(bytes.strip_prefix(ENTRY_MAGIC.as_slice())?);
         let entry = match r.u8()? {
             0x01 => {
                 let event = match r.u8()? {

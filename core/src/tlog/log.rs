@@ -300,7 +300,7 @@ pub fn stage(
     // Levels 1 and up: each completed tile below adds one hash here.
     let mut level = 1u8;
     let mut completed = level_hashes; // hashes of level `level` that are new, in order
-    while level <= super::tiles::MAX_LEVEL {
+    while level <= super::tiles::MAX_TILE_LEVEL {
         let old_count = old_size >> (8 * u32::from(level));
         let new_count = new_size >> (8 * u32::from(level));
         if new_count == 0 {

@@ -15,7 +15,7 @@ pub type Hash = [u8; 32];
 
 /// Longest proof accepted: a tree of 2^64 leaves needs 64 hashes (inclusion) or 128
 /// (consistency); anything longer is not a proof.
-pub const MAX_PROOF_LEN: usize = 130;
+pub const MAX_PROOF_HASHES: usize = 130;
 
 /// Why a proof does not verify, or cannot be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -164,7 +164,7 @@ pub fn root_from_inclusion(
     if index >= size {
         return Err(ProofError::IndexOutOfRange { index, size });
     }
-    if proof.len() > MAX_PROOF_LEN {
+    if proof.len() > MAX_PROOF_HASHES {
         return Err(ProofError::WrongLength);
     }
     let (mut f, mut s) = (index, size - 1);
@@ -287,7 +287,7 @@ pub fn verify_consistency(
             Err(ProofError::RootMismatch)
         };
     }
-    if proof.is_empty() || proof.len() > MAX_PROOF_LEN {
+    if proof.is_empty() || proof.len() > MAX_PROOF_HASHES {
         return Err(ProofError::WrongLength);
     }
     // When the first tree is a complete subtree of the second, its root is the path's start.

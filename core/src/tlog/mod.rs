@@ -1,24 +1,56 @@
 //! Transparency logs as C2SP specifies them, transport-free, so that a register of issuer
 //! keys, status-list versions and issued credentials cannot be rewritten without anyone
-//! noticing: Merkle tree hashing and proofs ([`merkle`], RFC 9162), signed notes and witness
-//! cosignatures ([`note`]), checkpoints ([`checkpoint`]), tiles and entry bundles ([`tiles`]), a log that appends and signs ([`log`]), what Civitas puts in it ([`entry`]),
-//! witness quorum policies ([`policy`], c2sp.org/tlog-policy) and the witness itself
-//! ([`witness`], c2sp.org/tlog-witness), offline inclusion proofs ([`proof`],
-//! c2sp.org/tlog-proof) and following a log as a verifier or monitor does ([`follow`]).
+//! noticing: Merkle tree hashing and proofs ([`inclusion_proof`], [`verify_consistency`], RFC 9162), signed notes and witness
+//! cosignatures ([`Note`]), checkpoints ([`Checkpoint`]), tiles and entry bundles ([`TileId`], [`parse_tile`]), a log that appends and signs ([`LogStore`], [`append`]), what Civitas puts in it ([`LogEntry`]),
+//! witness quorum policies ([`Policy`], c2sp.org/tlog-policy) and the witness itself
+//! ([`Witness`], c2sp.org/tlog-witness), offline inclusion proofs ([`TlogProof`],
+//! c2sp.org/tlog-proof) and following a log as a verifier or monitor does ([`LogView`]).
 //!
 //! Pinned versions: c2sp.org/signed-note v1.0.0, tlog-checkpoint v1.0.0, tlog-cosignature
 //! v1.0.1, tlog-witness v1.0.0, tlog-tiles v0.1.0 (texts in `../shared/specs/c2sp/`).
 
-pub mod checkpoint;
-pub mod entry;
-pub mod follow;
-pub mod log;
-pub mod merkle;
-pub mod note;
-pub mod policy;
-pub mod proof;
-pub mod tiles;
-pub mod witness;
+mod checkpoint;
+mod entry;
+mod follow;
+mod log;
+mod merkle;
+mod note;
+mod policy;
+mod proof;
+mod tiles;
+mod witness;
+
+pub use checkpoint::{Checkpoint, SignedCheckpoint, open_checkpoint};
+pub use entry::{ENTRY_MAGIC, KeyEvent, LogEntry, commit_credential, credential_commitment};
+pub use follow::{
+    FollowError, KeyState, ListVersion, LogSource, LogView, MAX_UPDATE, Misbehaviour,
+};
+pub use log::{
+    LogError, LogStore, MAX_APPEND, Staged, StoreTiles, append, current, init, publish,
+    publish_note, recosign, stage,
+};
+pub use merkle::{
+    Frontier, Hash, HashSource, MAX_PROOF_HASHES, ProofError, consistency_proof, empty_root,
+    inclusion_proof, leaf_hash, mth, node_hash, root_from_inclusion, verify_consistency,
+    verify_inclusion,
+};
+pub use note::{
+    MAX_NOTE_LEN, MAX_SIGNATURES, Note, NoteError, NoteSignature, NoteSigner, NoteVerifier,
+    TYPE_COSIGNATURE, TYPE_ED25519, VerifiedSignature, cosignature_message, ed25519_public_key,
+    key_id, valid_key_name,
+};
+pub use policy::{
+    MAX_POLICY_ENTRIES, Policy, PolicyCheckpoint, PolicyError, PolicyLog, PolicyWitness,
+};
+pub use proof::{MAX_PROOF_LEN, PROOF_HEADER, TlogProof, TlogProofError};
+pub use tiles::{
+    MAX_ENTRY_LEN, MAX_TILE_LEVEL, TILE_WIDTH, TileHashes, TileId, TileReader, bundle_bytes,
+    parse_bundle, parse_tile, tile_bytes, tile_from_leaves, tiles_of,
+};
+pub use witness::{
+    AddCheckpoint, Cosigned, MAX_PROOF_LINES, MAX_WITNESS_REQUEST_LEN, Witness, WitnessError,
+    merge_cosignatures,
+};
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

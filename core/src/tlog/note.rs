@@ -276,7 +276,7 @@ pub struct Note {
 
 /// A signature that verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verified {
+pub struct VerifiedSignature {
     /// The key's name.
     pub name: String,
     /// The key ID.
@@ -390,8 +390,8 @@ impl Note {
     /// Verify the note's signatures against `verifiers`: a line whose name and key ID match a
     /// known key must verify (else the note is refused); lines of unknown keys are ignored;
     /// at least one known key must have signed. The signatures that verified.
-    pub fn verify(&self, verifiers: &[NoteVerifier]) -> Result<Vec<Verified>, NoteError> {
-        let mut out: Vec<Verified> = Vec::new();
+    pub fn verify(&self, verifiers: &[NoteVerifier]) -> Result<Vec<VerifiedSignature>, NoteError> {
+        let mut out: Vec<VerifiedSignature> = Vec::new();
         for s in &self.signatures {
             let Some(v) = verifiers.iter().find(|v| v.name == s.name && v.id == s.id) else {
                 continue;
@@ -399,7 +399,7 @@ impl Note {
             match v.check(&self.text, &s.signature) {
                 Some(timestamp) => {
                     if !out.iter().any(|o| o.name == s.name && o.id == s.id) {
-                        out.push(Verified {
+                        out.push(VerifiedSignature {
                             name: s.name.clone(),
                             id: s.id,
                             timestamp,

@@ -12,7 +12,7 @@ use super::checkpoint::{SignedCheckpoint, open_checkpoint};
 use super::note::{NoteError, NoteVerifier};
 
 /// Most logs, witnesses and groups a policy may define (each).
-pub const MAX_ENTRIES: usize = 32;
+pub const MAX_POLICY_ENTRIES: usize = 32;
 
 /// Why a policy file is refused, or a checkpoint does not satisfy it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -144,7 +144,7 @@ impl Policy {
                             "a log key signs notes (type 0x01), not cosignatures",
                         ));
                     }
-                    if p.logs.len() == MAX_ENTRIES {
+                    if p.logs.len() == MAX_POLICY_ENTRIES {
                         return Err(syntax(n, "more than 32 logs"));
                     }
                     if p.logs
@@ -164,7 +164,7 @@ impl Policy {
                     if !key.is_cosigner() {
                         return Err(syntax(n, "a witness key is a cosignature key (type 0x04)"));
                     }
-                    if p.witnesses.len() == MAX_ENTRIES {
+                    if p.witnesses.len() == MAX_POLICY_ENTRIES {
                         return Err(syntax(n, "more than 32 witnesses"));
                     }
                     if p.witnesses
@@ -181,7 +181,7 @@ impl Policy {
                     });
                 }
                 ("group", [name, k, members @ ..]) if !members.is_empty() => {
-                    if groups == MAX_ENTRIES {
+                    if groups == MAX_POLICY_ENTRIES {
                         return Err(syntax(n, "more than 32 groups"));
                     }
                     let mut idx = Vec::with_capacity(members.len());

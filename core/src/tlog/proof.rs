@@ -14,7 +14,7 @@ use super::policy::{Policy, PolicyCheckpoint, PolicyError};
 use super::{b64_decode, b64_encode};
 
 /// The first line of a proof.
-pub const HEADER: &str = "c2sp.org/tlog-proof@v1";
+pub const PROOF_HEADER: &str = "c2sp.org/tlog-proof@v1";
 
 /// Longest proof file read (a checkpoint with many cosignatures and 63 proof lines fit
 /// easily).
@@ -68,7 +68,7 @@ impl TlogProof {
             .split_once("\n\n")
             .ok_or(bad("no empty line before the checkpoint"))?;
         let mut lines = head.split('\n');
-        if lines.next() != Some(HEADER) {
+        if lines.next() != Some(PROOF_HEADER) {
             return Err(bad("the first line is c2sp.org/tlog-proof@v1"));
         }
         let mut next = lines.next();
@@ -104,7 +104,7 @@ impl TlogProof {
 
     /// The proof file's text.
     pub fn to_text(&self) -> String {
-        let mut out = format!("{HEADER}\n");
+        let mut out = format!("{PROOF_HEADER}\n");
         if let Some(e) = &self.extra {
             out.push_str(&format!("extra {}\n", b64_encode(e)));
         }

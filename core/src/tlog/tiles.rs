@@ -15,7 +15,7 @@ use super::merkle::{Hash, HashSource, mth};
 /// Hashes in a full tile.
 pub const TILE_WIDTH: u64 = 256;
 /// The highest tile level (a tree of up to 2^63 leaves).
-pub const MAX_LEVEL: u8 = 7;
+pub const MAX_TILE_LEVEL: u8 = 7;
 /// Largest entry in a bundle (a `u16` length).
 pub const MAX_ENTRY_LEN: usize = 65_535;
 
@@ -74,7 +74,7 @@ pub fn tiles_of(size: u64) -> Vec<TileId> {
     let mut out = Vec::new();
     let mut count = size; // hashes at this level
     let mut level = 0u8;
-    while count > 0 && level <= MAX_LEVEL {
+    while count > 0 && level <= MAX_TILE_LEVEL {
         for index in 0..count / TILE_WIDTH {
             out.push(TileId {
                 level,

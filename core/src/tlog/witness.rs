@@ -18,7 +18,7 @@ use super::{b64_decode, b64_encode};
 /// Most consistency-proof lines a request may carry.
 pub const MAX_PROOF_LINES: usize = 63;
 /// Largest request body read, in bytes.
-pub const MAX_REQUEST_LEN: usize = 64 * 1024;
+pub const MAX_WITNESS_REQUEST_LEN: usize = 64 * 1024;
 
 /// Why a witness refused a checkpoint, with the HTTP status the text assigns.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -86,7 +86,7 @@ impl AddCheckpoint {
     /// Read a request body.
     pub fn parse(body: &[u8]) -> Result<AddCheckpoint, WitnessError> {
         let bad = WitnessError::BadRequest;
-        if body.len() > MAX_REQUEST_LEN {
+        if body.len() > MAX_WITNESS_REQUEST_LEN {
             return Err(bad("the request is too long"));
         }
         let s = std::str::from_utf8(body).map_err(|_| bad("the request is UTF-8"))?;

@@ -196,14 +196,14 @@ pub struct Policy {
     transparency: Option<Arc<Transparency>>,
 }
 
-/// What the issuers' transparency logs say (see [`crate::tlog::follow::LogView`]), for a
+/// What the issuers' transparency logs say (see [`crate::tlog::LogView`]), for a
 /// verifier that requires it ([`Policy::require_transparency`]): which keys are logged and
 /// not retired, and the latest logged version (SHA-256 of the exact published bytes) of
 /// each status list. Logs the caller could not bring up to date are noted with their reason,
 /// which every refusal they cause repeats.
 #[derive(Clone, Debug, Default)]
 pub struct Transparency {
-    keys: HashMap<String, Vec<(String, crate::tlog::follow::KeyState)>>,
+    keys: HashMap<String, Vec<(String, crate::tlog::KeyState)>>,
     lists: HashMap<String, Vec<(String, String)>>,
     unavailable: Vec<String>,
 }
@@ -214,7 +214,7 @@ impl Transparency {
         Self::default()
     }
     /// Take in what one log (checked under the caller's witness policy) records.
-    pub fn add_log(&mut self, view: &crate::tlog::follow::LogView) {
+    pub fn add_log(&mut self, view: &crate::tlog::LogView) {
         for (key, state) in view.keys() {
             self.keys
                 .entry(key.clone())
@@ -240,7 +240,7 @@ impl Transparency {
         }
     }
     fn check_key(&self, key: &str) -> Result<(), String> {
-        use crate::tlog::follow::KeyState;
+        use crate::tlog::KeyState;
         match self.keys.get(key).map(Vec::as_slice) {
             None | Some([]) => Err(format!(
                 "the issuer's key {key} is in no transparency log of the policy{}",
@@ -890,7 +890,7 @@ impl Verifier {
     }
 
     /// [`Verifier::verify`] for each of `inputs`, with the BBS pairing equations of all their
-    /// proofs checked in one batch ([`crate::bbs::batch`]), the rest of the work spread over
+    /// proofs checked in one batch ([`crate::bbs::verify_batch`]), the rest of the work spread over
     /// the machine's cores. The verdicts are those `verify` gives on each input, in order,
     /// every failure and reason included: an input whose proofs fail the batch is verified
     /// again on its own.
@@ -916,7 +916,7 @@ impl Verifier {
             .iter()
             .map(|input| move || self.verify(input, policy, lists))
             .collect();
-        crate::bbs::batch::verify_batch(jobs, threads)
+        crate::bbs::verify_batch(jobs, threads)
     }
 
     /// The presentation's ECDSA proof, for authentication.
@@ -1152,7 +1152,7 @@ impl Verifier {
             holder_binding,
             pseudonym: verified
                 .pseudonym()
-                .map(|p| crate::keys::multibase::Base::Base64Url.encode(&p.to_bytes())),
+                .map(|p| crate::keys::Base::Base64Url.encode(&p.to_bytes())),
         })
     }
 

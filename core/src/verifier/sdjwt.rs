@@ -107,7 +107,7 @@ impl Verifier {
                     }
                 }
             } else if let Some(jwk) = &t.jwk
-                && let Ok(k) = crate::jose::jwk::EcJwk::from_json(jwk)
+                && let Ok(k) = crate::jose::EcJwk::from_json(jwk)
             {
                 candidates.push((Some(t), k.public_key()));
             } else if !t.did.is_empty()

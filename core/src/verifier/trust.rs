@@ -196,7 +196,7 @@ impl TrustList {
             }
             match (&i.jwk, i.did.is_empty()) {
                 (Some(jwk), true) => {
-                    crate::jose::jwk::EcJwk::from_json(jwk)
+                    crate::jose::EcJwk::from_json(jwk)
                         .map_err(|e| Error::TrustFile(format!("issuer {:?}: jwk: {e}", i.name)))?;
                     continue;
                 }

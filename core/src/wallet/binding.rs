@@ -23,7 +23,7 @@ use crate::Error;
 use crate::bbs::blind::{HolderSecret, ProverBlind};
 use crate::bbs::pseudonym::ProverNym;
 use crate::bbs2023::BindingSecrets;
-use crate::bbs2023::proof_value::Feature;
+use crate::bbs2023::Feature;
 
 /// Store id of the holder secrets record.
 pub const SECRETS_RECORD_ID: &str = "civitas.wallet.secrets";

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::Error;
-use crate::bbs2023::select::parse_pointer;
+use crate::json_pointer::parse as parse_pointer;
 
 /// One claim of a credential, for display: an object, an array or a leaf value.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -42,7 +42,7 @@ pub use store::{CredentialStore, EncryptedFileStore, MAX_ID_LEN, MAX_RECORD_FILE
 
 use crate::Error;
 use crate::bbs2023::WRONG_HOLDER_SECRETS;
-use crate::bbs2023::proof_value::{BaseProofValue, Feature};
+use crate::bbs2023::{BaseProofValue, Feature};
 use crate::bbs2023::{Bbs2023, CommitmentRequest};
 use binding::HolderSecrets;
 use store::hex_lower;
@@ -313,8 +313,8 @@ impl Wallet {
         proof: &str,
         policy_text: &str,
     ) -> Result<CredentialSummary, Error> {
-        use crate::tlog::proof::{TlogProof, TlogProofError};
-        let policy = crate::tlog::policy::Policy::parse(policy_text)?;
+        use crate::tlog::{TlogProof, TlogProofError};
+        let policy = crate::tlog::Policy::parse(policy_text)?;
         let parsed = TlogProof::parse(proof.as_bytes())?;
         let salt: [u8; 32] = parsed
             .extra
@@ -337,14 +337,14 @@ impl Wallet {
         let issuer = signer_did(&credential).ok_or(Error::WalletInvalidCredential(
             "no bbs-2023 proof names the issuer's key",
         ))?;
-        let entry = crate::tlog::entry::LogEntry::Credential {
-            commitment: crate::tlog::entry::commit_credential(&issuer, &salt, &credential),
+        let entry = crate::tlog::LogEntry::Credential {
+            commitment: crate::tlog::commit_credential(&issuer, &salt, &credential),
         }
         .to_bytes()
         .ok_or(Error::WalletInvalidCredential("cannot be logged"))?;
-        let origin = crate::tlog::note::Note::parse(parsed.checkpoint.as_bytes())
+        let origin = crate::tlog::Note::parse(parsed.checkpoint.as_bytes())
             .ok()
-            .and_then(|n| crate::tlog::checkpoint::Checkpoint::parse(n.text()).ok())
+            .and_then(|n| crate::tlog::Checkpoint::parse(n.text()).ok())
             .map(|c| c.origin)
             .ok_or(TlogProofError::Malformed("the checkpoint does not read"))?;
         parsed.verify(&entry, &policy, &origin)?;
@@ -470,7 +470,7 @@ impl Wallet {
     /// until its credential is imported ([`Wallet::openid4vci_import`]).
     pub fn openid4vci_commitment_request(
         &self,
-        metadata: &crate::openid4vci::metadata::IssuerMetadata,
+        metadata: &crate::openid4vci::IssuerMetadata,
         configuration_id: &str,
         feature: Feature,
         count: usize,
@@ -487,7 +487,7 @@ impl Wallet {
         let batch = metadata
             .batch_credential_issuance
             .map_or(1, |b| usize::try_from(b.batch_size).unwrap_or(1));
-        if count == 0 || count > batch.min(crate::openid4vci::credential::MAX_PROOFS) {
+        if count == 0 || count > batch.min(crate::openid4vci::MAX_PROOFS) {
             return Err(Error::WalletRefused(
                 "ask for at least one credential, and no more than the issuer's batch_size",
             ));
@@ -496,9 +496,9 @@ impl Wallet {
         for _ in 0..count {
             docs.push(self.credential_request(feature, None)?.to_json());
         }
-        Ok(crate::openid4vci::credential::credential_request_json(
+        Ok(crate::openid4vci::credential_request_json(
             configuration_id,
-            &crate::openid4vci::credential::Proofs::Commitment(docs),
+            &crate::openid4vci::Proofs::Commitment(docs),
         ))
     }
 
@@ -509,7 +509,7 @@ impl Wallet {
     /// [`Error::OpenId4Vci`].
     pub fn openid4vci_import(
         &self,
-        configuration: &crate::openid4vci::metadata::CredentialConfiguration,
+        configuration: &crate::openid4vci::CredentialConfiguration,
         response: &[u8],
     ) -> Result<Vec<CredentialSummary>, Error> {
         if configuration.is_sd_jwt_vc() {
@@ -517,7 +517,7 @@ impl Wallet {
                 "an SD-JWT VC (dc+sd-jwt) configuration: import it with openid4vci_import_sd_jwt",
             ));
         }
-        let credentials = crate::openid4vci::credential::read_credential_response(response)?;
+        let credentials = crate::openid4vci::read_credential_response(response)?;
         let wanted = configuration
             .credential_definition
             .as_ref()
@@ -720,7 +720,7 @@ impl Wallet {
         let mut stored = Vec::new();
         for summary in self.list()? {
             let credential = self.credential(&summary.id)?;
-            let types = crate::openid4vp::response::expanded_types(self.bbs.jsonld(), &credential)?;
+            let types = crate::openid4vp::expanded_types(self.bbs.jsonld(), &credential)?;
             let subjects: Vec<&str> = match credential.get("credentialSubject") {
                 Some(Value::Array(a)) => a
                     .iter()
@@ -760,7 +760,7 @@ impl Wallet {
     /// id) sees a pseudonym it has seen before, in query order.
     pub fn dcql_consent(
         &self,
-        request: &crate::openid4vp::request::AuthorizationRequest,
+        request: &crate::openid4vp::AuthorizationRequest,
         selections: &[crate::openid4vp::dcql::Selection],
     ) -> Result<Vec<QueryConsent>, Error> {
         let mut out = Vec::new();
@@ -794,9 +794,9 @@ impl Wallet {
     /// id as domain.
     pub fn respond(
         &self,
-        request: &crate::openid4vp::request::AuthorizationRequest,
+        request: &crate::openid4vp::AuthorizationRequest,
         selections: &[crate::openid4vp::dcql::Selection],
-    ) -> Result<crate::openid4vp::response::ResponseBody, Error> {
+    ) -> Result<crate::openid4vp::ResponseBody, Error> {
         self.respond_with(request, selections, None)
     }
 
@@ -804,10 +804,10 @@ impl Wallet {
     /// selected (required then): each bound to the request's nonce and full client id.
     pub fn respond_with(
         &self,
-        request: &crate::openid4vp::request::AuthorizationRequest,
+        request: &crate::openid4vp::AuthorizationRequest,
         selections: &[crate::openid4vp::dcql::Selection],
         holder_key: Option<&dyn crate::ecdsa::Signer>,
-    ) -> Result<crate::openid4vp::response::ResponseBody, Error> {
+    ) -> Result<crate::openid4vp::ResponseBody, Error> {
         let binding = PresentationRequest {
             domain: Some(request.client_id.as_str().to_owned()),
             challenge: Some(request.nonce.clone()),
@@ -841,7 +841,7 @@ impl Wallet {
             }
             vp_token.insert(selection.query_id.clone(), Value::Array(presentations));
         }
-        crate::openid4vp::response::build_response(request, &vp_token)
+        crate::openid4vp::build_response(request, &vp_token)
     }
 
     /// An identified presentation: derive each of `disclosures` (bound to

@@ -155,18 +155,15 @@ impl Wallet {
     /// [`Error::OpenId4Vci`].
     pub fn openid4vci_import_sd_jwt(
         &self,
-        configuration: &crate::openid4vci::metadata::CredentialConfiguration,
+        configuration: &crate::openid4vci::CredentialConfiguration,
         response: &[u8],
         issuer_keys: &[PublicKey],
         expected_iss: Option<&str>,
         holder: &PublicKey,
     ) -> Result<Vec<SdJwtVcSummary>, Error> {
         let vct = configuration.sd_jwt_vct()?;
-        let crate::openid4vci::credential::IssuedCredentials::SdJwtVc(credentials) =
-            crate::openid4vci::credential::read_issued_credentials(
-                response,
-                crate::openid4vci::metadata::DC_SD_JWT,
-            )?
+        let crate::openid4vci::IssuedCredentials::SdJwtVc(credentials) =
+            crate::openid4vci::read_issued_credentials(response, crate::openid4vci::DC_SD_JWT)?
         else {
             return Err(Error::WalletInvalidCredential(
                 "the issuer sent another format than dc+sd-jwt",

@@ -15,7 +15,12 @@
 //! Only [`verify_chain`] makes a [`VerifiedLeaf`]: holding one means the chain was checked
 //! against the caller's trust anchors at the given time.
 
-pub mod make;
+mod make;
+
+pub use make::{
+    CertificateKind, CertificateRequest, CertificateSummary, MAX_VALID_DAYS, make_certificate,
+    summary,
+};
 
 use p256::ecdsa::signature::Verifier as _;
 use rustls_pki_types::{
@@ -98,11 +103,11 @@ fn decode_base64(s: &str) -> Result<Vec<u8>, X509Error> {
             c => c,
         })
         .collect();
-    crate::keys::multibase::decode_base64url(&url).map_err(|_| malformed("not standard base64"))
+    crate::keys::decode_base64url(&url).map_err(|_| malformed("not standard base64"))
 }
 
 fn encode_base64(bytes: &[u8]) -> String {
-    let mut out: String = crate::keys::multibase::encode_base64url(bytes)
+    let mut out: String = crate::keys::encode_base64url(bytes)
         .chars()
         .map(|c| match c {
             '-' => '+',
@@ -248,7 +253,7 @@ impl CertificateChain {
     /// The `x509_hash` of the leaf: base64url (no padding) of SHA-256 of its DER
     /// (OpenID4VP §5.9.3).
     pub fn leaf_hash(&self) -> String {
-        crate::keys::multibase::encode_base64url(&Sha256::digest(self.leaf()))
+        crate::keys::encode_base64url(&Sha256::digest(self.leaf()))
     }
 
     /// The leaf's dNSName Subject Alternative Names (unverified: for display and set-up
@@ -400,7 +405,7 @@ impl VerifiedLeaf {
         if !iss.starts_with("https://") {
             return false;
         }
-        let host = crate::openid4vp::request::url_host(iss);
+        let host = crate::openid4vp::url_host(iss);
         !host.is_empty() && self.check_dns_name(host).is_ok()
     }
 

@@ -8,11 +8,11 @@
     reason = "tests fail by panicking"
 )]
 
-use civitas_core::bbs2023::proof_value::{
+use civitas_core::bbs2023::{
     BaseFeature, BaseProofValue, DerivedFeature, DerivedProofValue, Feature, HmacKey, LabelMap,
     MAX_MANDATORY_POINTERS, ProofKind, identify,
 };
-use civitas_core::keys::multibase::{Base, decode_base64url};
+use civitas_core::keys::{Base, decode_base64url};
 use civitas_core::{CborErrorKind, Error};
 use proptest::prelude::*;
 use serde_json::Value;

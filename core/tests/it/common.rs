@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 /// The upstream vectors: `CIVITAS_VECTORS`, or `../shared/vectors` beside the checkout.
-pub fn vectors_dir() -> PathBuf {
+pub(crate) fn vectors_dir() -> PathBuf {
     match std::env::var_os("CIVITAS_VECTORS") {
         Some(dir) => PathBuf::from(dir),
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),

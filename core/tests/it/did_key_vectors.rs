@@ -13,8 +13,8 @@ use civitas_core::did::{
     did_document, did_key, parse_did_key, parse_verification_method, resolve, verification_method,
     verification_method_id,
 };
-use civitas_core::keys::multibase::{Base, decode_base58btc, decode_base64url};
-use civitas_core::keys::{KeyType, PublicKey, SecretKey, multicodec};
+use civitas_core::keys::{self, KeyType, PublicKey, SecretKey};
+use civitas_core::keys::{Base, decode_base58btc, decode_base64url};
 use serde_json::Value;
 
 use crate::common::vectors_dir;
@@ -100,7 +100,7 @@ fn bls12_381_g2_vectors() {
             assert_eq!(
                 PublicKey::from_multibase(&smb),
                 Err(Error::UnsupportedCodec {
-                    codec: multicodec::BLS12_381_G2_PRIV
+                    codec: keys::BLS12_381_G2_PRIV
                 })
             );
             g2 += 1;
@@ -238,7 +238,7 @@ fn vc_di_bbs_key_material() {
 
 fn with_codec(codec: u64, key: &[u8]) -> String {
     let mut raw = Vec::new();
-    multicodec::encode_varint(codec, &mut raw);
+    keys::encode_varint(codec, &mut raw);
     raw.extend_from_slice(key);
     Base::Base58Btc.encode(&raw)
 }
@@ -314,7 +314,7 @@ fn negative_cases() {
     // Codec and length.
     assert_eq!(PublicKey::from_multibase("z"), Err(Error::InvalidVarint));
     assert_eq!(
-        PublicKey::from_multibase(&with_codec(multicodec::ED25519_PUB, &[1; 31])),
+        PublicKey::from_multibase(&with_codec(keys::ED25519_PUB, &[1; 31])),
         Err(Error::InvalidLength {
             what: "public key",
             expected: 32,
@@ -322,7 +322,7 @@ fn negative_cases() {
         })
     );
     assert_eq!(
-        PublicKey::from_multibase(&with_codec(multicodec::BLS12_381_G2_PUB, &[0x80; 97])),
+        PublicKey::from_multibase(&with_codec(keys::BLS12_381_G2_PUB, &[0x80; 97])),
         Err(Error::InvalidLength {
             what: "public key",
             expected: 96,
@@ -497,7 +497,7 @@ fn secret_keys() {
     let mb = sk.to_multibase();
     assert_eq!(SecretKey::from_multibase(&mb).unwrap(), sk);
     assert_eq!(
-        SecretKey::from_multibase(&with_codec(multicodec::ED25519_PUB, &[7; 32])),
+        SecretKey::from_multibase(&with_codec(keys::ED25519_PUB, &[7; 32])),
         Err(Error::UnsupportedCodec { codec: 0xed })
     );
     assert_ne!(

@@ -324,14 +324,12 @@ fn malformed_proof_value_is_rejected() {
     );
     // A valid encoding of a 64-byte signature that is not the right one.
     let mut vp = f.vp.clone();
-    let mut sig = civitas_core::keys::multibase::Base::Base58Btc
-        .decode(&good)
-        .unwrap();
+    let mut sig = civitas_core::keys::Base::Base58Btc.decode(&good).unwrap();
     sig[40] ^= 1;
     set(
         &mut vp,
         "/proof/proofValue",
-        json!(civitas_core::keys::multibase::Base::Base58Btc.encode(&sig)),
+        json!(civitas_core::keys::Base::Base58Btc.encode(&sig)),
     );
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),

@@ -1,4 +1,4 @@
-//! The issuer's policy in the core (`civitas_core::issuance`): VC 1.1 credentials issue,
+//! The issuer's policy in the core (`civitas_core::CredentialIssuer`): VC 1.1 credentials issue,
 //! derive and verify (the Data Integrity context is added), their validity dates are checked
 //! from what was signed and cannot be hidden by the holder, and bad credentials or status
 //! indexes are refused before signing.
@@ -17,7 +17,6 @@ use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::Bbs2023;
 use civitas_core::did;
 use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
-use civitas_core::issuance::{DATA_INTEGRITY_CONTEXT, VC_1_1_CONTEXT};
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::status::{
     DecodeLimits, StatusList, StatusListCredential, StatusPurpose, Timestamp,
@@ -25,6 +24,7 @@ use civitas_core::status::{
 };
 use civitas_core::verifier::{Check, Policy, StatusLists, TrustList, Verifier};
 use civitas_core::{CredentialIssuer, Error, StatusAssignment};
+use civitas_core::{DATA_INTEGRITY_CONTEXT, VC_1_1_CONTEXT};
 use serde_json::{Value, json};
 
 const CTX: &str = "https://civitas.example/contexts/diploma/v1";

@@ -11,12 +11,12 @@ use std::path::PathBuf;
 
 use civitas_core::ecdsa::DeviceKey;
 use civitas_core::jose::jwe::{self, Enc};
-use civitas_core::jose::jwk::{EcJwk, EcPrivateJwk};
+use civitas_core::jose::{EcJwk, EcPrivateJwk};
 use civitas_core::jose::{JoseError, jws};
 use serde_json::{Map, Value, json};
 
 fn b64(bytes: &[u8]) -> String {
-    civitas_core::keys::multibase::encode_base64url(bytes)
+    civitas_core::keys::encode_base64url(bytes)
 }
 
 /// RFC 7515 Appendix A.3: the ES256 example JWS and its key.
@@ -175,8 +175,7 @@ fn jwe_round_trips_both_encs_and_refuses_what_it_does_not_accept() {
     let compact = jwe::encrypt(b"x", &public, Enc::A128Gcm, &Map::new()).unwrap();
     let parts: Vec<&str> = compact.split('.').collect();
     let header: Value =
-        serde_json::from_slice(&civitas_core::keys::multibase::decode_base64url(parts[0]).unwrap())
-            .unwrap();
+        serde_json::from_slice(&civitas_core::keys::decode_base64url(parts[0]).unwrap()).unwrap();
     let with = |k: &str, v: Value| {
         let mut h = header.clone();
         h[k] = v;

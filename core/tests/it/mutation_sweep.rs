@@ -27,7 +27,6 @@ use civitas_core::did;
 use civitas_core::ecdsa::{DeviceKey, EcdsaProofOptions, EcdsaRdfc2019};
 use civitas_core::jsonld::{BUNDLED_CONTEXTS, JsonLdProcessor, ToRdfOptions};
 use civitas_core::keys::PublicKey;
-use civitas_core::presentation;
 use civitas_core::status::{StatusList, StatusPurpose, build_status_list_credential, status_entry};
 use civitas_core::verifier::{
     Policy, StatusLists, TrustList, TrustedIssuer, VerifiedPresentation, Verifier,
@@ -138,7 +137,7 @@ impl Desk {
     }
 
     fn presentation(&self, derived: &Value) -> Value {
-        presentation::present(
+        civitas_core::present(
             &EcdsaRdfc2019::new(Arc::clone(&self.jsonld)),
             vec![derived.clone()],
             &self.holder,

@@ -13,15 +13,13 @@ use std::sync::Arc;
 
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::Bbs2023;
-use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::Feature;
 use civitas_core::ecdsa::DeviceKey;
-use civitas_core::jose::jwk::EcPrivateJwk;
+use civitas_core::jose::EcPrivateJwk;
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::openid4vp::dcql::DcqlQuery;
-use civitas_core::openid4vp::request::{AuthorizationRequest, sign_request_object};
-use civitas_core::openid4vp::response::{
-    Expected, check_vp_token, parse_response, response_accepted,
-};
+use civitas_core::openid4vp::{AuthorizationRequest, sign_request_object};
+use civitas_core::openid4vp::{Expected, check_vp_token, parse_response, response_accepted};
 use civitas_core::verifier::{
     HolderBinding, Policy, StatusLists, TrustList, TrustedIssuer, Verifier,
 };
@@ -151,7 +149,7 @@ fn setup() -> (Desk, Wallet, CredentialIssuer) {
 }
 
 fn form_value(body: &str, key: &str) -> String {
-    civitas_core::openid4vp::request::parse_form(body).unwrap()[key]
+    civitas_core::openid4vp::parse_form(body).unwrap()[key]
         .as_str()
         .unwrap()
         .to_owned()
@@ -286,7 +284,7 @@ fn responses_the_desk_refuses() {
     let payload: Value = serde_json::from_slice(decrypted.plaintext()).unwrap();
     let plain = format!(
         "vp_token={}&state=state-3",
-        civitas_core::openid4vp::request::form_encode(&payload["vp_token"].to_string())
+        civitas_core::openid4vp::form_encode(&payload["vp_token"].to_string())
     );
     assert!(
         desk.check(&plain, "nonce-3-cccccccccccccccc", "state-3")
@@ -310,10 +308,7 @@ fn responses_the_desk_refuses() {
             &Map::new(),
         )
         .unwrap();
-        let body = format!(
-            "response={}",
-            civitas_core::openid4vp::request::form_encode(&jwe)
-        );
+        let body = format!("response={}", civitas_core::openid4vp::form_encode(&jwe));
         assert!(
             parse_response(&body, Some("state-3"), Some(&desk.enc), &query).is_err(),
             "{token}"
@@ -334,7 +329,7 @@ fn responses_the_desk_refuses() {
 
 #[test]
 fn a_wallet_answers_a_pid_query_with_an_sd_jwt_vc() {
-    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::jose::EcJwk;
     use civitas_core::sdjwt::vc;
     let jsonld = jsonld();
     let pid = DeviceKey::generate().unwrap();

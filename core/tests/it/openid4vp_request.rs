@@ -10,9 +10,9 @@
 
 use civitas_core::did;
 use civitas_core::ecdsa::DeviceKey;
+use civitas_core::jose::EcPrivateJwk;
 use civitas_core::jose::jwe::Enc;
-use civitas_core::jose::jwk::EcPrivateJwk;
-use civitas_core::openid4vp::request::{
+use civitas_core::openid4vp::{
     AuthorizationRequest, ClientId, Invocation, ResponseMode, form_encode, parse_form,
     sign_request_object,
 };
@@ -148,9 +148,7 @@ fn request_objects_that_must_be_refused() {
     let forged = format!(
         "{}.{}.{}",
         parts[0],
-        civitas_core::keys::multibase::encode_base64url(
-            &serde_json::to_vec(&Value::Object(params)).unwrap()
-        ),
+        civitas_core::keys::encode_base64url(&serde_json::to_vec(&Value::Object(params)).unwrap()),
         parts[2]
     );
     assert_eq!(code(&forged), "invalid_client");

@@ -16,7 +16,7 @@ use std::io::Write;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use civitas_core::Error;
-use civitas_core::keys::multibase::Base;
+use civitas_core::keys::Base;
 use civitas_core::status::{
     BitstringStatusListEntry, DecodeLimits, MIN_ENTRIES, StatusList, StatusListCredential,
     StatusMessage, StatusPurpose, build_status_list_credential, check_status, expand_bitstring,

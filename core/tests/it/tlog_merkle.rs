@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use civitas_core::tlog::merkle::{Hash, verify_consistency, verify_inclusion};
+use civitas_core::tlog::{Hash, verify_consistency, verify_inclusion};
 use serde_json::Value;
 
 use crate::common::vectors_dir;

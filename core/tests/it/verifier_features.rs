@@ -16,7 +16,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use civitas_core::bbs::blind::HolderSecret;
 use civitas_core::bbs::pseudonym::ProverNym;
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
-use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::Feature;
 use civitas_core::bbs2023::{Bbs2023, BindingSecrets, ProofOptions, commitment_request};
 use civitas_core::did;
 use civitas_core::jsonld::JsonLdProcessor;

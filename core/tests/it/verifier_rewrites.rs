@@ -335,7 +335,7 @@ fn an_issuer_must_be_trusted_for_every_type_it_issues() {
 
 #[test]
 fn a_derived_proof_has_one_encoding_of_its_indexes() {
-    use civitas_core::bbs2023::proof_value::DerivedProofValue;
+    use civitas_core::bbs2023::DerivedProofValue;
     let desk = Desk::new();
     let derived = desk.derived(&desk.diploma());
     let value = derived["proof"]["proofValue"].as_str().unwrap();

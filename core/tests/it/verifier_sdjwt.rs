@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use civitas_core::ecdsa::DeviceKey;
-use civitas_core::jose::jwk::EcJwk;
+use civitas_core::jose::EcJwk;
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::sdjwt::status::{StatusRef, build_token};
 use civitas_core::sdjwt::{SdJwt, present, vc};

@@ -686,11 +686,11 @@ fn present_goes_through_the_builder_and_records_only_on_success() {
 #[derive(Default)]
 struct MemLog(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
 
-impl civitas_core::tlog::log::LogStore for MemLog {
-    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, civitas_core::tlog::log::LogError> {
+impl civitas_core::tlog::LogStore for MemLog {
+    fn read(&self, path: &str) -> Result<Option<Vec<u8>>, civitas_core::tlog::LogError> {
         Ok(self.0.lock().unwrap().get(path).cloned())
     }
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), civitas_core::tlog::log::LogError> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), civitas_core::tlog::LogError> {
         self.0.lock().unwrap().insert(path.into(), bytes.to_vec());
         Ok(())
     }
@@ -698,7 +698,7 @@ impl civitas_core::tlog::log::LogStore for MemLog {
         &self,
         old: Option<&[u8]>,
         new: &[u8],
-    ) -> Result<bool, civitas_core::tlog::log::LogError> {
+    ) -> Result<bool, civitas_core::tlog::LogError> {
         let mut m = self.0.lock().unwrap();
         if m.get("checkpoint").map(Vec::as_slice) != old {
             return Ok(false);
@@ -710,12 +710,12 @@ impl civitas_core::tlog::log::LogStore for MemLog {
 
 #[test]
 fn an_inclusion_proof_is_checked_at_import_and_kept_for_the_holder() {
-    use civitas_core::tlog::entry::{LogEntry, commit_credential};
-    use civitas_core::tlog::log::{LogStore, StoreTiles, append, init};
-    use civitas_core::tlog::merkle::inclusion_proof;
-    use civitas_core::tlog::note::{Note, NoteSigner};
-    use civitas_core::tlog::proof::TlogProof;
-    use civitas_core::tlog::tiles::TileHashes;
+    use civitas_core::tlog::TileHashes;
+    use civitas_core::tlog::TlogProof;
+    use civitas_core::tlog::inclusion_proof;
+    use civitas_core::tlog::{LogEntry, commit_credential};
+    use civitas_core::tlog::{LogStore, StoreTiles, append, init};
+    use civitas_core::tlog::{Note, NoteSigner};
     let log = NoteSigner::from_seed("uni.example/log", &[3; 32], false).unwrap();
     let witness = NoteSigner::from_seed("audit.example/w", &[4; 32], true).unwrap();
     let store = MemLog::default();
@@ -734,12 +734,8 @@ fn an_inclusion_proof_is_checked_at_import_and_kept_for_the_holder() {
     // The witness's cosignature, as a witness adds it.
     let mut cosigned = Note::parse(note.as_bytes()).unwrap();
     let line = witness.sign_line(cosigned.text(), 1_800_000_000);
-    civitas_core::tlog::witness::merge_cosignatures(
-        &mut cosigned,
-        line.as_bytes(),
-        &witness.verifier(),
-    )
-    .unwrap();
+    civitas_core::tlog::merge_cosignatures(&mut cosigned, line.as_bytes(), &witness.verifier())
+        .unwrap();
     let reader = StoreTiles(&store);
     let tiles = TileHashes::new(&reader, 6);
     let proof = TlogProof {
@@ -806,7 +802,7 @@ fn an_inclusion_proof_is_checked_at_import_and_kept_for_the_holder() {
 #[test]
 fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
     use civitas_core::ecdsa::DeviceKey;
-    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::jose::EcJwk;
     use civitas_core::sdjwt::vc;
     use civitas_core::verifier::{Policy, StatusLists, TrustList, TrustedIssuer, Verifier};
     let issuer = DeviceKey::generate().unwrap();
@@ -903,9 +899,9 @@ fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
 #[test]
 fn an_openid4vci_sd_jwt_vc_response_is_checked_before_anything_is_stored() {
     use civitas_core::ecdsa::DeviceKey;
-    use civitas_core::jose::jwk::EcJwk;
-    use civitas_core::openid4vci::credential::credential_response_json;
-    use civitas_core::openid4vci::metadata::CredentialConfiguration;
+    use civitas_core::jose::EcJwk;
+    use civitas_core::openid4vci::CredentialConfiguration;
+    use civitas_core::openid4vci::credential_response_json;
     use civitas_core::sdjwt::vc;
     const ISS: &str = "https://uni.example";
     const VCT: &str = "https://uni.example/credentials/pid";

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
-use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::Feature;
 use civitas_core::bbs2023::{Bbs2023, CommitmentRequest};
 use civitas_core::ecdsa::{DeviceKey, EcdsaRdfc2019};
 use civitas_core::jsonld::JsonLdProcessor;
@@ -201,7 +201,7 @@ fn a_bound_credential_goes_from_request_to_anonymous_presentations_with_a_pseudo
     // by their own key for a fresh challenge: the proof is still bound to the first request.
     let thief = DeviceKey::generate().unwrap();
     let ecdsa = EcdsaRdfc2019::new(Arc::clone(&w.jsonld));
-    let forwarded = civitas_core::presentation::present(
+    let forwarded = civitas_core::present(
         &ecdsa,
         vec![vp1["verifiableCredential"][0].clone()],
         &thief,
@@ -386,7 +386,7 @@ fn requests_are_fresh_and_carry_no_secret() {
     ];
     for secret in secrets.chunks(32) {
         let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-        let b64 = civitas_core::keys::multibase::encode_base64url(secret);
+        let b64 = civitas_core::keys::encode_base64url(secret);
         for out in &outputs {
             assert!(!out.contains(&hex) && !out.contains(&b64));
         }
@@ -395,7 +395,7 @@ fn requests_are_fresh_and_carry_no_secret() {
     let proof = vp["verifiableCredential"][0]["proof"]["proofValue"]
         .as_str()
         .unwrap();
-    let bytes = civitas_core::keys::multibase::decode_base64url(&proof[1..]).unwrap();
+    let bytes = civitas_core::keys::decode_base64url(&proof[1..]).unwrap();
     for secret in secrets.chunks(32) {
         assert!(!bytes.windows(32).any(|w| w == secret));
     }
@@ -457,14 +457,12 @@ fn malformed_credential_requests_are_refused_with_a_reason() {
     }
     // A commitment whose proof was altered: the issuer refuses to sign.
     let text = good["commitmentWithProof"].as_str().unwrap();
-    let mut bytes = civitas_core::keys::multibase::decode_base64url(&text[1..]).unwrap();
+    let mut bytes = civitas_core::keys::decode_base64url(&text[1..]).unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 1;
     let tampered = with(
         "commitmentWithProof",
-        civitas_core::keys::multibase::Base::Base64Url
-            .encode(&bytes)
-            .into(),
+        civitas_core::keys::Base::Base64Url.encode(&bytes).into(),
     );
     // The last byte of the proof's challenge scalar: still a valid encoding.
     let req = CommitmentRequest::from_json(&tampered).unwrap();
@@ -477,7 +475,7 @@ fn malformed_credential_requests_are_refused_with_a_reason() {
 
 #[test]
 fn two_presentations_of_one_credential_share_no_proof_bytes() {
-    use civitas_core::bbs2023::proof_value::DerivedProofValue;
+    use civitas_core::bbs2023::DerivedProofValue;
     let w = world();
     let (wallet, _) = w.wallet();
     for feature in [

@@ -10,12 +10,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use civitas_core::DevicePresentationBuilder;
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
 use civitas_core::bbs2023::{Bbs2023, ProofOptions};
 use civitas_core::ecdsa::{DeviceKey, EcdsaRdfc2019};
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::keys::PublicKey;
-use civitas_core::presentation::DevicePresentationBuilder;
 use civitas_core::verifier::{Check, Policy, StatusLists, TrustList, TrustedIssuer, Verifier};
 use civitas_core::wallet::{Disclosure, MemoryStore, PresentationRequest, Wallet};
 use civitas_core::{Error, did};
@@ -134,7 +134,7 @@ fn import_present_verify_and_history() {
     // for the agency's fresh challenge: refused, the credential is not theirs.
     let forwarded_by = DeviceKey::generate().unwrap();
     let derived = vp["verifiableCredential"][0].clone();
-    let forwarded = civitas_core::presentation::present(
+    let forwarded = civitas_core::present(
         &EcdsaRdfc2019::new(Arc::clone(&jsonld)),
         vec![derived],
         &forwarded_by,

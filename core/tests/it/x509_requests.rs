@@ -12,14 +12,14 @@ use std::time::{Duration, SystemTime};
 
 use civitas_core::Timestamp;
 use civitas_core::ecdsa::DeviceKey;
-use civitas_core::openid4vp::request::{
+use civitas_core::openid4vp::{
     AuthorizationRequest, ClientId, RequestError, sign_request_object_x509,
 };
 use civitas_core::verifier::request_binding;
-use civitas_core::x509::make::{CertificateKind, CertificateRequest, make_certificate};
 use civitas_core::x509::{
     CertificateChain, TrustAnchors, X509Error, certificate_to_pem, verify_chain,
 };
+use civitas_core::x509::{CertificateKind, CertificateRequest, make_certificate};
 use serde_json::{Map, Value, json};
 
 /// A root, an intermediate under it, and a desk leaf under the intermediate.
@@ -274,11 +274,8 @@ fn x509_requests_that_must_be_refused() {
     assert!(e.description.contains("expired"), "{e}");
 
     // No x5c at all.
-    let plain = civitas_core::openid4vp::request::sign_request_object(
-        &params(&client_id, uri),
-        &p.leaf_key,
-    )
-    .unwrap();
+    let plain = civitas_core::openid4vp::sign_request_object(&params(&client_id, uri), &p.leaf_key)
+        .unwrap();
     assert!(
         refusal(read(&plain, &client_id, &p.anchors()))
             .description
@@ -336,7 +333,7 @@ fn malformed_x5c_values_and_client_ids_are_typed_errors() {
 /// leaf must lead to it and name `iss`.
 #[test]
 fn an_sd_jwt_vc_signed_under_an_x5c_chain_is_verified_against_its_ca() {
-    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::jose::EcJwk;
     use civitas_core::jsonld::JsonLdProcessor;
     use civitas_core::sdjwt::{SdJwt, present};
     use civitas_core::verifier::{Check, Policy, StatusLists, TrustList, Verifier};
@@ -426,7 +423,7 @@ fn an_sd_jwt_vc_signed_under_an_x5c_chain_is_verified_against_its_ca() {
 /// token's chain must lead to the same CA (its leaf may be another key than the credential's).
 #[test]
 fn a_status_list_token_under_an_x5c_chain_is_checked_against_the_issuers_ca() {
-    use civitas_core::jose::jwk::EcJwk;
+    use civitas_core::jose::EcJwk;
     use civitas_core::jsonld::JsonLdProcessor;
     use civitas_core::sdjwt::status::{StatusRef, build_token_with_chain};
     use civitas_core::sdjwt::{SdJwt, present, vc};

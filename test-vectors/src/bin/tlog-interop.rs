@@ -17,12 +17,12 @@
 use std::io::Read;
 use std::path::Path;
 
-use civitas_core::tlog::checkpoint::Checkpoint;
-use civitas_core::tlog::merkle::{
+use civitas_core::tlog::Checkpoint;
+use civitas_core::tlog::Note;
+use civitas_core::tlog::{
     Hash, consistency_proof, inclusion_proof, leaf_hash, verify_consistency, verify_inclusion,
 };
-use civitas_core::tlog::note::Note;
-use civitas_core::tlog::tiles::{TileHashes, TileId, TileReader, parse_bundle};
+use civitas_core::tlog::{TileHashes, TileId, TileReader, parse_bundle};
 use serde_json::{Value, json};
 
 struct Dir<'a>(&'a Path);

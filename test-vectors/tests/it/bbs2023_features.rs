@@ -12,12 +12,12 @@ use std::sync::Arc;
 use civitas_core::bbs::blind::{HolderSecret, ProverBlind};
 use civitas_core::bbs::pseudonym::ProverNym;
 use civitas_core::bbs::{KeyPair, SecretKey};
-use civitas_core::bbs2023::proof_value::{DerivedProofValue, Feature};
 use civitas_core::bbs2023::{
     Bbs2023, BindingSecrets, CommitmentRequest, ProofOptions, commitment_request,
 };
+use civitas_core::bbs2023::{DerivedProofValue, Feature};
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::keys::multibase::{Base, decode_base64url};
+use civitas_core::keys::{Base, decode_base64url};
 use civitas_core::{Error, Timestamp};
 use serde_json::Value;
 
@@ -264,9 +264,8 @@ fn nym_domains_and_pseudonyms() {
         );
         // A proof whose nym_domain was rewritten: the pseudonym does not verify.
         let mut p = DerivedProofValue::parse(a1["proof"]["proofValue"].as_str().unwrap()).unwrap();
-        if let civitas_core::bbs2023::proof_value::DerivedFeature::Pseudonym(n)
-        | civitas_core::bbs2023::proof_value::DerivedFeature::HolderBindingPseudonym(n) =
-            &mut p.feature
+        if let civitas_core::bbs2023::DerivedFeature::Pseudonym(n)
+        | civitas_core::bbs2023::DerivedFeature::HolderBindingPseudonym(n) = &mut p.feature
         {
             n.nym_domain = Some("agency-b".into());
         }
@@ -277,9 +276,8 @@ fn nym_domains_and_pseudonyms() {
             Err(Error::VerificationFailed(_))
         ));
         // Without any nym_domain: a typed error.
-        if let civitas_core::bbs2023::proof_value::DerivedFeature::Pseudonym(n)
-        | civitas_core::bbs2023::proof_value::DerivedFeature::HolderBindingPseudonym(n) =
-            &mut p.feature
+        if let civitas_core::bbs2023::DerivedFeature::Pseudonym(n)
+        | civitas_core::bbs2023::DerivedFeature::HolderBindingPseudonym(n) = &mut p.feature
         {
             n.nym_domain = None;
         }
@@ -290,9 +288,8 @@ fn nym_domains_and_pseudonyms() {
         let pb = DerivedProofValue::parse(b1["proof"]["proofValue"].as_str().unwrap()).unwrap();
         let mut pa = DerivedProofValue::parse(a1["proof"]["proofValue"].as_str().unwrap()).unwrap();
         let theirs = pb.feature.nym().unwrap().pseudonym;
-        if let civitas_core::bbs2023::proof_value::DerivedFeature::Pseudonym(n)
-        | civitas_core::bbs2023::proof_value::DerivedFeature::HolderBindingPseudonym(n) =
-            &mut pa.feature
+        if let civitas_core::bbs2023::DerivedFeature::Pseudonym(n)
+        | civitas_core::bbs2023::DerivedFeature::HolderBindingPseudonym(n) = &mut pa.feature
         {
             n.pseudonym = theirs;
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::openid4vp::dcql::DcqlQuery;
-use civitas_core::openid4vp::request::url_host;
+use civitas_core::openid4vp::url_host;
 use civitas_core::verifier::{MAX_CLOCK_SKEW, Policy, TrustList};
 use serde::Deserialize;
 use serde_json::Value;
@@ -17,11 +17,11 @@ use zeroize::Zeroizing;
 use crate::util::{CliError, CliResult, read_bytes};
 
 /// Longest transaction lifetime a configuration may ask for.
-pub const MAX_TTL: Duration = Duration::from_secs(3600);
+pub(super) const MAX_TTL: Duration = Duration::from_secs(3600);
 /// Default transaction lifetime: long enough to find the phone and consent.
-pub const DEFAULT_TTL: Duration = Duration::from_secs(300);
+pub(super) const DEFAULT_TTL: Duration = Duration::from_secs(300);
 /// Default bound on live transactions (each holds a few hundred bytes and one key).
-pub const DEFAULT_MAX_TRANSACTIONS: usize = 10_000;
+pub(super) const DEFAULT_MAX_TRANSACTIONS: usize = 10_000;
 
 // No Debug: it holds the desk token.
 #[derive(Deserialize)]
@@ -74,7 +74,7 @@ struct RawCheck {
 
 /// One named check the desk offers.
 #[derive(Debug)]
-pub struct Check {
+pub(crate) struct Check {
     /// Its name in `POST /desk/checks`.
     pub name: String,
     /// What the officer's page shows.
@@ -92,7 +92,7 @@ pub struct Check {
 
 /// How responses travel back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// `direct_post.jwt`: encrypted to a key made for the transaction (the default).
     DirectPostJwt,
     /// `direct_post`: a plain form (only over TLS, and only where encryption is impossible).
@@ -100,7 +100,7 @@ pub enum Mode {
 }
 
 /// The desk token: zeroized when dropped, `[redacted]` in Debug output.
-pub struct Token(Zeroizing<String>);
+pub(crate) struct Token(Zeroizing<String>);
 
 impl Token {
     /// The token `text` (at least 16 characters), or why not.
@@ -133,7 +133,7 @@ impl Token {
     }
 
     /// Whether `given` is the token (constant time in the token's contents).
-    pub fn matches(&self, given: &[u8]) -> bool {
+    pub(crate) fn matches(&self, given: &[u8]) -> bool {
         subtle::ConstantTimeEq::ct_eq(given, self.0.as_bytes()).into()
     }
 }
@@ -146,7 +146,7 @@ impl std::fmt::Debug for Token {
 
 /// The whole configuration, read and checked.
 #[derive(Debug)]
-pub struct Config {
+pub(crate) struct Config {
     pub listen: SocketAddr,
     pub public_url: Option<String>,
     pub key_file: PathBuf,
@@ -173,7 +173,7 @@ pub struct Config {
 
 /// The Client Identifier Prefix the desk signs its Request Objects under (OpenID4VP §5.9.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClientIdPrefix {
+pub(crate) enum ClientIdPrefix {
     /// `decentralized_identifier:did:key:...` of the desk key (the default without a
     /// certificate).
     DecentralizedIdentifier,
@@ -189,7 +189,11 @@ fn at(file: &Path, what: impl std::fmt::Display) -> CliError {
 
 impl Config {
     /// Read `file`, registering the trust file's contexts with `jsonld`.
-    pub fn load(file: &Path, jsonld: &JsonLdProcessor, port: Option<u16>) -> CliResult<Config> {
+    pub(crate) fn load(
+        file: &Path,
+        jsonld: &JsonLdProcessor,
+        port: Option<u16>,
+    ) -> CliResult<Config> {
         let text = String::from_utf8(read_bytes(file)?).map_err(|_| at(file, "not UTF-8"))?;
         let raw: RawConfig = toml::from_str(&text).map_err(|e| at(file, e.message()))?;
         let base = file.parent().unwrap_or(Path::new(""));
@@ -365,12 +369,12 @@ impl Config {
             let dcql = DcqlQuery::parse(&dcql_json).map_err(|e| here(format!("dcql: {e}")))?;
             let mut policy = base_policy.clone();
             for r in &c.require {
-                civitas_core::bbs2023::select::parse_pointer(r)
+                civitas_core::json_pointer::parse(r)
                     .map_err(|e| here(format!("require {r}: {e}")))?;
                 policy = policy.require(r.clone());
             }
             for a in &c.also_accept {
-                civitas_core::bbs2023::select::parse_pointer(a)
+                civitas_core::json_pointer::parse(a)
                     .map_err(|e| here(format!("also_accept {a}: {e}")))?;
             }
             checks.push(Arc::new(Check {
@@ -404,7 +408,7 @@ impl Config {
 
     /// A witness-only configuration (a `[witness]` and at most `listen`): its address and
     /// witness; `None` when `file` is a desk configuration.
-    pub fn witness_only(
+    pub(crate) fn witness_only(
         file: &Path,
         port: Option<u16>,
     ) -> CliResult<Option<(SocketAddr, super::witness::WitnessService, Option<PathBuf>)>> {

@@ -149,7 +149,7 @@ name = "Awarded on"
 "##;
 
 /// Make (or find) the demo desk in `dir`; the path of its `config.toml`.
-pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf> {
+pub(super) fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf> {
     let config = dir.join("config.toml");
     if config.is_file() {
         refuse_foreign_dir(dir)?;
@@ -301,11 +301,7 @@ pub fn prepare(_jsonld: &Arc<JsonLdProcessor>, dir: &Path) -> CliResult<PathBuf>
     getrandom::getrandom(&mut secret).map_err(|_| CliError::input("no system randomness"))?;
     crate::util::write_atomic(
         &p("issuer-admin.token"),
-        format!(
-            "{}\n",
-            civitas_core::keys::multibase::encode_base64url(&secret)
-        )
-        .as_bytes(),
+        format!("{}\n", civitas_core::keys::encode_base64url(&secret)).as_bytes(),
         true,
     )?;
     write(&p("graduates.csv"), GRADUATES)?;

@@ -10,13 +10,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use civitas_core::jose::jwk::EcPrivateJwk;
-use civitas_core::openid4vp::request::{
+use civitas_core::jose::EcPrivateJwk;
+use civitas_core::openid4vp::{
     form_encode, parse_form, sign_request_object, sign_request_object_x509,
 };
 
 use super::config::ClientIdPrefix;
-use civitas_core::openid4vp::response::{
+use civitas_core::openid4vp::{
     Expected, assess, parse_response, presentations, response_accepted, response_policy,
 };
 use serde_json::{Map, Value, json};
@@ -60,7 +60,7 @@ fn check_of<'a>(app: &'a App, name: &str) -> Option<&'a Arc<Check>> {
 }
 
 /// `GET /desk/checks`: what the desk can ask for.
-pub async fn list_checks(State(app): State<Shared>) -> Response {
+pub(super) async fn list_checks(State(app): State<Shared>) -> Response {
     let checks: Vec<Value> = app
         .config
         .checks
@@ -73,7 +73,7 @@ pub async fn list_checks(State(app): State<Shared>) -> Response {
 /// `POST /desk/checks` with `{"check": NAME}`: a new transaction (fresh nonce and state of
 /// 256 and 128 bits, single use, expiring), answered `201 {"id", "url", "check",
 /// "expires_at"}`.
-pub async fn create(
+pub(super) async fn create(
     State(app): State<Shared>,
     headers: HeaderMap,
     body: Bytes,
@@ -152,7 +152,7 @@ fn state_name(tx: &Transaction, now: Instant) -> &'static str {
 
 /// `GET /desk/checks/{id}`: `{"id", "check", "state": "pending" | "valid" | "invalid" |
 /// "expired", "result": null | the civitas verify JSON result, "expires_at"}`.
-pub async fn status(
+pub(super) async fn status(
     State(app): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -179,7 +179,10 @@ pub async fn status(
 }
 
 /// `GET /desk/checks/{id}/qr.svg`: the QR code of the check's `openid4vp://` URL.
-pub async fn qr(State(app): State<Shared>, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub(super) async fn qr(
+    State(app): State<Shared>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let tx = app
         .store
         .by_id(&id)
@@ -278,13 +281,16 @@ fn request_object(app: &App, rid: &str, wallet_nonce: Option<&str>) -> Result<Re
 }
 
 /// `GET /openid4vp/requests/{rid}`: the signed Request Object.
-pub async fn request_object_get(State(app): State<Shared>, Path(rid): Path<String>) -> Response {
+pub(super) async fn request_object_get(
+    State(app): State<Shared>,
+    Path(rid): Path<String>,
+) -> Response {
     request_object(&app, &rid, None).unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `POST /openid4vp/requests/{rid}` (`request_uri_method=post`): the same, with the
 /// wallet's `wallet_nonce` inside when it sends one.
-pub async fn request_object_post(
+pub(super) async fn request_object_post(
     State(app): State<Shared>,
     Path(rid): Path<String>,
     body: Bytes,
@@ -339,7 +345,11 @@ fn refused(tx: &Transaction, client_id: &str, failures: Vec<JsonFailure>) -> Jso
 /// pending transaction decides it, whatever it holds (a wrong state, an undecryptable body,
 /// a declined request, a rejected presentation: each an invalid verdict with its reason on
 /// the desk's page); later ones are refused as already answered.
-pub async fn response(State(app): State<Shared>, Path(rid): Path<String>, body: Bytes) -> Response {
+pub(super) async fn response(
+    State(app): State<Shared>,
+    Path(rid): Path<String>,
+    body: Bytes,
+) -> Response {
     let tx = match app.store.claim(&rid, Instant::now()) {
         Ok(tx) => tx,
         Err(ClaimError::Unknown) => return ApiError::not_found("no such request").into_response(),
@@ -499,7 +509,7 @@ async fn decide(app: &App, tx: &Transaction, body: &[u8]) -> (bool, JsonResult, 
 }
 
 /// `GET /status/{file}`: a status list of the configured directory, as a static file.
-pub async fn status_list(
+pub(super) async fn status_list(
     State(app): State<Shared>,
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {

@@ -29,21 +29,21 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use civitas_core::bbs2023::Bbs2023;
-use civitas_core::bbs2023::proof_value::Feature;
+use civitas_core::bbs2023::Feature;
 use civitas_core::ecdsa::{DeviceKey, Signer};
-use civitas_core::jose::jwk::EcJwk;
+use civitas_core::jose::EcJwk;
 use civitas_core::jsonld::JsonLdProcessor;
-use civitas_core::openid4vci::credential::{
-    CredentialRequest, KeyBinding, ProofPolicy, Requested, credential_response_json,
-};
-use civitas_core::openid4vci::metadata::{
+use civitas_core::openid4vci::{
     AuthorizationServerMetadata, BatchIssuance, ClaimDescription, ClaimDisplay,
     CredentialConfiguration, CredentialDefinition, CredentialMetadata, DC_SD_JWT, Display,
     IssuerMetadata, JWK_BINDING, LDP_VC, ProofTypeMetadata,
 };
-use civitas_core::openid4vci::offer::{CredentialOffer, TxCode, offer_uri_url};
-use civitas_core::openid4vci::token::{TokenRequest, TokenResponse};
 use civitas_core::openid4vci::{COMMITMENT_PROOF_TYPE, ErrorCode, PRE_AUTHORIZED_GRANT, VciError};
+use civitas_core::openid4vci::{CredentialOffer, TxCode, offer_uri_url};
+use civitas_core::openid4vci::{
+    CredentialRequest, KeyBinding, ProofPolicy, Requested, credential_response_json,
+};
+use civitas_core::openid4vci::{TokenRequest, TokenResponse};
 use civitas_core::sdjwt::status::StatusRef;
 use civitas_core::status::{DecodeLimits, StatusListCredential};
 use civitas_core::{CredentialIssuer, StatusAssignment};
@@ -56,21 +56,21 @@ use zeroize::Zeroizing;
 use crate::util::{CliError, CliResult, write_atomic};
 
 /// Default offer lifetime.
-pub const DEFAULT_OFFER_DAYS: u64 = 30;
+pub(crate) const DEFAULT_OFFER_DAYS: u64 = 30;
 /// Longest offer lifetime.
-pub const MAX_OFFER_DAYS: u64 = 365;
+pub(crate) const MAX_OFFER_DAYS: u64 = 365;
 /// Wrong PINs before an offer is locked.
-pub const MAX_PIN_ATTEMPTS: u32 = 5;
+pub(crate) const MAX_PIN_ATTEMPTS: u32 = 5;
 /// How long an access token is valid.
-pub const TOKEN_TTL: Duration = Duration::from_secs(600);
+pub(crate) const TOKEN_TTL: Duration = Duration::from_secs(600);
 /// How long a `c_nonce` is valid.
-pub const NONCE_TTL: Duration = Duration::from_secs(300);
+pub(crate) const NONCE_TTL: Duration = Duration::from_secs(300);
 /// Most values a row may carry into an offer.
 const MAX_ROW_VALUES: usize = 64;
 /// Longest value of a row.
 const MAX_VALUE_LEN: usize = 4096;
 /// Longest `valid_days` of an SD-JWT VC configuration (ten years).
-pub const MAX_VALID_DAYS: u64 = 3650;
+pub(crate) const MAX_VALID_DAYS: u64 = 3650;
 
 // ---- configuration -----------------------------------------------------------------------
 
@@ -125,7 +125,7 @@ struct RawClaim {
 
 /// One credential the issuer offers.
 #[derive(Debug)]
-pub struct OfferedCredential {
+pub(crate) struct OfferedCredential {
     /// Its configuration id.
     pub id: String,
     /// The unsigned credential (`ldp_vc`) or its claims (`dc+sd-jwt`), with `{{column}}`
@@ -146,7 +146,7 @@ pub struct OfferedCredential {
 
 /// What a `dc+sd-jwt` configuration issues with.
 #[derive(Debug, Clone)]
-pub struct SdJwtSettings {
+pub(crate) struct SdJwtSettings {
     /// The credential type (`vct`).
     pub vct: String,
     /// The P-256 key file that signs (ES256), as `civitas keygen --alg p256` writes it.
@@ -176,7 +176,7 @@ const SD_JWT_RESERVED: [&str; 10] = [
 
 /// Sign an SD-JWT VC of `settings` with `claims` (a filled template): `iss` the Credential
 /// Issuer Identifier, `iat` now, `exp` from `valid_days`, bound to `holder`, with `status`.
-pub fn issue_sd_jwt(
+pub(crate) fn issue_sd_jwt(
     settings: &SdJwtSettings,
     claims: &Value,
     iss: &str,
@@ -210,7 +210,7 @@ pub fn issue_sd_jwt(
 
 /// The template of `credential` filled with a row's `values`, or why the row cannot make a
 /// credential (a column missing or empty).
-pub fn fill_row(
+pub(crate) fn fill_row(
     credential: &OfferedCredential,
     values: &BTreeMap<String, String>,
 ) -> Result<Value, String> {
@@ -228,7 +228,7 @@ pub fn fill_row(
 
 /// The `[issuer]` table.
 #[derive(Debug)]
-pub struct IssuerConfig {
+pub(crate) struct IssuerConfig {
     pub key_file: PathBuf,
     pub state_dir: PathBuf,
     pub name: String,
@@ -418,8 +418,7 @@ fn ldp_vc_credential(
     }
     let mandatory = c.mandatory.clone().unwrap_or_default();
     for m in &mandatory {
-        civitas_core::bbs2023::select::parse_pointer(m)
-            .map_err(|e| here(format!("mandatory {m}: {e}")))?;
+        civitas_core::json_pointer::parse(m).map_err(|e| here(format!("mandatory {m}: {e}")))?;
     }
     let features = match &c.features {
         None => vec![
@@ -580,12 +579,12 @@ fn sd_jwt_credential(
 
 impl IssuerConfig {
     /// The configuration `id`.
-    pub fn credential(&self, id: &str) -> Option<&OfferedCredential> {
+    pub(crate) fn credential(&self, id: &str) -> Option<&OfferedCredential> {
         self.credentials.iter().find(|c| c.id == id)
     }
 
     /// The Credential Issuer Metadata for the issuer at `base_url`.
-    pub fn metadata(&self, base_url: &str) -> IssuerMetadata {
+    pub(crate) fn metadata(&self, base_url: &str) -> IssuerMetadata {
         IssuerMetadata {
             credential_issuer: base_url.to_owned(),
             authorization_servers: Vec::new(),
@@ -609,7 +608,7 @@ impl IssuerConfig {
 }
 
 /// The Authorization Server Metadata of the issuer at `base_url` (it is its own server).
-pub fn authorization_server_metadata(base_url: &str) -> AuthorizationServerMetadata {
+pub(crate) fn authorization_server_metadata(base_url: &str) -> AuthorizationServerMetadata {
     AuthorizationServerMetadata {
         issuer: base_url.to_owned(),
         token_endpoint: format!("{base_url}/openid4vci/token"),
@@ -652,7 +651,7 @@ fn internal(what: impl std::fmt::Display) -> VciError {
 /// Where an offer is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum OfferState {
+pub(crate) enum OfferState {
     /// Made, not yet redeemed at the token endpoint.
     Offered,
     /// A token was given; the credential not yet issued.
@@ -665,7 +664,7 @@ pub enum OfferState {
 
 /// An offer as stored.
 #[derive(Clone, Serialize, Deserialize)]
-pub struct OfferRecord {
+pub(crate) struct OfferRecord {
     pub version: u32,
     pub id: String,
     pub row: String,
@@ -686,7 +685,7 @@ pub struct OfferRecord {
 
 /// What was issued for one offer (kept to revoke later).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IssuedRecord {
+pub(crate) struct IssuedRecord {
     pub version: u32,
     pub offer: String,
     pub row: String,
@@ -698,7 +697,7 @@ pub struct IssuedRecord {
 }
 
 /// A new offer: its link parts and the PIN (shown once, never stored in clear).
-pub struct CreatedOffer {
+pub(crate) struct CreatedOffer {
     pub offer: CredentialOffer,
     pub pin: Zeroizing<String>,
     pub expires_at: i64,
@@ -706,13 +705,13 @@ pub struct CreatedOffer {
 
 /// The state directory.
 #[derive(Debug, Clone)]
-pub struct StateDir {
+pub(crate) struct StateDir {
     dir: PathBuf,
 }
 
 impl StateDir {
     /// Open (and create) `dir`, owner-only.
-    pub fn open(dir: &Path) -> CliResult<StateDir> {
+    pub(crate) fn open(dir: &Path) -> CliResult<StateDir> {
         for sub in ["offers", "issued", "indexes"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(|e| {
                 CliError::input(format!("cannot create {}: {e}", dir.join(sub).display()))
@@ -729,7 +728,7 @@ impl StateDir {
     }
 
     /// Take the directory for this process (`serve.lock`); refused while another holds it.
-    pub fn lock(&self) -> CliResult<std::fs::File> {
+    pub(crate) fn lock(&self) -> CliResult<std::fs::File> {
         let path = self.dir.join("serve.lock");
         let f = std::fs::OpenOptions::new()
             .create(true)
@@ -752,7 +751,7 @@ impl StateDir {
     }
 
     /// Read offer `id` (None when there is none).
-    pub fn read_offer(&self, id: &str) -> Result<Option<OfferRecord>, VciError> {
+    pub(crate) fn read_offer(&self, id: &str) -> Result<Option<OfferRecord>, VciError> {
         let Some(path) = self.offer_path(id) else {
             return Ok(None);
         };
@@ -774,7 +773,7 @@ impl StateDir {
     }
 
     /// Make an offer of `configuration` for `row` with `values` (the template's columns).
-    pub fn create_offer(
+    pub(crate) fn create_offer(
         &self,
         cfg: &IssuerConfig,
         credential: &OfferedCredential,
@@ -789,8 +788,7 @@ impl StateDir {
             )));
         }
         let fail = |e: VciError| CliError::input(e.description);
-        let code =
-            civitas_core::keys::multibase::encode_base64url(&random_bytes::<32>().map_err(fail)?);
+        let code = civitas_core::keys::encode_base64url(&random_bytes::<32>().map_err(fail)?);
         let id = offer_id(&code);
         let pin = Zeroizing::new(random_pin(cfg.pin_length).map_err(fail)?);
         let salt = hex::encode(random_bytes::<16>().map_err(fail)?);
@@ -836,7 +834,7 @@ impl StateDir {
     }
 
     /// The issuance records of row `row`, oldest first.
-    pub fn issued_for(&self, row: &str) -> CliResult<Vec<IssuedRecord>> {
+    pub(crate) fn issued_for(&self, row: &str) -> CliResult<Vec<IssuedRecord>> {
         let dir = self.dir.join("issued");
         let entries = std::fs::read_dir(&dir)
             .map_err(|e| CliError::input(format!("cannot read {}: {e}", dir.display())))?;
@@ -852,7 +850,7 @@ impl StateDir {
 
     /// Record that index `index` of the list at `url` is already given (by an issuance
     /// outside this service), so the service never gives it again.
-    pub fn mark_index_used(&self, url: &str, index: u64) -> CliResult<()> {
+    pub(crate) fn mark_index_used(&self, url: &str, index: u64) -> CliResult<()> {
         let dir = self.index_dir(url);
         std::fs::create_dir_all(&dir)
             .and_then(|()| std::fs::write(dir.join(index.to_string()), b""))
@@ -931,7 +929,7 @@ impl IssuingList {
 }
 
 /// The issuer's running state.
-pub struct IssuerService {
+pub(crate) struct IssuerService {
     pub config: IssuerConfig,
     pub state: StateDir,
     pub base_url: String,
@@ -1008,7 +1006,7 @@ fn read_token_list(
 
 impl IssuerService {
     /// Start the issuer: its key, its status lists, its state directory (locked).
-    pub fn start(
+    pub(crate) fn start(
         config: IssuerConfig,
         jsonld: &Arc<JsonLdProcessor>,
         base_url: &str,
@@ -1078,7 +1076,7 @@ impl IssuerService {
     /// Sign `credential` as the VC API's `/credentials/issue` asks: the issuer policy of
     /// core (the issuer set to the key's DID, the data model and JSON-LD profile checked,
     /// `/issuer`, validity and status always mandatory), with `mandatory` besides.
-    pub fn issue_plain(
+    pub(crate) fn issue_plain(
         &self,
         credential: Value,
         mandatory: &[String],
@@ -1108,7 +1106,7 @@ impl IssuerService {
     /// further 30 days (a wallet that comes late is told the offer is unknown). Each offer is
     /// claimed as the endpoints claim it, so a purge never races a redemption. How many were
     /// purged.
-    pub fn purge_expired(&self, now: i64) -> usize {
+    pub(crate) fn purge_expired(&self, now: i64) -> usize {
         let mut purged = 0;
         for id in self.state.offer_ids() {
             let Ok(_flight) = self.claim(&id) else {
@@ -1141,7 +1139,7 @@ impl IssuerService {
     /// column present and non-empty, and the filled template passing core's issuer policy,
     /// or signing as an SD-JWT VC): checked when an offer is made, so that no offer fails
     /// only at redemption.
-    pub fn check_row(
+    pub(crate) fn check_row(
         &self,
         credential: &OfferedCredential,
         values: &BTreeMap<String, String>,
@@ -1166,14 +1164,14 @@ impl IssuerService {
     }
 
     /// The issuer's DID (its signing key's).
-    pub fn did(&self) -> &str {
+    pub(crate) fn did(&self) -> &str {
         self.core.did()
     }
 
     /// The offer object behind `credential_offer_uri` `<base>/openid4vci/offers/<code>`
     /// (only while it can be redeemed). The code is not stored, only its hash: the URI holds
     /// it, so the URI is as secret as the code (the PIN still guards it).
-    pub fn offer_object(&self, code: &str, now: i64) -> Result<Option<Value>, VciError> {
+    pub(crate) fn offer_object(&self, code: &str, now: i64) -> Result<Option<Value>, VciError> {
         if code.is_empty() || code.len() > 128 {
             return Ok(None);
         }
@@ -1204,17 +1202,17 @@ impl IssuerService {
     }
 
     /// A fresh `c_nonce`: the time and random bytes, with an HMAC under this process's key.
-    pub fn nonce(&self, now: i64) -> Result<String, VciError> {
+    pub(crate) fn nonce(&self, now: i64) -> Result<String, VciError> {
         let mut body = now.to_be_bytes().to_vec();
         body.extend_from_slice(&random_bytes::<16>()?);
         let mac = self.mac(&body);
         body.extend_from_slice(mac.get(..16).unwrap_or_default());
-        Ok(civitas_core::keys::multibase::encode_base64url(&body))
+        Ok(civitas_core::keys::encode_base64url(&body))
     }
 
     /// Whether `nonce` is one of this process's, at most [`NONCE_TTL`] old, and unused.
     fn nonce_valid(&self, nonce: &str, now: i64) -> bool {
-        let Ok(bytes) = civitas_core::keys::multibase::decode_base64url(nonce) else {
+        let Ok(bytes) = civitas_core::keys::decode_base64url(nonce) else {
             return false;
         };
         let (Some(body), Some(tag)) = (bytes.get(..24), bytes.get(24..)) else {
@@ -1270,7 +1268,7 @@ impl IssuerService {
     }
 
     /// The token endpoint: exchange a pre-authorized code and its PIN for an access token.
-    pub fn token(&self, body: &[u8], now: i64) -> Result<TokenResponse, VciError> {
+    pub(crate) fn token(&self, body: &[u8], now: i64) -> Result<TokenResponse, VciError> {
         let request = TokenRequest::from_form(body)?;
         let unknown = || {
             VciError::new(
@@ -1321,7 +1319,7 @@ impl IssuerService {
                 },
             ));
         }
-        let secret = civitas_core::keys::multibase::encode_base64url(&random_bytes::<32>()?);
+        let secret = civitas_core::keys::encode_base64url(&random_bytes::<32>()?);
         offer.state = OfferState::TokenIssued;
         offer.token_hash = Some(hex_sha256(&[secret.as_bytes()]));
         let ttl = TOKEN_TTL.as_secs();
@@ -1333,7 +1331,7 @@ impl IssuerService {
     /// The credential endpoint: check the access token and the key proofs, issue one
     /// credential per proof, record what was issued, and only then answer. Nothing is kept
     /// of a request that fails (its reserved status indexes are released).
-    pub fn credential(
+    pub(crate) fn credential(
         &self,
         authorization: Option<&str>,
         body: &[u8],
@@ -1400,16 +1398,16 @@ impl IssuerService {
             ));
         }
         let nonces_seen: Vec<String> = match &request.proofs {
-            civitas_core::openid4vci::credential::Proofs::Jwt(jwts) => jwts
+            civitas_core::openid4vci::Proofs::Jwt(jwts) => jwts
                 .iter()
                 .filter_map(|j| {
                     let payload = j.split('.').nth(1)?;
-                    let bytes = civitas_core::keys::multibase::decode_base64url(payload).ok()?;
+                    let bytes = civitas_core::keys::decode_base64url(payload).ok()?;
                     let v: Value = serde_json::from_slice(&bytes).ok()?;
                     v.get("nonce")?.as_str().map(str::to_owned)
                 })
                 .collect(),
-            civitas_core::openid4vci::credential::Proofs::Commitment(_) => Vec::new(),
+            civitas_core::openid4vci::Proofs::Commitment(_) => Vec::new(),
         };
         let valid = |n: &str| self.nonce_valid(n, now);
         let policy = ProofPolicy {
@@ -1588,7 +1586,7 @@ fn offer_for(
 
 /// The link to put in a graduate's QR code: by reference (`credential_offer_uri`, a short
 /// link and a small QR code) or by value (the whole offer in the link).
-pub fn offer_link(created: &CreatedOffer, by_value: bool) -> String {
+pub(crate) fn offer_link(created: &CreatedOffer, by_value: bool) -> String {
     if by_value {
         created.offer.to_url()
     } else {
@@ -1600,6 +1598,6 @@ pub fn offer_link(created: &CreatedOffer, by_value: bool) -> String {
 }
 
 /// The Unix time now (the handlers' clock).
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     now_unix()
 }

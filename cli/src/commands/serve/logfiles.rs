@@ -59,7 +59,7 @@ async fn file(State(dir): State<Arc<PathBuf>>, Path(path): Path<String>) -> Resp
 }
 
 /// The routes serving the log in `dir`.
-pub fn router<S: Clone + Send + Sync + 'static>(dir: PathBuf) -> Router<S> {
+pub(super) fn router<S: Clone + Send + Sync + 'static>(dir: PathBuf) -> Router<S> {
     Router::new()
         .route("/log/{*path}", get(file))
         .with_state(Arc::new(dir))

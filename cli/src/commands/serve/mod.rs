@@ -9,7 +9,7 @@
 mod config;
 mod demo;
 mod desk;
-pub mod issuer;
+pub(crate) mod issuer;
 mod logfiles;
 mod page;
 mod pool;
@@ -36,7 +36,7 @@ use serde_json::json;
 
 use crate::util::{CliError, CliResult, EXIT_VALID};
 
-pub use config::Config;
+pub(crate) use config::Config;
 use store::{MemoryStore, TransactionStore};
 
 /// Largest desk request body (`{"check": NAME}`).
@@ -47,7 +47,7 @@ const RESPONSE_BODY_LIMIT: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// The desk's configuration (see docs/serve.md).
     #[arg(
         long,
@@ -69,7 +69,7 @@ pub struct ServeArgs {
 }
 
 /// Everything the handlers share.
-pub struct App {
+pub(crate) struct App {
     config: Config,
     base_url: String,
     client_id: String,
@@ -97,7 +97,7 @@ type Shared = Arc<App>;
 /// An error answer: `{"error": code, "error_description": text}` (OAuth's shape, which the
 /// wallet endpoints must use and the desk endpoints share).
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     code: &'static str,
     description: String,
@@ -149,7 +149,7 @@ fn random_text(bytes: usize) -> Result<String, ApiError> {
             "no system randomness",
         )
     })?;
-    Ok(civitas_core::keys::multibase::encode_base64url(&b))
+    Ok(civitas_core::keys::encode_base64url(&b))
 }
 
 /// Whether a desk request may go on: the configured token as `Authorization: Bearer`
@@ -383,7 +383,7 @@ fn router(app: Shared) -> Router {
         .with_state(app)
 }
 
-pub fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
+pub(crate) fn run(jsonld: &Arc<JsonLdProcessor>, args: &ServeArgs) -> CliResult<u8> {
     let config_file = if args.demo {
         let dir = args
             .dir

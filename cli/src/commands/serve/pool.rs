@@ -2,7 +2,7 @@
 //!
 //! Every presentation the service verifies (desk responses and the VC API) goes into one
 //! bounded queue. A verifier thread takes what is waiting, up to [`MAX_BATCH`], and checks it
-//! with `civitas_core::bbs::batch::verify_batch` on every core: alone when it is alone (no
+//! with `civitas_core::bbs::verify_batch` on every core: alone when it is alone (no
 //! added latency), in one multi-pairing when requests arrive together (the verdicts are the
 //! same either way). A full queue answers "busy" at once rather than growing without bound.
 //!
@@ -19,12 +19,12 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 /// Most presentations checked in one batch.
-pub const MAX_BATCH: usize = 256;
+pub(super) const MAX_BATCH: usize = 256;
 /// Most presentations waiting.
-pub const MAX_QUEUE: usize = 4096;
+pub(super) const MAX_QUEUE: usize = 4096;
 
 /// A verifier's verdict.
-pub type Verdict = Result<VerifiedPresentation, Rejection>;
+pub(super) type Verdict = Result<VerifiedPresentation, Rejection>;
 
 struct Job {
     presentation: Value,
@@ -35,11 +35,11 @@ struct Job {
 
 /// The queue is full (or the verifier thread is gone).
 #[derive(Debug, Clone, Copy)]
-pub struct Busy;
+pub(super) struct Busy;
 
 /// The shared verifier.
 #[derive(Clone)]
-pub struct Pool {
+pub(super) struct Pool {
     queue: SyncSender<Job>,
 }
 
@@ -51,7 +51,7 @@ impl std::fmt::Debug for Pool {
 
 impl Pool {
     /// Start the verifier thread, batching on `threads` cores.
-    pub fn start(verifier: Arc<Verifier>, threads: usize) -> std::io::Result<Pool> {
+    pub(super) fn start(verifier: Arc<Verifier>, threads: usize) -> std::io::Result<Pool> {
         let (queue, rx) = std::sync::mpsc::sync_channel(MAX_QUEUE);
         std::thread::Builder::new()
             .name("civitas-verify".into())
@@ -60,7 +60,7 @@ impl Pool {
     }
 
     /// Verify `presentations` (all under `policy` and `lists`), in order.
-    pub async fn verify(
+    pub(super) async fn verify(
         &self,
         presentations: Vec<Value>,
         policy: Arc<Policy>,
@@ -116,7 +116,7 @@ fn run(verifier: &Verifier, rx: &Receiver<Job>, threads: usize) {
                     .iter()
                     .map(|j| move || verify_one(verifier, j))
                     .collect();
-                civitas_core::bbs::batch::verify_batch(jobs, threads)
+                civitas_core::bbs::verify_batch(jobs, threads)
             }
         }));
         let Ok(verdicts) = run else {
@@ -137,14 +137,14 @@ type Fingerprint = Vec<(String, u64, Option<SystemTime>)>;
 
 /// The status lists of a directory, read again when it changes.
 #[derive(Debug)]
-pub struct StatusDir {
+pub(super) struct StatusDir {
     dir: Option<PathBuf>,
     cached: Mutex<(Fingerprint, Arc<StatusLists>)>,
 }
 
 impl StatusDir {
     /// Lists from `dir` (none without one).
-    pub fn new(dir: Option<PathBuf>) -> StatusDir {
+    pub(super) fn new(dir: Option<PathBuf>) -> StatusDir {
         StatusDir {
             dir,
             cached: Mutex::new((
@@ -177,7 +177,7 @@ impl StatusDir {
     /// The current lists. A directory that cannot be used (two files for one list) gives no
     /// lists, so that every credential with a status fails its status check: never a stale
     /// "not revoked".
-    pub fn current(&self) -> Arc<StatusLists> {
+    pub(super) fn current(&self) -> Arc<StatusLists> {
         let Some(dir) = &self.dir else {
             return Arc::new(StatusLists::new());
         };

@@ -10,12 +10,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use civitas_core::jose::jwk::EcPrivateJwk;
+use civitas_core::jose::EcPrivateJwk;
 use serde_json::Value;
 
 /// Where a transaction is.
 #[derive(Debug, Clone)]
-pub enum Phase {
+pub(super) enum Phase {
     /// Waiting for the wallet.
     Pending,
     /// A response arrived and is being checked.
@@ -26,7 +26,7 @@ pub enum Phase {
 
 /// One check started at the desk.
 #[derive(Debug, Clone)]
-pub struct Transaction {
+pub(super) struct Transaction {
     /// The desk's handle (`/desk/checks/{id}`), never shown to the wallet.
     pub id: String,
     /// The wallet's handle (`request_uri` and `response_uri`), never a desk handle.
@@ -49,7 +49,7 @@ pub struct Transaction {
 
 /// Why a response cannot be taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClaimError {
+pub(super) enum ClaimError {
     /// No such transaction (or long gone).
     Unknown,
     /// It expired before the response came.
@@ -60,10 +60,10 @@ pub enum ClaimError {
 
 /// A store is full.
 #[derive(Debug, Clone, Copy)]
-pub struct Full;
+pub(super) struct Full;
 
 /// Transactions, by desk id and by wallet id.
-pub trait TransactionStore: Send + Sync + 'static {
+pub(super) trait TransactionStore: Send + Sync + 'static {
     /// Keep a new transaction; `Err` when the store holds its maximum.
     fn insert(&self, tx: Transaction) -> Result<(), Full>;
     /// A copy of the transaction with desk id `id`.
@@ -81,7 +81,7 @@ pub trait TransactionStore: Send + Sync + 'static {
 
 /// The in-memory store of one process.
 #[derive(Debug, Default)]
-pub struct MemoryStore {
+pub(super) struct MemoryStore {
     max: usize,
     inner: Mutex<Inner>,
 }
@@ -94,7 +94,7 @@ struct Inner {
 
 impl MemoryStore {
     /// A store holding at most `max` transactions.
-    pub fn new(max: usize) -> MemoryStore {
+    pub(super) fn new(max: usize) -> MemoryStore {
         MemoryStore {
             max,
             inner: Mutex::new(Inner::default()),

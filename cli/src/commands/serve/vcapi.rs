@@ -35,11 +35,11 @@ const CHECKS: &[&str] = &[
     "holder-binding",
 ];
 
-pub async fn verify_credential(State(app): State<Shared>, body: Bytes) -> Response {
+pub(super) async fn verify_credential(State(app): State<Shared>, body: Bytes) -> Response {
     verify(app, body, "verifiableCredential").await
 }
 
-pub async fn verify_presentation(State(app): State<Shared>, body: Bytes) -> Response {
+pub(super) async fn verify_presentation(State(app): State<Shared>, body: Bytes) -> Response {
     verify(app, body, "verifiablePresentation").await
 }
 
@@ -170,7 +170,7 @@ fn pointers(options: &Value, key: &str) -> Result<Vec<String>, String> {
             .iter()
             .map(|p| {
                 let p = p.as_str().ok_or(())?;
-                civitas_core::bbs2023::select::parse_pointer(p).map_err(|_| ())?;
+                civitas_core::json_pointer::parse(p).map_err(|_| ())?;
                 Ok(p.to_owned())
             })
             .collect::<Result<_, ()>>()
@@ -184,7 +184,7 @@ fn pointers(options: &Value, key: &str) -> Result<Vec<String>, String> {
 /// issuer policy (the issuer set to the key's DID; `/issuer`, validity and status always
 /// mandatory). 400 for a malformed request, 422 for a credential that cannot be signed (an
 /// undefined term, no `credentialSubject`, ...).
-pub async fn issue_credential(State(app): State<Shared>, body: Bytes) -> Response {
+pub(super) async fn issue_credential(State(app): State<Shared>, body: Bytes) -> Response {
     let Some(issuer) = app.issuer.clone() else {
         return problem(
             StatusCode::NOT_FOUND,
@@ -229,7 +229,7 @@ pub async fn issue_credential(State(app): State<Shared>, body: Bytes) -> Respons
 /// [...], "presentationHeader": HEX}}`: 201 `{"verifiableCredential": derived}` (a bbs-2023
 /// derived proof disclosing the mandatory and the selected claims). Only for baseline
 /// credentials: a bound one needs the holder's secrets, which never leave the wallet.
-pub async fn derive_credential(State(app): State<Shared>, body: Bytes) -> Response {
+pub(super) async fn derive_credential(State(app): State<Shared>, body: Bytes) -> Response {
     let request = match json_body(&body) {
         Ok(r) => r,
         Err(e) => return e.into_response(),

@@ -51,14 +51,14 @@ fn service(app: &Shared) -> Result<&Arc<IssuerService>, ApiError> {
         .ok_or_else(|| ApiError::not_found("this service does not issue credentials"))
 }
 
-pub async fn issuer_metadata(State(app): State<Shared>) -> Result<Response, ApiError> {
+pub(super) async fn issuer_metadata(State(app): State<Shared>) -> Result<Response, ApiError> {
     let s = service(&app)?;
     Ok(Json(&s.metadata).into_response())
 }
 
 /// The JWT VC Issuer Metadata: `{"issuer", "jwks": {"keys": [...]}}`, the public keys that
 /// sign this issuer's SD-JWT VCs; 404 when it issues none.
-pub async fn jwt_vc_issuer(State(app): State<Shared>) -> Result<Response, ApiError> {
+pub(super) async fn jwt_vc_issuer(State(app): State<Shared>) -> Result<Response, ApiError> {
     let s = service(&app)?;
     match &s.jwt_vc_issuer {
         Some(v) => Ok(Json(v).into_response()),
@@ -66,12 +66,12 @@ pub async fn jwt_vc_issuer(State(app): State<Shared>) -> Result<Response, ApiErr
     }
 }
 
-pub async fn as_metadata(State(app): State<Shared>) -> Result<Response, ApiError> {
+pub(super) async fn as_metadata(State(app): State<Shared>) -> Result<Response, ApiError> {
     let s = service(&app)?;
     Ok(Json(super::issuer::authorization_server_metadata(&s.base_url)).into_response())
 }
 
-pub async fn offer(
+pub(super) async fn offer(
     State(app): State<Shared>,
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -88,7 +88,7 @@ pub async fn offer(
     }
 }
 
-pub async fn token(State(app): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn token(State(app): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
     let s = Arc::clone(service(&app)?);
     let answer = tokio::task::spawn_blocking(move || s.token(&body, now()))
         .await
@@ -102,7 +102,7 @@ pub async fn token(State(app): State<Shared>, body: Bytes) -> Result<Response, A
     })
 }
 
-pub async fn nonce(State(app): State<Shared>) -> Result<Response, ApiError> {
+pub(super) async fn nonce(State(app): State<Shared>) -> Result<Response, ApiError> {
     let s = service(&app)?;
     Ok(match s.nonce(now()) {
         Ok(n) => no_store(StatusCode::OK, json!({"c_nonce": n})),
@@ -110,7 +110,7 @@ pub async fn nonce(State(app): State<Shared>) -> Result<Response, ApiError> {
     })
 }
 
-pub async fn credential(
+pub(super) async fn credential(
     State(app): State<Shared>,
     headers: HeaderMap,
     body: Bytes,
@@ -138,7 +138,10 @@ pub async fn credential(
 /// `POST /issuer/offers` `{"configuration": ID, "rows": [{"id": ROW, "values": {COLUMN:
 /// VALUE}}], "by_value": false}`: 201 `{"offers": [{"row", "offer", "pin", "expires_at"}]}`.
 /// Every row is checked before any offer is made.
-pub async fn create_offers(State(app): State<Shared>, body: Bytes) -> Result<Response, ApiError> {
+pub(super) async fn create_offers(
+    State(app): State<Shared>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
     let s = Arc::clone(service(&app)?);
     let request = super::desk::json_body(&body)?;
     let configuration = request

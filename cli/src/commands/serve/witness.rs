@@ -16,9 +16,9 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use civitas_core::tlog::merkle::Hash;
-use civitas_core::tlog::note::{NoteSigner, NoteVerifier, valid_key_name};
-use civitas_core::tlog::witness::{AddCheckpoint, Cosigned, Witness, WitnessError};
+use civitas_core::tlog::Hash;
+use civitas_core::tlog::{AddCheckpoint, Cosigned, Witness, WitnessError};
+use civitas_core::tlog::{NoteSigner, NoteVerifier, valid_key_name};
 use civitas_core::tlog::{b64_decode, b64_encode};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -31,7 +31,7 @@ const BODY_LIMIT: usize = 64 * 1024;
 /// `[witness]` as written in the configuration.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawWitness {
+pub(crate) struct RawWitness {
     /// The witness's Ed25519 key file (civitas keygen --alg ed25519).
     key: PathBuf,
     /// Its name (the cosignature key name), e.g. `audit.example/witness`.
@@ -47,7 +47,7 @@ pub struct RawWitness {
 }
 
 /// A running witness.
-pub struct WitnessService {
+pub(crate) struct WitnessService {
     witness: Witness,
     state_dir: PathBuf,
     lock: Mutex<()>,
@@ -64,7 +64,7 @@ impl std::fmt::Debug for WitnessService {
 
 impl WitnessService {
     /// Load `[witness]` (paths relative to the configuration file's directory `base`).
-    pub fn load(raw: RawWitness, base: &Path) -> CliResult<WitnessService> {
+    pub(crate) fn load(raw: RawWitness, base: &Path) -> CliResult<WitnessService> {
         if !valid_key_name(&raw.name) {
             return Err(CliError::input(
                 "[witness] name must be non-empty, without spaces or + (e.g. audit.example/witness)",
@@ -107,7 +107,7 @@ impl WitnessService {
     }
 
     /// The witness's verifier key (for the policies that name it).
-    pub fn vkey(&self) -> String {
+    pub(crate) fn vkey(&self) -> String {
         self.witness.verifier().vkey()
     }
 
@@ -154,7 +154,7 @@ impl WitnessService {
     }
 
     /// Answer one `add-checkpoint` body: the status, the content type and the body.
-    pub fn handle(&self, body: &[u8]) -> (StatusCode, &'static str, String) {
+    pub(crate) fn handle(&self, body: &[u8]) -> (StatusCode, &'static str, String) {
         let text = "text/plain; charset=utf-8";
         let refuse = |e: &WitnessError| {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
@@ -220,9 +220,9 @@ impl WitnessService {
 /// The checkpoint size a request carries (0 when unreadable; only used to tell a second
 /// root for a cosigned size from a stale old size).
 fn request_size(request: &AddCheckpoint) -> u64 {
-    civitas_core::tlog::note::Note::parse(request.note.as_bytes())
+    civitas_core::tlog::Note::parse(request.note.as_bytes())
         .ok()
-        .and_then(|n| civitas_core::tlog::checkpoint::Checkpoint::parse(n.text()).ok())
+        .and_then(|n| civitas_core::tlog::Checkpoint::parse(n.text()).ok())
         .map_or(0, |c| c.size)
 }
 
@@ -244,7 +244,7 @@ async fn add_checkpoint(State(svc): State<Arc<WitnessService>>, body: Bytes) -> 
 }
 
 /// The witness's routes (the submission prefix is the service's base URL).
-pub fn router<S: Clone + Send + Sync + 'static>(svc: Arc<WitnessService>) -> Router<S> {
+pub(super) fn router<S: Clone + Send + Sync + 'static>(svc: Arc<WitnessService>) -> Router<S> {
     Router::new()
         .route("/add-checkpoint", post(add_checkpoint))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
