@@ -11,6 +11,7 @@
 //! Encoding always uses the shortest head (RFC 8949 §4.2.1 preferred serialization), so
 //! decode-then-encode is the identity on every accepted input whose maps have sorted keys.
 
+use crate::Bbs2023Error;
 use crate::{CborErrorKind, Error};
 
 const MAJOR_UINT: u8 = 0;
@@ -40,10 +41,10 @@ impl<'a> Reader<'a> {
     }
 
     fn error_at(&self, pos: usize, kind: CborErrorKind) -> Error {
-        Error::Cbor {
+        Error::Bbs2023(Bbs2023Error::Cbor {
             offset: self.base.saturating_add(pos),
             kind,
-        }
+        })
     }
 
     fn remaining(&self) -> usize {
@@ -253,7 +254,7 @@ mod tests {
 
     fn kind(e: Error) -> CborErrorKind {
         match e {
-            Error::Cbor { kind, .. } => kind,
+            Error::Bbs2023(Bbs2023Error::Cbor { kind, .. }) => kind,
             other => panic!("not a CBOR error: {other:?}"),
         }
     }
@@ -337,10 +338,10 @@ mod tests {
         assert_eq!(kind(r.finish().unwrap_err()), CborErrorKind::TrailingBytes);
         assert_eq!(
             Reader::new(&[], 7).uint(),
-            Err(Error::Cbor {
+            Err(Error::Bbs2023(Bbs2023Error::Cbor {
                 offset: 7,
                 kind: CborErrorKind::Truncated
-            })
+            }))
         );
     }
 }

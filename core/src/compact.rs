@@ -56,6 +56,7 @@
 //! [RFC 9285]: https://www.rfc-editor.org/rfc/rfc9285
 //! [RFC 1951]: https://www.rfc-editor.org/rfc/rfc1951
 
+use crate::CompactError;
 use miniz_oxide::deflate::core::{
     CompressorOxide, TDEFLFlush, TDEFLStatus, compress_to_output, create_comp_flags_from_zip_params,
 };
@@ -148,18 +149,18 @@ impl Default for DecodeLimits {
 /// Encodes a JSON value (a presentation) as a `CIV1:` payload.
 ///
 /// # Errors
-/// [`Error::CompactTooLarge`] if the minified JSON or the payload exceeds the default limits.
+/// [`crate::CompactError::TooLarge`] if the minified JSON or the payload exceeds the default limits.
 pub fn encode_json(value: &serde_json::Value) -> Result<String, Error> {
     // serde_json writes the compact form: nothing to minify.
-    let json =
-        serde_json::to_vec(value).map_err(|_| Error::CompactNotJson { line: 0, column: 0 })?;
+    let json = serde_json::to_vec(value)
+        .map_err(|_| Error::Compact(CompactError::NotJson { line: 0, column: 0 }))?;
     encode_minified(&json)
 }
 
 /// Encodes JSON text (a presentation) as a `CIV1:` payload, after minifying it.
 ///
 /// # Errors
-/// [`Error::CompactNotJson`] if `json` is not one JSON value; [`Error::CompactTooLarge`] if the
+/// [`crate::CompactError::NotJson`] if `json` is not one JSON value; [`crate::CompactError::TooLarge`] if the
 /// minified JSON or the payload exceeds the default limits.
 pub fn encode_bytes(json: &[u8]) -> Result<String, Error> {
     let minified = minify_json(json)?;
@@ -168,20 +169,20 @@ pub fn encode_bytes(json: &[u8]) -> Result<String, Error> {
 
 fn encode_minified(json: &[u8]) -> Result<String, Error> {
     if json.len() > DEFAULT_MAX_INFLATED {
-        return Err(Error::CompactTooLarge {
+        return Err(Error::Compact(CompactError::TooLarge {
             what: "JSON bytes",
             limit: DEFAULT_MAX_INFLATED,
-        });
+        }));
     }
     let compressed = deflate_raw(json, DICTIONARY_V1)?;
     let mut payload = String::with_capacity(PREFIX_V1.len() + compressed.len() / 2 * 3 + 2);
     payload.push_str(PREFIX_V1);
     base45::encode_into(&compressed, &mut payload);
     if payload.len() > DEFAULT_MAX_PAYLOAD_CHARS {
-        return Err(Error::CompactTooLarge {
+        return Err(Error::Compact(CompactError::TooLarge {
             what: "payload characters",
             limit: DEFAULT_MAX_PAYLOAD_CHARS,
-        });
+        }));
     }
     Ok(payload)
 }
@@ -197,9 +198,9 @@ pub fn decode(payload: &str) -> Result<serde_json::Value, Error> {
 /// Decodes a payload, returning the presentation.
 ///
 /// # Errors
-/// [`Error::CompactTooLarge`] if a limit is exceeded, [`Error::CompactPrefix`] if the payload
-/// does not start with a known `CIVn:` prefix, [`Error::CompactBase45`],
-/// [`Error::CompactDeflate`], or [`Error::CompactNotJson`] for what follows.
+/// [`crate::CompactError::TooLarge`] if a limit is exceeded, [`crate::CompactError::Prefix`] if the payload
+/// does not start with a known `CIVn:` prefix, [`crate::CompactError::Base45`],
+/// [`crate::CompactError::Deflate`], or [`crate::CompactError::NotJson`] for what follows.
 pub fn decode_with_limits(
     payload: &str,
     limits: &DecodeLimits,
@@ -218,10 +219,10 @@ pub fn decode_to_json_bytes(payload: &str, limits: &DecodeLimits) -> Result<Vec<
     if payload.len() > limits.max_payload_chars
         && payload.chars().count() > limits.max_payload_chars
     {
-        return Err(Error::CompactTooLarge {
+        return Err(Error::Compact(CompactError::TooLarge {
             what: "payload characters",
             limit: limits.max_payload_chars,
-        });
+        }));
     }
     let body = strip_prefix(payload)?;
     let compressed = base45::decode(body)?;
@@ -241,27 +242,29 @@ fn strip_prefix(payload: &str) -> Result<&str, Error> {
         .is_some_and(|(v, _)| {
             !v.is_empty() && v.len() <= 4 && v.bytes().all(|b| b.is_ascii_digit())
         });
-    Err(Error::CompactPrefix {
+    Err(Error::Compact(CompactError::Prefix {
         reason: if is_versioned {
             "unsupported payload version"
         } else {
             "missing CIV1: prefix"
         },
-    })
+    }))
 }
 
 fn parse_json(json: &[u8]) -> Result<serde_json::Value, Error> {
     // The error's position only: serde_json's messages can quote the input.
-    serde_json::from_slice(json).map_err(|e| Error::CompactNotJson {
-        line: e.line(),
-        column: e.column(),
+    serde_json::from_slice(json).map_err(|e| {
+        Error::Compact(CompactError::NotJson {
+            line: e.line(),
+            column: e.column(),
+        })
     })
 }
 
 /// Removes the whitespace between JSON tokens; everything else is kept byte for byte.
 ///
 /// # Errors
-/// [`Error::CompactNotJson`] if `json` is not exactly one JSON value (surrounding whitespace
+/// [`crate::CompactError::NotJson`] if `json` is not exactly one JSON value (surrounding whitespace
 /// allowed).
 pub fn minify_json(json: &[u8]) -> Result<Vec<u8>, Error> {
     // Validate first, so that the scan below only ever sees well-formed JSON.
@@ -299,8 +302,10 @@ fn deflate_raw(data: &[u8], dictionary: &[u8]) -> Result<Vec<u8>, Error> {
     // Negative window bits: raw DEFLATE, no zlib header or checksum.
     let flags = create_comp_flags_from_zip_params(LEVEL, -15, 0);
     let mut compressor = Box::new(CompressorOxide::new(flags));
-    let failed = || Error::CompactDeflate {
-        reason: "compressor failed",
+    let failed = || {
+        Error::Compact(CompactError::Deflate {
+            reason: "compressor failed",
+        })
     };
     if !dictionary.is_empty() {
         let (status, consumed) =
@@ -338,26 +343,28 @@ fn inflate_raw(data: &[u8], dictionary: &[u8], max_out: usize) -> Result<Vec<u8>
     let mut pos = dictionary.len();
     let mut input = data;
     let mut decompressor = Box::<DecompressorOxide>::default();
-    let too_large = Error::CompactTooLarge {
+    let too_large = Error::Compact(CompactError::TooLarge {
         what: "inflated bytes",
         limit: max_out,
-    };
+    });
     loop {
         let (status, consumed, written) =
             decompress(&mut decompressor, input, &mut buf, pos, flags);
         pos = pos.saturating_add(written);
-        input = input.get(consumed..).ok_or(Error::CompactDeflate {
-            reason: "decompressor overran its input",
-        })?;
+        input = input
+            .get(consumed..)
+            .ok_or(Error::Compact(CompactError::Deflate {
+                reason: "decompressor overran its input",
+            }))?;
         if pos.saturating_sub(dictionary.len()) > max_out {
             return Err(too_large);
         }
         match status {
             TINFLStatus::Done => {
                 if !input.is_empty() {
-                    return Err(Error::CompactDeflate {
+                    return Err(Error::Compact(CompactError::Deflate {
                         reason: "data after the final block",
-                    });
+                    }));
                 }
                 buf.truncate(pos);
                 buf.drain(..dictionary.len());
@@ -371,14 +378,14 @@ fn inflate_raw(data: &[u8], dictionary: &[u8], max_out: usize) -> Result<Vec<u8>
                 buf.resize(grown, 0);
             }
             TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                return Err(Error::CompactDeflate {
+                return Err(Error::Compact(CompactError::Deflate {
                     reason: "truncated stream",
-                });
+                }));
             }
             TINFLStatus::Failed | TINFLStatus::BadParam | TINFLStatus::Adler32Mismatch => {
-                return Err(Error::CompactDeflate {
+                return Err(Error::Compact(CompactError::Deflate {
                     reason: "invalid stream",
-                });
+                }));
             }
         }
     }
@@ -387,7 +394,7 @@ fn inflate_raw(data: &[u8], dictionary: &[u8], max_out: usize) -> Result<Vec<u8>
 /// Base45 ([RFC 9285](https://www.rfc-editor.org/rfc/rfc9285)): two bytes as three characters of
 /// the QR alphanumeric set.
 pub mod base45 {
-    use crate::Error;
+    use crate::{CompactError, Error};
 
     const ALPHABET: &[u8; 45] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
@@ -444,7 +451,7 @@ pub mod base45 {
     /// Decodes Base45 text.
     ///
     /// # Errors
-    /// [`Error::CompactBase45`] with the 0-based character position of the first fault: a
+    /// [`crate::CompactError::Base45`] with the 0-based character position of the first fault: a
     /// character outside the alphabet, a group whose value is too large, or a final group of one
     /// character.
     pub fn decode(text: &str) -> Result<Vec<u8>, Error> {
@@ -455,10 +462,10 @@ pub mod base45 {
             let mut n = 0u32;
             let mut weight = 1u32;
             for (j, &c) in group.iter().enumerate() {
-                let v = value_of(c).ok_or(Error::CompactBase45 {
+                let v = value_of(c).ok_or(Error::Compact(CompactError::Base45 {
                     position: start + j,
                     reason: "character outside the Base45 alphabet",
-                })?;
+                }))?;
                 n += v * weight;
                 weight *= 45;
             }
@@ -466,16 +473,16 @@ pub mod base45 {
                 3 if n <= 0xffff => out.extend_from_slice(&(n as u16).to_be_bytes()),
                 2 if n <= 0xff => out.push(n as u8),
                 1 => {
-                    return Err(Error::CompactBase45 {
+                    return Err(Error::Compact(CompactError::Base45 {
                         position: start,
                         reason: "dangling single character",
-                    });
+                    }));
                 }
                 _ => {
-                    return Err(Error::CompactBase45 {
+                    return Err(Error::Compact(CompactError::Base45 {
                         position: start,
                         reason: "group value out of range",
-                    });
+                    }));
                 }
             }
         }

@@ -18,6 +18,7 @@ pub fn assume_status_list_verified(
     list.assume_proof_verified()
 }
 
+use crate::EncodingError;
 use crate::Error;
 use crate::bbs::{self, Ciphersuite, Proof, PublicKey, SecretKey, Signature};
 
@@ -35,14 +36,16 @@ impl Scalar {
     /// for an absent prover blind).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         const WHAT: &str = "scalar";
-        let arr: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidLength {
-            what: WHAT,
-            expected: 32,
-            actual: bytes.len(),
+        let arr: &[u8; 32] = bytes.try_into().map_err(|_| {
+            Error::Encoding(EncodingError::Length {
+                what: WHAT,
+                expected: 32,
+                actual: bytes.len(),
+            })
         })?;
         bbs::Scalar::from_be_bytes_canonical(arr)
             .map(Scalar)
-            .ok_or(Error::InvalidScalar { what: WHAT })
+            .ok_or(Error::Encoding(EncodingError::Scalar { what: WHAT }))
     }
 }
 

@@ -17,6 +17,7 @@
 //!
 //! Batches assign each status index once: [`AssignedIndexes`].
 
+use crate::{CredentialError, StatusError};
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
@@ -62,7 +63,7 @@ pub enum DataModel {
 }
 
 fn invalid(field: &'static str, reason: &'static str) -> Error {
-    Error::InvalidCredential { field, reason }
+    Error::Credential(CredentialError::Invalid { field, reason })
 }
 
 /// Check the VC data model's basics on an unsigned credential:
@@ -78,7 +79,7 @@ fn invalid(field: &'static str, reason: &'static str) -> Error {
 ///   after the end.
 ///
 /// # Errors
-/// [`Error::InvalidCredential`] naming the property and the rule.
+/// [`crate::CredentialError::Invalid`] naming the property and the rule.
 pub fn check_data_model(credential: &Value) -> Result<DataModel, Error> {
     let Value::Object(doc) = credential else {
         return Err(invalid("credential", "must be a JSON object"));
@@ -200,7 +201,7 @@ fn defines(
 /// Returns the contexts added.
 ///
 /// # Errors
-/// [`Error::InvalidCredential`] when the credential has no `@context` of URLs.
+/// [`crate::CredentialError::Invalid`] when the credential has no `@context` of URLs.
 pub fn add_proof_contexts(
     jsonld: &JsonLdProcessor,
     credential: &mut Value,
@@ -296,21 +297,24 @@ impl StatusAssignment {
     /// From a status list credential (its first purpose).
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] when the list has no `id`; [`Error::Unsupported`] when its
+    /// [`crate::StatusError::Malformed`] when the list has no `id`; [`crate::CredentialError::Unsupported`] when its
     /// `statusSize` is not 1 (the entries made here have size 1).
     pub fn from_list(list: &StatusListCredential) -> Result<Self, Error> {
-        let url = list.id().ok_or(Error::MalformedStatus {
+        let url = list.id().ok_or(Error::Status(StatusError::Malformed {
             field: "id",
             reason: "a status list credential needs an id for credentials to point to",
-        })?;
-        let purpose = *list.purposes().first().ok_or(Error::MalformedStatus {
-            field: "statusPurpose",
-            reason: "missing",
-        })?;
+        }))?;
+        let purpose = *list
+            .purposes()
+            .first()
+            .ok_or(Error::Status(StatusError::Malformed {
+                field: "statusPurpose",
+                reason: "missing",
+            }))?;
         if list.declared_status_size().is_some_and(|s| s != 1) {
-            return Err(Error::Unsupported(
+            return Err(Error::Credential(CredentialError::Unsupported(
                 "issuing into a status list whose statusSize is not 1",
-            ));
+            )));
         }
         Ok(Self {
             url: url.to_owned(),
@@ -337,13 +341,13 @@ impl StatusAssignment {
     /// The `credentialStatus` entry for `index`.
     ///
     /// # Errors
-    /// [`Error::StatusIndexOutOfRange`] when `index` is not inside the list.
+    /// [`crate::StatusError::IndexOutOfRange`] when `index` is not inside the list.
     pub fn entry(&self, index: u64) -> Result<Value, Error> {
         if !usize::try_from(index).is_ok_and(|i| i < self.entries) {
-            return Err(Error::StatusIndexOutOfRange {
+            return Err(Error::Status(StatusError::IndexOutOfRange {
                 index,
                 len: self.entries,
-            });
+            }));
         }
         status_entry(&self.url, self.purpose, index)
     }
@@ -365,10 +369,10 @@ impl AssignedIndexes {
     /// Assign `index` to the record at `at` (a row or line number, as the caller counts).
     ///
     /// # Errors
-    /// [`Error::StatusIndexReused`] with the record that has it already.
+    /// [`crate::StatusError::IndexReused`] with the record that has it already.
     pub fn assign(&mut self, index: u64, at: usize) -> Result<(), Error> {
         match self.first.get(&index) {
-            Some(&first) => Err(Error::StatusIndexReused { index, first }),
+            Some(&first) => Err(Error::Status(StatusError::IndexReused { index, first })),
             None => {
                 self.first.insert(index, at);
                 Ok(())
@@ -407,7 +411,7 @@ impl CredentialIssuer {
     /// that would be signed and its mandatory pointers.
     ///
     /// # Errors
-    /// [`Error::InvalidCredential`] for a credential that breaks the data model's basics (an
+    /// [`crate::CredentialError::Invalid`] for a credential that breaks the data model's basics (an
     /// `issuer` that is neither a string nor an object included); the errors of
     /// [`StatusAssignment::entry`] and [`crate::vc::check_profile`].
     pub fn prepare(
@@ -514,7 +518,7 @@ mod tests {
 
     fn field_of(doc: Value) -> &'static str {
         match check_data_model(&doc) {
-            Err(Error::InvalidCredential { field, .. }) => field,
+            Err(Error::Credential(CredentialError::Invalid { field, .. })) => field,
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -588,7 +592,10 @@ mod tests {
         assert!(a.entry(7).is_ok());
         assert_eq!(
             a.entry(8),
-            Err(Error::StatusIndexOutOfRange { index: 8, len: 8 })
+            Err(Error::Status(StatusError::IndexOutOfRange {
+                index: 8,
+                len: 8
+            }))
         );
         assert!(a.entry(u64::MAX).is_err());
         let mut used = AssignedIndexes::new();
@@ -596,7 +603,10 @@ mod tests {
         used.assign(4, 3).unwrap();
         assert_eq!(
             used.assign(3, 5),
-            Err(Error::StatusIndexReused { index: 3, first: 2 })
+            Err(Error::Status(StatusError::IndexReused {
+                index: 3,
+                first: 2
+            }))
         );
     }
 

@@ -5,6 +5,7 @@
 //! walks the text once with a visitor that keeps nothing (constant memory), counting values
 //! and nesting depth, and refuses a document over the limits; only then is the tree built.
 
+use crate::JsonError;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
@@ -36,8 +37,8 @@ impl Default for JsonLimits {
 /// Parse `bytes` as JSON within `limits`.
 ///
 /// # Errors
-/// [`Error::TooLarge`] for a document over `max_bytes`, [`Error::JsonLimit`] for one over
-/// `max_values` or `max_depth`, and [`Error::Json`] (with line and column) for text that is
+/// [`Error::TooLarge`] for a document over `max_bytes`, [`crate::JsonError::Limit`] for one over
+/// `max_values` or `max_depth`, and [`crate::JsonError::Syntax`] (with line and column) for text that is
 /// not JSON.
 pub fn parse(bytes: &[u8], limits: &JsonLimits) -> Result<Value, Error> {
     if bytes.len() > limits.max_bytes {
@@ -70,7 +71,7 @@ pub fn parse(bytes: &[u8], limits: &JsonLimits) -> Result<Value, Error> {
 fn syntax(e: serde_json::Error) -> Error {
     use serde_json::error::Category;
     // A fixed reason: serde_json's own messages can quote the input.
-    Error::Json {
+    Error::Json(JsonError::Syntax {
         line: e.line(),
         column: e.column(),
         reason: match e.classify() {
@@ -79,7 +80,7 @@ fn syntax(e: serde_json::Error) -> Error {
             Category::Data => "invalid data",
             Category::Io => "read error",
         },
-    }
+    })
 }
 
 struct Counter<'a> {
@@ -97,15 +98,15 @@ impl Counter<'_> {
     fn count<E: de::Error>(&mut self, depth: usize) -> Result<(), E> {
         self.values += 1;
         if self.values > self.limits.max_values {
-            self.exceeded = Some(Error::JsonLimit {
+            self.exceeded = Some(Error::Json(JsonError::Limit {
                 what: "values",
                 limit: self.limits.max_values,
-            });
+            }));
         } else if depth > self.limits.max_depth {
-            self.exceeded = Some(Error::JsonLimit {
+            self.exceeded = Some(Error::Json(JsonError::Limit {
                 what: "nesting depth",
                 limit: self.limits.max_depth,
-            });
+            }));
         }
         match self.exceeded {
             Some(_) => Err(E::custom("limit")),
@@ -187,17 +188,17 @@ mod tests {
         );
         assert_eq!(
             parse(b"[1, 2, 3, 4, 5]", &l),
-            Err(Error::JsonLimit {
+            Err(Error::Json(JsonError::Limit {
                 what: "values",
                 limit: 5
-            })
+            }))
         );
         assert_eq!(
             parse(b"[[[1]]]", &l),
-            Err(Error::JsonLimit {
+            Err(Error::Json(JsonError::Limit {
                 what: "nesting depth",
                 limit: 2
-            })
+            }))
         );
         assert!(matches!(
             parse(&[b' '; 101], &l),
@@ -205,12 +206,15 @@ mod tests {
         ));
         assert!(matches!(
             parse(b"{\"a\": }", &l),
-            Err(Error::Json {
+            Err(Error::Json(JsonError::Syntax {
                 line: 1,
                 column: 7,
                 ..
-            })
+            }))
         ));
-        assert!(matches!(parse(b"[1] x", &l), Err(Error::Json { .. })));
+        assert!(matches!(
+            parse(b"[1] x", &l),
+            Err(Error::Json(JsonError::Syntax { .. }))
+        ));
     }
 }

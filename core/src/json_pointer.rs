@@ -2,6 +2,7 @@
 //! escaper and resolver used by bbs-2023 selection, the wallet's claim tree, the verifier and
 //! the command line.
 
+use crate::JsonError;
 use serde_json::Value;
 
 use crate::Error;
@@ -13,12 +14,14 @@ pub const MAX_POINTER_LEN: usize = 4096;
 /// ([RFC 6901 §3-4](https://www.rfc-editor.org/rfc/rfc6901#section-3)).
 ///
 /// # Errors
-/// [`Error::InvalidPointer`] for a pointer longer than [`MAX_POINTER_LEN`], one not starting
+/// [`crate::JsonError::Pointer`] for a pointer longer than [`MAX_POINTER_LEN`], one not starting
 /// with `/` (other than the empty pointer), or a `~` not followed by `0` or `1`.
 pub fn parse(pointer: &str) -> Result<Vec<String>, Error> {
-    let invalid = |reason: &'static str| Error::InvalidPointer {
-        pointer: truncate(pointer),
-        reason,
+    let invalid = |reason: &'static str| {
+        Error::Json(JsonError::Pointer {
+            pointer: truncate(pointer),
+            reason,
+        })
     };
     if pointer.len() > MAX_POINTER_LEN {
         return Err(invalid("longer than 4096 bytes"));

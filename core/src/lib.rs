@@ -75,7 +75,10 @@ pub mod verifier;
 pub mod wallet;
 pub mod x509;
 
-pub use error::{CborErrorKind, Error, ErrorKind};
+pub use error::{
+    Bbs2023Error, BbsError, CborErrorKind, CompactError, CredentialError, DidError, EcdsaError,
+    EncodingError, Error, ErrorKind, JsonError, JsonLdError, RdfError, StatusError, WalletError,
+};
 pub use issuance::{
     ALWAYS_MANDATORY, AssignedIndexes, CredentialIssuer, DATA_INTEGRITY_CONTEXT, DataModel,
     STATUS_LIST_CONTEXT, StatusAssignment, VC_1_1_CONTEXT, VC_2_0_CONTEXT, add_proof_contexts,

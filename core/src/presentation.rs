@@ -18,7 +18,7 @@ pub fn present(
     domain: &str,
 ) -> Result<Value, Error> {
     if credentials.is_empty() {
-        return Err(Error::Bbs2023(
+        return Err(Error::Presentation(
             "a presentation needs at least one credential",
         ));
     }
@@ -64,14 +64,13 @@ impl crate::wallet::PresentationBuilder for DevicePresentationBuilder<'_> {
         credentials: Vec<Value>,
         request: &crate::wallet::PresentationRequest,
     ) -> Result<Value, Error> {
-        let challenge = request
-            .challenge
-            .as_deref()
-            .ok_or(Error::Bbs2023("the verifier's request has no challenge"))?;
+        let challenge = request.challenge.as_deref().ok_or(Error::Presentation(
+            "the verifier's request has no challenge",
+        ))?;
         let domain = request
             .domain
             .as_deref()
-            .ok_or(Error::Bbs2023("the verifier's request has no domain"))?;
+            .ok_or(Error::Presentation("the verifier's request has no domain"))?;
         present(&self.ecdsa, credentials, self.signer, challenge, domain)
     }
 }

@@ -19,6 +19,7 @@
 //! properties, [Bitstring Status List §2.1](https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry)
 //! for the status entry.
 
+use crate::CredentialError;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
 
@@ -58,19 +59,19 @@ const MAX_DEPTH: usize = 128;
 ///   context in use here makes an array a `@list`, where a repetition would mean something.
 ///
 /// # Errors
-/// [`Error::DisallowedJsonLd`] with the JSON pointer of the first offending member.
+/// [`crate::CredentialError::DisallowedJsonLd`] with the JSON pointer of the first offending member.
 pub fn check_profile(doc: &Value) -> Result<(), Error> {
     let Value::Object(top) = doc else {
-        return Err(Error::DisallowedJsonLd {
+        return Err(Error::Credential(CredentialError::DisallowedJsonLd {
             pointer: String::new(),
             reason: "not a JSON object",
-        });
+        }));
     };
     if !top.contains_key("@context") {
-        return Err(Error::DisallowedJsonLd {
+        return Err(Error::Credential(CredentialError::DisallowedJsonLd {
             pointer: "/@context".into(),
             reason: "the document has no @context",
-        });
+        }));
     }
     let fingerprints = RandomState::new();
     for (k, v) in top {
@@ -106,23 +107,23 @@ fn walk(
             Value::Array(a) if a.iter().all(Value::is_string) => {
                 Ok(fingerprint_of(fingerprints, (key, value.to_string())))
             }
-            _ => Err(Error::DisallowedJsonLd {
+            _ => Err(Error::Credential(CredentialError::DisallowedJsonLd {
                 pointer: here,
                 reason: "contexts must be URLs of known contexts; inline contexts are not accepted",
-            }),
+            })),
         };
     }
     if key.starts_with('@') {
-        return Err(Error::DisallowedJsonLd {
+        return Err(Error::Credential(CredentialError::DisallowedJsonLd {
             pointer: here,
             reason: "JSON-LD keywords other than @context are not accepted here (use the terms id and type)",
-        });
+        }));
     }
     if key.contains(':') {
-        return Err(Error::DisallowedJsonLd {
+        return Err(Error::Credential(CredentialError::DisallowedJsonLd {
             pointer: here,
             reason: "a full or compact IRI is not accepted as a key; use the context's term",
-        });
+        }));
     }
     let inner = value_ok(value, here, depth, fingerprints)?;
     Ok(fingerprint_of(fingerprints, (key, inner)))
@@ -136,16 +137,16 @@ fn value_ok(
     fingerprints: &RandomState,
 ) -> Result<u64, Error> {
     if depth > MAX_DEPTH {
-        return Err(Error::DisallowedJsonLd {
+        return Err(Error::Credential(CredentialError::DisallowedJsonLd {
             pointer: here,
             reason: "nested too deeply",
-        });
+        }));
     }
     match value {
-        Value::Null => Err(Error::DisallowedJsonLd {
+        Value::Null => Err(Error::Credential(CredentialError::DisallowedJsonLd {
             pointer: here,
             reason: "null is not signed data",
-        }),
+        })),
         Value::Array(a) => {
             let mut seen: HashMap<u64, Vec<usize>> = HashMap::with_capacity(a.len());
             let mut all = Vec::with_capacity(a.len());
@@ -155,10 +156,10 @@ fn value_ok(
                     .get(&f)
                     .is_some_and(|js| js.iter().any(|&j| a.get(j) == Some(x)))
                 {
-                    return Err(Error::DisallowedJsonLd {
+                    return Err(Error::Credential(CredentialError::DisallowedJsonLd {
                         pointer: format!("{here}/{i}"),
                         reason: "repeats an earlier element: the same statement, not signed twice",
-                    });
+                    }));
                 }
                 seen.entry(f).or_default().push(i);
                 all.push(f);
@@ -168,22 +169,22 @@ fn value_ok(
         Value::Object(o) if o.contains_key("@value") => {
             for (k, x) in o {
                 if !VALUE_OBJECT_KEYS.contains(&k.as_str()) {
-                    return Err(Error::DisallowedJsonLd {
+                    return Err(Error::Credential(CredentialError::DisallowedJsonLd {
                         pointer: member_pointer(&here, k),
                         reason: "a value object may hold only @value, @language and @type (a @direction is not signed)",
-                    });
+                    }));
                 }
                 if !x.is_string() && k != "@value" {
-                    return Err(Error::DisallowedJsonLd {
+                    return Err(Error::Credential(CredentialError::DisallowedJsonLd {
                         pointer: member_pointer(&here, k),
                         reason: "must be a string",
-                    });
+                    }));
                 }
                 if matches!(x, Value::Null | Value::Array(_) | Value::Object(_)) {
-                    return Err(Error::DisallowedJsonLd {
+                    return Err(Error::Credential(CredentialError::DisallowedJsonLd {
                         pointer: member_pointer(&here, k),
                         reason: "a value must be a string, number or boolean",
-                    });
+                    }));
                 }
             }
             let mut members: Vec<(&String, String)> =
@@ -244,7 +245,7 @@ impl SignedFields {
     /// `VerifiableCredential`).
     ///
     /// # Errors
-    /// [`Error::SignedData`] when there is no credential node or more than one, or when a
+    /// [`crate::CredentialError::SignedData`] when there is no credential node or more than one, or when a
     /// single-valued field (issuer, a date, a status entry's list, index or purpose) has
     /// several values or a value of the wrong kind.
     pub fn from_quads(quads: &[Quad]) -> Result<Self, Error> {
@@ -257,14 +258,14 @@ impl SignedFields {
         let node = match (nodes.next(), nodes.next()) {
             (Some(q), None) => &q.subject,
             (None, _) => {
-                return Err(Error::SignedData(
+                return Err(Error::Credential(CredentialError::SignedData(
                     "the signed data has no node of type VerifiableCredential",
-                ));
+                )));
             }
             (Some(_), Some(_)) => {
-                return Err(Error::SignedData(
+                return Err(Error::Credential(CredentialError::SignedData(
                     "the signed data has more than one credential",
-                ));
+                )));
             }
         };
         let graph = Graph { quads };
@@ -279,7 +280,9 @@ impl SignedFields {
             match graph.one(node, &format!("{CRED}{name}"), what)? {
                 None => Ok(None),
                 Some(Term::Literal(l)) => Ok(Some(l.value.clone())),
-                Some(_) => Err(Error::SignedData("a validity date is not a literal")),
+                Some(_) => Err(Error::Credential(CredentialError::SignedData(
+                    "a validity date is not a literal",
+                ))),
             }
         };
         let mut status = Vec::new();
@@ -353,7 +356,7 @@ impl<'a> Graph<'a> {
         let mut it = self.objects(s, p);
         match (it.next(), it.next()) {
             (x, None) => Ok(x),
-            (Some(_), Some(_)) => Err(Error::SignedData(several)),
+            (Some(_), Some(_)) => Err(Error::Credential(CredentialError::SignedData(several))),
             (None, Some(_)) => Ok(None),
         }
     }
@@ -372,7 +375,7 @@ mod tests {
 
     fn refused(doc: Value) -> String {
         match check_profile(&doc) {
-            Err(Error::DisallowedJsonLd { pointer, .. }) => pointer,
+            Err(Error::Credential(CredentialError::DisallowedJsonLd { pointer, .. })) => pointer,
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -471,7 +474,9 @@ mod tests {
         );
         assert_eq!(
             SignedFields::from_quads(&quads(&two)),
-            Err(Error::SignedData("two validUntil statements"))
+            Err(Error::Credential(CredentialError::SignedData(
+                "two validUntil statements"
+            )))
         );
     }
 }

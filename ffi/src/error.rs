@@ -67,6 +67,7 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for CivitasError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use civitas_core::{Bbs2023Error, BbsError, DidError, EcdsaError, EncodingError, WalletError};
 
     #[test]
     fn kinds() {
@@ -76,39 +77,50 @@ mod tests {
             CivitasError::Unsupported { .. } => "unsupported",
             CivitasError::Internal { .. } => "internal",
         };
-        assert_eq!(kind(Error::ProofInvalid), "verify");
-        assert_eq!(kind(Error::SignatureInvalid), "verify");
-        assert_eq!(kind(Error::UnsupportedDidMethod), "unsupported");
+        assert_eq!(kind(Error::Bbs(BbsError::ProofInvalid)), "verify");
+        assert_eq!(kind(Error::Bbs(BbsError::SignatureInvalid)), "verify");
+        assert_eq!(kind(Error::Did(DidError::UnsupportedMethod)), "unsupported");
         assert_eq!(kind(Error::Crypto("no system randomness")), "internal");
         assert_eq!(
-            kind(Error::InvalidLength {
+            kind(Error::Encoding(EncodingError::Length {
                 what: "public key",
                 expected: 96,
                 actual: 3
-            }),
+            })),
             "input"
         );
-        assert_eq!(kind(Error::InvalidIndex { index: 9, count: 5 }), "input");
+        assert_eq!(
+            kind(Error::Bbs(BbsError::Index { index: 9, count: 5 })),
+            "input"
+        );
         // Wallet and verifier errors.
         assert_eq!(
-            kind(Error::WalletInvalidCredential("not valid JSON")),
+            kind(Error::Wallet(WalletError::InvalidCredential(
+                "not valid JSON"
+            ))),
             "input"
         );
-        assert_eq!(kind(Error::WalletNotFound), "input");
+        assert_eq!(kind(Error::Wallet(WalletError::NotFound)), "input");
         assert_eq!(kind(Error::TrustFile("line 1".into())), "input");
-        assert_eq!(kind(Error::VerificationFailed("x")), "verify");
-        assert_eq!(kind(Error::EcdsaSignatureMismatch), "verify");
-        assert_eq!(kind(Error::EcdsaSigner("x")), "internal");
-        assert_eq!(kind(Error::WalletStorage { reason: "x" }), "internal");
+        assert_eq!(
+            kind(Error::Bbs2023(Bbs2023Error::VerificationFailed("x"))),
+            "verify"
+        );
+        assert_eq!(kind(Error::Ecdsa(EcdsaError::SignatureMismatch)), "verify");
+        assert_eq!(kind(Error::Ecdsa(EcdsaError::Signer("x"))), "internal");
+        assert_eq!(
+            kind(Error::Wallet(WalletError::Storage { reason: "x" })),
+            "internal"
+        );
     }
 
     #[test]
     fn message_keeps_the_core_reason() {
-        let e = CivitasError::from(Error::InvalidLength {
+        let e = CivitasError::from(Error::Encoding(EncodingError::Length {
             what: "public key",
             expected: 96,
             actual: 3,
-        });
+        }));
         assert_eq!(
             e.to_string(),
             "invalid input: public key: expected 96 bytes, got 3"

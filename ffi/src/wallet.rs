@@ -5,6 +5,7 @@
 //! a hardware key (Secure Enclave, Android Keystore) and [`CredentialStore`] keeps the
 //! wallet's records in the app's own storage.
 
+use civitas_core::{EcdsaError, EncodingError, WalletError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -55,9 +56,11 @@ impl Signer for KeyStoreSigner {
         let signature = self
             .key_store
             .sign(message.to_vec())
-            .map_err(|_| Error::EcdsaSigner("the app's key store failed"))?;
+            .map_err(|_| Error::Ecdsa(EcdsaError::Signer("the app's key store failed")))?;
         <[u8; 64]>::try_from(signature.as_slice()).map_err(|_| {
-            Error::EcdsaSigner("the app's key store returned a signature that is not 64 bytes")
+            Error::Ecdsa(EcdsaError::Signer(
+                "the app's key store returned a signature that is not 64 bytes",
+            ))
         })
     }
 }
@@ -79,9 +82,9 @@ pub trait CredentialStore: Send + Sync {
 /// Core's [`wallet::CredentialStore`] over an app's [`CredentialStore`].
 struct ForeignStore(Arc<dyn CredentialStore>);
 
-const STORE_FAILED: Error = Error::WalletStorage {
+const STORE_FAILED: Error = Error::Wallet(WalletError::Storage {
     reason: "the app's credential store failed",
-};
+});
 
 impl wallet::CredentialStore for ForeignStore {
     fn put(&self, id: &str, record: &[u8]) -> Result<(), Error> {
@@ -525,11 +528,11 @@ impl Wallet {
         let storage_key = Zeroizing::new(storage_key);
         let mut key = Zeroizing::new([0u8; 32]);
         if storage_key.len() != key.len() {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: "storage key",
                 expected: 32,
                 actual: storage_key.len(),
-            }
+            })
             .into());
         }
         key.copy_from_slice(&storage_key);
@@ -857,7 +860,7 @@ mod tests {
         let e = CivitasError::from(
             wallet::CredentialStore::put(&store, "id", b"r")
                 .err()
-                .unwrap_or(Error::WalletNotFound),
+                .unwrap_or(Error::Wallet(WalletError::NotFound)),
         );
         assert_eq!(
             e,

@@ -4,8 +4,9 @@
 //! - `rdfc:RDFC10EvalTest`: the canonical N-Quads must equal the expected file byte for byte.
 //! - `rdfc:RDFC10MapTest`: the issued identifiers map must equal the expected JSON object.
 //! - `rdfc:RDFC10NegativeEvalTest`: canonicalization must be refused with
-//!   [`Error::CanonicalizationLimit`].
+//!   [`civitas_core::RdfError::CanonicalizationLimit`].
 
+use civitas_core::RdfError;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -99,7 +100,7 @@ fn run_entry(dir: &Path, entry: &Value) -> Result<(), String> {
             }
         }
         "rdfc:RDFC10NegativeEvalTest" => match result {
-            Err(Error::CanonicalizationLimit { .. }) => Ok(()),
+            Err(Error::Rdf(RdfError::CanonicalizationLimit { .. })) => Ok(()),
             Err(e) => Err(format!("refused with the wrong error: {e}")),
             Ok(_) => Err("canonicalized a dataset that must be refused".into()),
         },

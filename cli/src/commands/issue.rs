@@ -1,5 +1,6 @@
 //! `civitas issue`: one credential, or a batch from a CSV file and a template.
 
+use civitas_core::StatusError;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -438,10 +439,12 @@ fn batch(
                     .map_err(|e| CliError::input(format!("{}: {e}", at("status_index"))))?;
                 indexes.assign(index, line).map_err(|e| {
                     CliError::input(match e {
-                        civitas_core::Error::StatusIndexReused { index, first } => format!(
-                            "{}: status index {index} is already given to line {first}",
-                            at("status_index")
-                        ),
+                        civitas_core::Error::Status(StatusError::IndexReused { index, first }) => {
+                            format!(
+                                "{}: status index {index} is already given to line {first}",
+                                at("status_index")
+                            )
+                        }
                         other => format!("{}: {other}", at("status_index")),
                     })
                 })?;

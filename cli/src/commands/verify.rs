@@ -20,6 +20,7 @@
 //! The top-level `error` is set, with no results, when nothing could be verified (a usage or
 //! configuration error; exit status 2).
 
+use civitas_core::StatusError;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -363,7 +364,7 @@ pub(crate) fn status_lists(dir: Option<&Path>) -> CliResult<StatusLists> {
                     sources.insert(id, path);
                 }
             }
-            (Err(civitas_core::Error::DuplicateStatusList { id }), _) => {
+            (Err(civitas_core::Error::Status(StatusError::DuplicateList { id })), _) => {
                 let first = sources
                     .get(&id)
                     .map_or_else(|| "another file".to_owned(), |p| p.display().to_string());

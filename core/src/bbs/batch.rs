@@ -249,6 +249,7 @@ where
 )]
 mod tests {
     use super::*;
+    use crate::BbsError;
     use crate::bbs::{self, Ciphersuite, SecretKey, Signature};
 
     const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
@@ -275,7 +276,7 @@ mod tests {
             .iter()
             .map(|(pk, p, m)| bbs::proof_verify(CS, pk, p, b"h", b"ph", m, &[0, 2]))
             .collect();
-        assert_eq!(one_by_one[5], Err(Error::ProofInvalid));
+        assert_eq!(one_by_one[5], Err(Error::Bbs(BbsError::ProofInvalid)));
         assert!(
             one_by_one
                 .iter()

@@ -38,6 +38,7 @@
 //! # Ok::<(), civitas_core::Error>(())
 //! ```
 
+use crate::{BbsError, EncodingError};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -147,11 +148,11 @@ impl HolderSecret {
     /// A copy of `bytes` (at least 16 and at most 1024 bytes).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() < 16 {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: "holder secret",
                 expected: 16,
                 actual: bytes.len(),
-            });
+            }));
         }
         if bytes.len() > 1024 {
             return Err(Error::TooLarge {
@@ -192,18 +193,18 @@ impl CommitmentWithProof {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         const WHAT: &str = "commitment";
         if bytes.len() < Self::MIN_LEN || !(bytes.len() - G1_LEN).is_multiple_of(SCALAR_LEN) {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: WHAT,
                 expected: Self::MIN_LEN,
                 actual: bytes.len(),
-            });
+            }));
         }
         let m = (bytes.len() - Self::MIN_LEN) / SCALAR_LEN;
         if m > super::MAX_MESSAGES {
-            return Err(Error::TooManyMessages {
+            return Err(Error::Bbs(BbsError::TooManyMessages {
                 count: m,
                 limit: super::MAX_MESSAGES,
-            });
+            }));
         }
         let (c, scalars) = bytes.split_at(G1_LEN);
         let commitment = g1_from_slice(WHAT, c)?;
@@ -212,11 +213,11 @@ impl CommitmentWithProof {
             .map(|c| scalar_from_slice(WHAT, c))
             .collect::<Result<_, _>>()?;
         let [s_hat, m_hat @ .., challenge] = s.as_slice() else {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: WHAT,
                 expected: Self::MIN_LEN,
                 actual: bytes.len(),
-            });
+            }));
         };
         Ok(CommitmentWithProof {
             commitment,
@@ -443,14 +444,14 @@ pub(crate) fn core_blind_sign(
     if let Some(c) = commitment
         && !core_commit_verify(cs, iface, c)?
     {
-        return Err(Error::CommitmentProofInvalid);
+        return Err(Error::Bbs(BbsError::CommitmentProofInvalid));
     }
     if signer_nym_entropy.is_some() && committed == 0 {
         // The pseudonym Interface's last committed value is the prover nym.
-        return Err(Error::CommittedMessageCount {
+        return Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: 1,
             actual: 0,
-        });
+        }));
     }
     // Blind generators: Q_2 for the prover blind, then one per committed value.
     let k = committed + 1;
@@ -518,7 +519,7 @@ pub(crate) fn combined_indexes(
 /// Refuse a combined index that names the prover blind (`L`).
 pub(crate) fn refuse_blind_index(l: usize, indexes: &[usize]) -> Result<(), Error> {
     match indexes.iter().find(|&&i| i == l) {
-        Some(&index) => Err(Error::UndisclosableIndex { index }),
+        Some(&index) => Err(Error::Bbs(BbsError::UndisclosableIndex { index })),
         None => Ok(()),
     }
 }
@@ -542,12 +543,12 @@ pub fn commit<C: AsRef<[u8]>>(
 }
 
 /// Check a commitment's proof of knowledge (CoreCommitVerify), as [`blind_sign`] does first:
-/// `Ok(())` or [`Error::CommitmentProofInvalid`].
+/// `Ok(())` or [`crate::BbsError::CommitmentProofInvalid`].
 pub fn verify_commitment(cs: Ciphersuite, commitment: &CommitmentWithProof) -> Result<(), Error> {
     if core_commit_verify(cs, Interface::Blind, commitment)? {
         Ok(())
     } else {
-        Err(Error::CommitmentProofInvalid)
+        Err(Error::Bbs(BbsError::CommitmentProofInvalid))
     }
 }
 
@@ -555,8 +556,8 @@ pub fn verify_commitment(cs: Ciphersuite, commitment: &CommitmentWithProof) -> R
 ///
 /// `committed_count` is the number of committed messages the Signer expects (the
 /// application fixes it; a commitment with another number is refused with
-/// [`Error::CommittedMessageCount`]); the commitment's proof is verified before signing
-/// ([`Error::CommitmentProofInvalid`]). Without a commitment (`None`, `committed_count` 0)
+/// [`crate::BbsError::CommittedMessageCount`]); the commitment's proof is verified before signing
+/// ([`crate::BbsError::CommitmentProofInvalid`]). Without a commitment (`None`, `committed_count` 0)
 /// the signature is a blind signature with a zero prover blind, verifiable by anyone who
 /// knows the messages.
 pub fn blind_sign<M: AsRef<[u8]>>(
@@ -571,10 +572,10 @@ pub fn blind_sign<M: AsRef<[u8]>>(
     check_len("header", header)?;
     let actual = commitment.map_or(0, CommitmentWithProof::committed_count);
     if actual != committed_count {
-        return Err(Error::CommittedMessageCount {
+        return Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: committed_count,
             actual,
-        });
+        }));
     }
     let iface = Interface::Blind;
     let scalars = iface.messages_to_scalars(cs, messages)?;
@@ -583,7 +584,7 @@ pub fn blind_sign<M: AsRef<[u8]>>(
 
 /// VerifyBlindSign: check `signature` on the Signer's `messages`, the `committed_messages`
 /// and the prover blind (`None` for a signature made without a commitment): `Ok(())` or
-/// [`Error::SignatureInvalid`].
+/// [`crate::BbsError::SignatureInvalid`].
 pub fn verify_blind_sign<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -605,7 +606,7 @@ pub fn verify_blind_sign<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     if ok? {
         Ok(())
     } else {
-        Err(Error::SignatureInvalid)
+        Err(Error::Bbs(BbsError::SignatureInvalid))
     }
 }
 
@@ -667,10 +668,10 @@ pub(crate) fn verify_layout(
 ) -> Result<(Layout, Vec<usize>), Error> {
     let total = disclosed_indexes.len() + disclosed_committed_indexes.len() + proof.m_hat.len();
     let Some(k) = total.checked_sub(l).filter(|k| *k >= reserved) else {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: l.saturating_add(reserved),
             actual: total,
-        });
+        }));
     };
     let m = k - reserved;
     let indexes = combined_indexes(l, m, disclosed_indexes, disclosed_committed_indexes)?;
@@ -679,7 +680,7 @@ pub(crate) fn verify_layout(
 
 /// BlindProofVerify: check `proof` against the disclosed Signer messages and committed
 /// messages and their indexes; `l` is the number of messages the Signer signed: `Ok(())` or
-/// [`Error::ProofInvalid`].
+/// [`crate::BbsError::ProofInvalid`].
 #[expect(
     clippy::too_many_arguments,
     reason = "BlindProofVerify's parameters (Blind BBS) plus the ciphersuite"
@@ -699,16 +700,16 @@ pub fn blind_proof_verify<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     check_len("header", header)?;
     check_len("presentation header", ph)?;
     if disclosed_messages.len() != disclosed_indexes.len() {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: disclosed_indexes.len(),
             actual: disclosed_messages.len(),
-        });
+        }));
     }
     if disclosed_committed_messages.len() != disclosed_committed_indexes.len() {
-        return Err(Error::CommittedMessageCount {
+        return Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: disclosed_committed_indexes.len(),
             actual: disclosed_committed_messages.len(),
-        });
+        }));
     }
     let iface = Interface::Blind;
     let (layout, indexes) = verify_layout(
@@ -726,7 +727,7 @@ pub fn blind_proof_verify<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     {
         Ok(())
     } else {
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     }
 }
 
@@ -808,7 +809,7 @@ mod tests {
     fn the_prover_blind_index_is_refused() {
         assert_eq!(
             refuse_blind_index(3, &[0, 3, 4]),
-            Err(Error::UndisclosableIndex { index: 3 })
+            Err(Error::Bbs(BbsError::UndisclosableIndex { index: 3 }))
         );
         assert_eq!(refuse_blind_index(3, &[0, 2, 4]), Ok(()));
         assert_eq!(

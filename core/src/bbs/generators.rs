@@ -6,6 +6,7 @@
 //! cache holds `[P1, Q_1, H_1, ..., H_n]` so that `B = P1 + Q_1 * domain + sum(H_i * msg_i)`
 //! and the proof's `T2` are each a single multi-scalar multiplication over a prefix.
 
+use crate::BbsError;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::curve::{FixedBaseTable, G1, G1_LEN, G1Affine, Scalar, msm};
@@ -147,10 +148,10 @@ pub(crate) fn generators_of(
     messages: usize,
 ) -> Result<Arc<Generators>, Error> {
     if messages > MAX_MESSAGES {
-        return Err(Error::TooManyMessages {
+        return Err(Error::Bbs(BbsError::TooManyMessages {
             count: messages,
             limit: MAX_MESSAGES,
-        });
+        }));
     }
     let mut guard = state(cs, set)
         .lock()

@@ -34,6 +34,7 @@ mod suite;
 
 pub use batch::verify_batch;
 
+use crate::{BbsError, EncodingError};
 use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
@@ -59,24 +60,29 @@ pub(crate) fn check_len(what: &'static str, bytes: &[u8]) -> Result<(), Error> {
 }
 
 pub(crate) fn scalar_from_slice(what: &'static str, bytes: &[u8]) -> Result<Scalar, Error> {
-    let arr: &[u8; SCALAR_LEN] = bytes.try_into().map_err(|_| Error::InvalidLength {
-        what,
-        expected: SCALAR_LEN,
-        actual: bytes.len(),
+    let arr: &[u8; SCALAR_LEN] = bytes.try_into().map_err(|_| {
+        Error::Encoding(EncodingError::Length {
+            what,
+            expected: SCALAR_LEN,
+            actual: bytes.len(),
+        })
     })?;
     match Scalar::from_be_bytes_canonical(arr) {
         Some(s) if !s.is_zero() => Ok(s),
-        _ => Err(Error::InvalidScalar { what }),
+        _ => Err(Error::Encoding(EncodingError::Scalar { what })),
     }
 }
 
 pub(crate) fn g1_from_slice(what: &'static str, bytes: &[u8]) -> Result<G1Affine, Error> {
-    let arr: &[u8; G1_LEN] = bytes.try_into().map_err(|_| Error::InvalidLength {
-        what,
-        expected: G1_LEN,
-        actual: bytes.len(),
+    let arr: &[u8; G1_LEN] = bytes.try_into().map_err(|_| {
+        Error::Encoding(EncodingError::Length {
+            what,
+            expected: G1_LEN,
+            actual: bytes.len(),
+        })
     })?;
-    G1Affine::decompress(arr).map_err(|reason| Error::InvalidPoint { what, reason })
+    G1Affine::decompress(arr)
+        .map_err(|reason| Error::Encoding(EncodingError::Point { what, reason }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,12 +127,13 @@ impl SecretKey {
         key_dst: Option<&[u8]>,
     ) -> Result<Self, Error> {
         if key_material.len() < 32 {
-            return Err(Error::InvalidKeyMaterial(
+            return Err(Error::Bbs(BbsError::KeyMaterial(
                 "key material is shorter than 32 bytes",
-            ));
+            )));
         }
-        let info_len = u16::try_from(key_info.len())
-            .map_err(|_| Error::InvalidKeyMaterial("key_info is longer than 65535 bytes"))?;
+        let info_len = u16::try_from(key_info.len()).map_err(|_| {
+            Error::Bbs(BbsError::KeyMaterial("key_info is longer than 65535 bytes"))
+        })?;
         let default_dst;
         let dst = match key_dst {
             Some(dst) => dst,
@@ -217,13 +224,15 @@ impl PublicKey {
     /// octets_to_pubkey: 96 bytes, a compressed point of G2 in the subgroup, not the identity.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         const WHAT: &str = "public key";
-        let arr: [u8; G2_LEN] = bytes.try_into().map_err(|_| Error::InvalidLength {
-            what: WHAT,
-            expected: G2_LEN,
-            actual: bytes.len(),
+        let arr: [u8; G2_LEN] = bytes.try_into().map_err(|_| {
+            Error::Encoding(EncodingError::Length {
+                what: WHAT,
+                expected: G2_LEN,
+                actual: bytes.len(),
+            })
         })?;
         let point = G2Affine::decompress(&arr)
-            .map_err(|reason| Error::InvalidPoint { what: WHAT, reason })?;
+            .map_err(|reason| Error::Encoding(EncodingError::Point { what: WHAT, reason }))?;
         Ok(PublicKey { bytes: arr, point })
     }
 
@@ -259,11 +268,11 @@ impl Signature {
     /// octets_to_signature: `A` a valid non-identity point of G1, `0 < e < r`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() != Self::LEN {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: "signature",
                 expected: Self::LEN,
                 actual: bytes.len(),
-            });
+            }));
         }
         let (a, e) = bytes.split_at(G1_LEN);
         Ok(Signature {
@@ -308,18 +317,18 @@ impl Proof {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         const WHAT: &str = "proof";
         if bytes.len() < Self::MIN_LEN || !(bytes.len() - 3 * G1_LEN).is_multiple_of(SCALAR_LEN) {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: WHAT,
                 expected: Self::MIN_LEN,
                 actual: bytes.len(),
-            });
+            }));
         }
         let u = (bytes.len() - Self::MIN_LEN) / SCALAR_LEN;
         if u > MAX_MESSAGES {
-            return Err(Error::TooManyMessages {
+            return Err(Error::Bbs(BbsError::TooManyMessages {
                 count: u,
                 limit: MAX_MESSAGES,
-            });
+            }));
         }
         let (points, scalars) = bytes.split_at(3 * G1_LEN);
         let mut p = points.chunks_exact(G1_LEN).map(|c| g1_from_slice(WHAT, c));
@@ -333,11 +342,11 @@ impl Proof {
             .map(|c| scalar_from_slice(WHAT, c))
             .collect::<Result<_, _>>()?;
         let [e_hat, r1_hat, r3_hat, m_hat @ .., c] = s.as_slice() else {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: WHAT,
                 expected: Self::MIN_LEN,
                 actual: bytes.len(),
-            });
+            }));
         };
         Ok(Proof {
             abar,
@@ -391,10 +400,10 @@ pub(crate) fn messages_to_scalars_with<M: AsRef<[u8]>>(
     messages: &[M],
 ) -> Result<Vec<Scalar>, Error> {
     if messages.len() > MAX_MESSAGES {
-        return Err(Error::TooManyMessages {
+        return Err(Error::Bbs(BbsError::TooManyMessages {
             count: messages.len(),
             limit: MAX_MESSAGES,
-        });
+        }));
     }
     let dst = [api_id, b"MAP_MSG_TO_SCALAR_AS_HASH_"].concat();
     messages
@@ -419,7 +428,7 @@ pub fn sign<M: AsRef<[u8]>>(
     scheme::core_sign(cs, sk, pk, header, &scalars)
 }
 
-/// Verify `signature` on `messages` and `header`: `Ok(())` or [`Error::SignatureInvalid`].
+/// Verify `signature` on `messages` and `header`: `Ok(())` or [`crate::BbsError::SignatureInvalid`].
 pub fn verify<M: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -432,7 +441,7 @@ pub fn verify<M: AsRef<[u8]>>(
     if scheme::core_verify(cs, pk, signature, header, &scalars)? {
         Ok(())
     } else {
-        Err(Error::SignatureInvalid)
+        Err(Error::Bbs(BbsError::SignatureInvalid))
     }
 }
 
@@ -468,7 +477,7 @@ pub fn proof_gen<M: AsRef<[u8]>>(
 }
 
 /// Verify `proof` against the disclosed messages and their indexes: `Ok(())` or
-/// [`Error::ProofInvalid`].
+/// [`crate::BbsError::ProofInvalid`].
 pub fn proof_verify<M: AsRef<[u8]>>(
     cs: Ciphersuite,
     pk: &PublicKey,
@@ -484,7 +493,7 @@ pub fn proof_verify<M: AsRef<[u8]>>(
     if scheme::core_proof_verify(cs, pk, proof, header, ph, &scalars, disclosed_indexes)? {
         Ok(())
     } else {
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     }
 }
 

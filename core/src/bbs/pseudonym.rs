@@ -41,6 +41,7 @@
 //! # Ok::<(), civitas_core::Error>(())
 //! ```
 
+use crate::{BbsError, EncodingError};
 use zeroize::Zeroize;
 
 use super::blind::{
@@ -131,10 +132,10 @@ impl Pseudonym {
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let point = g1_from_slice("pseudonym", bytes)?;
         if point.compress() == BP1_COMPRESSED {
-            return Err(Error::InvalidPoint {
+            return Err(Error::Encoding(EncodingError::Point {
                 what: "pseudonym",
                 reason: "point is the base point",
-            });
+            }));
         }
         Ok(Pseudonym(point))
     }
@@ -224,7 +225,7 @@ pub(crate) fn core_verify_finalize(
     let ok = scheme::core_verify_with(cs, &layout, pk, signature, header, &all);
     all.iter_mut().for_each(Zeroize::zeroize);
     if !ok? {
-        return Err(Error::SignatureInvalid);
+        return Err(Error::Bbs(BbsError::SignatureInvalid));
     }
     if nym_secret.0.is_zero() {
         return Err(Error::Crypto("nym secret is zero"));
@@ -306,7 +307,7 @@ pub fn commit_with_nym<C: AsRef<[u8]>>(
 }
 
 /// Check the proof of knowledge of a commitment made by [`commit_with_nym`]: `Ok(())` or
-/// [`Error::CommitmentProofInvalid`].
+/// [`crate::BbsError::CommitmentProofInvalid`].
 pub fn verify_commitment_with_nym(
     cs: Ciphersuite,
     commitment: &CommitmentWithProof,
@@ -314,7 +315,7 @@ pub fn verify_commitment_with_nym(
     if core_commit_verify(cs, IFACE, commitment)? {
         Ok(())
     } else {
-        Err(Error::CommitmentProofInvalid)
+        Err(Error::Bbs(BbsError::CommitmentProofInvalid))
     }
 }
 
@@ -338,10 +339,10 @@ pub fn blind_sign_with_nym<M: AsRef<[u8]>>(
     check_len("header", header)?;
     let actual = commitment.committed_count().saturating_sub(1);
     if commitment.committed_count() != committed_count + 1 {
-        return Err(Error::CommittedMessageCount {
+        return Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: committed_count,
             actual,
-        });
+        }));
     }
     let scalars = IFACE.messages_to_scalars(cs, messages)?;
     core_blind_sign_with_nym(cs, sk, pk, commitment, signer_nym_entropy, header, &scalars)
@@ -350,7 +351,7 @@ pub fn blind_sign_with_nym<M: AsRef<[u8]>>(
 
 /// VerifyFinalizeWithNym: check the signature with the committed messages, the prover nym,
 /// the Signer's entropy and the prover blind, and return the [`NymSecret`]; otherwise
-/// [`Error::SignatureInvalid`].
+/// [`crate::BbsError::SignatureInvalid`].
 #[expect(
     clippy::too_many_arguments,
     reason = "VerifyFinalizeWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
@@ -436,7 +437,7 @@ pub fn proof_gen_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
 
 /// ProofVerifyWithNym: check `proof` and `pseudonym` for `context_id` against the disclosed
 /// messages (as [`blind::blind_proof_verify`] does; `l` is the number of Signer messages):
-/// `Ok(())` or [`Error::ProofInvalid`].
+/// `Ok(())` or [`crate::BbsError::ProofInvalid`].
 #[expect(
     clippy::too_many_arguments,
     reason = "ProofVerifyWithNym's parameters (pseudonym draft -01) plus the ciphersuite"
@@ -458,16 +459,16 @@ pub fn proof_verify_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     check_len("header", header)?;
     check_len("presentation header", ph)?;
     if disclosed_messages.len() != disclosed_indexes.len() {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: disclosed_indexes.len(),
             actual: disclosed_messages.len(),
-        });
+        }));
     }
     if disclosed_committed_messages.len() != disclosed_committed_indexes.len() {
-        return Err(Error::CommittedMessageCount {
+        return Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: disclosed_committed_indexes.len(),
             actual: disclosed_committed_messages.len(),
-        });
+        }));
     }
     let mut scalars = IFACE.messages_to_scalars(cs, disclosed_messages)?;
     scalars.extend(IFACE.messages_to_scalars(cs, disclosed_committed_messages)?);
@@ -486,7 +487,7 @@ pub fn proof_verify_with_nym<M: AsRef<[u8]>, C: AsRef<[u8]>>(
     )? {
         Ok(())
     } else {
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     }
 }
 

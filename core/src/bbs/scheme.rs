@@ -2,6 +2,7 @@
 //! Operations" and "Proof Protocol Subroutines".
 //! <https://datatracker.ietf.org/doc/html/draft-irtf-cfrg-bbs-signatures#name-core-operations>
 
+use crate::BbsError;
 use std::sync::{Arc, OnceLock};
 
 use zeroize::Zeroize;
@@ -56,10 +57,10 @@ impl Layout {
     ) -> Result<Self, Error> {
         let total = l.saturating_add(k);
         if total > MAX_MESSAGES {
-            return Err(Error::TooManyMessages {
+            return Err(Error::Bbs(BbsError::TooManyMessages {
                 count: total,
                 limit: MAX_MESSAGES,
-            });
+            }));
         }
         Ok(Layout {
             api_id: set.api_id(cs),
@@ -121,14 +122,12 @@ impl Layout {
             .compressed()
             .get(1)
             .ok_or(Error::Crypto("generators missing Q_1"))?;
-        let hs = self
-            .main
-            .compressed()
-            .get(2..2 + self.l)
-            .ok_or(Error::MessageCount {
+        let hs = self.main.compressed().get(2..2 + self.l).ok_or(Error::Bbs(
+            BbsError::MessageCount {
                 expected: self.l,
                 actual: self.main.message_count(),
-            })?;
+            },
+        ))?;
         let n = self.message_count();
         let n_bytes = (n as u64).to_be_bytes();
         let header_len = (header.len() as u64).to_be_bytes();
@@ -223,10 +222,10 @@ pub(crate) fn core_verify_with(
     messages: &[Scalar],
 ) -> Result<bool, Error> {
     if messages.len() != layout.message_count() {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: layout.message_count(),
             actual: messages.len(),
-        });
+        }));
     }
     let domain = layout.domain(cs, pk, header)?;
     // -B = P1 * (-1) + Q_1 * (-domain) + sum(H_i * (-msg_i))
@@ -249,7 +248,7 @@ pub(crate) fn check_indexes(indexes: &[usize], l: usize) -> Result<(), Error> {
     let mut prev: Option<usize> = None;
     for &i in indexes {
         if i >= l || prev.is_some_and(|p| i <= p) {
-            return Err(Error::InvalidIndex { index: i, count: l });
+            return Err(Error::Bbs(BbsError::Index { index: i, count: l }));
         }
         prev = Some(i);
     }
@@ -349,16 +348,16 @@ pub(crate) fn core_proof_gen_with(
 ) -> Result<(Proof, Option<G1Affine>), Error> {
     let l = messages.len();
     if l != layout.message_count() {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: layout.message_count(),
             actual: l,
-        });
+        }));
     }
     check_indexes(disclosed_indexes, l)?;
     if nym_base.is_some()
         && let Some(&last) = disclosed_indexes.last().filter(|&&i| i + 1 == l)
     {
-        return Err(Error::UndisclosableIndex { index: last });
+        return Err(Error::Bbs(BbsError::UndisclosableIndex { index: last }));
     }
     let u = l - disclosed_indexes.len();
     let [r1, r2, e_t, r1_t, r3_t, m_t @ ..] = random else {
@@ -412,10 +411,10 @@ pub(crate) fn core_proof_gen_with(
     let mut pseudonym = None;
     if let Some(op) = nym_base {
         let (Some(nym_secret), Some(nym_t)) = (messages.last(), m_t.last()) else {
-            return Err(Error::MessageCount {
+            return Err(Error::Bbs(BbsError::MessageCount {
                 expected: 1,
                 actual: 0,
-            });
+            }));
         };
         let nym = op.mul(nym_secret);
         let ut = op.mul(nym_t);
@@ -513,23 +512,23 @@ pub(crate) fn core_proof_verify_with(
     let u = proof.m_hat.len();
     let r = disclosed_indexes.len();
     if disclosed_messages.len() != r {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: r,
             actual: disclosed_messages.len(),
-        });
+        }));
     }
     let l = r + u;
     if l != layout.message_count() {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: layout.message_count(),
             actual: l,
-        });
+        }));
     }
     check_indexes(disclosed_indexes, l)?;
     if nym.is_some()
         && let Some(&last) = disclosed_indexes.last().filter(|&&i| i + 1 == l)
     {
-        return Err(Error::UndisclosableIndex { index: last });
+        return Err(Error::Bbs(BbsError::UndisclosableIndex { index: last }));
     }
 
     // ProofVerifyInit

@@ -13,6 +13,7 @@
 //! Secrets (`HolderSecret`, `ProverNym`, `ProverBlind`, the nym secret) are zeroized on drop
 //! and redacted in `Debug`; nothing here returns or prints one.
 
+use crate::{Bbs2023Error, BbsError};
 use zeroize::Zeroize;
 
 use super::proof_value::{BaseFeature, DerivedFeature, Feature, NymComponents, PSEUDONYM_LEN};
@@ -60,20 +61,20 @@ impl CommitmentRequest {
     /// pseudonym features).
     ///
     /// # Errors
-    /// [`Error::CommittedMessageCount`], [`Error::CommitmentProofInvalid`], or
-    /// [`Error::Bbs2023Feature`] for `baseline`.
+    /// [`crate::BbsError::CommittedMessageCount`], [`crate::BbsError::CommitmentProofInvalid`], or
+    /// [`crate::Bbs2023Error::Feature`] for `baseline`.
     pub fn check(&self) -> Result<(), Error> {
         let expected = committed_values(self.feature);
         if self.commitment.committed_count() != expected {
-            return Err(Error::CommittedMessageCount {
+            return Err(Error::Bbs(BbsError::CommittedMessageCount {
                 expected,
                 actual: self.commitment.committed_count(),
-            });
+            }));
         }
         match self.feature {
-            Feature::Baseline => Err(Error::Bbs2023Feature(
+            Feature::Baseline => Err(Error::Bbs2023(Bbs2023Error::Feature(
                 "a commitment request is for an optional feature, not baseline",
-            )),
+            ))),
             Feature::AnonymousHolderBinding => blind::verify_commitment(CS, &self.commitment),
             Feature::Pseudonym | Feature::HolderBindingPseudonym => {
                 pseudonym::verify_commitment_with_nym(CS, &self.commitment)
@@ -86,7 +87,7 @@ impl CommitmentRequest {
     /// and the commitment decodes. The commitment's proof is checked by the issuer when it
     /// signs ([`super::Bbs2023::sign_blind`]), not here.
     pub fn from_json(doc: &serde_json::Value) -> Result<Self, Error> {
-        let bad = Error::Bbs2023Feature;
+        let bad = |rule| Error::Bbs2023(Bbs2023Error::Feature(rule));
         let obj = doc
             .as_object()
             .ok_or(bad("a credential request is a JSON object"))?;
@@ -124,10 +125,10 @@ impl CommitmentRequest {
         let commitment = CommitmentWithProof::from_bytes(&bytes)?;
         let expected = committed_values(feature);
         if commitment.committed_count() != expected {
-            return Err(Error::CommittedMessageCount {
+            return Err(Error::Bbs(BbsError::CommittedMessageCount {
                 expected,
                 actual: commitment.committed_count(),
-            });
+            }));
         }
         Ok(CommitmentRequest {
             feature,
@@ -213,10 +214,10 @@ impl BindingSecrets<'_> {
         if ok {
             Ok(())
         } else {
-            Err(Error::Bbs2023FeatureMismatch {
+            Err(Error::Bbs2023(Bbs2023Error::FeatureMismatch {
                 expected: self.feature().name(),
                 found: base.feature().name(),
-            })
+            }))
         }
     }
 }
@@ -249,9 +250,9 @@ pub fn commitment_request(
             pseudonym::commit_with_nym(CS, &[s], n)?
         }
         _ => {
-            return Err(Error::Bbs2023Feature(
+            return Err(Error::Bbs2023(Bbs2023Error::Feature(
                 "a commitment request needs: anonymous_holder_binding a holder secret, pseudonym a prover nym, holder_binding_pseudonym both",
-            ));
+            )));
         }
     };
     Ok((
@@ -277,15 +278,15 @@ pub(crate) fn sign(
     let c = &request.commitment;
     let expected = committed_values(request.feature);
     if c.committed_count() != expected {
-        return Err(Error::CommittedMessageCount {
+        return Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected,
             actual: c.committed_count(),
-        });
+        }));
     }
     match request.feature {
-        Feature::Baseline => Err(Error::Bbs2023Feature(
+        Feature::Baseline => Err(Error::Bbs2023(Bbs2023Error::Feature(
             "a commitment request is for an optional feature, not baseline",
-        )),
+        ))),
         Feature::AnonymousHolderBinding => {
             let sig = blind::blind_sign(CS, sk, pk, Some(c), 1, header, messages)?;
             Ok((sig, BaseFeature::AnonymousHolderBinding))
@@ -367,9 +368,9 @@ pub(crate) fn check(
             )
             .map(Some)
         }
-        _ => Err(Error::Bbs2023Feature(
+        _ => Err(Error::Bbs2023(Bbs2023Error::Feature(
             "the base proof has no signer_nym_entropy",
-        )),
+        ))),
     }
 }
 
@@ -431,9 +432,11 @@ pub(crate) fn prove(
     rng: Randomness<'_>,
 ) -> Result<(Proof, DerivedFeature), Error> {
     let l = messages.len();
-    let length_bbs_messages = u32::try_from(l).map_err(|_| Error::TooManyMessages {
-        count: l,
-        limit: crate::bbs::MAX_MESSAGES,
+    let length_bbs_messages = u32::try_from(l).map_err(|_| {
+        Error::Bbs(BbsError::TooManyMessages {
+            count: l,
+            limit: crate::bbs::MAX_MESSAGES,
+        })
     })?;
     let nym_secret = check(pk, signature, base, secrets, header, messages)?;
     let committed = secrets.committed();
@@ -464,7 +467,7 @@ pub(crate) fn prove(
             ))
         }
         (_, Some(nym_secret)) => {
-            let domain = nym_domain.ok_or(Error::Bbs2023MissingNymDomain)?;
+            let domain = nym_domain.ok_or(Error::Bbs2023(Bbs2023Error::MissingNymDomain))?;
             let iface = Interface::Pseudonym01;
             let mut scalars = iface.messages_to_scalars(CS, messages)?;
             let mut committed = iface.messages_to_scalars(CS, &committed)?;
@@ -521,10 +524,10 @@ fn proof_committed(
 ) -> Result<usize, Error> {
     (disclosed + proof.undisclosed_count())
         .checked_sub(l + reserved)
-        .ok_or(Error::MessageCount {
+        .ok_or(Error::Bbs(BbsError::MessageCount {
             expected: l + reserved,
             actual: disclosed + proof.undisclosed_count(),
-        })
+        }))
 }
 
 /// Verify a derived BBS proof of an optional feature. `nym_domain` is the verifier's own
@@ -543,29 +546,31 @@ pub(crate) fn verify(
     selective: &[usize],
     nym_domain: Option<&str>,
 ) -> Result<BoundVerified, Error> {
-    let l = feature.length_bbs_messages().ok_or(Error::Bbs2023Feature(
-        "a baseline proof has no feature to verify",
-    ))? as usize;
+    let l = feature
+        .length_bbs_messages()
+        .ok_or(Error::Bbs2023(Bbs2023Error::Feature(
+            "a baseline proof has no feature to verify",
+        )))? as usize;
     let none: [&[u8]; 0] = [];
     let invalid = |e: Error| match e {
-        Error::ProofInvalid => Error::VerificationFailed(
+        Error::Bbs(BbsError::ProofInvalid) => Error::Bbs2023(Bbs2023Error::VerificationFailed(
             "the BBS proof does not verify (tampered or missing claims, another issuer key, presentation header, lengthBBSMessages, pseudonym or nym_domain)",
-        ),
+        )),
         other => other,
     };
     match feature {
-        DerivedFeature::Baseline => Err(Error::Bbs2023Feature(
+        DerivedFeature::Baseline => Err(Error::Bbs2023(Bbs2023Error::Feature(
             "a baseline proof has no feature to verify",
-        )),
+        ))),
         DerivedFeature::AnonymousHolderBinding { .. } => {
             // Exactly one committed value, the holder secret: a blind signature made without a
             // commitment (nothing bound) is refused.
             let m = proof_committed(proof, l, selective.len(), 1)?;
             if m != 1 {
-                return Err(Error::CommittedMessageCount {
+                return Err(Error::Bbs(BbsError::CommittedMessageCount {
                     expected: 1,
                     actual: m,
-                });
+                }));
             }
             blind::blind_proof_verify(
                 CS,
@@ -589,11 +594,11 @@ pub(crate) fn verify(
         DerivedFeature::Pseudonym(n) | DerivedFeature::HolderBindingPseudonym(n) => {
             let domain = match (n.nym_domain.as_deref(), nym_domain) {
                 (Some(theirs), Some(ours)) if theirs != ours => {
-                    return Err(Error::Bbs2023NymDomainMismatch);
+                    return Err(Error::Bbs2023(Bbs2023Error::NymDomainMismatch));
                 }
                 (_, Some(ours)) => ours,
                 (Some(theirs), None) => theirs,
-                (None, None) => return Err(Error::Bbs2023MissingNymDomain),
+                (None, None) => return Err(Error::Bbs2023(Bbs2023Error::MissingNymDomain)),
             };
             let m = proof_committed(proof, l, selective.len(), 2)?;
             // `pseudonym` commits nothing besides the nym; `holder_binding_pseudonym` the
@@ -604,10 +609,10 @@ pub(crate) fn verify(
                 (DerivedFeature::HolderBindingPseudonym(_), 1) => Feature::HolderBindingPseudonym,
                 (DerivedFeature::HolderBindingPseudonym(_), 0) => Feature::Pseudonym,
                 (f, m) => {
-                    return Err(Error::CommittedMessageCount {
+                    return Err(Error::Bbs(BbsError::CommittedMessageCount {
                         expected: committed_values(f.feature()) - 1,
                         actual: m,
-                    });
+                    }));
                 }
             };
             let nym = Pseudonym::from_bytes(&n.pseudonym)?;

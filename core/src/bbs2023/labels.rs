@@ -4,6 +4,7 @@
 //! [createLabelMapFunction](https://www.w3.org/TR/vc-di-ecdsa/#createlabelmapfunction)
 //! (verifier).
 
+use crate::Bbs2023Error;
 use std::collections::HashMap;
 
 use hmac::{Hmac, Mac};
@@ -49,9 +50,9 @@ pub(crate) fn mapped_labels(
         .iter()
         .map(|(input, c14n)| match label_map.get(c14n) {
             Some(label) => Ok((input.clone(), label.clone())),
-            None => Err(Error::InvalidLabelMap(
+            None => Err(Error::Bbs2023(Bbs2023Error::LabelMap(
                 "the label map has no entry for a blank node of the document",
-            )),
+            ))),
         })
         .collect()
 }

@@ -29,6 +29,7 @@
 //! no tags, no trailing bytes, and the explicit limits below. Serializing is deterministic
 //! (label map keys in increasing order), so a canonical input re-serializes byte for byte.
 
+use crate::{Bbs2023Error, EncodingError};
 use core::fmt;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -369,15 +370,17 @@ impl LabelMap {
     /// Adds `c14n{canonical}` -> `b{hmac}`.
     ///
     /// # Errors
-    /// [`Error::InvalidLabelMap`] if `canonical` is already mapped or `hmac` already used.
+    /// [`crate::Bbs2023Error::LabelMap`] if `canonical` is already mapped or `hmac` already used.
     pub fn insert(&mut self, canonical: u32, hmac: u32) -> Result<(), Error> {
         if self.map.contains_key(&canonical) {
-            return Err(Error::InvalidLabelMap("duplicate canonical label"));
+            return Err(Error::Bbs2023(Bbs2023Error::LabelMap(
+                "duplicate canonical label",
+            )));
         }
         if !self.values.insert(hmac) {
-            return Err(Error::InvalidLabelMap(
+            return Err(Error::Bbs2023(Bbs2023Error::LabelMap(
                 "two canonical labels map to the same label",
-            ));
+            )));
         }
         self.map.insert(canonical, hmac);
         Ok(())
@@ -386,7 +389,7 @@ impl LabelMap {
     /// compressLabelMap: builds the map from `("c14nN", "bM")` pairs.
     ///
     /// # Errors
-    /// [`Error::InvalidLabelMap`] for a key not `c14n` + decimal, a value not `b` + decimal
+    /// [`crate::Bbs2023Error::LabelMap`] for a key not `c14n` + decimal, a value not `b` + decimal
     /// (no sign, no leading zero, at most `u32::MAX`), or a map that is not one-to-one.
     pub fn compress<'a, I>(labels: I) -> Result<Self, Error>
     where
@@ -394,10 +397,12 @@ impl LabelMap {
     {
         let mut map = LabelMap::new();
         for (k, v) in labels {
-            let canonical = parse_label_number(k, "c14n")
-                .ok_or(Error::InvalidLabelMap("key is not a c14n label"))?;
-            let hmac = parse_label_number(v, "b")
-                .ok_or(Error::InvalidLabelMap("value is not a b label"))?;
+            let canonical = parse_label_number(k, "c14n").ok_or(Error::Bbs2023(
+                Bbs2023Error::LabelMap("key is not a c14n label"),
+            ))?;
+            let hmac = parse_label_number(v, "b").ok_or(Error::Bbs2023(Bbs2023Error::LabelMap(
+                "value is not a b label",
+            )))?;
             map.insert(canonical, hmac)?;
         }
         Ok(map)
@@ -459,29 +464,35 @@ fn open(proof_value: &str, expected: ProofKind) -> Result<(Feature, Zeroizing<Ve
             limit: MAX_PROOF_VALUE_LEN,
         });
     }
-    let body = proof_value
-        .strip_prefix('u')
-        .ok_or(Error::MultibasePrefix { expected: 'u' })?;
+    let body =
+        proof_value
+            .strip_prefix('u')
+            .ok_or(Error::Encoding(EncodingError::MultibasePrefix {
+                expected: 'u',
+            }))?;
     let bytes = Zeroizing::new(decode_base64url(body)?);
     let header: [u8; 3] = bytes
         .get(..3)
         .and_then(|h| h.try_into().ok())
-        .ok_or(Error::UnknownProofHeader)?;
-    let (feature, kind) = Feature::from_header(header).ok_or(Error::UnknownProofHeader)?;
+        .ok_or(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))?;
+    let (feature, kind) =
+        Feature::from_header(header).ok_or(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))?;
     if kind != expected {
-        return Err(Error::ProofKindMismatch {
+        return Err(Error::Bbs2023(Bbs2023Error::ProofKindMismatch {
             expected: expected.name(),
             found: kind.name(),
-        });
+        }));
     }
     Ok((feature, bytes))
 }
 
 fn fixed<const N: usize>(bytes: &[u8], what: &'static str) -> Result<[u8; N], Error> {
-    bytes.try_into().map_err(|_| Error::InvalidLength {
-        what,
-        expected: N,
-        actual: bytes.len(),
+    bytes.try_into().map_err(|_| {
+        Error::Encoding(EncodingError::Length {
+            what,
+            expected: N,
+            actual: bytes.len(),
+        })
     })
 }
 
@@ -550,7 +561,7 @@ impl BaseProofValue {
     /// The issuer public key component, validated as a BLS12-381 G2 point.
     ///
     /// # Errors
-    /// [`Error::InvalidPoint`].
+    /// [`crate::EncodingError::Point`].
     pub fn issuer_public_key(&self) -> Result<PublicKey, Error> {
         PublicKey::from_bytes(KeyType::Bls12381G2, &self.public_key)
     }
@@ -558,10 +569,10 @@ impl BaseProofValue {
     /// parseBaseProofValue.
     ///
     /// # Errors
-    /// [`Error::MultibasePrefix`], [`Error::InvalidEncoding`], [`Error::TooLarge`],
-    /// [`Error::UnknownProofHeader`], [`Error::ProofKindMismatch`] for a derived proof,
-    /// [`Error::UnsupportedFeature`], [`Error::Cbor`] for malformed or mistyped CBOR or a
-    /// component count other than 5, [`Error::InvalidLength`] for a component of the wrong
+    /// [`crate::EncodingError::MultibasePrefix`], [`crate::EncodingError::Alphabet`], [`Error::TooLarge`],
+    /// [`crate::Bbs2023Error::UnknownProofHeader`], [`crate::Bbs2023Error::ProofKindMismatch`] for a derived proof,
+    /// [`crate::Bbs2023Error::UnsupportedFeature`], [`crate::Bbs2023Error::Cbor`] for malformed or mistyped CBOR or a
+    /// component count other than 5, [`crate::EncodingError::Length`] for a component of the wrong
     /// length.
     pub fn parse(proof_value: &str) -> Result<Self, Error> {
         let (feature, bytes) = open(proof_value, ProofKind::Base)?;
@@ -671,10 +682,10 @@ impl DerivedProofValue {
     /// parseDerivedProofValue (with decompressLabelMap left to [`LabelMap::decompress`]).
     ///
     /// # Errors
-    /// As [`BaseProofValue::parse`] (a base proof gives [`Error::ProofKindMismatch`]), plus
-    /// [`Error::InvalidLength`] for a BBS proof whose length is not 272 + 32·k bytes,
-    /// [`Error::InvalidLabelMap`] for a label map that is not one-to-one, and
-    /// [`Error::Cbor`] with [`CborErrorKind::DuplicateKey`] for a repeated key.
+    /// As [`BaseProofValue::parse`] (a base proof gives [`crate::Bbs2023Error::ProofKindMismatch`]), plus
+    /// [`crate::EncodingError::Length`] for a BBS proof whose length is not 272 + 32·k bytes,
+    /// [`crate::Bbs2023Error::LabelMap`] for a label map that is not one-to-one, and
+    /// [`crate::Bbs2023Error::Cbor`] with [`CborErrorKind::DuplicateKey`] for a repeated key.
     pub fn parse(proof_value: &str) -> Result<Self, Error> {
         let (feature, bytes) = open(proof_value, ProofKind::Derived)?;
         let mut r = Reader::new(bytes.get(3..).unwrap_or_default(), 3);
@@ -692,12 +703,12 @@ impl DerivedProofValue {
                 match r.array(8)? {
                     n @ (7 | 8) => n,
                     _ => {
-                        return Err(Error::Cbor {
+                        return Err(Error::Bbs2023(Bbs2023Error::Cbor {
                             offset: at,
                             kind: CborErrorKind::UnexpectedType {
                                 expected: "array of 7 or 8 components",
                             },
-                        });
+                        }));
                     }
                 }
             }
@@ -706,11 +717,11 @@ impl DerivedProofValue {
         if bbs_proof.len() < BBS_PROOF_MIN_LEN
             || !(bbs_proof.len() - BBS_PROOF_MIN_LEN).is_multiple_of(32)
         {
-            return Err(Error::InvalidLength {
+            return Err(Error::Encoding(EncodingError::Length {
                 what: "bbsProof",
                 expected: BBS_PROOF_MIN_LEN,
                 actual: bbs_proof.len(),
-            });
+            }));
         }
         let bbs_proof = bbs_proof.to_vec();
         let entries = r.map(MAX_LABEL_MAP_ENTRIES)?;
@@ -720,10 +731,10 @@ impl DerivedProofValue {
             let k = r.uint_u32()?;
             let v = r.uint_u32()?;
             if label_map.get(k).is_some() {
-                return Err(Error::Cbor {
+                return Err(Error::Bbs2023(Bbs2023Error::Cbor {
                     offset: at,
                     kind: CborErrorKind::DuplicateKey,
-                });
+                }));
             }
             label_map.insert(k, v)?;
         }
@@ -732,9 +743,9 @@ impl DerivedProofValue {
         // One proof, one encoding: the indexes are strictly increasing, as derivation makes them.
         for indexes in [&mandatory_indexes, &selective_indexes] {
             if indexes.windows(2).any(|w| w.first() >= w.get(1)) {
-                return Err(Error::Bbs2023(
+                return Err(Error::Bbs2023(Bbs2023Error::Invalid(
                     "mandatoryIndexes and selectiveIndexes must be strictly increasing",
-                ));
+                )));
             }
         }
         let presentation_header = r.bytes(MAX_PRESENTATION_HEADER_LEN)?.to_vec();
@@ -785,8 +796,8 @@ impl DerivedProofValue {
 /// Identifies a proof value's kind and feature from its header, without parsing the rest.
 ///
 /// # Errors
-/// [`Error::MultibasePrefix`], [`Error::InvalidEncoding`], [`Error::TooLarge`],
-/// [`Error::UnknownProofHeader`].
+/// [`crate::EncodingError::MultibasePrefix`], [`crate::EncodingError::Alphabet`], [`Error::TooLarge`],
+/// [`crate::Bbs2023Error::UnknownProofHeader`].
 pub fn identify(proof_value: &str) -> Result<(ProofKind, Feature), Error> {
     if proof_value.len() > MAX_PROOF_VALUE_LEN {
         return Err(Error::TooLarge {
@@ -795,19 +806,24 @@ pub fn identify(proof_value: &str) -> Result<(ProofKind, Feature), Error> {
             limit: MAX_PROOF_VALUE_LEN,
         });
     }
-    let body = proof_value
-        .strip_prefix('u')
-        .ok_or(Error::MultibasePrefix { expected: 'u' })?;
+    let body =
+        proof_value
+            .strip_prefix('u')
+            .ok_or(Error::Encoding(EncodingError::MultibasePrefix {
+                expected: 'u',
+            }))?;
     // Four base64url characters cover the three header bytes.
-    let head = body.get(..4).ok_or(Error::UnknownProofHeader)?;
+    let head = body
+        .get(..4)
+        .ok_or(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))?;
     let bytes = decode_base64url(head)?;
     let header: [u8; 3] = bytes
         .get(..3)
         .and_then(|h| h.try_into().ok())
-        .ok_or(Error::UnknownProofHeader)?;
+        .ok_or(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))?;
     Feature::from_header(header)
         .map(|(f, k)| (k, f))
-        .ok_or(Error::UnknownProofHeader)
+        .ok_or(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
 }
 
 #[cfg(test)]
@@ -932,7 +948,7 @@ mod tests {
         sig.insert(4, 0xc2);
         assert!(matches!(
             BaseProofValue::parse(&Base::Base64Url.encode(&sig)),
-            Err(Error::Cbor { .. })
+            Err(Error::Bbs2023(Bbs2023Error::Cbor { .. }))
         ));
     }
 
@@ -947,7 +963,7 @@ mod tests {
         b.pop();
         assert!(matches!(
             DerivedProofValue::parse(&Base::Base64Url.encode(&b)),
-            Err(Error::Cbor { .. })
+            Err(Error::Bbs2023(Bbs2023Error::Cbor { .. }))
         ));
         // A pseudonym derived proof with 6 components.
         let v = derived(DerivedFeature::Pseudonym(nym(None)));
@@ -960,7 +976,7 @@ mod tests {
             b[2] = last;
             assert_eq!(
                 DerivedProofValue::parse(&Base::Base64Url.encode(&b)),
-                Err(Error::UnknownProofHeader)
+                Err(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
             );
         }
         // A base header on a derived layout.
@@ -968,7 +984,7 @@ mod tests {
         b[2] = 0x06;
         assert!(matches!(
             DerivedProofValue::parse(&Base::Base64Url.encode(&b)),
-            Err(Error::ProofKindMismatch { .. })
+            Err(Error::Bbs2023(Bbs2023Error::ProofKindMismatch { .. }))
         ));
     }
 

@@ -8,6 +8,7 @@
 //! into JSON with each array made dense in index order, which is what the specification's
 //! sparse-array step produces.
 
+use crate::JsonError;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
@@ -129,10 +130,10 @@ fn walk(sel: &mut Sel, value: &Value, tokens: &[String], pointer: &str) -> Resul
         _ => (None, None),
     };
     let Some(next) = next else {
-        return Err(Error::InvalidPointer {
+        return Err(Error::Json(JsonError::Pointer {
             pointer: truncate(pointer),
             reason: "does not match the document",
-        });
+        }));
     };
     match child(sel, token, index, next) {
         Some(c) => walk(c, next, rest, pointer),
@@ -155,10 +156,10 @@ pub fn select_json_ld(document: &Value, pointers: &[String]) -> Result<Option<Va
     for pointer in pointers {
         let tokens = parse_pointer(pointer)?;
         if tokens.len() > MAX_POINTER_DEPTH {
-            return Err(Error::InvalidPointer {
+            return Err(Error::Json(JsonError::Pointer {
                 pointer: truncate(pointer),
                 reason: "deeper than 128 levels",
-            });
+            }));
         }
         walk(&mut root, document, &tokens, pointer)?;
     }

@@ -9,6 +9,7 @@
 //! [DI-ECDSA section 3.4](https://www.w3.org/TR/vc-di-ecdsa/#selective-disclosure-functions)
 //! they rely on.
 
+use crate::{Bbs2023Error, BbsError, CredentialError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -182,10 +183,14 @@ const KEY_CACHE: usize = 256;
 fn relabel_lines(quads: &[Quad], labels: &HashMap<String, String>) -> Result<Vec<String>, Error> {
     let relabel = |t: &Term| -> Result<Term, Error> {
         match t {
-            Term::BlankNode(b) => labels
-                .get(b)
-                .map(|l| Term::BlankNode(l.clone()))
-                .ok_or(Error::Bbs2023("a blank node has no label in the label map")),
+            Term::BlankNode(b) => {
+                labels
+                    .get(b)
+                    .map(|l| Term::BlankNode(l.clone()))
+                    .ok_or(Error::Bbs2023(Bbs2023Error::Invalid(
+                        "a blank node has no label in the label map",
+                    )))
+            }
             other => Ok(other.clone()),
         }
     };
@@ -216,7 +221,9 @@ fn sha256(parts: impl IntoIterator<Item = impl AsRef<[u8]>>) -> [u8; 32] {
 fn context_of(document: &Value) -> Result<&Value, Error> {
     document
         .get("@context")
-        .ok_or(Error::Bbs2023("the document has no @context"))
+        .ok_or(Error::Bbs2023(Bbs2023Error::Invalid(
+            "the document has no @context",
+        )))
 }
 
 impl Bbs2023 {
@@ -270,9 +277,9 @@ impl Bbs2023 {
                     }
                     Ok(())
                 }
-                Term::BlankNode(_) => Err(Error::Unsupported(
+                Term::BlankNode(_) => Err(Error::Credential(CredentialError::Unsupported(
                     "a blank node without a JSON object of its own (an @list value or a \"_:\" reference)",
-                )),
+                ))),
                 Term::Literal(_) => Ok(()),
             }
         };
@@ -335,11 +342,19 @@ impl Bbs2023 {
     ) -> Result<[u8; 32], Error> {
         match proof.get("type").and_then(Value::as_str) {
             Some("DataIntegrityProof") => {}
-            _ => return Err(Error::Bbs2023("proof type is not DataIntegrityProof")),
+            _ => {
+                return Err(Error::Bbs2023(Bbs2023Error::Invalid(
+                    "proof type is not DataIntegrityProof",
+                )));
+            }
         }
         match proof.get("cryptosuite").and_then(Value::as_str) {
             Some("bbs-2023") => {}
-            _ => return Err(Error::Bbs2023("cryptosuite is not bbs-2023")),
+            _ => {
+                return Err(Error::Bbs2023(Bbs2023Error::Invalid(
+                    "cryptosuite is not bbs-2023",
+                )));
+            }
         }
         let mut config = proof.clone();
         config.remove("proofValue");
@@ -427,8 +442,8 @@ impl Bbs2023 {
     /// Issue a credential bound to the holder's commitment (the feature of `request`): the
     /// blind base proof, with a fresh HMAC key and, for the pseudonym features, fresh
     /// `signer_nym_entropy`. The commitment's proof is checked first
-    /// ([`Error::CommitmentProofInvalid`]), and it must hold the feature's number of values
-    /// ([`Error::CommittedMessageCount`]).
+    /// ([`crate::BbsError::CommitmentProofInvalid`]), and it must hold the feature's number of values
+    /// ([`crate::BbsError::CommittedMessageCount`]).
     pub fn sign_blind(
         &self,
         document: &Value,
@@ -507,10 +522,14 @@ impl Bbs2023 {
         signer: impl FnOnce(&[u8], &[String]) -> Result<(Signature, BaseFeature), Error>,
     ) -> Result<(Value, PublicKey), Error> {
         let Value::Object(doc) = document else {
-            return Err(Error::Bbs2023("the document is not a JSON object"));
+            return Err(Error::Bbs2023(Bbs2023Error::Invalid(
+                "the document is not a JSON object",
+            )));
         };
         if doc.contains_key("proof") {
-            return Err(Error::Bbs2023("the document already has a proof"));
+            return Err(Error::Bbs2023(Bbs2023Error::Invalid(
+                "the document already has a proof",
+            )));
         }
         let data = self.base_proof_data(document, options, mandatory_pointers, &hmac_key)?;
         let header: Vec<u8> = [data.proof_hash, data.mandatory_hash].concat();
@@ -535,16 +554,22 @@ impl Bbs2023 {
     /// Split a secured document into the unsecured document and its single proof object.
     fn split<'a>(&self, secured: &'a Value) -> Result<(Value, &'a Map<String, Value>), Error> {
         let Value::Object(doc) = secured else {
-            return Err(Error::Bbs2023("the document is not a JSON object"));
+            return Err(Error::Bbs2023(Bbs2023Error::Invalid(
+                "the document is not a JSON object",
+            )));
         };
         let proof = match doc.get("proof") {
             Some(Value::Object(p)) => p,
             Some(Value::Array(_)) => {
-                return Err(Error::Bbs2023(
+                return Err(Error::Bbs2023(Bbs2023Error::Invalid(
                     "more than one proof; give one bbs-2023 proof",
-                ));
+                )));
             }
-            _ => return Err(Error::Bbs2023("the document has no proof")),
+            _ => {
+                return Err(Error::Bbs2023(Bbs2023Error::Invalid(
+                    "the document has no proof",
+                )));
+            }
         };
         let mut unsecured = doc.clone();
         unsecured.remove("proof");
@@ -556,12 +581,15 @@ impl Bbs2023 {
     pub fn verify_base(&self, signed: &Value) -> Result<PublicKey, Error> {
         let (base, pk, signature, header, messages) = self.base_check(signed)?;
         if base.feature != BaseFeature::Baseline {
-            return Err(Error::Bbs2023Feature(
+            return Err(Error::Bbs2023(Bbs2023Error::Feature(
                 "a bound credential is checked with the holder's secrets (verify_base_blind)",
-            ));
+            )));
         }
-        bbs::verify(CS, &pk, &signature, &header, &messages)
-            .map_err(|_| Error::VerificationFailed("the issuer's BBS signature does not verify"))?;
+        bbs::verify(CS, &pk, &signature, &header, &messages).map_err(|_| {
+            Error::Bbs2023(Bbs2023Error::VerificationFailed(
+                "the issuer's BBS signature does not verify",
+            ))
+        })?;
         Ok(pk)
     }
 
@@ -577,7 +605,9 @@ impl Bbs2023 {
         let (base, pk, signature, header, messages) = self.base_check(signed)?;
         features::check(&pk, &signature, &base.feature, secrets, &header, &messages).map_err(
             |e| match e {
-                Error::SignatureInvalid => Error::VerificationFailed(WRONG_HOLDER_SECRETS),
+                Error::Bbs(BbsError::SignatureInvalid) => {
+                    Error::Bbs2023(Bbs2023Error::VerificationFailed(WRONG_HOLDER_SECRETS))
+                }
                 other => other,
             },
         )?;
@@ -605,9 +635,9 @@ impl Bbs2023 {
         )?;
         let header: Vec<u8> = [data.proof_hash, data.mandatory_hash].concat();
         if header != base.bbs_header {
-            return Err(Error::VerificationFailed(
+            return Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(
                 "the document or proof options differ from what the issuer signed",
-            ));
+            )));
         }
         let pk = PublicKey::from_bytes(&base.public_key)?;
         check_key_matches_method(&pk, &options.verification_method)?;
@@ -710,15 +740,15 @@ impl Bbs2023 {
         match (&base.feature, secrets) {
             (BaseFeature::Baseline, None) => {}
             (BaseFeature::Baseline, Some(s)) => {
-                return Err(Error::Bbs2023FeatureMismatch {
+                return Err(Error::Bbs2023(Bbs2023Error::FeatureMismatch {
                     expected: s.feature().name(),
                     found: Feature::Baseline.name(),
-                });
+                }));
             }
             (_, None) => {
-                return Err(Error::Bbs2023Feature(
+                return Err(Error::Bbs2023(Bbs2023Error::Feature(
                     "a bound credential needs the holder's secrets to derive (derive_bound)",
-                ));
+                )));
             }
             (f, Some(s)) => s.check_base(f)?,
         }
@@ -791,7 +821,9 @@ impl Bbs2023 {
                 rng,
             )
             .map_err(|e| match e {
-                Error::SignatureInvalid => Error::VerificationFailed(WRONG_HOLDER_SECRETS),
+                Error::Bbs(BbsError::SignatureInvalid) => {
+                    Error::Bbs2023(Bbs2023Error::VerificationFailed(WRONG_HOLDER_SECRETS))
+                }
                 other => other,
             })?,
         };
@@ -826,9 +858,9 @@ impl Bbs2023 {
         let mut reveal = match select_json_ld(&document, &combined)? {
             Some(Value::Object(m)) => m,
             _ => {
-                return Err(Error::Bbs2023(
+                return Err(Error::Bbs2023(Bbs2023Error::Invalid(
                     "nothing is disclosed: give mandatory or selective pointers",
-                ));
+                )));
             }
         };
         let mut new_proof = proof.clone();
@@ -851,9 +883,9 @@ impl Bbs2023 {
 
     /// [`Bbs2023::verify_at`] for every feature option, with the verifier's own `nym_domain`
     /// for pseudonym proofs: when given, the pseudonym is verified for it (and a proof that
-    /// names another one is refused with [`Error::Bbs2023NymDomainMismatch`]); when not, the
+    /// names another one is refused with [`crate::Bbs2023Error::NymDomainMismatch`]); when not, the
     /// proof's own `nym_domain` is used and reported in [`VerifiedDocument::nym_domain`] (a
-    /// proof without one is refused with [`Error::Bbs2023MissingNymDomain`]).
+    /// proof without one is refused with [`crate::Bbs2023Error::MissingNymDomain`]).
     pub fn verify_with(
         &self,
         secured: &Value,
@@ -865,9 +897,9 @@ impl Bbs2023 {
         let value = proof_value_str(proof)?;
         let (kind, _) = super::proof_value::identify(value)?;
         if kind == super::proof_value::ProofKind::Base {
-            return Err(Error::VerificationFailed(
+            return Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(
                 "this is a base proof, which only the holder may see; expected a derived proof",
-            ));
+            )));
         }
         let derived = DerivedProofValue::parse(value)?;
         let options = options_from_proof(proof)?;
@@ -894,9 +926,9 @@ impl Bbs2023 {
             .iter()
             .any(|&i| i as usize >= nquads.len())
         {
-            return Err(Error::VerificationFailed(
+            return Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(
                 "a mandatory index points past the disclosed statements",
-            ));
+            )));
         }
         let (mut mandatory, mut non_mandatory) = (Vec::new(), Vec::new());
         for (i, nq) in nquads.iter().enumerate() {
@@ -917,17 +949,17 @@ impl Bbs2023 {
         if non_mandatory.len() != selective.len()
             || mandatory.len() != derived.mandatory_indexes.len()
         {
-            return Err(Error::VerificationFailed(
+            return Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(
                 "the disclosed statements do not match what the proof covers (a claim was added or removed)",
-            ));
+            )));
         }
         let bound = match &derived.feature {
             DerivedFeature::Baseline => {
                 bbs::proof_verify(CS, &pk, &bbs_proof, &header, &derived.presentation_header, &non_mandatory, &selective)
                     .map_err(|e| match e {
-                        Error::ProofInvalid => Error::VerificationFailed(
+                        Error::Bbs(BbsError::ProofInvalid) => Error::Bbs2023(Bbs2023Error::VerificationFailed(
                             "the BBS proof does not verify (tampered or missing claims, another issuer key, or another presentation header)",
-                        ),
+                        )),
                         other => other,
                     })?;
                 features::BoundVerified {
@@ -973,17 +1005,23 @@ fn check_proof_times(proof: &Map<String, Value>, now: Timestamp) -> Result<(), E
     let stamp = |key: &str| -> Result<Option<Timestamp>, Error> {
         match proof.get(key) {
             None => Ok(None),
-            Some(Value::String(s)) => Timestamp::parse(s).map(Some).ok_or(Error::Bbs2023(
-                "the proof's created or expires is not a date-time with a time zone",
-            )),
-            Some(_) => Err(Error::Bbs2023(
+            Some(Value::String(s)) => {
+                Timestamp::parse(s)
+                    .map(Some)
+                    .ok_or(Error::Bbs2023(Bbs2023Error::Invalid(
+                        "the proof's created or expires is not a date-time with a time zone",
+                    )))
+            }
+            Some(_) => Err(Error::Bbs2023(Bbs2023Error::Invalid(
                 "the proof's created or expires is not a string",
-            )),
+            ))),
         }
     };
     stamp("created")?;
     if stamp("expires")?.is_some_and(|expires| expires < now) {
-        return Err(Error::VerificationFailed("the proof has expired"));
+        return Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(
+            "the proof has expired",
+        )));
     }
     Ok(())
 }
@@ -992,17 +1030,21 @@ fn proof_value_str(proof: &Map<String, Value>) -> Result<&str, Error> {
     proof
         .get("proofValue")
         .and_then(Value::as_str)
-        .ok_or(Error::Bbs2023("the proof has no proofValue string"))
+        .ok_or(Error::Bbs2023(Bbs2023Error::Invalid(
+            "the proof has no proofValue string",
+        )))
 }
 
 fn options_from_proof(proof: &Map<String, Value>) -> Result<ProofOptions, Error> {
     let text = |k: &str| proof.get(k).and_then(Value::as_str).map(str::to_owned);
     Ok(ProofOptions {
-        verification_method: text("verificationMethod")
-            .ok_or(Error::Bbs2023("the proof has no verificationMethod"))?,
+        verification_method: text("verificationMethod").ok_or(Error::Bbs2023(
+            Bbs2023Error::Invalid("the proof has no verificationMethod"),
+        ))?,
         created: text("created"),
-        proof_purpose: text("proofPurpose")
-            .ok_or(Error::Bbs2023("the proof has no proofPurpose"))?,
+        proof_purpose: text("proofPurpose").ok_or(Error::Bbs2023(Bbs2023Error::Invalid(
+            "the proof has no proofPurpose",
+        )))?,
     })
 }
 
@@ -1010,9 +1052,9 @@ fn options_from_proof(proof: &Map<String, Value>) -> Result<ProofOptions, Error>
 fn key_from_method(method: &str) -> Result<PublicKey, Error> {
     match crate::did::parse_verification_method(method)? {
         crate::keys::PublicKey::Bls12381G2(bytes) => PublicKey::from_bytes(&bytes),
-        _ => Err(Error::Bbs2023(
+        _ => Err(Error::Bbs2023(Bbs2023Error::Invalid(
             "the verification method is not a BLS12-381 G2 key",
-        )),
+        ))),
     }
 }
 
@@ -1021,8 +1063,8 @@ fn check_key_matches_method(pk: &PublicKey, method: &str) -> Result<(), Error> {
     if key_from_method(method)? == *pk {
         Ok(())
     } else {
-        Err(Error::VerificationFailed(
+        Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(
             "the proof's public key is not the verification method's key",
-        ))
+        )))
     }
 }

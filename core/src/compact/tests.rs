@@ -5,6 +5,7 @@
 )]
 
 use super::*;
+use crate::CompactError;
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -48,23 +49,23 @@ fn base45_errors() {
     // RFC 9285 section 4.2: "GGW" is 65535 + 1.
     assert!(matches!(
         base45::decode("GGW"),
-        Err(Error::CompactBase45 { position: 0, .. })
+        Err(Error::Compact(CompactError::Base45 { position: 0, .. }))
     ));
     assert_eq!(base45::decode("FGW").unwrap(), [0xff, 0xff]);
     // Two characters above 255.
     assert!(matches!(
         base45::decode("BB8::"),
-        Err(Error::CompactBase45 { position: 3, .. })
+        Err(Error::Compact(CompactError::Base45 { position: 3, .. }))
     ));
     // Lowercase is outside the alphabet.
     assert!(matches!(
         base45::decode("BB8bb8"),
-        Err(Error::CompactBase45 { position: 3, .. })
+        Err(Error::Compact(CompactError::Base45 { position: 3, .. }))
     ));
     // A single trailing character.
     assert!(matches!(
         base45::decode("BB8B"),
-        Err(Error::CompactBase45 { position: 3, .. })
+        Err(Error::Compact(CompactError::Base45 { position: 3, .. }))
     ));
 }
 
@@ -93,7 +94,7 @@ fn minify_refuses_non_json() {
     for bad in [&b""[..], b"{", b"{} {}", b"\xff", b"[1,]"] {
         assert!(matches!(
             minify_json(bad),
-            Err(Error::CompactNotJson { .. })
+            Err(Error::Compact(CompactError::NotJson { .. }))
         ));
     }
 }
@@ -204,10 +205,10 @@ proptest! {
             Err(e) => {
                 let expected = matches!(
                     e,
-                    Error::CompactBase45 { .. }
-                        | Error::CompactDeflate { .. }
-                        | Error::CompactNotJson { .. }
-                        | Error::CompactTooLarge { .. }
+                    Error::Compact(CompactError::Base45 { .. })
+                        | Error::Compact(CompactError::Deflate { .. })
+                        | Error::Compact(CompactError::NotJson { .. })
+                        | Error::Compact(CompactError::TooLarge { .. })
                 );
                 prop_assert!(expected, "unexpected error {:?}", e);
             }
@@ -235,16 +236,16 @@ fn bad_prefix() {
     ] {
         assert_eq!(
             decode(&bad),
-            Err(Error::CompactPrefix {
+            Err(Error::Compact(CompactError::Prefix {
                 reason: "missing CIV1: prefix"
-            })
+            }))
         );
     }
     assert_eq!(
         decode(&format!("CIV2:{body}")),
-        Err(Error::CompactPrefix {
+        Err(Error::Compact(CompactError::Prefix {
             reason: "unsupported payload version"
-        })
+        }))
     );
 }
 
@@ -252,11 +253,11 @@ fn bad_prefix() {
 fn bad_base45() {
     assert!(matches!(
         decode("CIV1:BB8bb8"),
-        Err(Error::CompactBase45 { position: 3, .. })
+        Err(Error::Compact(CompactError::Base45 { position: 3, .. }))
     ));
     assert!(matches!(
         decode("CIV1:BB8B"),
-        Err(Error::CompactBase45 { .. })
+        Err(Error::Compact(CompactError::Base45 { .. }))
     ));
 }
 
@@ -265,25 +266,25 @@ fn bad_deflate() {
     // Block type 3 is reserved.
     assert!(matches!(
         decode(&payload_of_deflate(&[0xff, 0xff])),
-        Err(Error::CompactDeflate { .. })
+        Err(Error::Compact(CompactError::Deflate { .. }))
     ));
     // A valid stream cut short.
     let min = minify_json(PRESENTATION.as_bytes()).unwrap();
     let stream = deflate_raw(&min, DICTIONARY_V1).unwrap();
     assert_eq!(
         decode(&payload_of_deflate(&stream[..stream.len() / 2])),
-        Err(Error::CompactDeflate {
+        Err(Error::Compact(CompactError::Deflate {
             reason: "truncated stream"
-        })
+        }))
     );
     // Data after the final block.
     let mut extra = stream.clone();
     extra.extend_from_slice(&[0, 0]);
     assert_eq!(
         decode(&payload_of_deflate(&extra)),
-        Err(Error::CompactDeflate {
+        Err(Error::Compact(CompactError::Deflate {
             reason: "data after the final block"
-        })
+        }))
     );
     // The stream only inflates against the dictionary: without it, a back-reference reaches
     // before the start.
@@ -295,16 +296,16 @@ fn not_json() {
     let stream = deflate_raw(b"{\"a\":1", DICTIONARY_V1).unwrap();
     assert!(matches!(
         decode(&payload_of_deflate(&stream)),
-        Err(Error::CompactNotJson { line: 1, .. })
+        Err(Error::Compact(CompactError::NotJson { line: 1, .. }))
     ));
     let stream = deflate_raw(b"\xff\xfe", DICTIONARY_V1).unwrap();
     assert!(matches!(
         decode(&payload_of_deflate(&stream)),
-        Err(Error::CompactNotJson { .. })
+        Err(Error::Compact(CompactError::NotJson { .. }))
     ));
     assert!(matches!(
         encode_bytes(b"not json"),
-        Err(Error::CompactNotJson { .. })
+        Err(Error::Compact(CompactError::NotJson { .. }))
     ));
 }
 
@@ -313,10 +314,10 @@ fn payload_too_long() {
     let long = format!("{PREFIX_V1}{}", "0".repeat(DEFAULT_MAX_PAYLOAD_CHARS));
     assert_eq!(
         decode(&long),
-        Err(Error::CompactTooLarge {
+        Err(Error::Compact(CompactError::TooLarge {
             what: "payload characters",
             limit: DEFAULT_MAX_PAYLOAD_CHARS
-        })
+        }))
     );
     // A tighter limit applies to a good payload too.
     let good = encode_bytes(PRESENTATION.as_bytes()).unwrap();
@@ -326,7 +327,7 @@ fn payload_too_long() {
     };
     assert!(matches!(
         decode_with_limits(&good, &limits),
-        Err(Error::CompactTooLarge { .. })
+        Err(Error::Compact(CompactError::TooLarge { .. }))
     ));
     let limits = DecodeLimits {
         max_inflated: 1000,
@@ -334,10 +335,10 @@ fn payload_too_long() {
     };
     assert_eq!(
         decode_with_limits(&good, &limits),
-        Err(Error::CompactTooLarge {
+        Err(Error::Compact(CompactError::TooLarge {
             what: "inflated bytes",
             limit: 1000
-        })
+        }))
     );
 }
 
@@ -356,7 +357,7 @@ fn exactly_at_the_inflate_limit() {
     };
     assert!(matches!(
         decode_with_limits(&payload, &limits),
-        Err(Error::CompactTooLarge { .. })
+        Err(Error::Compact(CompactError::TooLarge { .. }))
     ));
 }
 
@@ -366,10 +367,10 @@ fn encoder_refuses_what_the_decoder_refuses() {
     let big = format!("\"{}\"", "a".repeat(DEFAULT_MAX_INFLATED));
     assert!(matches!(
         encode_bytes(big.as_bytes()),
-        Err(Error::CompactTooLarge {
+        Err(Error::Compact(CompactError::TooLarge {
             what: "JSON bytes",
             ..
-        })
+        }))
     ));
     // Incompressible JSON whose payload would not fit a QR symbol.
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -386,10 +387,10 @@ fn encoder_refuses_what_the_decoder_refuses() {
         .collect();
     assert!(matches!(
         encode_bytes(format!("\"{noise}\"").as_bytes()),
-        Err(Error::CompactTooLarge {
+        Err(Error::Compact(CompactError::TooLarge {
             what: "payload characters",
             ..
-        })
+        }))
     ));
 }
 
@@ -410,10 +411,10 @@ fn deflate_bomb_is_refused_quickly() {
     let took = start.elapsed();
     assert_eq!(
         result,
-        Err(Error::CompactTooLarge {
+        Err(Error::Compact(CompactError::TooLarge {
             what: "inflated bytes",
             limit: DEFAULT_MAX_INFLATED
-        })
+        }))
     );
     assert!(took < Duration::from_millis(500), "took {took:?}");
     // Inside a QR-sized payload: the densest bomb that fits 4,296 characters.
@@ -426,10 +427,10 @@ fn deflate_bomb_is_refused_quickly() {
     );
     assert!(matches!(
         decode(&payload),
-        Err(Error::CompactTooLarge {
+        Err(Error::Compact(CompactError::TooLarge {
             what: "inflated bytes",
             ..
-        })
+        }))
     ));
 }
 

@@ -5,6 +5,7 @@
 //! Controlled Identifiers v1.0 <https://www.w3.org/TR/cid-1.0/#Multikey> for the `Multikey`
 //! verification method type used in the documents produced here.
 
+use crate::DidError;
 use serde_json::{Value, json};
 
 use crate::Error;
@@ -37,27 +38,29 @@ fn method_specific_id(did: &str) -> Result<&str, Error> {
     }
     let rest = did
         .strip_prefix("did:")
-        .ok_or(Error::InvalidDid("does not start with \"did:\""))?;
+        .ok_or(Error::Did(DidError::Invalid(
+            "does not start with \"did:\"",
+        )))?;
     let (method, msid) = rest
         .split_once(':')
-        .ok_or(Error::InvalidDid("no method-specific id"))?;
+        .ok_or(Error::Did(DidError::Invalid("no method-specific id")))?;
     if method.is_empty()
         || !method
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
-        return Err(Error::InvalidDid("invalid method name"));
+        return Err(Error::Did(DidError::Invalid("invalid method name")));
     }
     if method != "key" {
-        return Err(Error::UnsupportedDidMethod);
+        return Err(Error::Did(DidError::UnsupportedMethod));
     }
     if msid.is_empty() {
-        return Err(Error::InvalidDid("empty method-specific id"));
+        return Err(Error::Did(DidError::Invalid("empty method-specific id")));
     }
     if msid.contains(['/', '?', '#', ':']) {
-        return Err(Error::InvalidDid(
+        return Err(Error::Did(DidError::Invalid(
             "path, query, fragment or version in a did:key",
-        ));
+        )));
     }
     Ok(msid)
 }
@@ -65,7 +68,7 @@ fn method_specific_id(did: &str) -> Result<&str, Error> {
 /// Parses a did:key DID (no path, query or fragment) into its validated public key.
 ///
 /// # Errors
-/// [`Error::InvalidDid`] for bad syntax, [`Error::UnsupportedDidMethod`] for another method,
+/// [`crate::DidError::Invalid`] for bad syntax, [`crate::DidError::UnsupportedMethod`] for another method,
 /// then as [`PublicKey::from_multibase`] (wrong prefix, bad base58btc, unsupported codec,
 /// wrong length, invalid point).
 pub fn parse_did_key(did: &str) -> Result<PublicKey, Error> {
@@ -82,8 +85,8 @@ pub fn did_of_url(url: &str) -> &str {
 /// The fragment is required and must equal the method-specific id.
 ///
 /// # Errors
-/// As [`parse_did_key`], plus [`Error::InvalidDid`] when there is no fragment and
-/// [`Error::FragmentMismatch`] when it differs from the method-specific id.
+/// As [`parse_did_key`], plus [`crate::DidError::Invalid`] when there is no fragment and
+/// [`crate::DidError::FragmentMismatch`] when it differs from the method-specific id.
 pub fn parse_verification_method(id: &str) -> Result<PublicKey, Error> {
     if id.len() > MAX_DID_LEN {
         return Err(Error::TooLarge {
@@ -92,13 +95,13 @@ pub fn parse_verification_method(id: &str) -> Result<PublicKey, Error> {
             limit: MAX_DID_LEN,
         });
     }
-    let (did, fragment) = id
-        .split_once('#')
-        .ok_or(Error::InvalidDid("verification method id has no fragment"))?;
+    let (did, fragment) = id.split_once('#').ok_or(Error::Did(DidError::Invalid(
+        "verification method id has no fragment",
+    )))?;
     let msid = method_specific_id(did)?;
     let key = PublicKey::from_multibase(msid)?;
     if fragment != msid {
-        return Err(Error::FragmentMismatch);
+        return Err(Error::Did(DidError::FragmentMismatch));
     }
     Ok(key)
 }

@@ -24,6 +24,7 @@
 
 mod rdfc2019;
 
+use crate::{EcdsaError, EncodingError};
 use core::fmt;
 
 use p256::ecdsa::signature::{Signer as _, Verifier as _};
@@ -53,7 +54,7 @@ pub trait Signer {
     /// Returns the P1363 signature `r || s`.
     ///
     /// # Errors
-    /// Any failure of the signer, ideally [`Error::EcdsaSigner`] (user cancelled, key
+    /// Any failure of the signer, ideally [`crate::EcdsaError::Signer`] (user cancelled, key
     /// invalidated, hardware unavailable).
     fn sign(&self, message: &[u8]) -> Result<[u8; 64], Error>;
 }
@@ -120,17 +121,18 @@ impl DeviceKey {
     /// The key of a validated Multikey secret key, which must be a P-256 key.
     ///
     /// # Errors
-    /// [`Error::EcdsaUnsupportedCurve`] for another key type, [`Error::InvalidScalar`].
+    /// [`crate::EcdsaError::UnsupportedCurve`] for another key type, [`crate::EncodingError::Scalar`].
     pub fn from_secret_key(secret: &SecretKey) -> Result<Self, Error> {
         if secret.key_type() != KeyType::P256 {
-            return Err(Error::EcdsaUnsupportedCurve(
+            return Err(Error::Ecdsa(EcdsaError::UnsupportedCurve(
                 "the secret key is not a P-256 key",
-            ));
+            )));
         }
-        let key =
-            SigningKey::from_slice(secret.expose_bytes()).map_err(|_| Error::InvalidScalar {
+        let key = SigningKey::from_slice(secret.expose_bytes()).map_err(|_| {
+            Error::Encoding(EncodingError::Scalar {
                 what: "P-256 secret key",
-            })?;
+            })
+        })?;
         Ok(Self { key })
     }
 
@@ -138,7 +140,7 @@ impl DeviceKey {
     /// multicodec `0x1306` and the 32-byte big-endian scalar).
     ///
     /// # Errors
-    /// As [`SecretKey::from_multibase`], and [`Error::EcdsaUnsupportedCurve`] for another key
+    /// As [`SecretKey::from_multibase`], and [`crate::EcdsaError::UnsupportedCurve`] for another key
     /// type.
     pub fn from_multikey(secret_key_multibase: &str) -> Result<Self, Error> {
         Self::from_secret_key(&SecretKey::from_multibase(secret_key_multibase)?)
@@ -193,22 +195,29 @@ fn p256_public_key(key: &VerifyingKey) -> PublicKey {
 /// key. High-S signatures are accepted (see the [module documentation](self)).
 ///
 /// # Errors
-/// [`Error::EcdsaUnsupportedCurve`] unless `public` is a P-256 key,
-/// [`Error::InvalidPoint`] for an invalid key, [`Error::EcdsaProofValue`] when `r` or `s` is
-/// zero or not below the group order, [`Error::EcdsaSignatureMismatch`] when the signature does
+/// [`crate::EcdsaError::UnsupportedCurve`] unless `public` is a P-256 key,
+/// [`crate::EncodingError::Point`] for an invalid key, [`crate::EcdsaError::ProofValue`] when `r` or `s` is
+/// zero or not below the group order, [`crate::EcdsaError::SignatureMismatch`] when the signature does
 /// not verify.
 pub fn verify_p256(public: &PublicKey, message: &[u8], signature: &[u8; 64]) -> Result<(), Error> {
     let PublicKey::P256 { compressed } = public else {
-        return Err(Error::EcdsaUnsupportedCurve("the key is not a P-256 key"));
+        return Err(Error::Ecdsa(EcdsaError::UnsupportedCurve(
+            "the key is not a P-256 key",
+        )));
     };
-    let key = VerifyingKey::from_sec1_bytes(compressed).map_err(|_| Error::InvalidPoint {
-        what: "P-256 public key",
-        reason: "not on the curve",
+    let key = VerifyingKey::from_sec1_bytes(compressed).map_err(|_| {
+        Error::Encoding(EncodingError::Point {
+            what: "P-256 public key",
+            reason: "not on the curve",
+        })
     })?;
-    let signature = Signature::from_slice(signature)
-        .map_err(|_| Error::EcdsaProofValue("r or s is zero or not below the group order"))?;
+    let signature = Signature::from_slice(signature).map_err(|_| {
+        Error::Ecdsa(EcdsaError::ProofValue(
+            "r or s is zero or not below the group order",
+        ))
+    })?;
     key.verify(message, &signature)
-        .map_err(|_| Error::EcdsaSignatureMismatch)
+        .map_err(|_| Error::Ecdsa(EcdsaError::SignatureMismatch))
 }
 
 #[cfg(test)]
@@ -241,13 +250,13 @@ mod tests {
         verify_p256(&key.public_key(), b"hello", &sig).unwrap();
         assert_eq!(
             verify_p256(&key.public_key(), b"hellO", &sig),
-            Err(Error::EcdsaSignatureMismatch)
+            Err(Error::Ecdsa(EcdsaError::SignatureMismatch))
         );
         assert_eq!(
             verify_p256(&key.public_key(), b"hello", &[0u8; 64]),
-            Err(Error::EcdsaProofValue(
+            Err(Error::Ecdsa(EcdsaError::ProofValue(
                 "r or s is zero or not below the group order"
-            ))
+            )))
         );
         // Deterministic (RFC 6979).
         assert_eq!(sig, Signer::sign(&key, b"hello").unwrap());

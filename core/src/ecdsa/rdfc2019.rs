@@ -9,13 +9,14 @@
 //!
 //! Scope and choices:
 //! - P-256 only (SHA-256 hashing). A P-384 verification method is refused with
-//!   [`Error::EcdsaUnsupportedCurve`].
+//!   [`crate::EcdsaError::UnsupportedCurve`].
 //! - Keys come from did:key verification methods, resolved offline.
 //! - A secured document carries exactly one proof object; a `proof` array (proof sets and
-//!   chains) is refused with [`Error::EcdsaProof`].
+//!   chains) is refused with [`crate::EcdsaError::Proof`].
 //! - JSON-LD runs in safe mode: a term that the contexts do not define is an error, never a
 //!   statement silently left out of the signature.
 
+use crate::{EcdsaError, EncodingError};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -212,13 +213,15 @@ fn sha256(data: &str) -> [u8; 32] {
 fn key_from_method(method: &str) -> Result<PublicKey, Error> {
     match crate::did::parse_verification_method(method) {
         Ok(key @ PublicKey::P256 { .. }) => Ok(key),
-        Ok(_) => Err(Error::EcdsaUnsupportedCurve(
+        Ok(_) => Err(Error::Ecdsa(EcdsaError::UnsupportedCurve(
             "the verification method is not a P-256 key",
-        )),
+        ))),
         // P-384 (`p384-pub`, 0x1201) and other codecs are not supported here.
-        Err(Error::UnsupportedCodec { .. }) => Err(Error::EcdsaUnsupportedCurve(
-            "the verification method's key type is not supported (only P-256)",
-        )),
+        Err(Error::Encoding(EncodingError::UnsupportedCodec { .. })) => {
+            Err(Error::Ecdsa(EcdsaError::UnsupportedCurve(
+                "the verification method's key type is not supported (only P-256)",
+            )))
+        }
         Err(e) => Err(e),
     }
 }
@@ -228,7 +231,7 @@ fn opt_string(proof: &Map<String, Value>, key: &'static str) -> Result<Option<St
     match proof.get(key) {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(Error::EcdsaProof(match key {
+        Some(_) => Err(Error::Ecdsa(EcdsaError::Proof(match key {
             "challenge" => "challenge is not a string",
             "domain" => "domain is not a single string (domain sets are not supported)",
             "created" => "created is not a string",
@@ -236,7 +239,7 @@ fn opt_string(proof: &Map<String, Value>, key: &'static str) -> Result<Option<St
             "verificationMethod" => "verificationMethod is not a string",
             "proofPurpose" => "proofPurpose is not a string",
             _ => "a proof member is not a string",
-        })),
+        }))),
     }
 }
 
@@ -244,36 +247,41 @@ fn opt_string(proof: &Map<String, Value>, key: &'static str) -> Result<Option<St
 fn decode_proof_value(proof: &Map<String, Value>) -> Result<[u8; 64], Error> {
     let value = match proof.get("proofValue") {
         Some(Value::String(s)) => s,
-        Some(_) => return Err(Error::EcdsaProofValue("not a string")),
-        None => return Err(Error::EcdsaProofValue("missing")),
+        Some(_) => return Err(Error::Ecdsa(EcdsaError::ProofValue("not a string"))),
+        None => return Err(Error::Ecdsa(EcdsaError::ProofValue("missing"))),
     };
     if value.len() > MAX_PROOF_VALUE_LEN {
-        return Err(Error::EcdsaProofValue("too long for a P-256 signature"));
+        return Err(Error::Ecdsa(EcdsaError::ProofValue(
+            "too long for a P-256 signature",
+        )));
     }
     if !value.starts_with('z') {
-        return Err(Error::EcdsaProofValue(
+        return Err(Error::Ecdsa(EcdsaError::ProofValue(
             "not multibase base58btc (must start with 'z')",
-        ));
+        )));
     }
     let bytes = Base::Base58Btc
         .decode(value)
-        .map_err(|_| Error::EcdsaProofValue("invalid base58btc"))?;
+        .map_err(|_| Error::Ecdsa(EcdsaError::ProofValue("invalid base58btc")))?;
     bytes
         .as_slice()
         .try_into()
-        .map_err(|_| Error::EcdsaProofValue("not a 64-byte P-256 signature"))
+        .map_err(|_| Error::Ecdsa(EcdsaError::ProofValue("not a 64-byte P-256 signature")))
 }
 
 /// Checks `created` and `expires` and, when `now` is given, that `expires` has not passed.
 fn check_times(proof: &Map<String, Value>, now: Option<i64>) -> Result<(), Error> {
     if let Some(created) = opt_string(proof, "created")? {
-        Timestamp::parse(&created).ok_or(Error::EcdsaInvalidDateTime { field: "created" })?;
+        Timestamp::parse(&created).ok_or(Error::Ecdsa(EcdsaError::InvalidDateTime {
+            field: "created",
+        }))?;
     }
     if let Some(expires) = opt_string(proof, "expires")? {
-        let at =
-            Timestamp::parse(&expires).ok_or(Error::EcdsaInvalidDateTime { field: "expires" })?;
+        let at = Timestamp::parse(&expires).ok_or(Error::Ecdsa(EcdsaError::InvalidDateTime {
+            field: "expires",
+        }))?;
         if now.is_some_and(|now| now > at.unix_seconds()) {
-            return Err(Error::EcdsaProofExpired);
+            return Err(Error::Ecdsa(EcdsaError::ProofExpired));
         }
     }
     Ok(())
@@ -312,23 +320,25 @@ impl EcdsaRdfc2019 {
     /// `proofValue` (a `proofValue` member is ignored).
     ///
     /// # Errors
-    /// [`Error::EcdsaProofType`], [`Error::EcdsaCryptosuite`], [`Error::EcdsaInvalidDateTime`],
-    /// [`Error::EcdsaProof`] when the document has no `@context`, and JSON-LD errors.
+    /// [`crate::EcdsaError::ProofType`], [`crate::EcdsaError::Cryptosuite`], [`crate::EcdsaError::InvalidDateTime`],
+    /// [`crate::EcdsaError::Proof`] when the document has no `@context`, and JSON-LD errors.
     pub fn proof_configuration(
         &self,
         proof_options: &Map<String, Value>,
         unsecured: &Value,
     ) -> Result<String, Error> {
         if proof_options.get("type").and_then(Value::as_str) != Some(PROOF_TYPE) {
-            return Err(Error::EcdsaProofType);
+            return Err(Error::Ecdsa(EcdsaError::ProofType));
         }
         if proof_options.get("cryptosuite").and_then(Value::as_str) != Some(CRYPTOSUITE) {
-            return Err(Error::EcdsaCryptosuite);
+            return Err(Error::Ecdsa(EcdsaError::Cryptosuite));
         }
         check_times(proof_options, None)?;
         let context = unsecured
             .get("@context")
-            .ok_or(Error::EcdsaProof("the document has no @context"))?;
+            .ok_or(Error::Ecdsa(EcdsaError::Proof(
+                "the document has no @context",
+            )))?;
         let mut config = proof_options.clone();
         config.remove("proofValue");
         config.insert("@context".into(), context.clone());
@@ -363,10 +373,10 @@ impl EcdsaRdfc2019 {
     /// and the signature it returns is verified before use.
     ///
     /// # Errors
-    /// [`Error::EcdsaProof`] when the document is not an object or already has a proof,
-    /// [`Error::EcdsaUnsupportedCurve`] for a non-P-256 key, [`Error::EcdsaKeyMismatch`] when the
-    /// signer's key is not the verification method's, [`Error::EcdsaInvalidDateTime`], the
-    /// signer's own errors, and [`Error::EcdsaSigner`] when its signature does not verify.
+    /// [`crate::EcdsaError::Proof`] when the document is not an object or already has a proof,
+    /// [`crate::EcdsaError::UnsupportedCurve`] for a non-P-256 key, [`crate::EcdsaError::KeyMismatch`] when the
+    /// signer's key is not the verification method's, [`crate::EcdsaError::InvalidDateTime`], the
+    /// signer's own errors, and [`crate::EcdsaError::Signer`] when its signature does not verify.
     pub fn sign(
         &self,
         document: &Value,
@@ -374,27 +384,32 @@ impl EcdsaRdfc2019 {
         options: &EcdsaProofOptions,
     ) -> Result<Value, Error> {
         let Value::Object(doc) = document else {
-            return Err(Error::EcdsaProof("the document is not a JSON object"));
+            return Err(Error::Ecdsa(EcdsaError::Proof(
+                "the document is not a JSON object",
+            )));
         };
         if doc.contains_key("proof") {
-            return Err(Error::EcdsaProof(
+            return Err(Error::Ecdsa(EcdsaError::Proof(
                 "the document already has a proof (only one proof is supported)",
-            ));
+            )));
         }
         let public = signer.public_key();
         if public.key_type() != KeyType::P256 {
-            return Err(Error::EcdsaUnsupportedCurve(
+            return Err(Error::Ecdsa(EcdsaError::UnsupportedCurve(
                 "the signer's key is not P-256",
-            ));
+            )));
         }
         if key_from_method(&options.verification_method)? != public {
-            return Err(Error::EcdsaKeyMismatch);
+            return Err(Error::Ecdsa(EcdsaError::KeyMismatch));
         }
         let proof_options = options.to_json();
         let hash = self.hash_data(document, &proof_options)?.hash_data();
         let signature = signer.sign(&hash)?;
-        verify_p256(&public, &hash, &signature)
-            .map_err(|_| Error::EcdsaSigner("the signer returned an invalid signature"))?;
+        verify_p256(&public, &hash, &signature).map_err(|_| {
+            Error::Ecdsa(EcdsaError::Signer(
+                "the signer returned an invalid signature",
+            ))
+        })?;
         let mut proof = proof_options;
         proof.insert(
             "proofValue".into(),
@@ -413,12 +428,12 @@ impl EcdsaRdfc2019 {
     /// expects (see [`VerifiedEcdsa`]).
     ///
     /// # Errors
-    /// [`Error::EcdsaProof`] (not an object, no proof, several proofs, missing fields, a proof
-    /// `@context` that is not a prefix of the document's), [`Error::EcdsaProofType`],
-    /// [`Error::EcdsaCryptosuite`], [`Error::EcdsaProofValue`],
-    /// [`Error::EcdsaInvalidDateTime`], [`Error::EcdsaProofExpired`],
-    /// [`Error::EcdsaUnsupportedCurve`], did:key errors, JSON-LD errors, and
-    /// [`Error::EcdsaSignatureMismatch`].
+    /// [`crate::EcdsaError::Proof`] (not an object, no proof, several proofs, missing fields, a proof
+    /// `@context` that is not a prefix of the document's), [`crate::EcdsaError::ProofType`],
+    /// [`crate::EcdsaError::Cryptosuite`], [`crate::EcdsaError::ProofValue`],
+    /// [`crate::EcdsaError::InvalidDateTime`], [`crate::EcdsaError::ProofExpired`],
+    /// [`crate::EcdsaError::UnsupportedCurve`], did:key errors, JSON-LD errors, and
+    /// [`crate::EcdsaError::SignatureMismatch`].
     pub fn verify(&self, secured: &Value) -> Result<VerifiedEcdsa, Error> {
         self.verify_at(secured, Timestamp::now().unix_seconds())
     }
@@ -433,7 +448,7 @@ impl EcdsaRdfc2019 {
     /// [`EcdsaRdfc2019::verify`] or the cryptosuite it uses.
     ///
     /// # Errors
-    /// As [`EcdsaRdfc2019::verify`], and [`Error::EcdsaUnexpectedProof`] naming the field that
+    /// As [`EcdsaRdfc2019::verify`], and [`crate::EcdsaError::UnexpectedProof`] naming the field that
     /// differs.
     pub fn verify_presentation(
         &self,
@@ -443,15 +458,19 @@ impl EcdsaRdfc2019 {
     ) -> Result<VerifiedEcdsa, Error> {
         let verified = self.verify(secured)?;
         if verified.proof_purpose() != "authentication" {
-            return Err(Error::EcdsaUnexpectedProof {
+            return Err(Error::Ecdsa(EcdsaError::UnexpectedProof {
                 field: "proofPurpose",
-            });
+            }));
         }
         if verified.challenge() != Some(expected_challenge) {
-            return Err(Error::EcdsaUnexpectedProof { field: "challenge" });
+            return Err(Error::Ecdsa(EcdsaError::UnexpectedProof {
+                field: "challenge",
+            }));
         }
         if verified.domain() != expected_domain {
-            return Err(Error::EcdsaUnexpectedProof { field: "domain" });
+            return Err(Error::Ecdsa(EcdsaError::UnexpectedProof {
+                field: "domain",
+            }));
         }
         Ok(verified)
     }
@@ -463,32 +482,40 @@ impl EcdsaRdfc2019 {
     /// As [`EcdsaRdfc2019::verify`].
     pub fn verify_at(&self, secured: &Value, now_unix: i64) -> Result<VerifiedEcdsa, Error> {
         let Value::Object(doc) = secured else {
-            return Err(Error::EcdsaProof("the document is not a JSON object"));
+            return Err(Error::Ecdsa(EcdsaError::Proof(
+                "the document is not a JSON object",
+            )));
         };
         let proof = match doc.get("proof") {
             Some(Value::Object(p)) => p,
             Some(Value::Array(_)) => {
-                return Err(Error::EcdsaProof(
+                return Err(Error::Ecdsa(EcdsaError::Proof(
                     "several proofs (a proof set or chain) are not supported; give one proof",
-                ));
+                )));
             }
-            Some(_) => return Err(Error::EcdsaProof("the proof is not a JSON object")),
-            None => return Err(Error::EcdsaProof("the document has no proof")),
+            Some(_) => {
+                return Err(Error::Ecdsa(EcdsaError::Proof(
+                    "the proof is not a JSON object",
+                )));
+            }
+            None => return Err(Error::Ecdsa(EcdsaError::Proof("the document has no proof"))),
         };
         if proof.get("type").and_then(Value::as_str) != Some(PROOF_TYPE) {
-            return Err(Error::EcdsaProofType);
+            return Err(Error::Ecdsa(EcdsaError::ProofType));
         }
         if proof.get("cryptosuite").and_then(Value::as_str) != Some(CRYPTOSUITE) {
-            return Err(Error::EcdsaCryptosuite);
+            return Err(Error::Ecdsa(EcdsaError::Cryptosuite));
         }
-        let verification_method = opt_string(proof, "verificationMethod")?
-            .ok_or(Error::EcdsaProof("the proof has no verificationMethod"))?;
+        let verification_method = opt_string(proof, "verificationMethod")?.ok_or(Error::Ecdsa(
+            EcdsaError::Proof("the proof has no verificationMethod"),
+        ))?;
         // The key first: a P-384 proof is reported as an unsupported curve, not as a
         // signature of the wrong length.
         let public_key = key_from_method(&verification_method)?;
         let signature = decode_proof_value(proof)?;
-        let proof_purpose = opt_string(proof, "proofPurpose")?
-            .ok_or(Error::EcdsaProof("the proof has no proofPurpose"))?;
+        let proof_purpose = opt_string(proof, "proofPurpose")?.ok_or(Error::Ecdsa(
+            EcdsaError::Proof("the proof has no proofPurpose"),
+        ))?;
         let challenge = opt_string(proof, "challenge")?;
         let domain = opt_string(proof, "domain")?;
         check_times(proof, Some(now_unix))?;
@@ -504,15 +531,18 @@ impl EcdsaRdfc2019 {
                 Value::Array(a) => a.clone(),
                 other => vec![other.clone()],
             };
-            let document_context = unsecured
-                .get("@context")
-                .map(as_list)
-                .ok_or(Error::EcdsaProof("the document has no @context"))?;
+            let document_context =
+                unsecured
+                    .get("@context")
+                    .map(as_list)
+                    .ok_or(Error::Ecdsa(EcdsaError::Proof(
+                        "the document has no @context",
+                    )))?;
             let wanted = as_list(&proof_context);
             if !document_context.starts_with(&wanted) {
-                return Err(Error::EcdsaProof(
+                return Err(Error::Ecdsa(EcdsaError::Proof(
                     "the proof's @context is not a prefix of the document's @context",
-                ));
+                )));
             }
             unsecured.insert("@context".into(), proof_context);
         }

@@ -8,6 +8,7 @@
 //! combined list addresses one of them, and index `L` (the prover blind) is refused.
 
 use super::{Scalar, unwrap_all, wrap};
+use crate::BbsError;
 use crate::Error;
 use crate::bbs::blind::{self as safe, CommitmentWithProof, Interface};
 use crate::bbs::generators::{GeneratorSet, create_generators_of};
@@ -101,10 +102,10 @@ pub fn blind_sign_with_trace(
 /// The combined list's layout: `l` Signer messages, then `total - l >= 1` blind values.
 fn layout(cs: Ciphersuite, l: usize, total: usize) -> Result<scheme::Layout, Error> {
     let Some(k) = total.checked_sub(l).filter(|k| *k >= 1) else {
-        return Err(Error::MessageCount {
+        return Err(Error::Bbs(BbsError::MessageCount {
             expected: l.saturating_add(1),
             actual: total,
-        });
+        }));
     };
     Interface::Blind.layout(cs, l, k)
 }
@@ -124,7 +125,7 @@ pub fn core_verify(
 }
 
 /// CoreProofVerify of a blind proof, with indexes in the combined list; index `l` (the
-/// prover blind) is refused with [`Error::UndisclosableIndex`].
+/// prover blind) is refused with [`crate::BbsError::UndisclosableIndex`].
 #[expect(
     clippy::too_many_arguments,
     reason = "CoreProofVerify's parameters (Blind BBS) plus the ciphersuite and L"

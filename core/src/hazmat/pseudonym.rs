@@ -76,7 +76,7 @@ pub fn blind_sign_with_nym_trace(
 }
 
 /// VerifyFinalizeWithNym over scalars: the nym secret if the signature verifies
-/// ([`Error::SignatureInvalid`] otherwise).
+/// ([`crate::BbsError::SignatureInvalid`] otherwise).
 #[expect(
     clippy::too_many_arguments,
     reason = "VerifyFinalizeWithNym's parameters (pseudonym draft -01) plus the ciphersuite"

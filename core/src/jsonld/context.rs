@@ -2,6 +2,7 @@
 //! [Create Term Definition](https://www.w3.org/TR/json-ld11-api/#create-term-definition) and
 //! [IRI Expansion](https://www.w3.org/TR/json-ld11-api/#iri-expansion).
 
+use crate::JsonLdError;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -154,7 +155,7 @@ pub(crate) struct Local<'a> {
 }
 
 /// Longest chain of term definitions that depend on each other (`"a": "b:x"`, `"b": "c:x"`,
-/// ...) before [`Error::JsonLdLimit`]; bounds recursion on hostile contexts.
+/// ...) before [`crate::JsonLdError::Limit`]; bounds recursion on hostile contexts.
 const MAX_TERM_CHAIN: usize = 64;
 
 /// Process `local` against `active`
@@ -451,10 +452,10 @@ fn create_term_definition(
 ) -> Result<(), Error> {
     let d = local.depth.get() + 1;
     if d > MAX_TERM_CHAIN {
-        return Err(Error::JsonLdLimit {
+        return Err(Error::JsonLd(JsonLdError::Limit {
             what: "term definition chain",
             limit: MAX_TERM_CHAIN,
-        });
+        }));
     }
     local.depth.set(d);
     let r = create_term_definition_inner(env, active, local, term, defined);
@@ -739,11 +740,12 @@ fn create_term_definition_inner(
         let probe = Arc::new(active.clone());
         if let Err(e) = process_context(env, &probe, ctx, base_url, &mut rc, true, true, false) {
             return Err(match e {
-                Error::JsonLdUnknownContext { .. } | Error::JsonLdLimit { .. } => e,
-                Error::JsonLdSyntax {
+                Error::JsonLd(JsonLdError::UnknownContext { .. })
+                | Error::JsonLd(JsonLdError::Limit { .. }) => e,
+                Error::JsonLd(JsonLdError::Syntax {
                     code: "loading remote context failed",
                     ..
-                } => e,
+                }) => e,
                 _ => syntax_term("invalid scoped context", term),
             });
         }

@@ -1,6 +1,7 @@
 //! The [Expansion Algorithm](https://www.w3.org/TR/json-ld11-api/#expansion-algorithm) and
 //! [Value Expansion](https://www.w3.org/TR/json-ld11-api/#value-expansion).
 
+use crate::JsonLdError;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -116,10 +117,10 @@ fn expand(
     depth: usize,
 ) -> Result<XValue, Error> {
     if depth > env.opts.limits.max_depth {
-        return Err(Error::JsonLdLimit {
+        return Err(Error::JsonLd(JsonLdError::Limit {
             what: "nesting depth",
             limit: env.opts.limits.max_depth,
-        });
+        }));
     }
     env.count_node()?;
     // 1.
@@ -387,7 +388,9 @@ fn expand_entries(
         let Some(expanded_property) = expanded_property.filter(|e| e.contains(':') || keyword(e))
         else {
             if env.opts.safe_mode {
-                return Err(Error::JsonLdUndefinedTerm { term: key.clone() });
+                return Err(Error::JsonLd(JsonLdError::UndefinedTerm {
+                    term: key.clone(),
+                }));
             }
             continue;
         };
@@ -395,7 +398,9 @@ fn expand_entries(
             && !keyword(&expanded_property)
             && !is_absolute_iri(&expanded_property)
         {
-            return Err(Error::JsonLdUndefinedTerm { term: key.clone() });
+            return Err(Error::JsonLd(JsonLdError::UndefinedTerm {
+                term: key.clone(),
+            }));
         }
         // 13.4
         if keyword(&expanded_property) {
@@ -432,9 +437,9 @@ fn expand_entries(
                     for t in types {
                         let e = expand_iri_ctx(type_scoped, t, true, true);
                         if env.opts.safe_mode && !e.as_deref().is_some_and(is_absolute_iri) {
-                            return Err(Error::JsonLdUndefinedTerm {
+                            return Err(Error::JsonLd(JsonLdError::UndefinedTerm {
                                 term: t.to_string(),
-                            });
+                            }));
                         }
                         if let Some(e) = e {
                             out.push(XValue::String(e.into_owned()));

@@ -4,7 +4,7 @@
 //!
 //! Remote contexts come only from a [`ContextRegistry`]: the bundled W3C/W3ID contexts (see
 //! `core/contexts/README.md`) plus any the caller registers. An unknown context URL is an
-//! error ([`Error::JsonLdUnknownContext`]); nothing is fetched from the network.
+//! error ([`crate::JsonLdError::UnknownContext`]); nothing is fetched from the network.
 //!
 //! Each context document is parsed once; each processed context (active context plus local
 //! context) is cached by the [`JsonLdProcessor`], so a credential with
@@ -17,9 +17,9 @@
 //!
 //! **Safe mode** (the default, [`ToRdfOptions::safe_mode`]): a property or `@type` that does
 //! not expand to an absolute IRI would be silently dropped from the RDF (and so from what is
-//! signed); it is reported as [`Error::JsonLdUndefinedTerm`] instead. Likewise a statement
+//! signed); it is reported as [`crate::JsonLdError::UndefinedTerm`] instead. Likewise a statement
 //! that toRdf would drop for a malformed subject, object, datatype IRI or language tag is an
-//! [`Error::JsonLdSyntax`] (`invalid @id value`, `invalid typed value`, ...), never naming the
+//! [`crate::JsonLdError::Syntax`] (`invalid @id value`, `invalid typed value`, ...), never naming the
 //! value.
 //!
 //! ```
@@ -45,6 +45,7 @@ pub(crate) mod jcs;
 mod to_rdf;
 mod xv;
 
+use crate::JsonLdError;
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -150,11 +151,13 @@ impl ContextRegistry {
 
     /// Register the context document `json` for `url`. The text is validated (a JSON object
     /// with `@context`) now. The registry only grows: a bundled URL, or a URL already
-    /// registered with other text, is [`Error::JsonLdContextConflict`] (the meaning of signed
+    /// registered with other text, is [`crate::JsonLdError::ContextConflict`] (the meaning of signed
     /// data must not change under a known URL); registering identical text again is a no-op.
     pub fn register(&self, url: &str, json: &str) -> Result<(), Error> {
-        let conflict = || Error::JsonLdContextConflict {
-            url: url.to_string(),
+        let conflict = || {
+            Error::JsonLd(JsonLdError::ContextConflict {
+                url: url.to_string(),
+            })
         };
         if BUNDLED_CONTEXTS.iter().any(|(u, _)| *u == url) {
             return Err(conflict());
@@ -187,9 +190,9 @@ impl ContextRegistry {
             .map(|(_, t)| (*t).to_string())
             .or_else(|| self.loader.as_ref().and_then(|l| l.load(url)));
         let Some(text) = text else {
-            return Err(Error::JsonLdUnknownContext {
+            return Err(Error::JsonLd(JsonLdError::UnknownContext {
                 url: url.to_string(),
-            });
+            }));
         };
         let parsed = parse_context_document(&text)?;
         if let Ok(mut m) = self.parsed.write() {
@@ -221,7 +224,7 @@ pub enum RdfDirection {
     CompoundLiteral,
 }
 
-/// Explicit processing limits; exceeding one is [`Error::JsonLdLimit`].
+/// Explicit processing limits; exceeding one is [`crate::JsonLdError::Limit`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum JSON nesting depth.
@@ -462,10 +465,10 @@ fn check_depth(doc: &Value, max: usize) -> Result<(), Error> {
     let mut stack: Vec<(&Value, usize)> = vec![(doc, 0)];
     while let Some((v, d)) = stack.pop() {
         if d > max {
-            return Err(Error::JsonLdLimit {
+            return Err(Error::JsonLd(JsonLdError::Limit {
                 what: "nesting depth",
                 limit: max,
-            });
+            }));
         }
         match v {
             Value::Array(a) => stack.extend(a.iter().map(|x| (x, d + 1))),
@@ -560,10 +563,10 @@ impl Env<'_> {
         let w = self.context_work.get().saturating_add(n);
         self.context_work.set(w);
         if w > self.opts.limits.max_context_work {
-            return Err(Error::JsonLdLimit {
+            return Err(Error::JsonLd(JsonLdError::Limit {
                 what: "context processing work",
                 limit: self.opts.limits.max_context_work,
-            });
+            }));
         }
         Ok(())
     }
@@ -572,10 +575,10 @@ impl Env<'_> {
         let n = self.nodes.get() + 1;
         self.nodes.set(n);
         if n > self.opts.limits.max_nodes {
-            return Err(Error::JsonLdLimit {
+            return Err(Error::JsonLd(JsonLdError::Limit {
                 what: "node count",
                 limit: self.opts.limits.max_nodes,
-            });
+            }));
         }
         Ok(())
     }
@@ -737,26 +740,26 @@ fn assert_send_sync() {
 }
 
 pub(crate) fn syntax(code: &'static str) -> Error {
-    Error::JsonLdSyntax { code, term: None }
+    Error::JsonLd(JsonLdError::Syntax { code, term: None })
 }
 
 pub(crate) fn syntax_term(code: &'static str, term: &str) -> Error {
-    Error::JsonLdSyntax {
+    Error::JsonLd(JsonLdError::Syntax {
         code,
         term: Some(term.to_string()),
-    }
+    })
 }
 
 /// The JSON-LD API error code an error corresponds to
 /// (<https://www.w3.org/TR/json-ld11-api/#jsonlderrorcode>), if any.
 pub fn error_code(e: &Error) -> Option<&'static str> {
     match e {
-        Error::JsonLdSyntax { code, .. } => Some(code),
-        Error::JsonLdUnknownContext { .. } => Some("loading remote context failed"),
-        Error::JsonLdLimit {
+        Error::JsonLd(JsonLdError::Syntax { code, .. }) => Some(code),
+        Error::JsonLd(JsonLdError::UnknownContext { .. }) => Some("loading remote context failed"),
+        Error::JsonLd(JsonLdError::Limit {
             what: "remote contexts",
             ..
-        } => Some("context overflow"),
+        }) => Some("context overflow"),
         _ => None,
     }
 }

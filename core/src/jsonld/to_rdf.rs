@@ -8,6 +8,7 @@
     reason = "node map keys are `&Cow`: borrowed from the document, owned only for relabelled blank nodes"
 )]
 
+use crate::JsonLdError;
 use std::borrow::Cow;
 
 // The expanded form, under the names the algorithm text uses.
@@ -712,9 +713,9 @@ pub(crate) fn to_rdf(
                     || !is_well_formed_iri(property)
                 {
                     if strict && !values.is_empty() {
-                        return Err(Error::JsonLdUndefinedTerm {
+                        return Err(Error::JsonLd(JsonLdError::UndefinedTerm {
                             term: property.to_string(),
-                        });
+                        }));
                     }
                     continue;
                 }

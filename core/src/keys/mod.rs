@@ -21,6 +21,7 @@ pub use multicodec::{
     decode_varint, encode_varint,
 };
 
+use crate::EncodingError;
 use core::fmt;
 
 use subtle::ConstantTimeEq;
@@ -115,13 +116,15 @@ impl PublicKey {
     /// Validates `bytes` as a public key of type `key_type`.
     ///
     /// # Errors
-    /// [`Error::InvalidLength`] for a wrong length, [`Error::InvalidPoint`] for an invalid
+    /// [`crate::EncodingError::Length`] for a wrong length, [`crate::EncodingError::Point`] for an invalid
     /// point.
     pub fn from_bytes(key_type: KeyType, bytes: &[u8]) -> Result<Self, Error> {
-        let wrong_length = || Error::InvalidLength {
-            what: "public key",
-            expected: key_type.public_key_len(),
-            actual: bytes.len(),
+        let wrong_length = || {
+            Error::Encoding(EncodingError::Length {
+                what: "public key",
+                expected: key_type.public_key_len(),
+                actual: bytes.len(),
+            })
         };
         let key = match key_type {
             KeyType::Bls12381G2 => {
@@ -139,7 +142,7 @@ impl PublicKey {
     /// Checks that the key is a valid point (see the module documentation).
     ///
     /// # Errors
-    /// [`Error::InvalidPoint`].
+    /// [`crate::EncodingError::Point`].
     pub fn validate(&self) -> Result<(), Error> {
         match self {
             PublicKey::Bls12381G2(bytes) => validate_bls12_381_g2(bytes),
@@ -177,12 +180,12 @@ impl PublicKey {
     /// Parses multicodec-prefixed key bytes and validates the key.
     ///
     /// # Errors
-    /// [`Error::InvalidVarint`], [`Error::UnsupportedCodec`] for any codec other than the
-    /// three public key codecs, [`Error::InvalidLength`], [`Error::InvalidPoint`].
+    /// [`crate::EncodingError::Varint`], [`crate::EncodingError::UnsupportedCodec`] for any codec other than the
+    /// three public key codecs, [`crate::EncodingError::Length`], [`crate::EncodingError::Point`].
     pub fn from_multicodec_bytes(bytes: &[u8]) -> Result<Self, Error> {
         let (codec, used) = multicodec::decode_varint(bytes)?;
-        let key_type =
-            KeyType::from_public_codec(codec).ok_or(Error::UnsupportedCodec { codec })?;
+        let key_type = KeyType::from_public_codec(codec)
+            .ok_or(Error::Encoding(EncodingError::UnsupportedCodec { codec }))?;
         PublicKey::from_bytes(key_type, bytes.get(used..).unwrap_or_default())
     }
 
@@ -195,7 +198,7 @@ impl PublicKey {
     /// Parses and validates a `publicKeyMultibase` value.
     ///
     /// # Errors
-    /// [`Error::MultibasePrefix`] unless it starts with `z`, [`Error::InvalidEncoding`] for bad
+    /// [`crate::EncodingError::MultibasePrefix`] unless it starts with `z`, [`crate::EncodingError::Alphabet`] for bad
     /// base58btc, then as [`PublicKey::from_multicodec_bytes`].
     pub fn from_multibase(s: &str) -> Result<Self, Error> {
         PublicKey::from_multicodec_bytes(&Base::Base58Btc.decode(s)?)
@@ -209,23 +212,27 @@ impl PublicKey {
 /// validity (canonical compressed encoding, on the curve, in the subgroup, not the identity).
 ///
 /// # Errors
-/// [`Error::InvalidPoint`] naming the failed rule.
+/// [`crate::EncodingError::Point`] naming the failed rule.
 pub fn validate_bls12_381_g2(bytes: &[u8; 96]) -> Result<(), Error> {
     crate::bbs::PublicKey::from_bytes(bytes)
         .map(|_| ())
         .map_err(|e| match e {
-            Error::InvalidPoint { reason, .. } => Error::InvalidPoint {
-                what: "BLS12-381 G2 public key",
-                reason,
-            },
+            Error::Encoding(EncodingError::Point { reason, .. }) => {
+                Error::Encoding(EncodingError::Point {
+                    what: "BLS12-381 G2 public key",
+                    reason,
+                })
+            }
             other => other,
         })
 }
 
 fn validate_p256(compressed: &[u8; 33]) -> Result<(), Error> {
-    let invalid = |reason| Error::InvalidPoint {
-        what: "P-256 public key",
-        reason,
+    let invalid = |reason| {
+        Error::Encoding(EncodingError::Point {
+            what: "P-256 public key",
+            reason,
+        })
     };
     match compressed.first() {
         Some(0x02 | 0x03) => {}
@@ -237,9 +244,11 @@ fn validate_p256(compressed: &[u8; 33]) -> Result<(), Error> {
 }
 
 fn validate_ed25519(bytes: &[u8; 32]) -> Result<(), Error> {
-    let invalid = |reason| Error::InvalidPoint {
-        what: "Ed25519 public key",
-        reason,
+    let invalid = |reason| {
+        Error::Encoding(EncodingError::Point {
+            what: "Ed25519 public key",
+            reason,
+        })
     };
     let compressed = curve25519_dalek::edwards::CompressedEdwardsY(*bytes);
     let point = compressed.decompress().ok_or(invalid("not on the curve"))?;
@@ -282,12 +291,14 @@ impl SecretKey {
     /// `1..order`; for Ed25519 any 32-byte seed.
     ///
     /// # Errors
-    /// [`Error::InvalidLength`], [`Error::InvalidScalar`].
+    /// [`crate::EncodingError::Length`], [`crate::EncodingError::Scalar`].
     pub fn from_bytes(key_type: KeyType, bytes: &[u8]) -> Result<Self, Error> {
-        let array: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidLength {
-            what: "secret key",
-            expected: 32,
-            actual: bytes.len(),
+        let array: [u8; 32] = bytes.try_into().map_err(|_| {
+            Error::Encoding(EncodingError::Length {
+                what: "secret key",
+                expected: 32,
+                actual: bytes.len(),
+            })
         })?;
         let key = SecretKey {
             key_type,
@@ -296,14 +307,16 @@ impl SecretKey {
         match key_type {
             KeyType::Bls12381G2 => {
                 blst::min_sig::SecretKey::from_bytes(&*key.bytes).map_err(|_| {
-                    Error::InvalidScalar {
+                    Error::Encoding(EncodingError::Scalar {
                         what: "BLS12-381 secret key",
-                    }
+                    })
                 })?;
             }
             KeyType::P256 => {
-                p256::SecretKey::from_slice(&*key.bytes).map_err(|_| Error::InvalidScalar {
-                    what: "P-256 secret key",
+                p256::SecretKey::from_slice(&*key.bytes).map_err(|_| {
+                    Error::Encoding(EncodingError::Scalar {
+                        what: "P-256 secret key",
+                    })
                 })?;
             }
             KeyType::Ed25519 => {}
@@ -333,12 +346,12 @@ impl SecretKey {
     ///
     /// # Errors
     /// As [`PublicKey::from_multibase`], with the secret key codecs, and
-    /// [`Error::InvalidScalar`].
+    /// [`crate::EncodingError::Scalar`].
     pub fn from_multibase(s: &str) -> Result<Self, Error> {
         let raw = Zeroizing::new(Base::Base58Btc.decode(s)?);
         let (codec, used) = multicodec::decode_varint(&raw)?;
-        let key_type =
-            KeyType::from_secret_codec(codec).ok_or(Error::UnsupportedCodec { codec })?;
+        let key_type = KeyType::from_secret_codec(codec)
+            .ok_or(Error::Encoding(EncodingError::UnsupportedCodec { codec }))?;
         SecretKey::from_bytes(key_type, raw.get(used..).unwrap_or_default())
     }
 }

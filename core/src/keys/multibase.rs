@@ -8,6 +8,7 @@
 //! Decoders are strict: every string decodes to at most one byte string and every byte string
 //! has exactly one encoding (base64url: no `=` padding, unused low bits must be zero).
 
+use crate::EncodingError;
 use zeroize::Zeroize;
 
 use crate::Error;
@@ -51,14 +52,14 @@ impl Base {
     /// Decodes a multibase string that must use this base.
     ///
     /// # Errors
-    /// [`Error::MultibasePrefix`] when the prefix differs, [`Error::InvalidEncoding`] for a bad
+    /// [`crate::EncodingError::MultibasePrefix`] when the prefix differs, [`crate::EncodingError::Alphabet`] for a bad
     /// character or length, [`Error::TooLarge`] above [`MAX_BASE58_LEN`] for base58btc.
     pub fn decode(self, s: &str) -> Result<Vec<u8>, Error> {
-        let body = s
-            .strip_prefix(self.prefix())
-            .ok_or(Error::MultibasePrefix {
+        let body = s.strip_prefix(self.prefix()).ok_or(Error::Encoding(
+            EncodingError::MultibasePrefix {
                 expected: self.prefix(),
-            })?;
+            },
+        ))?;
         match self {
             Base::Base58Btc => decode_base58btc(body),
             Base::Base64Url => decode_base64url(body),
@@ -113,7 +114,7 @@ fn base58_value(c: u8) -> Option<u8> {
 /// Decodes base58btc (no multibase prefix).
 ///
 /// # Errors
-/// [`Error::InvalidEncoding`] for a character outside the alphabet; [`Error::TooLarge`] for
+/// [`crate::EncodingError::Alphabet`] for a character outside the alphabet; [`Error::TooLarge`] for
 /// input longer than [`MAX_BASE58_LEN`].
 pub fn decode_base58btc(s: &str) -> Result<Vec<u8>, Error> {
     let input = s.as_bytes();
@@ -128,10 +129,10 @@ pub fn decode_base58btc(s: &str) -> Result<Vec<u8>, Error> {
     // Base-256 digits, least significant first.
     let mut bytes: Vec<u8> = Vec::with_capacity(input.len());
     for (position, &c) in input.iter().enumerate().skip(zeros) {
-        let value = base58_value(c).ok_or(Error::InvalidEncoding {
+        let value = base58_value(c).ok_or(Error::Encoding(EncodingError::Alphabet {
             encoding: "base58btc",
             position,
-        })?;
+        }))?;
         let mut carry = u32::from(value);
         for b in bytes.iter_mut() {
             carry += u32::from(*b) * 58;
@@ -200,13 +201,15 @@ fn base64url_value(c: u8) -> Option<u32> {
 /// no length ≡ 1 (mod 4), and the unused low bits of the last character must be zero.
 ///
 /// # Errors
-/// [`Error::InvalidEncoding`] with the position of the offending character (the length itself
+/// [`crate::EncodingError::Alphabet`] with the position of the offending character (the length itself
 /// is reported at position `len`).
 pub fn decode_base64url(s: &str) -> Result<Vec<u8>, Error> {
     let input = s.as_bytes();
-    let err = |position| Error::InvalidEncoding {
-        encoding: "base64url",
-        position,
+    let err = |position| {
+        Error::Encoding(EncodingError::Alphabet {
+            encoding: "base64url",
+            position,
+        })
     };
     if input.len() % 4 == 1 {
         return Err(err(input.len()));
@@ -255,14 +258,14 @@ mod tests {
         assert_eq!(decode_base58btc("").unwrap(), Vec::<u8>::new());
         assert_eq!(
             decode_base58btc("Ab0c"),
-            Err(Error::InvalidEncoding {
+            Err(Error::Encoding(EncodingError::Alphabet {
                 encoding: "base58btc",
                 position: 2
-            })
+            }))
         );
         assert!(matches!(
             decode_base58btc("l"),
-            Err(Error::InvalidEncoding { .. })
+            Err(Error::Encoding(EncodingError::Alphabet { .. }))
         ));
         assert!(matches!(
             decode_base58btc(&"2".repeat(2000)),
@@ -299,11 +302,15 @@ mod tests {
         assert_eq!(Base::Base64Url.decode("uZm8").unwrap(), b"fo");
         assert_eq!(
             Base::Base58Btc.decode("uZm8"),
-            Err(Error::MultibasePrefix { expected: 'z' })
+            Err(Error::Encoding(EncodingError::MultibasePrefix {
+                expected: 'z'
+            }))
         );
         assert_eq!(
             Base::Base64Url.decode(""),
-            Err(Error::MultibasePrefix { expected: 'u' })
+            Err(Error::Encoding(EncodingError::MultibasePrefix {
+                expected: 'u'
+            }))
         );
     }
 

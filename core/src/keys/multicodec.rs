@@ -5,6 +5,7 @@
 //! (<https://github.com/multiformats/unsigned-varint>): 7 bits a byte, least significant
 //! group first, minimal, at most 9 bytes.
 
+use crate::EncodingError;
 use crate::Error;
 
 /// `bls12_381-g2-pub`: BLS12-381 public key in G2, 96-byte compressed (varint `eb 01`).
@@ -41,7 +42,7 @@ pub fn encode_varint(mut code: u64, out: &mut Vec<u8>) {
 /// bytes it took.
 ///
 /// # Errors
-/// [`Error::InvalidVarint`] when the input ends inside the varint, it is longer than 9 bytes,
+/// [`crate::EncodingError::Varint`] when the input ends inside the varint, it is longer than 9 bytes,
 /// or it is not minimal (a trailing `0x00` group).
 pub fn decode_varint(bytes: &[u8]) -> Result<(u64, usize), Error> {
     let mut code: u64 = 0;
@@ -49,12 +50,12 @@ pub fn decode_varint(bytes: &[u8]) -> Result<(u64, usize), Error> {
         code |= u64::from(b & 0x7f) << (7 * i);
         if b & 0x80 == 0 {
             if b == 0 && i > 0 {
-                return Err(Error::InvalidVarint);
+                return Err(Error::Encoding(EncodingError::Varint));
             }
             return Ok((code, i + 1));
         }
     }
-    Err(Error::InvalidVarint)
+    Err(Error::Encoding(EncodingError::Varint))
 }
 
 #[cfg(test)]
@@ -83,13 +84,22 @@ mod tests {
 
     #[test]
     fn bad_varints() {
-        assert_eq!(decode_varint(&[]), Err(Error::InvalidVarint));
-        assert_eq!(decode_varint(&[0xeb]), Err(Error::InvalidVarint));
+        assert_eq!(
+            decode_varint(&[]),
+            Err(Error::Encoding(EncodingError::Varint))
+        );
+        assert_eq!(
+            decode_varint(&[0xeb]),
+            Err(Error::Encoding(EncodingError::Varint))
+        );
         assert_eq!(
             decode_varint(&[0x81, 0x00]),
-            Err(Error::InvalidVarint),
+            Err(Error::Encoding(EncodingError::Varint)),
             "not minimal"
         );
-        assert_eq!(decode_varint(&[0xff; 10]), Err(Error::InvalidVarint));
+        assert_eq!(
+            decode_varint(&[0xff; 10]),
+            Err(Error::Encoding(EncodingError::Varint))
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! Transport-free: [`Invocation::parse`] says which URL the app fetches the Request Object
 //! from; [`AuthorizationRequest::from_request_object`] checks what it fetched.
 
+use crate::EcdsaError;
 use serde_json::{Map, Value};
 
 use super::dcql::DcqlQuery;
@@ -636,7 +637,7 @@ pub fn sign_request_object_x509(
     chain: &crate::x509::CertificateChain,
 ) -> Result<String, crate::Error> {
     if chain.leaf_public_key()? != signer.public_key() {
-        return Err(crate::Error::EcdsaKeyMismatch);
+        return Err(crate::Error::Ecdsa(EcdsaError::KeyMismatch));
     }
     let mut header = Map::new();
     header.insert("typ".into(), REQUEST_OBJECT_TYP.into());

@@ -11,7 +11,7 @@
 //!
 //! Work is bounded by [`CanonOptions`]: a dataset that needs more calls to Hash N-Degree
 //! Quads, more permutations, more related-blank-node hashes or deeper recursion than allowed
-//! is refused with [`Error::CanonicalizationLimit`]
+//! is refused with [`crate::RdfError::CanonicalizationLimit`]
 //! (<https://www.w3.org/TR/rdf-canon/#dataset-poisoning>). The permutation budget is checked
 //! before a permutation loop starts, so the usual poison datasets (cliques of
 //! indistinguishable blank nodes, such as test074 of the W3C suite) are refused after the
@@ -19,6 +19,7 @@
 //! the most demanding accepted case of the W3C suite (468 calls, 2,880 permutations, 2,808
 //! related hashes, recursion depth 6).
 
+use crate::RdfError;
 use std::cell::Cell;
 use std::collections::HashMap;
 
@@ -134,8 +135,8 @@ pub fn canonicalize_nquads(document: &str, opts: &CanonOptions) -> Result<Canoni
 /// `_:`) are the keys of the returned issued identifiers map.
 ///
 /// # Errors
-/// [`Error::InvalidQuad`] if a quad has a literal subject or graph name or a non-IRI
-/// predicate; [`Error::CanonicalizationLimit`] if the dataset needs more work than `opts`
+/// [`crate::RdfError::Quad`] if a quad has a literal subject or graph name or a non-IRI
+/// predicate; [`crate::RdfError::CanonicalizationLimit`] if the dataset needs more work than `opts`
 /// allows.
 pub fn canonicalize(quads: &[Quad], opts: &CanonOptions) -> Result<Canonicalized, Error> {
     let mut state = State::new(quads, opts)?;
@@ -368,7 +369,7 @@ impl<'a> State<'a> {
             } else {
                 continue;
             };
-            return Err(Error::InvalidQuad { index, reason });
+            return Err(Error::Rdf(RdfError::Quad { index, reason }));
         }
 
         // A dataset is a set: keep the first of equal quads.
@@ -569,7 +570,7 @@ impl<'a> State<'a> {
     }
 
     fn limit(what: &'static str, limit: usize) -> Error {
-        Error::CanonicalizationLimit { what, limit }
+        Error::Rdf(RdfError::CanonicalizationLimit { what, limit })
     }
 
     /// Hash N-Degree Quads (<https://www.w3.org/TR/rdf-canon/#hash-nd-quads>).
@@ -988,10 +989,10 @@ mod tests {
             let err = canonicalize(&[ok.clone(), bad], &CanonOptions::default()).unwrap_err();
             assert_eq!(
                 err,
-                Error::InvalidQuad {
+                Error::Rdf(RdfError::Quad {
                     index: 1,
                     reason: why
-                }
+                })
             );
         }
     }
@@ -1044,7 +1045,7 @@ mod tests {
         }
         let err = canonicalize_nquads(&doc, &CanonOptions::default()).unwrap_err();
         assert!(
-            matches!(err, Error::CanonicalizationLimit { .. }),
+            matches!(err, Error::Rdf(RdfError::CanonicalizationLimit { .. })),
             "{err:?}"
         );
         let opts = CanonOptions {
@@ -1054,10 +1055,10 @@ mod tests {
         let err = canonicalize_nquads(&doc, &opts).unwrap_err();
         assert_eq!(
             err,
-            Error::CanonicalizationLimit {
+            Error::Rdf(RdfError::CanonicalizationLimit {
                 what: "Hash N-Degree Quads recursion depth",
                 limit: 128
-            }
+            })
         );
     }
 
@@ -1078,10 +1079,10 @@ mod tests {
         assert!(
             matches!(
                 err,
-                Error::CanonicalizationLimit {
+                Error::Rdf(RdfError::CanonicalizationLimit {
                     what: "permutations",
                     ..
-                }
+                })
             ),
             "{err:?}"
         );
@@ -1097,10 +1098,10 @@ mod tests {
         };
         assert_eq!(
             canonicalize_nquads(&doc, &opts),
-            Err(Error::CanonicalizationLimit {
+            Err(Error::Rdf(RdfError::CanonicalizationLimit {
                 what: "calls to Hash N-Degree Quads",
                 limit: 3
-            })
+            }))
         );
         let opts = CanonOptions {
             max_permutations: 5,
@@ -1108,10 +1109,10 @@ mod tests {
         };
         assert!(matches!(
             canonicalize_nquads(&doc, &opts),
-            Err(Error::CanonicalizationLimit {
+            Err(Error::Rdf(RdfError::CanonicalizationLimit {
                 what: "permutations",
                 limit: 5
-            })
+            }))
         ));
         let opts = CanonOptions {
             max_related_hashes: 10,
@@ -1119,10 +1120,10 @@ mod tests {
         };
         assert_eq!(
             canonicalize_nquads(&doc, &opts),
-            Err(Error::CanonicalizationLimit {
+            Err(Error::Rdf(RdfError::CanonicalizationLimit {
                 what: "Hash Related Blank Node computations",
                 limit: 10
-            })
+            }))
         );
         let opts = CanonOptions {
             max_recursion_depth: 0,
@@ -1130,10 +1131,10 @@ mod tests {
         };
         assert!(matches!(
             canonicalize_nquads(&doc, &opts),
-            Err(Error::CanonicalizationLimit {
+            Err(Error::Rdf(RdfError::CanonicalizationLimit {
                 what: "Hash N-Degree Quads recursion depth",
                 ..
-            })
+            }))
         ));
     }
 

@@ -4,11 +4,12 @@
 //!
 //! The parser accepts exactly the N-Quads grammar
 //! (<https://www.w3.org/TR/n-quads/#sec-grammar>): absolute IRIs only, `UCHAR`/`ECHAR`
-//! escapes, comments and blank lines. Every failure is an [`Error::NQuadsSyntax`] with a
+//! escapes, comments and blank lines. Every failure is an [`crate::RdfError::NQuadsSyntax`] with a
 //! 1-based line and column; the parser never panics.
 
 use super::{Literal, Quad, RDF_LANG_STRING, Term, XSD_STRING};
 use crate::Error;
+use crate::RdfError;
 
 /// Parses an N-Quads document into quads, in document order (duplicates are kept).
 ///
@@ -73,11 +74,11 @@ impl Parser<'_> {
             .get(self.line_start..self.pos)
             .map_or(0, |s| s.chars().count())
             + 1;
-        Error::NQuadsSyntax {
+        Error::Rdf(RdfError::NQuadsSyntax {
             line: self.line,
             column,
             reason,
-        }
+        })
     }
 
     fn skip_ws(&mut self) {
@@ -568,7 +569,7 @@ mod tests {
 
     fn syntax_reason(doc: &str) -> (usize, &'static str) {
         match parse_nquads(doc) {
-            Err(Error::NQuadsSyntax { line, reason, .. }) => (line, reason),
+            Err(Error::Rdf(RdfError::NQuadsSyntax { line, reason, .. })) => (line, reason),
             other => panic!("expected a syntax error for {doc:?}, got {other:?}"),
         }
     }
@@ -670,7 +671,7 @@ mod tests {
             (1, "a literal is not allowed as graph label")
         );
         match parse_nquads("<a:s> <a:p> \"\u{e9}\\x\" .") {
-            Err(Error::NQuadsSyntax { column, .. }) => assert_eq!(column, 15),
+            Err(Error::Rdf(RdfError::NQuadsSyntax { column, .. })) => assert_eq!(column, 15),
             other => panic!("{other:?}"),
         }
     }
@@ -729,7 +730,7 @@ mod tests {
                 mutated.push_str(&doc[i + c.len_utf8()..]);
                 match parse_nquads(&mutated) {
                     Ok(quads) => assert_eq!(parse_nquads(&to_nquads(&quads)).unwrap(), quads),
-                    Err(Error::NQuadsSyntax { line, column, .. }) => {
+                    Err(Error::Rdf(RdfError::NQuadsSyntax { line, column, .. })) => {
                         assert!(line >= 1 && column >= 1);
                     }
                     Err(other) => panic!("unexpected error {other:?}"),

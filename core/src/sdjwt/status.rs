@@ -9,6 +9,7 @@
 //! §5 the token (`sub` = the URI, `iat`, optional `exp` and `ttl`; [`verify_token`],
 //! [`build_token`]), §6 the referenced token's claim ([`StatusRef`]).
 
+use crate::EcdsaError;
 use std::io::Read;
 
 use serde_json::{Map, Value, json};
@@ -229,7 +230,7 @@ pub fn build_token_with_chain(
     if let Some(c) = chain
         && c.leaf_public_key()? != signer.public_key()
     {
-        return Err(crate::Error::EcdsaKeyMismatch);
+        return Err(crate::Error::Ecdsa(EcdsaError::KeyMismatch));
     }
     if !matches!(bits, 1 | 2 | 4 | 8) {
         return Err(SdJwtError::Malformed("bits is 1, 2, 4 or 8").into());

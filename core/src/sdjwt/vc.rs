@@ -10,6 +10,7 @@
 //! (the `issuer` identical to the `iss` it was fetched for; `jwks` inline, `jwks_uri` is not
 //! followed).
 
+use crate::EcdsaError;
 use serde_json::{Map, Value};
 
 use super::status::StatusRef;
@@ -153,7 +154,7 @@ pub fn issue_with_chain(
     if let Some(c) = chain
         && c.leaf_public_key()? != signer.public_key()
     {
-        return Err(crate::Error::EcdsaKeyMismatch);
+        return Err(crate::Error::Ecdsa(EcdsaError::KeyMismatch));
     }
     let mut claims = what.claims.clone();
     for reserved in NEVER_DISCLOSABLE

@@ -9,6 +9,7 @@
 //!
 //! [RFC 1952]: https://www.rfc-editor.org/rfc/rfc1952
 
+use crate::StatusError;
 use std::fmt;
 use std::io::{Read, Write};
 
@@ -60,11 +61,11 @@ impl Default for DecodeLimits {
 /// Checks `statusSize` against what this implementation supports (1 to [`MAX_STATUS_SIZE`]).
 ///
 /// # Errors
-/// [`Error::UnsupportedStatusSize`].
+/// [`crate::StatusError::UnsupportedSize`].
 pub(crate) fn check_status_size(size: u64) -> Result<u8, Error> {
     match u8::try_from(size) {
         Ok(s) if (1..=MAX_STATUS_SIZE).contains(&s) => Ok(s),
-        _ => Err(Error::UnsupportedStatusSize { size }),
+        _ => Err(Error::Status(StatusError::UnsupportedSize { size })),
     }
 }
 
@@ -95,7 +96,7 @@ impl StatusList {
     /// A list of [`MIN_ENTRIES`] entries of `status_size` bits, all zero.
     ///
     /// # Errors
-    /// [`Error::UnsupportedStatusSize`] unless `1 <= status_size <= 8`.
+    /// [`crate::StatusError::UnsupportedSize`] unless `1 <= status_size <= 8`.
     pub fn new(status_size: u8) -> Result<Self, Error> {
         Self::with_len(MIN_ENTRIES, status_size)
     }
@@ -104,30 +105,30 @@ impl StatusList {
     /// least [`MIN_ENTRIES`], and `entries × status_size` a multiple of 8.
     ///
     /// # Errors
-    /// [`Error::UnsupportedStatusSize`], [`Error::StatusListTooShort`],
-    /// [`Error::MalformedStatus`] when the bits do not fill whole bytes,
-    /// [`Error::StatusListTooLarge`] above [`DEFAULT_MAX_BITSTRING_LEN`] bytes (verifiers
+    /// [`crate::StatusError::UnsupportedSize`], [`crate::StatusError::ListTooShort`],
+    /// [`crate::StatusError::Malformed`] when the bits do not fill whole bytes,
+    /// [`crate::StatusError::ListTooLarge`] above [`DEFAULT_MAX_BITSTRING_LEN`] bytes (verifiers
     /// with default limits would refuse the list).
     pub fn with_len(entries: usize, status_size: u8) -> Result<Self, Error> {
         let size = check_status_size(u64::from(status_size))?;
         if entries < MIN_ENTRIES {
-            return Err(Error::StatusListTooShort {
+            return Err(Error::Status(StatusError::ListTooShort {
                 entries: entries as u64,
                 minimum: MIN_ENTRIES as u64,
-            });
+            }));
         }
-        let too_large = Error::StatusListTooLarge {
+        let too_large = Error::Status(StatusError::ListTooLarge {
             what: "bitstring",
             limit: DEFAULT_MAX_BITSTRING_LEN,
-        };
+        });
         let bits = entries
             .checked_mul(usize::from(size))
             .ok_or(too_large.clone())?;
         if bits % 8 != 0 {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "length",
                 reason: "entries times statusSize must be a multiple of 8 bits",
-            });
+            }));
         }
         if bits / 8 > DEFAULT_MAX_BITSTRING_LEN {
             return Err(too_large);
@@ -144,20 +145,22 @@ impl StatusList {
     /// `min_entries` (normally [`MIN_ENTRIES`]).
     ///
     /// # Errors
-    /// [`Error::UnsupportedStatusSize`], [`Error::StatusListTooShort`].
+    /// [`crate::StatusError::UnsupportedSize`], [`crate::StatusError::ListTooShort`].
     pub fn from_bytes(bytes: Vec<u8>, status_size: u8, min_entries: usize) -> Result<Self, Error> {
         let size = check_status_size(u64::from(status_size))?;
         let bits = (bytes.len() as u64).saturating_mul(8);
         let entries = bits / u64::from(size);
         if entries < min_entries as u64 {
-            return Err(Error::StatusListTooShort {
+            return Err(Error::Status(StatusError::ListTooShort {
                 entries,
                 minimum: min_entries as u64,
-            });
+            }));
         }
-        let len = usize::try_from(entries).map_err(|_| Error::StatusListTooLarge {
-            what: "bitstring",
-            limit: usize::MAX,
+        let len = usize::try_from(entries).map_err(|_| {
+            Error::Status(StatusError::ListTooLarge {
+                what: "bitstring",
+                limit: usize::MAX,
+            })
         })?;
         Ok(StatusList {
             bytes,
@@ -180,7 +183,7 @@ impl StatusList {
     /// The `encodedList` value for this list (see [`compress_bitstring`]).
     ///
     /// # Errors
-    /// [`Error::StatusListGzip`] if the compressor fails (it writes to memory and is not
+    /// [`crate::StatusError::Gzip`] if the compressor fails (it writes to memory and is not
     /// expected to).
     pub fn encode(&self) -> Result<String, Error> {
         compress_bitstring(&self.bytes)
@@ -209,7 +212,7 @@ impl StatusList {
     /// The value of entry `index`.
     ///
     /// # Errors
-    /// [`Error::StatusIndexOutOfRange`] when `index >= len()`.
+    /// [`crate::StatusError::IndexOutOfRange`] when `index >= len()`.
     pub fn get(&self, index: usize) -> Result<u8, Error> {
         read_entry(&self.bytes, index as u64, self.status_size)
     }
@@ -217,27 +220,27 @@ impl StatusList {
     /// Sets entry `index` to `value`.
     ///
     /// # Errors
-    /// [`Error::StatusIndexOutOfRange`] when `index >= len()`,
-    /// [`Error::StatusValueOutOfRange`] when `value` needs more than `status_size` bits.
+    /// [`crate::StatusError::IndexOutOfRange`] when `index >= len()`,
+    /// [`crate::StatusError::ValueOutOfRange`] when `value` needs more than `status_size` bits.
     pub fn set(&mut self, index: usize, value: u8) -> Result<(), Error> {
         if self.status_size < 8 && value >> self.status_size != 0 {
-            return Err(Error::StatusValueOutOfRange {
+            return Err(Error::Status(StatusError::ValueOutOfRange {
                 value,
                 status_size: self.status_size,
-            });
+            }));
         }
         let start = self.bit_offset(index)?;
         for k in 0..usize::from(self.status_size) {
             let pos = start + k;
             let bit = (value >> (usize::from(self.status_size) - 1 - k)) & 1;
             let mask = 0x80u8 >> (pos % 8);
-            let byte = self
-                .bytes
-                .get_mut(pos / 8)
-                .ok_or(Error::StatusIndexOutOfRange {
-                    index: index as u64,
-                    len: self.len,
-                })?;
+            let byte =
+                self.bytes
+                    .get_mut(pos / 8)
+                    .ok_or(Error::Status(StatusError::IndexOutOfRange {
+                        index: index as u64,
+                        len: self.len,
+                    }))?;
             if bit == 1 {
                 *byte |= mask;
             } else {
@@ -249,10 +252,10 @@ impl StatusList {
 
     fn bit_offset(&self, index: usize) -> Result<usize, Error> {
         if index >= self.len {
-            return Err(Error::StatusIndexOutOfRange {
+            return Err(Error::Status(StatusError::IndexOutOfRange {
                 index: index as u64,
                 len: self.len,
-            });
+            }));
         }
         // index < len and len × status_size ≤ bytes × 8, so this does not overflow.
         Ok(index * usize::from(self.status_size))
@@ -264,14 +267,14 @@ impl StatusList {
 /// size").
 ///
 /// # Errors
-/// [`Error::StatusIndexOutOfRange`] when the entry does not lie wholly inside `bytes`.
+/// [`crate::StatusError::IndexOutOfRange`] when the entry does not lie wholly inside `bytes`.
 pub(crate) fn read_entry(bytes: &[u8], index: u64, status_size: u8) -> Result<u8, Error> {
     let bits = (bytes.len() as u64).saturating_mul(8);
     let len = bits / u64::from(status_size.max(1));
-    let out_of_range = Error::StatusIndexOutOfRange {
+    let out_of_range = Error::Status(StatusError::IndexOutOfRange {
         index,
         len: usize::try_from(len).unwrap_or(usize::MAX),
-    };
+    });
     if index >= len {
         return Err(out_of_range);
     }
@@ -297,11 +300,13 @@ pub(crate) fn read_entry(bytes: &[u8], index: u64, status_size: u8) -> Result<u8
 /// function of the bits alone.
 ///
 /// # Errors
-/// [`Error::StatusListGzip`] if the compressor fails (it writes to memory and is not expected
+/// [`crate::StatusError::Gzip`] if the compressor fails (it writes to memory and is not expected
 /// to).
 pub fn compress_bitstring(bitstring: &[u8]) -> Result<String, Error> {
-    let failed = |_| Error::StatusListGzip {
-        reason: "compression failed",
+    let failed = |_| {
+        Error::Status(StatusError::Gzip {
+            reason: "compression failed",
+        })
     };
     let mut encoder = flate2::GzBuilder::new()
         .mtime(0)
@@ -321,23 +326,23 @@ pub fn compress_bitstring(bitstring: &[u8]) -> Result<String, Error> {
 /// [`StatusList::from_bytes`]).
 ///
 /// # Errors
-/// [`Error::StatusListTooLarge`] when `encoded` or the output passes a limit (the output limit
-/// is enforced while inflating); [`Error::MultibasePrefix`] / [`Error::InvalidEncoding`] for
-/// bad multibase; [`Error::StatusListGzip`] for a bad GZIP stream.
+/// [`crate::StatusError::ListTooLarge`] when `encoded` or the output passes a limit (the output limit
+/// is enforced while inflating); [`crate::EncodingError::MultibasePrefix`] / [`crate::EncodingError::Alphabet`] for
+/// bad multibase; [`crate::StatusError::Gzip`] for a bad GZIP stream.
 pub fn expand_bitstring(encoded: &str, limits: &DecodeLimits) -> Result<Vec<u8>, Error> {
     if encoded.len() > limits.max_encoded_len {
-        return Err(Error::StatusListTooLarge {
+        return Err(Error::Status(StatusError::ListTooLarge {
             what: "encodedList",
             limit: limits.max_encoded_len,
-        });
+        }));
     }
     let gz = Base::Base64Url.decode(encoded)?;
     if gz.len() < 18 {
         // 10-byte header + at least one deflate byte... + 8-byte trailer; anything shorter
         // cannot be a GZIP member.
-        return Err(Error::StatusListGzip {
+        return Err(Error::Status(StatusError::Gzip {
             reason: "truncated GZIP member",
-        });
+        }));
     }
     let mut decoder = flate2::bufread::GzDecoder::new(gz.as_slice());
     let mut out = Vec::new();
@@ -347,32 +352,32 @@ pub fn expand_bitstring(encoded: &str, limits: &DecodeLimits) -> Result<Vec<u8>,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                return Err(Error::StatusListGzip {
+                return Err(Error::Status(StatusError::Gzip {
                     reason: match e.kind() {
                         std::io::ErrorKind::UnexpectedEof => "truncated GZIP member",
                         _ => "invalid GZIP header, deflate data or trailer",
                     },
-                });
+                }));
             }
         };
         if n == 0 {
             break;
         }
-        let chunk = buf.get(..n).ok_or(Error::StatusListGzip {
+        let chunk = buf.get(..n).ok_or(Error::Status(StatusError::Gzip {
             reason: "decoder reported an impossible length",
-        })?;
+        }))?;
         if out.len().saturating_add(n) > limits.max_bitstring_len {
-            return Err(Error::StatusListTooLarge {
+            return Err(Error::Status(StatusError::ListTooLarge {
                 what: "bitstring",
                 limit: limits.max_bitstring_len,
-            });
+            }));
         }
         out.extend_from_slice(chunk);
     }
     if !decoder.into_inner().is_empty() {
-        return Err(Error::StatusListGzip {
+        return Err(Error::Status(StatusError::Gzip {
             reason: "bytes after the GZIP member",
-        });
+        }));
     }
     Ok(out)
 }
@@ -385,6 +390,7 @@ mod tests {
         reason = "tests fail by panicking"
     )]
     use super::*;
+    use crate::EncodingError;
 
     fn small_limits() -> DecodeLimits {
         DecodeLimits {
@@ -424,10 +430,10 @@ mod tests {
         assert_eq!(list.get(3).unwrap(), 3);
         assert_eq!(
             list.set(2, 4),
-            Err(Error::StatusValueOutOfRange {
+            Err(Error::Status(StatusError::ValueOutOfRange {
                 value: 4,
                 status_size: 2
-            })
+            }))
         );
         // An 8-bit list takes any byte.
         let mut list8 = StatusList::new(8).unwrap();
@@ -446,39 +452,39 @@ mod tests {
     fn constructor_errors() {
         assert_eq!(
             StatusList::new(0),
-            Err(Error::UnsupportedStatusSize { size: 0 })
+            Err(Error::Status(StatusError::UnsupportedSize { size: 0 }))
         );
         assert_eq!(
             StatusList::new(9),
-            Err(Error::UnsupportedStatusSize { size: 9 })
+            Err(Error::Status(StatusError::UnsupportedSize { size: 9 }))
         );
         assert!(matches!(
             StatusList::with_len(MIN_ENTRIES - 8, 1),
-            Err(Error::StatusListTooShort { .. })
+            Err(Error::Status(StatusError::ListTooShort { .. }))
         ));
         assert!(matches!(
             StatusList::with_len(MIN_ENTRIES + 1, 1),
-            Err(Error::MalformedStatus {
+            Err(Error::Status(StatusError::Malformed {
                 field: "length",
                 ..
-            })
+            }))
         ));
         assert!(StatusList::with_len(MIN_ENTRIES + 8, 1).is_ok());
         assert!(matches!(
             StatusList::with_len(usize::MAX, 8),
-            Err(Error::StatusListTooLarge { .. })
+            Err(Error::Status(StatusError::ListTooLarge { .. }))
         ));
         assert!(matches!(
             StatusList::with_len(DEFAULT_MAX_BITSTRING_LEN * 8 + 8, 1),
-            Err(Error::StatusListTooLarge { .. })
+            Err(Error::Status(StatusError::ListTooLarge { .. }))
         ));
         let list = StatusList::new(1).unwrap();
         assert_eq!(
             list.get(MIN_ENTRIES),
-            Err(Error::StatusIndexOutOfRange {
+            Err(Error::Status(StatusError::IndexOutOfRange {
                 index: MIN_ENTRIES as u64,
                 len: MIN_ENTRIES
-            })
+            }))
         );
     }
 
@@ -502,21 +508,23 @@ mod tests {
         let limits = small_limits();
         assert_eq!(
             expand_bitstring("zabc", &limits),
-            Err(Error::MultibasePrefix { expected: 'u' })
+            Err(Error::Encoding(EncodingError::MultibasePrefix {
+                expected: 'u'
+            }))
         );
         assert!(matches!(
             expand_bitstring("u!!!!", &limits),
-            Err(Error::InvalidEncoding { .. })
+            Err(Error::Encoding(EncodingError::Alphabet { .. }))
         ));
         assert!(matches!(
             expand_bitstring("u", &limits),
-            Err(Error::StatusListGzip { .. })
+            Err(Error::Status(StatusError::Gzip { .. }))
         ));
         // Not GZIP at all.
         let junk = Base::Base64Url.encode(&[0x42; 64]);
         assert!(matches!(
             expand_bitstring(&junk, &limits),
-            Err(Error::StatusListGzip { .. })
+            Err(Error::Status(StatusError::Gzip { .. }))
         ));
         let good = compress_bitstring(&[0u8; 100]).unwrap();
         let gz = Base::Base64Url.decode(&good).unwrap();
@@ -524,7 +532,7 @@ mod tests {
         let cut = Base::Base64Url.encode(&gz[..gz.len() - 3]);
         assert!(matches!(
             expand_bitstring(&cut, &limits),
-            Err(Error::StatusListGzip { .. })
+            Err(Error::Status(StatusError::Gzip { .. }))
         ));
         // Bad CRC.
         let mut bad_crc = gz.clone();
@@ -532,29 +540,29 @@ mod tests {
         bad_crc[n - 8] ^= 1;
         assert!(matches!(
             expand_bitstring(&Base::Base64Url.encode(&bad_crc), &limits),
-            Err(Error::StatusListGzip { .. })
+            Err(Error::Status(StatusError::Gzip { .. }))
         ));
         // Bad length trailer.
         let mut bad_len = gz.clone();
         bad_len[n - 4] ^= 1;
         assert!(matches!(
             expand_bitstring(&Base::Base64Url.encode(&bad_len), &limits),
-            Err(Error::StatusListGzip { .. })
+            Err(Error::Status(StatusError::Gzip { .. }))
         ));
         // Trailing bytes, and a second member.
         let mut trailing = gz.clone();
         trailing.push(0);
         assert_eq!(
             expand_bitstring(&Base::Base64Url.encode(&trailing), &limits),
-            Err(Error::StatusListGzip {
+            Err(Error::Status(StatusError::Gzip {
                 reason: "bytes after the GZIP member"
-            })
+            }))
         );
         let mut two = gz.clone();
         two.extend_from_slice(&gz);
         assert!(matches!(
             expand_bitstring(&Base::Base64Url.encode(&two), &limits),
-            Err(Error::StatusListGzip { .. })
+            Err(Error::Status(StatusError::Gzip { .. }))
         ));
         // Limits.
         let tight = DecodeLimits {
@@ -563,10 +571,10 @@ mod tests {
         };
         assert_eq!(
             expand_bitstring(&good, &tight),
-            Err(Error::StatusListTooLarge {
+            Err(Error::Status(StatusError::ListTooLarge {
                 what: "bitstring",
                 limit: 99
-            })
+            }))
         );
         let exact = DecodeLimits {
             max_bitstring_len: 100,
@@ -579,18 +587,18 @@ mod tests {
         };
         assert!(matches!(
             expand_bitstring(&good, &short),
-            Err(Error::StatusListTooLarge {
+            Err(Error::Status(StatusError::ListTooLarge {
                 what: "encodedList",
                 ..
-            })
+            }))
         ));
         // Too few entries for the default minimum.
         assert_eq!(
             StatusList::decode(&good, 1, &DecodeLimits::default()),
-            Err(Error::StatusListTooShort {
+            Err(Error::Status(StatusError::ListTooShort {
                 entries: 800,
                 minimum: MIN_ENTRIES as u64
-            })
+            }))
         );
     }
 }

@@ -2,6 +2,7 @@
 //! (<https://www.w3.org/TR/vc-bitstring-status-list/#validate-algorithm>) from the point
 //! where the status list credential has been dereferenced and its proof verified.
 
+use crate::StatusError;
 use std::time::SystemTime;
 
 use super::StatusPurpose;
@@ -34,18 +35,18 @@ pub struct StatusResult {
 /// Reads the status of `entry` in `list` at time `now`.
 ///
 /// In order, fails closed with:
-/// 1. [`Error::StatusListUrlMismatch`] unless the list credential has an `id` equal to the
+/// 1. [`crate::StatusError::ListUrlMismatch`] unless the list credential has an `id` equal to the
 ///    entry's `statusListCredential` (compared as strings; a list without `id` cannot be
 ///    matched and is refused);
-/// 2. [`Error::StatusPurposeMismatch`] unless the entry's purpose is one of the list's;
-/// 3. [`Error::StatusListNotYetValid`] when `now` is before `validFrom`,
-///    [`Error::StatusListExpired`] when `now` is after `validUntil`;
-/// 4. [`Error::StatusSizeMismatch`] when the list states a `statusSize` other than the
+/// 2. [`crate::StatusError::PurposeMismatch`] unless the entry's purpose is one of the list's;
+/// 3. [`crate::StatusError::ListNotYetValid`] when `now` is before `validFrom`,
+///    [`crate::StatusError::ListExpired`] when `now` is after `validUntil`;
+/// 4. [`crate::StatusError::SizeMismatch`] when the list states a `statusSize` other than the
 ///    entry's;
-/// 5. [`Error::StatusListTooShort`] when the bitstring divided by the entry's `statusSize`
+/// 5. [`crate::StatusError::ListTooShort`] when the bitstring divided by the entry's `statusSize`
 ///    has fewer entries than the minimum the list was parsed with (the spec's
 ///    `STATUS_LIST_LENGTH_ERROR`);
-/// 6. [`Error::StatusIndexOutOfRange`] when `statusListIndex` is past the end (the spec's
+/// 6. [`crate::StatusError::IndexOutOfRange`] when `statusListIndex` is past the end (the spec's
 ///    `RANGE_ERROR`).
 ///
 /// Trust in the list's issuer (which may differ from the credential's issuer) and freshness
@@ -57,33 +58,36 @@ pub fn check_status(
 ) -> Result<StatusResult, Error> {
     let cred = list.credential();
     if cred.id() != Some(entry.status_list_credential()) {
-        return Err(Error::StatusListUrlMismatch);
+        return Err(Error::Status(StatusError::ListUrlMismatch));
     }
     let purpose = entry.status_purpose();
     if !cred.purposes().contains(&purpose) {
-        return Err(Error::StatusPurposeMismatch);
+        return Err(Error::Status(StatusError::PurposeMismatch));
     }
     let now = Timestamp::from_system_time(now);
     if cred.valid_from().is_some_and(|from| now < from) {
-        return Err(Error::StatusListNotYetValid);
+        return Err(Error::Status(StatusError::ListNotYetValid));
     }
     if cred.valid_until().is_some_and(|until| now > until) {
-        return Err(Error::StatusListExpired);
+        return Err(Error::Status(StatusError::ListExpired));
     }
     let size = entry.status_size();
     if let Some(list_size) = cred.declared_status_size()
         && list_size != size
     {
-        return Err(Error::StatusSizeMismatch {
+        return Err(Error::Status(StatusError::SizeMismatch {
             entry: size,
             list: list_size,
-        });
+        }));
     }
     let bytes = cred.list().as_bytes();
     let entries = (bytes.len() as u64).saturating_mul(8) / u64::from(size);
     let minimum = cred.min_entries() as u64;
     if entries < minimum {
-        return Err(Error::StatusListTooShort { entries, minimum });
+        return Err(Error::Status(StatusError::ListTooShort {
+            entries,
+            minimum,
+        }));
     }
     let value = read_entry(bytes, entry.status_list_index(), size)?;
     Ok(StatusResult {

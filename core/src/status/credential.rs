@@ -15,8 +15,9 @@
 //! writes `statusSize` in the subject only for lists of more than one bit per entry (the v2
 //! context's `@vocab` then gives it an issuer-dependent IRI), never requires it when parsing,
 //! and, when it is present, requires entries to use the same size
-//! ([`Error::StatusSizeMismatch`]).
+//! ([`crate::StatusError::SizeMismatch`]).
 
+use crate::StatusError;
 use serde_json::{Map, Value};
 
 use super::bitstring::{DecodeLimits, StatusList, check_status_size};
@@ -52,9 +53,9 @@ pub const CREDENTIALS_V2_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 /// `xsd:dateTimeStamp` strings (for example `2025-01-01T00:00:00Z`).
 ///
 /// # Errors
-/// [`Error::MalformedStatus`] when `id` is not an absolute URL without fragment, `issuer` is
+/// [`crate::StatusError::Malformed`] when `id` is not an absolute URL without fragment, `issuer` is
 /// not an absolute URL (a DID is one), a time is not a `dateTimeStamp`, or `valid_until` is
-/// before `valid_from`; [`Error::StatusListGzip`] if compression fails.
+/// before `valid_from`; [`crate::StatusError::Gzip`] if compression fails.
 pub fn build_status_list_credential(
     id: &str,
     issuer: &str,
@@ -64,25 +65,25 @@ pub fn build_status_list_credential(
     valid_until: Option<&str>,
 ) -> Result<Value, Error> {
     if !is_absolute_url(id) || id.contains('#') {
-        return Err(Error::MalformedStatus {
+        return Err(Error::Status(StatusError::Malformed {
             field: "id",
             reason: "not an absolute URL without fragment",
-        });
+        }));
     }
     if !is_absolute_url(issuer) {
-        return Err(Error::MalformedStatus {
+        return Err(Error::Status(StatusError::Malformed {
             field: "issuer",
             reason: "not an absolute URL",
-        });
+        }));
     }
     let from = parse_time(valid_from, "validFrom")?;
     if let Some(until) = valid_until
         && parse_time(until, "validUntil")? < from
     {
-        return Err(Error::MalformedStatus {
+        return Err(Error::Status(StatusError::Malformed {
             field: "validUntil",
             reason: "before validFrom",
-        });
+        }));
     }
 
     let mut subject = Map::new();
@@ -146,30 +147,32 @@ impl StatusListCredential {
     /// bitstring holds at least `limits.min_entries` entries.
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] naming the property at fault; the errors of
+    /// [`crate::StatusError::Malformed`] naming the property at fault; the errors of
     /// [`StatusList::decode`] for `encodedList`.
     pub fn from_json(credential: &Value, limits: &DecodeLimits) -> Result<Self, Error> {
-        let vc = credential.as_object().ok_or(Error::MalformedStatus {
-            field: "credential",
-            reason: "must be an object",
-        })?;
+        let vc = credential
+            .as_object()
+            .ok_or(Error::Status(StatusError::Malformed {
+                field: "credential",
+                reason: "must be an object",
+            }))?;
         let first_context = match vc.get("@context") {
             Some(Value::Array(a)) => a.first(),
             other => other,
         };
         if first_context.and_then(Value::as_str) != Some(CREDENTIALS_V2_CONTEXT) {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "@context",
                 reason: "the first context must be https://www.w3.org/ns/credentials/v2",
-            });
+            }));
         }
         if !type_includes(vc.get("type"), "VerifiableCredential")?
             || !type_includes(vc.get("type"), "BitstringStatusListCredential")?
         {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "type",
                 reason: "must include VerifiableCredential and BitstringStatusListCredential",
-            });
+            }));
         }
         let id = optional_url(vc.get("id"), "id")?;
         let issuer = match vc.get("issuer") {
@@ -177,10 +180,10 @@ impl StatusListCredential {
             other => json_str(other, "issuer")?,
         };
         if !is_absolute_url(issuer) {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "issuer",
                 reason: "not an absolute URL",
-            });
+            }));
         }
         let valid_from = vc
             .get("validFrom")
@@ -193,25 +196,25 @@ impl StatusListCredential {
         if let (Some(from), Some(until)) = (valid_from, valid_until)
             && until < from
         {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "validUntil",
                 reason: "before validFrom",
-            });
+            }));
         }
 
         let subject = match vc.get("credentialSubject") {
             Some(Value::Object(o)) => o,
             Some(_) => {
-                return Err(Error::MalformedStatus {
+                return Err(Error::Status(StatusError::Malformed {
                     field: "credentialSubject",
                     reason: "must be a single object",
-                });
+                }));
             }
             None => {
-                return Err(Error::MalformedStatus {
+                return Err(Error::Status(StatusError::Malformed {
                     field: "credentialSubject",
                     reason: "missing",
-                });
+                }));
             }
         };
         let subject_type_ok = match subject.get("type") {
@@ -220,10 +223,10 @@ impl StatusListCredential {
             _ => false,
         };
         if !subject_type_ok {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "credentialSubject.type",
                 reason: "must be BitstringStatusList",
-            });
+            }));
         }
         let subject_id = optional_url(subject.get("id"), "credentialSubject.id")?;
         let purposes = match subject.get("statusPurpose") {
@@ -232,29 +235,29 @@ impl StatusListCredential {
                 .map(|p| StatusPurpose::parse(json_str(Some(p), "statusPurpose")?))
                 .collect::<Result<Vec<_>, _>>()?,
             Some(Value::Array(_)) => {
-                return Err(Error::MalformedStatus {
+                return Err(Error::Status(StatusError::Malformed {
                     field: "statusPurpose",
                     reason: "must be one or more strings",
-                });
+                }));
             }
             other => vec![StatusPurpose::parse(json_str(other, "statusPurpose")?)?],
         };
         let declared_status_size = subject
             .get("statusSize")
             .map(|v| {
-                check_status_size(v.as_u64().ok_or(Error::MalformedStatus {
+                check_status_size(v.as_u64().ok_or(Error::Status(StatusError::Malformed {
                     field: "credentialSubject.statusSize",
                     reason: "must be an integer greater than zero",
-                })?)
+                }))?)
             })
             .transpose()?;
         let ttl = subject
             .get("ttl")
             .map(|v| {
-                v.as_u64().ok_or(Error::MalformedStatus {
+                v.as_u64().ok_or(Error::Status(StatusError::Malformed {
                     field: "ttl",
                     reason: "must be a non-negative integer",
-                })
+                }))
             })
             .transpose()?;
         let encoded = json_str(subject.get("encodedList"), "encodedList")?;
@@ -354,10 +357,10 @@ impl VerifiedStatusList {
 }
 
 fn parse_time(s: &str, field: &'static str) -> Result<Timestamp, Error> {
-    Timestamp::parse(s).ok_or(Error::MalformedStatus {
+    Timestamp::parse(s).ok_or(Error::Status(StatusError::Malformed {
         field,
         reason: "not an XML Schema dateTimeStamp",
-    })
+    }))
 }
 
 fn optional_url(value: Option<&Value>, field: &'static str) -> Result<Option<String>, Error> {
@@ -366,10 +369,10 @@ fn optional_url(value: Option<&Value>, field: &'static str) -> Result<Option<Str
         Some(v) => {
             let s = json_str(Some(v), field)?;
             if !is_absolute_url(s) {
-                return Err(Error::MalformedStatus {
+                return Err(Error::Status(StatusError::Malformed {
                     field,
                     reason: "not an absolute URL",
-                });
+                }));
             }
             Ok(Some(s.to_owned()))
         }
@@ -433,7 +436,7 @@ mod tests {
         let p = StatusPurpose::Revocation;
         let t = "2025-01-01T00:00:00Z";
         let field = |r: Result<Value, Error>| match r {
-            Err(Error::MalformedStatus { field, .. }) => field,
+            Err(Error::Status(StatusError::Malformed { field, .. })) => field,
             other => panic!("{other:?}"),
         };
         assert_eq!(
@@ -537,7 +540,7 @@ mod tests {
             };
             parent[key] = value.clone();
             match StatusListCredential::from_json(&vc, &limits) {
-                Err(Error::MalformedStatus { field: f, .. }) => {
+                Err(Error::Status(StatusError::Malformed { field: f, .. })) => {
                     assert_eq!(f, field, "{pointer} = {value}")
                 }
                 other => panic!("{pointer} = {value}: {other:?}"),

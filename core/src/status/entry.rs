@@ -1,6 +1,7 @@
 //! `BitstringStatusListEntry`, the `credentialStatus` of a credential that has a status
 //! (<https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry>).
 
+use crate::StatusError;
 use serde_json::{Map, Value};
 
 use super::bitstring::check_status_size;
@@ -43,7 +44,7 @@ impl BitstringStatusListEntry {
     /// specification's examples.
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] when `list_credential_url` is not an absolute URL or already
+    /// [`crate::StatusError::Malformed`] when `list_credential_url` is not an absolute URL or already
     /// has a fragment.
     pub fn new(
         list_credential_url: &str,
@@ -51,16 +52,16 @@ impl BitstringStatusListEntry {
         index: u64,
     ) -> Result<Self, Error> {
         if !is_absolute_url(list_credential_url) {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "statusListCredential",
                 reason: "not an absolute URL",
-            });
+            }));
         }
         if list_credential_url.contains('#') {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "statusListCredential",
                 reason: "has a fragment; the entry id is formed by adding one",
-            });
+            }));
         }
         Ok(BitstringStatusListEntry {
             id: Some(format!("{list_credential_url}#{index}")),
@@ -77,7 +78,7 @@ impl BitstringStatusListEntry {
     /// `2^status_size` values (in any order).
     ///
     /// # Errors
-    /// [`Error::UnsupportedStatusSize`], [`Error::MalformedStatus`] when the messages do not
+    /// [`crate::StatusError::UnsupportedSize`], [`crate::StatusError::Malformed`] when the messages do not
     /// cover each value exactly once.
     pub fn with_status_messages(
         mut self,
@@ -94,13 +95,13 @@ impl BitstringStatusListEntry {
     /// Adds `statusReference` URLs (material that explains the status values).
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] when one is not an absolute URL.
+    /// [`crate::StatusError::Malformed`] when one is not an absolute URL.
     pub fn with_status_reference(mut self, urls: Vec<String>) -> Result<Self, Error> {
         if !urls.iter().all(|u| is_absolute_url(u)) {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "statusReference",
                 reason: "not an absolute URL",
-            });
+            }));
         }
         self.status_reference = urls;
         Ok(self)
@@ -109,63 +110,67 @@ impl BitstringStatusListEntry {
     /// Parses and validates one `credentialStatus` object.
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] naming the offending property (wrong `type`, a missing or
+    /// [`crate::StatusError::Malformed`] naming the offending property (wrong `type`, a missing or
     /// non-string property, an unknown purpose, a bad `statusListIndex`, an `id` equal to the
     /// list URL, a `statusMessage` that does not match `statusSize`, ...);
-    /// [`Error::UnsupportedStatusSize`].
+    /// [`crate::StatusError::UnsupportedSize`].
     pub fn from_json(value: &Value) -> Result<Self, Error> {
-        let obj = value.as_object().ok_or(Error::MalformedStatus {
-            field: "credentialStatus",
-            reason: "must be an object",
-        })?;
+        let obj = value
+            .as_object()
+            .ok_or(Error::Status(StatusError::Malformed {
+                field: "credentialStatus",
+                reason: "must be an object",
+            }))?;
         if !type_includes(obj.get("type"), ENTRY_TYPE)? {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "credentialStatus.type",
                 reason: "is not BitstringStatusListEntry",
-            });
+            }));
         }
         let purpose = StatusPurpose::parse(json_str(obj.get("statusPurpose"), "statusPurpose")?)?;
         let index =
             parse_status_list_index(json_str(obj.get("statusListIndex"), "statusListIndex")?)?;
         let list_credential = json_str(obj.get("statusListCredential"), "statusListCredential")?;
         if !is_absolute_url(list_credential) {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "statusListCredential",
                 reason: "not an absolute URL",
-            });
+            }));
         }
         let id = match obj.get("id") {
             None => None,
             Some(v) => {
                 let id = json_str(Some(v), "credentialStatus.id")?;
                 if !is_absolute_url(id) {
-                    return Err(Error::MalformedStatus {
+                    return Err(Error::Status(StatusError::Malformed {
                         field: "credentialStatus.id",
                         reason: "not an absolute URL",
-                    });
+                    }));
                 }
                 if id == list_credential {
-                    return Err(Error::MalformedStatus {
+                    return Err(Error::Status(StatusError::Malformed {
                         field: "credentialStatus.id",
                         reason: "must not be the URL of the status list",
-                    });
+                    }));
                 }
                 Some(id.to_owned())
             }
         };
         let status_size = match obj.get("statusSize") {
             None => 1,
-            Some(v) => check_status_size(v.as_u64().ok_or(Error::MalformedStatus {
-                field: "statusSize",
-                reason: "must be an integer greater than zero",
-            })?)?,
+            Some(v) => {
+                check_status_size(v.as_u64().ok_or(Error::Status(StatusError::Malformed {
+                    field: "statusSize",
+                    reason: "must be an integer greater than zero",
+                }))?)?
+            }
         };
         let messages = match obj.get("statusMessage") {
             None if status_size > 1 => {
-                return Err(Error::MalformedStatus {
+                return Err(Error::Status(StatusError::Malformed {
                     field: "statusMessage",
                     reason: "required when statusSize is greater than 1",
-                });
+                }));
             }
             None => None,
             Some(v) => {
@@ -182,17 +187,17 @@ impl BitstringStatusListEntry {
                 .map(|v| json_str(Some(v), "statusReference").map(str::to_owned))
                 .collect::<Result<Vec<_>, _>>()?,
             Some(_) => {
-                return Err(Error::MalformedStatus {
+                return Err(Error::Status(StatusError::Malformed {
                     field: "statusReference",
                     reason: "must be a URL or a non-empty array of URLs",
-                });
+                }));
             }
         };
         if !status_reference.iter().all(|u| is_absolute_url(u)) {
-            return Err(Error::MalformedStatus {
+            return Err(Error::Status(StatusError::Malformed {
                 field: "statusReference",
                 reason: "not an absolute URL",
-            });
+            }));
         }
         Ok(BitstringStatusListEntry {
             id,
@@ -315,7 +320,7 @@ impl BitstringStatusListEntry {
 /// is an error, not skipped, so that no status goes unchecked.
 ///
 /// # Errors
-/// [`Error::MalformedStatus`] for an empty array or anything that is neither object nor array,
+/// [`crate::StatusError::Malformed`] for an empty array or anything that is neither object nor array,
 /// and whatever [`BitstringStatusListEntry::from_json`] returns for an element.
 pub fn parse_credential_status(value: &Value) -> Result<Vec<BitstringStatusListEntry>, Error> {
     match value {
@@ -324,10 +329,10 @@ pub fn parse_credential_status(value: &Value) -> Result<Vec<BitstringStatusListE
             .iter()
             .map(BitstringStatusListEntry::from_json)
             .collect(),
-        _ => Err(Error::MalformedStatus {
+        _ => Err(Error::Status(StatusError::Malformed {
             field: "credentialStatus",
             reason: "must be an object or a non-empty array of objects",
-        }),
+        })),
     }
 }
 
@@ -351,11 +356,13 @@ pub fn status_entry(
 /// any list and are refused.
 ///
 /// # Errors
-/// [`Error::MalformedStatus`] with `field` `"statusListIndex"`.
+/// [`crate::StatusError::Malformed`] with `field` `"statusListIndex"`.
 pub fn parse_status_list_index(s: &str) -> Result<u64, Error> {
-    let err = |reason| Error::MalformedStatus {
-        field: "statusListIndex",
-        reason,
+    let err = |reason| {
+        Error::Status(StatusError::Malformed {
+            field: "statusListIndex",
+            reason,
+        })
     };
     if s.is_empty() {
         return Err(err("empty"));
@@ -377,21 +384,23 @@ pub(super) fn type_includes(value: Option<&Value>, wanted: &str) -> Result<bool,
         Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
             Ok(a.iter().any(|v| v.as_str() == Some(wanted)))
         }
-        Some(_) => Err(Error::MalformedStatus {
+        Some(_) => Err(Error::Status(StatusError::Malformed {
             field: "type",
             reason: "must be a string or an array of strings",
-        }),
-        None => Err(Error::MalformedStatus {
+        })),
+        None => Err(Error::Status(StatusError::Malformed {
             field: "type",
             reason: "missing",
-        }),
+        })),
     }
 }
 
 fn parse_messages(value: &Value) -> Result<Vec<StatusMessage>, Error> {
-    let err = |reason| Error::MalformedStatus {
-        field: "statusMessage",
-        reason,
+    let err = |reason| {
+        Error::Status(StatusError::Malformed {
+            field: "statusMessage",
+            reason,
+        })
     };
     let items = value.as_array().ok_or(err("must be an array"))?;
     items
@@ -428,9 +437,11 @@ fn parse_messages(value: &Value) -> Result<Vec<StatusMessage>, Error> {
 
 /// Checks that `messages` has one element for each of the `2^size` values.
 fn check_messages(messages: &[StatusMessage], size: u8) -> Result<(), Error> {
-    let err = |reason| Error::MalformedStatus {
-        field: "statusMessage",
-        reason,
+    let err = |reason| {
+        Error::Status(StatusError::Malformed {
+            field: "statusMessage",
+            reason,
+        })
     };
     let count = 1usize << size;
     if messages.len() != count {
@@ -496,10 +507,10 @@ mod tests {
         ] {
             assert_eq!(
                 parse_status_list_index(bad),
-                Err(Error::MalformedStatus {
+                Err(Error::Status(StatusError::Malformed {
                     field: "statusListIndex",
                     reason
-                }),
+                })),
                 "{bad}"
             );
         }
@@ -559,7 +570,7 @@ mod tests {
             let mut v = entry();
             v[key] = value.clone();
             match BitstringStatusListEntry::from_json(&v) {
-                Err(Error::MalformedStatus { field: f, .. }) => {
+                Err(Error::Status(StatusError::Malformed { field: f, .. })) => {
                     assert_eq!(f, field, "{key} = {value}")
                 }
                 other => panic!("{key} = {value}: {other:?}"),
@@ -576,7 +587,7 @@ mod tests {
             assert!(
                 matches!(
                     BitstringStatusListEntry::from_json(&v),
-                    Err(Error::MalformedStatus { .. })
+                    Err(Error::Status(StatusError::Malformed { .. }))
                 ),
                 "{missing}"
             );
@@ -585,12 +596,12 @@ mod tests {
         v["statusSize"] = json!(0);
         assert_eq!(
             BitstringStatusListEntry::from_json(&v),
-            Err(Error::UnsupportedStatusSize { size: 0 })
+            Err(Error::Status(StatusError::UnsupportedSize { size: 0 }))
         );
         v["statusSize"] = json!(9);
         assert_eq!(
             BitstringStatusListEntry::from_json(&v),
-            Err(Error::UnsupportedStatusSize { size: 9 })
+            Err(Error::Status(StatusError::UnsupportedSize { size: 9 }))
         );
         assert!(parse_credential_status(&json!([])).is_err());
         assert!(parse_credential_status(&json!("x")).is_err());
@@ -654,10 +665,10 @@ mod tests {
             assert!(
                 matches!(
                     BitstringStatusListEntry::from_json(&w),
-                    Err(Error::MalformedStatus {
+                    Err(Error::Status(StatusError::Malformed {
                         field: "statusMessage",
                         ..
-                    })
+                    }))
                 ),
                 "{bad}"
             );

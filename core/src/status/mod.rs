@@ -26,6 +26,7 @@ mod check;
 mod credential;
 mod entry;
 
+use crate::StatusError;
 use serde_json::Value;
 
 use crate::Error;
@@ -76,17 +77,17 @@ impl StatusPurpose {
     /// Parses the JSON string (exact, case-sensitive).
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] for any other string.
+    /// [`crate::StatusError::Malformed`] for any other string.
     pub fn parse(s: &str) -> Result<Self, Error> {
         match s {
             "refresh" => Ok(StatusPurpose::Refresh),
             "revocation" => Ok(StatusPurpose::Revocation),
             "suspension" => Ok(StatusPurpose::Suspension),
             "message" => Ok(StatusPurpose::Message),
-            _ => Err(Error::MalformedStatus {
+            _ => Err(Error::Status(StatusError::Malformed {
                 field: "statusPurpose",
                 reason: "not one of refresh, revocation, suspension, message",
-            }),
+            })),
         }
     }
 }
@@ -101,14 +102,14 @@ impl std::fmt::Display for StatusPurpose {
 fn json_str<'a>(value: Option<&'a Value>, field: &'static str) -> Result<&'a str, Error> {
     match value {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(Error::MalformedStatus {
+        Some(_) => Err(Error::Status(StatusError::Malformed {
             field,
             reason: "must be a string",
-        }),
-        None => Err(Error::MalformedStatus {
+        })),
+        None => Err(Error::Status(StatusError::Malformed {
             field,
             reason: "missing",
-        }),
+        })),
     }
 }
 
@@ -159,10 +160,10 @@ mod tests {
         for bad in ["", "Revocation", "revocation ", "expiry"] {
             assert!(matches!(
                 StatusPurpose::parse(bad),
-                Err(Error::MalformedStatus {
+                Err(Error::Status(StatusError::Malformed {
                     field: "statusPurpose",
                     ..
-                })
+                }))
             ));
         }
     }

@@ -37,6 +37,7 @@
 mod sdjwt;
 mod trust;
 
+use crate::{CredentialError, EcdsaError, StatusError};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -391,22 +392,24 @@ impl StatusLists {
     /// Add a status list credential (keyed by its `id`).
     ///
     /// # Errors
-    /// [`Error::MalformedStatus`] when it has no `id`; [`Error::DuplicateStatusList`] when a
+    /// [`crate::StatusError::Malformed`] when it has no `id`; [`crate::StatusError::DuplicateList`] when a
     /// list with the same `id` is already in the set (two copies of one list: which is current
     /// cannot be told, and a stale one would un-revoke; the set keeps the first).
     pub fn insert(&mut self, credential: Value) -> Result<(), Error> {
         let id = credential
             .get("id")
             .and_then(Value::as_str)
-            .ok_or(Error::MalformedStatus {
+            .ok_or(Error::Status(StatusError::Malformed {
                 field: "id",
                 reason: "a status list credential needs an id",
-            })?
+            }))?
             .to_owned();
         match self.by_url.entry(id) {
-            std::collections::hash_map::Entry::Occupied(e) => Err(Error::DuplicateStatusList {
-                id: e.key().clone(),
-            }),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                Err(Error::Status(StatusError::DuplicateList {
+                    id: e.key().clone(),
+                }))
+            }
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(credential);
                 Ok(())
@@ -435,7 +438,7 @@ impl StatusLists {
     ///
     /// # Errors
     /// [`Error::SdJwt`] when it is not a JWT whose payload names its `sub`;
-    /// [`Error::DuplicateStatusList`] when that URI is already in the set.
+    /// [`crate::StatusError::DuplicateList`] when that URI is already in the set.
     pub fn insert_token(&mut self, jwt: &str) -> Result<(), Error> {
         let jwt = jwt.trim();
         let sub =
@@ -443,9 +446,11 @@ impl StatusLists {
                 "a status list token is a JWT that names its URI in sub",
             ))?;
         match self.tokens.entry(sub) {
-            std::collections::hash_map::Entry::Occupied(e) => Err(Error::DuplicateStatusList {
-                id: e.key().clone(),
-            }),
+            std::collections::hash_map::Entry::Occupied(e) => {
+                Err(Error::Status(StatusError::DuplicateList {
+                    id: e.key().clone(),
+                }))
+            }
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(jwt.to_owned());
                 Ok(())
@@ -923,9 +928,9 @@ impl Verifier {
     fn holder_proof(&self, vp: &Value, policy: &Policy) -> Result<VerifiedEcdsa, Error> {
         let verified = self.ecdsa.verify_at(vp, unix(policy.now()))?;
         if verified.proof_purpose() != "authentication" {
-            return Err(Error::VerificationFailed(
-                "the presentation's proof purpose is not authentication",
-            ));
+            return Err(Error::Ecdsa(EcdsaError::UnexpectedProof {
+                field: "proofPurpose",
+            }));
         }
         Ok(verified)
     }
@@ -1196,9 +1201,9 @@ impl Verifier {
         if !same(parsed.valid_from(), signed.valid_from.as_deref())
             || !same(parsed.valid_until(), signed.valid_until.as_deref())
         {
-            return Err(bad(Error::SignedData(
+            return Err(bad(Error::Credential(CredentialError::SignedData(
                 "the list's signed validity period is not the one its JSON shows",
-            )));
+            ))));
         }
         if verified.expires().is_none()
             && let Ok(mut m) = self.status_signers.lock()
@@ -1255,7 +1260,7 @@ impl Verifier {
             if age > i64::try_from(max_age_seconds).unwrap_or(i64::MAX) {
                 return Err(format!(
                     "status list {url}: {}",
-                    Error::StatusListTooOld { max_age_seconds }
+                    Error::Status(StatusError::ListTooOld { max_age_seconds })
                 ));
             }
         }
@@ -1275,8 +1280,9 @@ fn status_entries(
     doc: &Value,
     signed: &SignedFields,
 ) -> Result<Vec<crate::status::BitstringStatusListEntry>, Error> {
-    let hidden =
-        Error::SignedData("the credential's signed status entries are not the ones its JSON shows");
+    let hidden = Error::Credential(CredentialError::SignedData(
+        "the credential's signed status entries are not the ones its JSON shows",
+    ));
     let Some(cs) = doc.get("credentialStatus") else {
         return Err(hidden);
     };

@@ -14,6 +14,7 @@
 //! - `civitas.wallet.blind.<credential id>`: `"civitas-blind-v1" || feature (1) ||
 //!   prover_blind (32)`.
 
+use crate::{Bbs2023Error, WalletError};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -41,7 +42,7 @@ const BLIND_TAG: &[u8] = b"civitas-blind-v1";
 const SCALAR: usize = 32;
 
 fn malformed(reason: &'static str) -> Error {
-    Error::WalletStorage { reason }
+    Error::Wallet(WalletError::Storage { reason })
 }
 
 fn feature_byte(feature: Feature) -> u8 {
@@ -139,9 +140,9 @@ impl HolderSecrets {
                 prover_nym: &self.prover_nym,
                 prover_blind: blind,
             }),
-            Feature::Baseline => Err(Error::Bbs2023Feature(
+            Feature::Baseline => Err(Error::Bbs2023(Bbs2023Error::Feature(
                 "a baseline credential is not bound to holder secrets",
-            )),
+            ))),
         }
     }
 }

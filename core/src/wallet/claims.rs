@@ -1,6 +1,7 @@
 //! Display data of a credential: the claim tree, and which leaves a set of JSON pointers
 //! discloses under bbs-2023's selection rules.
 
+use crate::WalletError;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -152,8 +153,10 @@ pub(crate) fn disclosed_leaves(
         push_id_type(credential, "", &mut targets);
     }
     for pointer in pointers {
-        let unknown = || Error::WalletUnknownPointer {
-            pointer: pointer.chars().take(200).collect(),
+        let unknown = || {
+            Error::Wallet(WalletError::UnknownPointer {
+                pointer: pointer.chars().take(200).collect(),
+            })
         };
         let tokens = parse_pointer(pointer)?;
         if tokens.is_empty()
@@ -305,9 +308,9 @@ mod tests {
         ] {
             assert_eq!(
                 disclosed_leaves(&doc, &tree, &p(&[bad])).unwrap_err(),
-                Error::WalletUnknownPointer {
+                Error::Wallet(WalletError::UnknownPointer {
                     pointer: bad.into()
-                }
+                })
             );
         }
         assert!(disclosed_leaves(&doc, &tree, &[]).unwrap().is_empty());

@@ -25,6 +25,7 @@ mod clock;
 mod sdjwt;
 mod store;
 
+use crate::{Bbs2023Error, WalletError};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -220,7 +221,7 @@ fn display_text(v: &Value) -> Option<String> {
 
 /// The single proof object of a credential, required to be a bbs-2023 Data Integrity proof.
 fn bbs2023_proof(credential: &Value) -> Result<&Map<String, Value>, Error> {
-    let refuse = Error::WalletInvalidCredential;
+    let refuse = |rule| Error::Wallet(WalletError::InvalidCredential(rule));
     let proof = match credential.get("proof") {
         Some(Value::Object(p)) => p,
         Some(Value::Array(_)) => return Err(refuse("more than one proof")),
@@ -240,9 +241,9 @@ fn base_proof(credential: &Value) -> Result<BaseProofValue, Error> {
     let value = bbs2023_proof(credential)?
         .get("proofValue")
         .and_then(Value::as_str)
-        .ok_or(Error::WalletInvalidCredential(
+        .ok_or(Error::Wallet(WalletError::InvalidCredential(
             "the proof has no proofValue",
-        ))?;
+        )))?;
     BaseProofValue::parse(value)
 }
 
@@ -268,8 +269,8 @@ impl Wallet {
 
     /// Import a credential (JSON text of at most [`MAX_CREDENTIAL_BYTES`]): it must carry one
     /// `bbs-2023` base proof that verifies (the issuer's key comes from its did:key
-    /// verification method). Refusals say why: [`Error::WalletInvalidCredential`] for the
-    /// form, the cryptosuite's error (for example [`Error::VerificationFailed`]) for a proof
+    /// verification method). Refusals say why: [`crate::WalletError::InvalidCredential`] for the
+    /// form, the cryptosuite's error (for example [`crate::Bbs2023Error::VerificationFailed`]) for a proof
     /// that does not verify. Importing the same credential twice keeps one copy.
     pub fn import(&self, credential_json: &str) -> Result<CredentialSummary, Error> {
         if credential_json.len() > MAX_CREDENTIAL_BYTES {
@@ -284,11 +285,13 @@ impl Wallet {
             &crate::json::JsonLimits::default(),
         )?;
         if !credential.is_object() {
-            return Err(Error::WalletInvalidCredential("not a JSON object"));
+            return Err(Error::Wallet(WalletError::InvalidCredential(
+                "not a JSON object",
+            )));
         }
         let base = base_proof(&credential)?;
         let bytes = serde_json::to_vec(&credential)
-            .map_err(|_| Error::WalletInvalidCredential("cannot be serialized"))?;
+            .map_err(|_| Error::Wallet(WalletError::InvalidCredential("cannot be serialized")))?;
         let id = hex_lower(&Sha256::digest(&bytes));
         if base.feature.feature() == Feature::Baseline {
             self.bbs.verify_base(&credential)?;
@@ -334,14 +337,16 @@ impl Wallet {
             credential_json.as_bytes(),
             &crate::json::JsonLimits::default(),
         )?;
-        let issuer = signer_did(&credential).ok_or(Error::WalletInvalidCredential(
-            "no bbs-2023 proof names the issuer's key",
+        let issuer = signer_did(&credential).ok_or(Error::Wallet(
+            WalletError::InvalidCredential("no bbs-2023 proof names the issuer's key"),
         ))?;
         let entry = crate::tlog::LogEntry::Credential {
             commitment: crate::tlog::commit_credential(&issuer, &salt, &credential),
         }
         .to_bytes()
-        .ok_or(Error::WalletInvalidCredential("cannot be logged"))?;
+        .ok_or(Error::Wallet(WalletError::InvalidCredential(
+            "cannot be logged",
+        )))?;
         let origin = crate::tlog::Note::parse(parsed.checkpoint.as_bytes())
             .ok()
             .and_then(|n| crate::tlog::Checkpoint::parse(n.text()).ok())
@@ -372,9 +377,9 @@ impl Wallet {
     /// credential, when it is imported again); that request is then used up.
     fn import_bound(&self, id: &str, credential: &Value, bytes: &[u8]) -> Result<(), Error> {
         let store = self.store.as_ref();
-        let secrets = HolderSecrets::load(store)?.ok_or(Error::WalletRefused(
+        let secrets = HolderSecrets::load(store)?.ok_or(Error::Wallet(WalletError::Refused(
             "the credential is bound to a holder secret, and this wallet has none: it was issued to another wallet",
-        ))?;
+        )))?;
         if let Some((feature, blind)) = binding::credential_blind(store, id)? {
             self.bbs
                 .verify_base_blind(credential, &secrets.binding(feature, &blind)?)?;
@@ -404,18 +409,27 @@ impl Wallet {
                     self.store.put(id, bytes)?;
                     return store.delete(&request.record_id);
                 }
-                Err(e @ (Error::WalletStorage { .. } | Error::WalletIo { .. })) => return Err(e),
+                Err(
+                    e @ (Error::Wallet(WalletError::Storage { .. })
+                    | Error::Wallet(WalletError::Io { .. })),
+                ) => return Err(e),
                 Err(e) => last_error = Some(e),
             }
         }
         Err(match last_error {
             // The document itself is wrong (altered, not what the issuer signed).
-            Some(e @ Error::VerificationFailed(m)) if m != WRONG_HOLDER_SECRETS => e,
-            Some(Error::VerificationFailed(_) | Error::Bbs2023FeatureMismatch { .. }) | None => {
-                Error::WalletRefused(
-                    "the credential's blind signature verifies with none of this wallet's pending requests: it was altered, issued to another wallet, or issued for a request that was already used or dropped",
-                )
+            Some(e @ Error::Bbs2023(Bbs2023Error::VerificationFailed(m)))
+                if m != WRONG_HOLDER_SECRETS =>
+            {
+                e
             }
+            Some(
+                Error::Bbs2023(Bbs2023Error::VerificationFailed(_))
+                | Error::Bbs2023(Bbs2023Error::FeatureMismatch { .. }),
+            )
+            | None => Error::Wallet(WalletError::Refused(
+                "the credential's blind signature verifies with none of this wallet's pending requests: it was altered, issued to another wallet, or issued for a request that was already used or dropped",
+            )),
             Some(e) => e,
         })
     }
@@ -447,9 +461,9 @@ impl Wallet {
                 Some(secrets.prover_nym()),
             )?,
             Feature::Baseline => {
-                return Err(Error::WalletRefused(
+                return Err(Error::Wallet(WalletError::Refused(
                     "a credential request is for anonymous_holder_binding, pseudonym or holder_binding_pseudonym",
-                ));
+                )));
             }
         };
         binding::add_pending_request(
@@ -480,17 +494,17 @@ impl Wallet {
             .commitment_features()
             .is_some_and(|f| f.iter().any(|f| f == feature.name()))
         {
-            return Err(Error::WalletRefused(
+            return Err(Error::Wallet(WalletError::Refused(
                 "the issuer does not bind this credential to the wallet's secrets with that feature",
-            ));
+            )));
         }
         let batch = metadata
             .batch_credential_issuance
             .map_or(1, |b| usize::try_from(b.batch_size).unwrap_or(1));
         if count == 0 || count > batch.min(crate::openid4vci::MAX_PROOFS) {
-            return Err(Error::WalletRefused(
+            return Err(Error::Wallet(WalletError::Refused(
                 "ask for at least one credential, and no more than the issuer's batch_size",
-            ));
+            )));
         }
         let mut docs = Vec::with_capacity(count);
         for _ in 0..count {
@@ -513,9 +527,9 @@ impl Wallet {
         response: &[u8],
     ) -> Result<Vec<CredentialSummary>, Error> {
         if configuration.is_sd_jwt_vc() {
-            return Err(Error::WalletRefused(
+            return Err(Error::Wallet(WalletError::Refused(
                 "an SD-JWT VC (dc+sd-jwt) configuration: import it with openid4vci_import_sd_jwt",
-            ));
+            )));
         }
         let credentials = crate::openid4vci::read_credential_response(response)?;
         let wanted = configuration
@@ -530,15 +544,16 @@ impl Wallet {
                 _ => Vec::new(),
             };
             if !wanted.iter().all(|w| types.contains(&w.as_str())) {
-                return Err(Error::WalletInvalidCredential(
+                return Err(Error::Wallet(WalletError::InvalidCredential(
                     "the issuer sent a credential of another type than the one offered",
-                ));
+                )));
             }
         }
         let mut imported = Vec::with_capacity(credentials.len());
         for c in credentials {
-            let text = serde_json::to_string(&c)
-                .map_err(|_| Error::WalletInvalidCredential("cannot be serialized"))?;
+            let text = serde_json::to_string(&c).map_err(|_| {
+                Error::Wallet(WalletError::InvalidCredential("cannot be serialized"))
+            })?;
             imported.push(self.import(&text)?);
         }
         Ok(imported)
@@ -559,11 +574,16 @@ impl Wallet {
     /// The stored credential `id`, as JSON.
     pub fn credential(&self, id: &str) -> Result<Value, Error> {
         if !is_credential_id(id) {
-            return Err(Error::WalletNotFound);
+            return Err(Error::Wallet(WalletError::NotFound));
         }
-        let bytes = self.store.get(id)?.ok_or(Error::WalletNotFound)?;
-        serde_json::from_slice(&bytes).map_err(|_| Error::WalletStorage {
-            reason: "a stored credential is not valid JSON",
+        let bytes = self
+            .store
+            .get(id)?
+            .ok_or(Error::Wallet(WalletError::NotFound))?;
+        serde_json::from_slice(&bytes).map_err(|_| {
+            Error::Wallet(WalletError::Storage {
+                reason: "a stored credential is not valid JSON",
+            })
         })
     }
 
@@ -582,7 +602,7 @@ impl Wallet {
             // A record deleted between list and get is skipped.
             match self.credential(&id) {
                 Ok(c) => out.push(summarize(&id, &c)?),
-                Err(Error::WalletNotFound) => {}
+                Err(Error::Wallet(WalletError::NotFound)) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -593,7 +613,7 @@ impl Wallet {
     pub fn get(&self, id: &str) -> Result<Option<CredentialSummary>, Error> {
         match self.credential(id) {
             Ok(c) => summarize(id, &c).map(Some),
-            Err(Error::WalletNotFound) => Ok(None),
+            Err(Error::Wallet(WalletError::NotFound)) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -612,7 +632,7 @@ impl Wallet {
     /// What presenting credential `id` with `requested_pointers` to the verifier `domain`
     /// would disclose (the mandatory claims and those requested), what would stay hidden, and
     /// whether the verifier would see a pseudonym it has seen before (from the history). A
-    /// pointer naming nothing in the credential is [`Error::WalletUnknownPointer`].
+    /// pointer naming nothing in the credential is [`crate::WalletError::UnknownPointer`].
     pub fn disclosure_preview(
         &self,
         id: &str,
@@ -663,7 +683,7 @@ impl Wallet {
     /// and domain) and to this wallet by its holder secret (for the pseudonym features, with
     /// the pseudonym for the request's domain). The request must carry a challenge, and every
     /// credential must be bound by a holder secret (`anonymous_holder_binding` or
-    /// `holder_binding_pseudonym`): anything else is [`Error::WalletRefused`], since a verifier
+    /// `holder_binding_pseudonym`): anything else is [`crate::WalletError::Refused`], since a verifier
     /// would refuse it. Two presentations of one credential share nothing but the disclosed
     /// claims (and the pseudonym at one verifier). One [`HistoryEntry`] per credential is
     /// recorded.
@@ -672,9 +692,12 @@ impl Wallet {
         disclosures: &[Disclosure],
         request: &PresentationRequest,
     ) -> Result<Value, Error> {
-        let challenge = request.challenge.as_deref().ok_or(Error::WalletRefused(
-            "an anonymous presentation needs the verifier's challenge",
-        ))?;
+        let challenge = request
+            .challenge
+            .as_deref()
+            .ok_or(Error::Wallet(WalletError::Refused(
+                "an anonymous presentation needs the verifier's challenge",
+            )))?;
         let domain = request.domain.as_deref();
         let header = crate::verifier::request_binding(challenge, domain);
         let mut derived = Vec::with_capacity(disclosures.len());
@@ -684,9 +707,9 @@ impl Wallet {
             match base_proof(&credential)?.feature.feature() {
                 Feature::AnonymousHolderBinding | Feature::HolderBindingPseudonym => {}
                 Feature::Baseline | Feature::Pseudonym => {
-                    return Err(Error::WalletRefused(
+                    return Err(Error::Wallet(WalletError::Refused(
                         "a credential in an anonymous presentation must be bound to this wallet's holder secret (issued with anonymous_holder_binding or holder_binding_pseudonym); present this one identified",
-                    ));
+                    )));
                 }
             }
             let (credential, entry) =
@@ -695,7 +718,9 @@ impl Wallet {
             entries.push(entry);
         }
         if derived.is_empty() {
-            return Err(Error::WalletRefused("a presentation needs a credential"));
+            return Err(Error::Wallet(WalletError::Refused(
+                "a presentation needs a credential",
+            )));
         }
         let presentation = json!({
             "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -817,9 +842,9 @@ impl Wallet {
             let mut presentations = Vec::new();
             for c in &selection.credentials {
                 if let Some(id) = sdjwt::selection_id(&c.credential_id) {
-                    let signer = holder_key.ok_or(Error::WalletRefused(
+                    let signer = holder_key.ok_or(Error::Wallet(WalletError::Refused(
                         "an SD-JWT VC is presented with a Key Binding JWT: give the holder key",
-                    ))?;
+                    )))?;
                     let iat = crate::Timestamp::now().unix_seconds();
                     presentations.push(Value::String(self.present_sd_jwt_vc(
                         id,
@@ -889,9 +914,9 @@ impl Wallet {
             }
             _ => {
                 let store = self.store.as_ref();
-                let missing = Error::WalletStorage {
+                let missing = Error::Wallet(WalletError::Storage {
                     reason: "the holder secrets of a bound credential are missing",
-                };
+                });
                 let secrets = HolderSecrets::load(store)?.ok_or_else(|| missing.clone())?;
                 let (feature, blind) = binding::credential_blind(store, id)?.ok_or(missing)?;
                 let nym_domain = match feature {
@@ -950,16 +975,20 @@ impl Wallet {
                 "disclosedPointers": e.disclosed_pointers,
             })).collect::<Vec<_>>(),
         });
-        let bytes = serde_json::to_vec(&record).map_err(|_| Error::WalletStorage {
-            reason: "cannot serialize the history",
+        let bytes = serde_json::to_vec(&record).map_err(|_| {
+            Error::Wallet(WalletError::Storage {
+                reason: "cannot serialize the history",
+            })
         })?;
         self.store.put(HISTORY_RECORD_ID, &bytes)
     }
 }
 
 fn parse_history(bytes: &[u8]) -> Result<Vec<HistoryEntry>, Error> {
-    let bad = || Error::WalletStorage {
-        reason: "the history record is malformed",
+    let bad = || {
+        Error::Wallet(WalletError::Storage {
+            reason: "the history record is malformed",
+        })
     };
     let record: Value = serde_json::from_slice(bytes).map_err(|_| bad())?;
     if record.get("version").and_then(Value::as_u64) != Some(1) {

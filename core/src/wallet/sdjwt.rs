@@ -3,6 +3,7 @@
 //! tree, and presented with only the Disclosures asked for and a Key Binding JWT signed by
 //! the holder's key through any [`Signer`] (a phone's secure hardware included).
 
+use crate::WalletError;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
@@ -54,9 +55,9 @@ fn parse_issued(compact: &str) -> Result<SdJwt, Error> {
     }
     let sd = SdJwt::parse(compact)?;
     if sd.kb_jwt().is_some() {
-        return Err(Error::WalletInvalidCredential(
+        return Err(Error::Wallet(WalletError::InvalidCredential(
             "a presentation (with a Key Binding JWT), not an issued SD-JWT VC",
-        ));
+        )));
     }
     Ok(sd)
 }
@@ -120,18 +121,18 @@ impl Wallet {
                     .map(str::to_owned)
                     .unwrap_or_default();
                 crate::did::parse_did_key(&iss).map_err(|_| {
-                    Error::WalletRefused(
+                    Error::Wallet(WalletError::Refused(
                         "the issuer is not a did:key: give its key to check its signature",
-                    )
+                    ))
                 })?
             }
         };
         let checked = vc::verify(&sd, &key)?;
         match checked.holder_key() {
             Some(k) if k != holder => {
-                return Err(Error::WalletRefused(
+                return Err(Error::Wallet(WalletError::Refused(
                     "the SD-JWT VC is bound to another key: it was issued to another wallet",
-                ));
+                )));
             }
             _ => {}
         }
@@ -165,14 +166,14 @@ impl Wallet {
         let crate::openid4vci::IssuedCredentials::SdJwtVc(credentials) =
             crate::openid4vci::read_issued_credentials(response, crate::openid4vci::DC_SD_JWT)?
         else {
-            return Err(Error::WalletInvalidCredential(
+            return Err(Error::Wallet(WalletError::InvalidCredential(
                 "the issuer sent another format than dc+sd-jwt",
-            ));
+            )));
         };
         if issuer_keys.is_empty() {
-            return Err(Error::WalletRefused(
+            return Err(Error::Wallet(WalletError::Refused(
                 "no key of the issuer to check the SD-JWT VC's signature with",
-            ));
+            )));
         }
         let mut checked = Vec::with_capacity(credentials.len());
         for compact in &credentials {
@@ -189,36 +190,36 @@ impl Wallet {
                     Err(e) => return Err(e.into()),
                 }
             }
-            let v = verified.ok_or(Error::WalletRefused(
+            let v = verified.ok_or(Error::Wallet(WalletError::Refused(
                 "the SD-JWT VC is not signed by the issuer's key",
-            ))?;
+            )))?;
             if expected_iss.is_some_and(|i| i != v.iss()) {
-                return Err(Error::WalletRefused(
+                return Err(Error::Wallet(WalletError::Refused(
                     "the SD-JWT VC names another issuer (iss) than the one that issued it",
-                ));
+                )));
             }
             if v.vct() != vct {
-                return Err(Error::WalletInvalidCredential(
+                return Err(Error::Wallet(WalletError::InvalidCredential(
                     "the issuer sent an SD-JWT VC of another type (vct) than the one offered",
-                ));
+                )));
             }
             match v.holder_key() {
                 Some(k) if k == holder => {}
                 Some(_) => {
-                    return Err(Error::WalletRefused(
+                    return Err(Error::Wallet(WalletError::Refused(
                         "the SD-JWT VC is bound to another key than the one this wallet proved",
-                    ));
+                    )));
                 }
                 None => {
-                    return Err(Error::WalletRefused(
+                    return Err(Error::Wallet(WalletError::Refused(
                         "the SD-JWT VC is not bound to a key (no cnf): it could be presented by anyone who holds it",
-                    ));
+                    )));
                 }
             }
             if checked.contains(&compact) {
-                return Err(Error::WalletInvalidCredential(
+                return Err(Error::Wallet(WalletError::InvalidCredential(
                     "the issuer sent the same SD-JWT VC twice",
-                ));
+                )));
             }
             checked.push(compact);
         }
@@ -281,7 +282,9 @@ impl Wallet {
         id: &str,
         pointers: &[String],
     ) -> Result<super::ConsentSummary, Error> {
-        let compact = self.sd_jwt_compact(id)?.ok_or(Error::WalletNotFound)?;
+        let compact = self
+            .sd_jwt_compact(id)?
+            .ok_or(Error::Wallet(WalletError::NotFound))?;
         let s = summarize(id, &compact)?;
         let covers = |outer: &str, inner: &str| {
             inner == outer
@@ -336,7 +339,9 @@ impl Wallet {
         iat: i64,
         signer: &dyn Signer,
     ) -> Result<String, Error> {
-        let compact = self.sd_jwt_compact(id)?.ok_or(Error::WalletNotFound)?;
+        let compact = self
+            .sd_jwt_compact(id)?
+            .ok_or(Error::Wallet(WalletError::NotFound))?;
         let sd = SdJwt::parse(&compact)?;
         for p in pointers {
             crate::json_pointer::parse(p)?;

@@ -1,6 +1,7 @@
 //! Record stores for the wallet: the [`CredentialStore`] interface, an in-memory store and an
 //! encrypted, crash-safe file store.
 
+use crate::WalletError;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs;
@@ -105,11 +106,11 @@ const KEY_CHECK_AAD: &[u8] = b"CVW1 key check";
 const TEMP_PREFIX: &str = ".tmp-";
 
 fn io(op: &'static str) -> impl Fn(std::io::Error) -> Error {
-    move |e| Error::WalletIo { op, kind: e.kind() }
+    move |e| Error::Wallet(WalletError::Io { op, kind: e.kind() })
 }
 
 fn storage(reason: &'static str) -> Error {
-    Error::WalletStorage { reason }
+    Error::Wallet(WalletError::Storage { reason })
 }
 
 /// HMAC-SHA-256 of `data` under `key`.
@@ -137,7 +138,7 @@ fn hmac(key: &[u8], data: &[&[u8]]) -> Result<[u8; 32], Error> {
 ///   record, never a mix. Leftover temporary files are never read, and
 ///   [`EncryptedFileStore::open`] removes them.
 /// - A wrong key is refused at [`EncryptedFileStore::open`] (a sealed key-check file); a
-///   tampered, truncated or swapped record gives [`Error::WalletStorage`] when read, never a
+///   tampered, truncated or swapped record gives [`crate::WalletError::Storage`] when read, never a
 ///   panic and never unauthenticated data.
 pub struct EncryptedFileStore {
     dir: PathBuf,
@@ -160,7 +161,7 @@ impl fmt::Debug for EncryptedFileStore {
 impl EncryptedFileStore {
     /// Open (creating it when absent) the store in `dir`, with the app's 32-byte storage key.
     /// A key other than the one the store was created with is refused here
-    /// ([`Error::WalletStorage`]), through a small key-check file sealed at creation.
+    /// ([`crate::WalletError::Storage`]), through a small key-check file sealed at creation.
     pub fn open(dir: impl AsRef<Path>, key: Zeroizing<[u8; 32]>) -> Result<Self, Error> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir).map_err(io("create directory"))?;

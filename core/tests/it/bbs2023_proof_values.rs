@@ -13,6 +13,7 @@ use civitas_core::bbs2023::{
     MAX_MANDATORY_POINTERS, ProofKind, identify,
 };
 use civitas_core::keys::{Base, decode_base64url};
+use civitas_core::{Bbs2023Error, EncodingError};
 use civitas_core::{CborErrorKind, Error};
 use proptest::prelude::*;
 use serde_json::Value;
@@ -62,7 +63,7 @@ fn encoded(bytes: &[u8]) -> String {
 
 fn cbor_kind(r: Result<impl std::fmt::Debug, Error>) -> CborErrorKind {
     match r {
-        Err(Error::Cbor { kind, .. }) => kind,
+        Err(Error::Bbs2023(Bbs2023Error::Cbor { kind, .. })) => kind,
         other => panic!("expected a CBOR error, got {other:?}"),
     }
 }
@@ -232,60 +233,72 @@ fn envelope_errors() {
     let derived = proof_value("derivedRevealDocument.json");
     assert_eq!(
         BaseProofValue::parse(&base[1..]),
-        Err(Error::MultibasePrefix { expected: 'u' })
+        Err(Error::Encoding(EncodingError::MultibasePrefix {
+            expected: 'u'
+        }))
     );
     assert_eq!(
         BaseProofValue::parse(&format!("z{}", &base[1..])),
-        Err(Error::MultibasePrefix { expected: 'u' })
+        Err(Error::Encoding(EncodingError::MultibasePrefix {
+            expected: 'u'
+        }))
     );
     assert!(matches!(
         BaseProofValue::parse(&format!("{base}=")),
-        Err(Error::InvalidEncoding {
+        Err(Error::Encoding(EncodingError::Alphabet {
             encoding: "base64url",
             ..
-        })
+        }))
     ));
     assert!(matches!(
         DerivedProofValue::parse(&derived.replace('_', "/")),
-        Err(Error::InvalidEncoding { .. })
+        Err(Error::Encoding(EncodingError::Alphabet { .. }))
     ));
-    assert_eq!(BaseProofValue::parse("u"), Err(Error::UnknownProofHeader));
+    assert_eq!(
+        BaseProofValue::parse("u"),
+        Err(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
+    );
     assert_eq!(
         BaseProofValue::parse(&encoded(&[0xd9, 0x5d])),
-        Err(Error::UnknownProofHeader)
+        Err(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
     );
     assert_eq!(
         BaseProofValue::parse(&encoded(&[0xd9, 0x5d, 0x0a, 0x80])),
-        Err(Error::UnknownProofHeader)
+        Err(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
     );
     assert_eq!(
         BaseProofValue::parse(&encoded(&[0xd8, 0x5d, 0x02, 0x80])),
-        Err(Error::UnknownProofHeader)
+        Err(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
     );
     assert_eq!(
         BaseProofValue::parse(&derived),
-        Err(Error::ProofKindMismatch {
+        Err(Error::Bbs2023(Bbs2023Error::ProofKindMismatch {
             expected: "base",
             found: "derived"
-        })
+        }))
     );
     assert_eq!(
         DerivedProofValue::parse(&base),
-        Err(Error::ProofKindMismatch {
+        Err(Error::Bbs2023(Bbs2023Error::ProofKindMismatch {
             expected: "derived",
             found: "base"
-        })
+        }))
     );
     assert!(matches!(
         DerivedProofValue::parse(&format!("u{}", "A".repeat(1 << 21))),
         Err(Error::TooLarge { .. })
     ));
     // Three characters cannot hold the three header bytes.
-    assert_eq!(identify("u2V0"), Err(Error::UnknownProofHeader));
+    assert_eq!(
+        identify("u2V0"),
+        Err(Error::Bbs2023(Bbs2023Error::UnknownProofHeader))
+    );
     assert_eq!(identify("u2V0C"), Ok((ProofKind::Base, Feature::Baseline)));
     assert_eq!(
         identify("x2V0C"),
-        Err(Error::MultibasePrefix { expected: 'u' })
+        Err(Error::Encoding(EncodingError::MultibasePrefix {
+            expected: 'u'
+        }))
     );
 }
 
@@ -315,10 +328,10 @@ fn truncations_and_trailing_bytes() {
         };
         assert_eq!(
             r,
-            Err(Error::Cbor {
+            Err(Error::Bbs2023(Bbs2023Error::Cbor {
                 offset: bytes.len(),
                 kind: CborErrorKind::TrailingBytes
-            })
+            }))
         );
     }
 }
@@ -390,11 +403,11 @@ fn wrong_types_and_shapes() {
             b[5] = 0x4f;
             b.remove(6);
         }),
-        Err(Error::InvalidLength {
+        Err(Error::Encoding(EncodingError::Length {
             what: "bbsSignature",
             expected: 80,
             actual: 79
-        })
+        }))
     );
     assert_eq!(
         cbor_kind(tampered_base(|b| b[5] = 0x51)),
@@ -444,23 +457,23 @@ fn wrong_types_and_shapes() {
             b.extend([0x58, 0x20]);
             b.extend([0u8; 32]);
         }),
-        Err(Error::InvalidLength {
+        Err(Error::Encoding(EncodingError::Length {
             what: "bbsProof",
             expected: 272,
             actual: 32
-        })
+        }))
     );
     // Label map: duplicate key, non-injective, text key, negative integer.
     assert_eq!(
         tampered_derived(|b| b[LABEL_MAP_AT + 3] = 0x00),
-        Err(Error::Cbor {
+        Err(Error::Bbs2023(Bbs2023Error::Cbor {
             offset: LABEL_MAP_AT + 3,
             kind: CborErrorKind::DuplicateKey
-        })
+        }))
     );
     assert!(matches!(
         tampered_derived(|b| b[LABEL_MAP_AT + 4] = 0x02),
-        Err(Error::InvalidLabelMap(_))
+        Err(Error::Bbs2023(Bbs2023Error::LabelMap(_)))
     ));
     assert_eq!(
         cbor_kind(tampered_derived(|b| b[LABEL_MAP_AT + 1] = 0x60)),
@@ -542,17 +555,20 @@ fn label_maps() {
         [("c14n１", "b1")],
     ] {
         assert!(
-            matches!(LabelMap::compress(bad), Err(Error::InvalidLabelMap(_))),
+            matches!(
+                LabelMap::compress(bad),
+                Err(Error::Bbs2023(Bbs2023Error::LabelMap(_)))
+            ),
             "{bad:?}"
         );
     }
     assert!(matches!(
         LabelMap::compress([("c14n1", "b1"), ("c14n1", "b2")]),
-        Err(Error::InvalidLabelMap(_))
+        Err(Error::Bbs2023(Bbs2023Error::LabelMap(_)))
     ));
     assert!(matches!(
         LabelMap::compress([("c14n1", "b1"), ("c14n2", "b1")]),
-        Err(Error::InvalidLabelMap(_))
+        Err(Error::Bbs2023(Bbs2023Error::LabelMap(_)))
     ));
     // Unsorted keys in CBOR are accepted; serialization sorts them.
     let mut derived = DerivedProofValue::parse(&proof_value("derivedRevealDocument.json")).unwrap();
@@ -649,7 +665,7 @@ fn issuer_public_key_is_validated() {
     base.public_key[0] = 0xc0;
     assert!(matches!(
         base.issuer_public_key(),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
 }
 

@@ -10,6 +10,7 @@
 
 use civitas_core::Error;
 use civitas_core::bbs::{self, Ciphersuite, MAX_MESSAGES, Proof, PublicKey, SecretKey, Signature};
+use civitas_core::{BbsError, EncodingError};
 use proptest::prelude::*;
 
 const CS: Ciphersuite = Ciphersuite::Bls12381Sha256;
@@ -63,7 +64,7 @@ fn off_subgroup(len: usize, decode: impl Fn(&[u8]) -> Result<(), Error>) -> Vec<
             })
             .collect();
         v[0] = 0x80 | (v[0] & 0x1f); // compressed, not infinity, x well below p
-        if let Err(Error::InvalidPoint { reason, .. }) = decode(&v)
+        if let Err(Error::Encoding(EncodingError::Point { reason, .. })) = decode(&v)
             && reason.contains("subgroup")
         {
             return v;
@@ -73,14 +74,14 @@ fn off_subgroup(len: usize, decode: impl Fn(&[u8]) -> Result<(), Error>) -> Vec<
 }
 
 fn is_invalid_point(r: Result<impl Sized, Error>) -> bool {
-    matches!(r, Err(Error::InvalidPoint { .. }))
+    matches!(r, Err(Error::Encoding(EncodingError::Point { .. })))
 }
 
 #[test]
 fn public_key_encodings() {
     for len in [0, 1, 48, 95, 97, 192] {
         assert!(
-            matches!(PublicKey::from_bytes(&vec![0xaa; len]), Err(Error::InvalidLength { actual, .. }) if actual == len)
+            matches!(PublicKey::from_bytes(&vec![0xaa; len]), Err(Error::Encoding(EncodingError::Length { actual, .. })) if actual == len)
         );
     }
     assert!(is_invalid_point(PublicKey::from_bytes(&identity(96))));
@@ -92,7 +93,7 @@ fn public_key_encodings() {
     assert!(is_invalid_point(PublicKey::from_bytes(&no_flag)));
     let off = off_subgroup(96, |b| PublicKey::from_bytes(b).map(|_| ()));
     assert!(
-        matches!(PublicKey::from_bytes(&off), Err(Error::InvalidPoint { reason, .. }) if reason.contains("subgroup"))
+        matches!(PublicKey::from_bytes(&off), Err(Error::Encoding(EncodingError::Point { reason, .. })) if reason.contains("subgroup"))
     );
 }
 
@@ -100,27 +101,27 @@ fn public_key_encodings() {
 fn secret_key_encodings() {
     assert!(matches!(
         SecretKey::from_bytes(&[0u8; 32]),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     assert!(matches!(
         SecretKey::from_bytes(&R),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     assert!(matches!(
         SecretKey::from_bytes(&[0xff; 32]),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     assert!(matches!(
         SecretKey::from_bytes(&[1u8; 31]),
-        Err(Error::InvalidLength { .. })
+        Err(Error::Encoding(EncodingError::Length { .. }))
     ));
     assert!(matches!(
         SecretKey::key_gen(CS, &[1u8; 31], b"", None),
-        Err(Error::InvalidKeyMaterial(_))
+        Err(Error::Bbs(BbsError::KeyMaterial(_)))
     ));
     assert!(matches!(
         SecretKey::key_gen(CS, &[1u8; 32], &vec![0u8; 65536], None),
-        Err(Error::InvalidKeyMaterial(_))
+        Err(Error::Bbs(BbsError::KeyMaterial(_)))
     ));
     let f = fixture();
     assert_eq!(format!("{:?}", f.sk), "SecretKey([redacted])");
@@ -137,7 +138,7 @@ fn signature_encodings() {
     for len in [0, 48, 79, 81, 112] {
         assert!(matches!(
             Signature::from_bytes(&vec![1; len]),
-            Err(Error::InvalidLength { .. })
+            Err(Error::Encoding(EncodingError::Length { .. }))
         ));
     }
     let with = |a: &[u8], e: &[u8]| [a, e].concat();
@@ -154,11 +155,11 @@ fn signature_encodings() {
     ))));
     assert!(matches!(
         Signature::from_bytes(&with(&good[..48], &[0; 32])),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     assert!(matches!(
         Signature::from_bytes(&with(&good[..48], &R)),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     // A valid encoding of the wrong signature is a verification failure, not a decode error.
     let mut other = good;
@@ -166,7 +167,7 @@ fn signature_encodings() {
     let sig = Signature::from_bytes(&other).unwrap();
     assert_eq!(
         bbs::verify(CS, &f.pk, &sig, b"h", &f.messages),
-        Err(Error::SignatureInvalid)
+        Err(Error::Bbs(BbsError::SignatureInvalid))
     );
 }
 
@@ -185,7 +186,7 @@ fn proof_encodings() {
         assert!(
             matches!(
                 Proof::from_bytes(&vec![0x11; len]),
-                Err(Error::InvalidLength { .. })
+                Err(Error::Encoding(EncodingError::Length { .. }))
             ),
             "length {len}"
         );
@@ -204,13 +205,19 @@ fn proof_encodings() {
         let mut zero = good.clone();
         zero[at..at + 32].fill(0);
         assert!(
-            matches!(Proof::from_bytes(&zero), Err(Error::InvalidScalar { .. })),
+            matches!(
+                Proof::from_bytes(&zero),
+                Err(Error::Encoding(EncodingError::Scalar { .. }))
+            ),
             "zero scalar {i}"
         );
         let mut big = good.clone();
         big[at..at + 32].copy_from_slice(&R);
         assert!(
-            matches!(Proof::from_bytes(&big), Err(Error::InvalidScalar { .. })),
+            matches!(
+                Proof::from_bytes(&big),
+                Err(Error::Encoding(EncodingError::Scalar { .. }))
+            ),
             "scalar {i} = r"
         );
     }
@@ -223,7 +230,7 @@ fn indexes_and_counts() {
         assert!(
             matches!(
                 bbs::proof_gen(CS, &f.pk, &f.sig, b"h", b"", &f.messages, bad),
-                Err(Error::InvalidIndex { .. })
+                Err(Error::Bbs(BbsError::Index { .. }))
             ),
             "proof_gen with {bad:?}"
         );
@@ -231,37 +238,37 @@ fn indexes_and_counts() {
     let disclosed = [&f.messages[1], &f.messages[3]];
     assert!(matches!(
         bbs::proof_verify(CS, &f.pk, &f.proof, b"h", b"ph", &disclosed, &[3, 1]),
-        Err(Error::InvalidIndex { .. })
+        Err(Error::Bbs(BbsError::Index { .. }))
     ));
     assert!(matches!(
         bbs::proof_verify(CS, &f.pk, &f.proof, b"h", b"ph", &disclosed, &[1, 9]),
-        Err(Error::InvalidIndex { .. })
+        Err(Error::Bbs(BbsError::Index { .. }))
     ));
     assert!(matches!(
         bbs::proof_verify(CS, &f.pk, &f.proof, b"h", b"ph", &disclosed[..1], &[1, 3]),
-        Err(Error::MessageCount { .. })
+        Err(Error::Bbs(BbsError::MessageCount { .. }))
     ));
     bbs::proof_verify(CS, &f.pk, &f.proof, b"h", b"ph", &disclosed, &[1, 3]).unwrap();
     // The wrong message, header, presentation header or key: a plain rejection.
     let wrong = [&f.messages[1], &f.messages[2]];
     assert_eq!(
         bbs::proof_verify(CS, &f.pk, &f.proof, b"h", b"ph", &wrong, &[1, 3]),
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     );
     assert_eq!(
         bbs::proof_verify(CS, &f.pk, &f.proof, b"x", b"ph", &disclosed, &[1, 3]),
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     );
     assert_eq!(
         bbs::proof_verify(CS, &f.pk, &f.proof, b"h", b"", &disclosed, &[1, 3]),
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     );
     let other_pk = SecretKey::key_gen(CS, &[7u8; 32], b"", None)
         .unwrap()
         .public_key();
     assert_eq!(
         bbs::proof_verify(CS, &other_pk, &f.proof, b"h", b"ph", &disclosed, &[1, 3]),
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     );
     // Other ciphersuite: a rejection too.
     assert_eq!(
@@ -274,7 +281,7 @@ fn indexes_and_counts() {
             &disclosed,
             &[1, 3]
         ),
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     );
 }
 
@@ -284,11 +291,11 @@ fn too_many_messages() {
     let many = vec![[0u8; 1]; MAX_MESSAGES + 1];
     assert!(matches!(
         bbs::sign(CS, &f.sk, &f.pk, b"", &many),
-        Err(Error::TooManyMessages { .. })
+        Err(Error::Bbs(BbsError::TooManyMessages { .. }))
     ));
     assert!(matches!(
         bbs::verify(CS, &f.pk, &f.sig, b"", &many),
-        Err(Error::TooManyMessages { .. })
+        Err(Error::Bbs(BbsError::TooManyMessages { .. }))
     ));
     // A proof claiming more hidden messages than the limit is refused while decoding.
     let mut huge = f.proof.to_bytes();
@@ -298,7 +305,7 @@ fn too_many_messages() {
     }
     assert!(matches!(
         Proof::from_bytes(&huge),
-        Err(Error::TooManyMessages { .. })
+        Err(Error::Bbs(BbsError::TooManyMessages { .. }))
     ));
 }
 

@@ -10,6 +10,7 @@
 use civitas_core::bbs::blind::{self, CommitmentWithProof, HolderSecret, ProverBlind};
 use civitas_core::bbs::pseudonym::{self, NymSecret, ProverNym, Pseudonym, SignerNymEntropy};
 use civitas_core::bbs::{Ciphersuite, Proof, PublicKey, SecretKey, Signature};
+use civitas_core::{BbsError, EncodingError};
 use civitas_core::{Error, ErrorKind, hazmat};
 use proptest::prelude::*;
 
@@ -107,25 +108,25 @@ fn blind_round_trip_with_every_disclosure_shape() {
             let wrong_ph = blind::blind_proof_verify(
                 cs, &i.pk, &proof, b"header", b"other", 4, &dm, &dcm, &di, &dc,
             );
-            assert_eq!(wrong_ph, Err(Error::ProofInvalid));
+            assert_eq!(wrong_ph, Err(Error::Bbs(BbsError::ProofInvalid)));
             let wrong_header = blind::blind_proof_verify(
                 cs, &i.pk, &proof, b"other", b"ph", 4, &dm, &dcm, &di, &dc,
             );
-            assert_eq!(wrong_header, Err(Error::ProofInvalid));
+            assert_eq!(wrong_header, Err(Error::Bbs(BbsError::ProofInvalid)));
             if !di.is_empty() {
                 let mut bad = dm.clone();
                 bad[0] = b"forged";
                 let r = blind::blind_proof_verify(
                     cs, &i.pk, &proof, b"header", b"ph", 4, &bad, &dcm, &di, &dc,
                 );
-                assert_eq!(r, Err(Error::ProofInvalid));
+                assert_eq!(r, Err(Error::Bbs(BbsError::ProofInvalid)));
             }
             // Shifting the split between Signer and committed messages changes the layout.
             if di.is_empty() && dc.is_empty() {
                 let r = blind::blind_proof_verify(
                     cs, &i.pk, &proof, b"header", b"ph", 3, &dm, &dcm, &di, &dc,
                 );
-                assert_eq!(r, Err(Error::ProofInvalid));
+                assert_eq!(r, Err(Error::Bbs(BbsError::ProofInvalid)));
             }
         }
     }
@@ -159,8 +160,11 @@ fn the_issuer_refuses_a_tampered_commitment() {
                 blind::blind_sign(cs, &i.sk, &i.pk, Some(&c), 2, b"header", &issued())
             });
             match outcome {
-                Err(Error::CommitmentProofInvalid) => {}
-                Err(Error::InvalidPoint { .. } | Error::InvalidScalar { .. }) => {}
+                Err(Error::Bbs(BbsError::CommitmentProofInvalid)) => {}
+                Err(
+                    Error::Encoding(EncodingError::Point { .. })
+                    | Error::Encoding(EncodingError::Scalar { .. }),
+                ) => {}
                 other => panic!("bit {bit}: {other:?}"),
             }
         }
@@ -170,7 +174,7 @@ fn the_issuer_refuses_a_tampered_commitment() {
             "the original still verifies"
         );
         assert_eq!(
-            Error::CommitmentProofInvalid.kind(),
+            Error::Bbs(BbsError::CommitmentProofInvalid).kind(),
             ErrorKind::VerificationFailed
         );
     }
@@ -184,29 +188,29 @@ fn the_issuer_refuses_another_number_of_committed_messages() {
         let r = blind::blind_sign(cs, &i.sk, &i.pk, Some(&i.commitment), expected, b"", &NONE);
         assert_eq!(
             r,
-            Err(Error::CommittedMessageCount {
+            Err(Error::Bbs(BbsError::CommittedMessageCount {
                 expected,
                 actual: 2
-            })
+            }))
         );
     }
     let r = blind::blind_sign(cs, &i.sk, &i.pk, None, 1, b"", &NONE);
     assert_eq!(
         r,
-        Err(Error::CommittedMessageCount {
+        Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: 1,
             actual: 0
-        })
+        }))
     );
     // A commitment made for one ciphersuite or Interface is refused by the other.
     let other = Ciphersuite::Bls12381Shake256;
     let (sk2, pk2) = keys(other);
     let r = blind::blind_sign(other, &sk2, &pk2, Some(&i.commitment), 2, b"", &NONE);
-    assert_eq!(r, Err(Error::CommitmentProofInvalid));
+    assert_eq!(r, Err(Error::Bbs(BbsError::CommitmentProofInvalid)));
     let entropy = SignerNymEntropy::generate().unwrap();
     let r =
         pseudonym::blind_sign_with_nym(cs, &i.sk, &i.pk, &i.commitment, 1, &entropy, b"", &NONE);
-    assert_eq!(r, Err(Error::CommitmentProofInvalid));
+    assert_eq!(r, Err(Error::Bbs(BbsError::CommitmentProofInvalid)));
 }
 
 #[test]
@@ -221,7 +225,7 @@ fn a_commitment_with_a_dropped_or_added_scalar_is_refused() {
     assert_eq!(c.committed_count(), 1);
     assert_eq!(
         blind::blind_sign(cs, &i.sk, &i.pk, Some(&c), 1, b"", &NONE),
-        Err(Error::CommitmentProofInvalid)
+        Err(Error::Bbs(BbsError::CommitmentProofInvalid))
     );
     // Truncated, or not a whole number of scalars: a length error.
     for len in [0, 47, 48, 111, bytes.len() - 1, bytes.len() + 1] {
@@ -229,7 +233,7 @@ fn a_commitment_with_a_dropped_or_added_scalar_is_refused() {
         b.resize(len, 1);
         assert!(matches!(
             CommitmentWithProof::from_bytes(&b),
-            Err(Error::InvalidLength { .. })
+            Err(Error::Encoding(EncodingError::Length { .. }))
         ));
     }
 }
@@ -241,24 +245,24 @@ fn scalars_at_or_above_r_and_bad_points_are_refused() {
     for bytes in [&r[..], &max[..], &[0u8; 32][..]] {
         assert!(matches!(
             ProverBlind::from_bytes(bytes),
-            Err(Error::InvalidScalar { .. })
+            Err(Error::Encoding(EncodingError::Scalar { .. }))
         ));
         assert!(matches!(
             ProverNym::from_bytes(bytes),
-            Err(Error::InvalidScalar { .. })
+            Err(Error::Encoding(EncodingError::Scalar { .. }))
         ));
         assert!(matches!(
             NymSecret::from_bytes(bytes),
-            Err(Error::InvalidScalar { .. })
+            Err(Error::Encoding(EncodingError::Scalar { .. }))
         ));
         assert!(matches!(
             SignerNymEntropy::from_bytes(bytes),
-            Err(Error::InvalidScalar { .. })
+            Err(Error::Encoding(EncodingError::Scalar { .. }))
         ));
     }
     assert!(matches!(
         ProverBlind::from_bytes(&[1u8; 31]),
-        Err(Error::InvalidLength { .. })
+        Err(Error::Encoding(EncodingError::Length { .. }))
     ));
     let cs = Ciphersuite::Bls12381Sha256;
     let i = issue(cs);
@@ -268,7 +272,7 @@ fn scalars_at_or_above_r_and_bad_points_are_refused() {
     bytes[n - 32..].copy_from_slice(&r);
     assert!(matches!(
         CommitmentWithProof::from_bytes(&bytes),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     // The commitment point as the identity, and as a point off the curve.
     let mut identity = i.commitment.to_bytes();
@@ -276,25 +280,25 @@ fn scalars_at_or_above_r_and_bad_points_are_refused() {
     identity[0] = 0xc0;
     assert!(matches!(
         CommitmentWithProof::from_bytes(&identity),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
     let mut off = i.commitment.to_bytes();
     off[..48].copy_from_slice(&[0x9au8; 48]);
     assert!(matches!(
         CommitmentWithProof::from_bytes(&off),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
     // Pseudonyms: the identity, BP1 and a non-canonical point.
     let mut id = [0u8; 48];
     id[0] = 0xc0;
     assert!(matches!(
         Pseudonym::from_bytes(&id),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
     let bp1 = hex::decode("97f1d3a73197d7942695638c4fa9ac0fc3688c4f9774b905a14e3a3f171bac586c55e83ff97a1aeffb3af00adb22c6bb").unwrap();
     assert!(matches!(
         Pseudonym::from_bytes(&bp1),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
 }
 
@@ -321,19 +325,19 @@ fn indexes_must_stay_in_their_lists_and_never_name_the_blind() {
     // A Signer index at L would be the prover blind; past the committed list; unsorted.
     assert_eq!(
         make(&[4], &[]).unwrap_err(),
-        Error::InvalidIndex { index: 4, count: 4 }
+        Error::Bbs(BbsError::Index { index: 4, count: 4 })
     );
     assert_eq!(
         make(&[], &[2]).unwrap_err(),
-        Error::InvalidIndex { index: 2, count: 2 }
+        Error::Bbs(BbsError::Index { index: 2, count: 2 })
     );
     assert_eq!(
         make(&[2, 1], &[]).unwrap_err(),
-        Error::InvalidIndex { index: 1, count: 4 }
+        Error::Bbs(BbsError::Index { index: 1, count: 4 })
     );
     assert_eq!(
         make(&[], &[1, 1]).unwrap_err(),
-        Error::InvalidIndex { index: 1, count: 2 }
+        Error::Bbs(BbsError::Index { index: 1, count: 2 })
     );
     // Verification: the same rules, and counts that do not match.
     let proof = make(&[0], &[0]).unwrap();
@@ -343,30 +347,33 @@ fn indexes_must_stay_in_their_lists_and_never_name_the_blind() {
     assert_eq!(v(4, &[&msgs[0]], &[committed[0]], &[0], &[0]), Ok(()));
     assert!(matches!(
         v(4, &[&msgs[0]], &[committed[0]], &[4], &[0]),
-        Err(Error::InvalidIndex { index: 4, .. })
+        Err(Error::Bbs(BbsError::Index { index: 4, .. }))
     ));
     assert!(matches!(
         v(4, &[&msgs[0]], &[], &[0], &[0]),
-        Err(Error::CommittedMessageCount { .. })
+        Err(Error::Bbs(BbsError::CommittedMessageCount { .. }))
     ));
     assert!(matches!(
         v(4, &[], &[committed[0]], &[0], &[0]),
-        Err(Error::MessageCount { .. })
+        Err(Error::Bbs(BbsError::MessageCount { .. }))
     ));
     // L larger than the proof can hold.
     for l in [40, usize::MAX] {
         assert!(matches!(
             v(l, &[&msgs[0]], &[committed[0]], &[0], &[0]),
-            Err(Error::MessageCount { .. })
+            Err(Error::Bbs(BbsError::MessageCount { .. }))
         ));
     }
     let r = hazmat::blind::core_proof_verify(cs, &i.pk, &proof, b"", b"", usize::MAX, &[], &[]);
-    assert!(matches!(r, Err(Error::MessageCount { .. })));
+    assert!(matches!(r, Err(Error::Bbs(BbsError::MessageCount { .. }))));
     // The raw building blocks refuse the prover blind's index in the combined list.
     let signed = hazmat::blind::messages_to_scalars(cs, &msgs).unwrap();
     let r =
         hazmat::blind::core_proof_verify(cs, &i.pk, &proof, b"header", b"", 4, &signed[..1], &[4]);
-    assert_eq!(r, Err(Error::UndisclosableIndex { index: 4 }));
+    assert_eq!(
+        r,
+        Err(Error::Bbs(BbsError::UndisclosableIndex { index: 4 }))
+    );
 }
 
 #[test]
@@ -382,12 +389,18 @@ fn only_the_holder_of_the_blind_and_committed_values_can_verify_or_prove() {
             blind::verify_blind_sign(cs, &i.pk, &i.sig, b"header", &msgs, c, b)
         };
         assert_eq!(verify(&committed, Some(&i.blind)), Ok(()));
-        assert_eq!(verify(&wrong, Some(&i.blind)), Err(Error::SignatureInvalid));
+        assert_eq!(
+            verify(&wrong, Some(&i.blind)),
+            Err(Error::Bbs(BbsError::SignatureInvalid))
+        );
         assert_eq!(
             verify(&committed, Some(&other_blind)),
-            Err(Error::SignatureInvalid)
+            Err(Error::Bbs(BbsError::SignatureInvalid))
         );
-        assert_eq!(verify(&committed, None), Err(Error::SignatureInvalid));
+        assert_eq!(
+            verify(&committed, None),
+            Err(Error::Bbs(BbsError::SignatureInvalid))
+        );
         // A proof made with the wrong secret or blind does not verify, even disclosing only
         // Signer messages.
         for (c, b) in [(&wrong, &i.blind), (&committed, &other_blind)] {
@@ -416,7 +429,7 @@ fn only_the_holder_of_the_blind_and_committed_values_can_verify_or_prove() {
                 &[0],
                 &[],
             );
-            assert_eq!(r, Err(Error::ProofInvalid));
+            assert_eq!(r, Err(Error::Bbs(BbsError::ProofInvalid)));
         }
     }
 }
@@ -591,20 +604,20 @@ fn pseudonyms_are_stable_per_verifier_and_differ_across() {
         // Another verifier's context, another pseudonym, a flipped pseudonym bit: refused.
         assert_eq!(
             check(cs, &h, &p1, &a1, b"agency-b", b"n1"),
-            Err(Error::ProofInvalid)
+            Err(Error::Bbs(BbsError::ProofInvalid))
         );
         assert_eq!(
             check(cs, &h, &p1, &b1, b"agency-a", b"n1"),
-            Err(Error::ProofInvalid)
+            Err(Error::Bbs(BbsError::ProofInvalid))
         );
         for bit in [0usize, 7, 100, 383] {
             let flipped = flip(&a1.to_bytes(), bit);
             match Pseudonym::from_bytes(&flipped) {
                 Ok(p) => assert_eq!(
                     check(cs, &h, &p1, &p, b"agency-a", b"n1"),
-                    Err(Error::ProofInvalid)
+                    Err(Error::Bbs(BbsError::ProofInvalid))
                 ),
-                Err(e) => assert!(matches!(e, Error::InvalidPoint { .. })),
+                Err(e) => assert!(matches!(e, Error::Encoding(EncodingError::Point { .. }))),
             }
         }
         // Another holder's pseudonym with this proof.
@@ -613,7 +626,7 @@ fn pseudonyms_are_stable_per_verifier_and_differ_across() {
         assert_ne!(other_nym, a1);
         assert_eq!(
             check(cs, &h, &p1, &other_nym, b"agency-a", b"n1"),
-            Err(Error::ProofInvalid)
+            Err(Error::Bbs(BbsError::ProofInvalid))
         );
         // The issuer's entropy changes the pseudonym of the same prover nym.
         let re = issue_nym(cs, &nym, &SignerNymEntropy::generate().unwrap());
@@ -650,7 +663,7 @@ fn pseudonym_proofs_need_the_right_secrets() {
             e,
             b,
         );
-        assert_eq!(r.unwrap_err(), Error::SignatureInvalid);
+        assert_eq!(r.unwrap_err(), Error::Bbs(BbsError::SignatureInvalid));
     }
     // A proof with a wrong nym secret carries a pseudonym that is not the signed one.
     let wrong = NymSecret::from_bytes(other_nym.to_bytes().as_slice()).unwrap();
@@ -671,7 +684,7 @@ fn pseudonym_proofs_need_the_right_secrets() {
     .unwrap();
     assert_eq!(
         check(cs, &h, &proof, &p, b"ctx", b""),
-        Err(Error::ProofInvalid)
+        Err(Error::Bbs(BbsError::ProofInvalid))
     );
     // Bits flipped in the proof: a decode error or an invalid proof, never a panic.
     let (proof, p) = present(cs, &h, b"ctx", b"");
@@ -680,11 +693,12 @@ fn pseudonym_proofs_need_the_right_secrets() {
         match Proof::from_bytes(&flip(&bytes, bit)) {
             Ok(tampered) => assert_eq!(
                 check(cs, &h, &tampered, &p, b"ctx", b""),
-                Err(Error::ProofInvalid)
+                Err(Error::Bbs(BbsError::ProofInvalid))
             ),
             Err(e) => assert!(matches!(
                 e,
-                Error::InvalidPoint { .. } | Error::InvalidScalar { .. }
+                Error::Encoding(EncodingError::Point { .. })
+                    | Error::Encoding(EncodingError::Scalar { .. })
             )),
         }
     }
@@ -703,7 +717,10 @@ fn pseudonym_proofs_need_the_right_secrets() {
         &[1],
         &h.blind,
     );
-    assert_eq!(r.unwrap_err(), Error::InvalidIndex { index: 1, count: 1 });
+    assert_eq!(
+        r.unwrap_err(),
+        Error::Bbs(BbsError::Index { index: 1, count: 1 })
+    );
     let r = pseudonym::proof_verify_with_nym(
         cs,
         &h.pk,
@@ -718,7 +735,10 @@ fn pseudonym_proofs_need_the_right_secrets() {
         &[2],
         &[5],
     );
-    assert!(matches!(r, Err(Error::InvalidIndex { .. })), "{r:?}");
+    assert!(
+        matches!(r, Err(Error::Bbs(BbsError::Index { .. }))),
+        "{r:?}"
+    );
     // A blind proof is not a pseudonym proof, and the reverse.
     let plain = blind::blind_proof_gen(
         cs,
@@ -747,10 +767,10 @@ fn the_nym_issuer_refuses_a_commitment_without_the_nym() {
     // Expecting one committed message besides the nym.
     assert_eq!(
         pseudonym::blind_sign_with_nym(cs, &sk, &pk, &c, 1, &entropy, b"", &NONE),
-        Err(Error::CommittedMessageCount {
+        Err(Error::Bbs(BbsError::CommittedMessageCount {
             expected: 1,
             actual: 0
-        })
+        }))
     );
     // A Blind BBS commitment has other generators.
     let (blind_c, _) = blind::commit(cs, &NONE).unwrap();

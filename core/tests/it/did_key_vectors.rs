@@ -15,6 +15,7 @@ use civitas_core::did::{
 };
 use civitas_core::keys::{self, KeyType, PublicKey, SecretKey};
 use civitas_core::keys::{Base, decode_base58btc, decode_base64url};
+use civitas_core::{DidError, EncodingError};
 use serde_json::Value;
 
 use crate::common::vectors_dir;
@@ -99,16 +100,18 @@ fn bls12_381_g2_vectors() {
             // A secret key is never accepted as a public key.
             assert_eq!(
                 PublicKey::from_multibase(&smb),
-                Err(Error::UnsupportedCodec {
+                Err(Error::Encoding(EncodingError::UnsupportedCodec {
                     codec: keys::BLS12_381_G2_PRIV
-                })
+                }))
             );
             g2 += 1;
         } else {
             // z5Tc...: bls12_381-g1g2-pub (0xee), well-formed but not supported.
             assert_eq!(
                 parse_did_key(&did),
-                Err(Error::UnsupportedCodec { codec: 0xee }),
+                Err(Error::Encoding(EncodingError::UnsupportedCodec {
+                    codec: 0xee
+                })),
                 "{did}"
             );
         }
@@ -140,14 +143,18 @@ fn p256_vectors_and_other_nist_curves() {
                 "P-384" => {
                     assert_eq!(
                         parse_did_key(&did),
-                        Err(Error::UnsupportedCodec { codec: 0x1201 })
+                        Err(Error::Encoding(EncodingError::UnsupportedCodec {
+                            codec: 0x1201
+                        }))
                     );
                     others += 1;
                 }
                 "P-521" => {
                     assert_eq!(
                         parse_did_key(&did),
-                        Err(Error::UnsupportedCodec { codec: 0x1202 })
+                        Err(Error::Encoding(EncodingError::UnsupportedCodec {
+                            codec: 0x1202
+                        }))
                     );
                     others += 1;
                 }
@@ -192,7 +199,7 @@ fn unsupported_key_types_in_other_files() {
         for did in did_key_vectors(file).keys() {
             assert_eq!(
                 parse_did_key(did),
-                Err(Error::UnsupportedCodec { codec }),
+                Err(Error::Encoding(EncodingError::UnsupportedCodec { codec })),
                 "{did}"
             );
         }
@@ -201,7 +208,9 @@ fn unsupported_key_types_in_other_files() {
     for did in x25519["didDocument"].as_object().unwrap().keys() {
         assert_eq!(
             parse_did_key(did),
-            Err(Error::UnsupportedCodec { codec: 0xec }),
+            Err(Error::Encoding(EncodingError::UnsupportedCodec {
+                codec: 0xec
+            })),
             "{did}"
         );
     }
@@ -245,7 +254,7 @@ fn with_codec(codec: u64, key: &[u8]) -> String {
 
 fn invalid_point_reason(r: Result<PublicKey, Error>) -> &'static str {
     match r {
-        Err(Error::InvalidPoint { reason, .. }) => reason,
+        Err(Error::Encoding(EncodingError::Point { reason, .. })) => reason,
         other => panic!("expected InvalidPoint, got {other:?}"),
     }
 }
@@ -259,39 +268,39 @@ fn negative_cases() {
     // Syntax and method.
     assert!(matches!(
         parse_did_key("key:z6Mk"),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key("did:key"),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key("did:key:"),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key(&format!("{good}/path")),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key(&format!("{good}?q=1")),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key(&format!("{good}#{msid}")),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key(&format!("did:key:1:{msid}")),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert!(matches!(
         parse_did_key("did:KEY:z6Mk"),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert_eq!(
         parse_did_key("did:web:example.com"),
-        Err(Error::UnsupportedDidMethod)
+        Err(Error::Did(DidError::UnsupportedMethod))
     );
     assert!(matches!(
         parse_did_key(&format!("did:key:{}", "z".repeat(5000))),
@@ -301,37 +310,44 @@ fn negative_cases() {
     // Multibase prefix and alphabet.
     assert_eq!(
         parse_did_key(&format!("did:key:u{}", &msid[1..])),
-        Err(Error::MultibasePrefix { expected: 'z' })
+        Err(Error::Encoding(EncodingError::MultibasePrefix {
+            expected: 'z'
+        }))
     );
     assert!(matches!(
         parse_did_key("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooW0"),
-        Err(Error::InvalidEncoding {
+        Err(Error::Encoding(EncodingError::Alphabet {
             encoding: "base58btc",
             position: 46
-        })
+        }))
     ));
 
     // Codec and length.
-    assert_eq!(PublicKey::from_multibase("z"), Err(Error::InvalidVarint));
+    assert_eq!(
+        PublicKey::from_multibase("z"),
+        Err(Error::Encoding(EncodingError::Varint))
+    );
     assert_eq!(
         PublicKey::from_multibase(&with_codec(keys::ED25519_PUB, &[1; 31])),
-        Err(Error::InvalidLength {
+        Err(Error::Encoding(EncodingError::Length {
             what: "public key",
             expected: 32,
             actual: 31
-        })
+        }))
     );
     assert_eq!(
         PublicKey::from_multibase(&with_codec(keys::BLS12_381_G2_PUB, &[0x80; 97])),
-        Err(Error::InvalidLength {
+        Err(Error::Encoding(EncodingError::Length {
             what: "public key",
             expected: 96,
             actual: 97
-        })
+        }))
     );
     assert_eq!(
         PublicKey::from_multibase(&with_codec(0x12, &[0; 32])),
-        Err(Error::UnsupportedCodec { codec: 0x12 })
+        Err(Error::Encoding(EncodingError::UnsupportedCodec {
+            codec: 0x12
+        }))
     );
 
     // Verification method fragments.
@@ -339,25 +355,25 @@ fn negative_cases() {
     assert!(parse_verification_method(&vm).is_ok());
     assert!(matches!(
         parse_verification_method(good),
-        Err(Error::InvalidDid(_))
+        Err(Error::Did(DidError::Invalid(_)))
     ));
     assert_eq!(
         parse_verification_method(&format!("{good}#key-1")),
-        Err(Error::FragmentMismatch)
+        Err(Error::Did(DidError::FragmentMismatch))
     );
     assert_eq!(
         parse_verification_method(&format!("{good}#")),
-        Err(Error::FragmentMismatch)
+        Err(Error::Did(DidError::FragmentMismatch))
     );
     let other = "z6MkjchhfUsD6mmvni8mCdXHw216Xrm9bQe2mBH1P5RDjVJG";
     assert!(PublicKey::from_multibase(other).is_ok());
     assert_eq!(
         parse_verification_method(&format!("{good}#{other}")),
-        Err(Error::FragmentMismatch)
+        Err(Error::Did(DidError::FragmentMismatch))
     );
     assert_eq!(
         parse_verification_method("did:web:example.com#key-1"),
-        Err(Error::UnsupportedDidMethod)
+        Err(Error::Did(DidError::UnsupportedMethod))
     );
 }
 
@@ -380,7 +396,7 @@ fn invalid_points() {
         candidate[0] = 0x80;
         candidate[95] = i;
         match PublicKey::from_bytes(KeyType::Bls12381G2, &candidate) {
-            Err(Error::InvalidPoint { reason, .. }) => {
+            Err(Error::Encoding(EncodingError::Point { reason, .. })) => {
                 reasons.insert(reason);
             }
             other => panic!("small x accepted: {other:?}"),
@@ -401,7 +417,7 @@ fn invalid_points() {
     big[0] = 0x9f;
     assert!(matches!(
         PublicKey::from_bytes(KeyType::Bls12381G2, &big),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
 
     // P-256: uncompressed or hybrid prefix, x without a point.
@@ -421,10 +437,10 @@ fn invalid_points() {
         if let Err(e) = PublicKey::from_bytes(KeyType::P256, &candidate) {
             assert!(matches!(
                 e,
-                Error::InvalidPoint {
+                Error::Encoding(EncodingError::Point {
                     reason: "not on the curve",
                     ..
-                }
+                })
             ));
             off_curve += 1;
         }
@@ -435,7 +451,7 @@ fn invalid_points() {
     assert!(
         matches!(
             PublicKey::from_bytes(KeyType::P256, &p),
-            Err(Error::InvalidPoint { .. })
+            Err(Error::Encoding(EncodingError::Point { .. }))
         ),
         "x >= p"
     );
@@ -453,16 +469,16 @@ fn invalid_points() {
     noncanonical[31] = 0x7f;
     assert!(matches!(
         PublicKey::from_bytes(KeyType::Ed25519, &noncanonical),
-        Err(Error::InvalidPoint { .. })
+        Err(Error::Encoding(EncodingError::Point { .. }))
     ));
     let mut not_on_curve = 0;
     for i in 2..40u8 {
         let mut candidate = [0u8; 32];
         candidate[0] = i;
-        if let Err(Error::InvalidPoint {
+        if let Err(Error::Encoding(EncodingError::Point {
             reason: "not on the curve",
             ..
-        }) = PublicKey::from_bytes(KeyType::Ed25519, &candidate)
+        })) = PublicKey::from_bytes(KeyType::Ed25519, &candidate)
         {
             not_on_curve += 1;
         }
@@ -474,19 +490,19 @@ fn invalid_points() {
 fn secret_keys() {
     assert_eq!(
         SecretKey::from_bytes(KeyType::Bls12381G2, &[0; 32]),
-        Err(Error::InvalidScalar {
+        Err(Error::Encoding(EncodingError::Scalar {
             what: "BLS12-381 secret key"
-        })
+        }))
     );
     assert_eq!(
         SecretKey::from_bytes(KeyType::P256, &[0xff; 32]),
-        Err(Error::InvalidScalar {
+        Err(Error::Encoding(EncodingError::Scalar {
             what: "P-256 secret key"
-        })
+        }))
     );
     assert!(matches!(
         SecretKey::from_bytes(KeyType::Ed25519, &[1; 31]),
-        Err(Error::InvalidLength { .. })
+        Err(Error::Encoding(EncodingError::Length { .. }))
     ));
     let sk = SecretKey::from_bytes(KeyType::Ed25519, &[7; 32]).unwrap();
     let shown = format!("{sk:?}");
@@ -498,7 +514,9 @@ fn secret_keys() {
     assert_eq!(SecretKey::from_multibase(&mb).unwrap(), sk);
     assert_eq!(
         SecretKey::from_multibase(&with_codec(keys::ED25519_PUB, &[7; 32])),
-        Err(Error::UnsupportedCodec { codec: 0xed })
+        Err(Error::Encoding(EncodingError::UnsupportedCodec {
+            codec: 0xed
+        }))
     );
     assert_ne!(
         SecretKey::from_bytes(KeyType::Ed25519, &[8; 32]).unwrap(),

@@ -6,6 +6,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::EcdsaError;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -124,7 +125,7 @@ fn presentation_policy() {
         .verify_presentation(&f.vp, CHALLENGE, Some(DOMAIN))
         .unwrap();
     assert_eq!(verified.public_key(), &f.holder.public_key());
-    let unexpected = |field| Error::EcdsaUnexpectedProof { field };
+    let unexpected = |field| Error::Ecdsa(EcdsaError::UnexpectedProof { field });
     assert_eq!(
         f.suite
             .verify_presentation(&f.vp, "another-challenge", Some(DOMAIN))
@@ -157,7 +158,7 @@ fn presentation_policy() {
         f.suite
             .verify_presentation(&vp, CHALLENGE, Some(DOMAIN))
             .unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
 }
 
@@ -184,14 +185,14 @@ fn changed_claim_is_rejected() {
     );
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
     // In the credential itself.
     let mut vc = f.vc.clone();
     set(&mut vc, "/validFrom", json!("2020-01-01T00:00:00Z"));
     assert_eq!(
         f.suite.verify(&vc).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
     // An added claim.
     let mut vc = f.vc.clone();
@@ -200,7 +201,7 @@ fn changed_claim_is_rejected() {
         .insert("name".into(), json!("Injected"));
     assert_eq!(
         f.suite.verify(&vc).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
 }
 
@@ -211,25 +212,25 @@ fn changed_challenge_or_domain_is_rejected() {
     set(&mut vp, "/proof/challenge", json!("another-challenge"));
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
     let mut vp = f.vp.clone();
     set(&mut vp, "/proof/domain", json!("https://evil.example"));
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
     let mut vp = f.vp.clone();
     vp["proof"].as_object_mut().unwrap().remove("challenge");
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
     let mut vp = f.vp.clone();
     set(&mut vp, "/proof/proofPurpose", json!("assertionMethod"));
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
 }
 
@@ -246,14 +247,14 @@ fn other_key_is_rejected() {
     );
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
     // A signer whose key is not the verification method's.
     let options = EcdsaProofOptions::assertion(f.issuer.verification_method());
     let unsigned = credential(&f.issuer, &f.holder);
     assert_eq!(
         f.suite.sign(&unsigned, &other, &options).unwrap_err(),
-        Error::EcdsaKeyMismatch
+        Error::Ecdsa(EcdsaError::KeyMismatch)
     );
     // A signature by another key over the same data.
     let forged = f
@@ -272,7 +273,7 @@ fn other_key_is_rejected() {
     );
     assert_eq!(
         f.suite.verify(&vc).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
 }
 
@@ -312,7 +313,7 @@ fn malformed_proof_value_is_rejected() {
         set(&mut vp, "/proof/proofValue", value.clone());
         assert_eq!(
             f.suite.verify(&vp).unwrap_err(),
-            Error::EcdsaProofValue(reason),
+            Error::Ecdsa(EcdsaError::ProofValue(reason)),
             "{value}"
         );
     }
@@ -320,7 +321,7 @@ fn malformed_proof_value_is_rejected() {
     vp["proof"].as_object_mut().unwrap().remove("proofValue");
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaProofValue("missing")
+        Error::Ecdsa(EcdsaError::ProofValue("missing"))
     );
     // A valid encoding of a 64-byte signature that is not the right one.
     let mut vp = f.vp.clone();
@@ -333,7 +334,7 @@ fn malformed_proof_value_is_rejected() {
     );
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaSignatureMismatch
+        Error::Ecdsa(EcdsaError::SignatureMismatch)
     );
 }
 
@@ -342,28 +343,34 @@ fn wrong_type_cryptosuite_and_shape_are_rejected() {
     let f = fixture();
     let mut vp = f.vp.clone();
     set(&mut vp, "/proof/cryptosuite", json!("ecdsa-jcs-2019"));
-    assert_eq!(f.suite.verify(&vp).unwrap_err(), Error::EcdsaCryptosuite);
+    assert_eq!(
+        f.suite.verify(&vp).unwrap_err(),
+        Error::Ecdsa(EcdsaError::Cryptosuite)
+    );
     let mut vp = f.vp.clone();
     set(&mut vp, "/proof/type", json!("EcdsaSecp256r1Signature2019"));
-    assert_eq!(f.suite.verify(&vp).unwrap_err(), Error::EcdsaProofType);
+    assert_eq!(
+        f.suite.verify(&vp).unwrap_err(),
+        Error::Ecdsa(EcdsaError::ProofType)
+    );
     let mut vp = f.vp.clone();
     let proof = vp["proof"].clone();
     set(&mut vp, "/proof", json!([proof.clone(), proof]));
     assert!(matches!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaProof(_)
+        Error::Ecdsa(EcdsaError::Proof(_))
     ));
     let mut vp = f.vp.clone();
     vp.as_object_mut().unwrap().remove("proof");
     assert_eq!(
         f.suite.verify(&vp).unwrap_err(),
-        Error::EcdsaProof("the document has no proof")
+        Error::Ecdsa(EcdsaError::Proof("the document has no proof"))
     );
     // Signing a document that already has a proof.
     let options = EcdsaProofOptions::assertion(f.issuer.verification_method());
     assert!(matches!(
         f.suite.sign(&f.vc, &f.issuer, &options).unwrap_err(),
-        Error::EcdsaProof(_)
+        Error::Ecdsa(EcdsaError::Proof(_))
     ));
 }
 
@@ -383,7 +390,7 @@ fn unsupported_curves_are_rejected() {
     );
     assert!(matches!(
         f.suite.verify(&vc).unwrap_err(),
-        Error::EcdsaUnsupportedCurve(_)
+        Error::Ecdsa(EcdsaError::UnsupportedCurve(_))
     ));
     // The W3C P-384 vector, when the vectors are present.
     let dir = std::env::var_os("CIVITAS_VECTORS")
@@ -393,11 +400,14 @@ fn unsupported_curves_are_rejected() {
     if let Ok(text) = std::fs::read_to_string(dir) {
         let p384: Value = serde_json::from_str(&text).unwrap();
         let err = f.suite.verify(&p384).unwrap_err();
-        assert!(matches!(err, Error::EcdsaUnsupportedCurve(_)), "{err:?}");
+        assert!(
+            matches!(err, Error::Ecdsa(EcdsaError::UnsupportedCurve(_))),
+            "{err:?}"
+        );
     }
     assert!(matches!(
         verify_p256(&bls_key, b"m", &[1u8; 64]).unwrap_err(),
-        Error::EcdsaUnsupportedCurve(_)
+        Error::Ecdsa(EcdsaError::UnsupportedCurve(_))
     ));
 }
 
@@ -411,7 +421,7 @@ fn times_are_checked() {
     options.created = Some("2024-02-30T00:00:00Z".into());
     assert_eq!(
         s.sign(&doc, &key, &options).unwrap_err(),
-        Error::EcdsaInvalidDateTime { field: "created" }
+        Error::Ecdsa(EcdsaError::InvalidDateTime { field: "created" })
     );
     options.created = Some("2024-01-01T00:00:00Z".into());
     options.expires = Some("2025-01-01T00:00:00Z".into());
@@ -420,13 +430,13 @@ fn times_are_checked() {
     assert!(s.verify_at(&signed, 1_717_200_000).is_ok());
     assert_eq!(
         s.verify_at(&signed, 1_767_225_600).unwrap_err(),
-        Error::EcdsaProofExpired
+        Error::Ecdsa(EcdsaError::ProofExpired)
     );
     let mut bad = signed.clone();
     set(&mut bad, "/proof/created", json!("yesterday"));
     assert_eq!(
         s.verify_at(&bad, 1_717_200_000).unwrap_err(),
-        Error::EcdsaInvalidDateTime { field: "created" }
+        Error::Ecdsa(EcdsaError::InvalidDateTime { field: "created" })
     );
 }
 
@@ -463,7 +473,9 @@ fn external_signers() {
         f.suite
             .sign(&unsigned, &BrokenSigner(f.issuer.public_key()), &options)
             .unwrap_err(),
-        Error::EcdsaSigner("the signer returned an invalid signature")
+        Error::Ecdsa(EcdsaError::Signer(
+            "the signer returned an invalid signature"
+        ))
     );
     let issuer = DeviceKey::from_multikey(&f.issuer.to_multikey()).unwrap();
     let signed = f

@@ -9,6 +9,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::{CredentialError, StatusError};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -213,7 +214,7 @@ fn credentials_outside_the_data_model_are_refused_before_signing() {
     let jsonld = jsonld();
     let issuer = issuer(&jsonld);
     let refused = |doc: Value| match issuer.issue(doc, None, &[]) {
-        Err(Error::InvalidCredential { field, .. }) => field,
+        Err(Error::Credential(CredentialError::Invalid { field, .. })) => field,
         other => panic!("expected a refusal, got {other:?}"),
     };
     let mut no_subject = vc11();
@@ -242,7 +243,7 @@ fn credentials_outside_the_data_model_are_refused_before_signing() {
     inline["@context"] = json!([VC_1_1_CONTEXT, CTX, {"x": "https://x.example/x"}]);
     assert!(matches!(
         issuer.issue(inline, None, &[]),
-        Err(Error::DisallowedJsonLd { .. })
+        Err(Error::Credential(CredentialError::DisallowedJsonLd { .. }))
     ));
 }
 
@@ -267,9 +268,9 @@ fn a_status_index_outside_the_list_is_refused() {
         issuer
             .issue(vc11(), Some((&assignment, last + 1)), &[])
             .unwrap_err(),
-        Error::StatusIndexOutOfRange {
+        Error::Status(StatusError::IndexOutOfRange {
             index: last + 1,
             len: entries
-        }
+        })
     );
 }

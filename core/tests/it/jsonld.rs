@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::JsonLdError;
 use std::path::PathBuf;
 
 use civitas_core::Error;
@@ -92,9 +93,9 @@ fn undefined_term_is_an_error_naming_it() {
     let err = p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err();
     assert_eq!(
         err,
-        Error::JsonLdUndefinedTerm {
+        Error::JsonLd(JsonLdError::UndefinedTerm {
             term: "favouriteColour".into()
-        }
+        })
     );
     assert!(!err.to_string().contains("blue"));
     // With the undefined-terms context, the term gets an IRI and the document is accepted.
@@ -108,9 +109,9 @@ fn undefined_term_is_an_error_naming_it() {
         json!({"@context": {"name": "https://schema.org/name"}, "@type": "Person", "name": "A"});
     assert_eq!(
         p.to_rdf(&doc, &ToRdfOptions::default()).unwrap_err(),
-        Error::JsonLdUndefinedTerm {
+        Error::JsonLd(JsonLdError::UndefinedTerm {
             term: "Person".into()
-        }
+        })
     );
     // The conformance option drops it as the specification says.
     let doc = json!({"@context": {"name": "https://schema.org/name"}, "name": "A", "x": 1});
@@ -128,9 +129,9 @@ fn unknown_context_is_an_error_naming_the_url() {
         .unwrap_err();
     assert_eq!(
         err,
-        Error::JsonLdUnknownContext {
+        Error::JsonLd(JsonLdError::UnknownContext {
             url: "https://example.invalid/ctx".into()
-        }
+        })
     );
 }
 
@@ -152,16 +153,16 @@ fn registered_context_is_used() {
     .unwrap();
     assert_eq!(
         p.register_context("https://example.invalid/ctx", r#"{"@context": {}}"#),
-        Err(Error::JsonLdContextConflict {
+        Err(Error::JsonLd(JsonLdError::ContextConflict {
             url: "https://example.invalid/ctx".into()
-        })
+        }))
     );
     assert!(matches!(
         p.register_context(
             "https://www.w3.org/ns/credentials/v2",
             r#"{"@context": {}}"#
         ),
-        Err(Error::JsonLdContextConflict { .. })
+        Err(Error::JsonLd(JsonLdError::ContextConflict { .. }))
     ));
 }
 
@@ -176,10 +177,10 @@ fn limits_are_enforced() {
         .unwrap_err();
     assert!(matches!(
         err,
-        Error::JsonLdLimit {
+        Error::JsonLd(JsonLdError::Limit {
             what: "nesting depth",
             ..
-        }
+        })
     ));
 }
 
@@ -194,7 +195,7 @@ fn hostile_inputs_are_refused_without_panicking() {
     let doc = json!({"@context": ctx, "t": 1});
     assert!(matches!(
         p.to_rdf(&doc, &ToRdfOptions::default()),
-        Err(Error::JsonLdLimit { .. })
+        Err(Error::JsonLd(JsonLdError::Limit { .. }))
     ));
     // A long chain of prefix definitions.
     let mut m = serde_json::Map::new();
@@ -205,10 +206,10 @@ fn hostile_inputs_are_refused_without_panicking() {
     let doc = json!({"@context": Value::Object(m), "p0": 1});
     assert!(matches!(
         p.to_rdf(&doc, &ToRdfOptions::default()),
-        Err(Error::JsonLdLimit {
+        Err(Error::JsonLd(JsonLdError::Limit {
             what: "term definition chain",
             ..
-        })
+        }))
     ));
     // Many values: bounded, and the node map stays linear.
     let values: Vec<Value> = (0..50_000).map(|i| json!(i)).collect();
@@ -221,10 +222,10 @@ fn hostile_inputs_are_refused_without_panicking() {
     let doc = json!({"https://x.example/p": values});
     assert!(matches!(
         p.to_rdf(&doc, &ToRdfOptions::default()),
-        Err(Error::JsonLdLimit {
+        Err(Error::JsonLd(JsonLdError::Limit {
             what: "node count",
             ..
-        })
+        }))
     ));
 }
 
@@ -315,7 +316,7 @@ fn context_processing_work_is_bounded() {
     ctx.insert("items".into(), json!("urn:items"));
     let scoped = json!({"@context": [Value::Object(ctx)], "@id": "urn:x", "items": items});
     let limit = |r: Result<Vec<civitas_core::rdf::Quad>, Error>| match r {
-        Err(Error::JsonLdLimit { what, .. }) => what,
+        Err(Error::JsonLd(JsonLdError::Limit { what, .. })) => what,
         other => panic!("expected a limit, got {:?}", other.map(|q| q.len())),
     };
     assert_eq!(limit(p.to_rdf(&scoped, &opts)), "context processing work");

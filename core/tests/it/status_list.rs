@@ -12,6 +12,7 @@
     reason = "a table of malformed `encodedList` values, each with the predicate its error must match"
 )]
 
+use civitas_core::{EncodingError, StatusError};
 use std::io::Write;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -239,10 +240,10 @@ fn example2_message_entry() {
     // The specification elides the fourth message with `...`; a 2-bit entry needs four.
     assert_eq!(
         parse_credential_status(&vc["credentialStatus"]),
-        Err(Error::MalformedStatus {
+        Err(Error::Status(StatusError::Malformed {
             field: "statusMessage",
             reason: "must have 2^statusSize elements"
-        })
+        }))
     );
     let mut status = vc["credentialStatus"].clone();
     status["statusMessage"]
@@ -275,19 +276,19 @@ fn example4_checked_against_example3() {
     assert!(check_status(entry, &list, at(EXAMPLE_VALID_FROM)).is_ok());
     assert_eq!(
         check_status(entry, &list, at(EXAMPLE_VALID_FROM - 1)),
-        Err(Error::StatusListNotYetValid)
+        Err(Error::Status(StatusError::ListNotYetValid))
     );
     // Example 1's suspension entry points at list 4, example 7's entries at list 5.
     let e1 = parse_credential_status(&example(1)["credentialStatus"]).unwrap();
     assert!(check_status(&e1[0], &list, at(JAN_2025)).is_ok());
     assert_eq!(
         check_status(&e1[1], &list, at(JAN_2025)),
-        Err(Error::StatusListUrlMismatch)
+        Err(Error::Status(StatusError::ListUrlMismatch))
     );
     let e7 = parse_credential_status(&example(7)["credentialStatus"]).unwrap();
     assert_eq!(
         check_status(&e7[0], &list, at(JAN_2025)),
-        Err(Error::StatusListUrlMismatch)
+        Err(Error::Status(StatusError::ListUrlMismatch))
     );
 }
 
@@ -400,7 +401,10 @@ fn two_bit_message_list() {
     // A one-bit entry cannot be read from a list that declares two bits.
     assert_eq!(
         check_status(&entry(StatusPurpose::Message, 0), &verified, at(JAN_2025)),
-        Err(Error::StatusSizeMismatch { entry: 1, list: 2 })
+        Err(Error::Status(StatusError::SizeMismatch {
+            entry: 1,
+            list: 2
+        }))
     );
 }
 
@@ -419,10 +423,10 @@ fn two_bit_entry_against_undeclared_list() {
     let e = &parse_credential_status(&status).unwrap()[0];
     assert_eq!(
         check_status(e, &short, at(JAN_2025)),
-        Err(Error::StatusListTooShort {
+        Err(Error::Status(StatusError::ListTooShort {
             entries: 65_536,
             minimum: MIN_ENTRIES as u64
-        })
+        }))
     );
 }
 
@@ -436,7 +440,7 @@ fn check_failures() {
     // Purpose mismatch.
     assert_eq!(
         check_status(&entry(StatusPurpose::Suspension, 5), &v, noon),
-        Err(Error::StatusPurposeMismatch)
+        Err(Error::Status(StatusError::PurposeMismatch))
     );
     // Another list.
     let other = BitstringStatusListEntry::from_json(
@@ -450,7 +454,7 @@ fn check_failures() {
     .unwrap();
     assert_eq!(
         check_status(&other, &v, noon),
-        Err(Error::StatusListUrlMismatch)
+        Err(Error::Status(StatusError::ListUrlMismatch))
     );
     // A list credential without id cannot be matched.
     let mut no_id = vc.clone();
@@ -461,7 +465,7 @@ fn check_failures() {
             &verified(&no_id),
             noon
         ),
-        Err(Error::StatusListUrlMismatch)
+        Err(Error::Status(StatusError::ListUrlMismatch))
     );
     // Index past the end.
     assert_eq!(
@@ -470,17 +474,17 @@ fn check_failures() {
             &v,
             noon
         ),
-        Err(Error::StatusIndexOutOfRange {
+        Err(Error::Status(StatusError::IndexOutOfRange {
             index: MIN_ENTRIES as u64,
             len: MIN_ENTRIES
-        })
+        }))
     );
     assert_eq!(
         check_status(&entry(StatusPurpose::Revocation, u64::MAX), &v, noon),
-        Err(Error::StatusIndexOutOfRange {
+        Err(Error::Status(StatusError::IndexOutOfRange {
             index: u64::MAX,
             len: MIN_ENTRIES
-        })
+        }))
     );
     // Validity window: [validFrom, validUntil], both ends inclusive.
     let e = entry(StatusPurpose::Revocation, 5);
@@ -488,11 +492,11 @@ fn check_failures() {
     assert!(check_status(&e, &v, at(JAN_2025 + 86_400)).unwrap().revoked);
     assert_eq!(
         check_status(&e, &v, at(JAN_2025 + 86_400) + Duration::from_nanos(1)),
-        Err(Error::StatusListExpired)
+        Err(Error::Status(StatusError::ListExpired))
     );
     assert_eq!(
         check_status(&e, &v, at(JAN_2025) - Duration::from_nanos(1)),
-        Err(Error::StatusListNotYetValid)
+        Err(Error::Status(StatusError::ListNotYetValid))
     );
     // A list with several purposes serves each.
     let mut multi = vc.clone();
@@ -513,7 +517,10 @@ fn lower_ecosystem_minimum() {
     let encoded = civitas_core::status::compress_bitstring(&bits).unwrap();
     assert!(matches!(
         StatusList::decode(&encoded, 1, &DecodeLimits::default()),
-        Err(Error::StatusListTooShort { entries: 128, .. })
+        Err(Error::Status(StatusError::ListTooShort {
+            entries: 128,
+            ..
+        }))
     ));
     let limits = DecodeLimits {
         min_entries: 128,
@@ -542,10 +549,10 @@ fn gzip_bomb_is_refused_quickly() {
     let start = Instant::now();
     assert_eq!(
         expand_bitstring(&encoded, &DecodeLimits::default()),
-        Err(Error::StatusListTooLarge {
+        Err(Error::Status(StatusError::ListTooLarge {
             what: "bitstring",
             limit: 16 * 1024 * 1024
-        })
+        }))
     );
     // Also inside a status list credential, with a tighter limit.
     let mut vc = list_credential(&StatusList::new(1).unwrap(), StatusPurpose::Revocation);
@@ -556,10 +563,10 @@ fn gzip_bomb_is_refused_quickly() {
     };
     assert_eq!(
         StatusListCredential::from_json(&vc, &limits),
-        Err(Error::StatusListTooLarge {
+        Err(Error::Status(StatusError::ListTooLarge {
             what: "bitstring",
             limit: 1024 * 1024
-        })
+        }))
     );
     // Generous bound: the point is that the 64 MiB are never produced.
     assert!(
@@ -581,30 +588,39 @@ fn malformed_encoded_lists_in_credentials() {
     let truncated = Base::Base64Url.encode(&gz[..gz.len() - 4]);
     let cases: Vec<(String, fn(&Error) -> bool)> = vec![
         (good[1..].to_string(), |e| {
-            matches!(e, Error::MultibasePrefix { expected: 'u' })
+            matches!(
+                e,
+                Error::Encoding(EncodingError::MultibasePrefix { expected: 'u' })
+            )
         }),
         (format!("z{}", &good[1..]), |e| {
-            matches!(e, Error::MultibasePrefix { .. })
+            matches!(e, Error::Encoding(EncodingError::MultibasePrefix { .. }))
         }),
         (format!("{good}="), |e| {
-            matches!(e, Error::InvalidEncoding { .. })
+            matches!(e, Error::Encoding(EncodingError::Alphabet { .. }))
         }),
         (good.replace('A', "+"), |e| {
-            matches!(e, Error::InvalidEncoding { .. })
+            matches!(e, Error::Encoding(EncodingError::Alphabet { .. }))
         }),
         (truncated.clone(), |e| {
-            matches!(e, Error::StatusListGzip { .. })
+            matches!(e, Error::Status(StatusError::Gzip { .. }))
         }),
         (Base::Base64Url.encode(b"not gzip at all, just text"), |e| {
-            matches!(e, Error::StatusListGzip { .. })
+            matches!(e, Error::Status(StatusError::Gzip { .. }))
         }),
         // A valid GZIP stream of too few bits (1,024 entries).
         (Base::Base64Url.encode(&gzip(&[0u8; 128])), |e| {
-            matches!(e, Error::StatusListTooShort { entries: 1024, .. })
+            matches!(
+                e,
+                Error::Status(StatusError::ListTooShort { entries: 1024, .. })
+            )
         }),
         // Empty bitstring.
         (Base::Base64Url.encode(&gzip(&[])), |e| {
-            matches!(e, Error::StatusListTooShort { entries: 0, .. })
+            matches!(
+                e,
+                Error::Status(StatusError::ListTooShort { entries: 0, .. })
+            )
         }),
     ];
     for (encoded, expected) in cases {
@@ -628,7 +644,7 @@ proptest! {
         let limits = DecodeLimits { max_bitstring_len: 4096, min_entries: 0, ..DecodeLimits::default() };
         match expand_bitstring(&Base::Base64Url.encode(&bytes), &limits) {
             Ok(out) => prop_assert!(out.len() <= 4096),
-            Err(Error::StatusListGzip { .. }) | Err(Error::StatusListTooLarge { .. }) => {}
+            Err(Error::Status(StatusError::Gzip { .. })) | Err(Error::Status(StatusError::ListTooLarge { .. })) => {}
             Err(e) => prop_assert!(false, "unexpected error {e:?}"),
         }
     }

@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::StatusError;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -137,9 +138,9 @@ fn two_lists_with_one_id_are_refused_and_the_first_is_kept() {
         .unwrap_err();
     assert_eq!(
         e,
-        Error::DuplicateStatusList {
+        Error::Status(StatusError::DuplicateList {
             id: LIST_URL.into()
-        }
+        })
     );
     assert_eq!(e.kind(), ErrorKind::InvalidInput);
     assert_eq!(lists.len(), 1);

@@ -6,6 +6,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::{Bbs2023Error, JsonError, WalletError};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -160,7 +161,10 @@ fn refuses_tampered_and_non_bbs_credentials_with_a_reason() {
     let err = wallet
         .import(&serde_json::to_string(&tampered).unwrap())
         .unwrap_err();
-    assert!(matches!(err, Error::VerificationFailed(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Bbs2023(Bbs2023Error::VerificationFailed(_))),
+        "{err:?}"
+    );
     // The reason names no claim value.
     assert!(!err.to_string().contains("4.0"));
 
@@ -168,13 +172,15 @@ fn refuses_tampered_and_non_bbs_credentials_with_a_reason() {
     no_proof.as_object_mut().unwrap().remove("proof");
     assert_eq!(
         wallet.import(&no_proof.to_string()).unwrap_err(),
-        Error::WalletInvalidCredential("no proof")
+        Error::Wallet(WalletError::InvalidCredential("no proof"))
     );
     let mut other_suite = signed_diploma().clone();
     other_suite["proof"]["cryptosuite"] = json!("ecdsa-sd-2023");
     assert_eq!(
         wallet.import(&other_suite.to_string()).unwrap_err(),
-        Error::WalletInvalidCredential("the proof's cryptosuite is not bbs-2023")
+        Error::Wallet(WalletError::InvalidCredential(
+            "the proof's cryptosuite is not bbs-2023"
+        ))
     );
     // A derived credential is not a base proof.
     let derived = suite()
@@ -186,11 +192,11 @@ fn refuses_tampered_and_non_bbs_credentials_with_a_reason() {
         .unwrap();
     assert!(matches!(
         wallet.import(&derived.to_string()).unwrap_err(),
-        Error::ProofKindMismatch { .. }
+        Error::Bbs2023(Bbs2023Error::ProofKindMismatch { .. })
     ));
     assert!(matches!(
         wallet.import("{not json").unwrap_err(),
-        Error::Json { .. }
+        Error::Json(JsonError::Syntax { .. })
     ));
     let huge = format!("\"{}\"", "a".repeat(1024 * 1024 + 1));
     assert!(matches!(
@@ -277,30 +283,30 @@ fn consent_preview_derive_and_history() {
             .unwrap_err();
         assert_eq!(
             err,
-            Error::WalletUnknownPointer {
+            Error::Wallet(WalletError::UnknownPointer {
                 pointer: bad.into()
-            }
+            })
         );
         assert_eq!(
             wallet
                 .derive_for(&id, &pointers(&[bad]), b"", None)
                 .unwrap_err(),
-            Error::WalletUnknownPointer {
+            Error::Wallet(WalletError::UnknownPointer {
                 pointer: bad.into()
-            }
+            })
         );
     }
     assert!(matches!(
         wallet
             .disclosure_preview(&id, &pointers(&["no-slash"]), None)
             .unwrap_err(),
-        Error::InvalidPointer { .. }
+        Error::Json(JsonError::Pointer { .. })
     ));
     assert_eq!(
         wallet
             .disclosure_preview(&"0".repeat(64), &requested, None)
             .unwrap_err(),
-        Error::WalletNotFound
+        Error::Wallet(WalletError::NotFound)
     );
     assert!(wallet.history().unwrap().is_empty());
 
@@ -436,9 +442,9 @@ fn encrypted_store_round_trip_and_wrong_key() {
     // A wrong key: refused at open, typed, no panic.
     assert_eq!(
         EncryptedFileStore::open(&dir.0, key(2)).unwrap_err(),
-        Error::WalletStorage {
+        Error::Wallet(WalletError::Storage {
             reason: "wrong storage key (or a damaged key-check file)"
-        }
+        })
     );
     // Even without the key-check file, records do not open under another key.
     std::fs::remove_file(dir.0.join("keycheck")).unwrap();
@@ -450,7 +456,7 @@ fn encrypted_store_round_trip_and_wrong_key() {
     );
     assert!(matches!(
         wrong.list().unwrap_err(),
-        Error::WalletStorage { .. }
+        Error::Wallet(WalletError::Storage { .. })
     ));
     std::fs::remove_file(dir.0.join("keycheck")).unwrap();
     let store = EncryptedFileStore::open(&dir.0, key(1)).unwrap();
@@ -476,7 +482,10 @@ fn encrypted_store_rejects_tampered_and_swapped_files() {
         bad[i] ^= 0x01;
         std::fs::write(&files[0], &bad).unwrap();
         assert!(
-            matches!(store.list().unwrap_err(), Error::WalletStorage { .. }),
+            matches!(
+                store.list().unwrap_err(),
+                Error::Wallet(WalletError::Storage { .. })
+            ),
             "byte {i}"
         );
     }
@@ -485,7 +494,7 @@ fn encrypted_store_rejects_tampered_and_swapped_files() {
         std::fs::write(&files[0], &originals[0][..len]).unwrap();
         assert!(matches!(
             store.list().unwrap_err(),
-            Error::WalletStorage { .. }
+            Error::Wallet(WalletError::Storage { .. })
         ));
     }
 
@@ -494,11 +503,11 @@ fn encrypted_store_rejects_tampered_and_swapped_files() {
     std::fs::write(&files[1], &originals[0]).unwrap();
     assert!(matches!(
         store.get("one").unwrap_err(),
-        Error::WalletStorage { .. }
+        Error::Wallet(WalletError::Storage { .. })
     ));
     assert!(matches!(
         store.get("two").unwrap_err(),
-        Error::WalletStorage { .. }
+        Error::Wallet(WalletError::Storage { .. })
     ));
     // A copy of one record over the other is refused too.
     std::fs::write(&files[0], &originals[0]).unwrap();
@@ -508,7 +517,7 @@ fn encrypted_store_rejects_tampered_and_swapped_files() {
     assert_eq!(
         ok_and_bad
             .iter()
-            .filter(|r| matches!(r, Err(Error::WalletStorage { .. })))
+            .filter(|r| matches!(r, Err(Error::Wallet(WalletError::Storage { .. }))))
             .count(),
         1
     );
@@ -853,7 +862,7 @@ fn an_sd_jwt_vc_is_imported_shown_and_presented_with_only_what_is_asked() {
     let other = DeviceKey::generate().unwrap();
     assert!(matches!(
         wallet.import_sd_jwt_vc(&issue_to(&other), None, &phone.public_key()),
-        Err(Error::WalletRefused(_))
+        Err(Error::Wallet(WalletError::Refused(_)))
     ));
     let forged = issue_to(&phone).replacen('.', ".x", 1);
     assert!(
@@ -994,6 +1003,6 @@ fn an_openid4vci_sd_jwt_vc_response_is_checked_before_anything_is_stored() {
     // The ldp_vc import refuses a dc+sd-jwt configuration.
     assert!(matches!(
         wallet.openid4vci_import(&configuration, response(vec![a]).as_bytes()),
-        Err(Error::WalletRefused(_))
+        Err(Error::Wallet(WalletError::Refused(_)))
     ));
 }

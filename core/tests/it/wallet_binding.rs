@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::{Bbs2023Error, BbsError, WalletError};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -233,12 +234,12 @@ fn only_the_wallet_that_asked_can_import_the_credential() {
     // Another wallet, with no secrets or with its own: refused, with the reason.
     let (stranger, _) = w.wallet();
     let e = stranger.import(&signed).unwrap_err();
-    assert!(matches!(e, Error::WalletRefused(_)), "{e}");
+    assert!(matches!(e, Error::Wallet(WalletError::Refused(_))), "{e}");
     stranger
         .credential_request(Feature::AnonymousHolderBinding, None)
         .unwrap();
     let e = stranger.import(&signed).unwrap_err();
-    assert!(matches!(e, Error::WalletRefused(_)), "{e}");
+    assert!(matches!(e, Error::Wallet(WalletError::Refused(_))), "{e}");
     assert!(stranger.list().unwrap().is_empty());
 
     // A claim changed after issuance: the signature no longer verifies with any request (a
@@ -247,11 +248,14 @@ fn only_the_wallet_that_asked_can_import_the_credential() {
     let mut altered: Value = serde_json::from_str(&signed).unwrap();
     altered["credentialSubject"]["degree"]["name"] = "Doctor of Everything".into();
     let e = asker.import(&altered.to_string()).unwrap_err();
-    assert!(matches!(e, Error::WalletRefused(_)), "{e}");
+    assert!(matches!(e, Error::Wallet(WalletError::Refused(_))), "{e}");
     let mut altered: Value = serde_json::from_str(&signed).unwrap();
     altered["validUntil"] = "2099-01-01T00:00:00Z".into();
     let e = asker.import(&altered.to_string()).unwrap_err();
-    assert!(matches!(e, Error::VerificationFailed(_)), "{e}");
+    assert!(
+        matches!(e, Error::Bbs2023(Bbs2023Error::VerificationFailed(_))),
+        "{e}"
+    );
 
     // The wallet that asked imports it, and again (the request is used up, the blind kept).
     let id = asker.import(&signed).unwrap().id;
@@ -270,7 +274,7 @@ fn a_request_for_another_issuer_does_not_accept_this_one() {
         )
         .unwrap();
     let e = wallet.import(&w.issue(&req).to_string()).unwrap_err();
-    assert!(matches!(e, Error::WalletRefused(_)), "{e}");
+    assert!(matches!(e, Error::Wallet(WalletError::Refused(_))), "{e}");
 }
 
 #[test]
@@ -286,7 +290,7 @@ fn anonymous_presentations_need_a_challenge_and_a_holder_secret() {
     let e = wallet
         .present_anonymous(&disclose(&plain.id), &request("c1", A))
         .unwrap_err();
-    assert!(matches!(e, Error::WalletRefused(_)), "{e}");
+    assert!(matches!(e, Error::Wallet(WalletError::Refused(_))), "{e}");
 
     // A pseudonym-only credential is not bound to the holder secret either.
     let req = wallet.credential_request(Feature::Pseudonym, None).unwrap();
@@ -294,7 +298,7 @@ fn anonymous_presentations_need_a_challenge_and_a_holder_secret() {
     assert_eq!(nym_only.binding, Feature::Pseudonym);
     assert!(matches!(
         wallet.present_anonymous(&disclose(&nym_only.id), &request("c1", A)),
-        Err(Error::WalletRefused(_))
+        Err(Error::Wallet(WalletError::Refused(_)))
     ));
 
     let req = wallet
@@ -307,7 +311,7 @@ fn anonymous_presentations_need_a_challenge_and_a_holder_secret() {
     };
     assert!(matches!(
         wallet.present_anonymous(&disclose(&bound.id), &no_challenge),
-        Err(Error::WalletRefused(_))
+        Err(Error::Wallet(WalletError::Refused(_)))
     ));
     // Nothing refused was recorded.
     assert!(wallet.history().unwrap().is_empty());
@@ -417,11 +421,11 @@ fn at_most_so_many_requests_wait_and_baseline_is_not_a_request() {
     // The oldest was dropped: its credential can no longer be imported.
     assert!(matches!(
         wallet.import(&w.issue(&first).to_string()),
-        Err(Error::WalletRefused(_))
+        Err(Error::Wallet(WalletError::Refused(_)))
     ));
     assert!(matches!(
         wallet.credential_request(Feature::Baseline, None),
-        Err(Error::WalletRefused(_))
+        Err(Error::Wallet(WalletError::Refused(_)))
     ));
 }
 
@@ -470,7 +474,10 @@ fn malformed_credential_requests_are_refused_with_a_reason() {
         .issuer
         .issue_bound(w.doc.clone(), None, &[], &req)
         .unwrap_err();
-    assert!(matches!(e, Error::CommitmentProofInvalid), "{e}");
+    assert!(
+        matches!(e, Error::Bbs(BbsError::CommitmentProofInvalid)),
+        "{e}"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::Bbs2023Error;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -178,6 +179,6 @@ fn import_present_verify_and_history() {
     };
     assert!(matches!(
         wallet.present(&disclosures, b"", &no_challenge, &builder),
-        Err(Error::Bbs2023(_))
+        Err(Error::Presentation(_))
     ));
 }

@@ -7,6 +7,7 @@
     reason = "tests fail by panicking"
 )]
 
+use civitas_core::{Bbs2023Error, BbsError, EncodingError};
 use std::sync::Arc;
 
 use civitas_core::bbs::blind::{HolderSecret, ProverBlind};
@@ -160,11 +161,11 @@ fn issue_check_derive_verify_round_trip() {
         // The baseline entry points refuse bound credentials.
         assert!(matches!(
             f.suite.verify_base(&signed),
-            Err(Error::Bbs2023Feature(_))
+            Err(Error::Bbs2023(Bbs2023Error::Feature(_)))
         ));
         assert!(matches!(
             f.suite.derive(&signed, &f.selective, b"ph"),
-            Err(Error::Bbs2023Feature(_))
+            Err(Error::Bbs2023(Bbs2023Error::Feature(_)))
         ));
     }
 }
@@ -260,7 +261,7 @@ fn nym_domains_and_pseudonyms() {
         // Another nym_domain than the proof's: refused.
         assert_eq!(
             verify(&f, &a1, Some("agency-b")),
-            Err(Error::Bbs2023NymDomainMismatch)
+            Err(Error::Bbs2023(Bbs2023Error::NymDomainMismatch))
         );
         // A proof whose nym_domain was rewritten: the pseudonym does not verify.
         let mut p = DerivedProofValue::parse(a1["proof"]["proofValue"].as_str().unwrap()).unwrap();
@@ -273,7 +274,7 @@ fn nym_domains_and_pseudonyms() {
         t["proof"]["proofValue"] = p.serialize().into();
         assert!(matches!(
             verify(&f, &t, None),
-            Err(Error::VerificationFailed(_))
+            Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(_)))
         ));
         // Without any nym_domain: a typed error.
         if let civitas_core::bbs2023::DerivedFeature::Pseudonym(n)
@@ -282,7 +283,10 @@ fn nym_domains_and_pseudonyms() {
             n.nym_domain = None;
         }
         t["proof"]["proofValue"] = p.serialize().into();
-        assert_eq!(verify(&f, &t, None), Err(Error::Bbs2023MissingNymDomain));
+        assert_eq!(
+            verify(&f, &t, None),
+            Err(Error::Bbs2023(Bbs2023Error::MissingNymDomain))
+        );
         assert!(verify(&f, &t, Some("agency-b")).is_err());
         // Another holder's pseudonym in the proof.
         let pb = DerivedProofValue::parse(b1["proof"]["proofValue"].as_str().unwrap()).unwrap();
@@ -297,13 +301,13 @@ fn nym_domains_and_pseudonyms() {
         t["proof"]["proofValue"] = pa.serialize().into();
         assert!(matches!(
             verify(&f, &t, None),
-            Err(Error::VerificationFailed(_))
+            Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(_)))
         ));
         // A derived pseudonym proof without a nym_domain from the derivation: refused.
         assert_eq!(
             f.suite
                 .derive_bound(&signed_a, &f.selective, b"", &sa, None),
-            Err(Error::Bbs2023MissingNymDomain)
+            Err(Error::Bbs2023(Bbs2023Error::MissingNymDomain))
         );
     }
 }
@@ -332,11 +336,11 @@ fn wrong_holder_secrets_are_refused() {
         for s in wrong {
             assert!(matches!(
                 f.suite.verify_base_blind(&signed, &s),
-                Err(Error::VerificationFailed(_))
+                Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(_)))
             ));
             assert!(matches!(
                 f.suite.derive_bound(&signed, &f.selective, b"", &s, dom),
-                Err(Error::VerificationFailed(_))
+                Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(_)))
             ));
         }
         // Secrets of another feature: a typed mismatch (pseudonym secrets may meet the
@@ -373,7 +377,7 @@ fn issuer_refuses_bad_commitments() {
                 feature,
                 commitment
             }),
-            Err(Error::CommittedMessageCount { .. })
+            Err(Error::Bbs(BbsError::CommittedMessageCount { .. }))
         ));
     }
     // The right count under the other Interface: its proof does not verify.
@@ -382,7 +386,7 @@ fn issuer_refuses_bad_commitments() {
             feature: Feature::Pseudonym,
             commitment: hb.commitment.clone()
         }),
-        Err(Error::CommitmentProofInvalid)
+        Err(Error::Bbs(BbsError::CommitmentProofInvalid))
     );
     // A tampered commitment (one bit of s^).
     let mut bytes = hb.commitment.to_bytes();
@@ -393,7 +397,7 @@ fn issuer_refuses_bad_commitments() {
                 feature: Feature::AnonymousHolderBinding,
                 commitment: c
             }),
-            Err(Error::CommitmentProofInvalid)
+            Err(Error::Bbs(BbsError::CommitmentProofInvalid))
         );
     }
     // A scalar >= r in the commitment: refused when decoded.
@@ -423,7 +427,7 @@ fn headers_and_out_of_range_scalars_are_typed_errors() {
     b[n - 32..].fill(0xff);
     assert!(matches!(
         f.suite.verify_base_blind(&with_value(&signed, &b), &s),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     // Unknown header bytes, and a derived header on a base proof.
     for last in [0x00, 0x0a, 0x05] {
@@ -466,13 +470,13 @@ fn headers_and_out_of_range_scalars_are_typed_errors() {
     t["proof"]["proofValue"] = q.serialize().into();
     assert!(matches!(
         verify(&f, &t, None),
-        Err(Error::InvalidScalar { .. })
+        Err(Error::Encoding(EncodingError::Scalar { .. }))
     ));
     // A derived proof given to the holder check, a base proof to the verifier.
     assert!(f.suite.verify_base_blind(&d, &s).is_err());
     assert!(matches!(
         verify(&f, &signed, None),
-        Err(Error::VerificationFailed(_))
+        Err(Error::Bbs2023(Bbs2023Error::VerificationFailed(_)))
     ));
 }
 

@@ -27,7 +27,7 @@ fn feature_vectors() {
         ("pseudonym", 15, 5),
         ("pseudonym-hb", 17, 3),
     ] {
-        let report = bbs2023::run_suite(&vectors_dir(), name);
+        let report = bbs2023::features::run_suite(&vectors_dir(), name);
         assert!(
             report.failures.is_empty(),
             "{}: {:#?}",

@@ -3,6 +3,7 @@
 //! deterministic outputs (blind signatures, nym secrets, pseudonyms) are equal byte for byte.
 #![expect(clippy::indexing_slicing, reason = "tests fail by panicking")]
 
+use civitas_core::BbsError;
 use civitas_core::bbs::blind::{self, CommitmentWithProof, ProverBlind};
 use civitas_core::bbs::pseudonym::{self, ProverNym, Pseudonym, SignerNymEntropy};
 use civitas_core::bbs::{Ciphersuite, Proof, SecretKey};
@@ -127,7 +128,7 @@ macro_rules! differential {
             let bad = CommitmentWithProof::from_bytes(&bad).unwrap();
             assert_eq!(
                 blind::blind_sign(cs, &sk, &pk, Some(&bad), 2, header, &msgs),
-                Err(civitas_core::Error::CommitmentProofInvalid)
+                Err(civitas_core::Error::Bbs(BbsError::CommitmentProofInvalid))
             );
         }
 

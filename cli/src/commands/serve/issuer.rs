@@ -23,6 +23,7 @@
 //! `c_nonce` values are stateless (a time and an HMAC under a key made at start) and valid for
 //! five minutes; an access token is valid for ten minutes and for one credential request.
 
+use civitas_core::CredentialError;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -1093,10 +1094,10 @@ impl IssuerService {
             None => false,
         };
         if refused {
-            return Err(civitas_core::Error::InvalidCredential {
+            return Err(civitas_core::Error::Credential(CredentialError::Invalid {
                 field: "credentialStatus",
                 reason: "points into a status list whose indexes this issuer assigns itself at redemption; use another list",
-            });
+            }));
         }
         self.core.issue(credential, None, mandatory)
     }
