@@ -110,13 +110,9 @@ else
   fail_step "resource limits"
 fi
 
-step "conformance report"
-if cargo run -q -p civitas-test-vectors --bin conformance; then
-  passed=$((passed + 1))
-else
-  failed=$((failed + 1))
-  fail_step "conformance report"
-fi
+# The conformance suites ran once above, as the tests of civitas-test-vectors (with their
+# expected counts); the `conformance` report command is tested there on one suite. For the
+# whole table: cargo run -p civitas-test-vectors --bin conformance
 
 step "benchmarks compile"
 if cargo check -q --workspace --benches; then

@@ -3,6 +3,7 @@
 
 mod bbs2023_cases;
 mod bbs2023_features;
+mod conformance_report;
 mod ietf_bbs;
 mod ietf_bbs_blind;
 mod interop_js;
