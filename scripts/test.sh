@@ -7,8 +7,8 @@
 #
 # Steps (the fuzzing smoke pass runs with the bindings and interop steps, not with --quick):
 # formatting check, clippy with -D warnings, a warning-free doc build, the Rust test suites of every crate (unit, conformance against
-# ../shared/vectors, differential against zkryptium, bad input), the conformance report, a
-# compile check of the benchmarks, the mobile bindings (Python, Kotlin, Swift ABI), and bbs-2023
+# ../shared/vectors, differential against zkryptium, bad input), a compile check of the
+# benchmarks, the dependency policy (cargo deny), the mobile bindings (Python, Kotlin, Swift ABI), and bbs-2023
 # interop with the JavaScript implementation (its harness self-test, then our proofs there and
 # theirs here), and the `civitas serve` desk page driven in headless Chromium.
 # The last line is "N passed, N failed" over all test cases run.
@@ -123,6 +123,8 @@ else
 fi
 
 if [ "$QUICK" -eq 0 ]; then
+  suite_step "dependency policy (cargo deny check licenses bans sources; deny.toml)" scripts/deny.sh deny "dependency policy"
+
   suite_step "bindings (Python, Kotlin on the JVM, Swift ABI, up to date)" bindings/test.sh bindings "bindings"
 
   step "fuzzing smoke pass (every cargo-fuzz target a few seconds; scripts/fuzz.sh SECONDS for real runs)"
