@@ -85,7 +85,7 @@ step "test credential: a diploma signed with the civitas command"
 DATA="$LOG/data"
 CLI="${CARGO_TARGET_DIR:-$ROOT/target}/debug/civitas"
 export CIVITAS_TEST_CONTEXT_URL="https://civitas.example/contexts/diploma/v1"
-export CIVITAS_TEST_CONTEXT_FILE="$ROOT/test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"
+export CIVITAS_TEST_CONTEXT_FILE="$ROOT/cli/data/civitas.example_contexts_diploma_v1.jsonld"
 export CIVITAS_TEST_CREDENTIAL="$DATA/signed.json"
 export CIVITAS_TEST_TRUST="$DATA/trust.toml"
 # To issue a diploma to a wallet's own DID (the identified kind of presentation), the
@@ -93,7 +93,7 @@ export CIVITAS_TEST_TRUST="$DATA/trust.toml"
 export CIVITAS_TEST_CLI="$CLI"
 export CIVITAS_TEST_ISSUER_KEY="$DATA/uni.key"
 export CIVITAS_TEST_MANDATORY="$DATA/mandatory.json"
-export CIVITAS_TEST_UNSIGNED="$ROOT/test-vectors/data/diploma.json"
+export CIVITAS_TEST_UNSIGNED="$ROOT/cli/data/diploma.json"
 mkdir -p "$DATA"
 prepare_data() {
   local ctx="$CIVITAS_TEST_CONTEXT_URL=$CIVITAS_TEST_CONTEXT_FILE"
@@ -101,7 +101,7 @@ prepare_data() {
     "$CLI" --context "$ctx" keygen --alg bbs -o "$DATA/uni.key" >/dev/null 2>&1 &&
     echo '[]' >"$DATA/mandatory.json" &&
     "$CLI" --context "$ctx" issue --key "$DATA/uni.key" --mandatory "$DATA/mandatory.json" \
-      test-vectors/data/diploma.json -o "$CIVITAS_TEST_CREDENTIAL" >/dev/null 2>&1 &&
+      cli/data/diploma.json -o "$CIVITAS_TEST_CREDENTIAL" >/dev/null 2>&1 &&
     did="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["controller"])' "$DATA/uni.key")" &&
     printf '[[issuer]]\ndid = "%s"\nname = "University of Civitas"\ncredential_types = ["UniversityDegreeCredential"]\n' \
       "$did" >"$CIVITAS_TEST_TRUST"
@@ -129,7 +129,7 @@ start_desk() {
     python3 -c 'import json, sys
 d = json.load(open(sys.argv[1])); d.pop("id", None); s = d["credentialSubject"]; s.pop("id", None)
 s["givenName"] = "{{given_name}}"; s["familyName"] = "{{family_name}}"
-json.dump(d, open(sys.argv[2], "w"), indent=2)' test-vectors/data/diploma.json "$DATA/diploma-template.json" &&
+json.dump(d, open(sys.argv[2], "w"), indent=2)' cli/data/diploma.json "$DATA/diploma-template.json" &&
     python3 -c 'import secrets; print(secrets.token_urlsafe(24))' >"$DATA/issuer-admin.token" &&
     chmod 600 "$DATA/issuer-admin.token" &&
     printf '\n[issuer]\nkey = "uni.key"\nstate_dir = "issuer-state"\nadmin_token_file = "issuer-admin.token"\nname = "University of Civitas"\nbatch_size = 2\n\n[[issuer.credential]]\nid = "diploma"\nname = "University diploma"\ntemplate = "diploma-template.json"\n\n[[issuer.credential.claim]]\npath = ["credentialSubject", "degree", "name"]\nname = "Degree"\n' >>"$DATA/desk.toml" &&

@@ -58,17 +58,16 @@ fn main() {
         .register_context(
             "https://civitas.example/contexts/diploma/v1",
             &std::fs::read_to_string(
-                root.join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
+                root.join("cli/data/civitas.example_contexts_diploma_v1.jsonld"),
             )
             .unwrap(),
         )
         .unwrap();
     let jsonld = Arc::new(jsonld);
     let bbs = Bbs2023::new(Arc::clone(&jsonld));
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(root.join("test-vectors/data/diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("cli/data/diploma.json")).unwrap())
+            .unwrap();
     let mandatory = vec!["/issuer".to_owned(), "/validFrom".to_owned()];
     let pointers = ["/credentialSubject/degree/name".to_owned()];
     let header = request_binding(CHALLENGE, Some(DOMAIN));

@@ -1,5 +1,5 @@
 //! bbs-2023 benchmark: issue, derive and verify on the W3C windsurf document and on a
-//! realistic 20-claim diploma (`test-vectors/data/diploma.json`), one core.
+//! realistic 20-claim diploma (`cli/data/diploma.json`), one core.
 //!
 //! `cargo bench -p civitas-core --bench bbs2023` prints a table and writes
 //! `target/bench/bbs2023.json`: a list of
@@ -66,7 +66,7 @@ fn read(p: &Path) -> Value {
 
 fn docs(root: &Path, vectors: &Path, issuer_did: &str) -> Vec<Doc> {
     let tv = vectors.join("vc-di-bbs/TestVectors");
-    let mut diploma = read(&root.join("test-vectors/data/diploma.json"));
+    let mut diploma = read(&root.join("cli/data/diploma.json"));
     diploma["issuer"]["id"] = issuer_did.into();
     vec![
         Doc {
@@ -107,10 +107,9 @@ fn main() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/vectors"));
     let jsonld = Arc::new(JsonLdProcessor::default());
-    let ctx = std::fs::read_to_string(
-        root.join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
-    )
-    .unwrap();
+    let ctx =
+        std::fs::read_to_string(root.join("cli/data/civitas.example_contexts_diploma_v1.jsonld"))
+            .unwrap();
     jsonld
         .register_context("https://civitas.example/contexts/diploma/v1", &ctx)
         .unwrap();

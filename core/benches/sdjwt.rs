@@ -60,7 +60,7 @@ fn main() {
     .unwrap();
     let jsonld = Arc::new(JsonLdProcessor::default());
     let ctx = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
+        .join("../cli/data/civitas.example_contexts_diploma_v1.jsonld");
     jsonld
         .register_context(
             "https://civitas.example/contexts/diploma/v1",

@@ -16,7 +16,7 @@ fn processor() -> &'static JsonLdProcessor {
         // The project's own test context, so that the diploma seeds get past context loading.
         p.register_context(
             "https://civitas.example/contexts/diploma/v1",
-            include_str!("../../test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
+            include_str!("../../cli/data/civitas.example_contexts_diploma_v1.jsonld"),
         )
         .expect("diploma context");
         p

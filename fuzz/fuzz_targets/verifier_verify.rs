@@ -19,7 +19,7 @@ fn verifier() -> &'static Verifier {
             p.register_context(
                 "https://civitas.example/contexts/diploma/v1",
                 include_str!(
-                    "../../test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"
+                    "../../cli/data/civitas.example_contexts_diploma_v1.jsonld"
                 ),
             )
             .expect("diploma context");

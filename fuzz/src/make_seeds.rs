@@ -36,12 +36,12 @@ fn main() {
     jsonld
         .register_context(
             DIPLOMA_CTX,
-            &read("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld"),
+            &read("cli/data/civitas.example_contexts_diploma_v1.jsonld"),
         )
         .expect("diploma context");
     let jsonld = Arc::new(jsonld);
 
-    let diploma_text = read("test-vectors/data/diploma.json");
+    let diploma_text = read("cli/data/diploma.json");
     let diploma: Value = serde_json::from_str(&diploma_text).expect("diploma JSON");
     let mandatory: Vec<String> =
         serde_json::from_str(&read("test-vectors/data/diploma-mandatory.json")).expect("ptrs");

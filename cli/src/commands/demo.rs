@@ -20,10 +20,10 @@ use crate::util::{CliError, CliResult, EXIT_INVALID, EXIT_VALID, read_json};
 /// The diploma vocabulary (test data of this project, `.example` URL).
 pub(crate) const DIPLOMA_CONTEXT_URL: &str = "https://civitas.example/contexts/diploma/v1";
 pub(crate) const DIPLOMA_CONTEXT: &str =
-    include_str!("../../../test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
+    include_str!("../../data/civitas.example_contexts_diploma_v1.jsonld");
 /// Where the demo keeps the context, relative to its directory (and to its trust file).
 pub(crate) const DIPLOMA_CONTEXT_FILE: &str = "contexts/diploma-v1.jsonld";
-pub(crate) const DIPLOMA: &str = include_str!("../../../test-vectors/data/diploma.json");
+pub(crate) const DIPLOMA: &str = include_str!("../../data/diploma.json");
 const AGENCY: &str = "https://agency.example";
 const TAX_OFFICE: &str = "https://tax-office.example";
 pub(crate) const STATUS_URL: &str = "https://university.example/status/revocation/1";

@@ -13,7 +13,7 @@ pub(super) const CONTEXT_URL: &str = "https://civitas.example/contexts/diploma/v
 
 /// The test vectors' copy of the diploma context.
 pub(super) fn context_file() -> PathBuf {
-    super::repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld")
+    super::repo().join("cli/data/civitas.example_contexts_diploma_v1.jsonld")
 }
 
 /// The value of `--context` that serves the diploma context from `file`: `URL=FILE`.
@@ -23,7 +23,7 @@ pub(super) fn context(file: &Path) -> String {
 
 /// The test vectors' diploma, unsigned.
 pub(super) fn diploma() -> Value {
-    let file = super::repo().join("test-vectors/data/diploma.json");
+    let file = super::repo().join("cli/data/diploma.json");
     serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap()
 }
 

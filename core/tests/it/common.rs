@@ -9,3 +9,11 @@ pub(crate) fn vectors_dir() -> PathBuf {
         None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
     }
 }
+
+/// A file of the project's example data (the diploma and its context, kept with the
+/// `civitas demo` that ships them: `cli/data/`).
+pub(crate) fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../cli/data")
+        .join(name)
+}

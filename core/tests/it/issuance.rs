@@ -10,7 +10,6 @@
 )]
 
 use civitas_core::{CredentialError, StatusError};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -33,13 +32,12 @@ const LIST_URL: &str = "https://uni.example/status/11";
 
 fn jsonld() -> Arc<JsonLdProcessor> {
     let jsonld = JsonLdProcessor::default();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     jsonld
         .register_context(
             CTX,
-            &std::fs::read_to_string(
-                root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"),
-            )
+            &std::fs::read_to_string(crate::common::example(
+                "civitas.example_contexts_diploma_v1.jsonld",
+            ))
             .unwrap(),
         )
         .unwrap();

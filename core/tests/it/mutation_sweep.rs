@@ -17,7 +17,6 @@
 )]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
@@ -41,9 +40,10 @@ const DOMAIN: &str = "https://agency.example";
 const PROBE: &str = "urn:civitas-probe:7c1d";
 
 fn diploma_context_text() -> String {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
-    std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
-        .unwrap()
+    std::fs::read_to_string(crate::common::example(
+        "civitas.example_contexts_diploma_v1.jsonld",
+    ))
+    .unwrap()
 }
 
 struct Desk {
@@ -102,10 +102,10 @@ impl Desk {
     /// The diploma, signed with the issuer's usual mandatory pointers and derived disclosing
     /// claims of every JSON kind: strings, a typed date, numbers, a boolean, an array element.
     fn derived(&self) -> Value {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
-        let mut doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-                .unwrap();
+        let mut doc: Value = serde_json::from_str(
+            &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+        )
+        .unwrap();
         doc["issuer"]["id"] = did::did_key(&self.issuer).into();
         doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
         // Issued to the holder's DID, so the presentation binds it.

@@ -8,7 +8,6 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
@@ -30,12 +29,13 @@ use serde_json::{Map, Value, json};
 const DEGREE_IRI: &str = "https://civitas.example/vocab#UniversityDegreeCredential";
 
 fn jsonld() -> Arc<JsonLdProcessor> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     let p = JsonLdProcessor::default();
     p.register_context(
         "https://civitas.example/contexts/diploma/v1",
-        &std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
-            .unwrap(),
+        &std::fs::read_to_string(crate::common::example(
+            "civitas.example_contexts_diploma_v1.jsonld",
+        ))
+        .unwrap(),
     )
     .unwrap();
     Arc::new(p)
@@ -132,10 +132,10 @@ fn setup() -> (Desk, Wallet, CredentialIssuer) {
         Bbs2023::new(Arc::clone(&jsonld)),
     );
     // The wallet holds a diploma bound to its holder secret.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-            .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     doc["credentialSubject"]
         .as_object_mut()
         .unwrap()

@@ -8,7 +8,6 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::bbs::blind::HolderSecret;
@@ -42,12 +41,13 @@ struct World {
 }
 
 fn world(issuers: u8) -> World {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     let p = JsonLdProcessor::default();
     p.register_context(
         "https://civitas.example/contexts/diploma/v1",
-        &std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
-            .unwrap(),
+        &std::fs::read_to_string(crate::common::example(
+            "civitas.example_contexts_diploma_v1.jsonld",
+        ))
+        .unwrap(),
     )
     .unwrap();
     let jsonld = Arc::new(p);
@@ -64,9 +64,10 @@ fn world(issuers: u8) -> World {
             }
         })
         .collect();
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-            .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     doc["credentialSubject"]
         .as_object_mut()
         .unwrap()

@@ -9,7 +9,6 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -28,14 +27,13 @@ use serde_json::Value;
 
 #[test]
 fn anonymous_pseudonymous_presentations_are_bound_fresh_and_per_desk() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     let jsonld = JsonLdProcessor::default();
     jsonld
         .register_context(
             "https://civitas.example/contexts/diploma/v1",
-            &std::fs::read_to_string(
-                root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"),
-            )
+            &std::fs::read_to_string(crate::common::example(
+                "civitas.example_contexts_diploma_v1.jsonld",
+            ))
             .unwrap(),
         )
         .unwrap();
@@ -45,9 +43,10 @@ fn anonymous_pseudonymous_presentations_are_bound_fresh_and_per_desk() {
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[7u8; 32], b"", None).unwrap(),
     );
     let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-            .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     doc["issuer"]["id"] = did::did_key(&issuer).into();
     // An anonymous credential names no subject DID.
     doc["credentialSubject"]

@@ -10,7 +10,6 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -40,13 +39,12 @@ struct Desk {
 impl Desk {
     fn new() -> Self {
         let jsonld = JsonLdProcessor::default();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
         jsonld
             .register_context(
                 "https://civitas.example/contexts/diploma/v1",
-                &std::fs::read_to_string(
-                    root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"),
-                )
+                &std::fs::read_to_string(crate::common::example(
+                    "civitas.example_contexts_diploma_v1.jsonld",
+                ))
                 .unwrap(),
             )
             .unwrap();
@@ -65,10 +63,10 @@ impl Desk {
     }
 
     fn diploma(&self) -> Value {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
-        let mut doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-                .unwrap();
+        let mut doc: Value = serde_json::from_str(
+            &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+        )
+        .unwrap();
         doc["issuer"]["id"] = did::did_key(&self.issuer).into();
         doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
         doc

@@ -7,7 +7,6 @@
     reason = "tests fail by panicking"
 )]
 
-use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
@@ -49,13 +48,12 @@ fn signed_list(jsonld: &Arc<JsonLdProcessor>, key: &DeviceKey, revoked: &[usize]
 #[test]
 fn cached_status_lists_are_rechecked_when_they_change() {
     let jsonld = JsonLdProcessor::default();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     jsonld
         .register_context(
             "https://civitas.example/contexts/diploma/v1",
-            &std::fs::read_to_string(
-                root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"),
-            )
+            &std::fs::read_to_string(crate::common::example(
+                "civitas.example_contexts_diploma_v1.jsonld",
+            ))
             .unwrap(),
         )
         .unwrap();
@@ -66,9 +64,10 @@ fn cached_status_lists_are_rechecked_when_they_change() {
     let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
     let status_key = DeviceKey::generate().unwrap();
 
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-            .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     doc["issuer"]["id"] = did::did_key(&issuer).into();
     doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
     let mandatory = ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"].map(String::from);

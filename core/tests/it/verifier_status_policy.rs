@@ -8,7 +8,6 @@
 )]
 
 use civitas_core::StatusError;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -36,13 +35,12 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let jsonld = JsonLdProcessor::default();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     jsonld
         .register_context(
             "https://civitas.example/contexts/diploma/v1",
-            &std::fs::read_to_string(
-                root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"),
-            )
+            &std::fs::read_to_string(crate::common::example(
+                "civitas.example_contexts_diploma_v1.jsonld",
+            ))
             .unwrap(),
         )
         .unwrap();
@@ -51,9 +49,10 @@ fn fixture() -> Fixture {
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[5u8; 32], b"", None).unwrap(),
     );
     let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-            .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     doc["issuer"]["id"] = did::did_key(&issuer).into();
     doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
     let mandatory = ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"].map(String::from);

@@ -8,7 +8,6 @@
 )]
 
 use civitas_core::{Bbs2023Error, BbsError, WalletError};
-use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::bbs::{Ciphersuite, KeyPair, SecretKey};
@@ -38,12 +37,13 @@ struct World {
 }
 
 fn world() -> World {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
     let p = JsonLdProcessor::default();
     p.register_context(
         "https://civitas.example/contexts/diploma/v1",
-        &std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
-            .unwrap(),
+        &std::fs::read_to_string(crate::common::example(
+            "civitas.example_contexts_diploma_v1.jsonld",
+        ))
+        .unwrap(),
     )
     .unwrap();
     let jsonld = Arc::new(p);
@@ -51,9 +51,10 @@ fn world() -> World {
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[11u8; 32], b"", None).unwrap(),
     );
     let issuer = CredentialIssuer::new(Bbs2023::new(Arc::clone(&jsonld)), pair);
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("data/diploma.json")).unwrap())
-            .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     // A bound credential names no subject DID: the holder secret binds it.
     doc["credentialSubject"]
         .as_object_mut()

@@ -7,8 +7,6 @@
     reason = "tests fail by panicking"
 )]
 
-use civitas_core::Bbs2023Error;
-use std::path::Path;
 use std::sync::Arc;
 
 use civitas_core::DevicePresentationBuilder;
@@ -24,10 +22,10 @@ use serde_json::Value;
 
 fn jsonld() -> Arc<JsonLdProcessor> {
     let p = JsonLdProcessor::default();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors");
-    let ctx =
-        std::fs::read_to_string(root.join("contexts/civitas.example_contexts_diploma_v1.jsonld"))
-            .unwrap();
+    let ctx = std::fs::read_to_string(crate::common::example(
+        "civitas.example_contexts_diploma_v1.jsonld",
+    ))
+    .unwrap();
     p.register_context("https://civitas.example/contexts/diploma/v1", &ctx)
         .unwrap();
     Arc::new(p)
@@ -41,9 +39,10 @@ fn import_present_verify_and_history() {
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[9u8; 32], b"", None).unwrap(),
     );
     let key = PublicKey::Bls12381G2(pair.public().to_bytes());
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors/data");
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("diploma.json")).unwrap()).unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
+    )
+    .unwrap();
     doc["issuer"]["id"] = did::did_key(&key).into();
     // Issued to the wallet's device key: the identified kind of presentation.
     let device = DeviceKey::generate().unwrap();

@@ -28,10 +28,20 @@ fn data(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// A file of the project's example data (`cli/data/`, shipped with `civitas demo`).
+fn example(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cli/data")
+        .join(name)
+}
+
+fn example_diploma() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(example("diploma.json")).unwrap()).unwrap()
+}
+
 fn suite() -> Bbs2023 {
     let jsonld = JsonLdProcessor::default();
-    let ctx = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("contexts/civitas.example_contexts_diploma_v1.jsonld");
+    let ctx = example("civitas.example_contexts_diploma_v1.jsonld");
     jsonld
         .register_context(DIPLOMA_CONTEXT, &std::fs::read_to_string(ctx).unwrap())
         .unwrap();
@@ -59,7 +69,7 @@ fn pointers(v: &[&str]) -> Vec<String> {
 
 /// A signed diploma whose issuer id is the key's DID.
 fn signed(suite: &Bbs2023, issuer: &Issuer) -> Value {
-    let mut doc = data("diploma.json");
+    let mut doc = example_diploma();
     let did_url = issuer.method.split('#').next().unwrap().to_owned();
     doc["issuer"]["id"] = json!(did_url);
     let mandatory: Vec<String> = serde_json::from_value(data("diploma-mandatory.json")).unwrap();
@@ -243,7 +253,7 @@ fn malformed_input_gets_typed_errors() {
     assert!(suite.verify(&wrong_suite).is_err());
 
     // Pointers that do not resolve, on signing and on deriving.
-    let doc = data("diploma.json");
+    let doc = example_diploma();
     let opts = ProofOptions::assertion(issuer.method.clone());
     assert!(matches!(
         suite.sign(

@@ -33,7 +33,7 @@ fn repo() -> PathBuf {
 
 fn suite() -> Bbs2023 {
     let jsonld = JsonLdProcessor::default();
-    let ctx = repo().join("test-vectors/contexts/civitas.example_contexts_diploma_v1.jsonld");
+    let ctx = repo().join("cli/data/civitas.example_contexts_diploma_v1.jsonld");
     jsonld
         .register_context(DIPLOMA_CONTEXT, &std::fs::read_to_string(ctx).unwrap())
         .unwrap();
@@ -81,8 +81,10 @@ struct Case {
 /// The diploma (our test data) and the W3C windsurf document, with their pointers.
 fn cases(issuer_did: &str) -> Vec<(&'static str, Case)> {
     let td = repo().join("test-vectors/data");
-    let mut diploma: Value =
-        serde_json::from_str(&std::fs::read_to_string(td.join("diploma.json")).unwrap()).unwrap();
+    let mut diploma: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("cli/data/diploma.json")).unwrap(),
+    )
+    .unwrap();
     diploma["issuer"]["id"] = json!(issuer_did);
     let mandatory: Vec<String> =
         serde_json::from_str(&std::fs::read_to_string(td.join("diploma-mandatory.json")).unwrap())
