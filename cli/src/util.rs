@@ -328,7 +328,10 @@ pub(crate) fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> CliResul
 }
 
 /// Write JSON to a file atomically, or to standard output when `path` is `None` or `-`.
-pub(crate) fn write_json_out(path: Option<&Path>, v: &Value) -> CliResult<()> {
+pub(crate) fn write_json_out<T: serde::Serialize + ?Sized>(
+    path: Option<&Path>,
+    v: &T,
+) -> CliResult<()> {
     let text = serde_json::to_string_pretty(v).map_err(|e| CliError::input(e.to_string()))? + "\n";
     match path {
         Some(p) if p != Path::new("-") => write_atomic(p, text.as_bytes(), false),

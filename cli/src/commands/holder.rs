@@ -18,7 +18,7 @@ use civitas_core::jsonld::JsonLdProcessor;
 use civitas_core::wallet::{
     CredentialSummary, Disclosure, EncryptedFileStore, PresentationRequest, PseudonymUse, Wallet,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::util::{
@@ -376,10 +376,10 @@ pub(crate) fn run(
             let pending = w.pending_requests()?;
             match format {
                 ListFormat::Json => {
-                    let out = json!({
-                        "credentials": list.iter().map(summary_json).collect::<Vec<_>>(),
-                        "pending_requests": pending,
-                    });
+                    let out = ListJson {
+                        credentials: list.iter().map(CredentialJson::of).collect(),
+                        pending_requests: pending,
+                    };
                     write_json_out(None, &out)?;
                 }
                 ListFormat::Human => {
@@ -560,17 +560,41 @@ fn describe(s: &CredentialSummary) -> String {
     )
 }
 
-fn summary_json(s: &CredentialSummary) -> Value {
-    json!({
-        "id": s.id,
-        "types": s.types,
-        "issuer": s.issuer_id,
-        "issuer_name": s.issuer_name,
-        "valid_from": s.valid_from,
-        "valid_until": s.valid_until,
-        "feature": s.binding.name(),
-        "mandatory_pointers": s.mandatory_pointers,
-    })
+/// `civitas holder list --format json` (the shape `docs/formats.md` documents).
+#[derive(Debug, serde::Serialize)]
+struct ListJson<'a> {
+    credentials: Vec<CredentialJson<'a>>,
+    /// Credential requests whose credential has not come yet.
+    pending_requests: usize,
+}
+
+/// One stored credential as `civitas holder list --format json` shows it.
+#[derive(Debug, serde::Serialize)]
+struct CredentialJson<'a> {
+    id: &'a str,
+    types: &'a [String],
+    issuer: Option<&'a str>,
+    issuer_name: Option<&'a str>,
+    valid_from: Option<&'a str>,
+    valid_until: Option<&'a str>,
+    /// The bbs-2023 feature the credential is bound with (`baseline`, `anonymous_holder_binding`, ...).
+    feature: &'a str,
+    mandatory_pointers: &'a [String],
+}
+
+impl<'a> CredentialJson<'a> {
+    fn of(s: &'a CredentialSummary) -> Self {
+        Self {
+            id: &s.id,
+            types: &s.types,
+            issuer: s.issuer_id.as_deref(),
+            issuer_name: s.issuer_name.as_deref(),
+            valid_from: s.valid_from.as_deref(),
+            valid_until: s.valid_until.as_deref(),
+            feature: s.binding.name(),
+            mandatory_pointers: &s.mandatory_pointers,
+        }
+    }
 }
 
 /// The credential named by `wanted` (a full id or a unique prefix of at least 8 digits), or

@@ -17,3 +17,18 @@ pub(crate) fn example(name: &str) -> PathBuf {
         .join("../cli/data")
         .join(name)
 }
+
+/// The example diploma's context URL.
+pub(crate) const DIPLOMA_CONTEXT: &str = "https://civitas.example/contexts/diploma/v1";
+
+/// Register the example diploma's context (`cli/data/`) on `jsonld`.
+pub(crate) fn register_diploma_context(jsonld: &civitas_core::jsonld::JsonLdProcessor) {
+    let text =
+        std::fs::read_to_string(example("civitas.example_contexts_diploma_v1.jsonld")).unwrap();
+    jsonld.register_context(DIPLOMA_CONTEXT, &text).unwrap();
+}
+
+/// The unsigned example diploma (`cli/data/diploma.json`).
+pub(crate) fn diploma() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(example("diploma.json")).unwrap()).unwrap()
+}

@@ -27,20 +27,12 @@ use civitas_core::{CredentialIssuer, Error, StatusAssignment};
 use civitas_core::{DATA_INTEGRITY_CONTEXT, VC_1_1_CONTEXT};
 use serde_json::{Value, json};
 
-const CTX: &str = "https://civitas.example/contexts/diploma/v1";
+const CTX: &str = crate::common::DIPLOMA_CONTEXT;
 const LIST_URL: &str = "https://uni.example/status/11";
 
 fn jsonld() -> Arc<JsonLdProcessor> {
     let jsonld = JsonLdProcessor::default();
-    jsonld
-        .register_context(
-            CTX,
-            &std::fs::read_to_string(crate::common::example(
-                "civitas.example_contexts_diploma_v1.jsonld",
-            ))
-            .unwrap(),
-        )
-        .unwrap();
+    crate::common::register_diploma_context(&jsonld);
     Arc::new(jsonld)
 }
 

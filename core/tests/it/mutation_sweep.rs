@@ -33,7 +33,7 @@ use civitas_core::verifier::{
 use serde_json::{Map, Value, json};
 
 const LIST_URL: &str = "https://uni.example/status/1";
-const DIPLOMA_CONTEXT: &str = "https://civitas.example/contexts/diploma/v1";
+use crate::common::DIPLOMA_CONTEXT;
 const CHALLENGE: &str = "n-1";
 const DOMAIN: &str = "https://agency.example";
 /// A value no document holds, put in a member's place to find the IRI its key expands to.
@@ -102,10 +102,7 @@ impl Desk {
     /// The diploma, signed with the issuer's usual mandatory pointers and derived disclosing
     /// claims of every JSON kind: strings, a typed date, numbers, a boolean, an array element.
     fn derived(&self) -> Value {
-        let mut doc: Value = serde_json::from_str(
-            &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-        )
-        .unwrap();
+        let mut doc: Value = crate::common::diploma();
         doc["issuer"]["id"] = did::did_key(&self.issuer).into();
         doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
         // Issued to the holder's DID, so the presentation binds it.

@@ -30,14 +30,7 @@ const DEGREE_IRI: &str = "https://civitas.example/vocab#UniversityDegreeCredenti
 
 fn jsonld() -> Arc<JsonLdProcessor> {
     let p = JsonLdProcessor::default();
-    p.register_context(
-        "https://civitas.example/contexts/diploma/v1",
-        &std::fs::read_to_string(crate::common::example(
-            "civitas.example_contexts_diploma_v1.jsonld",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    crate::common::register_diploma_context(&p);
     Arc::new(p)
 }
 
@@ -132,10 +125,7 @@ fn setup() -> (Desk, Wallet, CredentialIssuer) {
         Bbs2023::new(Arc::clone(&jsonld)),
     );
     // The wallet holds a diploma bound to its holder secret.
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     doc["credentialSubject"]
         .as_object_mut()
         .unwrap()

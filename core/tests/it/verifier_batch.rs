@@ -42,14 +42,7 @@ struct World {
 
 fn world(issuers: u8) -> World {
     let p = JsonLdProcessor::default();
-    p.register_context(
-        "https://civitas.example/contexts/diploma/v1",
-        &std::fs::read_to_string(crate::common::example(
-            "civitas.example_contexts_diploma_v1.jsonld",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    crate::common::register_diploma_context(&p);
     let jsonld = Arc::new(p);
     let issuers = (0..issuers)
         .map(|i| {
@@ -64,10 +57,7 @@ fn world(issuers: u8) -> World {
             }
         })
         .collect();
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     doc["credentialSubject"]
         .as_object_mut()
         .unwrap()

@@ -27,24 +27,13 @@ fn at(s: &str) -> SystemTime {
 #[test]
 fn clock_skew_is_capped_at_one_hour_unless_dangerous() {
     let jsonld = JsonLdProcessor::default();
-    jsonld
-        .register_context(
-            "https://civitas.example/contexts/diploma/v1",
-            &std::fs::read_to_string(crate::common::example(
-                "civitas.example_contexts_diploma_v1.jsonld",
-            ))
-            .unwrap(),
-        )
-        .unwrap();
+    crate::common::register_diploma_context(&jsonld);
     let jsonld = Arc::new(jsonld);
     let pair = KeyPair::from_secret(
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[9u8; 32], b"", None).unwrap(),
     );
     let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     doc["issuer"]["id"] = did::did_key(&issuer).into();
     assert_eq!(doc["validUntil"], "2076-06-30T00:00:00Z");
     let bbs = Bbs2023::new(Arc::clone(&jsonld));

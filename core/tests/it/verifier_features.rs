@@ -28,25 +28,14 @@ use serde_json::Value;
 #[test]
 fn anonymous_pseudonymous_presentations_are_bound_fresh_and_per_desk() {
     let jsonld = JsonLdProcessor::default();
-    jsonld
-        .register_context(
-            "https://civitas.example/contexts/diploma/v1",
-            &std::fs::read_to_string(crate::common::example(
-                "civitas.example_contexts_diploma_v1.jsonld",
-            ))
-            .unwrap(),
-        )
-        .unwrap();
+    crate::common::register_diploma_context(&jsonld);
     let jsonld = Arc::new(jsonld);
     let bbs = Bbs2023::new(Arc::clone(&jsonld));
     let pair = KeyPair::from_secret(
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[7u8; 32], b"", None).unwrap(),
     );
     let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     doc["issuer"]["id"] = did::did_key(&issuer).into();
     // An anonymous credential names no subject DID.
     doc["credentialSubject"]

@@ -39,15 +39,7 @@ struct Desk {
 impl Desk {
     fn new() -> Self {
         let jsonld = JsonLdProcessor::default();
-        jsonld
-            .register_context(
-                "https://civitas.example/contexts/diploma/v1",
-                &std::fs::read_to_string(crate::common::example(
-                    "civitas.example_contexts_diploma_v1.jsonld",
-                ))
-                .unwrap(),
-            )
-            .unwrap();
+        crate::common::register_diploma_context(&jsonld);
         let jsonld = Arc::new(jsonld);
         let pair = KeyPair::from_secret(
             SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[9u8; 32], b"", None).unwrap(),
@@ -63,10 +55,7 @@ impl Desk {
     }
 
     fn diploma(&self) -> Value {
-        let mut doc: Value = serde_json::from_str(
-            &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-        )
-        .unwrap();
+        let mut doc: Value = crate::common::diploma();
         doc["issuer"]["id"] = did::did_key(&self.issuer).into();
         doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
         doc

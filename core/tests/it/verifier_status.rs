@@ -48,15 +48,7 @@ fn signed_list(jsonld: &Arc<JsonLdProcessor>, key: &DeviceKey, revoked: &[usize]
 #[test]
 fn cached_status_lists_are_rechecked_when_they_change() {
     let jsonld = JsonLdProcessor::default();
-    jsonld
-        .register_context(
-            "https://civitas.example/contexts/diploma/v1",
-            &std::fs::read_to_string(crate::common::example(
-                "civitas.example_contexts_diploma_v1.jsonld",
-            ))
-            .unwrap(),
-        )
-        .unwrap();
+    crate::common::register_diploma_context(&jsonld);
     let jsonld = Arc::new(jsonld);
     let pair = KeyPair::from_secret(
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[4u8; 32], b"", None).unwrap(),
@@ -64,10 +56,7 @@ fn cached_status_lists_are_rechecked_when_they_change() {
     let issuer = PublicKey::Bls12381G2(pair.public().to_bytes());
     let status_key = DeviceKey::generate().unwrap();
 
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     doc["issuer"]["id"] = did::did_key(&issuer).into();
     doc["credentialStatus"] = status_entry(LIST_URL, StatusPurpose::Revocation, 7).unwrap();
     let mandatory = ["/issuer", "/validFrom", "/validUntil", "/credentialStatus"].map(String::from);

@@ -23,8 +23,6 @@ use civitas_core::wallet::{
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
-const DIPLOMA_CONTEXT: &str = "https://civitas.example/contexts/diploma/v1";
-
 fn vectors() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../test-vectors")
 }
@@ -36,10 +34,7 @@ fn data(name: &str) -> Value {
 
 fn suite() -> Bbs2023 {
     let jsonld = JsonLdProcessor::default();
-    let ctx = crate::common::example("civitas.example_contexts_diploma_v1.jsonld");
-    jsonld
-        .register_context(DIPLOMA_CONTEXT, &std::fs::read_to_string(ctx).unwrap())
-        .unwrap();
+    crate::common::register_diploma_context(&jsonld);
     Bbs2023::new(Arc::new(jsonld))
 }
 
@@ -51,10 +46,7 @@ fn signed_diploma() -> &'static Value {
         let pair = KeyPair::from_secret(sk);
         let method =
             did::verification_method_id(&MultikeyPublic::Bls12381G2(pair.public().to_bytes()));
-        let mut doc: Value = serde_json::from_str(
-            &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-        )
-        .unwrap();
+        let mut doc: Value = crate::common::diploma();
         doc["issuer"]["id"] = json!(method.split('#').next().unwrap());
         let mandatory: Vec<String> =
             serde_json::from_value(data("diploma-mandatory.json")).unwrap();

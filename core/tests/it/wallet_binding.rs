@@ -38,23 +38,13 @@ struct World {
 
 fn world() -> World {
     let p = JsonLdProcessor::default();
-    p.register_context(
-        "https://civitas.example/contexts/diploma/v1",
-        &std::fs::read_to_string(crate::common::example(
-            "civitas.example_contexts_diploma_v1.jsonld",
-        ))
-        .unwrap(),
-    )
-    .unwrap();
+    crate::common::register_diploma_context(&p);
     let jsonld = Arc::new(p);
     let pair = KeyPair::from_secret(
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[11u8; 32], b"", None).unwrap(),
     );
     let issuer = CredentialIssuer::new(Bbs2023::new(Arc::clone(&jsonld)), pair);
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     // A bound credential names no subject DID: the holder secret binds it.
     doc["credentialSubject"]
         .as_object_mut()

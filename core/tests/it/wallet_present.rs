@@ -22,12 +22,7 @@ use serde_json::Value;
 
 fn jsonld() -> Arc<JsonLdProcessor> {
     let p = JsonLdProcessor::default();
-    let ctx = std::fs::read_to_string(crate::common::example(
-        "civitas.example_contexts_diploma_v1.jsonld",
-    ))
-    .unwrap();
-    p.register_context("https://civitas.example/contexts/diploma/v1", &ctx)
-        .unwrap();
+    crate::common::register_diploma_context(&p);
     Arc::new(p)
 }
 
@@ -39,10 +34,7 @@ fn import_present_verify_and_history() {
         SecretKey::key_gen(Ciphersuite::Bls12381Sha256, &[9u8; 32], b"", None).unwrap(),
     );
     let key = PublicKey::Bls12381G2(pair.public().to_bytes());
-    let mut doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(crate::common::example("diploma.json")).unwrap(),
-    )
-    .unwrap();
+    let mut doc: Value = crate::common::diploma();
     doc["issuer"]["id"] = did::did_key(&key).into();
     // Issued to the wallet's device key: the identified kind of presentation.
     let device = DeviceKey::generate().unwrap();
