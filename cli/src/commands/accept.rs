@@ -369,8 +369,13 @@ fn accept(w: &Wallet, args: &AcceptArgs) -> Result<(), Failure> {
             };
             let key =
                 holder_key.ok_or_else(|| CliError::input("--identified needs --holder-key"))?;
-            let proof = jwt_proof(&key, &issuer, nonce.as_deref(), unix_now())
-                .map_err(|e| CliError::input(e.to_string()))?;
+            let proof = jwt_proof(
+                &key,
+                &issuer,
+                nonce.as_deref(),
+                civitas_core::Timestamp::now().unix_seconds(),
+            )
+            .map_err(|e| CliError::input(e.to_string()))?;
             credential_request_json(&configuration_id, &Proofs::Jwt(vec![proof]))
         }
     };
@@ -411,15 +416,6 @@ fn offer_pin(
         }
         (None, _) => None,
     })
-}
-
-fn unix_now() -> i64 {
-    i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-    )
-    .unwrap_or(0)
 }
 
 /// The issuer's keys for an SD-JWT VC: `--issuer-jwk`, or its JWT VC Issuer Metadata
@@ -504,8 +500,13 @@ fn accept_sd_jwt(
         }
         None => None,
     };
-    let proof = jwt_proof_jwk(&key, issuer, nonce.as_deref(), unix_now())
-        .map_err(|e| CliError::input(e.to_string()))?;
+    let proof = jwt_proof_jwk(
+        &key,
+        issuer,
+        nonce.as_deref(),
+        civitas_core::Timestamp::now().unix_seconds(),
+    )
+    .map_err(|e| CliError::input(e.to_string()))?;
     let request = credential_request_json(configuration_id, &Proofs::Jwt(vec![proof]));
     let (_, body) = send(
         agent,

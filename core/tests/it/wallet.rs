@@ -47,7 +47,7 @@ fn signed_diploma() -> &'static Value {
         let method =
             did::verification_method_id(&MultikeyPublic::Bls12381G2(pair.public().to_bytes()));
         let mut doc: Value = crate::common::diploma();
-        doc["issuer"]["id"] = json!(method.split('#').next().unwrap());
+        doc["issuer"]["id"] = json!(civitas_core::did::did_of_url(&method));
         let mandatory: Vec<String> =
             serde_json::from_value(data("diploma-mandatory.json")).unwrap();
         let mut options = ProofOptions::assertion(method.clone());

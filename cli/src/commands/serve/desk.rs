@@ -172,7 +172,7 @@ pub(super) async fn status(
             "title": title,
             "state": state_name(&tx, Instant::now()),
             "result": result,
-            "expires_at": crate::util::rfc3339(SystemTime::UNIX_EPOCH + Duration::from_secs(tx.expires_at)),
+            "expires_at": civitas_core::Timestamp::from_unix_seconds(i64::try_from(tx.expires_at).unwrap_or(i64::MAX)).to_rfc3339(),
         }))
         .into_response(),
     ))
