@@ -55,6 +55,7 @@ fn node(args: &[&str]) -> (i32, String) {
             "--contexts",
             repo().join("test-vectors/contexts").to_str().unwrap(),
         ])
+        .args(["--contexts", repo().join("cli/data").to_str().unwrap()])
         .output()
         .expect("node is not installed");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
