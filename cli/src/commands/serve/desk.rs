@@ -59,15 +59,62 @@ fn check_of<'a>(app: &'a App, name: &str) -> Option<&'a Arc<Check>> {
     app.config.checks.iter().find(|c| c.name == name)
 }
 
+/// The body of `GET /desk/checks` (`docs/serve.md`).
+#[derive(Debug, serde::Serialize)]
+struct CheckList<'a> {
+    checks: Vec<CheckInfo<'a>>,
+    /// The desk's OpenID4VP `client_id`, prefix included.
+    client_id: &'a str,
+}
+
+/// One check the desk can run.
+#[derive(Debug, serde::Serialize)]
+struct CheckInfo<'a> {
+    name: &'a str,
+    title: &'a str,
+    /// The DCQL query sent to the wallet, as configured.
+    dcql_query: &'a Value,
+}
+
+/// The body of `POST /desk/checks` (201).
+#[derive(Debug, serde::Serialize)]
+struct CheckStarted {
+    id: String,
+    /// The `openid4vp://` URL the wallet opens (what the QR code holds).
+    url: String,
+    check: String,
+    expires_at: String,
+}
+
+/// The body of `GET /desk/checks/{id}`.
+#[derive(Debug, serde::Serialize)]
+struct CheckState<'a> {
+    id: &'a str,
+    check: &'a str,
+    title: Option<&'a str>,
+    /// `pending`, `valid`, `invalid` or `expired`.
+    state: &'static str,
+    /// `null` until decided, then the `civitas verify --json` result.
+    result: Value,
+    expires_at: String,
+}
+
 /// `GET /desk/checks`: what the desk can ask for.
 pub(super) async fn list_checks(State(app): State<Shared>) -> Response {
-    let checks: Vec<Value> = app
-        .config
-        .checks
-        .iter()
-        .map(|c| json!({"name": c.name, "title": c.title, "dcql_query": c.dcql_json}))
-        .collect();
-    no_store(Json(json!({"checks": checks, "client_id": app.client_id})).into_response())
+    let body = CheckList {
+        checks: app
+            .config
+            .checks
+            .iter()
+            .map(|c| CheckInfo {
+                name: &c.name,
+                title: &c.title,
+                dcql_query: &c.dcql_json,
+            })
+            .collect(),
+        client_id: &app.client_id,
+    };
+    no_store(Json(body).into_response())
 }
 
 /// `POST /desk/checks` with `{"check": NAME}`: a new transaction (fresh nonce and state of
@@ -131,12 +178,12 @@ pub(super) async fn create(
         enc,
         phase: Phase::Pending,
     };
-    let out = json!({
-        "id": tx.id,
-        "url": invocation(&app, &tx.rid),
-        "check": check.name,
-        "expires_at": crate::util::rfc3339(expires_at),
-    });
+    let out = CheckStarted {
+        id: tx.id.clone(),
+        url: invocation(&app, &tx.rid),
+        check: check.name.clone(),
+        expires_at: crate::util::rfc3339(expires_at),
+    };
     app.store.insert(tx).map_err(|_| ApiError::busy())?;
     Ok(no_store((StatusCode::CREATED, Json(out)).into_response()))
 }
@@ -164,16 +211,15 @@ pub(super) async fn status(
         Phase::Done { result, .. } => (**result).clone(),
         _ => Value::Null,
     };
-    let title = check_of(&app, &tx.check).map(|c| c.title.clone());
     Ok(no_store(
-        Json(json!({
-            "id": tx.id,
-            "check": tx.check,
-            "title": title,
-            "state": state_name(&tx, Instant::now()),
-            "result": result,
-            "expires_at": civitas_core::Timestamp::from_unix_seconds(i64::try_from(tx.expires_at).unwrap_or(i64::MAX)).to_rfc3339(),
-        }))
+        Json(CheckState {
+            id: &tx.id,
+            check: &tx.check,
+            title: check_of(&app, &tx.check).map(|c| c.title.as_str()),
+            state: state_name(&tx, Instant::now()),
+            result,
+            expires_at: civitas_core::wallet::rfc3339_from_unix(tx.expires_at),
+        })
         .into_response(),
     ))
 }

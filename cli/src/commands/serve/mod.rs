@@ -126,11 +126,22 @@ impl ApiError {
     }
 }
 
+/// Every error response's body: OAuth 2.0's `error` and `error_description` (RFC 6749 §5.2),
+/// which OpenID4VP and OpenID4VCI reuse.
+#[derive(Debug, serde::Serialize)]
+struct ErrorBody<'a> {
+    error: &'static str,
+    error_description: &'a str,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut r = (
             self.status,
-            Json(json!({"error": self.code, "error_description": self.description})),
+            Json(ErrorBody {
+                error: self.code,
+                error_description: &self.description,
+            }),
         )
             .into_response();
         r.headers_mut()

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::desk::json_body;
 use super::{ApiError, Shared};
-use crate::commands::verify::{Outcome, json_result};
+use crate::commands::verify::{JsonResult, Outcome, json_result};
 
 /// The checks a verification runs, by the names `civitas verify` gives failures.
 const CHECKS: &[&str] = &[
@@ -109,52 +109,71 @@ async fn verify_inner(app: &Shared, body: &[u8], member: &str) -> Result<Respons
         .copied()
         .filter(|c| !result.failures.iter().any(|f| f.check == *c))
         .collect();
-    let errors: Vec<Value> = result
+    let errors: Vec<Problem<'_>> = result
         .failures
         .iter()
-        .map(|f| {
-            json!({
-                "type": format!("https://civitas.example/problems/{}", f.check),
-                "title": f.check,
-                "detail": f.reason,
-            })
-        })
+        .map(|f| Problem::new(f.check, f.check, &f.reason, None))
         .collect();
-    let warnings: Vec<Value> = result
+    let warnings: Vec<Problem<'_>> = result
         .dangers
         .iter()
-        .map(|d| json!({"type": "https://civitas.example/problems/relaxed-check", "title": "relaxed check", "detail": d}))
+        .map(|d| Problem::new("relaxed-check", "relaxed check", d, None))
         .collect();
     let status = if verified {
         StatusCode::OK
     } else {
         StatusCode::BAD_REQUEST
     };
-    Ok((
-        status,
-        Json(json!({
-            "verified": verified,
-            "checks": if verified { checks } else { Vec::new() },
-            "warnings": warnings,
-            "errors": errors,
-            "result": result,
-        })),
-    )
-        .into_response())
+    let body = VerifyResponse {
+        verified,
+        checks: if verified { checks } else { Vec::new() },
+        warnings,
+        errors,
+        result: &result,
+    };
+    Ok((status, Json(body)).into_response())
+}
+
+/// The body of the VC API's verify endpoints: the VC API's `verified`, `checks`, `warnings`
+/// and `errors`, and the `civitas verify --json` result beside them.
+#[derive(Debug, serde::Serialize)]
+struct VerifyResponse<'a> {
+    verified: bool,
+    /// The checks that passed (empty unless verified).
+    checks: Vec<&'a str>,
+    warnings: Vec<Problem<'a>>,
+    errors: Vec<Problem<'a>>,
+    result: &'a JsonResult,
+}
+
+/// A problem description (RFC 9457 §3.1).
+#[derive(Debug, serde::Serialize)]
+struct Problem<'a> {
+    /// `https://civitas.example/problems/NAME`.
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    detail: &'a str,
+}
+
+impl<'a> Problem<'a> {
+    fn new(name: &str, title: &'a str, detail: &'a str, status: Option<StatusCode>) -> Self {
+        Problem {
+            kind: format!("https://civitas.example/problems/{name}"),
+            title,
+            status: status.map(|s| s.as_u16()),
+            detail,
+        }
+    }
 }
 
 /// A problem description (RFC 9457) for the issuing endpoints.
 fn problem(status: StatusCode, title: &str, detail: impl Into<String>) -> Response {
-    let mut r = (
-        status,
-        Json(json!({
-            "type": format!("https://civitas.example/problems/{}", title.replace(' ', "-")),
-            "title": title,
-            "status": status.as_u16(),
-            "detail": detail.into(),
-        })),
-    )
-        .into_response();
+    let detail = detail.into();
+    let body = Problem::new(&title.replace(' ', "-"), title, &detail, Some(status));
+    let mut r = (status, Json(body)).into_response();
     r.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/problem+json"),

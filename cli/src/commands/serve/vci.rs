@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use civitas_core::openid4vci::VciError;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::issuer::{IssuerService, now, offer_link};
 use super::{ApiError, Shared};
@@ -38,7 +38,7 @@ fn vci_error(e: &VciError) -> Response {
     r
 }
 
-fn no_store(status: StatusCode, body: Value) -> Response {
+fn no_store<T: serde::Serialize>(status: StatusCode, body: T) -> Response {
     let mut r = (status, Json(body)).into_response();
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -94,18 +94,21 @@ pub(super) async fn token(State(app): State<Shared>, body: Bytes) -> Result<Resp
         .await
         .map_err(|_| ApiError::busy())?;
     Ok(match answer {
-        Ok(t) => no_store(
-            StatusCode::OK,
-            serde_json::to_value(&t).unwrap_or(json!({})),
-        ),
+        Ok(t) => no_store(StatusCode::OK, &t),
         Err(e) => vci_error(&e),
     })
+}
+
+/// The body of the Nonce Endpoint's response (OpenID4VCI 1.0 §7.2).
+#[derive(Debug, serde::Serialize)]
+struct NonceResponse<'a> {
+    c_nonce: &'a str,
 }
 
 pub(super) async fn nonce(State(app): State<Shared>) -> Result<Response, ApiError> {
     let s = service(&app)?;
     Ok(match s.nonce(now()) {
-        Ok(n) => no_store(StatusCode::OK, json!({"c_nonce": n})),
+        Ok(n) => no_store(StatusCode::OK, NonceResponse { c_nonce: &n }),
         Err(e) => vci_error(&e),
     })
 }
@@ -159,17 +162,20 @@ pub(super) async fn create_offers(
         .filter(|r| !r.is_empty() && r.len() <= 1000)
         .ok_or_else(|| ApiError::bad("rows must be an array of 1 to 1000 rows"))?
         .clone();
-    let made = tokio::task::spawn_blocking(move || -> Result<Vec<Value>, ApiError> {
-        let credential = s.config.credential(&configuration).ok_or_else(|| {
-            ApiError::bad("no such credential configuration in [issuer]")
-        })?;
+    let made = tokio::task::spawn_blocking(move || -> Result<Vec<OfferMade>, ApiError> {
+        let credential = s
+            .config
+            .credential(&configuration)
+            .ok_or_else(|| ApiError::bad("no such credential configuration in [issuer]"))?;
         let mut planned = Vec::with_capacity(rows.len());
         for (n, row) in rows.iter().enumerate() {
             let id = row
                 .get("id")
                 .and_then(Value::as_str)
                 .filter(|i| !i.is_empty() && i.len() <= 128)
-                .ok_or_else(|| ApiError::bad(format!("rows[{n}].id: a string of 1 to 128 characters")))?;
+                .ok_or_else(|| {
+                    ApiError::bad(format!("rows[{n}].id: a string of 1 to 128 characters"))
+                })?;
             let given = row.get("values").and_then(Value::as_object);
             let mut values = BTreeMap::new();
             for column in &credential.columns {
@@ -178,7 +184,9 @@ pub(super) async fn create_offers(
                     .and_then(Value::as_str)
                     .filter(|v| !v.trim().is_empty())
                     .ok_or_else(|| {
-                        ApiError::bad(format!("rows[{n}].values.{column}: a non-empty string is required"))
+                        ApiError::bad(format!(
+                            "rows[{n}].values.{column}: a non-empty string is required"
+                        ))
                     })?;
                 values.insert(column.clone(), v.to_owned());
             }
@@ -192,17 +200,43 @@ pub(super) async fn create_offers(
             let created = s
                 .state
                 .create_offer(&s.config, credential, &s.base_url, &row, values, t)
-                .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", e.message))?;
-            out.push(json!({
-                "row": row,
-                "offer": offer_link(&created, by_value),
-                "pin": created.pin.as_str(),
-                "expires_at": civitas_core::wallet::rfc3339_from_unix(u64::try_from(created.expires_at).unwrap_or(0)),
-            }));
+                .map_err(|e| {
+                    ApiError::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "temporarily_unavailable",
+                        e.message,
+                    )
+                })?;
+            out.push(OfferMade {
+                offer: offer_link(&created, by_value),
+                pin: created.pin.as_str().to_owned(),
+                expires_at: civitas_core::wallet::rfc3339_from_unix(
+                    u64::try_from(created.expires_at).unwrap_or(0),
+                ),
+                row,
+            });
         }
         Ok(out)
     })
     .await
     .map_err(|_| ApiError::busy())??;
-    Ok(no_store(StatusCode::CREATED, json!({"offers": made})))
+    Ok(no_store(StatusCode::CREATED, OffersMade { offers: made }))
+}
+
+/// The body of `POST /vci/offers` (201).
+#[derive(Debug, serde::Serialize)]
+struct OffersMade {
+    offers: Vec<OfferMade>,
+}
+
+/// One credential offer made for a row.
+#[derive(Debug, serde::Serialize)]
+struct OfferMade {
+    /// The row's id.
+    row: String,
+    /// The `openid-credential-offer://` link for the wallet.
+    offer: String,
+    /// The transaction code the holder types (tell it by another channel than the offer).
+    pin: String,
+    expires_at: String,
 }
