@@ -946,17 +946,9 @@ impl Error {
             Self::SdJwt(e) => e.kind(),
             Self::X509(e) => e.kind(),
             Self::OpenId4Vci(e) => e.kind(),
-            Self::TlogProof(e) => match e {
-                crate::tlog::TlogProofError::Malformed(_) => ErrorKind::InvalidInput,
-                crate::tlog::TlogProofError::Policy(_)
-                | crate::tlog::TlogProofError::Inclusion(_) => ErrorKind::VerificationFailed,
-            },
+            Self::TlogProof(e) => e.kind(),
+            Self::Dcql(e) => e.kind(),
             Self::TlogPolicy(_) => ErrorKind::InvalidInput,
-            Self::Dcql(e) => match e {
-                crate::openid4vp::dcql::DcqlError::UnsupportedFormat(_) => ErrorKind::Unsupported,
-                crate::openid4vp::dcql::DcqlError::Invalid(_)
-                | crate::openid4vp::dcql::DcqlError::Unsatisfiable => ErrorKind::InvalidInput,
-            },
             Self::TooLarge { .. } | Self::TrustFile(_) | Self::Presentation(_) => {
                 ErrorKind::InvalidInput
             }

@@ -455,8 +455,9 @@ pub struct DerivedProofValue {
     pub feature: DerivedFeature,
 }
 
-/// Decodes the multibase string, checks the limit, and identifies the header.
-fn open(proof_value: &str, expected: ProofKind) -> Result<(Feature, Zeroizing<Vec<u8>>), Error> {
+/// The base64url text of a multibase (`u`) proof value of at most [`MAX_PROOF_VALUE_LEN`]
+/// bytes.
+fn multibase_body(proof_value: &str) -> Result<&str, Error> {
     if proof_value.len() > MAX_PROOF_VALUE_LEN {
         return Err(Error::TooLarge {
             what: "proof value",
@@ -464,12 +465,16 @@ fn open(proof_value: &str, expected: ProofKind) -> Result<(Feature, Zeroizing<Ve
             limit: MAX_PROOF_VALUE_LEN,
         });
     }
-    let body =
-        proof_value
-            .strip_prefix('u')
-            .ok_or(Error::Encoding(EncodingError::MultibasePrefix {
-                expected: 'u',
-            }))?;
+    proof_value
+        .strip_prefix('u')
+        .ok_or(Error::Encoding(EncodingError::MultibasePrefix {
+            expected: 'u',
+        }))
+}
+
+/// Decodes the multibase string, checks the limit, and identifies the header.
+fn open(proof_value: &str, expected: ProofKind) -> Result<(Feature, Zeroizing<Vec<u8>>), Error> {
+    let body = multibase_body(proof_value)?;
     let bytes = Zeroizing::new(decode_base64url(body)?);
     let header: [u8; 3] = bytes
         .get(..3)
@@ -799,19 +804,7 @@ impl DerivedProofValue {
 /// [`crate::EncodingError::MultibasePrefix`], [`crate::EncodingError::Alphabet`], [`Error::TooLarge`],
 /// [`crate::Bbs2023Error::UnknownProofHeader`].
 pub fn identify(proof_value: &str) -> Result<(ProofKind, Feature), Error> {
-    if proof_value.len() > MAX_PROOF_VALUE_LEN {
-        return Err(Error::TooLarge {
-            what: "proof value",
-            actual: proof_value.len(),
-            limit: MAX_PROOF_VALUE_LEN,
-        });
-    }
-    let body =
-        proof_value
-            .strip_prefix('u')
-            .ok_or(Error::Encoding(EncodingError::MultibasePrefix {
-                expected: 'u',
-            }))?;
+    let body = multibase_body(proof_value)?;
     // Four base64url characters cover the three header bytes.
     let head = body
         .get(..4)

@@ -45,6 +45,16 @@ pub enum DcqlError {
     Unsatisfiable,
 }
 
+impl DcqlError {
+    /// This error's [`crate::ErrorKind`] (a match with no wildcard).
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            Self::UnsupportedFormat(_) => crate::ErrorKind::Unsupported,
+            Self::Invalid(_) | Self::Unsatisfiable => crate::ErrorKind::InvalidInput,
+        }
+    }
+}
+
 /// One component of a claims path pointer (§7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathComponent {

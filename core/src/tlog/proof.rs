@@ -35,6 +35,16 @@ pub enum TlogProofError {
     Inclusion(#[from] ProofError),
 }
 
+impl TlogProofError {
+    /// This error's [`crate::ErrorKind`] (a match with no wildcard).
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            Self::Malformed(_) => crate::ErrorKind::InvalidInput,
+            Self::Policy(_) | Self::Inclusion(_) => crate::ErrorKind::VerificationFailed,
+        }
+    }
+}
+
 /// A parsed tlog-proof.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlogProof {
